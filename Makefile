@@ -1,0 +1,34 @@
+# Veil: `make run` starts the server with its embedded defaults, `make test` runs the suite.
+# Both install what is missing: Debian packages through apt, Maven dependencies through ./mvnw
+# (cached under ~/.m2).
+
+JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
+export JAVA_HOME
+MVN := ./mvnw -B -ntp
+APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk
+APP := target/quarkus-app/quarkus-run.jar
+
+.PHONY: run test bench deps package clean
+
+deps:
+	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+package: deps
+	$(MVN) package -DskipTests
+
+run: package
+	$(JAVA_HOME)/bin/java -jar $(APP)
+
+test: deps
+	$(MVN) verify
+
+bench: package
+	bench/run.sh
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,158 @@
+package org.veil.dicom;
+
+import com.pixelmed.dicom.SpecificCharacterSet;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A data set as read from a stream: elements in stream order, with the byte order and character
+ * set needed to interpret their values. Values are decoded on demand.
+ */
+public final class Dataset implements Iterable<Element> {
+    private final List<Element> elements = new ArrayList<>();
+    private final boolean bigEndian;
+    private final Dataset parent;
+    private SpecificCharacterSet charset;
+
+    Dataset(boolean bigEndian, Dataset parent) {
+        this.bigEndian = bigEndian;
+        this.parent = parent;
+    }
+
+    void add(Element e) {
+        elements.add(e);
+        if (e.tag() == Tag.SpecificCharacterSet && e.isLoaded()) {
+            String[] terms = new String(e.value(), StandardCharsets.US_ASCII).trim().split("\\\\", -1);
+            for (int i = 0; i < terms.length; i++) {
+                terms[i] = terms[i].trim();
+            }
+            charset = new SpecificCharacterSet(terms);
+        }
+    }
+
+    public List<Element> elements() {
+        return Collections.unmodifiableList(elements);
+    }
+
+    @Override
+    public Iterator<Element> iterator() {
+        return elements().iterator();
+    }
+
+    public boolean bigEndian() {
+        return bigEndian;
+    }
+
+    public Optional<Element> get(int tag) {
+        for (Element e : elements) {
+            if (e.tag() == tag) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first value of a string element, trimmed, or empty when absent or blank. */
+    public Optional<String> string(int tag) {
+        return get(tag).filter(Element::isLoaded).map(e -> {
+            String all = decode(e);
+            int cut = e.vr().kind() == Vr.Kind.TEXT ? all.length() : firstBackslash(all);
+            return trimValue(all.substring(0, cut));
+        }).filter(s -> !s.isEmpty());
+    }
+
+    /** All values of a string element, each trimmed; an empty list when absent. */
+    public List<String> strings(int tag) {
+        return get(tag).filter(Element::isLoaded).map(this::values).orElse(List.of());
+    }
+
+    public Optional<Integer> integer(int tag) {
+        Optional<Element> e = get(tag).filter(Element::isLoaded);
+        if (e.isEmpty()) {
+            return Optional.empty();
+        }
+        Element el = e.get();
+        try {
+            return switch (el.vr()) {
+                case US -> el.value().length >= 2 ? Optional.of(ValueCodec.u16(el.value(), 0, bigEndian)) : Optional.empty();
+                case SS -> el.value().length >= 2 ? Optional.of((int) (short) ValueCodec.u16(el.value(), 0, bigEndian)) : Optional.empty();
+                case UL, SL -> el.value().length >= 4 ? Optional.of((int) ValueCodec.u32(el.value(), 0, bigEndian)) : Optional.empty();
+                default -> string(tag).map(s -> (int) Double.parseDouble(s));
+            };
+        } catch (NumberFormatException ex) {
+            return Optional.empty();
+        }
+    }
+
+    /** The element's value as text in the data set's character set (PS3.5 6.1). */
+    public String decode(Element e) {
+        byte[] v = e.value();
+        if (v == null || v.length == 0) {
+            return "";
+        }
+        SpecificCharacterSet cs = characterSet();
+        if (cs != null && usesCharacterSet(e.vr())) {
+            return cs.translateByteArrayToString(v, 0, v.length);
+        }
+        return new String(v, usesCharacterSet(e.vr()) ? StandardCharsets.ISO_8859_1 : StandardCharsets.US_ASCII);
+    }
+
+    /** Splits a multi-valued string element into its values (PS3.5 6.4), trimming padding. */
+    public List<String> values(Element e) {
+        String all = decode(e);
+        List<String> out = new ArrayList<>();
+        if (e.vr().kind() == Vr.Kind.TEXT) {
+            out.add(trimTrailing(all));
+            return out;
+        }
+        for (String part : all.split("\\\\", -1)) {
+            out.add(trimValue(part));
+        }
+        return out;
+    }
+
+    private SpecificCharacterSet characterSet() {
+        for (Dataset d = this; d != null; d = d.parent) {
+            if (d.charset != null) {
+                return d.charset;
+            }
+        }
+        return null;
+    }
+
+    private static boolean usesCharacterSet(Vr vr) {
+        return switch (vr) {
+            case SH, LO, ST, LT, UC, UT, PN -> true;
+            default -> false;
+        };
+    }
+
+    private static int firstBackslash(String s) {
+        int i = s.indexOf('\\');
+        return i < 0 ? s.length() : i;
+    }
+
+    private static String trimValue(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && (s.charAt(start) == ' ')) {
+            start++;
+        }
+        while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\0')) {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
+    private static String trimTrailing(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\0')) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+}

@@ -1,0 +1,204 @@
+package org.veil.dicom;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a data set as DICOM JSON (PS3.18 Annex F.2): uppercase tag keys, PN as component
+ * groups, DS/IS and binary numbers as JSON numbers, AT as hex strings. Binary values longer than
+ * the inline limit, and Pixel Data always, become {@code BulkDataURI}s relative to the
+ * instance's URI; callers prefix the service's base URL when they send the JSON.
+ */
+public final class DicomJsonWriter {
+    /** The JSON text for one instance and the bulk data each of its BulkDataURIs names. */
+    public record Result(String json, Map<String, FrameIndex.Range> bulkData) {
+    }
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private final String instancePath;
+    private final Map<String, FrameIndex.Range> bulkData = new LinkedHashMap<>();
+
+    private DicomJsonWriter(String instancePath) {
+        this.instancePath = instancePath;
+    }
+
+    /**
+     * @param instancePath the instance's path below the service root, such as
+     *                     {@code studies/1.2/series/1.3/instances/1.4}
+     */
+    public static Result write(Dataset ds, String instancePath) {
+        return write(ds, instancePath, tag -> true);
+    }
+
+    /** As {@link #write(Dataset, String)}, keeping only the top-level elements that pass the filter. */
+    public static Result write(Dataset ds, String instancePath, java.util.function.IntPredicate topLevel) {
+        DicomJsonWriter w = new DicomJsonWriter(instancePath);
+        StringWriter out = new StringWriter(4096);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            w.writeDataset(g, ds, "", topLevel);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Result(out.toString(), w.bulkData);
+    }
+
+    private void writeDataset(JsonGenerator g, Dataset ds, String path, java.util.function.IntPredicate filter)
+            throws IOException {
+        g.writeStartObject();
+        for (Element e : ds) {
+            if (Tag.isGroupLength(e.tag()) || !filter.test(e.tag())) {
+                continue; // retired outside the meta group (PS3.5 7.2); not part of the metadata
+            }
+            String key = Tag.toHex(e.tag());
+            g.writeFieldName(key);
+            g.writeStartObject();
+            g.writeStringField("vr", e.vr().name());
+            writeValue(g, ds, e, path.isEmpty() ? key : path + "/" + key);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private void writeValue(JsonGenerator g, Dataset ds, Element e, String path) throws IOException {
+        if (e.isSequence()) {
+            if (!e.items().isEmpty()) {
+                g.writeArrayFieldStart("Value");
+                for (int i = 0; i < e.items().size(); i++) {
+                    writeDataset(g, e.items().get(i), path + "/" + i, tag -> true);
+                }
+                g.writeEndArray();
+            }
+            return;
+        }
+        if (e.vr().isBulk()) {
+            writeBinary(g, e, path);
+            return;
+        }
+        if (e.value() == null || e.value().length == 0) {
+            return;
+        }
+        g.writeArrayFieldStart("Value");
+        switch (e.vr().kind()) {
+            case PERSON_NAME -> writePersonNames(g, ds.values(e));
+            case DECIMAL -> writeStrings(g, ds.values(e), DicomJsonWriter::writeDecimal);
+            case INTEGER_STRING -> writeStrings(g, ds.values(e), DicomJsonWriter::writeInteger);
+            case STRING, TEXT -> writeStrings(g, ds.values(e), JsonGenerator::writeString);
+            default -> writeBinaryNumbers(g, e, ds.bigEndian());
+        }
+        g.writeEndArray();
+    }
+
+    private void writeBinary(JsonGenerator g, Element e, String path) throws IOException {
+        boolean pixelData = e.tag() == Tag.PixelData || e.tag() == Tag.FloatPixelData || e.tag() == Tag.DoubleFloatPixelData;
+        if (e.isLoaded() && !pixelData) {
+            if (e.value().length > 0) {
+                g.writeStringField("InlineBinary", java.util.Base64.getEncoder().encodeToString(e.value()));
+            }
+            return;
+        }
+        bulkData.put(path, new FrameIndex.Range(e.offset(), e.length()));
+        g.writeStringField("BulkDataURI", instancePath + "/bulkdata/" + path);
+    }
+
+    private interface StringValueWriter {
+        void write(JsonGenerator g, String value) throws IOException;
+    }
+
+    private static void writeStrings(JsonGenerator g, List<String> values, StringValueWriter w) throws IOException {
+        for (String v : values) {
+            if (v.isEmpty()) {
+                g.writeNull();
+            } else {
+                w.write(g, v);
+            }
+        }
+    }
+
+    private static void writeDecimal(JsonGenerator g, String v) throws IOException {
+        try {
+            g.writeNumber(new BigDecimal(v.trim()));
+        } catch (NumberFormatException e) {
+            g.writeString(v); // not a valid DS; kept as text rather than lost
+        }
+    }
+
+    private static void writeInteger(JsonGenerator g, String v) throws IOException {
+        try {
+            g.writeNumber(new BigInteger(v.trim().startsWith("+") ? v.trim().substring(1) : v.trim()));
+        } catch (NumberFormatException e) {
+            g.writeString(v);
+        }
+    }
+
+    private static void writePersonNames(JsonGenerator g, List<String> values) throws IOException {
+        for (String v : values) {
+            if (v.isEmpty()) {
+                g.writeNull();
+                continue;
+            }
+            String[] groups = v.split("=", -1);
+            g.writeStartObject();
+            String[] names = {"Alphabetic", "Ideographic", "Phonetic"};
+            for (int i = 0; i < Math.min(3, groups.length); i++) {
+                String group = stripTrailingCarets(groups[i]);
+                if (!group.isEmpty()) {
+                    g.writeStringField(names[i], group);
+                }
+            }
+            g.writeEndObject();
+        }
+    }
+
+    private static String stripTrailingCarets(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '^' || s.charAt(end - 1) == ' ')) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    private static void writeBinaryNumbers(JsonGenerator g, Element e, boolean bigEndian) throws IOException {
+        byte[] b = e.value();
+        switch (e.vr()) {
+            case US -> { for (int i = 0; i + 2 <= b.length; i += 2) g.writeNumber(ValueCodec.u16(b, i, bigEndian)); }
+            case SS -> { for (int i = 0; i + 2 <= b.length; i += 2) g.writeNumber((short) ValueCodec.u16(b, i, bigEndian)); }
+            case UL -> { for (int i = 0; i + 4 <= b.length; i += 4) g.writeNumber(ValueCodec.u32(b, i, bigEndian)); }
+            case SL -> { for (int i = 0; i + 4 <= b.length; i += 4) g.writeNumber((int) ValueCodec.u32(b, i, bigEndian)); }
+            case UV -> { for (int i = 0; i + 8 <= b.length; i += 8) g.writeNumber(new BigInteger(Long.toUnsignedString(ValueCodec.u64(b, i, bigEndian)))); }
+            case SV -> { for (int i = 0; i + 8 <= b.length; i += 8) g.writeNumber(ValueCodec.u64(b, i, bigEndian)); }
+            case FL -> { for (int i = 0; i + 4 <= b.length; i += 4) writeFloat(g, Float.intBitsToFloat((int) ValueCodec.u32(b, i, bigEndian))); }
+            case FD -> { for (int i = 0; i + 8 <= b.length; i += 8) writeFloat(g, Double.longBitsToDouble(ValueCodec.u64(b, i, bigEndian))); }
+            case AT -> {
+                for (int i = 0; i + 4 <= b.length; i += 4) {
+                    g.writeString(Tag.toHex((ValueCodec.u16(b, i, bigEndian) << 16) | ValueCodec.u16(b, i + 2, bigEndian)));
+                }
+            }
+            default -> throw new IllegalStateException("not a binary number VR: " + e.vr());
+        }
+    }
+
+    private static void writeFloat(JsonGenerator g, double v) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            g.writeNull(); // JSON has no NaN or infinity
+        } else {
+            g.writeNumber(v);
+        }
+    }
+
+    private static void writeFloat(JsonGenerator g, float v) throws IOException {
+        if (Float.isNaN(v) || Float.isInfinite(v)) {
+            g.writeNull();
+        } else {
+            g.writeNumber(v);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.veil.dicom;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where each frame of an instance's pixel data lies, computed once at store time so that frame
+ * retrieval (PS3.18 10.4.1.1.4) reads exactly those bytes and never parses the file again.
+ * A frame is one or more byte ranges: native frames are one range each; encapsulated frames are
+ * the values of their fragments (PS3.5 A.4), concatenated.
+ */
+public record FrameIndex(List<List<Range>> frames) {
+
+    /** A byte range in the instance's (decoded) stream. */
+    public record Range(long offset, long length) {
+    }
+
+    public int count() {
+        return frames.size();
+    }
+
+    public long frameLength(int frame) {
+        return frames.get(frame).stream().mapToLong(Range::length).sum();
+    }
+
+    /** The frames of the top-level Pixel Data, or empty when the instance has none. */
+    public static Optional<FrameIndex> of(Dataset ds) {
+        Optional<Element> pixelData = ds.get(Tag.PixelData);
+        if (pixelData.isEmpty()) {
+            return Optional.empty();
+        }
+        int frames = Math.max(1, ds.integer(Tag.NumberOfFrames).orElse(1));
+        Element pd = pixelData.get();
+        if (pd.isEncapsulated()) {
+            return Optional.of(new FrameIndex(encapsulated(pd.fragments(), frames)));
+        }
+        return Optional.of(new FrameIndex(native_(ds, pd, frames)));
+    }
+
+    private static List<List<Range>> native_(Dataset ds, Element pd, int frames) {
+        long rows = ds.integer(Tag.Rows).orElse(0);
+        long columns = ds.integer(Tag.Columns).orElse(0);
+        long samples = ds.integer(Tag.SamplesPerPixel).orElse(1);
+        long bits = ds.integer(Tag.BitsAllocated).orElse(8);
+        long frameBits = rows * columns * samples * bits;
+        List<List<Range>> out = new ArrayList<>();
+        // Bit-packed frames (BitsAllocated 1) need not start on a byte; serve such data whole.
+        if (frameBits == 0 || frameBits % 8 != 0 || frameBits / 8 * frames > pd.length()) {
+            out.add(List.of(new Range(pd.offset(), pd.length())));
+            return out;
+        }
+        long frameLength = frameBits / 8;
+        for (int i = 0; i < frames; i++) {
+            out.add(List.of(new Range(pd.offset() + i * frameLength, frameLength)));
+        }
+        return out;
+    }
+
+    private static List<List<Range>> encapsulated(List<Fragment> fragments, int frames) {
+        List<Fragment> data = fragments.subList(Math.min(1, fragments.size()), fragments.size());
+        List<List<Range>> out = new ArrayList<>();
+        if (frames == 1) {
+            out.add(data.stream().map(f -> new Range(f.offset(), f.length())).toList());
+        } else if (data.size() == frames) {
+            data.forEach(f -> out.add(List.of(new Range(f.offset(), f.length()))));
+        } else {
+            // Several fragments per frame and no one-to-one layout: a frame starts at the fragment
+            // that opens a new JPEG or JPEG 2000 codestream (PS3.5 A.4.1, A.4.4).
+            List<Range> current = null;
+            for (Fragment f : data) {
+                if (current == null || f.startsImage()) {
+                    current = new ArrayList<>();
+                    out.add(current);
+                }
+                current.add(new Range(f.offset(), f.length()));
+            }
+        }
+        return out;
+    }
+
+    /** Compact text form for the index: frames separated by ';', ranges as offset+length. */
+    public String encode() {
+        StringBuilder sb = new StringBuilder();
+        for (List<Range> frame : frames) {
+            if (!sb.isEmpty()) {
+                sb.append(';');
+            }
+            for (int i = 0; i < frame.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append(frame.get(i).offset).append('+').append(frame.get(i).length);
+            }
+        }
+        return sb.toString();
+    }
+
+    public static FrameIndex decode(String s) {
+        List<List<Range>> frames = new ArrayList<>();
+        if (s == null || s.isEmpty()) {
+            return new FrameIndex(frames);
+        }
+        for (String frame : s.split(";")) {
+            List<Range> ranges = new ArrayList<>();
+            if (!frame.isEmpty()) {
+                for (String r : frame.split(",")) {
+                    int plus = r.indexOf('+');
+                    ranges.add(new Range(Long.parseLong(r.substring(0, plus)), Long.parseLong(r.substring(plus + 1))));
+                }
+            }
+            frames.add(ranges);
+        }
+        return new FrameIndex(frames);
+    }
+}

@@ -1,0 +1,65 @@
+package org.veil.dicom;
+
+/**
+ * Value Representations, PS3.5 section 6.2. Each constant knows how its value is encoded so that
+ * the reader and the JSON writer never switch on strings.
+ */
+public enum Vr {
+    AE(Kind.STRING, false), AS(Kind.STRING, false), AT(Kind.ATTRIBUTE_TAG, false),
+    CS(Kind.STRING, false), DA(Kind.STRING, false), DS(Kind.DECIMAL, false), DT(Kind.STRING, false),
+    FD(Kind.FLOAT64, false), FL(Kind.FLOAT32, false), IS(Kind.INTEGER_STRING, false),
+    LO(Kind.STRING, false), LT(Kind.TEXT, false), OB(Kind.BINARY, true), OD(Kind.BINARY, true),
+    OF(Kind.BINARY, true), OL(Kind.BINARY, true), OV(Kind.BINARY, true), OW(Kind.BINARY, true),
+    PN(Kind.PERSON_NAME, false), SH(Kind.STRING, false), SL(Kind.INT32, false), SQ(Kind.SEQUENCE, true),
+    SS(Kind.INT16, false), ST(Kind.TEXT, false), SV(Kind.INT64, true), TM(Kind.STRING, false),
+    UC(Kind.STRING, true), UI(Kind.STRING, false), UL(Kind.UINT32, false), UN(Kind.BINARY, true),
+    UR(Kind.TEXT, true), US(Kind.UINT16, false), UT(Kind.TEXT, true), UV(Kind.UINT64, true);
+
+    /** How a value of this VR is laid out in bytes and in DICOM JSON (PS3.18 Annex F.2.3). */
+    public enum Kind {
+        STRING, TEXT, PERSON_NAME, DECIMAL, INTEGER_STRING, ATTRIBUTE_TAG,
+        INT16, UINT16, INT32, UINT32, INT64, UINT64, FLOAT32, FLOAT64, BINARY, SEQUENCE
+    }
+
+    private final Kind kind;
+    /** Explicit VR encoding with two reserved bytes and a 32-bit length (PS3.5 Table 7.1-1). */
+    private final boolean longHeader;
+
+    Vr(Kind kind, boolean longHeader) {
+        this.kind = kind;
+        this.longHeader = longHeader;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean longHeader() {
+        return longHeader;
+    }
+
+    /** Values that may be large and are served as bulk data rather than inline in metadata. */
+    public boolean isBulk() {
+        return kind == Kind.BINARY;
+    }
+
+    public boolean isString() {
+        return switch (kind) {
+            case STRING, TEXT, PERSON_NAME, DECIMAL, INTEGER_STRING -> true;
+            default -> false;
+        };
+    }
+
+    /** Returns the VR for two ASCII bytes, or null when they are not a VR the standard defines. */
+    public static Vr fromBytes(int b0, int b1) {
+        if (b0 < 'A' || b0 > 'Z' || b1 < 'A' || b1 > 'Z') {
+            return null;
+        }
+        String code = new String(new char[] {(char) b0, (char) b1});
+        try {
+            return valueOf(code);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

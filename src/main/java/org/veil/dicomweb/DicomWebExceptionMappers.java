@@ -1,0 +1,53 @@
+package org.veil.dicomweb;
+
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.veil.dicom.MalformedMultipartException;
+import org.veil.dicom.PayloadTooLargeException;
+import org.veil.index.InvalidQueryException;
+
+/**
+ * Maps Veil's domain exceptions to PS3.18 status codes. Reasons are Veil's own texts, which name
+ * the fault and never echo values from the request.
+ */
+public class DicomWebExceptionMappers {
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> unknown(UnknownResourceException e) {
+        return error(404, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> invalid(InvalidRequestException e) {
+        return error(400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> invalidQuery(InvalidQueryException e) {
+        return error(400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> notAcceptable(NotAcceptableException e) {
+        return error(406, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> unsupported(UnsupportedMediaTypeException e) {
+        return error(415, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> multipart(MalformedMultipartException e) {
+        return error(e instanceof PayloadTooLargeException ? 413 : 400, e.getMessage());
+    }
+
+    static RestResponse<ErrorBody> error(int status, String reason) {
+        return RestResponse.ResponseBuilder.<ErrorBody>create(status)
+                .entity(new ErrorBody(status, reason))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Warning", "299 veil \"" + reason.replace("\"", "'") + "\"")
+                .build();
+    }
+}

@@ -1,0 +1,92 @@
+package org.veil.dicomweb;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
+import org.veil.dicom.QueryLevel;
+import org.veil.index.InvalidQueryException;
+import org.veil.index.QidoRequest;
+import org.veil.index.QidoResult;
+import org.veil.index.QidoSearch;
+import org.veil.security.StudyAccess;
+
+/** QIDO-RS, PS3.18 10.6: searches for studies, series and instances. */
+@Path("/dicomweb")
+public class QidoResource {
+    private final QidoSearch search;
+    private final StudyAccess access;
+    private final QidoRequest.Paging paging;
+
+    public QidoResource(QidoSearch search, StudyAccess access, DicomWebConfig config) {
+        this.search = search;
+        this.access = access;
+        this.paging = new QidoRequest.Paging(config.defaultQueryLimit(), config.maxQueryLimit());
+    }
+
+    @GET
+    @Path("studies")
+    public Response studies(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+        return query(QueryLevel.STUDY, null, null, uri, accept);
+    }
+
+    @GET
+    @Path("series")
+    public Response series(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+        return query(QueryLevel.SERIES, null, null, uri, accept);
+    }
+
+    @GET
+    @Path("instances")
+    public Response instances(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+        return query(QueryLevel.INSTANCE, null, null, uri, accept);
+    }
+
+    @GET
+    @Path("studies/{study}/series")
+    public Response studySeries(@PathParam("study") String study, @Context UriInfo uri,
+                                @HeaderParam("Accept") String accept) throws Exception {
+        return query(QueryLevel.SERIES, study, null, uri, accept);
+    }
+
+    @GET
+    @Path("studies/{study}/instances")
+    public Response studyInstances(@PathParam("study") String study, @Context UriInfo uri,
+                                   @HeaderParam("Accept") String accept) throws Exception {
+        return query(QueryLevel.INSTANCE, study, null, uri, accept);
+    }
+
+    @GET
+    @Path("studies/{study}/series/{series}/instances")
+    public Response seriesInstances(@PathParam("study") String study, @PathParam("series") String series,
+                                    @Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+        return query(QueryLevel.INSTANCE, study, series, uri, accept);
+    }
+
+    private Response query(QueryLevel level, String study, String series, UriInfo uri, String accept)
+            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
+        if (study != null) {
+            InstanceRef.check(study, "StudyInstanceUID");
+        }
+        if (series != null) {
+            InstanceRef.check(series, "SeriesInstanceUID");
+        }
+        Negotiation.metadata(accept);
+        access.requireSearch();
+        QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
+        QidoResult result = search.search(request, ServiceUrls.base(uri));
+        if (result.objects().isEmpty()) {
+            return Response.noContent().build();
+        }
+        Response.ResponseBuilder r = Response.ok("[" + String.join(",", result.objects()) + "]")
+                .type("application/dicom+json");
+        if (result.remaining() > 0) {
+            r.header("Warning", "299 veil \"There are " + result.remaining() + " additional results that can be requested\"");
+        }
+        return r.build();
+    }
+}

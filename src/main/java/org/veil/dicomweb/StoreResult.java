@@ -1,0 +1,63 @@
+package org.veil.dicomweb;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The outcome of one STOW-RS request, part by part (PS3.18 10.5.3). */
+public final class StoreResult {
+    /** A stored instance. */
+    public record Stored(String sopClassUid, String sopInstanceUid, String retrieveUrl) {
+    }
+
+    /** A part that was not stored; UIDs are null when the part could not be read. */
+    public record Failed(String sopClassUid, String sopInstanceUid, StoreFailure reason, String explanation) {
+    }
+
+    private final List<Stored> stored = new ArrayList<>();
+    private final List<Failed> failed = new ArrayList<>();
+    private String studyRetrieveUrl;
+
+    void stored(Stored s) {
+        stored.add(s);
+    }
+
+    void failed(Failed f) {
+        failed.add(f);
+    }
+
+    void studyRetrieveUrl(String url) {
+        this.studyRetrieveUrl = url;
+    }
+
+    public List<Stored> stored() {
+        return stored;
+    }
+
+    public List<Failed> failed() {
+        return failed;
+    }
+
+    public String studyRetrieveUrl() {
+        return studyRetrieveUrl;
+    }
+
+    /**
+     * PS3.18 10.5.3: 200 when all were stored, 202 when some were, 400 when none could even be
+     * read, 409 when none were stored for another reason.
+     */
+    public int status() {
+        if (!stored.isEmpty()) {
+            return failed.isEmpty() ? 200 : 202;
+        }
+        return failed.stream().allMatch(f -> f.reason() == StoreFailure.CANNOT_UNDERSTAND) ? 400 : 409;
+    }
+
+    /** Distinct explanations, for the Warning header; they name faults, never values. */
+    public Set<String> explanations() {
+        Set<String> out = new LinkedHashSet<>();
+        failed.forEach(f -> out.add(f.explanation()));
+        return out;
+    }
+}

@@ -1,0 +1,165 @@
+package org.veil.dicomweb;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.veil.dicom.DicomReader;
+import org.veil.dicom.InstanceParser;
+import org.veil.dicom.MalformedDicomException;
+import org.veil.dicom.MalformedMultipartException;
+import org.veil.dicom.MultipartReader;
+import org.veil.dicom.ParsedInstance;
+import org.veil.dicom.UnknownTransferSyntaxException;
+import org.veil.index.IndexOutcome;
+import org.veil.index.IndexWriter;
+import org.veil.index.InstanceRepository;
+import org.veil.index.NewInstance;
+import org.veil.storage.BlobStore;
+import org.veil.storage.StagedBlob;
+
+/**
+ * STOW-RS (PS3.18 10.5): streams each part to a staged file, checks it, publishes the good ones
+ * durably, then indexes them in one transaction. A part that fails is reported and dropped; the
+ * others are stored. If indexing fails, the published files are removed again, and a crash in
+ * between is undone at the next start by the storage journal.
+ */
+@ApplicationScoped
+public class StoreService {
+    private static final Logger LOG = Logger.getLogger(StoreService.class);
+
+    private final BlobStore store;
+    private final IndexWriter index;
+    private final InstanceRepository instances;
+    private final DicomWebConfig config;
+
+    public StoreService(BlobStore store, IndexWriter index, InstanceRepository instances, DicomWebConfig config) {
+        this.store = store;
+        this.index = index;
+        this.instances = instances;
+        this.config = config;
+    }
+
+    /** Undoes what a crash left half done, before the first request is served. */
+    void recover(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) throws IOException {
+        store.recover(key -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> instances.isStorageKeyIndexed(key)));
+    }
+
+    public StoreResult store(InputStream body, String boundary, Optional<String> studyUid, String baseUrl)
+            throws IOException, MalformedMultipartException {
+        StoreResult result = new StoreResult();
+        Map<StagedBlob, ParsedInstance> accepted = new LinkedHashMap<>();
+        List<StagedBlob> staged = new ArrayList<>();
+        try {
+            receive(body, boundary, studyUid, result, accepted, staged);
+            if (!accepted.isEmpty()) {
+                publishAndIndex(accepted, result, baseUrl);
+            }
+        } finally {
+            for (StagedBlob blob : staged) {
+                blob.close();
+            }
+        }
+        studyUid.ifPresent(uid -> result.studyRetrieveUrl(baseUrl + "/studies/" + uid));
+        LOG.infof("STOW stored=%d failed=%d", result.stored().size(), result.failed().size());
+        return result;
+    }
+
+    private void receive(InputStream body, String boundary, Optional<String> studyUid, StoreResult result,
+                         Map<StagedBlob, ParsedInstance> accepted, List<StagedBlob> staged)
+            throws IOException, MalformedMultipartException {
+        MultipartReader parts = new MultipartReader(body, boundary, config.maxPartBytes(), config.maxRequestBytes());
+        DicomReader.Limits limits = new DicomReader.Limits(config.inlineBinaryLimit(), config.maxValueBytes(),
+                Math.max(64L * 1024 * 1024, config.maxValueBytes() * 4L));
+        int count = 0;
+        Map<String, String> headers;
+        while ((headers = parts.nextPart()) != null) {
+            count++;
+            StagedBlob blob = store.stage();
+            staged.add(blob);
+            parts.copyPartTo(blob.output());
+            String type = headers.getOrDefault("content-type", "application/dicom").toLowerCase(Locale.ROOT);
+            if (!type.startsWith("application/dicom") || type.startsWith("application/dicom+")) {
+                result.failed(new StoreResult.Failed(null, null, StoreFailure.CANNOT_UNDERSTAND,
+                        "part " + count + " is not application/dicom"));
+                continue;
+            }
+            blob.seal();
+            try {
+                ParsedInstance p = InstanceParser.parse(blob.file(), limits);
+                if (studyUid.isPresent() && !studyUid.get().equals(p.studyInstanceUid())) {
+                    result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(),
+                            StoreFailure.STUDY_UID_MISMATCH, "part " + count + ": StudyInstanceUID does not match the request path"));
+                    continue;
+                }
+                accepted.put(blob, p);
+            } catch (UnknownTransferSyntaxException e) {
+                result.failed(new StoreResult.Failed(null, null, StoreFailure.TRANSFER_SYNTAX_NOT_SUPPORTED,
+                        "part " + count + ": " + e.getMessage()));
+            } catch (MalformedDicomException e) {
+                result.failed(new StoreResult.Failed(null, null, StoreFailure.CANNOT_UNDERSTAND,
+                        "part " + count + ": " + e.getMessage()));
+            }
+        }
+        if (count == 0) {
+            throw new MalformedMultipartException("request contains no parts");
+        }
+    }
+
+    private void publishAndIndex(Map<StagedBlob, ParsedInstance> accepted, StoreResult result, String baseUrl)
+            throws IOException {
+        List<String> keys = accepted.keySet().stream().map(BlobStore::keyOf).distinct().toList();
+        try (BlobStore.Journal journal = store.begin(keys)) {
+            store.publish(accepted.keySet());
+            Map<NewInstance, IndexOutcome> outcomes;
+            List<NewInstance> batch = accepted.entrySet().stream()
+                    .map(e -> new NewInstance(e.getValue(), BlobStore.keyOf(e.getKey()), e.getKey().size(), e.getKey().sha256()))
+                    .toList();
+            try {
+                outcomes = index.insert(batch);
+            } catch (SQLException | RuntimeException e) {
+                LOG.errorf("STOW index commit failed (%s); removing %d published objects", e.getClass().getSimpleName(), keys.size());
+                removeUnindexed(keys);
+                batch.forEach(i -> result.failed(new StoreResult.Failed(i.parsed().sopClassUid(), i.parsed().sopInstanceUid(),
+                        StoreFailure.PROCESSING_FAILURE, "the index could not record the instance")));
+                return;
+            }
+            List<String> refused = new ArrayList<>();
+            for (NewInstance i : batch) {
+                ParsedInstance p = i.parsed();
+                switch (outcomes.get(i)) {
+                    case STORED, ALREADY_STORED -> result.stored(new StoreResult.Stored(p.sopClassUid(), p.sopInstanceUid(),
+                            baseUrl + "/studies/" + p.studyInstanceUid() + "/series/" + p.seriesInstanceUid()
+                                    + "/instances/" + p.sopInstanceUid()));
+                    case CONFLICTING_DUPLICATE -> {
+                        refused.add(i.storageKey());
+                        result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(),
+                                StoreFailure.DUPLICATE_SOP_INSTANCE, "SOP instance already stored with different content"));
+                    }
+                    case SERIES_IN_OTHER_STUDY -> {
+                        refused.add(i.storageKey());
+                        result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(),
+                                StoreFailure.PROCESSING_FAILURE, "series is already stored under another study"));
+                    }
+                }
+            }
+            removeUnindexed(refused);
+        }
+    }
+
+    private void removeUnindexed(List<String> keys) throws IOException {
+        for (String key : keys) {
+            if (!instances.isStorageKeyIndexed(key)) {
+                store.delete(key);
+            }
+        }
+    }
+}

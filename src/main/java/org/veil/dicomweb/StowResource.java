@@ -1,0 +1,78 @@
+package org.veil.dicomweb;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.veil.dicom.MalformedMultipartException;
+import org.veil.security.StudyAccess;
+
+/** STOW-RS, PS3.18 10.5: {@code POST /studies} and {@code POST /studies/{study}}. */
+@Path("/dicomweb")
+public class StowResource {
+    private final StoreService service;
+    private final StudyAccess access;
+
+    public StowResource(StoreService service, StudyAccess access) {
+        this.service = service;
+        this.access = access;
+    }
+
+    @POST
+    @Path("studies")
+    @Consumes("*/*")
+    @Produces("application/dicom+json")
+    public RestResponse<String> store(@HeaderParam("Content-Type") String contentType, InputStream body,
+                                      @Context UriInfo uri)
+            throws IOException, MalformedMultipartException, UnsupportedMediaTypeException {
+        return respond(service.store(body, boundaryOf(contentType), Optional.empty(), ServiceUrls.base(uri)));
+    }
+
+    @POST
+    @Path("studies/{study}")
+    @Consumes("*/*")
+    @Produces("application/dicom+json")
+    public RestResponse<String> storeInStudy(@PathParam("study") String study, @HeaderParam("Content-Type") String contentType,
+                                             InputStream body, @Context UriInfo uri)
+            throws IOException, MalformedMultipartException, UnsupportedMediaTypeException, InvalidRequestException {
+        InstanceRef.check(study, "StudyInstanceUID");
+        return respond(service.store(body, boundaryOf(contentType), Optional.of(study), ServiceUrls.base(uri)));
+    }
+
+    private RestResponse<String> respond(StoreResult result) {
+        RestResponse.ResponseBuilder<String> r = RestResponse.ResponseBuilder.<String>create(result.status())
+                .entity(StoreResponseJson.of(result))
+                .type("application/dicom+json");
+        result.explanations().forEach(reason -> r.header("Warning", "299 veil \"" + reason + "\""));
+        return r.build();
+    }
+
+    /**
+     * The request must be multipart/related with root type application/dicom (PS3.18 10.5.1.1);
+     * the type parameter may be quoted or not.
+     */
+    private String boundaryOf(String contentType) throws UnsupportedMediaTypeException, MalformedMultipartException {
+        access.requireStore();
+        MediaRange ct = contentType == null ? null : MediaRange.parse(contentType);
+        if (ct == null || !ct.type().equals("multipart") || !ct.subtype().equals("related")) {
+            throw new UnsupportedMediaTypeException("STOW-RS takes multipart/related; type=\"application/dicom\"");
+        }
+        String type = ct.param("type");
+        if (type != null && !type.equalsIgnoreCase("application/dicom")) {
+            throw new UnsupportedMediaTypeException("only application/dicom parts are stored; metadata and bulk data STOW is not supported");
+        }
+        String boundary = ct.param("boundary");
+        if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
+            throw new MalformedMultipartException("Content-Type has no valid boundary parameter");
+        }
+        return boundary;
+    }
+}

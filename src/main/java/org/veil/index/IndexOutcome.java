@@ -1,0 +1,13 @@
+package org.veil.index;
+
+/** What indexing did with one instance. */
+public enum IndexOutcome {
+    /** A new row was written. */
+    STORED,
+    /** The same SOP Instance with identical bytes was already stored; nothing changed. */
+    ALREADY_STORED,
+    /** The SOP Instance UID is stored with different bytes; this copy was refused. */
+    CONFLICTING_DUPLICATE,
+    /** The series is already filed under another study; this copy was refused. */
+    SERIES_IN_OTHER_STUDY
+}

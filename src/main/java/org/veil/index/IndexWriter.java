@@ -1,0 +1,211 @@
+package org.veil.index;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.veil.dicom.ParsedInstance;
+import org.veil.dicom.Tag;
+
+/**
+ * Writes one STOW request's instances into the index in a single transaction. Rows are locked
+ * in a fixed order (studies, then series, then instances, each sorted by UID) so that parallel
+ * requests into the same study wait for each other instead of deadlocking, and the study and
+ * series counters stay exact.
+ */
+@ApplicationScoped
+public class IndexWriter {
+    private final AgroalDataSource dataSource;
+
+    public IndexWriter(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Transactional
+    public Map<NewInstance, IndexOutcome> insert(List<NewInstance> batch) throws SQLException {
+        Map<NewInstance, IndexOutcome> outcomes = new HashMap<>();
+        TreeMap<String, List<NewInstance>> byStudy = new TreeMap<>();
+        for (NewInstance i : batch) {
+            byStudy.computeIfAbsent(i.parsed().studyInstanceUid(), k -> new ArrayList<>()).add(i);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            for (List<NewInstance> study : byStudy.values()) {
+                insertStudy(c, study, outcomes);
+            }
+        }
+        return outcomes;
+    }
+
+    private void insertStudy(Connection c, List<NewInstance> instances, Map<NewInstance, IndexOutcome> outcomes)
+            throws SQLException {
+        long studyId = upsertStudy(c, instances.get(0).parsed());
+        TreeMap<String, List<NewInstance>> bySeries = new TreeMap<>();
+        for (NewInstance i : instances) {
+            bySeries.computeIfAbsent(i.parsed().seriesInstanceUid(), k -> new ArrayList<>()).add(i);
+        }
+        int newSeries = 0;
+        int newInstances = 0;
+        List<String> modalities = new ArrayList<>();
+        for (List<NewInstance> series : bySeries.values()) {
+            ParsedInstance first = series.get(0).parsed();
+            long[] row = upsertSeries(c, studyId, first);
+            if (row[1] != studyId) {
+                series.forEach(i -> outcomes.put(i, IndexOutcome.SERIES_IN_OTHER_STUDY));
+                continue;
+            }
+            newSeries += (int) row[2];
+            first.string(Tag.Modality).ifPresent(modalities::add);
+            int added = 0;
+            series.sort(Comparator.comparing(i -> i.parsed().sopInstanceUid()));
+            for (NewInstance i : series) {
+                IndexOutcome outcome = insertInstance(c, studyId, row[0], i);
+                outcomes.put(i, outcome);
+                if (outcome == IndexOutcome.STORED) {
+                    added++;
+                }
+            }
+            if (added > 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE series SET number_of_instances = number_of_instances + ? WHERE id = ?")) {
+                    ps.setInt(1, added);
+                    ps.setLong(2, row[0]);
+                    ps.executeUpdate();
+                }
+            }
+            newInstances += added;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE study SET number_of_series = number_of_series + ?,
+                    number_of_instances = number_of_instances + ?,
+                    modalities_in_study = ARRAY(SELECT DISTINCT m FROM unnest(modalities_in_study || ?::text[]) m ORDER BY m)
+                WHERE id = ?""")) {
+            ps.setInt(1, newSeries);
+            ps.setInt(2, newInstances);
+            ps.setArray(3, c.createArrayOf("text", modalities.toArray()));
+            ps.setLong(4, studyId);
+            ps.executeUpdate();
+        }
+    }
+
+    private long upsertStudy(Connection c, ParsedInstance p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO study (study_instance_uid, patient_name, patient_name_norm, patient_id,
+                    issuer_of_patient_id, patient_birth_date, patient_sex, study_date, study_time,
+                    accession_number, study_id, referring_physician_name, study_description, attributes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (study_instance_uid) DO UPDATE SET study_instance_uid = EXCLUDED.study_instance_uid
+                RETURNING id""")) {
+            Optional<String> name = p.string(Tag.PatientName);
+            ps.setString(1, p.studyInstanceUid());
+            set(ps, 2, name);
+            set(ps, 3, name.map(PersonNames::normalize));
+            set(ps, 4, p.string(Tag.PatientID));
+            set(ps, 5, p.string(Tag.IssuerOfPatientID));
+            set(ps, 6, p.string(Tag.PatientBirthDate));
+            set(ps, 7, p.string(Tag.PatientSex));
+            set(ps, 8, p.string(Tag.StudyDate));
+            set(ps, 9, p.string(Tag.StudyTime));
+            set(ps, 10, p.string(Tag.AccessionNumber));
+            set(ps, 11, p.string(Tag.StudyID));
+            set(ps, 12, p.string(Tag.ReferringPhysicianName));
+            set(ps, 13, p.string(Tag.StudyDescription));
+            ps.setString(14, p.studyJson());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Returns {id, study_fk, 1 if inserted else 0}. */
+    private long[] upsertSeries(Connection c, long studyId, ParsedInstance p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO series (study_fk, series_instance_uid, modality, series_number, series_description,
+                    series_date, series_time, pps_start_date, pps_start_time, attributes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (series_instance_uid) DO UPDATE SET series_instance_uid = EXCLUDED.series_instance_uid
+                RETURNING id, study_fk, (xmax = 0) AS inserted""")) {
+            ps.setLong(1, studyId);
+            ps.setString(2, p.seriesInstanceUid());
+            set(ps, 3, p.string(Tag.Modality));
+            setInt(ps, 4, p.integer(Tag.SeriesNumber));
+            set(ps, 5, p.string(Tag.SeriesDescription));
+            set(ps, 6, p.string(Tag.SeriesDate));
+            set(ps, 7, p.string(Tag.SeriesTime));
+            set(ps, 8, p.string(Tag.PerformedProcedureStepStartDate));
+            set(ps, 9, p.string(Tag.PerformedProcedureStepStartTime));
+            ps.setString(10, p.seriesJson());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getBoolean(3) ? 1 : 0};
+            }
+        }
+    }
+
+    private IndexOutcome insertInstance(Connection c, long studyId, long seriesId, NewInstance i) throws SQLException {
+        ParsedInstance p = i.parsed();
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO instance (series_fk, study_fk, sop_instance_uid, sop_class_uid, instance_number,
+                    transfer_syntax_uid, number_of_frames, rows, columns, storage_key, size_bytes, sha256,
+                    dataset_offset, metadata, frames, bulk_data)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (sop_instance_uid) DO NOTHING
+                RETURNING id""")) {
+            ps.setLong(1, seriesId);
+            ps.setLong(2, studyId);
+            ps.setString(3, p.sopInstanceUid());
+            ps.setString(4, p.sopClassUid());
+            setInt(ps, 5, p.integer(Tag.InstanceNumber));
+            ps.setString(6, p.transferSyntax().uid());
+            setInt(ps, 7, p.integer(Tag.NumberOfFrames));
+            setInt(ps, 8, p.integer(Tag.Rows));
+            setInt(ps, 9, p.integer(Tag.Columns));
+            ps.setString(10, i.storageKey());
+            ps.setLong(11, i.size());
+            ps.setString(12, i.sha256());
+            ps.setLong(13, p.datasetOffset());
+            ps.setString(14, p.metadataJson());
+            set(ps, 15, p.frames().map(org.veil.dicom.FrameIndex::encode));
+            ps.setString(16, BulkDataIndex.encode(p.bulkData()));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return IndexOutcome.STORED;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM instance WHERE sop_instance_uid = ?")) {
+            ps.setString(1, p.sopInstanceUid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1).equals(i.sha256()) ? IndexOutcome.ALREADY_STORED : IndexOutcome.CONFLICTING_DUPLICATE;
+            }
+        }
+    }
+
+    private static void set(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setString(index, value.get());
+        } else {
+            ps.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int index, Optional<Integer> value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setInt(index, value.get());
+        } else {
+            ps.setNull(index, Types.INTEGER);
+        }
+    }
+}

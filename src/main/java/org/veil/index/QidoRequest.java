@@ -1,0 +1,155 @@
+package org.veil.index;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.veil.dicom.DataDictionary;
+import org.veil.dicom.InstanceParser;
+import org.veil.dicom.QueryLevel;
+import org.veil.dicom.Tag;
+
+/**
+ * A parsed QIDO-RS query (PS3.18 8.3.4, 10.6): the level, the study or series it is scoped to,
+ * its matching keys, which attributes to return, and the page.
+ */
+public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<String> seriesUid,
+                          Map<MatchKey, String> matches, Set<Integer> includeFields, boolean includeAll,
+                          boolean fuzzy, int limit, int offset) {
+
+    /** Paging bounds from configuration. */
+    public record Paging(int defaultLimit, int maxLimit) {
+    }
+
+    public static QidoRequest parse(QueryLevel level, String studyUid, String seriesUid,
+                                    Map<String, List<String>> params, Paging paging) throws InvalidQueryException {
+        Map<MatchKey, String> matches = new EnumMap<>(MatchKey.class);
+        Set<Integer> include = new LinkedHashSet<>();
+        boolean includeAll = false;
+        boolean fuzzy = false;
+        int limit = paging.defaultLimit();
+        int offset = 0;
+        for (Map.Entry<String, List<String>> p : params.entrySet()) {
+            String name = p.getKey();
+            List<String> values = p.getValue();
+            switch (name) {
+                case "limit" -> limit = Math.min(positive(single(name, values), name, 1), paging.maxLimit());
+                case "offset" -> offset = positive(single(name, values), name, 0);
+                case "fuzzymatching" -> fuzzy = parseBoolean(single(name, values));
+                case "includefield" -> {
+                    for (String v : values) {
+                        for (String field : v.split(",")) {
+                            if (field.trim().equals("all")) {
+                                includeAll = true;
+                            } else {
+                                include.add(attribute(field.trim()));
+                            }
+                        }
+                    }
+                }
+                default -> {
+                    int tag = attribute(name);
+                    MatchKey key = MatchKey.forTag(tag).orElseThrow(() ->
+                            new InvalidQueryException(name + " is not a supported matching key"));
+                    if (key.level.ordinal() > level.ordinal()) {
+                        throw new InvalidQueryException(name + " cannot be matched at " + level.name().toLowerCase() + " level");
+                    }
+                    String value = single(name, values);
+                    validate(key, value, name);
+                    matches.put(key, value);
+                }
+            }
+        }
+        return new QidoRequest(level, Optional.ofNullable(studyUid), Optional.ofNullable(seriesUid),
+                matches, include, includeAll, fuzzy, limit, offset);
+    }
+
+    /** A keyword or eight hex digits (PS3.18 8.3.4.1.1); nested paths are not supported. */
+    private static int attribute(String name) throws InvalidQueryException {
+        int tag = Tag.parseHex(name);
+        if (tag >= 0) {
+            return tag;
+        }
+        if (name.contains(".")) {
+            throw new InvalidQueryException("sequence attribute paths are not supported: " + name);
+        }
+        return DataDictionary.tagForKeyword(name)
+                .orElseThrow(() -> new InvalidQueryException("unknown attribute or parameter: " + name));
+    }
+
+    private static String single(String name, List<String> values) throws InvalidQueryException {
+        if (values.size() != 1) {
+            throw new InvalidQueryException(name + " is given more than once");
+        }
+        return values.get(0);
+    }
+
+    private static int positive(String value, String name, int min) throws InvalidQueryException {
+        try {
+            int v = Integer.parseInt(value);
+            if (v < min) {
+                throw new InvalidQueryException(name + " must be at least " + min);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new InvalidQueryException(name + " must be a whole number");
+        }
+    }
+
+    private static boolean parseBoolean(String value) throws InvalidQueryException {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidQueryException("fuzzymatching must be true or false");
+        };
+    }
+
+    private static void validate(MatchKey key, String value, String name) throws InvalidQueryException {
+        if (value.isEmpty()) {
+            return; // universal matching
+        }
+        switch (key.matching) {
+            case UID_LIST -> {
+                for (String uid : splitList(value)) {
+                    if (!InstanceParser.isValidUid(uid)) {
+                        throw new InvalidQueryException(name + " is not a valid UID list");
+                    }
+                }
+            }
+            case DATE -> requireRange(value, "\\d{8}", name, "a date or date range (YYYYMMDD-YYYYMMDD)");
+            case TIME -> requireRange(value, "\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?", name, "a time or time range (HHMMSS-HHMMSS)");
+            case INTEGER -> {
+                try {
+                    Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw new InvalidQueryException(name + " must be a whole number");
+                }
+            }
+            default -> {
+                if (value.length() > 256) {
+                    throw new InvalidQueryException(name + " is too long");
+                }
+            }
+        }
+    }
+
+    private static void requireRange(String value, String one, String name, String what) throws InvalidQueryException {
+        if (!value.matches(one) && !value.matches("(" + one + ")?-(" + one + ")?") || value.equals("-")) {
+            throw new InvalidQueryException(name + " must be " + what);
+        }
+    }
+
+    /** UID lists are separated by commas or backslashes (PS3.18 8.3.4.1.2). */
+    static List<String> splitList(String value) {
+        List<String> out = new ArrayList<>();
+        for (String v : value.split("[,\\\\]")) {
+            if (!v.isBlank()) {
+                out.add(v.trim());
+            }
+        }
+        return out;
+    }
+}

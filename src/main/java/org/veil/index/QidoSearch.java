@@ -1,0 +1,189 @@
+package org.veil.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.veil.dicom.QueryLevel;
+import org.veil.dicom.Tag;
+
+/**
+ * Runs QIDO-RS searches as SQL on the index and answers with each match's default attributes
+ * (PS3.18 Tables 10.6.3-3 to -5), the matching keys and any {@code includefield}s.
+ */
+@ApplicationScoped
+public class QidoSearch {
+    private static final Set<Integer> STUDY_DEFAULTS = Set.of(Tag.SpecificCharacterSet, Tag.StudyDate, Tag.StudyTime,
+            Tag.AccessionNumber, 0x00080056, Tag.ModalitiesInStudy, Tag.ReferringPhysicianName, Tag.TimezoneOffsetFromUTC,
+            Tag.RetrieveURL, Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate, Tag.PatientSex, Tag.StudyInstanceUID,
+            Tag.StudyID, Tag.NumberOfStudyRelatedSeries, Tag.NumberOfStudyRelatedInstances);
+    private static final Set<Integer> SERIES_DEFAULTS = Set.of(Tag.SpecificCharacterSet, Tag.Modality,
+            Tag.TimezoneOffsetFromUTC, Tag.SeriesDescription, Tag.RetrieveURL, Tag.SeriesInstanceUID, Tag.SeriesNumber,
+            Tag.NumberOfSeriesRelatedInstances, Tag.PerformedProcedureStepStartDate, Tag.PerformedProcedureStepStartTime,
+            Tag.RequestAttributesSequence);
+    private static final Set<Integer> INSTANCE_DEFAULTS = Set.of(Tag.SpecificCharacterSet, Tag.SOPClassUID,
+            Tag.SOPInstanceUID, 0x00080056, Tag.TimezoneOffsetFromUTC, Tag.RetrieveURL, Tag.InstanceNumber, Tag.Rows,
+            Tag.Columns, Tag.BitsAllocated, Tag.NumberOfFrames);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final AgroalDataSource dataSource;
+
+    public QidoSearch(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public QidoResult search(QidoRequest q, String baseUrl) throws SQLException {
+        QidoSql sql = QidoSql.of(q);
+        QueryLevel level = q.level();
+        String select = switch (level) {
+            case PATIENT, STUDY -> "SELECT s.attributes, s.modalities_in_study, s.number_of_series, s.number_of_instances, s.study_instance_uid";
+            case SERIES -> "SELECT s.attributes, s.modalities_in_study, s.number_of_series, s.number_of_instances, s.study_instance_uid,"
+                    + " se.attributes, se.number_of_instances, se.series_instance_uid";
+            case INSTANCE -> "SELECT s.attributes, s.modalities_in_study, s.number_of_series, s.number_of_instances, s.study_instance_uid,"
+                    + " se.attributes, se.number_of_instances, se.series_instance_uid, i.metadata, i.sop_instance_uid";
+        };
+        List<String> out = new ArrayList<>();
+        boolean more = false;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(select + QidoSql.from(level) + sql.where + QidoSql.order(level)
+                     + " LIMIT ? OFFSET ?")) {
+            int n = bind(c, ps, sql.params);
+            ps.setInt(n++, q.limit() + 1);
+            ps.setInt(n, q.offset());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (out.size() == q.limit()) {
+                        more = true;
+                        break;
+                    }
+                    out.add(render(q, rs, baseUrl));
+                }
+            }
+            long remaining = more ? count(c, q, sql) - q.offset() - out.size() : 0;
+            return new QidoResult(out, remaining);
+        }
+    }
+
+    private long count(Connection c, QidoRequest q, QidoSql sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + QidoSql.from(q.level()) + sql.where)) {
+            bind(c, ps, sql.params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static int bind(Connection c, PreparedStatement ps, List<Object> params) throws SQLException {
+        int n = 1;
+        for (Object p : params) {
+            if (p instanceof String[] array) {
+                ps.setArray(n++, c.createArrayOf("text", array));
+            } else {
+                ps.setObject(n++, p);
+            }
+        }
+        return n;
+    }
+
+    private String render(QidoRequest q, ResultSet rs, String baseUrl) throws SQLException {
+        Set<Integer> wanted = new HashSet<>(q.includeFields());
+        q.matches().keySet().forEach(k -> wanted.add(k.tag));
+        TreeMap<String, JsonNode> fields = new TreeMap<>();
+        boolean scopedToStudy = q.studyUid().isPresent();
+        String studyUid = rs.getString(5);
+        if (q.level() == QueryLevel.STUDY || q.level() == QueryLevel.PATIENT || !scopedToStudy) {
+            Set<Integer> study = union(STUDY_DEFAULTS, wanted);
+            pick(fields, rs.getString(1), study, q.includeAll() && q.level() == QueryLevel.STUDY);
+            Array modalities = rs.getArray(2);
+            if (study.contains(Tag.ModalitiesInStudy)) {
+                put(fields, Tag.ModalitiesInStudy, "CS", strings((String[]) modalities.getArray()));
+            }
+            if (study.contains(Tag.NumberOfStudyRelatedSeries)) {
+                put(fields, Tag.NumberOfStudyRelatedSeries, "IS", NODES.arrayNode().add(rs.getInt(3)));
+            }
+            if (study.contains(Tag.NumberOfStudyRelatedInstances)) {
+                put(fields, Tag.NumberOfStudyRelatedInstances, "IS", NODES.arrayNode().add(rs.getInt(4)));
+            }
+        }
+        String retrieve = baseUrl + "/studies/" + studyUid;
+        if (q.level() == QueryLevel.SERIES || q.level() == QueryLevel.INSTANCE) {
+            boolean own = q.level() == QueryLevel.SERIES;
+            pick(fields, rs.getString(6), own || q.seriesUid().isEmpty() ? union(SERIES_DEFAULTS, wanted) : wanted,
+                    q.includeAll() && own);
+            if (own || q.seriesUid().isEmpty()) {
+                put(fields, Tag.NumberOfSeriesRelatedInstances, "IS", NODES.arrayNode().add(rs.getInt(7)));
+            }
+            retrieve += "/series/" + rs.getString(8);
+        }
+        if (q.level() == QueryLevel.INSTANCE) {
+            String metadata = rs.getString(9).replace("\"BulkDataURI\":\"", "\"BulkDataURI\":\"" + baseUrl + "/");
+            pick(fields, metadata, union(INSTANCE_DEFAULTS, wanted), q.includeAll());
+            retrieve += "/instances/" + rs.getString(10);
+        }
+        put(fields, 0x00080056, "CS", strings(new String[] {"ONLINE"}));
+        put(fields, Tag.RetrieveURL, "UR", strings(new String[] {retrieve}));
+        ObjectNode result = NODES.objectNode();
+        fields.forEach(result::set);
+        try {
+            return JSON.writeValueAsString(result);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pick(Map<String, JsonNode> into, String json, Set<Integer> tags, boolean all) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (all || tags.contains(Tag.parseHex(e.getKey()))) {
+                    into.put(e.getKey(), e.getValue());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void put(Map<String, JsonNode> into, int tag, String vr, ArrayNode values) {
+        ObjectNode attr = NODES.objectNode();
+        attr.put("vr", vr);
+        if (!values.isEmpty()) {
+            attr.set("Value", values);
+        }
+        into.put(Tag.toHex(tag), attr);
+    }
+
+    private static ArrayNode strings(String[] values) {
+        ArrayNode a = NODES.arrayNode();
+        for (String v : values) {
+            a.add(v);
+        }
+        return a;
+    }
+
+    private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
+        Set<Integer> u = new HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+}

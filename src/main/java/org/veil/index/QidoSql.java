@@ -1,0 +1,123 @@
+package org.veil.index;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.veil.dicom.QueryLevel;
+
+/**
+ * Builds the SQL for a {@link QidoRequest}: every matching key becomes a predicate on an indexed
+ * column with bound parameters (PS3.4 C.2.2.2), never string concatenation of values.
+ */
+final class QidoSql {
+    final StringBuilder where = new StringBuilder(" WHERE true");
+    final List<Object> params = new ArrayList<>();
+
+    static QidoSql of(QidoRequest q) {
+        QidoSql sql = new QidoSql();
+        q.studyUid().ifPresent(uid -> sql.predicate("s.study_instance_uid = ?", uid));
+        q.seriesUid().ifPresent(uid -> sql.predicate("se.series_instance_uid = ?", uid));
+        for (Map.Entry<MatchKey, String> m : q.matches().entrySet()) {
+            if (!m.getValue().isEmpty()) {
+                sql.match(m.getKey(), m.getValue(), q.fuzzy());
+            }
+        }
+        return sql;
+    }
+
+    static String from(QueryLevel level) {
+        return switch (level) {
+            case PATIENT, STUDY -> " FROM study s";
+            case SERIES -> " FROM series se JOIN study s ON s.id = se.study_fk";
+            case INSTANCE -> " FROM instance i JOIN series se ON se.id = i.series_fk JOIN study s ON s.id = i.study_fk";
+        };
+    }
+
+    static String order(QueryLevel level) {
+        return switch (level) {
+            case PATIENT, STUDY -> " ORDER BY s.id";
+            case SERIES -> " ORDER BY s.id, se.series_number NULLS LAST, se.id";
+            case INSTANCE -> " ORDER BY s.id, se.series_number NULLS LAST, se.id, i.instance_number NULLS LAST, i.id";
+        };
+    }
+
+    private void predicate(String sql, Object... values) {
+        where.append(" AND (").append(sql).append(')');
+        params.addAll(List.of(values));
+    }
+
+    private void match(MatchKey key, String value, boolean fuzzy) {
+        String col = key.column;
+        switch (key.matching) {
+            case UID_LIST -> predicate(col + " = ANY(?)", (Object) QidoRequest.splitList(value).toArray(String[]::new));
+            case INTEGER -> predicate(col + " = ?", Integer.parseInt(value));
+            case ARRAY_CONTAINS -> predicate(col + " && ?", (Object) QidoRequest.splitList(value).toArray(String[]::new));
+            case DATE, TIME -> range(col, value);
+            case STRING -> anyOf(col, value);
+            case PERSON_NAME -> {
+                if (fuzzy) {
+                    fuzzyName(key, value);
+                } else {
+                    anyOf("upper(" + col + ")", value.toUpperCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+    }
+
+    /** Single value or wildcard matching; a backslash-separated list matches any of its values. */
+    private void anyOf(String col, String value) {
+        List<String> parts = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        for (String v : value.split("\\\\")) {
+            if (v.contains("*") || v.contains("?")) {
+                parts.add(col + " LIKE ? ESCAPE '\\'");
+                values.add(likePattern(v));
+            } else {
+                parts.add(col + " = ?");
+                values.add(v);
+            }
+        }
+        predicate(String.join(" OR ", parts), values.toArray());
+    }
+
+    /** Range matching (PS3.4 C.2.2.2.5): open ends are unbounded, bounds inclusive. */
+    private void range(String col, String value) {
+        int dash = value.indexOf('-');
+        if (dash < 0) {
+            predicate(col + " = ?", value);
+            return;
+        }
+        String lo = value.substring(0, dash);
+        String hi = value.substring(dash + 1);
+        if (!lo.isEmpty()) {
+            predicate(col + " >= ?", lo);
+        }
+        if (!hi.isEmpty()) {
+            // A bound given to the day or minute includes the whole day or minute: compare prefixes.
+            predicate("substr(" + col + ", 1, ?) <= ?", hi.length(), hi);
+        }
+    }
+
+    /**
+     * Veil's fuzzy PN matching: case and accents ignored, and every word of the query must start
+     * a component of the name, in any order ("joh do" matches "DOE^JOHN").
+     */
+    private void fuzzyName(MatchKey key, String value) {
+        String expr = key == MatchKey.PatientName ? "s.patient_name_norm"
+                : "upper(translate(" + key.column + ", '^=', '  '))";
+        for (String word : PersonNames.normalize(value.replace("*", " ").replace("?", " ")).split(" ")) {
+            if (!word.isEmpty()) {
+                String w = escapeLike(word);
+                predicate(expr + " LIKE ? ESCAPE '\\' OR " + expr + " LIKE ? ESCAPE '\\'", w + "%", "% " + w + "%");
+            }
+        }
+    }
+
+    private static String likePattern(String v) {
+        return escapeLike(v).replace('*', '%').replace('?', '_');
+    }
+
+    private static String escapeLike(String v) {
+        return v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

@@ -1,0 +1,44 @@
+package org.veil.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.Collection;
+import java.util.function.Predicate;
+
+/**
+ * Durable storage of instance files by key. A store request stages blobs, then {@link #publish}
+ * makes them durable under their keys inside a {@link Journal}; only after that does the index
+ * commit. The journal lets {@link #recover} remove objects whose index commit never happened.
+ */
+public interface BlobStore {
+
+    StagedBlob stage() throws IOException;
+
+    /** Records the keys about to be published, durably, before any of them is. */
+    Journal begin(Collection<String> keys) throws IOException;
+
+    /** Moves staged blobs under their keys and makes the moves durable. */
+    void publish(Collection<StagedBlob> blobs) throws IOException;
+
+    FileChannel open(String key) throws IOException;
+
+    void delete(String key) throws IOException;
+
+    /**
+     * Completes what a crash interrupted: drops staged files, and for every journal left behind
+     * deletes the objects the index does not know.
+     *
+     * @return the number of objects removed
+     */
+    int recover(Predicate<String> indexed) throws IOException;
+
+    /** A publication in progress; closing it marks the request finished. */
+    interface Journal extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    static String keyOf(StagedBlob blob) {
+        return blob.sha256();
+    }
+}
