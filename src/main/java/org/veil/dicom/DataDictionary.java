@@ -29,6 +29,14 @@ public final class DataDictionary {
      * are UN; private creators are LO; group lengths are UL.
      */
     public static Vr vrForTag(int tag) {
+        return vrForTag(tag, false);
+    }
+
+    /**
+     * As {@link #vrForTag(int)}, resolving "US or SS" by the data set's Pixel Representation
+     * (PS3.5 Annex A: 0001H means signed).
+     */
+    public static Vr vrForTag(int tag, boolean signedPixels) {
         if (Tag.isGroupLength(tag)) {
             return Vr.UL;
         }
@@ -41,6 +49,9 @@ public final class DataDictionary {
             return Vr.UN;
         }
         Vr known = Vr.fromBytes(vr[0], vr[1]);
+        if (vr[0] == 'X' && vr[1] == 'S') {
+            return signedPixels ? Vr.SS : Vr.US;
+        }
         if (known == null) {
             // PixelMed's dictionary writes ambiguous VRs such as "US or SS" as the first of them,
             // and "OX" for OB/OW; treat OX as OW as PS3.5 A.1 does for implicit pixel data.

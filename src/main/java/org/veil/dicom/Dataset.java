@@ -88,6 +88,17 @@ public final class Dataset implements Iterable<Element> {
         }
     }
 
+    /** Pixel Representation 0001H in this data set or an enclosing one (PS3.3 C.7.6.3.1.3). */
+    boolean signedPixels() {
+        for (Dataset d = this; d != null; d = d.parent) {
+            Optional<Integer> rep = d.integer(0x00280103);
+            if (rep.isPresent()) {
+                return rep.get() == 1;
+            }
+        }
+        return false;
+    }
+
     /** The element's value as text in the data set's character set (PS3.5 6.1). */
     public String decode(Element e) {
         byte[] v = e.value();

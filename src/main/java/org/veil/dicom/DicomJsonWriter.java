@@ -55,8 +55,8 @@ public final class DicomJsonWriter {
             throws IOException {
         g.writeStartObject();
         for (Element e : ds) {
-            if (Tag.isGroupLength(e.tag()) || !filter.test(e.tag())) {
-                continue; // retired outside the meta group (PS3.5 7.2); not part of the metadata
+            if (Tag.isGroupLength(e.tag()) || e.tag() == Tag.DataSetTrailingPadding || !filter.test(e.tag())) {
+                continue; // retired group lengths (PS3.5 7.2) and padding (PS3.10 7.2) carry no metadata
             }
             String key = Tag.toHex(e.tag());
             g.writeFieldName(key);
@@ -86,14 +86,26 @@ public final class DicomJsonWriter {
         if (e.value() == null || e.value().length == 0) {
             return;
         }
-        g.writeArrayFieldStart("Value");
-        switch (e.vr().kind()) {
-            case PERSON_NAME -> writePersonNames(g, ds.values(e));
-            case DECIMAL -> writeStrings(g, ds.values(e), DicomJsonWriter::writeDecimal);
-            case INTEGER_STRING -> writeStrings(g, ds.values(e), DicomJsonWriter::writeInteger);
-            case STRING, TEXT -> writeStrings(g, ds.values(e), JsonGenerator::writeString);
-            default -> writeBinaryNumbers(g, e, ds.bigEndian());
+        if (e.vr().isString()) {
+            List<String> values = ds.values(e);
+            if (e.vr() == Vr.PN) {
+                values = values.stream().map(DicomJsonWriter::stripTrailingCarets).toList();
+            }
+            if (values.stream().allMatch(String::isEmpty)) {
+                return; // only padding: an empty value (PS3.18 F.2.5)
+            }
+            g.writeArrayFieldStart("Value");
+            switch (e.vr().kind()) {
+                case PERSON_NAME -> writePersonNames(g, values);
+                case DECIMAL -> writeStrings(g, values, DicomJsonWriter::writeDecimal);
+                case INTEGER_STRING -> writeStrings(g, values, DicomJsonWriter::writeInteger);
+                default -> writeStrings(g, values, JsonGenerator::writeString);
+            }
+            g.writeEndArray();
+            return;
         }
+        g.writeArrayFieldStart("Value");
+        writeBinaryNumbers(g, e, ds.bigEndian());
         g.writeEndArray();
     }
 

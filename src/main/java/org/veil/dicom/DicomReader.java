@@ -90,7 +90,7 @@ public final class DicomReader {
         Vr vr;
         long length;
         if (implicit) {
-            vr = DataDictionary.vrForTag(tag);
+            vr = DataDictionary.vrForTag(tag, owner.signedPixels());
             length = in.u32(bigEndian);
         } else {
             int b0 = in.u16(true);
@@ -108,7 +108,8 @@ public final class DicomReader {
         long offset = in.position();
         if (length == Element.UNDEFINED_LENGTH) {
             if (tag == Tag.PixelData && vr != Vr.SQ && vr != Vr.UN) {
-                return new Element(tag, vr, offset, length, null, null, readFragments(in, bigEndian));
+                // PS3.5 A.4: encapsulated Pixel Data is OB, whatever VR the writer put on it.
+                return new Element(tag, Vr.OB, offset, length, null, null, readFragments(in, bigEndian));
             }
             if (vr == Vr.SQ || vr == Vr.UN || implicit) {
                 // CP-246: UN with undefined length is a sequence encoded as Implicit VR Little Endian.

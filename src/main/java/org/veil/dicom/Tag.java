@@ -55,6 +55,7 @@ public final class Tag {
     public static final int FloatPixelData = 0x7FE00008;
     public static final int DoubleFloatPixelData = 0x7FE00009;
     public static final int PixelData = 0x7FE00010;
+    public static final int DataSetTrailingPadding = 0xFFFCFFFC;
     public static final int Item = 0xFFFEE000;
     public static final int ItemDelimitationItem = 0xFFFEE00D;
     public static final int SequenceDelimitationItem = 0xFFFEE0DD;

@@ -97,7 +97,7 @@ public class RetrieveService {
             throw new UnknownResourceException("bulk data");
         }
         TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
-        if (path.equals("7FE00010")) {
+        if (path.equals("7FE00010") && ts.isEncapsulated()) {
             // Pixel Data is served frame by frame, in its stored syntax (PS3.18 10.4.1.1.3).
             return multipartOfRanges(i, ts, Negotiation.frames(accept, ts), i.frameIndex().frames());
         }

@@ -1,0 +1,39 @@
+package org.veil.dicomweb;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Test isolation: empties the index between tests that need a clean one. */
+@ApplicationScoped
+public class IndexReset {
+    private final AgroalDataSource ds;
+
+    public IndexReset(AgroalDataSource ds) {
+        this.ds = ds;
+    }
+
+    public void reset() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE instance, series, study RESTART IDENTITY");
+        }
+    }
+
+    public long count(String table) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public long sum(String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
