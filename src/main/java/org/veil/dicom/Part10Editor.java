@@ -1,0 +1,87 @@
+package org.veil.dicom;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.OtherByteAttributeMultipleCompressedFrames;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Reads a Part 10 file whole, changes attributes, and writes it again in its own transfer
+ * syntax with fresh File Meta Information (PS3.10 7.1). For derivatives, the benchmark's
+ * generated studies and test fixtures; stored originals are never rewritten.
+ */
+public final class Part10Editor {
+    private final AttributeList list = new AttributeList();
+    private final String transferSyntax;
+
+    private Part10Editor(Path file) throws IOException, MalformedDicomException {
+        try {
+            list.setDecompressPixelData(false);
+            list.read(file.toFile());
+        } catch (DicomException e) {
+            throw new MalformedDicomException("PixelMed cannot read the file");
+        }
+        transferSyntax = Attribute.getSingleStringValueOrNull(list, new AttributeTag(0x0002, 0x0010));
+        if (transferSyntax == null) {
+            throw new MalformedDicomException("File Meta Information has no TransferSyntaxUID");
+        }
+    }
+
+    public static Part10Editor read(Path file) throws IOException, MalformedDicomException {
+        return new Part10Editor(file);
+    }
+
+    /** Sets a top-level attribute to one string value, with the dictionary's VR. */
+    public Part10Editor set(int tag, String value) {
+        try {
+            AttributeTag t = pixelMed(tag);
+            Attribute a = AttributeFactory.newAttribute(t, DataDictionaryBytes.vr(tag));
+            a.addValue(value);
+            list.put(a);
+            return this;
+        } catch (DicomException e) {
+            throw new IllegalArgumentException("cannot set " + Tag.toHex(tag), e);
+        }
+    }
+
+    public Part10Editor remove(int tag) {
+        list.remove(pixelMed(tag));
+        return this;
+    }
+
+    /** Replaces the Pixel Data with these compressed frames, one fragment each (PS3.5 A.4). */
+    public Part10Editor encapsulatedFrames(byte[][] frames) {
+        list.put(new OtherByteAttributeMultipleCompressedFrames(pixelMed(Tag.PixelData), frames));
+        return set(Tag.NumberOfFrames, Integer.toString(frames.length));
+    }
+
+    public byte[] toBytes() throws IOException {
+        try {
+            list.removeGroupLengthAttributes();
+            list.removeMetaInformationHeaderAttributes();
+            FileMetaInformation.addFileMetaInformation(list, transferSyntax, "VEIL");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            list.write(out, transferSyntax, true, true);
+            return out.toByteArray();
+        } catch (DicomException e) {
+            throw new IOException("PixelMed cannot write the file", e);
+        }
+    }
+
+    private static AttributeTag pixelMed(int tag) {
+        return new AttributeTag(Tag.group(tag), Tag.element(tag));
+    }
+
+    /** The dictionary VR as PixelMed's two bytes. */
+    private static final class DataDictionaryBytes {
+        static byte[] vr(int tag) {
+            return DataDictionary.vrForTag(tag).name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+}

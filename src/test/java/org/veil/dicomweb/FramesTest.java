@@ -1,0 +1,145 @@
+package org.veil.dicomweb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+
+/**
+ * Frame retrieval returns exactly each frame's bytes, as dcmtk's dcmdump extracts them, for
+ * native, RLE, JPEG and JPEG 2000 multi-frame instances.
+ */
+@QuarkusTest
+class FramesTest {
+
+    @ParameterizedTest(name = "{0} as {1}")
+    @CsvSource({
+            "pydicom/rtdose.dcm, application/octet-stream, 15",
+            "pydicom/SC_rgb_rle_2frame.dcm, image/dicom-rle, 2",
+            "real/US-PAL-8-10x-echo.dcm, image/dicom-rle, 10",
+            "pydicom/examples_ybr_color.dcm, image/jpeg, 30",
+            "pydicom/JPEG2000.dcm, image/jp2, 1",
+    })
+    void framesAreTheExactStoredBytes(String sample, String mediaType, int frames) throws Exception {
+        Path file = TestData.file(sample);
+        List<byte[]> expected = expectedFrames(file, frames);
+        String instance = store(Files.readAllBytes(file));
+        checkFrames(instance, mediaType, expected);
+    }
+
+    @Test
+    void jpeg2000MultiFrameFramesAreTheExactStoredBytes() throws Exception {
+        // No multi-frame JPEG 2000 sample exists: build one from the real single-frame codestream.
+        Path file = TestData.file("pydicom/JPEG2000.dcm");
+        byte[] codestream = expectedFrames(file, 1).get(0);
+        byte[] second = codestream.clone();
+        byte[] built = Part10Editor.read(file)
+                .set(Tag.SOPInstanceUID, "2.25.1234567890123456789")
+                .set(Tag.SeriesInstanceUID, "2.25.1234567890123456790")
+                .encapsulatedFrames(new byte[][] {codestream, second, codestream})
+                .toBytes();
+        String instance = store(built);
+        checkFrames(instance, "image/jp2", List.of(codestream, second, codestream));
+    }
+
+    @Test
+    void framesOfCompressedInstanceAsPlainOctetStreamAreNotAcceptable() throws Exception {
+        String instance = store(TestData.bytes("pydicom/examples_ybr_color.dcm"));
+        given().header("Accept", "multipart/related; type=\"application/octet-stream\"")
+                .get(instance + "/frames/1").then().statusCode(406);
+    }
+
+    @Test
+    void frameBeyondTheLastIsNotFound() throws Exception {
+        String instance = store(TestData.bytes("pydicom/SC_rgb_rle_2frame.dcm"));
+        given().header("Accept", "multipart/related; type=\"image/dicom-rle\"")
+                .get(instance + "/frames/3").then().statusCode(404);
+        given().get(instance + "/frames/0").then().statusCode(400);
+    }
+
+    private void checkFrames(String instance, String mediaType, List<byte[]> expected) {
+        List<Integer> wanted = expected.size() >= 5 ? List.of(1, 3, 5) : List.of(1, expected.size());
+        for (String accept : List.of("multipart/related; type=\"" + mediaType + "\"",
+                "multipart/related; type=application/octet-stream; transfer-syntax=*")) {
+            Response r = given().header("Accept", accept)
+                    .get(instance + "/frames/" + String.join(",", wanted.stream().map(String::valueOf).toList()));
+            assertThat(r.statusCode()).as(accept).isEqualTo(200);
+            List<DicomWebClient.Part> parts = DicomWebClient.parts(r);
+            assertThat(parts).hasSize(wanted.size());
+            for (int i = 0; i < wanted.size(); i++) {
+                assertThat(parts.get(i).content()).as("frame %d", wanted.get(i)).isEqualTo(expected.get(wanted.get(i) - 1));
+                assertThat(parts.get(i).contentType()).contains("transfer-syntax=");
+            }
+        }
+    }
+
+    private static String store(byte[] file) {
+        Response stow = DicomWebClient.stow(file);
+        assertThat(stow.statusCode()).isIn(200);
+        String url = JsonPath.from(stow.asString()).getString("'00081199'.Value[0].'00081190'.Value[0]");
+        return url.substring(url.indexOf("/dicomweb"));
+    }
+
+    /**
+     * dcmdump +W writes the Pixel Data value (native) or each item (encapsulated: the offset
+     * table, then one fragment per frame in these samples) to numbered files.
+     */
+    static List<byte[]> expectedFrames(Path file, int frames) throws Exception {
+        Path dir = Files.createTempDirectory("veil-frames");
+        try {
+            Process p = new ProcessBuilder("dcmdump", "-q", "+W", dir.toString(), file.toString()).start();
+            String dump = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).isZero();
+            List<Path> raw;
+            try (Stream<Path> s = Files.list(dir)) {
+                raw = s.sorted(Comparator.comparingInt(FramesTest::index)).toList();
+            }
+            Matcher items = Pattern.compile("\\(fffe,e000\\) pi").matcher(dump);
+            int itemCount = 0;
+            while (items.find()) {
+                itemCount++;
+            }
+            List<byte[]> out = new ArrayList<>();
+            if (itemCount > 0) {
+                List<Path> fragments = raw.subList(raw.size() - itemCount + 1, raw.size());
+                assertThat(fragments).hasSize(frames);
+                for (Path f : fragments) {
+                    out.add(Files.readAllBytes(f));
+                }
+            } else {
+                byte[] pixels = Files.readAllBytes(raw.get(raw.size() - 1));
+                int size = pixels.length / frames;
+                for (int i = 0; i < frames; i++) {
+                    out.add(Arrays.copyOfRange(pixels, i * size, (i + 1) * size));
+                }
+            }
+            return out;
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static int index(Path raw) {
+        String[] parts = raw.getFileName().toString().split("\\.");
+        return Integer.parseInt(parts[parts.length - 2]);
+    }
+}
