@@ -7,6 +7,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.OtherByteAttributeMultipleCompressedFrames;
+import com.pixelmed.dicom.SpecificCharacterSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,11 +38,15 @@ public final class Part10Editor {
         return new Part10Editor(file);
     }
 
-    /** Sets a top-level attribute to one string value, with the dictionary's VR. */
+    /**
+     * Sets a top-level attribute to one string value, with the dictionary's VR, encoded in the
+     * character set the list declares (set SpecificCharacterSet first for non-ASCII values).
+     */
     public Part10Editor set(int tag, String value) {
         try {
             AttributeTag t = pixelMed(tag);
-            Attribute a = AttributeFactory.newAttribute(t, DataDictionaryBytes.vr(tag));
+            Attribute a = AttributeFactory.newAttribute(t, DataDictionaryBytes.vr(tag), new SpecificCharacterSet(
+                    Attribute.getStringValues(list, pixelMed(Tag.SpecificCharacterSet))));
             a.addValue(value);
             list.put(a);
             return this;

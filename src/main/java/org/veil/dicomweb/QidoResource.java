@@ -30,39 +30,39 @@ public class QidoResource {
 
     @GET
     @Path("studies")
-    public Response studies(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+    public Response searchStudies(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
         return query(QueryLevel.STUDY, null, null, uri, accept);
     }
 
     @GET
     @Path("series")
-    public Response series(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+    public Response searchSeries(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
         return query(QueryLevel.SERIES, null, null, uri, accept);
     }
 
     @GET
     @Path("instances")
-    public Response instances(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+    public Response searchInstances(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
         return query(QueryLevel.INSTANCE, null, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/series")
-    public Response studySeries(@PathParam("study") String study, @Context UriInfo uri,
+    public Response searchStudySeries(@PathParam("study") String study, @Context UriInfo uri,
                                 @HeaderParam("Accept") String accept) throws Exception {
         return query(QueryLevel.SERIES, study, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/instances")
-    public Response studyInstances(@PathParam("study") String study, @Context UriInfo uri,
+    public Response searchStudyInstances(@PathParam("study") String study, @Context UriInfo uri,
                                    @HeaderParam("Accept") String accept) throws Exception {
         return query(QueryLevel.INSTANCE, study, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances")
-    public Response seriesInstances(@PathParam("study") String study, @PathParam("series") String series,
+    public Response searchSeriesInstances(@PathParam("study") String study, @PathParam("series") String series,
                                     @Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
         return query(QueryLevel.INSTANCE, study, series, uri, accept);
     }

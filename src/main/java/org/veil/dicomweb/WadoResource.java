@@ -22,14 +22,14 @@ public class WadoResource {
 
     @GET
     @Path("studies/{study}")
-    public Response study(@PathParam("study") String study, @HeaderParam("Accept") String accept)
+    public Response retrieveStudy(@PathParam("study") String study, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
         return send(service.instances(ref(study, null, null), accept));
     }
 
     @GET
     @Path("studies/{study}/series/{series}")
-    public Response series(@PathParam("study") String study, @PathParam("series") String series,
+    public Response retrieveSeries(@PathParam("study") String study, @PathParam("series") String series,
                            @HeaderParam("Accept") String accept)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
         return send(service.instances(ref(study, series, null), accept));
@@ -37,7 +37,7 @@ public class WadoResource {
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}")
-    public Response instance(@PathParam("study") String study, @PathParam("series") String series,
+    public Response retrieveInstance(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String instance, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
         return send(service.instances(ref(study, series, instance), accept));
@@ -70,7 +70,7 @@ public class WadoResource {
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
-    public Response frames(@PathParam("study") String study, @PathParam("series") String series,
+    public Response retrieveFrames(@PathParam("study") String study, @PathParam("series") String series,
                            @PathParam("instance") String instance, @PathParam("frames") String frames,
                            @HeaderParam("Accept") String accept)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
@@ -80,7 +80,7 @@ public class WadoResource {
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/bulkdata/{path: .+}")
-    public Response bulkData(@PathParam("study") String study, @PathParam("series") String series,
+    public Response retrieveBulkData(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String instance, @PathParam("path") String path,
                              @HeaderParam("Accept") String accept)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException {

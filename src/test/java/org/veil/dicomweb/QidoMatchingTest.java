@@ -1,0 +1,215 @@
+package org.veil.dicomweb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+
+/**
+ * QIDO-RS matching (PS3.4 C.2.2.2, PS3.18 10.6) as a table: each row is a query and the
+ * studies, series or instances it must find, in order, or the error it must get.
+ */
+@QuarkusTest
+class QidoMatchingTest {
+    private static boolean loaded;
+
+    @Inject
+    IndexReset index;
+
+    /** Four studies built from a real MR image: A and B share a family name, C has accents. */
+    @BeforeEach
+    void load() throws Exception {
+        if (loaded) {
+            return;
+        }
+        index.reset();
+        store("A", "Doe^John", "P001", "HOSP", "19700101", "M", "20200115", "101500", "ACC001", "S1", "Smith^Anna",
+                "CT ABDOMEN", new String[][] {{"A1", "CT", "1", "AXIAL", "1", "2"}});
+        store("B", "Doe^Jane", "P002", "OTHER", "19800202", "F", "20210310", "093000", "ACC002", "S2", "Jones^Bob",
+                "MR BRAIN", new String[][] {{"B1", "MR", "2", "T1", "1"}});
+        store("C", "Müller^Jürgen", "P003", "HOSP", "19500505", "M", "20191231", "235959", "ACC003", "S3", "Smith^Anna",
+                "CT CHEST", new String[][] {{"C1", "CT", "1", "LUNG", "1"}, {"C2", "MR", "2", "T2", "1"}});
+        store("D", "Smith^Alice", "P004", "HOSP", "19900909", "F", null, null, "ACC004", "S4", null,
+                "US HEART", new String[][] {{"D1", "US", "1", "CINE", "1"}});
+        loaded = true;
+    }
+
+    static Stream<Arguments> matches() {
+        return Stream.of(
+                row("/studies", "A B C D"),
+                row("/studies?PatientID=P001", "A"),
+                row("/studies?00100020=P002", "B"),
+                row("/studies?PatientID=P00*", "A B C D"),
+                row("/studies?PatientID=P00?", "A B C D"),
+                row("/studies?PatientID=X*", ""),
+                row("/studies?PatientID=", "A B C D"),
+                row("/studies?PatientName=Doe^John", "A"),
+                row("/studies?PatientName=Doe*", "A B"),
+                row("/studies?PatientName=doe^john", "A"),
+                row("/studies?PatientName=jo&fuzzymatching=true", "A"),
+                row("/studies?PatientName=doe&fuzzymatching=true", "A B"),
+                row("/studies?PatientName=jurgen&fuzzymatching=true", "C"),
+                row("/studies?PatientName=Mü*", "C"),
+                row("/studies?StudyDate=20200115", "A"),
+                row("/studies?StudyDate=20200101-20201231", "A"),
+                row("/studies?StudyDate=20200101-", "A B"),
+                row("/studies?StudyDate=-20200115", "A C"),
+                row("/studies?StudyDate=20190101-20211231", "A B C"),
+                row("/studies?StudyTime=100000-110000", "A"),
+                row("/studies?StudyInstanceUID=2.25.1,2.25.3", "A C"),
+                row("/studies?StudyInstanceUID=2.25.1\\2.25.2", "A B"),
+                row("/studies?AccessionNumber=ACC003", "C"),
+                row("/studies?ModalitiesInStudy=MR", "B C"),
+                row("/studies?ModalitiesInStudy=US", "D"),
+                row("/studies?ModalitiesInStudy=CT,US", "A C D"),
+                row("/studies?StudyDescription=CT*", "A C"),
+                row("/studies?StudyDescription=*HEART", "D"),
+                row("/studies?PatientSex=F", "B D"),
+                row("/studies?PatientBirthDate=19000101-19600101", "C"),
+                row("/studies?ReferringPhysicianName=Smith^Anna", "A C"),
+                row("/studies?StudyID=S1", "A"),
+                row("/studies?IssuerOfPatientID=HOSP&PatientSex=M", "A C"),
+                row("/studies?limit=2&offset=2", "C D"),
+                row("/studies?offset=10", ""),
+                row("/series?Modality=MR", "B1 C2"),
+                row("/studies/2.25.3/series", "C1 C2"),
+                row("/studies/2.25.3/series?Modality=CT", "C1"),
+                row("/series?SeriesNumber=2", "B1 C2"),
+                row("/series?SeriesDescription=T1", "B1"),
+                row("/series?PatientID=P001", "A1"),
+                row("/studies/2.25.1/instances", "A1-1 A1-2"),
+                row("/studies/2.25.1/series/2.25.1.1/instances?InstanceNumber=2", "A1-2"),
+                row("/instances?SOPInstanceUID=2.25.1.1.1", "A1-1"),
+                row("/instances?StudyDate=20200115", "A1-1 A1-2"),
+                row("/instances?Modality=US", "D1-1"));
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                Arguments.of("/studies?Foo=1", "unknown attribute"),
+                Arguments.of("/studies?StudyDate=2020", "StudyDate must be a date"),
+                Arguments.of("/studies?limit=abc", "limit must be a whole number"),
+                Arguments.of("/studies?offset=-1", "offset must be at least 0"),
+                Arguments.of("/studies?SeriesInstanceUID=2.25.1.1", "cannot be matched at study level"),
+                Arguments.of("/studies?StudyInstanceUID=abc", "not a valid UID list"),
+                Arguments.of("/studies?includefield=NotAKeyword", "unknown attribute"),
+                Arguments.of("/studies?fuzzymatching=maybe", "fuzzymatching must be true or false"),
+                Arguments.of("/studies?PatientWeight=70", "not a supported matching key"),
+                Arguments.of("/studies/1..2/series", "not a valid UID"));
+    }
+
+    @ParameterizedTest(name = "{0} -> [{1}]")
+    @MethodSource("matches")
+    void queryFindsExactlyTheseInOrder(String query, List<String> expected) {
+        Response r = get(query);
+        if (expected.isEmpty()) {
+            assertThat(r.statusCode()).isEqualTo(204);
+            return;
+        }
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(identifiers(query, r)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void invalidQueryIsRefusedWithAReason(String query, String reason) {
+        Response r = get(query);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.jsonPath().getString("reason")).contains(reason);
+    }
+
+    @Test
+    void truncatedResultsSayHowManyMoreThereAre() {
+        Response r = given().get("/dicomweb/studies?limit=2");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(identifiers("/studies", r)).containsExactly("A", "B");
+        assertThat(r.header("Warning")).contains("There are 2 additional results");
+    }
+
+    @Test
+    void studyResultsCarryCountsModalitiesAndIncludedFields() {
+        JsonPath json = given().get("/dicomweb/studies?StudyInstanceUID=2.25.3&includefield=00081030,SeriesDescription")
+                .jsonPath();
+        assertThat(json.getList("[0].'00080061'.Value")).containsExactly("CT", "MR");
+        assertThat(json.getInt("[0].'00201206'.Value[0]")).isEqualTo(2);
+        assertThat(json.getInt("[0].'00201208'.Value[0]")).isEqualTo(2);
+        assertThat(json.getString("[0].'00081030'.Value[0]")).isEqualTo("CT CHEST");
+        assertThat(json.getString("[0].'00100010'.Value[0].Alphabetic")).isEqualTo("Müller^Jürgen");
+        assertThat(json.getString("[0].'00081190'.Value[0]")).endsWith("/dicomweb/studies/2.25.3");
+        JsonPath all = given().get("/dicomweb/studies?StudyInstanceUID=2.25.1&includefield=all").jsonPath();
+        assertThat(all.getString("[0].'00200010'.Value[0]")).isEqualTo("S1");
+        assertThat(all.getMap("[0]")).doesNotContainKey("7FE00010").doesNotContainKey("0020000E");
+    }
+
+    /** Sends the query with each parameter value encoded by the client, as a browser would. */
+    private static Response get(String query) {
+        int q = query.indexOf('?');
+        var request = given().header("Accept", "application/dicom+json");
+        if (q >= 0) {
+            for (String pair : query.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                request = request.queryParam(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return request.get("/dicomweb" + (q >= 0 ? query.substring(0, q) : query));
+    }
+
+    private static Arguments row(String query, String expected) {
+        return Arguments.of(query, expected.isEmpty() ? List.of() : Arrays.asList(expected.split(" ")));
+    }
+
+    /** Maps the UIDs in a response back to the fixture names (study A, series A1, instance A1-2). */
+    private static List<String> identifiers(String query, Response r) {
+        String path = query.contains("?") ? query.substring(0, query.indexOf('?')) : query;
+        String tag = path.endsWith("/instances") ? "00080018" : path.endsWith("/series") ? "0020000E" : "0020000D";
+        return r.jsonPath().getList("collect { it.'" + tag + "'.Value[0] }", String.class).stream().map(NAMES::get).toList();
+    }
+
+    private static final Map<String, String> NAMES = new java.util.HashMap<>();
+
+    private static void store(String study, String name, String pid, String issuer, String birth, String sex, String date,
+                              String time, String accession, String studyId, String referring, String description,
+                              String[][] series) throws Exception {
+        int s = study.charAt(0) - 'A' + 1;
+        String studyUid = "2.25." + s;
+        NAMES.put(studyUid, study);
+        int seriesIndex = 0;
+        for (String[] se : series) {
+            seriesIndex++;
+            String seriesUid = studyUid + "." + seriesIndex;
+            NAMES.put(seriesUid, se[0]);
+            for (int i = 4; i < se.length; i++) {
+                String sopUid = seriesUid + "." + se[i];
+                NAMES.put(sopUid, se[0] + "-" + se[i]);
+                Part10Editor e = Part10Editor.read(TestData.file("pydicom/MR_small.dcm"))
+                        .set(Tag.SpecificCharacterSet, "ISO_IR 192")
+                        .set(Tag.StudyInstanceUID, studyUid).set(Tag.SeriesInstanceUID, seriesUid)
+                        .set(Tag.SOPInstanceUID, sopUid).set(Tag.PatientName, name).set(Tag.PatientID, pid)
+                        .set(Tag.IssuerOfPatientID, issuer).set(Tag.PatientBirthDate, birth).set(Tag.PatientSex, sex)
+                        .set(Tag.AccessionNumber, accession).set(Tag.StudyID, studyId)
+                        .set(Tag.StudyDescription, description).set(Tag.Modality, se[1])
+                        .set(Tag.SeriesNumber, se[2]).set(Tag.SeriesDescription, se[3]).set(Tag.InstanceNumber, se[i]);
+                e = date == null ? e.remove(Tag.StudyDate) : e.set(Tag.StudyDate, date);
+                e = time == null ? e.remove(Tag.StudyTime) : e.set(Tag.StudyTime, time);
+                e = referring == null ? e.remove(Tag.ReferringPhysicianName) : e.set(Tag.ReferringPhysicianName, referring);
+                Response r = DicomWebClient.stow(e.toBytes());
+                assertThat(r.statusCode()).as(r.header("Warning")).isEqualTo(200);
+            }
+        }
+    }
+}
