@@ -89,7 +89,7 @@ public final class MultipartReader {
                 return copied;
             }
             if (!refill()) {
-                throw new MalformedMultipartException(out == null && bodyBytes <= limit
+                throw new MalformedMultipartException(out == null
                         ? "body does not contain the boundary given in the Content-Type"
                         : "body ends inside a part, without a closing boundary");
             }

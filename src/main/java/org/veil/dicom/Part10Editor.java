@@ -69,8 +69,13 @@ public final class Part10Editor {
     public byte[] toBytes() throws IOException {
         try {
             list.removeGroupLengthAttributes();
-            list.removeMetaInformationHeaderAttributes();
-            FileMetaInformation.addFileMetaInformation(list, transferSyntax, "VEIL");
+            // Fresh meta information names the current SOP instance; a list without one (a test
+            // of what Veil refuses) keeps the meta information it was read with.
+            if (Attribute.getSingleStringValueOrNull(list, pixelMed(Tag.SOPInstanceUID)) != null
+                    && Attribute.getSingleStringValueOrNull(list, pixelMed(Tag.SOPClassUID)) != null) {
+                list.removeMetaInformationHeaderAttributes();
+                FileMetaInformation.addFileMetaInformation(list, transferSyntax, "VEIL");
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             list.write(out, transferSyntax, true, true);
             return out.toByteArray();
