@@ -1,0 +1,55 @@
+package org.veil.dicomweb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+import org.veil.storage.StorageConfig;
+
+/** Oversized parts and bodies get 413 with the limit named, and nothing is kept. */
+@QuarkusTest
+@TestProfile(SizeLimitsTest.SmallLimits.class)
+class SizeLimitsTest {
+
+    public static class SmallLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("veil.dicomweb.max-part-bytes", "100000", "veil.dicomweb.max-request-bytes", "250000");
+        }
+    }
+
+    @Inject
+    IndexReset index;
+
+    @Inject
+    StorageConfig storage;
+
+    @Test
+    void partOverTheLimitIsRefused() throws Exception {
+        StoreState before = StoreState.of(index, storage.root());
+        Response r = DicomWebClient.stow(TestData.bytes("real/CT-MONO2-16-ankle.dcm"));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.jsonPath().getString("reason")).contains("part exceeds the size limit of 100000 bytes");
+        assertThat(StoreState.of(index, storage.root())).isEqualTo(before);
+    }
+
+    @Test
+    void bodyOverTheLimitIsRefusedEvenWhenEachPartFits() throws Exception {
+        StoreState before = StoreState.of(index, storage.root());
+        byte[] small = TestData.bytes("pydicom/CT_small.dcm");
+        Response r = DicomWebClient.stowTo("/dicomweb/studies", List.of(small, small, small, small, small, small, small, small,
+                small, small, small, small, small, small, small, small, small, small, small, small, small, small, small, small,
+                small, small, small, small, small, small, small, small, small, small, small, small, small, small, small, small)
+                .toArray(byte[][]::new));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.jsonPath().getString("reason")).contains("request body exceeds the size limit of 250000 bytes");
+        assertThat(StoreState.of(index, storage.root())).isEqualTo(before);
+    }
+}
