@@ -1,0 +1,57 @@
+package org.veil.dicomweb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.veil.dicom.TransferSyntax;
+
+class NegotiationTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "multipart/related; type=\"application/dicom\"",
+            "multipart/related; type=application/dicom",
+            "multipart/related; type=application/dicom; transfer-syntax=*",
+            "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.1",
+            "text/html, multipart/related; type=application/dicom; q=0.2",
+            "*/*",
+    })
+    void instancesInTheirStoredSyntaxAreAcceptable(String accept) throws Exception {
+        Negotiation.instances(accept, List.of("1.2.840.10008.1.2.1"));
+    }
+
+    @Test
+    void instancesInAnotherSyntaxOrTypeAreNotAcceptable() {
+        assertThatThrownBy(() -> Negotiation.instances("multipart/related; type=application/dicom; transfer-syntax=1.2.840.10008.1.2.4.50",
+                List.of("1.2.840.10008.1.2.1"))).isInstanceOf(NotAcceptableException.class);
+        assertThatThrownBy(() -> Negotiation.instances("multipart/related; type=application/dicom; q=0",
+                List.of("1.2.840.10008.1.2.1"))).isInstanceOf(NotAcceptableException.class);
+        assertThatThrownBy(() -> Negotiation.instances("application/json", List.of("1.2.840.10008.1.2.1")))
+                .isInstanceOf(NotAcceptableException.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "multipart/related; type=application/octet-stream | IMPLICIT_VR_LITTLE_ENDIAN | application/octet-stream; transfer-syntax=1.2.840.10008.1.2",
+            "multipart/related; type=application/octet-stream; transfer-syntax=* | JPEG_BASELINE | application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.50",
+            "multipart/related; type=\"image/jpeg\" | JPEG_BASELINE | image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50",
+            "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50 | JPEG_BASELINE | image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50",
+            "image/jpeg, multipart/related; type=image/dicom-rle | RLE_LOSSLESS | image/dicom-rle; transfer-syntax=1.2.840.10008.1.2.5",
+            "*/* | JPEG_2000 | image/jp2; transfer-syntax=1.2.840.10008.1.2.4.91",
+    })
+    void framesAreLabelledWithTheirSyntax(String accept, TransferSyntax stored, String partType) throws Exception {
+        assertThat(Negotiation.frames(accept, stored)).isEqualTo(partType);
+    }
+
+    @Test
+    void compressedFramesAreNotDecompressed() {
+        assertThatThrownBy(() -> Negotiation.frames("multipart/related; type=application/octet-stream", TransferSyntax.JPEG_BASELINE))
+                .isInstanceOf(NotAcceptableException.class);
+        assertThatThrownBy(() -> Negotiation.frames("multipart/related; type=image/jpeg", TransferSyntax.RLE_LOSSLESS))
+                .isInstanceOf(NotAcceptableException.class);
+    }
+}
