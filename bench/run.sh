@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the benchmark against the packaged server; prints a Markdown section for docs/benchmarks.md.
+# Sizes: BENCH_STUDIES (default 20) x BENCH_INSTANCES (default 50).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+"$JAVA_HOME/bin/java" -Xmx6g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  -Dveil.shared="$(cd ../shared && pwd)" \
+  -Dveil.app.jar=target/quarkus-app/quarkus-run.jar \
+  -Dbench.studies="${BENCH_STUDIES:-20}" -Dbench.instances="${BENCH_INSTANCES:-50}" \
+  org.veil.bench.Benchmark

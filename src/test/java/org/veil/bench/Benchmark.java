@@ -1,0 +1,245 @@
+package org.veil.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+
+/**
+ * `make bench`: generates studies from the real 512x512 CT with new UIDs, starts the packaged
+ * Veil with an embedded PostgreSQL, and measures STOW, WADO, metadata and QIDO, each beside the
+ * raw read speed of the same bytes from disk. Prints a Markdown section for docs/benchmarks.md.
+ */
+public final class Benchmark {
+    private static final String BOUNDARY = "bench-boundary";
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String base;
+
+    private Benchmark(String base) {
+        this.base = base;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int studies = Integer.getInteger("bench.studies", 20);
+        int perStudy = Integer.getInteger("bench.instances", 50);
+        Path work = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
+        deleteTree(work);
+        Files.createDirectories(work);
+        Path ct = Path.of(System.getProperty("veil.shared", "../shared"), "testdata/real/CT-MONO2-16-ankle.dcm");
+        List<List<byte[]>> data = generate(ct, studies, perStudy);
+        long totalBytes = data.stream().flatMap(List::stream).mapToLong(b -> b.length).sum();
+
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN", "-jar", System.getProperty("veil.app.jar"));
+        pb.environment().put("VEIL_DATA_DIR", work.resolve("data").toString());
+        pb.redirectErrorStream(true).redirectOutput(work.resolve("veil.log").toFile());
+        Process veil = pb.start();
+        try {
+            Benchmark b = new Benchmark("http://127.0.0.1:" + port);
+            b.awaitReady();
+            b.run(data, totalBytes, work.resolve("data/storage/objects"), studies, perStudy);
+        } finally {
+            veil.destroy();
+            veil.waitFor();
+        }
+    }
+
+    private void run(List<List<byte[]>> data, long totalBytes, Path objects, int studies, int perStudy) throws Exception {
+        int half = data.size() / 2;
+        long n1 = data.subList(0, half).stream().mapToLong(List::size).sum();
+        long t0 = System.nanoTime();
+        for (List<byte[]> study : data.subList(0, half)) {
+            stow(study);
+        }
+        double stow1 = n1 / seconds(t0);
+
+        long n4 = data.subList(half, data.size()).stream().mapToLong(List::size).sum();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        t0 = System.nanoTime();
+        List<Future<?>> pending = new ArrayList<>();
+        for (List<byte[]> study : data.subList(half, data.size())) {
+            pending.add(pool.submit(() -> {
+                stow(study);
+                return null;
+            }));
+        }
+        for (Future<?> f : pending) {
+            f.get();
+        }
+        double stow4 = n4 / seconds(t0);
+        pool.shutdown();
+
+        // The physical limit: read every stored object once, straight from the file system.
+        double rawRead = readAll(objects);
+        t0 = System.nanoTime();
+        long wadoBytes = 0;
+        for (int s = 0; s < studies; s++) {
+            wadoBytes += drain(get("/dicomweb/studies/" + studyUid(s), "multipart/related; type=\"application/dicom\"; transfer-syntax=*"));
+        }
+        double wado = wadoBytes / seconds(t0) / 1e6;
+
+        long[] meta = new long[studies * 3];
+        for (int i = 0; i < meta.length; i++) {
+            long t = System.nanoTime();
+            drain(get("/dicomweb/studies/" + studyUid(i % studies) + "/series/" + studyUid(i % studies) + ".1/metadata",
+                    "application/dicom+json"));
+            meta[i] = System.nanoTime() - t;
+        }
+        long[] qido = new long[400];
+        for (int i = 0; i < qido.length; i++) {
+            long t = System.nanoTime();
+            drain(get("/dicomweb/studies?PatientID=BENCH" + (i % studies), "application/dicom+json"));
+            qido[i] = System.nanoTime() - t;
+        }
+
+        System.out.printf(Locale.ROOT, """
+                ### Run of %s
+
+                Machine: %d cores, %s, Java %s. Data: %d studies x %d instances of the 512x512 CT (%,d bytes each, %.1f MB in all).
+
+                | Measure | Veil | Baseline in the same run | Ratio |
+                |---|---|---|---|
+                | STOW, 1 client | %.0f instances/s (%.0f MB/s) | raw read of the stored files: %.0f MB/s | %.2f of raw read |
+                | STOW, 4 clients | %.0f instances/s (%.0f MB/s) | raw read: %.0f MB/s | %.2f of raw read |
+                | WADO study retrieve | %.0f MB/s | raw read: %.0f MB/s | %.2f of raw read |
+                | Series metadata (%d instances) | p50 %.1f ms, p95 %.1f ms | | |
+                | QIDO by PatientID | p50 %.2f ms, p95 %.2f ms | | |
+
+                """, java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("java.version"), studies, perStudy, data.get(0).get(0).length, totalBytes / 1e6,
+                stow1, stow1 * data.get(0).get(0).length / 1e6, rawRead, stow1 * data.get(0).get(0).length / 1e6 / rawRead,
+                stow4, stow4 * data.get(0).get(0).length / 1e6, rawRead, stow4 * data.get(0).get(0).length / 1e6 / rawRead,
+                wado, rawRead, wado / rawRead,
+                perStudy, percentile(meta, 50), percentile(meta, 95), percentile(qido, 50), percentile(qido, 95));
+    }
+
+    private static List<List<byte[]>> generate(Path ct, int studies, int perStudy) throws Exception {
+        List<List<byte[]>> out = new ArrayList<>();
+        for (int s = 0; s < studies; s++) {
+            List<byte[]> study = new ArrayList<>();
+            for (int i = 0; i < perStudy; i++) {
+                study.add(Part10Editor.read(ct)
+                        .set(Tag.StudyInstanceUID, studyUid(s)).set(Tag.SeriesInstanceUID, studyUid(s) + ".1")
+                        .set(Tag.SOPInstanceUID, studyUid(s) + ".1." + (i + 1)).set(Tag.InstanceNumber, Integer.toString(i + 1))
+                        .set(Tag.PatientID, "BENCH" + s).toBytes());
+            }
+            out.add(study);
+        }
+        return out;
+    }
+
+    private static String studyUid(int s) {
+        return "2.25.990000" + s;
+    }
+
+    private void stow(List<byte[]> files) throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte[] f : files) {
+            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            body.writeBytes(f);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies"))
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("STOW answered " + r.statusCode());
+        }
+    }
+
+    private HttpResponse<InputStream> get(String path, String accept) throws Exception {
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + r.statusCode());
+        }
+        return r;
+    }
+
+    private static long drain(HttpResponse<InputStream> r) throws IOException {
+        try (InputStream in = r.body()) {
+            byte[] buf = new byte[256 * 1024];
+            long n = 0;
+            int k;
+            while ((k = in.read(buf)) > 0) {
+                n += k;
+            }
+            return n;
+        }
+    }
+
+    private static double readAll(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile).toList();
+        }
+        byte[] buf = new byte[256 * 1024];
+        long t0 = System.nanoTime();
+        long n = 0;
+        for (Path p : files) {
+            try (InputStream in = Files.newInputStream(p)) {
+                int k;
+                while ((k = in.read(buf)) > 0) {
+                    n += k;
+                }
+            }
+        }
+        return n / seconds(t0) / 1e6;
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("Veil did not start");
+    }
+
+    private static double percentile(long[] nanos, int p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
