@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,25 +38,20 @@ import org.veil.index.EmbeddedDatabase;
 class CrashRecoveryIT {
     private Path dir;
     private EmbeddedDatabase db;
-    private Process veil;
-    private int port;
+    private VeilProcess veil;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
         dir = Files.createTempDirectory("veil-crash");
         db = EmbeddedDatabase.start(dir.resolve("postgres"));
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        veil = launch();
+        veil = new VeilProcess(dir, db);
+        veil.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (veil != null) {
-            veil.destroyForcibly().waitFor();
-        }
+        veil.kill();
         db.close();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -73,7 +65,7 @@ class CrashRecoveryIT {
 
         // A request that sends two whole instances and half of a third, then stalls.
         byte[] body = DicomWebClient.multipart(List.of(instance(1), instance(2), instance(3)));
-        HttpURLConnection c = (HttpURLConnection) URI.create(base() + "/dicomweb/studies").toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection) URI.create(veil.base() + "/dicomweb/studies").toURL().openConnection();
         c.setDoOutput(true);
         c.setChunkedStreamingMode(8192);
         c.setRequestMethod("POST");
@@ -82,7 +74,7 @@ class CrashRecoveryIT {
         out.write(body, 0, body.length - 20_000);
         out.flush();
         Thread.sleep(1500);
-        veil.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
+        veil.kill();
         try {
             out.close();
         } catch (IOException expected) {
@@ -98,7 +90,7 @@ class CrashRecoveryIT {
         Files.write(orphanPath, orphan);
         Files.writeString(storage.resolve("journal").resolve("crashed.keys"), orphanKey);
 
-        veil = launch();
+        veil.start();
 
         assertThat(Files.exists(orphanPath)).as("orphan removed by recovery").isFalse();
         assertThat(listFiles(storage.resolve("tmp"))).isEmpty();
@@ -118,37 +110,14 @@ class CrashRecoveryIT {
         }
         assertThat(rows).isEqualTo(objects);
         assertThat(rows).contains(sha256(kept)).doesNotContain(sha256(instance(3)));
-        HttpResponse<byte[]> study = http.send(HttpRequest.newBuilder(URI.create(base()
+        HttpResponse<byte[]> study = http.send(HttpRequest.newBuilder(URI.create(veil.base()
                         + "/dicomweb/studies?PatientID=4MR1")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(study.statusCode()).isEqualTo(200);
         assertThat(stow(DicomWebClient.multipart(List.of(instance(3))))).as("store works after restart").isEqualTo(200);
     }
 
-    private Process launch() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-jar", System.getProperty("veil.app.jar"));
-        pb.environment().put("VEIL_DB_URL", db.jdbcUrl());
-        pb.environment().put("VEIL_DB_USER", db.username());
-        pb.environment().put("VEIL_DB_PASSWORD", db.password());
-        pb.environment().put("VEIL_STORAGE_ROOT", dir.resolve("storage").toString());
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("veil.log").toFile());
-        Process p = pb.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return p;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("Veil did not become ready: " + Files.readString(dir.resolve("veil.log")));
-    }
-
     private int stow(byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + "/dicomweb/studies"))
+        return http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/dicomweb/studies"))
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
@@ -157,10 +126,6 @@ class CrashRecoveryIT {
         return Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm"))
                 .set(Tag.StudyInstanceUID, "2.25.55").set(Tag.SeriesInstanceUID, "2.25.55.1")
                 .set(Tag.SOPInstanceUID, "2.25.55.1." + n).toBytes();
-    }
-
-    private String base() {
-        return "http://127.0.0.1:" + port;
     }
 
     private static List<Path> listFiles(Path dir) throws IOException {

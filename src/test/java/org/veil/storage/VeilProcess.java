@@ -1,0 +1,75 @@
+package org.veil.storage;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.veil.index.EmbeddedDatabase;
+
+/** The packaged server as a separate process, on a free port, with the test's database. */
+final class VeilProcess {
+    private final Path dir;
+    private final EmbeddedDatabase db;
+    private final int port;
+    private final List<String> jvmOptions;
+    private Process process;
+
+    VeilProcess(Path dir, EmbeddedDatabase db, String... jvmOptions) throws IOException {
+        this.dir = dir;
+        this.db = db;
+        this.jvmOptions = List.of(jvmOptions);
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    Path storage() {
+        return dir.resolve("storage");
+    }
+
+    void start() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", System.getProperty("veil.app.jar")));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("VEIL_DB_URL", db.jdbcUrl());
+        pb.environment().put("VEIL_DB_USER", db.username());
+        pb.environment().put("VEIL_DB_PASSWORD", db.password());
+        pb.environment().put("VEIL_STORAGE_ROOT", storage().toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("veil.log").toFile()));
+        process = pb.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("Veil did not become ready: " + Files.readString(dir.resolve("veil.log")));
+    }
+
+    /** SIGKILL: no shutdown hooks, no cleanup. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor();
+            process = null;
+        }
+    }
+}
