@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmark against the packaged server; prints a Markdown section for docs/benchmarks.md.
-# Sizes: BENCH_STUDIES (default 20) x BENCH_INSTANCES (default 50).
+# Sizes: BENCH_STUDIES (default 20) x BENCH_INSTANCES (default 50); BENCH_SERVER_JVM_OPTS go to the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   -Dveil.shared="$(cd ../shared && pwd)" \
   -Dveil.app.jar=target/quarkus-app/quarkus-run.jar \
+  -Dbench.jvmOptions="${BENCH_SERVER_JVM_OPTS:-}" \
   -Dbench.studies="${BENCH_STUDIES:-20}" -Dbench.instances="${BENCH_INSTANCES:-50}" \
   org.veil.bench.Benchmark

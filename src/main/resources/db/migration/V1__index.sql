@@ -27,7 +27,8 @@ CREATE TABLE study (
 CREATE INDEX study_patient_id_idx ON study (patient_id);
 CREATE INDEX study_date_idx ON study (study_date, study_time);
 CREATE INDEX study_accession_idx ON study (accession_number);
-CREATE INDEX study_patient_name_idx ON study (patient_name_norm text_pattern_ops);
+CREATE INDEX study_patient_name_idx ON study (upper(patient_name) text_pattern_ops);
+CREATE INDEX study_patient_name_norm_idx ON study (patient_name_norm text_pattern_ops);
 CREATE INDEX study_modalities_idx ON study USING gin (modalities_in_study);
 
 CREATE TABLE series (

@@ -51,8 +51,13 @@ public final class Benchmark {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN", "-jar", System.getProperty("veil.app.jar"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
+        if (!jvmOptions.isEmpty()) {
+            command.addAll(List.of(jvmOptions.split("\\s+")));
+        }
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN", "-jar", System.getProperty("veil.app.jar")));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("VEIL_DATA_DIR", work.resolve("data").toString());
         pb.redirectErrorStream(true).redirectOutput(work.resolve("veil.log").toFile());
         Process veil = pb.start();
