@@ -23,7 +23,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // The library's defaults (-F, synchronous_commit=off) suit throw-away test databases;
+                // Veil's durability promise needs commits on disk before STOW answers.
                 .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "100")
                 .start();
         return new EmbeddedDatabase(pg);

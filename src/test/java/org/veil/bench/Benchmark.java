@@ -30,7 +30,8 @@ import org.veil.dicom.Tag;
  */
 public final class Benchmark {
     private static final String BOUNDARY = "bench-boundary";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
 
     private Benchmark(String base) {
