@@ -65,14 +65,17 @@ public final class Benchmark {
         try {
             Benchmark b = new Benchmark("http://127.0.0.1:" + port);
             b.awaitReady();
-            b.run(data, totalBytes, work.resolve("data/storage/objects"), studies, perStudy);
+            b.run(data, totalBytes, work.resolve("data/storage/objects"), work.resolve("raw-writes"), studies, perStudy);
         } finally {
             veil.destroy();
             veil.waitFor();
         }
     }
 
-    private void run(List<List<byte[]>> data, long totalBytes, Path objects, int studies, int perStudy) throws Exception {
+    private void run(List<List<byte[]>> data, long totalBytes, Path objects, Path rawDir, int studies, int perStudy)
+            throws Exception {
+        // The physical limit for STOW: write and fsync the same files, one by one, with no server.
+        double rawWrite = writeAll(data, rawDir);
         int half = data.size() / 2;
         long n1 = data.subList(0, half).stream().mapToLong(List::size).sum();
         long t0 = System.nanoTime();
@@ -127,16 +130,16 @@ public final class Benchmark {
 
                 | Measure | Veil | Baseline in the same run | Ratio |
                 |---|---|---|---|
-                | STOW, 1 client | %.0f instances/s (%.0f MB/s) | raw read of the stored files: %.0f MB/s | %.2f of raw read |
-                | STOW, 4 clients | %.0f instances/s (%.0f MB/s) | raw read: %.0f MB/s | %.2f of raw read |
-                | WADO study retrieve | %.0f MB/s | raw read: %.0f MB/s | %.2f of raw read |
+                | STOW, 1 client | %.0f instances/s (%.0f MB/s) | raw write+fsync of the same files: %.0f MB/s | %.2f of raw write |
+                | STOW, 4 clients | %.0f instances/s (%.0f MB/s) | raw write+fsync: %.0f MB/s | %.2f of raw write |
+                | WADO study retrieve | %.0f MB/s | raw read of the stored files: %.0f MB/s | %.2f of raw read |
                 | Series metadata (%d instances) | p50 %.1f ms, p95 %.1f ms | | |
                 | QIDO by PatientID | p50 %.2f ms, p95 %.2f ms | | |
 
                 """, java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("java.version"), studies, perStudy, data.get(0).get(0).length, totalBytes / 1e6,
-                stow1, stow1 * data.get(0).get(0).length / 1e6, rawRead, stow1 * data.get(0).get(0).length / 1e6 / rawRead,
-                stow4, stow4 * data.get(0).get(0).length / 1e6, rawRead, stow4 * data.get(0).get(0).length / 1e6 / rawRead,
+                stow1, stow1 * data.get(0).get(0).length / 1e6, rawWrite, stow1 * data.get(0).get(0).length / 1e6 / rawWrite,
+                stow4, stow4 * data.get(0).get(0).length / 1e6, rawWrite, stow4 * data.get(0).get(0).length / 1e6 / rawWrite,
                 wado, rawRead, wado / rawRead,
                 perStudy, percentile(meta, 50), percentile(meta, 95), percentile(qido, 50), percentile(qido, 95));
     }
@@ -195,6 +198,29 @@ public final class Benchmark {
             }
             return n;
         }
+    }
+
+    private static double writeAll(List<List<byte[]>> data, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        long n = 0;
+        int i = 0;
+        for (List<byte[]> study : data) {
+            for (byte[] f : study) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("f" + i++),
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    ch.force(true);
+                }
+                n += f.length;
+            }
+        }
+        double mbps = n / seconds(t0) / 1e6;
+        deleteTree(dir);
+        return mbps;
     }
 
     private static double readAll(Path dir) throws IOException {
