@@ -117,6 +117,11 @@ public class QidoSearch {
             if (study.contains(Tag.ModalitiesInStudy)) {
                 put(fields, Tag.ModalitiesInStudy, "CS", strings((String[]) modalities.getArray()));
             }
+            if (q.level() == QueryLevel.STUDY && q.includeFields().contains(Tag.Modality)) {
+                // OHIF's study list asks for Modality (a series attribute) at study level: answer
+                // with the study's modalities rather than nothing.
+                put(fields, Tag.Modality, "CS", strings((String[]) modalities.getArray()));
+            }
             if (study.contains(Tag.NumberOfStudyRelatedSeries)) {
                 put(fields, Tag.NumberOfStudyRelatedSeries, "IS", NODES.arrayNode().add(rs.getInt(3)));
             }

@@ -121,6 +121,13 @@ class BadInputTest {
     }
 
     @Test
+    void unquotedTypeParameterIsAcceptedAsOhifSendsIt() {
+        Response r = given().contentType("multipart/related; type=application/dicom; boundary=" + DicomWebClient.BOUNDARY)
+                .body(DicomWebClient.multipart(List.of(TestData.bytes("pydicom/JPEG2000.dcm")))).post("/dicomweb/studies");
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aBadPartFailsAloneAndTheOthersAreStored() throws Exception {
         Response r = stow(DicomWebClient.multipart(List.of(TestData.bytes("pydicom/MR_truncated.dcm"),
                 TestData.bytes("pydicom/JPEG2000.dcm"))));

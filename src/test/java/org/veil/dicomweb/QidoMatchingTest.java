@@ -151,6 +151,11 @@ class QidoMatchingTest {
         assertThat(json.getString("[0].'00081030'.Value[0]")).isEqualTo("CT CHEST");
         assertThat(json.getString("[0].'00100010'.Value[0].Alphabetic")).isEqualTo("Müller^Jürgen");
         assertThat(json.getString("[0].'00081190'.Value[0]")).endsWith("/dicomweb/studies/2.25.3");
+        JsonPath ohif = given().get("/dicomweb/studies?StudyInstanceUID=2.25.3&includefield=00081030,00080060,00080090,00100030")
+                .jsonPath();
+        assertThat(ohif.getList("[0].'00080060'.Value")).containsExactly("CT", "MR");
+        assertThat(ohif.getString("[0].'00100030'.Value[0]")).isEqualTo("19500505");
+        assertThat(ohif.getString("[0].'00080090'.Value[0].Alphabetic")).isEqualTo("Smith^Anna");
         JsonPath all = given().get("/dicomweb/studies?StudyInstanceUID=2.25.1&includefield=all").jsonPath();
         assertThat(all.getString("[0].'00200010'.Value[0]")).isEqualTo("S1");
         assertThat(all.getMap("[0]")).doesNotContainKey("7FE00010").doesNotContainKey("0020000E");
