@@ -1,6 +1,5 @@
 package org.veil.bench;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -8,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
+import org.veil.dicomweb.DicomWebClient;
 
 /**
  * `make bench`: generates studies from the real 512x512 CT with new UIDs, starts the packaged
@@ -29,7 +28,6 @@ import org.veil.dicom.Tag;
  * raw read speed of the same bytes from disk. Prints a Markdown section for docs/benchmarks.md.
  */
 public final class Benchmark {
-    private static final String BOUNDARY = "bench-boundary";
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
@@ -164,16 +162,9 @@ public final class Benchmark {
     }
 
     private void stow(List<byte[]> files) throws Exception {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (byte[] f : files) {
-            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            body.writeBytes(f);
-            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies"))
-                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(DicomWebClient.multipart(files))).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("STOW answered " + r.statusCode());
         }

@@ -28,7 +28,6 @@ import org.veil.TestData;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
 import org.veil.dicomweb.DicomWebClient;
-import org.veil.index.EmbeddedDatabase;
 
 /**
  * Kills the packaged server with SIGKILL in the middle of a STOW, restarts it, and checks that
@@ -36,26 +35,17 @@ import org.veil.index.EmbeddedDatabase;
  * its object, and everything stored before the crash still there, byte for byte.
  */
 class CrashRecoveryIT {
-    private Path dir;
-    private EmbeddedDatabase db;
     private VeilProcess veil;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        dir = Files.createTempDirectory("veil-crash");
-        db = EmbeddedDatabase.start(dir.resolve("postgres"));
-        veil = new VeilProcess(dir, db);
-        veil.start();
+        veil = VeilProcess.started();
     }
 
     @AfterEach
     void stop() throws Exception {
-        veil.kill();
-        db.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        veil.close();
     }
 
     @Test
@@ -82,7 +72,7 @@ class CrashRecoveryIT {
         }
 
         // And the window between publishing an object and committing its row, made by hand.
-        Path storage = dir.resolve("storage");
+        Path storage = veil.storage();
         byte[] orphan = instance(9);
         String orphanKey = sha256(orphan);
         Path orphanPath = storage.resolve("objects").resolve(orphanKey.substring(0, 2)).resolve(orphanKey.substring(2, 4)).resolve(orphanKey);
@@ -101,7 +91,7 @@ class CrashRecoveryIT {
             objects.add(p.getFileName().toString());
         }
         Set<String> rows = new HashSet<>();
-        try (Connection conn = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+        try (Connection conn = DriverManager.getConnection(veil.db().jdbcUrl(), veil.db().username(), veil.db().password());
              Statement s = conn.createStatement();
              ResultSet rs = s.executeQuery("SELECT storage_key FROM instance")) {
             while (rs.next()) {

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.veil.TestData;
 import org.veil.dicomweb.DicomWebClient;
-import org.veil.index.EmbeddedDatabase;
 
 /**
  * A 512 MB instance is stored and retrieved by a server whose heap is capped at 96 MB: bodies
@@ -28,25 +27,16 @@ import org.veil.index.EmbeddedDatabase;
 class LargeStowIT {
     private static final long PIXELS = 512L * 1024 * 1024;
 
-    private Path dir;
-    private EmbeddedDatabase db;
     private VeilProcess veil;
 
     @BeforeEach
     void start() throws Exception {
-        dir = Files.createTempDirectory("veil-large");
-        db = EmbeddedDatabase.start(dir.resolve("postgres"));
-        veil = new VeilProcess(dir, db, "-Xmx96m");
-        veil.start();
+        veil = VeilProcess.started("-Xmx96m");
     }
 
     @AfterEach
     void stop() throws Exception {
-        veil.kill();
-        db.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        veil.close();
     }
 
     @Test

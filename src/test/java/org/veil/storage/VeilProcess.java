@@ -13,15 +13,25 @@ import java.util.ArrayList;
 import java.util.List;
 import org.veil.index.EmbeddedDatabase;
 
-/** The packaged server as a separate process, on a free port, with the test's database. */
-final class VeilProcess {
+/**
+ * The packaged server as a separate process, on a free port, with its own embedded database and
+ * storage in a temporary directory that closing removes.
+ */
+final class VeilProcess implements AutoCloseable {
     private final Path dir;
     private final EmbeddedDatabase db;
     private final int port;
     private final List<String> jvmOptions;
     private Process process;
 
-    VeilProcess(Path dir, EmbeddedDatabase db, String... jvmOptions) throws IOException {
+    static VeilProcess started(String... jvmOptions) throws Exception {
+        Path dir = Files.createTempDirectory("veil-it");
+        VeilProcess veil = new VeilProcess(dir, EmbeddedDatabase.start(dir.resolve("postgres")), jvmOptions);
+        veil.start();
+        return veil;
+    }
+
+    private VeilProcess(Path dir, EmbeddedDatabase db, String... jvmOptions) throws IOException {
         this.dir = dir;
         this.db = db;
         this.jvmOptions = List.of(jvmOptions);
@@ -63,6 +73,19 @@ final class VeilProcess {
             }
         }
         throw new IllegalStateException("Veil did not become ready: " + Files.readString(dir.resolve("veil.log")));
+    }
+
+    EmbeddedDatabase db() {
+        return db;
+    }
+
+    @Override
+    public void close() throws Exception {
+        kill();
+        db.close();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** SIGKILL: no shutdown hooks, no cleanup. */
