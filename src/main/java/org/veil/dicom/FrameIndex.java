@@ -35,10 +35,10 @@ public record FrameIndex(List<List<Range>> frames) {
         if (pd.isEncapsulated()) {
             return Optional.of(new FrameIndex(encapsulated(pd.fragments(), frames)));
         }
-        return Optional.of(new FrameIndex(native_(ds, pd, frames)));
+        return Optional.of(new FrameIndex(nativeFrames(ds, pd, frames)));
     }
 
-    private static List<List<Range>> native_(Dataset ds, Element pd, int frames) {
+    private static List<List<Range>> nativeFrames(Dataset ds, Element pd, int frames) {
         long rows = ds.integer(Tag.Rows).orElse(0);
         long columns = ds.integer(Tag.Columns).orElse(0);
         long samples = ds.integer(Tag.SamplesPerPixel).orElse(1);

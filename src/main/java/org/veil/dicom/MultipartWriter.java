@@ -21,13 +21,10 @@ public final class MultipartWriter {
     }
 
     /** Starts a part; the caller then writes its content to {@link #stream()}. */
-    public void startPart(String contentType, String location) throws IOException {
+    public void startPart(String contentType) throws IOException {
         StringBuilder head = new StringBuilder();
         head.append(first ? "--" : "\r\n--").append(boundary).append("\r\n");
         head.append("Content-Type: ").append(contentType).append("\r\n");
-        if (location != null) {
-            head.append("Content-Location: ").append(location).append("\r\n");
-        }
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         first = false;

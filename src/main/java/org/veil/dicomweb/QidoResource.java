@@ -30,40 +30,40 @@ public class QidoResource {
 
     @GET
     @Path("studies")
-    public Response searchStudies(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+    public Response searchStudies(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
         return query(QueryLevel.STUDY, null, null, uri, accept);
     }
 
     @GET
     @Path("series")
-    public Response searchSeries(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+    public Response searchSeries(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
         return query(QueryLevel.SERIES, null, null, uri, accept);
     }
 
     @GET
     @Path("instances")
-    public Response searchInstances(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+    public Response searchInstances(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
         return query(QueryLevel.INSTANCE, null, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/series")
     public Response searchStudySeries(@PathParam("study") String study, @Context UriInfo uri,
-                                @HeaderParam("Accept") String accept) throws Exception {
+                                @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
         return query(QueryLevel.SERIES, study, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/instances")
     public Response searchStudyInstances(@PathParam("study") String study, @Context UriInfo uri,
-                                   @HeaderParam("Accept") String accept) throws Exception {
+                                   @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
         return query(QueryLevel.INSTANCE, study, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances")
     public Response searchSeriesInstances(@PathParam("study") String study, @PathParam("series") String series,
-                                    @Context UriInfo uri, @HeaderParam("Accept") String accept) throws Exception {
+                                    @Context UriInfo uri, @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
         return query(QueryLevel.INSTANCE, study, series, uri, accept);
     }
 

@@ -42,7 +42,7 @@ public class RetrieveService {
         return new Payload("multipart/related; type=\"application/dicom\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (StoredInstance i : found) {
-                mp.startPart("application/dicom; transfer-syntax=" + i.transferSyntaxUid(), null);
+                mp.startPart("application/dicom; transfer-syntax=" + i.transferSyntaxUid());
                 try (FileChannel ch = store.open(i.storageKey())) {
                     RangeCopier.copyWhole(ch, mp.stream());
                 }
@@ -113,7 +113,7 @@ public class RetrieveService {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             try (FileChannel ch = store.open(i.storageKey())) {
                 for (List<FrameIndex.Range> part : parts) {
-                    mp.startPart(partType, null);
+                    mp.startPart(partType);
                     for (FrameIndex.Range r : part) {
                         RangeCopier.copy(ch, i.datasetOffset(), ts, r, mp.stream());
                     }

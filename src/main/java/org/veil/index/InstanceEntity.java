@@ -7,10 +7,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
-import java.util.Map;
-import org.veil.dicom.FrameIndex;
 
-/** An instance row: where its file is and its precomputed metadata, frames and bulk data. */
+/**
+ * An instance row: where its file is and its precomputed metadata, frames and bulk data. Written
+ * by {@link IndexWriter}; read through {@link InstanceRepository} as {@link StoredInstance}.
+ */
 @Entity
 @Table(name = "instance")
 public class InstanceEntity {
@@ -57,12 +58,4 @@ public class InstanceEntity {
 
     @Column(name = "bulk_data")
     public String bulkData;
-
-    public FrameIndex frameIndex() {
-        return FrameIndex.decode(frames);
-    }
-
-    public Map<String, FrameIndex.Range> bulkDataIndex() {
-        return BulkDataIndex.decode(bulkData);
-    }
 }
