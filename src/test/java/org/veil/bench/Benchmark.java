@@ -170,24 +170,43 @@ public final class Benchmark {
         }
     }
 
-    private HttpResponse<InputStream> get(String path, String accept) throws Exception {
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    /** Receives a whole response and counts its bytes, keeping none of them. */
+    private HttpResponse<Long> get(String path, String accept) throws Exception {
+        HttpResponse<Long> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).build(),
+                info -> HttpResponse.BodySubscribers.fromSubscriber(new ByteCounter(), ByteCounter::total));
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode());
         }
         return r;
     }
 
-    private static long drain(HttpResponse<InputStream> r) throws IOException {
-        try (InputStream in = r.body()) {
-            byte[] buf = new byte[256 * 1024];
-            long n = 0;
-            int k;
-            while ((k = in.read(buf)) > 0) {
-                n += k;
-            }
-            return n;
+    private static long drain(HttpResponse<Long> r) {
+        return r.body();
+    }
+
+    private static final class ByteCounter implements java.util.concurrent.Flow.Subscriber<List<java.nio.ByteBuffer>> {
+        private long total;
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> buffers) {
+            buffers.forEach(b -> total += b.remaining());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+
+        long total() {
+            return total;
         }
     }
 
