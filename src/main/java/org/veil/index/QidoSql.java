@@ -52,7 +52,8 @@ final class QidoSql {
             case UID_LIST -> predicate(col + " = ANY(?)", (Object) QidoRequest.splitList(value).toArray(String[]::new));
             case INTEGER -> predicate(col + " = ?", Integer.parseInt(value));
             case ARRAY_CONTAINS -> predicate(col + " && ?", (Object) QidoRequest.splitList(value).toArray(String[]::new));
-            case DATE, TIME -> range(col, value);
+            case DATE -> range(col, value, false);
+            case TIME -> range(col, value, true);
             case STRING -> anyOf(col, value);
             case PERSON_NAME -> {
                 if (fuzzy) {
@@ -81,7 +82,7 @@ final class QidoSql {
     }
 
     /** Range matching (PS3.4 C.2.2.2.5): open ends are unbounded, bounds inclusive. */
-    private void range(String col, String value) {
+    private void range(String col, String value, boolean prefixUpperBound) {
         int dash = value.indexOf('-');
         if (dash < 0) {
             predicate(col + " = ?", value);
@@ -92,9 +93,11 @@ final class QidoSql {
         if (!lo.isEmpty()) {
             predicate(col + " >= ?", lo);
         }
-        if (!hi.isEmpty()) {
-            // A bound given to the day or minute includes the whole day or minute: compare prefixes.
+        if (!hi.isEmpty() && prefixUpperBound) {
+            // A time bound given to the hour or minute includes that whole hour or minute.
             predicate("substr(" + col + ", 1, ?) <= ?", hi.length(), hi);
+        } else if (!hi.isEmpty()) {
+            predicate(col + " <= ?", hi); // dates are always eight digits: a plain, indexable bound
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
 import org.veil.dicomweb.DicomWebClient;
+import org.veil.index.EmbeddedDatabase;
 
 /**
  * `make bench`: generates studies from the real 512x512 CT with new UIDs, starts the packaged
@@ -56,18 +57,95 @@ public final class Benchmark {
             command.addAll(List.of(jvmOptions.split("\\s+")));
         }
         command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN", "-jar", System.getProperty("veil.app.jar")));
+        // The benchmark owns the database so that it can also fill it with synthetic studies.
+        EmbeddedDatabase db = EmbeddedDatabase.start(work.resolve("postgres"));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("VEIL_DATA_DIR", work.resolve("data").toString());
+        pb.environment().put("VEIL_DB_URL", db.jdbcUrl());
+        pb.environment().put("VEIL_DB_USER", db.username());
+        pb.environment().put("VEIL_DB_PASSWORD", db.password());
         pb.redirectErrorStream(true).redirectOutput(work.resolve("veil.log").toFile());
         Process veil = pb.start();
         try {
             Benchmark b = new Benchmark("http://127.0.0.1:" + port);
             b.awaitReady();
             b.run(data, totalBytes, work.resolve("data/storage/objects"), work.resolve("raw-writes"), studies, perStudy);
+            b.atScale(ct, db, Integer.getInteger("bench.seriesInstances", 600), Integer.getInteger("bench.scaleStudies", 100_000));
         } finally {
             veil.destroy();
             veil.waitFor();
+            db.close();
         }
+    }
+
+    /**
+     * The targets' sizes: metadata of one large series stored through STOW, and QIDO among many
+     * studies, inserted as index rows by SQL because storing them through STOW would take hours.
+     */
+    private void atScale(Path ct, EmbeddedDatabase db, int seriesInstances, int scaleStudies) throws Exception {
+        String study = "2.25.880000";
+        List<byte[]> batch = new ArrayList<>();
+        for (int i = 1; i <= seriesInstances; i++) {
+            batch.add(Part10Editor.read(ct).set(Tag.StudyInstanceUID, study).set(Tag.SeriesInstanceUID, study + ".1")
+                    .set(Tag.SOPInstanceUID, study + ".1." + i).set(Tag.InstanceNumber, Integer.toString(i))
+                    .set(Tag.PatientID, "LARGE").toBytes());
+            if (batch.size() == 50 || i == seriesInstances) {
+                stow(batch);
+                batch.clear();
+            }
+        }
+        long[] meta = new long[30];
+        for (int i = 0; i < meta.length; i++) {
+            long t = System.nanoTime();
+            drain(get("/dicomweb/studies/" + study + "/series/" + study + ".1/metadata", "application/dicom+json"));
+            meta[i] = System.nanoTime() - t;
+        }
+
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO study (study_instance_uid, patient_name, patient_name_norm, patient_id, study_date,
+                        study_time, accession_number, study_description, modalities_in_study, number_of_series,
+                        number_of_instances, attributes)
+                    SELECT '2.25.77' || g, 'Synthetic^Patient' || g, 'SYNTHETIC PATIENT' || g, 'SYN' || g,
+                        to_char(date '2000-01-01' + (g %% 9000), 'YYYYMMDD'), '120000', 'A' || g, 'SYNTHETIC',
+                        ARRAY['CT'], 1, 1,
+                        '{"0020000D":{"vr":"UI","Value":["2.25.77' || g || '"]},"00100020":{"vr":"LO","Value":["SYN' || g || '"]}}'
+                    FROM generate_series(1, %d) g""".formatted(scaleStudies));
+            s.execute("ANALYZE study");
+        }
+        java.util.Random random = new java.util.Random(7);
+        long[] byId = new long[400];
+        long[] byDate = new long[100];
+        long[] byName = new long[100];
+        for (int i = 0; i < byId.length; i++) {
+            long t = System.nanoTime();
+            drain(get("/dicomweb/studies?PatientID=SYN" + (1 + random.nextInt(scaleStudies)), "application/dicom+json"));
+            byId[i] = System.nanoTime() - t;
+        }
+        for (int i = 0; i < byDate.length; i++) {
+            int day = 1 + random.nextInt(28);
+            long t = System.nanoTime();
+            drain(get("/dicomweb/studies?StudyDate=201003" + String.format("%02d", day) + "-201004" + String.format("%02d", day)
+                    + "&limit=100", "application/dicom+json"));
+            byDate[i] = System.nanoTime() - t;
+        }
+        for (int i = 0; i < byName.length; i++) {
+            long t = System.nanoTime();
+            drain(get("/dicomweb/studies?PatientName=Synthetic%5EPatient" + (1 + random.nextInt(scaleStudies)) + "*",
+                    "application/dicom+json"));
+            byName[i] = System.nanoTime() - t;
+        }
+        System.out.printf(Locale.ROOT, """
+                | Series metadata (%d instances, stored through STOW) | p50 %.1f ms, p95 %.1f ms | | |
+                | QIDO by PatientID among %,d studies | p50 %.2f ms, p95 %.2f ms | | |
+                | QIDO by StudyDate month range among %,d studies (limit 100) | p50 %.2f ms, p95 %.2f ms | | |
+                | QIDO by PatientName prefix among %,d studies | p50 %.2f ms, p95 %.2f ms | | |
+
+                """, seriesInstances, percentile(meta, 50), percentile(meta, 95),
+                scaleStudies, percentile(byId, 50), percentile(byId, 95),
+                scaleStudies, percentile(byDate, 50), percentile(byDate, 95),
+                scaleStudies, percentile(byName, 50), percentile(byName, 95));
     }
 
     private void run(List<List<byte[]>> data, long totalBytes, Path objects, Path rawDir, int studies, int perStudy)
@@ -133,7 +211,6 @@ public final class Benchmark {
                 | WADO study retrieve | %.0f MB/s | raw read of the stored files: %.0f MB/s | %.2f of raw read |
                 | Series metadata (%d instances) | p50 %.1f ms, p95 %.1f ms | | |
                 | QIDO by PatientID | p50 %.2f ms, p95 %.2f ms | | |
-
                 """, java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("java.version"), studies, perStudy, data.get(0).get(0).length, totalBytes / 1e6,
                 stow1, stow1 * data.get(0).get(0).length / 1e6, rawWrite, stow1 * data.get(0).get(0).length / 1e6 / rawWrite,
