@@ -57,6 +57,7 @@ public class FileBlobStore implements BlobStore {
 
     @Override
     public void publish(Collection<StagedBlob> blobs) throws IOException {
+        syncAll(blobs);
         Set<Path> dirs = new LinkedHashSet<>();
         for (StagedBlob blob : blobs) {
             Path target = pathOf(BlobStore.keyOf(blob));
@@ -70,6 +71,24 @@ public class FileBlobStore implements BlobStore {
         }
         for (Path dir : dirs) {
             syncDirectory(dir);
+        }
+    }
+
+    /**
+     * Flushes a request's files together: the device works on several flushes at once, where one
+     * after another each waits for the last.
+     */
+    private static void syncAll(Collection<StagedBlob> blobs) throws IOException {
+        try {
+            blobs.parallelStream().forEach(blob -> {
+                try {
+                    blob.sync();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

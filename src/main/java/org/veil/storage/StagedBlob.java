@@ -53,11 +53,15 @@ public final class StagedBlob implements AutoCloseable {
         return out;
     }
 
-    /** Flushes the content to stable storage (fsync) and fixes its hash. */
-    public void seal() throws IOException {
+    /** Ends the content and fixes its hash; {@link #sync} makes it durable later. */
+    public void seal() {
+        sha256 = HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Flushes the content to stable storage (fsync); the store calls this before publishing. */
+    void sync() throws IOException {
         channel.force(true);
         channel.close();
-        sha256 = HexFormat.of().formatHex(digest.digest());
     }
 
     public Path file() {
