@@ -1,0 +1,144 @@
+package org.veil.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The real Keycloak for the tests: the distribution Maven unpacked into target/keycloak, started
+ * once per JVM in dev mode on 127.0.0.1 with an in-memory database and Veil's realm imported,
+ * stopped when the JVM exits.
+ */
+public final class KeycloakServer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static KeycloakServer instance;
+
+    private final int port;
+    private final Process process;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private KeycloakServer(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    public static synchronized KeycloakServer get() throws Exception {
+        if (instance == null) {
+            instance = start();
+        }
+        return instance;
+    }
+
+    private static KeycloakServer start() throws Exception {
+        Path home = Path.of(System.getProperty("veil.keycloak.home"));
+        Path realm = Path.of(System.getProperty("veil.keycloak.realm"));
+        Files.createDirectories(home.resolve("data/import"));
+        Files.copy(realm, home.resolve("data/import/veil-realm.json"), StandardCopyOption.REPLACE_EXISTING);
+        int port = freePort();
+        int management = freePort();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + management,
+                "--hostname-strict=false", "--db=dev-mem", "--import-realm", "--health-enabled=true");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.redirectErrorStream(true).redirectOutput(home.resolve("keycloak-test.log").toFile());
+        Process process = pb.start();
+        KeycloakServer server = new KeycloakServer(port, process);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "keycloak-stop"));
+        server.awaitReady(management);
+        return server;
+    }
+
+    /** kc.sh runs Java as its child: stop the child as well, or it outlives the tests. */
+    private static void stop(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    /** The realm's issuer, which is also what Veil's quarkus.oidc.auth-server-url names. */
+    public String issuer() {
+        return "http://127.0.0.1:" + port + "/realms/veil";
+    }
+
+    /** A password grant through the demo client veil-cli; the raw token response. */
+    public HttpResponse<String> passwordGrant(String user, String password, String scope) throws Exception {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "password");
+        form.put("client_id", "veil-cli");
+        form.put("username", user);
+        form.put("password", password);
+        form.put("scope", scope);
+        return post(issuer() + "/protocol/openid-connect/token", form);
+    }
+
+    /** An access token for a demo user (password = user name) with the given scopes. */
+    public String accessToken(String user, String scope) throws Exception {
+        HttpResponse<String> r = passwordGrant(user, user, scope);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("Keycloak refused a token for a demo user: " + r.statusCode());
+        }
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    public HttpResponse<String> post(String url, Map<String, String> form) throws Exception {
+        String body = form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The claims of a JWT, without checking its signature (the tests check what Keycloak issued). */
+    public static JsonNode claims(String jwt) throws IOException {
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+
+    private void awaitReady(int management) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                stop(process);
+                throw new IllegalStateException("Keycloak exited; see target/keycloak/*/keycloak-test.log");
+            }
+            try {
+                if (get("http://127.0.0.1:" + management + "/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("Keycloak did not become ready in 180 s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
