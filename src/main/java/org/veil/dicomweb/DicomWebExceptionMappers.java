@@ -43,11 +43,16 @@ public class DicomWebExceptionMappers {
         return error(e instanceof PayloadTooLargeException ? 413 : 400, e.getMessage());
     }
 
+    /** Reasons may quote a parameter name the client sent: keep quotes and control characters out. */
+    static String headerSafe(String reason) {
+        return reason.replace('"', '\'').replaceAll("[\\p{Cntrl}]", " ");
+    }
+
     static RestResponse<ErrorBody> error(int status, String reason) {
         return RestResponse.ResponseBuilder.<ErrorBody>create(status)
                 .entity(new ErrorBody(status, reason))
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Warning", "299 veil \"" + reason.replace("\"", "'") + "\"")
+                .header("Warning", "299 veil \"" + headerSafe(reason) + "\"")
                 .build();
     }
 }

@@ -51,7 +51,8 @@ public class StowResource {
         RestResponse.ResponseBuilder<String> r = RestResponse.ResponseBuilder.<String>create(result.status())
                 .entity(StoreResponseJson.of(result))
                 .type("application/dicom+json");
-        result.explanations().forEach(reason -> r.header("Warning", "299 veil \"" + reason + "\""));
+        result.explanations().forEach(reason -> r.header("Warning",
+                "299 veil \"" + DicomWebExceptionMappers.headerSafe(reason) + "\""));
         return r.build();
     }
 
