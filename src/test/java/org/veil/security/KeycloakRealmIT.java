@@ -38,6 +38,21 @@ class KeycloakRealmIT {
     }
 
     @Test
+    void realTokensReadAsCallers() throws Exception {
+        CallerClaims.Result clinician = CallerClaims.read(KeycloakServer.claims(keycloak.accessToken("clinician",
+                "openid purpose:treatment")), CallerClaims.Settings.KEYCLOAK, PurposeRules.defaults());
+        Caller c = ((CallerClaims.Result.Identified) clinician).caller();
+        assertThat(c.roles()).containsExactly(Role.CLINICIAN);
+        assertThat(c.grantedPurpose()).contains(Purpose.TREATMENT);
+        assertThat(c.clientId()).isEqualTo("veil-cli");
+        assertThat(c.username()).isEqualTo("clinician");
+        CallerClaims.Result consultant = CallerClaims.read(KeycloakServer.claims(keycloak.accessToken("consultant",
+                "openid purpose:treatment")), CallerClaims.Settings.KEYCLOAK, PurposeRules.defaults());
+        assertThat(((CallerClaims.Result.Identified) consultant).caller().purpose())
+                .isInstanceOf(PurposeDecision.Refused.class);
+    }
+
+    @Test
     void purposeScopesAreOptional() throws Exception {
         JsonNode claims = KeycloakServer.claims(keycloak.accessToken("researcher", "openid"));
         assertThat(claims.get("scope").asText()).doesNotContain("purpose:");

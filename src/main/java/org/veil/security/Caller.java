@@ -1,0 +1,22 @@
+package org.veil.security;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who is asking and why, read once from the token. {@code clientId} is the OAuth client the
+ * token was issued to (the "destination" the audit records). The purpose is a decision, not a
+ * value: an uploader that names none may still store, while every read needs a granted one.
+ */
+public record Caller(String subject, String username, Set<Role> roles, PurposeDecision purpose, String clientId,
+                     Optional<String> organisation, Set<String> groups) {
+
+    public boolean hasRole(Role role) {
+        return roles.contains(role);
+    }
+
+    /** The granted purpose, if any. */
+    public Optional<Purpose> grantedPurpose() {
+        return purpose instanceof PurposeDecision.Granted g ? Optional.of(g.purpose()) : Optional.empty();
+    }
+}

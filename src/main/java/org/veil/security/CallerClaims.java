@@ -1,0 +1,86 @@
+package org.veil.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a {@link Caller} from a validated token's claims: roles from the configured claim paths
+ * (realm roles, client roles), purposes from {@code purpose:<name>} scopes and from an IHE IUA
+ * {@code extensions.ihe_iua.purpose_of_use} Coding, the client from {@code azp}. Plain Java, so
+ * that every claim shape is tested without a server; no resource reads claims itself.
+ */
+public final class CallerClaims {
+
+    /**
+     * @param roleClaimPaths dotted paths to string arrays, such as {@code realm_access.roles}
+     * @param organisationClaim the claim naming the caller's organisation, if the provider sends one
+     */
+    public record Settings(List<String> roleClaimPaths, String organisationClaim) {
+        public static final Settings KEYCLOAK = new Settings(
+                List.of("realm_access.roles", "resource_access.veil-server.roles"), "organisation");
+    }
+
+    /** A caller, or why the token does not make one. */
+    public sealed interface Result {
+        record Identified(Caller caller) implements Result {
+        }
+
+        record Unidentified(String reason) implements Result {
+        }
+    }
+
+    private CallerClaims() {
+    }
+
+    public static Result read(JsonNode claims, Settings settings, PurposeRules rules) {
+        String subject = claims.path("sub").asText("");
+        if (subject.isEmpty()) {
+            return new Result.Unidentified("the token has no subject (sub)");
+        }
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String path : settings.roleClaimPaths()) {
+            for (JsonNode name : at(claims, path)) {
+                Role.fromName(name.asText()).ifPresent(roles::add);
+            }
+        }
+        Set<Purpose> named = EnumSet.noneOf(Purpose.class);
+        for (String scope : claims.path("scope").asText("").split(" ")) {
+            if (scope.startsWith(Purpose.SCOPE_PREFIX)) {
+                Optional<Purpose> p = Purpose.fromScope(scope);
+                if (p.isEmpty()) {
+                    return new Result.Unidentified("the token names an unknown purpose of use");
+                }
+                named.add(p.get());
+            }
+        }
+        JsonNode iua = claims.path("extensions").path("ihe_iua").path("purpose_of_use");
+        for (JsonNode coding : iua.isArray() ? iua : List.of(iua)) {
+            if (coding.isMissingNode() || coding.isNull()) {
+                continue;
+            }
+            Optional<Purpose> p = Purpose.fromCoding(coding.path("system").asText(""), coding.path("code").asText(""));
+            if (p.isEmpty()) {
+                return new Result.Unidentified("the token's IUA purpose_of_use is not a known purpose of use");
+            }
+            named.add(p.get());
+        }
+        Set<String> groups = new LinkedHashSet<>();
+        claims.path("groups").forEach(g -> groups.add(g.asText()));
+        String organisation = claims.path(settings.organisationClaim()).asText("");
+        return new Result.Identified(new Caller(subject, claims.path("preferred_username").asText(subject), roles,
+                rules.decide(roles, named), claims.path("azp").asText(""),
+                organisation.isEmpty() ? Optional.empty() : Optional.of(organisation), groups));
+    }
+
+    private static JsonNode at(JsonNode node, String dottedPath) {
+        JsonNode n = node;
+        for (String part : dottedPath.split("\\.")) {
+            n = n.path(part);
+        }
+        return n.isArray() ? n : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+}
