@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.veil.index.EmbeddedDatabase;
 
 /** One real PostgreSQL and one storage directory for the whole test run. */
@@ -39,9 +37,7 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
                 db.close();
             }
             if (dir != null) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                TempTree.delete(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

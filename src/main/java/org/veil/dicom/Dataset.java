@@ -58,16 +58,7 @@ public final class Dataset implements Iterable<Element> {
 
     /** The first value of a string element, trimmed, or empty when absent or blank. */
     public Optional<String> string(int tag) {
-        return get(tag).filter(Element::isLoaded).map(e -> {
-            String all = decode(e);
-            int cut = e.vr().kind() == Vr.Kind.TEXT ? all.length() : firstBackslash(all);
-            return trimValue(all.substring(0, cut));
-        }).filter(s -> !s.isEmpty());
-    }
-
-    /** All values of a string element, each trimmed; an empty list when absent. */
-    public List<String> strings(int tag) {
-        return get(tag).filter(Element::isLoaded).map(this::values).orElse(List.of());
+        return get(tag).filter(Element::isLoaded).map(e -> values(e).get(0)).filter(s -> !s.isEmpty());
     }
 
     public Optional<Integer> integer(int tag) {
@@ -140,11 +131,6 @@ public final class Dataset implements Iterable<Element> {
             case SH, LO, ST, LT, UC, UT, PN -> true;
             default -> false;
         };
-    }
-
-    private static int firstBackslash(String s) {
-        int i = s.indexOf('\\');
-        return i < 0 ? s.length() : i;
     }
 
     private static String trimValue(String s) {

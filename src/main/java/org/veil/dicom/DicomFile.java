@@ -6,8 +6,4 @@ package org.veil.dicom;
  * bytes after the meta information; for every other syntax they are file offsets.
  */
 public record DicomFile(Dataset meta, Dataset dataset, TransferSyntax transferSyntax, long datasetOffset) {
-
-    public boolean deflated() {
-        return transferSyntax == TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN;
-    }
 }

@@ -20,10 +20,6 @@ public record FrameIndex(List<List<Range>> frames) {
         return frames.size();
     }
 
-    public long frameLength(int frame) {
-        return frames.get(frame).stream().mapToLong(Range::length).sum();
-    }
-
     /** The frames of the top-level Pixel Data, or empty when the instance has none. */
     public static Optional<FrameIndex> of(Dataset ds) {
         Optional<Element> pixelData = ds.get(Tag.PixelData);

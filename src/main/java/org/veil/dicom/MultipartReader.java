@@ -24,6 +24,7 @@ public final class MultipartReader {
     private int pos;
     private int limit;
     private long bodyBytes;
+    private boolean started;
     private boolean finished;
 
     /**
@@ -48,7 +49,8 @@ public final class MultipartReader {
         if (finished) {
             return null;
         }
-        if (bodyBytes == 0 && pos == 0) {
+        if (!started) {
+            started = true;
             skipTo(null); // discard the preamble up to the first delimiter
         }
         if (!fill(2)) {

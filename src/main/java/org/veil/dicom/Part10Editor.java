@@ -45,7 +45,7 @@ public final class Part10Editor {
     public Part10Editor set(int tag, String value) {
         try {
             AttributeTag t = pixelMed(tag);
-            Attribute a = AttributeFactory.newAttribute(t, DataDictionaryBytes.vr(tag), new SpecificCharacterSet(
+            Attribute a = AttributeFactory.newAttribute(t, vrBytes(tag), new SpecificCharacterSet(
                     Attribute.getStringValues(list, pixelMed(Tag.SpecificCharacterSet))));
             a.addValue(value);
             list.put(a);
@@ -89,9 +89,7 @@ public final class Part10Editor {
     }
 
     /** The dictionary VR as PixelMed's two bytes. */
-    private static final class DataDictionaryBytes {
-        static byte[] vr(int tag) {
-            return DataDictionary.vrForTag(tag).name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        }
+    private static byte[] vrBytes(int tag) {
+        return DataDictionary.vrForTag(tag).name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

@@ -11,10 +11,6 @@ import java.util.Set;
 public record Caller(String subject, String username, Set<Role> roles, PurposeDecision purpose, String clientId,
                      Optional<String> organisation, Set<String> groups) {
 
-    public boolean hasRole(Role role) {
-        return roles.contains(role);
-    }
-
     /** The granted purpose, if any. */
     public Optional<Purpose> grantedPurpose() {
         return purpose instanceof PurposeDecision.Granted g ? Optional.of(g.purpose()) : Optional.empty();

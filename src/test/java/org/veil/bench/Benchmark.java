@@ -2,7 +2,6 @@ package org.veil.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.veil.TempTree;
+import org.veil.VeilProcess;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
 import org.veil.dicomweb.DicomWebClient;
@@ -41,40 +42,22 @@ public final class Benchmark {
         int studies = Integer.getInteger("bench.studies", 20);
         int perStudy = Integer.getInteger("bench.instances", 50);
         Path work = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
-        deleteTree(work);
+        TempTree.delete(work);
         Files.createDirectories(work);
         Path ct = Path.of(System.getProperty("veil.shared", "../shared"), "testdata/real/CT-MONO2-16-ankle.dcm");
         List<List<byte[]>> data = generate(ct, studies, perStudy);
         long totalBytes = data.stream().flatMap(List::stream).mapToLong(b -> b.length).sum();
 
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // The benchmark reaches the server's database too, to fill it with synthetic studies.
         String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.log.level=WARN"));
         if (!jvmOptions.isEmpty()) {
-            command.addAll(List.of(jvmOptions.split("\\s+")));
+            options.addAll(List.of(jvmOptions.split("\\s+")));
         }
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN", "-jar", System.getProperty("veil.app.jar")));
-        // The benchmark owns the database so that it can also fill it with synthetic studies.
-        EmbeddedDatabase db = EmbeddedDatabase.start(work.resolve("postgres"));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("VEIL_DATA_DIR", work.resolve("data").toString());
-        pb.environment().put("VEIL_DB_URL", db.jdbcUrl());
-        pb.environment().put("VEIL_DB_USER", db.username());
-        pb.environment().put("VEIL_DB_PASSWORD", db.password());
-        pb.redirectErrorStream(true).redirectOutput(work.resolve("veil.log").toFile());
-        Process veil = pb.start();
-        try {
-            Benchmark b = new Benchmark("http://127.0.0.1:" + port);
-            b.awaitReady();
-            b.run(data, totalBytes, work.resolve("data/storage/objects"), work.resolve("raw-writes"), studies, perStudy);
-            b.atScale(ct, db, Integer.getInteger("bench.seriesInstances", 600), Integer.getInteger("bench.scaleStudies", 100_000));
-        } finally {
-            veil.destroy();
-            veil.waitFor();
-            db.close();
+        try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new))) {
+            Benchmark b = new Benchmark(veil.base());
+            b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
+            b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 600), Integer.getInteger("bench.scaleStudies", 100_000));
         }
     }
 
@@ -306,7 +289,7 @@ public final class Benchmark {
             }
         }
         double mbps = n / seconds(t0) / 1e6;
-        deleteTree(dir);
+        TempTree.delete(dir);
         return mbps;
     }
 
@@ -329,21 +312,6 @@ public final class Benchmark {
         return n / seconds(t0) / 1e6;
     }
 
-    private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("Veil did not start");
-    }
-
     private static double percentile(long[] nanos, int p) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
@@ -352,13 +320,5 @@ public final class Benchmark {
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.veil.TempTree;
 import org.veil.TestData;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
@@ -132,9 +133,7 @@ class FramesTest {
             }
             return out;
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            TempTree.delete(dir);
         }
     }
 

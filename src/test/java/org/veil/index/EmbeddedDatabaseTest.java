@@ -8,9 +8,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.veil.TempTree;
 
 /** The embedded server keeps its data across restarts, commits durably and listens on loopback. */
 class EmbeddedDatabaseTest {
@@ -42,9 +41,7 @@ class EmbeddedDatabaseTest {
                 assertThat(rs.getString(1)).isEqualTo("still here");
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempTree.delete(dir);
         }
     }
 }

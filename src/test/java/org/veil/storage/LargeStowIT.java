@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.veil.TestData;
+import org.veil.VeilProcess;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
 import org.veil.dicomweb.DicomWebClient;

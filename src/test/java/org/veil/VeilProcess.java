@@ -1,4 +1,4 @@
-package org.veil.storage;
+package org.veil;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,14 +17,14 @@ import org.veil.index.EmbeddedDatabase;
  * The packaged server as a separate process, on a free port, with its own embedded database and
  * storage in a temporary directory that closing removes.
  */
-final class VeilProcess implements AutoCloseable {
+public final class VeilProcess implements AutoCloseable {
     private final Path dir;
     private final EmbeddedDatabase db;
     private final int port;
     private final List<String> jvmOptions;
     private Process process;
 
-    static VeilProcess started(String... jvmOptions) throws Exception {
+    public static VeilProcess started(String... jvmOptions) throws Exception {
         Path dir = Files.createTempDirectory("veil-it");
         VeilProcess veil = new VeilProcess(dir, EmbeddedDatabase.start(dir.resolve("postgres")), jvmOptions);
         veil.start();
@@ -40,15 +40,15 @@ final class VeilProcess implements AutoCloseable {
         }
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + port;
     }
 
-    Path storage() {
+    public Path storage() {
         return dir.resolve("storage");
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -75,7 +75,7 @@ final class VeilProcess implements AutoCloseable {
         throw new IllegalStateException("Veil did not become ready: " + Files.readString(dir.resolve("veil.log")));
     }
 
-    EmbeddedDatabase db() {
+    public EmbeddedDatabase db() {
         return db;
     }
 
@@ -83,13 +83,11 @@ final class VeilProcess implements AutoCloseable {
     public void close() throws Exception {
         kill();
         db.close();
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempTree.delete(dir);
     }
 
     /** SIGKILL: no shutdown hooks, no cleanup. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly().waitFor();
             process = null;
