@@ -1,11 +1,12 @@
-# Veil: `make run` starts the server with its embedded defaults, `make test` runs the suite.
+# Veil: `make run` starts Keycloak with the demo realm and the server with its embedded defaults,
+# `make test` runs the suite.
 # Both install what is missing: Debian packages through apt, Maven dependencies through ./mvnw
 # (cached under ~/.m2).
 
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME
 MVN := ./mvnw -B -ntp
-APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk
+APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl
 APP := target/quarkus-app/quarkus-run.jar
 
 .PHONY: run test bench deps package clean
@@ -22,7 +23,7 @@ package: deps
 	$(MVN) package -DskipTests
 
 run: package
-	$(JAVA_HOME)/bin/java -jar $(APP)
+	src/main/scripts/run-local.sh
 
 test: deps
 	$(MVN) verify

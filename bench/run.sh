@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmark against the packaged server; prints a Markdown section for docs/benchmarks.md.
+# Runs the benchmark against the packaged server (with the test Keycloak for tokens); prints a Markdown section for docs/benchmarks.md.
 # Sizes: BENCH_STUDIES (default 20) x BENCH_INSTANCES (default 50); BENCH_SERVER_JVM_OPTS go to the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   -Dveil.shared="$(cd ../shared && pwd)" \
   -Dveil.app.jar=target/quarkus-app/quarkus-run.jar \
+  -Dveil.keycloak.home="$(ls -d target/keycloak/keycloak-* | head -1)" \
+  -Dveil.keycloak.realm=src/main/keycloak/veil-realm.json \
   -Dbench.jvmOptions="${BENCH_SERVER_JVM_OPTS:-}" \
   -Dbench.studies="${BENCH_STUDIES:-20}" -Dbench.instances="${BENCH_INSTANCES:-50}" \
   org.veil.bench.Benchmark

@@ -12,15 +12,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.veil.index.EmbeddedDatabase;
+import org.veil.security.KeycloakServer;
+import org.veil.security.TestTokens;
 
 /**
  * The packaged server as a separate process, on a free port, with its own embedded database and
- * storage in a temporary directory that closing removes.
+ * storage in a temporary directory that closing removes, trusting the test Keycloak.
  */
 public final class VeilProcess implements AutoCloseable {
     private final Path dir;
     private final EmbeddedDatabase db;
     private final int port;
+    private final int managementPort;
     private final List<String> jvmOptions;
     private Process process;
 
@@ -35,9 +38,24 @@ public final class VeilProcess implements AutoCloseable {
         this.dir = dir;
         this.db = db;
         this.jvmOptions = List.of(jvmOptions);
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = freePort();
+        managementPort = freePort();
+    }
+
+    /** A request to the server as a clinician treating the patient, with a real token. */
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Authorization", "Bearer " + TestTokens.treatingClinician());
+    }
+
+    /** The management interface, where the metrics are. */
+    public String managementBase() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    /** Everything the server has written to stdout and stderr so far. */
+    public String log() throws IOException {
+        return Files.readString(dir.resolve("veil.log"));
     }
 
     public String base() {
@@ -52,12 +70,14 @@ public final class VeilProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", System.getProperty("veil.app.jar")));
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort,
+                "-jar", System.getProperty("veil.app.jar")));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("VEIL_DB_URL", db.jdbcUrl());
         pb.environment().put("VEIL_DB_USER", db.username());
         pb.environment().put("VEIL_DB_PASSWORD", db.password());
         pb.environment().put("VEIL_STORAGE_ROOT", storage().toString());
+        pb.environment().put("QUARKUS_OIDC_AUTH_SERVER_URL", KeycloakServer.get().issuer());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("veil.log").toFile()));
         process = pb.start();
         HttpClient http = HttpClient.newHttpClient();
@@ -77,6 +97,12 @@ public final class VeilProcess implements AutoCloseable {
 
     public EmbeddedDatabase db() {
         return db;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     @Override

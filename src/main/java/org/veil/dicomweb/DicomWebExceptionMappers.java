@@ -6,6 +6,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.veil.dicom.MalformedMultipartException;
 import org.veil.dicom.PayloadTooLargeException;
 import org.veil.index.InvalidQueryException;
+import org.veil.security.AccessRefusedException;
+import org.veil.security.NotAuthenticatedException;
 
 /**
  * Maps Veil's domain exceptions to PS3.18 status codes. Reasons are Veil's own texts, which name
@@ -41,6 +43,18 @@ public class DicomWebExceptionMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorBody> multipart(MalformedMultipartException e) {
         return error(e instanceof PayloadTooLargeException ? 413 : 400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> notAuthenticated(NotAuthenticatedException e) {
+        RestResponse<ErrorBody> r = error(401, e.getMessage());
+        r.getHeaders().add("WWW-Authenticate", "Bearer realm=\"veil\", error=\"invalid_token\"");
+        return r;
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> refused(AccessRefusedException e) {
+        return error(403, e.getMessage());
     }
 
     /** Reasons may quote a parameter name the client sent: keep quotes and control characters out. */

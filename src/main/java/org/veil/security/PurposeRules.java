@@ -58,7 +58,7 @@ public final class PurposeRules {
             if (fallback.size() == 1) {
                 return new PurposeDecision.Granted(fallback.iterator().next());
             }
-            return new PurposeDecision.Refused("the token names no purpose of use (scope purpose:<name>)");
+            return new PurposeDecision.Absent("the token names no purpose of use (scope purpose:<name>)");
         }
         Purpose purpose = named.iterator().next();
         for (Role r : roles) {

@@ -1,28 +1,76 @@
 package org.veil.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * The one place every DICOMweb request passes before it touches a study. Until identity lands
- * (see docs/security.md) Veil binds to 127.0.0.1 and this lets every local caller through; the
- * OIDC caller, purpose and consent checks go here, and a refused study must answer exactly as
- * an unknown one (404).
+ * The one place every DICOMweb request passes before it touches a study. Refusals name the rule
+ * and nothing about the study. The rules are tabled in docs/security.md; consent, shares and
+ * de-identified access replace the "not yet permitted" refusal in a later issue, and a study the
+ * caller may not see will then answer exactly as an unknown one (404).
  */
 @ApplicationScoped
 public class StudyAccess {
+    private static final Set<Role> READERS = EnumSet.of(Role.CLINICIAN, Role.CONSULTANT, Role.EDUCATOR, Role.RESEARCHER);
 
-    /** May the caller store instances? */
-    public void requireStore() {
-        // Identity issue: require a role that may store.
+    @Inject
+    CurrentCaller current;
+
+    /**
+     * Storing is part of treatment: a clinician with the purpose treatment, or an uploader (a
+     * modality or PACS account), which needs no purpose but may not name one it cannot claim.
+     */
+    public Caller requireStore() {
+        Caller caller = current.get();
+        refuseInvalidPurpose(caller);
+        if (caller.roles().contains(Role.UPLOADER)) {
+            return caller;
+        }
+        if (!caller.roles().contains(Role.CLINICIAN)) {
+            throw new AccessRefusedException("storing needs the role clinician or uploader");
+        }
+        requireTreatment(caller, "storing is part of treatment: the purpose %s may not store");
+        return caller;
     }
 
-    /** May the caller read this study? Throws the same exception an unknown study does. */
-    public void requireRead(String studyInstanceUid) {
-        // Identity and consent issues: decide on the caller, purpose and consents.
+    /** May the caller read this study? */
+    public Caller requireRead(String studyInstanceUid) {
+        return requireReader();
     }
 
-    /** May the caller search? Results will be filtered to the studies it may read. */
-    public void requireSearch() {
-        // Identity issue: require an authenticated caller with a purpose.
+    /** May the caller search? */
+    public Caller requireSearch() {
+        return requireReader();
+    }
+
+    private Caller requireReader() {
+        Caller caller = current.get();
+        refuseInvalidPurpose(caller);
+        if (caller.roles().stream().noneMatch(READERS::contains)) {
+            throw new AccessRefusedException("reading images needs one of the roles clinician, consultant, educator or researcher");
+        }
+        requireTreatment(caller, "reading images for the purpose %s is not yet permitted: only treatment reaches identified images");
+        return caller;
+    }
+
+    private static void refuseInvalidPurpose(Caller caller) {
+        if (caller.purpose() instanceof PurposeDecision.Refused refused) {
+            throw new AccessRefusedException(refused.reason());
+        }
+    }
+
+    /** @param otherPurpose the refusal for a granted purpose other than treatment, with %s for its name */
+    private static void requireTreatment(Caller caller, String otherPurpose) {
+        switch (caller.purpose()) {
+            case PurposeDecision.Absent absent -> throw new AccessRefusedException(absent.reason());
+            case PurposeDecision.Refused refused -> throw new AccessRefusedException(refused.reason());
+            case PurposeDecision.Granted granted when granted.purpose() != Purpose.TREATMENT ->
+                    throw new AccessRefusedException(otherPurpose.formatted(granted.purpose().scopeName()));
+            case PurposeDecision.Granted granted -> {
+                // treatment
+            }
+        }
     }
 }

@@ -32,10 +32,10 @@ import org.veil.index.EmbeddedDatabase;
 public final class Benchmark {
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-    private final String base;
+    private final VeilProcess veil;
 
-    private Benchmark(String base) {
-        this.base = base;
+    private Benchmark(VeilProcess veil) {
+        this.veil = veil;
     }
 
     public static void main(String[] args) throws Exception {
@@ -55,7 +55,7 @@ public final class Benchmark {
             options.addAll(List.of(jvmOptions.split("\\s+")));
         }
         try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new))) {
-            Benchmark b = new Benchmark(veil.base());
+            Benchmark b = new Benchmark(veil);
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
             b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 600), Integer.getInteger("bench.scaleStudies", 100_000));
         }
@@ -222,7 +222,7 @@ public final class Benchmark {
     }
 
     private void stow(List<byte[]> files) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies"))
+        HttpResponse<String> r = http.send(veil.request("/dicomweb/studies")
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(DicomWebClient.multipart(files))).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -232,7 +232,7 @@ public final class Benchmark {
 
     /** Receives a whole response and counts its bytes, keeping none of them. */
     private HttpResponse<Long> get(String path, String accept) throws Exception {
-        HttpResponse<Long> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).build(),
+        HttpResponse<Long> r = http.send(veil.request(path).header("Accept", accept).build(),
                 info -> HttpResponse.BodySubscribers.fromSubscriber(new ByteCounter(), ByteCounter::total));
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode());

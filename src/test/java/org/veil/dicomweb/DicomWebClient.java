@@ -1,13 +1,14 @@
 package org.veil.dicomweb;
 
-import static io.restassured.RestAssured.given;
-
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.veil.security.TestTokens;
 
 /**
  * Test-side DICOMweb client: builds STOW bodies and splits multipart responses with its own
@@ -17,6 +18,11 @@ public final class DicomWebClient {
     public static final String BOUNDARY = "test-boundary-7d3f";
 
     private DicomWebClient() {
+    }
+
+    /** A request as a clinician treating the patient, the caller most tests are. */
+    public static RequestSpecification given() {
+        return RestAssured.given().header("Authorization", "Bearer " + TestTokens.treatingClinician());
     }
 
     public static byte[] multipart(List<byte[]> parts) {

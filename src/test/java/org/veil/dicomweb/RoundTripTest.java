@@ -1,6 +1,6 @@
 package org.veil.dicomweb;
 
-import static io.restassured.RestAssured.given;
+import static org.veil.dicomweb.DicomWebClient.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;

@@ -59,7 +59,6 @@ class CallerClaimsTest {
     @CsvSource(delimiter = '|', value = {
             "two purposes | {'sub':'u','scope':'purpose:treatment purpose:research','realm_access':{'roles':['clinician']}} | exactly one purpose",
             "scope and IUA disagree | {'sub':'u','scope':'purpose:treatment','realm_access':{'roles':['clinician']},'extensions':{'ihe_iua':{'purpose_of_use':{'system':'http://terminology.hl7.org/CodeSystem/v3-ActReason','code':'TRAIN'}}}} | exactly one purpose",
-            "no purpose | {'sub':'u','scope':'openid','realm_access':{'roles':['clinician']}} | names no purpose",
             "purpose the role may not claim | {'sub':'u','scope':'purpose:treatment','realm_access':{'roles':['consultant']}} | may not claim",
             "no roles | {'sub':'u','scope':'purpose:treatment'} | may not claim",
     })
@@ -67,6 +66,13 @@ class CallerClaimsTest {
         PurposeDecision d = caller(claims).purpose();
         assertThat(d).isInstanceOf(PurposeDecision.Refused.class);
         assertThat(((PurposeDecision.Refused) d).reason()).contains(reason);
+    }
+
+    @Test
+    void noPurposeIsAbsentRatherThanRefused() throws Exception {
+        PurposeDecision d = caller("{'sub':'u','scope':'openid','realm_access':{'roles':['clinician']}}").purpose();
+        assertThat(d).isInstanceOf(PurposeDecision.Absent.class);
+        assertThat(((PurposeDecision.Absent) d).reason()).contains("names no purpose");
     }
 
     @ParameterizedTest(name = "{0}")

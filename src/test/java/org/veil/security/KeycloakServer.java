@@ -17,29 +17,38 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * The real Keycloak for the tests: the distribution Maven unpacked into target/keycloak, started
  * once per JVM in dev mode on 127.0.0.1 with an in-memory database and Veil's realm imported,
- * stopped when the JVM exits.
+ * stopped when the JVM exits. Quarkus loads test resources and tests through different class
+ * loaders, so a running server is found again through system properties, not only the static.
+ *
+ * <p>Clients only the tests need (short-lived tokens, no audience, an IUA claim) are added
+ * through the admin API, so that the realm file stays the demo realm.
  */
 public final class KeycloakServer {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PORT_PROPERTY = "veil.keycloak.test.port";
+    private static final String ADMIN_PROPERTY = "veil.keycloak.test.admin-password";
     private static KeycloakServer instance;
 
     private final int port;
-    private final Process process;
+    private final String adminPassword;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private KeycloakServer(int port, Process process) {
+    private KeycloakServer(int port, String adminPassword) {
         this.port = port;
-        this.process = process;
+        this.adminPassword = adminPassword;
     }
 
     public static synchronized KeycloakServer get() throws Exception {
         if (instance == null) {
-            instance = start();
+            String port = System.getProperty(PORT_PROPERTY);
+            instance = port != null ? new KeycloakServer(Integer.parseInt(port), System.getProperty(ADMIN_PROPERTY)) : start();
         }
         return instance;
     }
@@ -51,15 +60,20 @@ public final class KeycloakServer {
         Files.copy(realm, home.resolve("data/import/veil-realm.json"), StandardCopyOption.REPLACE_EXISTING);
         int port = freePort();
         int management = freePort();
+        String adminPassword = UUID.randomUUID().toString();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + management,
                 "--hostname-strict=false", "--db=dev-mem", "--import-realm", "--health-enabled=true");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         pb.redirectErrorStream(true).redirectOutput(home.resolve("keycloak-test.log").toFile());
         Process process = pb.start();
-        KeycloakServer server = new KeycloakServer(port, process);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "keycloak-stop"));
-        server.awaitReady(management);
+        KeycloakServer server = new KeycloakServer(port, adminPassword);
+        server.awaitReady(process, management);
+        System.setProperty(PORT_PROPERTY, Integer.toString(port));
+        System.setProperty(ADMIN_PROPERTY, adminPassword);
         return server;
     }
 
@@ -68,7 +82,7 @@ public final class KeycloakServer {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
-            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            process.onExit().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -82,9 +96,13 @@ public final class KeycloakServer {
 
     /** A password grant through the demo client veil-cli; the raw token response. */
     public HttpResponse<String> passwordGrant(String user, String password, String scope) throws Exception {
+        return passwordGrant("veil-cli", user, password, scope);
+    }
+
+    private HttpResponse<String> passwordGrant(String clientId, String user, String password, String scope) throws Exception {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
-        form.put("client_id", "veil-cli");
+        form.put("client_id", clientId);
         form.put("username", user);
         form.put("password", password);
         form.put("scope", scope);
@@ -93,11 +111,61 @@ public final class KeycloakServer {
 
     /** An access token for a demo user (password = user name) with the given scopes. */
     public String accessToken(String user, String scope) throws Exception {
-        HttpResponse<String> r = passwordGrant(user, user, scope);
+        return accessToken("veil-cli", user, scope);
+    }
+
+    /** An access token for a demo user through any client of the realm. */
+    public String accessToken(String clientId, String user, String scope) throws Exception {
+        HttpResponse<String> r = passwordGrant(clientId, user, user, scope);
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("Keycloak refused a token for a demo user: " + r.statusCode());
+            throw new IllegalStateException("Keycloak refused a token through " + clientId + ": " + r.statusCode());
         }
         return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    /** A token of the master realm's administrator: valid, but from an issuer Veil does not trust. */
+    public String adminToken() throws Exception {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "password");
+        form.put("client_id", "admin-cli");
+        form.put("username", "admin");
+        form.put("password", adminPassword);
+        HttpResponse<String> r = post("http://127.0.0.1:" + port + "/realms/master/protocol/openid-connect/token", form);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("Keycloak refused the admin token: " + r.statusCode());
+        }
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    /**
+     * A public test client with direct grants, created once. {@code audience} adds Veil's
+     * audience scope; {@code tokenSeconds > 0} shortens its tokens' life; {@code mappers} are
+     * protocol mappers as JSON objects.
+     */
+    public synchronized void ensureTestClient(String clientId, boolean audience, int tokenSeconds, String... mappers) throws Exception {
+        String admin = adminToken();
+        String clients = "http://127.0.0.1:" + port + "/admin/realms/veil/clients";
+        HttpResponse<String> existing = http.send(HttpRequest.newBuilder(URI.create(clients + "?clientId=" + clientId))
+                .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString());
+        if (JSON.readTree(existing.body()).size() > 0) {
+            return;
+        }
+        String body = """
+                {"clientId":"%s","enabled":true,"publicClient":true,"standardFlowEnabled":false,
+                 "directAccessGrantsEnabled":true,"protocol":"openid-connect",
+                 "attributes":{%s},
+                 "defaultClientScopes":["basic","profile","roles","groups","organisation"%s],
+                 "optionalClientScopes":["purpose:treatment","purpose:consultation","purpose:teaching",
+                                         "purpose:research","purpose:publication"],
+                 "protocolMappers":[%s]}
+                """.formatted(clientId, tokenSeconds > 0 ? "\"access.token.lifespan\":\"" + tokenSeconds + "\"" : "",
+                audience ? ",\"veil-audience\"" : "", String.join(",", mappers));
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(clients))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201 && created.statusCode() != 409) {
+            throw new IllegalStateException("Keycloak refused the test client " + clientId + ": " + created.statusCode() + " " + created.body());
+        }
     }
 
     public HttpResponse<String> post(String url, Map<String, String> form) throws Exception {
@@ -117,7 +185,7 @@ public final class KeycloakServer {
         return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
     }
 
-    private void awaitReady(int management) throws Exception {
+    private void awaitReady(Process process, int management) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -43,8 +43,8 @@ class PurposeRulesTest {
     }
 
     @Test
-    void decideWhenNoPurposeAndNoDefaultThenRefused() {
-        assertThat(rules.decide(roles("clinician"), Set.of())).isInstanceOf(PurposeDecision.Refused.class);
+    void decideWhenNoPurposeAndNoDefaultThenAbsent() {
+        assertThat(rules.decide(roles("clinician"), Set.of())).isInstanceOf(PurposeDecision.Absent.class);
     }
 
     @Test
@@ -59,7 +59,7 @@ class PurposeRulesTest {
         PurposeRules withDefault = new PurposeRules(Map.of(Role.CLINICIAN, EnumSet.of(Purpose.TREATMENT)),
                 Map.of(Role.CLINICIAN, Purpose.TREATMENT));
         assertThat(withDefault.decide(roles("clinician"), Set.of())).isEqualTo(new PurposeDecision.Granted(Purpose.TREATMENT));
-        assertThat(withDefault.decide(roles("researcher"), Set.of())).isInstanceOf(PurposeDecision.Refused.class);
+        assertThat(withDefault.decide(roles("researcher"), Set.of())).isInstanceOf(PurposeDecision.Absent.class);
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.veil.TestData;
 import org.veil.VeilProcess;
+import org.veil.security.TestTokens;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
 import org.veil.dicomweb.DicomWebClient;
@@ -60,11 +61,13 @@ class CrashRecoveryIT {
         c.setDoOutput(true);
         c.setChunkedStreamingMode(8192);
         c.setRequestMethod("POST");
+        c.setRequestProperty("Authorization", "Bearer " + TestTokens.treatingClinician());
         c.setRequestProperty("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY);
         OutputStream out = c.getOutputStream();
         out.write(body, 0, body.length - 20_000);
         out.flush();
         Thread.sleep(1500);
+        assertThat(listFiles(veil.storage().resolve("tmp"))).as("the stalled request is being staged").isNotEmpty();
         veil.kill();
         try {
             out.close();
@@ -101,14 +104,13 @@ class CrashRecoveryIT {
         }
         assertThat(rows).isEqualTo(objects);
         assertThat(rows).contains(sha256(kept)).doesNotContain(sha256(instance(3)));
-        HttpResponse<byte[]> study = http.send(HttpRequest.newBuilder(URI.create(veil.base()
-                        + "/dicomweb/studies?PatientID=4MR1")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> study = http.send(veil.request("/dicomweb/studies?PatientID=4MR1").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(study.statusCode()).isEqualTo(200);
         assertThat(stow(DicomWebClient.multipart(List.of(instance(3))))).as("store works after restart").isEqualTo(200);
     }
 
     private int stow(byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/dicomweb/studies"))
+        return http.send(veil.request("/dicomweb/studies")
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.veil.TestData;
 import org.veil.VeilProcess;
+import org.veil.security.TestTokens;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
 import org.veil.dicomweb.DicomWebClient;
@@ -57,6 +58,7 @@ class LargeStowIT {
         post.setDoOutput(true);
         post.setChunkedStreamingMode(64 * 1024);
         post.setRequestMethod("POST");
+        post.setRequestProperty("Authorization", "Bearer " + TestTokens.treatingClinician());
         post.setRequestProperty("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY);
         try (OutputStream out = post.getOutputStream()) {
             out.write(("--" + DicomWebClient.BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -74,6 +76,7 @@ class LargeStowIT {
 
         HttpURLConnection get = (HttpURLConnection) URI.create(veil.base()
                 + "/dicomweb/studies/1.3.6.1.4.1.5962.1.2.4.20040826185059.5457").toURL().openConnection();
+        get.setRequestProperty("Authorization", "Bearer " + TestTokens.treatingClinician());
         get.setRequestProperty("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
         assertThat(get.getResponseCode()).isEqualTo(200);
         long received = 0;
@@ -104,7 +107,7 @@ class LargeStowIT {
                     .set(Tag.SOPInstanceUID, study + "." + (i % 4) + "." + i).toBytes());
             storedBytes += batch.get(batch.size() - 1).length;
             if (batch.size() == 50) {
-                var r = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/dicomweb/studies"))
+                var r = http.send(veil.request("/dicomweb/studies")
                         .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(DicomWebClient.multipart(batch))).build(),
                         HttpResponse.BodyHandlers.discarding());
@@ -113,6 +116,7 @@ class LargeStowIT {
             }
         }
         HttpURLConnection get = (HttpURLConnection) URI.create(veil.base() + "/dicomweb/studies/" + study).toURL().openConnection();
+        get.setRequestProperty("Authorization", "Bearer " + TestTokens.treatingClinician());
         get.setRequestProperty("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
         assertThat(get.getResponseCode()).isEqualTo(200);
         String boundary = get.getContentType().replaceAll(".*boundary=", "");
@@ -134,7 +138,7 @@ class LargeStowIT {
         assertThat(delimiters).as("1,000 parts and the closing delimiter").isEqualTo(1001);
         assertThat(received).isGreaterThan(storedBytes);
 
-        var metadata = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/dicomweb/studies/" + study + "/metadata"))
+        var metadata = http.send(veil.request("/dicomweb/studies/" + study + "/metadata")
                 .header("Accept", "application/dicom+json").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metadata.statusCode()).isEqualTo(200);
         assertThat(new ObjectMapper().readTree(metadata.body()).size()).isEqualTo(1000);

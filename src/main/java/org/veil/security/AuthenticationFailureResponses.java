@@ -1,0 +1,93 @@
+package org.veil.security;
+
+import io.quarkus.oidc.OIDCException;
+import io.quarkus.security.AuthenticationException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Token failures happen in the HTTP layer, before any resource runs, and Quarkus answers them
+ * with a bare 401. Veil answers like every other refusal: a JSON reason and the
+ * {@code WWW-Authenticate: Bearer} challenge of RFC 6750. The reason is fixed text; why a token
+ * failed (expired, audience, signature) stays out of the answer, because that detail helps an
+ * attacker more than a client.
+ *
+ * <p>This only shapes answers. What needs a token is decided by the
+ * {@code quarkus.http.auth.permission.*} configuration; the open paths are read from it.
+ */
+@ApplicationScoped
+public class AuthenticationFailureResponses {
+    static final String MISSING = "a bearer token is required";
+    static final String INVALID = "the bearer token is not valid: it is expired, malformed, or not issued for Veil";
+    static final String UNAVAILABLE = "the identity provider is not reachable, so no token can be checked; try again later";
+    private static final Logger LOG = Logger.getLogger(AuthenticationFailureResponses.class);
+
+    @Inject
+    @ConfigProperty(name = "quarkus.http.auth.permission.health.paths")
+    List<String> openPaths;
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            if (ctx.request().getHeader("Authorization") == null && !isOpen(ctx.normalizedPath())) {
+                refuse(ctx, MISSING, "Bearer realm=\"veil\"");
+            } else {
+                ctx.next();
+            }
+        });
+        router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
+            Throwable failure = ctx.failure();
+            if (ctx.response().ended()) {
+                ctx.next();
+            } else if (providerUnreachable(failure)) {
+                LOG.warn("the OIDC provider is not reachable; answering 503 until it is");
+                answer(ctx, 503, UNAVAILABLE).putHeader("Retry-After", "10").end(body(503, UNAVAILABLE));
+            } else if (failure instanceof AuthenticationException || failure instanceof UnauthorizedException) {
+                refuse(ctx, INVALID, "Bearer realm=\"veil\", error=\"invalid_token\"");
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    private boolean isOpen(String path) {
+        for (String open : openPaths) {
+            if (open.endsWith("/*") ? path.startsWith(open.substring(0, open.length() - 1)) : path.equals(open)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The provider was down at start-up and still is: Veil cannot check any token. */
+    private static boolean providerUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OIDCException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void refuse(RoutingContext ctx, String reason, String challenge) {
+        answer(ctx, 401, reason).putHeader("WWW-Authenticate", challenge).end(body(401, reason));
+    }
+
+    private static HttpServerResponse answer(RoutingContext ctx, int status, String reason) {
+        return ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Warning", "299 veil \"" + reason + "\"");
+    }
+
+    private static String body(int status, String reason) {
+        return new JsonObject().put("status", status).put("reason", reason).encode();
+    }
+}

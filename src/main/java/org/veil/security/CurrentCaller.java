@@ -1,0 +1,59 @@
+package org.veil.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.Base64;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The {@link Caller} of the current request, read once from the token quarkus-oidc has already
+ * validated (signature, issuer, expiry, audience). Resources and services ask this, never the
+ * token.
+ */
+@RequestScoped
+public class CurrentCaller {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    CallerRules rules;
+
+    private Caller caller;
+
+    public Caller get() {
+        if (caller == null) {
+            caller = read();
+        }
+        return caller;
+    }
+
+    private Caller read() {
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getRawToken() == null) {
+            throw new NotAuthenticatedException("a bearer token is required");
+        }
+        CallerClaims.Result result = CallerClaims.read(claims(jwt.getRawToken()), rules.claims(), rules.purposes());
+        return switch (result) {
+            case CallerClaims.Result.Identified identified -> identified.caller();
+            case CallerClaims.Result.Unidentified unidentified -> throw new NotAuthenticatedException(unidentified.reason());
+        };
+    }
+
+    /** The payload of a token already verified by quarkus-oidc, as JSON for {@link CallerClaims}. */
+    private static JsonNode claims(String rawToken) {
+        String[] parts = rawToken.split("\\.");
+        if (parts.length < 2) {
+            throw new NotAuthenticatedException("the bearer token is not a JWT");
+        }
+        try {
+            return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new NotAuthenticatedException("the bearer token's claims are not JSON");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.veil.security;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code veil.security.*}: where roles are read from in the token and which role may claim which
+ * purpose. The role map's defaults are in application.properties; docs/security.md explains them.
+ */
+@ConfigMapping(prefix = "veil.security")
+public interface SecurityConfig {
+
+    /** Dotted claim paths to string arrays of role names. */
+    @WithDefault("realm_access.roles,resource_access.veil-server.roles")
+    List<String> roleClaims();
+
+    /** The claim naming the caller's organisation, when the provider sends one. */
+    @WithDefault("organisation")
+    String organisationClaim();
+
+    /** Role name to the purposes it may claim; a role not listed claims none. */
+    Map<String, List<String>> claimable();
+
+    /** Role name to the purpose its tokens get when they name none. Empty by default. */
+    Map<String, String> defaultPurpose();
+}

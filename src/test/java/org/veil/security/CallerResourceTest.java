@@ -1,0 +1,87 @@
+package org.veil.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link Caller} Veil builds from real Keycloak tokens, seen through {@code /api/v1/me}: a
+ * scope-style token from the demo client and an IHE IUA-style token whose purpose of use is a
+ * Coding in {@code extensions.ihe_iua.purpose_of_use}, minted by a hardcoded-claim mapper.
+ */
+@QuarkusTest
+class CallerResourceTest {
+    private static final String IUA_MAPPER = """
+            {"name":"iua purpose of use","protocol":"openid-connect","protocolMapper":"oidc-hardcoded-claim-mapper",
+             "config":{"claim.name":"extensions.ihe_iua.purpose_of_use",
+                       "claim.value":"{\\"system\\":\\"http://terminology.hl7.org/CodeSystem/v3-ActReason\\",\\"code\\":\\"TREAT\\"}",
+                       "jsonType.label":"JSON","access.token.claim":"true","id.token.claim":"false",
+                       "introspection.token.claim":"true"}}
+            """;
+
+    @Test
+    void scopeStyleTokenMakesTheCaller() throws Exception {
+        String token = TestTokens.of("consultant", "openid purpose:consultation");
+        JsonPath me = me(token);
+        assertThat(me.getString("subject")).isEqualTo(KeycloakServer.claims(token).get("sub").asText()).isNotBlank();
+        assertThat(me.getString("username")).isEqualTo("consultant");
+        assertThat(me.getList("roles")).containsExactly("consultant");
+        assertThat(me.getString("purpose.name")).isEqualTo("consultation");
+        assertThat(me.getString("purpose.system")).isEqualTo("urn:veil:purpose-of-use");
+        assertThat(me.getString("purpose.code")).isEqualTo("CONSULT");
+        assertThat(me.getString("purpose.refusal")).isNull();
+        assertThat(me.getString("client")).isEqualTo("veil-cli");
+        assertThat(me.getString("organisation")).isEqualTo("St Elsewhere Radiology");
+        assertThat(me.getList("groups")).containsExactly("/partners/st-elsewhere-radiology");
+    }
+
+    @Test
+    void iuaStyleTokenMakesTheCaller() throws Exception {
+        KeycloakServer keycloak = KeycloakServer.get();
+        keycloak.ensureTestClient("veil-test-iua", true, 0, IUA_MAPPER);
+        String token = keycloak.accessToken("veil-test-iua", "clinician", "openid");
+        assertThat(KeycloakServer.claims(token).at("/extensions/ihe_iua/purpose_of_use/code").asText()).isEqualTo("TREAT");
+        JsonPath me = me(token);
+        assertThat(me.getString("username")).isEqualTo("clinician");
+        assertThat(me.getList("roles")).containsExactly("clinician");
+        assertThat(me.getString("purpose.name")).isEqualTo("treatment");
+        assertThat(me.getString("purpose.system")).isEqualTo("http://terminology.hl7.org/CodeSystem/v3-ActReason");
+        assertThat(me.getString("purpose.code")).isEqualTo("TREAT");
+        assertThat(me.getString("client")).isEqualTo("veil-test-iua");
+        assertThat(me.getString("organisation")).isEqualTo("Veil General Hospital");
+        assertThat(me.getList("groups")).isEmpty();
+    }
+
+    @Test
+    void iuaAndScopeNamingDifferentPurposesAreRefused() throws Exception {
+        KeycloakServer keycloak = KeycloakServer.get();
+        keycloak.ensureTestClient("veil-test-iua", true, 0, IUA_MAPPER);
+        JsonPath me = me(keycloak.accessToken("veil-test-iua", "clinician", "openid purpose:research"));
+        assertThat(me.getString("purpose.name")).isNull();
+        assertThat(me.getString("purpose.refusal")).contains("exactly one purpose");
+    }
+
+    @Test
+    void aTokenWithoutPurposeSaysWhy() {
+        JsonPath me = me(TestTokens.of("uploader", "openid"));
+        assertThat(me.getList("roles")).containsExactly("uploader");
+        assertThat(me.getString("purpose.refusal")).contains("names no purpose");
+    }
+
+    @Test
+    void withoutATokenThereIsNoCaller() {
+        var r = RestAssured.given().get("/api/v1/me");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"veil\"");
+        assertThat(r.jsonPath().getString("reason")).isEqualTo("a bearer token is required");
+    }
+
+    private static JsonPath me(String token) {
+        var r = RestAssured.given().header("Authorization", "Bearer " + token).get("/api/v1/me");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        return r.jsonPath();
+    }
+}

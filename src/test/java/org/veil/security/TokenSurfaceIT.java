@@ -1,0 +1,93 @@
+package org.veil.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.veil.VeilProcess;
+
+/**
+ * The packaged server's unauthenticated surface and its log. Only health (main port) and metrics
+ * (management port) answer without a token; OpenAPI and unknown paths want one. After a run of
+ * valid, broken and foreign tokens, with debug logging switched on for OIDC, security and HTTP,
+ * the log holds no piece of any token and no configured secret.
+ */
+class TokenSurfaceIT {
+    private static final String SECRET = "veil-it-secret-" + System.nanoTime();
+    private static VeilProcess veil;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        // An operator turning on debug logging: the build-time cap must still keep tokens out.
+        veil = VeilProcess.started("-Dquarkus.log.category.\"io.quarkus.oidc\".level=DEBUG",
+                "-Dquarkus.log.category.\"io.quarkus.security\".level=DEBUG",
+                "-Dquarkus.log.category.\"io.quarkus.vertx.http\".level=DEBUG",
+                "-Dquarkus.log.category.\"org.veil\".level=DEBUG",
+                "-Dquarkus.oidc.credentials.secret=" + SECRET);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        veil.close();
+    }
+
+    @Test
+    void onlyHealthAndMetricsAnswerWithoutAToken() throws Exception {
+        assertThat(status(veil.base() + "/q/health/ready", null)).isEqualTo(200);
+        assertThat(status(veil.base() + "/q/health/live", null)).isEqualTo(200);
+        assertThat(status(veil.managementBase() + "/q/metrics", null)).isEqualTo(200);
+        for (String path : List.of("/q/metrics", "/q/openapi", "/dicomweb/studies", "/api/v1/me", "/", "/nothing/here")) {
+            assertThat(status(veil.base() + path, null)).as(path).isEqualTo(401);
+        }
+        String token = TestTokens.treatingClinician();
+        assertThat(status(veil.base() + "/q/openapi", token)).isEqualTo(200);
+    }
+
+    @Test
+    void tokensAndSecretsNeverReachTheLog() throws Exception {
+        KeycloakServer keycloak = KeycloakServer.get();
+        List<String> tokens = new ArrayList<>();
+        tokens.add(keycloak.accessToken("clinician", "openid purpose:treatment"));
+        tokens.add(keycloak.accessToken("consultant", "openid purpose:treatment"));
+        tokens.add(keycloak.accessToken("researcher", "openid purpose:research purpose:teaching"));
+        tokens.add(keycloak.adminToken());
+        String good = tokens.get(0);
+        String[] parts = good.split("\\.");
+        String tampered = parts[0] + "." + parts[1].substring(0, parts[1].length() - 4) + "AAAA." + parts[2];
+        tokens.add(tampered);
+        tokens.add("not-a-jwt-" + System.nanoTime());
+        for (String t : tokens) {
+            for (String path : List.of("/dicomweb/studies", "/api/v1/me", "/q/openapi")) {
+                status(veil.base() + path, t);
+            }
+        }
+        String log = veil.log();
+        assertThat(log).contains("started in");
+        assertThat(log).doesNotContain(SECRET);
+        for (String t : tokens) {
+            for (String piece : t.split("\\.")) {
+                if (piece.length() >= 16) {
+                    assertThat(log).doesNotContain(piece);
+                }
+            }
+        }
+        assertThat(log).doesNotContainIgnoringCase("bearer ey");
+        assertThat(log).doesNotContain(java.util.Base64.getEncoder().encodeToString(("veil-server:" + SECRET).getBytes()));
+    }
+
+    private int status(String url, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
