@@ -14,18 +14,19 @@ import java.nio.file.Path;
 
 /**
  * Reads a Part 10 file whole, changes attributes, and writes it again in its own transfer
- * syntax with fresh File Meta Information (PS3.10 7.1). For derivatives, the benchmark's
- * generated studies and test fixtures; stored originals are never rewritten.
+ * syntax with fresh File Meta Information (PS3.10 7.1). For de-identified derivatives (through
+ * {@link #root()}), the benchmark's generated studies and test fixtures; stored originals are
+ * never rewritten.
  */
 public final class Part10Editor {
     private final AttributeList list = new AttributeList();
     private final String transferSyntax;
 
-    private Part10Editor(Path file) throws IOException, MalformedDicomException {
+    private Part10Editor(java.io.InputStream in) throws IOException, MalformedDicomException {
         try {
             list.setDecompressPixelData(false);
-            list.read(file.toFile());
-        } catch (DicomException e) {
+            list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.BufferedInputStream(in)));
+        } catch (DicomException | RuntimeException e) {
             throw new MalformedDicomException("PixelMed cannot read the file");
         }
         transferSyntax = Attribute.getSingleStringValueOrNull(list, new AttributeTag(0x0002, 0x0010));
@@ -35,7 +36,22 @@ public final class Part10Editor {
     }
 
     public static Part10Editor read(Path file) throws IOException, MalformedDicomException {
-        return new Part10Editor(file);
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return new Part10Editor(in);
+        }
+    }
+
+    public static Part10Editor read(byte[] part10) throws IOException, MalformedDicomException {
+        return new Part10Editor(new java.io.ByteArrayInputStream(part10));
+    }
+
+    /** The data set itself (File Meta Information included, as group 0002), for editing. */
+    public EditableDataset root() {
+        return new EditableDataset(list, new SpecificCharacterSet((String[]) null));
+    }
+
+    public String transferSyntax() {
+        return transferSyntax;
     }
 
     /**

@@ -1,0 +1,94 @@
+package org.veil.deid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Vr;
+
+/**
+ * The leak corpus through every default profile and through a profile for each single option:
+ * no marker survives in the derivative's bytes, except those in attributes the profile retains
+ * on purpose (its K actions, and times kept beside shifted dates), which must survive, so that
+ * the scan is known to see what is there.
+ */
+class LeakCorpusTest {
+    private static LeakCorpus corpus;
+    private final ActionTable table = ActionTable.standard();
+    private final Deidentifier engine = new Deidentifier(table, new Keys(DeidentifierTest.SECRET), DescriptorCleaner.standard());
+
+    @BeforeAll
+    static void build() throws Exception {
+        corpus = new LeakCorpus();
+    }
+
+    static Stream<Profile> profiles() {
+        List<Profile> all = new ArrayList<>(Profiles.defaults().all().values());
+        for (Option o : Option.values()) {
+            all.add(new Profile("only-" + o.configName(), EnumSet.of(o)));
+        }
+        all.add(new Profile("basic", EnumSet.noneOf(Option.class)));
+        return all.stream();
+    }
+
+    @Test
+    void atLeastFiveHundredMarkersArePlanted() {
+        assertThat(corpus.markers().size()).isGreaterThanOrEqualTo(500);
+        assertThat(corpus.markers()).allSatisfy(m -> assertThat(indexOf(corpus.part10(), m.needle()))
+                .as("planted: " + m.where()).isGreaterThanOrEqualTo(0));
+        System.out.printf("leak corpus: %d markers planted%n", corpus.markers().size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("profiles")
+    void noMarkerSurvivesUnlessRetainedOnPurpose(Profile profile) throws Exception {
+        Outcome outcome = engine.deidentify(Part10Editor.read(corpus.part10()), profile, profile.name());
+        if (outcome instanceof Outcome.Withheld) {
+            return; // withheld counts as clean
+        }
+        byte[] out = ((Outcome.Derived) outcome).part10();
+        List<String> leaked = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
+        for (LeakCorpus.Marker m : corpus.markers()) {
+            boolean present = indexOf(out, m.needle()) >= 0;
+            boolean retained = m.topLevel() && retainedOnPurpose(m, profile);
+            if (present && !retained) {
+                leaked.add(m.where() + " " + m.text());
+            } else if (!present && retained) {
+                lost.add(m.where());
+            }
+        }
+        assertThat(leaked).as("markers that survived").isEmpty();
+        assertThat(lost).as("retained attributes that were lost").isEmpty();
+    }
+
+    /** What the profile keeps by design, from the table's K and the rule for times. */
+    private boolean retainedOnPurpose(LeakCorpus.Marker m, Profile profile) {
+        Action a = table.actionFor(m.tag(), profile).orElse(Action.X);
+        if (m.tag() == Deidentifier.PATIENT_BIRTH_DATE || m.tag() == Deidentifier.STUDY_ID) {
+            return false;
+        }
+        return a == Action.K || (a == Action.C && m.vr() == Vr.TM
+                && (profile.shiftsDates() || profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)));
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
