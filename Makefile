@@ -6,7 +6,7 @@
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME
 MVN := ./mvnw -B -ntp
-APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl
+APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl tesseract-ocr dicom3tools
 APP := target/quarkus-app/quarkus-run.jar
 
 .PHONY: run test bench deps package clean

@@ -19,12 +19,23 @@ import java.nio.file.Path;
  * never rewritten.
  */
 public final class Part10Editor {
+    /** Pixel data these transfer syntaxes carry can be decoded for cleaning (with the codecs on the class path). */
+    private static final java.util.Set<String> DECODABLE = java.util.Set.of(
+            "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.2",
+            "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
+            "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91");
+    private static final String EXPLICIT_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
+
     private final AttributeList list = new AttributeList();
-    private final String transferSyntax;
+    private String transferSyntax;
 
     private Part10Editor(java.io.InputStream in) throws IOException, MalformedDicomException {
+        this(in, false);
+    }
+
+    private Part10Editor(java.io.InputStream in, boolean decodePixels) throws IOException, MalformedDicomException {
         try {
-            list.setDecompressPixelData(false);
+            list.setDecompressPixelData(decodePixels);
             list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.BufferedInputStream(in)));
         } catch (DicomException | RuntimeException e) {
             throw new MalformedDicomException("PixelMed cannot read the file");
@@ -43,6 +54,45 @@ public final class Part10Editor {
 
     public static Part10Editor read(byte[] part10) throws IOException, MalformedDicomException {
         return new Part10Editor(new java.io.ByteArrayInputStream(part10));
+    }
+
+    /** Whether pixel data in this transfer syntax can be decoded ({@link #readDecoded}). */
+    public static boolean canDecode(String transferSyntax) {
+        return DECODABLE.contains(transferSyntax);
+    }
+
+    /**
+     * Reads with the pixel data decoded to native samples, to be written as Explicit VR Little
+     * Endian: for cleaning pixels. Colour is decoded to RGB where the source was YBR.
+     */
+    public static Part10Editor readDecoded(byte[] part10) throws IOException, MalformedDicomException, UndecodablePixelDataException {
+        Part10Editor editor;
+        try {
+            editor = new Part10Editor(new java.io.ByteArrayInputStream(part10), true);
+        } catch (MalformedDicomException e) {
+            throw new UndecodablePixelDataException("the pixel data cannot be decoded");
+        }
+        editor.transferSyntax = EXPLICIT_LITTLE_ENDIAN;
+        return editor;
+    }
+
+    /**
+     * Paints each rectangle (x, y, width, height, in pixels from the top left) black in every
+     * frame, with the lowest sample value (or the padding value where there is one), and keeps
+     * the rest of every frame as it was. The instance must have been read decoded.
+     */
+    public Part10Editor blackout(java.util.List<java.awt.Rectangle> regions) throws UndecodablePixelDataException {
+        if (!EXPLICIT_LITTLE_ENDIAN.equals(transferSyntax)) {
+            throw new IllegalStateException("blackout needs an instance read with readDecoded");
+        }
+        try {
+            com.pixelmed.display.SourceImage image = new com.pixelmed.display.SourceImage(list);
+            java.util.Vector<java.awt.Shape> shapes = new java.util.Vector<>(regions);
+            com.pixelmed.display.ImageEditUtilities.blackout(image, list, shapes, false, true, false, 0);
+            return this;
+        } catch (DicomException | RuntimeException e) {
+            throw new UndecodablePixelDataException("the pixel data cannot be cleaned");
+        }
     }
 
     /** The data set itself (File Meta Information included, as group 0002), for editing. */

@@ -13,11 +13,11 @@ import org.veil.dicom.Tag;
 /** The engine on the real CT, per default profile: identity, UIDs, dates, markers, determinism. */
 class DeidentifierTest {
     static final byte[] SECRET = "test-secret-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private final Deidentifier engine = new Deidentifier(ActionTable.standard(), new Keys(SECRET), DescriptorCleaner.standard());
+    private final Deidentifier engine = Deidentifier.standard(new Keys(SECRET));
     private final Profiles profiles = Profiles.defaults();
 
     private EditableDataset derive(String profile, String context) throws Exception {
-        Outcome.Derived d = (Outcome.Derived) engine.deidentify(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")),
+        Outcome.Derived d = (Outcome.Derived) engine.deidentify(TestData.bytes("real/CT-MONO2-16-ankle.dcm"),
                 profiles.get(profile).orElseThrow(), context);
         return Part10Editor.read(d.part10()).root();
     }
@@ -48,8 +48,8 @@ class DeidentifierTest {
     @Test
     void sameInputAndKeyGiveTheSameBytes() throws Exception {
         Profile p = profiles.get("research").orElseThrow();
-        byte[] a = ((Outcome.Derived) engine.deidentify(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")), p, "research")).part10();
-        byte[] b = ((Outcome.Derived) engine.deidentify(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")), p, "research")).part10();
+        byte[] a = ((Outcome.Derived) engine.deidentify(TestData.bytes("real/CT-MONO2-16-ankle.dcm"), p, "research")).part10();
+        byte[] b = ((Outcome.Derived) engine.deidentify(TestData.bytes("real/CT-MONO2-16-ankle.dcm"), p, "research")).part10();
         assertThat(a).isEqualTo(b);
     }
 
@@ -63,7 +63,7 @@ class DeidentifierTest {
 
     @Test
     void retainUidsKeepsThem() throws Exception {
-        Outcome.Derived d = (Outcome.Derived) engine.deidentify(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")),
+        Outcome.Derived d = (Outcome.Derived) engine.deidentify(TestData.bytes("real/CT-MONO2-16-ankle.dcm"),
                 new Profile("keep-uids", EnumSet.of(Option.RETAIN_UIDS)), "x");
         EditableDataset original = Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).root();
         assertThat(Part10Editor.read(d.part10()).root().string(Tag.SOPInstanceUID)).isEqualTo(original.string(Tag.SOPInstanceUID));
