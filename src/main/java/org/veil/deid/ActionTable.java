@@ -90,6 +90,12 @@ public final class ActionTable {
         return e == null ? Optional.empty() : Optional.of(resolve(e, profile));
     }
 
+    /** Whether the table's basic action allows a dummy (D): the attribute may be required to have a value. */
+    public boolean requiresValue(int tag) {
+        Entry e = entryFor(tag);
+        return e != null && e.basic().contains("D");
+    }
+
     /** The action for private attributes under the profile (X, or C with Retain Safe Private). */
     public Action privateAction(Profile profile) {
         return privateAttributes == null ? Action.X : resolve(privateAttributes, profile);

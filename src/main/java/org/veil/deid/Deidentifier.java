@@ -46,6 +46,12 @@ public final class Deidentifier {
     /** Decoded pixel data larger than this is not cleaned in memory: such instances are withheld. */
     static final long DEFAULT_MAX_DECODED_BYTES = 1L << 30;
 
+    /** Coded entries (PS3.3 Table 8.8-1) name concepts from vocabularies: kept as they are in cleaned content. */
+    private static final Set<Integer> CODE_ATTRIBUTES = Set.of(0x00080100, 0x00080102, 0x00080103, 0x00080104, 0x00080105,
+            0x00080106, 0x00080107, 0x0008010B, 0x0008010F, 0x00080117, 0x00080119, 0x00080120, 0x00080121, 0x00080122,
+            0x0040A040, 0x0040A010, 0x0040A043, 0x0040A050, 0x0040A168, 0x004008EA);
+    private static final int TEXT_VALUE = 0x0040A160;
+
     private final ActionTable table;
     private final Keys keys;
     private final DescriptorCleaner descriptors;
@@ -240,7 +246,7 @@ public final class Deidentifier {
                 if (!profile.has(Option.RETAIN_UIDS) && !CLASS_UIDS.contains(tag)) {
                     replaceUids(ds, tag, false);
                 }
-            } else if (cleanedContent) {
+            } else if (cleanedContent && !CODE_ATTRIBUTES.contains(tag)) {
                 // Inside structured content or a cleaned sequence: text, names and dates are
                 // cleaned although the table does not list them (Text Value, for one).
                 switch (vr) {
@@ -288,7 +294,12 @@ public final class Deidentifier {
                 cleaned.add(vr == Vr.CS ? c.toUpperCase(java.util.Locale.ROOT).replace('-', ' ') : c);
             }
             if (cleaned.stream().allMatch(String::isEmpty)) {
-                ds.empty(tag);
+                // A value the standard requires (the table's D, or a text content item) gets a dummy.
+                if (table.requiresValue(tag) || tag == TEXT_VALUE) {
+                    dummy(ds, tag, vr);
+                } else {
+                    ds.empty(tag);
+                }
             } else {
                 ds.put(tag, vr, cleaned);
             }

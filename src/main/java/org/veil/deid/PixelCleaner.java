@@ -84,6 +84,9 @@ public final class PixelCleaner {
         }
         Optional<BurnedInRules.Rule> rule = rules.matching(header).stream().findFirst();
         if (rule.isPresent() && rule.get().effect() == BurnedInRules.Effect.BLACK) {
+            if (rule.get().keepUltrasoundRegions() && !regionsFit(header)) {
+                return new PixelPlan.Withhold("Sequence of Ultrasound Regions does not fit the image, so it cannot locate the text");
+            }
             return new PixelPlan.Black(regions(rule.get(), header), rule.get().name());
         }
         if (rule.isPresent() && rule.get().effect() == BurnedInRules.Effect.WITHHOLD) {
@@ -142,6 +145,22 @@ public final class PixelCleaner {
             }
         }
         return subtract(black, keep);
+    }
+
+    /** Regions outside the image mean the header was not updated with the pixels: it cannot be trusted. */
+    private static boolean regionsFit(EditableDataset header) {
+        int rows = header.string(Tag.Rows).map(Integer::parseInt).orElse(0);
+        int columns = header.string(Tag.Columns).map(Integer::parseInt).orElse(0);
+        for (EditableDataset region : header.items(ULTRASOUND_REGIONS)) {
+            int x0 = number(region, REGION_MIN_X);
+            int y0 = number(region, REGION_MIN_Y);
+            int x1 = number(region, REGION_MAX_X);
+            int y1 = number(region, REGION_MAX_Y);
+            if (x0 < 0 || y0 < 0 || x1 < x0 || y1 < y0 || x1 >= columns || y1 >= rows) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int number(EditableDataset ds, int tag) {

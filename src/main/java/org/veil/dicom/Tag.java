@@ -36,6 +36,7 @@ public final class Tag {
     public static final int NumberOfStudyRelatedInstances = 0x00201208;
     public static final int NumberOfSeriesRelatedInstances = 0x00201209;
     public static final int NumberOfFrames = 0x00280008;
+    public static final int PhotometricInterpretation = 0x00280004;
     public static final int Rows = 0x00280010;
     public static final int Columns = 0x00280011;
     public static final int BitsAllocated = 0x00280100;
