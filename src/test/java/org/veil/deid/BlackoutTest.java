@@ -97,6 +97,52 @@ class BlackoutTest {
                 w -> assertThat(w.reason()).contains("cannot be decoded").contains(transferSyntax));
     }
 
+    /**
+     * Colour decoded from YBR JPEG is RGB and named so (dcmtk has no JPEG 2000 decoder to compare with): the samples
+     * match dcmtk's own rendering of the original (dcmj2pnm), within the rounding of two decoders.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"pydicom/SC_rgb_jpeg_dcmtk.dcm", "pydicom/SC_rgb_dcmtk_+eb+cy+np.dcm", "pydicom/SC_rgb_dcmtk_+eb+cy+s2.dcm"})
+    void decodedColourIsRgbAsDcmtkSeesIt(String sample) throws Exception {
+        Outcome outcome = engine.deidentify(TestData.bytes(sample), Profiles.defaults().get("teaching").orElseThrow(), "teaching");
+        EditableDataset cleaned = Part10Editor.read(((Outcome.Derived) outcome).part10()).root();
+        assertThat(cleaned.string(0x00280004)).contains("RGB");
+        int rows = Integer.parseInt(cleaned.string(Tag.Rows).orElseThrow());
+        int columns = Integer.parseInt(cleaned.string(Tag.Columns).orElseThrow());
+        boolean planar = cleaned.string(0x00280006).map(p -> p.trim().equals("1")).orElse(false);
+        byte[] ours = cleaned.bytes(0x7FE00010);
+        java.nio.file.Path ppm = java.nio.file.Files.createTempFile("veil-colour", ".ppm");
+        try {
+            Process p = new ProcessBuilder("dcmj2pnm", "+op", TestData.file(sample).toString(), ppm.toString())
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).isZero();
+            byte[] file = java.nio.file.Files.readAllBytes(ppm);
+            int header = 0;
+            for (int newlines = 0; newlines < 3; header++) {
+                if (file[header] == '\n') {
+                    newlines++;
+                }
+            }
+            int coloured = 0;
+            for (int y = Y + H + 1; y < rows; y += 5) {
+                for (int x = 0; x < columns; x += 5) {
+                    byte[] mine = pixel(ours, 0, x, y, rows, columns, 3, 1, planar);
+                    for (int c = 0; c < 3; c++) {
+                        int theirs = file[header + (y * columns + x) * 3 + c] & 0xFF;
+                        assertThat(Math.abs((mine[c] & 0xFF) - theirs)).as("(%d,%d) sample %d", x, y, c).isLessThanOrEqualTo(6);
+                    }
+                    if (Math.abs((mine[0] & 0xFF) - (mine[2] & 0xFF)) > 20) {
+                        coloured++;
+                    }
+                }
+            }
+            assertThat(coloured).as("pixels that are not grey, so that the colour space is really tested").isPositive();
+        } finally {
+            java.nio.file.Files.deleteIfExists(ppm);
+        }
+    }
+
     /** Native YBR_FULL_422 is written as YBR_FULL: two luminance samples per chroma pair become full pixels. */
     @org.junit.jupiter.api.Test
     void subsampledColourIsWrittenAtFullResolution() throws Exception {
