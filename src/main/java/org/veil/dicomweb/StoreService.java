@@ -39,18 +39,21 @@ public class StoreService {
     private final IndexWriter index;
     private final InstanceRepository instances;
     private final DicomWebConfig config;
+    private final org.veil.deid.Deidentification derivatives;
 
-    public StoreService(BlobStore store, IndexWriter index, InstanceRepository instances, DicomWebConfig config) {
+    public StoreService(BlobStore store, IndexWriter index, InstanceRepository instances, DicomWebConfig config,
+                        org.veil.deid.Deidentification derivatives) {
         this.store = store;
         this.index = index;
         this.instances = instances;
         this.config = config;
+        this.derivatives = derivatives;
     }
 
     /** Undoes what a crash left half done, before the first request is served. */
     void recover(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) throws IOException {
         store.recover(key -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-                .call(() -> instances.isStorageKeyIndexed(key)));
+                .call(() -> instances.isStorageKeyIndexed(key) || derivatives.isStorageKeyUsed(key)));
     }
 
     public StoreResult store(InputStream body, String boundary, Optional<String> studyUid, String baseUrl)

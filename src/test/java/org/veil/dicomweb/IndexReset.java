@@ -18,7 +18,7 @@ public class IndexReset {
 
     public void reset() throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE instance, series, study RESTART IDENTITY");
+            s.execute("TRUNCATE instance, series, study, derivative, derived_uid RESTART IDENTITY");
         }
     }
 

@@ -1,0 +1,58 @@
+package org.veil.deid;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.veil.storage.BlobStore;
+
+/**
+ * The server's de-identification: profiles, and the derivative store when a secret is
+ * configured. Without a secret Veil still serves treatment; de-identified access then answers
+ * that it is not configured rather than invent a secret.
+ */
+@ApplicationScoped
+public class Deidentification {
+    private static final Logger LOG = Logger.getLogger(Deidentification.class);
+
+    private final Profiles profiles;
+    private final Optional<DerivativeStore> store;
+    private final AgroalDataSource db;
+
+    @Inject
+    public Deidentification(DeidConfig config, AgroalDataSource db, BlobStore blobs) {
+        this.db = db;
+        this.profiles = DeidSettings.profiles(config.profiles());
+        Optional<DerivativeStore> s = Optional.empty();
+        if (config.secret().filter(v -> !v.isBlank()).isPresent()) {
+            try {
+                Deidentifier engine = DeidSettings.engine(DeidSettings.keys(config.secret()), config.pixelRules(),
+                        config.descriptorWords(), config.maxDecodedBytes());
+                s = Optional.of(new DerivativeStore(db, blobs, engine, config.cacheMaxBytes()));
+                LOG.infof("de-identification ready: %d profiles, key version %s", profiles.all().size(), engine.keys().version());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            LOG.warn("no de-identification secret (VEIL_DEID_SECRET): only treatment can reach images");
+        }
+        this.store = s;
+    }
+
+    public Profiles profiles() {
+        return profiles;
+    }
+
+    /** The derivative store; empty when no secret is configured. */
+    public Optional<DerivativeStore> store() {
+        return store;
+    }
+
+    /** Whether a storage key belongs to a derivative, with or without a secret: for crash recovery. */
+    public boolean isStorageKeyUsed(String key) throws IOException {
+        return DerivativeStore.isStorageKeyUsed(db, key);
+    }
+}

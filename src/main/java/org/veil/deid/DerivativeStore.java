@@ -1,0 +1,393 @@
+package org.veil.deid;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+import org.veil.dicom.MalformedDicomException;
+import org.veil.storage.BlobStore;
+import org.veil.storage.StagedBlob;
+
+/**
+ * De-identified derivatives, made on first request and kept: the file in the blob store, the
+ * row in {@code derivative}, every derived UID in {@code derived_uid}. A derivative is keyed by
+ * original SOP Instance UID, context and key version, so a new secret makes every old one stale
+ * rather than wrong. The cache is bounded in bytes; the least recently used go first.
+ *
+ * <p>Derivatives are deterministic, so two requests racing for the same one make the same file
+ * under the same key; an advisory lock per storage key keeps a publication and an eviction of
+ * that key from interleaving. Plain JDBC, so that it runs without Quarkus in the benchmark.
+ */
+public final class DerivativeStore {
+    private static final Logger LOG = Logger.getLogger(DerivativeStore.class);
+    /** Last-access times are refreshed at most this often, so that hits stay reads. */
+    private static final String TOUCH_AFTER = "60 seconds";
+
+    private final DataSource db;
+    private final BlobStore blobs;
+    private final Deidentifier engine;
+    private final long maxBytes;
+
+    public DerivativeStore(DataSource db, BlobStore blobs, Deidentifier engine, long maxBytes) {
+        this.db = db;
+        this.blobs = blobs;
+        this.engine = engine;
+        this.maxBytes = maxBytes;
+    }
+
+    /** The original stored instance a derivative is made from; empty when Veil holds no such instance. */
+    record Original(String storageKey, String studyUid, String patientKey) {
+    }
+
+    /**
+     * The derivative of a stored instance under a profile, in a context (the profile's name, or
+     * a share), made now if it is not cached. Empty when no instance has this SOP Instance UID.
+     */
+    public Optional<Derivative> derive(String originalSopUid, Profile profile, String context) throws IOException {
+        String version = engine.keys().version();
+        try {
+            Optional<Derivative> cached = cached(originalSopUid, context, version);
+            if (cached.isPresent()) {
+                return cached;
+            }
+            Optional<Original> original = original(originalSopUid);
+            if (original.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(make(originalSopUid, original.get(), profile, context, version));
+        } catch (SQLException e) {
+            throw new IOException("derivative index", e);
+        }
+    }
+
+    /** The original UID a derived one was made from, under any context; empty for a UID Veil did not derive. */
+    public Optional<String> originalOf(String derivedUid) throws IOException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT original_uid FROM derived_uid WHERE derived_uid = ?")) {
+            s.setString(1, derivedUid);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IOException("derivative index", e);
+        }
+    }
+
+    /** Drops every derivative of a study: on consent withdrawal. Returns how many. */
+    public int invalidateStudy(String originalStudyUid) throws IOException {
+        return invalidate("original_study_uid = ?", originalStudyUid);
+    }
+
+    /** Drops every derivative of a patient (issuer and PatientID as stored). */
+    public int invalidatePatient(String issuer, String patientId) throws IOException {
+        return invalidate("patient_key = ?", patientKey(issuer, patientId));
+    }
+
+    /** Drops every derivative made in a context: a profile whose options changed, or a revoked share. */
+    public int invalidateContext(String context) throws IOException {
+        return invalidate("context = ?", context);
+    }
+
+    /** Total bytes of cached derivatives. */
+    public long cachedBytes() throws IOException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(size_bytes), 0) FROM derivative");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IOException("derivative index", e);
+        }
+    }
+
+    /** Whether a storage key belongs to a derivative: for recovery after a crash, with or without a secret. */
+    public static boolean isStorageKeyUsed(DataSource db, String key) throws IOException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT 1 FROM derivative WHERE storage_key = ? LIMIT 1")) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IOException("derivative index", e);
+        }
+    }
+
+    private Optional<Derivative> cached(String sop, String context, String version) throws SQLException, IOException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("""
+                     UPDATE derivative SET last_access = now()
+                      WHERE original_sop_uid = ? AND context = ? AND key_version = ?
+                        AND last_access < now() - interval '%s'""".formatted(TOUCH_AFTER));
+             PreparedStatement q = c.prepareStatement("""
+                     SELECT derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason
+                       FROM derivative WHERE original_sop_uid = ? AND context = ? AND key_version = ?""")) {
+            q.setString(1, sop);
+            q.setString(2, context);
+            q.setString(3, version);
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String key = rs.getString(4);
+                if (key != null && !exists(key)) {
+                    // The file went missing under the row: forget the row and make it again.
+                    delete(c, sop, context, version);
+                    return Optional.empty();
+                }
+                Derivative d = new Derivative(sop, context, rs.getString(1), rs.getString(2), rs.getString(3), key,
+                        rs.getLong(5), Optional.ofNullable(rs.getString(6)), true);
+                s.setString(1, sop);
+                s.setString(2, context);
+                s.setString(3, version);
+                s.executeUpdate();
+                return Optional.of(d);
+            }
+        }
+    }
+
+    private Optional<Original> original(String sop) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("""
+                     SELECT i.storage_key, st.study_instance_uid, st.issuer_of_patient_id, st.patient_id
+                       FROM instance i JOIN study st ON st.id = i.study_fk WHERE i.sop_instance_uid = ?""")) {
+            s.setString(1, sop);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new Original(rs.getString(1), rs.getString(2), patientKey(rs.getString(3), rs.getString(4))))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private Derivative make(String sop, Original original, Profile profile, String context, String version)
+            throws IOException, SQLException {
+        byte[] source = read(original.storageKey());
+        Outcome outcome;
+        try {
+            outcome = engine.deidentify(source, profile, context);
+        } catch (MalformedDicomException e) {
+            // Stored instances were read when stored; one that cannot be read now is not served.
+            outcome = new Outcome.Withheld("the stored instance cannot be read for de-identification");
+        }
+        Derivative made;
+        if (outcome instanceof Outcome.Derived d) {
+            made = publish(sop, original, context, version, d);
+        } else {
+            String reason = ((Outcome.Withheld) outcome).reason();
+            insert(null, sop, original, context, version, null, null, 0, reason, Map.of());
+            made = new Derivative(sop, context, null, null, null, null, 0, Optional.of(reason), false);
+        }
+        if (maxBytes > 0 && made.sizeBytes() > 0) {
+            evictOver(maxBytes);
+        }
+        return made;
+    }
+
+    private Derivative publish(String sop, Original original, String context, String version, Outcome.Derived d)
+            throws IOException, SQLException {
+        try (StagedBlob blob = blobs.stage()) {
+            try (OutputStream out = blob.output()) {
+                out.write(d.part10());
+            }
+            blob.seal();
+            String key = BlobStore.keyOf(blob);
+            try (Connection c = db.getConnection(); BlobStore.Journal journal = blobs.begin(List.of(key))) {
+                c.setAutoCommit(false);
+                lock(c, key);
+                blobs.publish(List.of(blob));
+                try {
+                    insert(c, sop, original, context, version, d, key, blob.size(), null, d.derivedUids());
+                    c.commit();
+                } catch (SQLException e) {
+                    c.rollback();
+                    deleteUnused(List.of(key));
+                    throw e;
+                }
+            }
+            return new Derivative(sop, context, d.studyUid(), d.seriesUid(), d.sopInstanceUid(), key, blob.size(),
+                    Optional.empty(), false);
+        }
+    }
+
+    private void insert(Connection given, String sop, Original original, String context, String version, Outcome.Derived d,
+                        String storageKey, long size, String withheld, Map<String, String> uids) throws SQLException {
+        Connection c = given != null ? given : db.getConnection();
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO derivative (original_sop_uid, context, key_version, original_study_uid, patient_key,
+                                        derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
+             PreparedStatement u = c.prepareStatement(
+                     "INSERT INTO derived_uid (derived_uid, original_uid, context, key_version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            s.setString(1, sop);
+            s.setString(2, context);
+            s.setString(3, version);
+            s.setString(4, original.studyUid());
+            s.setString(5, original.patientKey());
+            s.setString(6, d == null ? null : d.studyUid());
+            s.setString(7, d == null ? null : d.seriesUid());
+            s.setString(8, d == null ? null : d.sopInstanceUid());
+            s.setString(9, storageKey);
+            s.setLong(10, size);
+            s.setString(11, withheld);
+            s.executeUpdate();
+            for (Map.Entry<String, String> e : uids.entrySet()) {
+                u.setString(1, e.getKey());
+                u.setString(2, e.getValue());
+                u.setString(3, context);
+                u.setString(4, version);
+                u.addBatch();
+            }
+            if (!uids.isEmpty()) {
+                u.executeBatch();
+            }
+        } finally {
+            if (given == null) {
+                c.close();
+            }
+        }
+    }
+
+    /** Removes least recently used derivatives until the cache is under its bound. */
+    void evictOver(long bound) throws IOException {
+        List<String> freed = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            long total;
+            try (PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(size_bytes), 0) FROM derivative");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            if (total <= bound) {
+                c.rollback();
+                return;
+            }
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT id, storage_key, size_bytes FROM derivative WHERE storage_key IS NOT NULL
+                     ORDER BY last_access, id FOR UPDATE SKIP LOCKED""");
+                 PreparedStatement del = c.prepareStatement("DELETE FROM derivative WHERE id = ?");
+                 ResultSet rs = s.executeQuery()) {
+                while (total > bound && rs.next()) {
+                    del.setLong(1, rs.getLong(1));
+                    del.executeUpdate();
+                    freed.add(rs.getString(2));
+                    total -= rs.getLong(3);
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IOException("derivative eviction", e);
+        }
+        deleteUnused(freed);
+        LOG.debugf("evicted %d derivatives", freed.size());
+    }
+
+    private int invalidate(String where, String value) throws IOException {
+        List<String> freed = new ArrayList<>();
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("DELETE FROM derivative WHERE " + where + " RETURNING storage_key")) {
+            s.setString(1, value);
+            int n = 0;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    n++;
+                    if (rs.getString(1) != null) {
+                        freed.add(rs.getString(1));
+                    }
+                }
+            }
+            deleteUnused(freed);
+            return n;
+        } catch (SQLException e) {
+            throw new IOException("derivative invalidation", e);
+        }
+    }
+
+    /** Deletes files no derivative row refers to any more, each under its key's lock. */
+    private void deleteUnused(List<String> keys) throws IOException {
+        for (String key : keys) {
+            try (Connection c = db.getConnection()) {
+                c.setAutoCommit(false);
+                lock(c, key);
+                boolean used;
+                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM derivative WHERE storage_key = ? LIMIT 1")) {
+                    s.setString(1, key);
+                    try (ResultSet rs = s.executeQuery()) {
+                        used = rs.next();
+                    }
+                }
+                if (!used) {
+                    blobs.delete(key);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                throw new IOException("derivative clean-up", e);
+            }
+        }
+    }
+
+    private static void delete(Connection c, String sop, String context, String version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM derivative WHERE original_sop_uid = ? AND context = ? AND key_version = ?")) {
+            s.setString(1, sop);
+            s.setString(2, context);
+            s.setString(3, version);
+            s.executeUpdate();
+        }
+    }
+
+    private static void lock(Connection c, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            s.setString(1, key);
+            s.execute();
+        }
+    }
+
+    private boolean exists(String key) {
+        try (FileChannel ch = blobs.open(key)) {
+            return ch.size() >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private byte[] read(String key) throws IOException {
+        try (FileChannel ch = blobs.open(key)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IOException("instance too large to de-identify in memory");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // read fully
+            }
+            return buf.array();
+        }
+    }
+
+    static String patientKey(String issuer, String patientId) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((issuer == null ? "" : issuer.trim()).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update((patientId == null ? "" : patientId.trim()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.veil.deid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.dicomweb.DicomWebClient;
+import org.veil.dicomweb.IndexReset;
+import org.veil.storage.BlobStore;
+
+/** The derivative cache on the real database and file store, with instances stored through STOW. */
+@QuarkusTest
+class DerivativeStoreTest {
+    private static final String STUDY = "1.2.826.0.1.3680043.99.5";
+    /** A second study, of another patient: patient attributes are kept per study. */
+    private static final String OTHER_STUDY = "1.2.826.0.1.3680043.99.6";
+
+    @Inject
+    Deidentification deid;
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    BlobStore blobs;
+    @Inject
+    IndexReset reset;
+
+    private DerivativeStore store;
+    private final Profile teaching = Profiles.defaults().get("teaching").orElseThrow();
+
+    @BeforeEach
+    void storeAStudy() throws Exception {
+        reset.reset();
+        store = deid.store().orElseThrow();
+        List<byte[]> files = List.of(ct(1, "P-1"), ct(2, "P-1"),
+                Part10Editor.read(TestData.file("real/simpleImageWithIcon.dcm")).set(Tag.StudyInstanceUID, STUDY).toBytes());
+        assertThat(DicomWebClient.stow(files.toArray(byte[][]::new)).statusCode()).isEqualTo(200);
+        assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm"))
+                .set(Tag.StudyInstanceUID, OTHER_STUDY).set(Tag.SeriesInstanceUID, OTHER_STUDY + ".1")
+                .set(Tag.SOPInstanceUID, sop(3)).set(Tag.PatientID, "P-2").toBytes()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDerivativeIsMadeOnceThenServedFromTheCache() throws Exception {
+        Derivative first = store.derive(sop(1), teaching, "teaching").orElseThrow();
+        assertThat(first.cached()).isFalse();
+        assertThat(first.withheld()).isFalse();
+        assertThat(first.derivedSopUid()).startsWith("2.25.");
+        Derivative second = store.derive(sop(1), teaching, "teaching").orElseThrow();
+        assertThat(second.cached()).isTrue();
+        assertThat(second.storageKey()).isEqualTo(first.storageKey());
+        byte[] bytes = read(first.storageKey());
+        assertThat(Part10Editor.read(bytes).root().string(Tag.SOPInstanceUID)).contains(first.derivedSopUid());
+        assertThat(store.originalOf(first.derivedSopUid())).contains(sop(1));
+        assertThat(store.originalOf(first.derivedStudyUid())).contains(STUDY);
+        assertThat(store.originalOf("2.25.1")).isEmpty();
+        assertThat(store.derive("1.2.3.4.5.6.7", teaching, "teaching")).isEmpty();
+    }
+
+    @Test
+    void aWithheldInstanceIsRememberedWithItsReason() throws Exception {
+        String icon = Part10Editor.read(TestData.file("real/simpleImageWithIcon.dcm")).root().string(Tag.SOPInstanceUID).orElseThrow();
+        Derivative first = store.derive(icon, teaching, "teaching").orElseThrow();
+        assertThat(first.withheldReason()).hasValueSatisfying(r -> assertThat(r).contains("secondary capture"));
+        Derivative again = store.derive(icon, teaching, "teaching").orElseThrow();
+        assertThat(again.cached()).isTrue();
+        assertThat(again.withheldReason()).isEqualTo(first.withheldReason());
+        assertThat(again.storageKey()).isNull();
+    }
+
+    @Test
+    void invalidationByStudyPatientAndContextRemovesRowsAndFiles() throws Exception {
+        Derivative a = store.derive(sop(1), teaching, "teaching").orElseThrow();
+        Derivative b = store.derive(sop(3), teaching, "teaching").orElseThrow();
+        Derivative c = store.derive(sop(2), teaching, "share-7").orElseThrow();
+        assertThat(store.invalidatePatient("", "P-2")).isEqualTo(1);
+        assertThat(exists(b.storageKey())).isFalse();
+        assertThat(exists(a.storageKey())).isTrue();
+        assertThat(store.invalidateContext("share-7")).isEqualTo(1);
+        assertThat(exists(c.storageKey())).isFalse();
+        assertThat(store.invalidateStudy(STUDY)).isEqualTo(1);
+        assertThat(exists(a.storageKey())).isFalse();
+        assertThat(store.derive(sop(1), teaching, "teaching").orElseThrow().cached()).isFalse();
+    }
+
+    @Test
+    void theCacheStaysWithinItsBoundEvictingTheLeastRecentlyUsed() throws Exception {
+        Derivative one = store.derive(sop(1), teaching, "teaching").orElseThrow();
+        long size = one.sizeBytes();
+        Deidentifier engine = Deidentifier.standard(new Keys("veil-test-deid-secret-0123456789".getBytes()));
+        DerivativeStore bounded = new DerivativeStore(db, blobs, engine, size * 2 + size / 2);
+        bounded.derive(sop(2), teaching, "teaching");
+        bounded.derive(sop(3), teaching, "teaching");
+        assertThat(bounded.cachedBytes()).isLessThanOrEqualTo(size * 2 + size / 2);
+        assertThat(exists(one.storageKey())).as("the oldest derivative was evicted").isFalse();
+        assertThat(bounded.derive(sop(3), teaching, "teaching").orElseThrow().cached()).isTrue();
+    }
+
+    @Test
+    void racingRequestsMakeOneDerivative() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Derivative>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> store.derive(sop(2), teaching, "teaching").orElseThrow()));
+            }
+            Set<String> keys = new HashSet<>();
+            for (Future<Derivative> f : results) {
+                keys.add(f.get().storageKey());
+            }
+            assertThat(keys).hasSize(1);
+            assertThat(exists(keys.iterator().next())).isTrue();
+        } finally {
+            pool.shutdown();
+        }
+        try (var c = db.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM derivative WHERE context = 'teaching'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMissingFileIsMadeAgain() throws Exception {
+        Derivative first = store.derive(sop(1), teaching, "teaching").orElseThrow();
+        blobs.delete(first.storageKey());
+        Derivative again = store.derive(sop(1), teaching, "teaching").orElseThrow();
+        assertThat(again.cached()).isFalse();
+        assertThat(exists(again.storageKey())).isTrue();
+    }
+
+    private static String sop(int n) {
+        return (n == 3 ? OTHER_STUDY : STUDY) + ".1." + n;
+    }
+
+    private static byte[] ct(int n, String patient) throws Exception {
+        return Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm"))
+                .set(Tag.StudyInstanceUID, STUDY).set(Tag.SeriesInstanceUID, STUDY + ".1")
+                .set(Tag.SOPInstanceUID, sop(n)).set(Tag.PatientID, patient).toBytes();
+    }
+
+    private boolean exists(String key) {
+        try (FileChannel ch = blobs.open(key)) {
+            return ch.size() > 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private byte[] read(String key) throws Exception {
+        try (FileChannel ch = blobs.open(key)) {
+            ByteBuffer b = ByteBuffer.allocate((int) ch.size());
+            while (b.hasRemaining() && ch.read(b) >= 0) {
+                // fill
+            }
+            return b.array();
+        }
+    }
+}
