@@ -9,7 +9,7 @@ MVN := ./mvnw -B -ntp
 APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl tesseract-ocr dicom3tools
 APP := target/quarkus-app/quarkus-run.jar
 
-.PHONY: run test bench deps package clean
+.PHONY: run test bench deid deps package clean
 
 deps:
 	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
@@ -30,6 +30,12 @@ test: deps
 
 bench: package
 	bench/run.sh
+
+# De-identify every DICOM file under IN into OUT for a purpose, with VEIL_DEID_SECRET:
+#   make deid PURPOSE=teaching IN=dir OUT=dir
+deid: package
+	@test -n "$(PURPOSE)" -a -n "$(IN)" -a -n "$(OUT)" || { echo "usage: make deid PURPOSE=teaching IN=dir OUT=dir"; exit 2; }
+	$(JAVA_HOME)/bin/java -jar $(APP) deid --purpose "$(PURPOSE)" "$(IN)" "$(OUT)"
 
 clean:
 	$(MVN) clean

@@ -26,4 +26,8 @@ for _ in $(seq 1 240); do
 done
 curl -sf -o /dev/null http://127.0.0.1:9180/health/ready || { echo "Keycloak did not become ready"; exit 1; }
 
+# Demo only: a fixed de-identification secret, so that derivatives stay the same across restarts.
+# A real deployment sets its own from a secret store (docs/deidentification.md).
+export VEIL_DEID_SECRET="${VEIL_DEID_SECRET:-veil-demo-secret-not-for-production}"
+
 "$JAVA_HOME/bin/java" -jar target/quarkus-app/quarkus-run.jar

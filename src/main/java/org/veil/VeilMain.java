@@ -7,7 +7,8 @@ import org.jboss.logging.Logger;
 import org.veil.index.EmbeddedDatabase;
 
 /**
- * Starts Veil. Without a configured database (VEIL_DB_URL or the Quarkus datasource URL) it
+ * Starts Veil, or with the first argument {@code deid} runs the offline de-identification export
+ * ({@link org.veil.deid.DeidCommand}). Without a configured database (VEIL_DB_URL or the Quarkus datasource URL) it
  * first starts an embedded PostgreSQL under the data directory, because the datasource must
  * know its URL before Quarkus starts.
  */
@@ -16,6 +17,11 @@ public class VeilMain {
     private static final Logger LOG = Logger.getLogger(VeilMain.class);
 
     public static void main(String... args) throws Exception {
+        if (args.length > 0 && args[0].equals("deid")) {
+            // The offline export needs no server, database or identity provider.
+            System.exit(new org.veil.deid.DeidCommand(System.out, System.err)
+                    .run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         if (setting("VEIL_DB_URL", "veil.db.url") == null
                 && setting("QUARKUS_DATASOURCE_JDBC_URL", "quarkus.datasource.jdbc.url") == null) {
             String dataDir = setting("VEIL_DATA_DIR", "veil.data-dir");

@@ -30,6 +30,9 @@ public final class DeidSettings {
         if (s.isEmpty()) {
             throw new IllegalStateException("no de-identification secret: set VEIL_DEID_SECRET (at least 16 bytes)");
         }
+        if (s.contains("${")) {
+            throw new IllegalStateException("the de-identification secret is an unexpanded configuration expression");
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         if (bytes.length < 16) {
             throw new IllegalStateException("the de-identification secret is shorter than 16 bytes");

@@ -52,8 +52,13 @@ public final class Part10Editor {
         }
     }
 
-    public static Part10Editor read(byte[] part10) throws IOException, MalformedDicomException {
-        return new Part10Editor(new java.io.ByteArrayInputStream(part10));
+    public static Part10Editor read(byte[] part10) throws MalformedDicomException {
+        try {
+            return new Part10Editor(new java.io.ByteArrayInputStream(part10));
+        } catch (IOException e) {
+            // nothing to read from but memory: the bytes are not a file PixelMed understands
+            throw new MalformedDicomException("PixelMed cannot read the file");
+        }
     }
 
     /** Whether pixel data in this transfer syntax can be decoded ({@link #readDecoded}). */
