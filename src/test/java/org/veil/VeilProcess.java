@@ -66,7 +66,27 @@ public final class VeilProcess implements AutoCloseable {
         return dir.resolve("storage");
     }
 
+    /**
+     * Starts the server with these options expecting it to refuse to start: returns its log once
+     * it has exited, or fails if it is still running after 60 s.
+     */
+    public static String refusedStart(String... jvmOptions) throws Exception {
+        Path dir = Files.createTempDirectory("veil-it");
+        try (VeilProcess veil = new VeilProcess(dir, EmbeddedDatabase.start(dir.resolve("postgres")), jvmOptions)) {
+            veil.launch();
+            if (!veil.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || veil.process.exitValue() == 0) {
+                throw new IllegalStateException("Veil started although it should have refused");
+            }
+            return veil.log();
+        }
+    }
+
     public void start() throws Exception {
+        launch();
+        awaitReady();
+    }
+
+    private void launch() throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -80,6 +100,9 @@ public final class VeilProcess implements AutoCloseable {
         pb.environment().put("QUARKUS_OIDC_AUTH_SERVER_URL", KeycloakServer.get().issuer());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("veil.log").toFile()));
         process = pb.start();
+    }
+
+    private void awaitReady() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {

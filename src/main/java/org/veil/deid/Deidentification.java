@@ -12,8 +12,10 @@ import org.veil.storage.BlobStore;
 /**
  * The server's de-identification: profiles, and the derivative store when a secret is
  * configured. Without a secret Veil still serves treatment; de-identified access then answers
- * that it is not configured rather than invent a secret.
+ * that it is not configured rather than invent a secret. Built at start-up, so that a bad
+ * secret, profile or rule file stops Veil before it serves anything.
  */
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class Deidentification {
     private static final Logger LOG = Logger.getLogger(Deidentification.class);

@@ -114,6 +114,13 @@ public final class Deidentifier {
                 Map.copyOf(run.derivedUids));
     }
 
+    /**
+     * How far down the walk is. Items of a sequence the profile replaces (D) or cleans (C) hold
+     * free text, names and dates the table does not list (Text Value, for one): under D they are
+     * replaced by dummies, under C reduced to allowed words; coded entries stay in both.
+     */
+    private enum Content { PLAIN, DUMMIED, CLEANED }
+
     /** One instance under one profile: the patient's identity, read once, keys every derived value. */
     private final class Run {
         private final EditableDataset root;
@@ -139,7 +146,7 @@ public final class Deidentifier {
         void apply() {
             String birthDate = root.string(PATIENT_BIRTH_DATE).orElse("");
             boolean hadStudyId = root.contains(STUDY_ID);
-            walk(root, false);
+            walk(root, Content.PLAIN);
             patient(birthDate);
             if (hadStudyId) {
                 root.put(STUDY_ID, Vr.SH, keys.studyId(context, studyUid));
@@ -147,7 +154,7 @@ public final class Deidentifier {
             markers();
         }
 
-        private void walk(EditableDataset ds, boolean cleanedContent) {
+        private void walk(EditableDataset ds, Content content) {
             for (int tag : ds.tags()) {
                 if (!ds.contains(tag)) {
                     continue;
@@ -165,9 +172,9 @@ public final class Deidentifier {
                 } else {
                     Optional<Action> action = table.actionFor(tag, profile);
                     if (action.isPresent()) {
-                        act(ds, tag, action.get(), cleanedContent);
+                        act(ds, tag, action.get(), content);
                     } else {
-                        unlisted(ds, tag, cleanedContent);
+                        unlisted(ds, tag, content);
                     }
                 }
             }
@@ -188,7 +195,7 @@ public final class Deidentifier {
             if (!keep) {
                 ds.remove(tag);
             } else if (ds.vr(tag) == Vr.SQ) {
-                ds.items(tag).forEach(item -> walk(item, true));
+                ds.items(tag).forEach(item -> walk(item, Content.CLEANED));
             }
         }
 
@@ -207,26 +214,26 @@ public final class Deidentifier {
             return element > 0x00FF && ds.isSafePrivate(tag);
         }
 
-        private void act(EditableDataset ds, int tag, Action action, boolean cleanedContent) {
+        private void act(EditableDataset ds, int tag, Action action, Content content) {
             Vr vr = ds.vr(tag);
             switch (action) {
                 case X -> ds.remove(tag);
                 case Z -> ds.empty(tag);
                 case K -> {
                     if (vr == Vr.SQ) {
-                        ds.items(tag).forEach(item -> walk(item, cleanedContent));
+                        ds.items(tag).forEach(item -> walk(item, content));
                     }
                 }
                 case U -> {
                     if (vr == Vr.SQ) {
-                        ds.items(tag).forEach(item -> walk(item, cleanedContent));
+                        ds.items(tag).forEach(item -> walk(item, content));
                     } else {
                         replaceUids(ds, tag, true);
                     }
                 }
                 case D -> {
                     if (vr == Vr.SQ) {
-                        ds.items(tag).forEach(item -> walk(item, true));
+                        ds.items(tag).forEach(item -> walk(item, content == Content.CLEANED ? Content.CLEANED : Content.DUMMIED));
                     } else if (vr == Vr.UI) {
                         replaceUids(ds, tag, true);
                     } else {
@@ -238,19 +245,24 @@ public final class Deidentifier {
         }
 
         /** Attributes the table does not list are kept, except what could still identify. */
-        private void unlisted(EditableDataset ds, int tag, boolean cleanedContent) {
+        private void unlisted(EditableDataset ds, int tag, Content content) {
             Vr vr = ds.vr(tag);
             if (vr == Vr.SQ) {
-                ds.items(tag).forEach(item -> walk(item, cleanedContent));
+                ds.items(tag).forEach(item -> walk(item, content));
             } else if (vr == Vr.UI) {
                 if (!profile.has(Option.RETAIN_UIDS) && !CLASS_UIDS.contains(tag)) {
                     replaceUids(ds, tag, false);
                 }
-            } else if (cleanedContent && !CODE_ATTRIBUTES.contains(tag)) {
-                // Inside structured content or a cleaned sequence: text, names and dates are
-                // cleaned although the table does not list them (Text Value, for one).
+            } else if (content != Content.PLAIN && !CODE_ATTRIBUTES.contains(tag)) {
                 switch (vr) {
-                    case LO, LT, SH, ST, UT, UC, PN, DA, DT, TM, AE -> clean(ds, tag, vr);
+                    case LO, LT, SH, ST, UT, UC -> {
+                        if (content == Content.CLEANED) {
+                            clean(ds, tag, vr);
+                        } else {
+                            dummy(ds, tag, vr);
+                        }
+                    }
+                    case PN, DA, DT, TM, AE -> clean(ds, tag, vr);
                     default -> {
                     }
                 }
@@ -264,7 +276,7 @@ public final class Deidentifier {
                 return;
             }
             switch (vr) {
-                case SQ -> ds.items(tag).forEach(item -> walk(item, true));
+                case SQ -> ds.items(tag).forEach(item -> walk(item, Content.CLEANED));
                 case DA, DT -> cleanDates(ds, tag, vr);
                 case TM -> {
                     if (!profile.shiftsDates() && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {

@@ -129,13 +129,10 @@ public final class DerivativeStore {
 
     private Optional<Derivative> cached(String sop, String context, String version) throws SQLException, IOException {
         try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     UPDATE derivative SET last_access = now()
-                      WHERE original_sop_uid = ? AND context = ? AND key_version = ?
-                        AND last_access < now() - interval '%s'""".formatted(TOUCH_AFTER));
              PreparedStatement q = c.prepareStatement("""
-                     SELECT derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason
-                       FROM derivative WHERE original_sop_uid = ? AND context = ? AND key_version = ?""")) {
+                     SELECT derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason,
+                            last_access < now() - interval '%s'
+                       FROM derivative WHERE original_sop_uid = ? AND context = ? AND key_version = ?""".formatted(TOUCH_AFTER))) {
             q.setString(1, sop);
             q.setString(2, context);
             q.setString(3, version);
@@ -151,10 +148,9 @@ public final class DerivativeStore {
                 }
                 Derivative d = new Derivative(sop, context, rs.getString(1), rs.getString(2), rs.getString(3), key,
                         rs.getLong(5), Optional.ofNullable(rs.getString(6)), true);
-                s.setString(1, sop);
-                s.setString(2, context);
-                s.setString(3, version);
-                s.executeUpdate();
+                if (rs.getBoolean(7)) {
+                    touch(c, sop, context, version);
+                }
                 return Optional.of(d);
             }
         }
@@ -340,9 +336,18 @@ public final class DerivativeStore {
         }
     }
 
+    private static void touch(Connection c, String sop, String context, String version) throws SQLException {
+        onRow(c, "UPDATE derivative SET last_access = now()", sop, context, version);
+    }
+
     private static void delete(Connection c, String sop, String context, String version) throws SQLException {
+        onRow(c, "DELETE FROM derivative", sop, context, version);
+    }
+
+    /** Runs an UPDATE or DELETE on the one row of an original, context and key version. */
+    private static void onRow(Connection c, String statement, String sop, String context, String version) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-                "DELETE FROM derivative WHERE original_sop_uid = ? AND context = ? AND key_version = ?")) {
+                statement + " WHERE original_sop_uid = ? AND context = ? AND key_version = ?")) {
             s.setString(1, sop);
             s.setString(2, context);
             s.setString(3, version);

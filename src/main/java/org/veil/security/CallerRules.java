@@ -11,6 +11,7 @@ import java.util.Set;
  * The configured {@link PurposeRules} and claim settings, checked once at start-up: an unknown
  * role or purpose name in the configuration stops Veil rather than silently granting nothing.
  */
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class CallerRules {
     private final PurposeRules purposes;

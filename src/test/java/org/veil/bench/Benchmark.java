@@ -58,6 +58,7 @@ public final class Benchmark {
             Benchmark b = new Benchmark(veil);
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
             b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 600), Integer.getInteger("bench.scaleStudies", 100_000));
+            DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
         }
     }
 

@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.veil.TempTree;
+import org.junit.jupiter.api.io.TempDir;
 import org.veil.TestData;
 import org.veil.dicom.EditableDataset;
 import org.veil.dicom.Part10Editor;
@@ -31,18 +29,10 @@ import org.veil.dicom.Vr;
  * none of it from the cleaned derivatives, while text outside the masks is still there.
  */
 class BurnedInTextOcrTest {
-    private static Path dir;
+    @TempDir
+    static Path dir;
     private static final List<String> PLANTED = List.of("HARGREAVE", "QUENTIN", "MRN 4821937", "DOB 1961");
 
-    @BeforeAll
-    static void createDir() throws Exception {
-        dir = Files.createTempDirectory("veil-ocr");
-    }
-
-    @AfterAll
-    static void removeDir() throws Exception {
-        TempTree.delete(dir);
-    }
 
     @Test
     void realCtSecondaryCaptureLosesItsPatientLines() throws Exception {

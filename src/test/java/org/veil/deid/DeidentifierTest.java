@@ -68,4 +68,38 @@ class DeidentifierTest {
         EditableDataset original = Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).root();
         assertThat(Part10Editor.read(d.part10()).root().string(Tag.SOPInstanceUID)).isEqualTo(original.string(Tag.SOPInstanceUID));
     }
+
+    /**
+     * Content Sequence is D in the Basic Profile and C under Clean Structured Content: the report
+     * keeps its structure either way, but only the option keeps the allowed words of its text.
+     */
+    @Test
+    void structuredContentIsDummiedByTheBasicProfileAndCleanedByTheOption() throws Exception {
+        Part10Editor sr = Part10Editor.read(TestData.file("pydicom/test-SR.dcm"));
+        EditableDataset firstText = firstTextItem(sr.root());
+        firstText.put(0x0040A160, org.veil.dicom.Vr.UT, "NORMAL CHEST STUDY, SEEN BY DR HARGREAVE ON 2024-01-05");
+        byte[] report = sr.toBytes();
+        EditableDataset basic = Part10Editor.read(((Outcome.Derived) engine.deidentify(report,
+                new Profile("basic", EnumSet.noneOf(Option.class)), "x")).part10()).root();
+        EditableDataset cleaned = Part10Editor.read(((Outcome.Derived) engine.deidentify(report,
+                new Profile("cleaned", EnumSet.of(Option.CLEAN_STRUCTURED_CONTENT)), "x")).part10()).root();
+        assertThat(firstTextItem(basic).string(0x0040A160).map(String::trim)).contains("REMOVED");
+        assertThat(firstTextItem(cleaned).string(0x0040A160)).hasValueSatisfying(v -> assertThat(v).startsWith("NORMAL CHEST STUDY")
+                .doesNotContain("HARGREAVE").doesNotContain("2024"));
+        assertThat(firstTextItem(basic).items(0x0040A043).get(0).string(0x00080104))
+                .as("coded concept names stay").isEqualTo(firstTextItem(sr.root()).items(0x0040A043).get(0).string(0x00080104));
+    }
+
+    private static EditableDataset firstTextItem(EditableDataset ds) {
+        for (EditableDataset item : ds.items(0x0040A730)) {
+            if (item.string(0x0040A040).map(String::trim).orElse("").equals("TEXT") && item.contains(0x0040A160)) {
+                return item;
+            }
+            EditableDataset deeper = firstTextItem(item);
+            if (deeper != null) {
+                return deeper;
+            }
+        }
+        return null;
+    }
 }

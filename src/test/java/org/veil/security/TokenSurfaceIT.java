@@ -17,10 +17,11 @@ import org.veil.VeilProcess;
  * The packaged server's unauthenticated surface and its log. Only health (main port) and metrics
  * (management port) answer without a token; OpenAPI and unknown paths want one. After a run of
  * valid, broken and foreign tokens, with debug logging switched on for OIDC, security and HTTP,
- * the log holds no piece of any token and no configured secret.
+ * the log holds no piece of any token and neither the client secret nor the de-identification secret.
  */
 class TokenSurfaceIT {
     private static final String SECRET = "veil-it-secret-" + System.nanoTime();
+    private static final String DEID_SECRET = "veil-it-deid-secret-" + System.nanoTime();
     private static VeilProcess veil;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -31,7 +32,7 @@ class TokenSurfaceIT {
                 "-Dquarkus.log.category.\"io.quarkus.security\".level=DEBUG",
                 "-Dquarkus.log.category.\"io.quarkus.vertx.http\".level=DEBUG",
                 "-Dquarkus.log.category.\"org.veil\".level=DEBUG",
-                "-Dquarkus.oidc.credentials.secret=" + SECRET);
+                "-Dquarkus.oidc.credentials.secret=" + SECRET, "-Dveil.deid.secret=" + DEID_SECRET);
     }
 
     @AfterAll
@@ -71,7 +72,8 @@ class TokenSurfaceIT {
         }
         String log = veil.log();
         assertThat(log).contains("started in");
-        assertThat(log).doesNotContain(SECRET);
+        assertThat(log).doesNotContain(SECRET).doesNotContain(DEID_SECRET);
+        assertThat(log).as("the de-identification key is announced by its version only").contains("key version");
         for (String t : tokens) {
             for (String piece : t.split("\\.")) {
                 if (piece.length() >= 16) {

@@ -1,0 +1,156 @@
+package org.veil.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.veil.deid.Deidentifier;
+import org.veil.deid.DerivativeStore;
+import org.veil.deid.Keys;
+import org.veil.deid.Option;
+import org.veil.deid.Outcome;
+import org.veil.deid.Profile;
+import org.veil.deid.Profiles;
+import org.veil.index.EmbeddedDatabase;
+import org.veil.storage.BlobStore;
+import org.veil.storage.FileBlobStore;
+
+/**
+ * De-identification throughput on the real CT, on one thread (so per core), against the
+ * instances the main benchmark stored: the engine alone, the derivative store the first time
+ * (engine, file, fsync, rows) and cached, each as a ratio to reading the original files from
+ * the same store in the same run.
+ */
+final class DeidBenchmark {
+
+    private DeidBenchmark() {
+    }
+
+    static void run(EmbeddedDatabase db, Path storage, int count) throws Exception {
+        PGSimpleDataSource simple = new PGSimpleDataSource();
+        simple.setUrl(db.jdbcUrl());
+        simple.setUser(db.username());
+        simple.setPassword(db.password());
+        // One thread, one connection kept open, as the server's pool keeps them: otherwise every
+        // lookup would pay for a new PostgreSQL connection.
+        javax.sql.DataSource ds = pooledOne(simple.getConnection());
+        BlobStore blobs = new FileBlobStore(() -> storage);
+        List<String[]> instances = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sop_instance_uid, storage_key FROM instance ORDER BY id LIMIT " + count)) {
+            while (rs.next()) {
+                instances.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        Keys keys = new Keys(("bench-secret-" + System.nanoTime()).getBytes());
+        Deidentifier engine = Deidentifier.standard(keys);
+        Profile teaching = Profiles.defaults().get("teaching").orElseThrow();
+        Profile attributesOnly = new Profile("attributes-only", EnumSet.of(Option.CLEAN_DESCRIPTORS, Option.RETAIN_PATIENT_CHARACTERISTICS));
+
+        List<byte[]> originals = new ArrayList<>();
+        // Warm-up, untimed, in another context: the JIT compiles the paths the timed runs take.
+        DerivativeStore warmStore = new DerivativeStore(ds, blobs, engine, 0);
+        for (int round = 0; round < 3; round++) {
+            for (String[] i : instances.subList(0, Math.min(100, instances.size()))) {
+                byte[] b = read(blobs, i[1]);
+                engine.deidentify(b, attributesOnly, "warm-up");
+                engine.deidentify(b, teaching, "warm-up");
+                if (round == 0) {
+                    warmStore.derive(i[0], teaching, "warm-up");
+                }
+                read(blobs, warmStore.derive(i[0], teaching, "warm-up").orElseThrow().storageKey());
+            }
+        }
+        double read = rate(instances.size(), () -> {
+            for (String[] i : instances) {
+                originals.add(read(blobs, i[1]));
+            }
+        });
+        double engineAttributes = rate(originals.size(), () -> {
+            for (byte[] b : originals) {
+                engine.deidentify(b, attributesOnly, "bench");
+            }
+        });
+        double enginePixels = rate(originals.size(), () -> {
+            for (byte[] b : originals) {
+                if (!(engine.deidentify(b, teaching, "bench") instanceof Outcome.Derived)) {
+                    throw new IllegalStateException("the CT was withheld");
+                }
+            }
+        });
+        DerivativeStore store = new DerivativeStore(ds, blobs, engine, 0);
+        double first = rate(instances.size(), () -> {
+            for (String[] i : instances) {
+                store.derive(i[0], teaching, "teaching").orElseThrow();
+            }
+        });
+        double cached = rate(instances.size(), () -> {
+            for (String[] i : instances) {
+                read(blobs, store.derive(i[0], teaching, "teaching").orElseThrow().storageKey());
+            }
+        });
+        System.out.printf(Locale.ROOT, """
+                | De-identification, one thread, %d real CT instances (512x512, 16-bit), after warm-up | instances/s | vs reading the originals | |
+                |---|---|---|---|
+                | Baseline: read the original files from the store | %.0f | 1.00 | |
+                | Engine, attributes only (no pixel cleaning) | %.0f | %.2f | |
+                | Engine, teaching profile (decode, black out, re-encode) | %.0f | %.2f | |
+                | Derivative store, first time (engine + file + fsync + rows) | %.0f | %.2f | |
+                | Derivative store, cached (lookup + read the derivative) | %.0f | %.2f | |
+
+                """, instances.size(), read, engineAttributes, engineAttributes / read, enginePixels, enginePixels / read,
+                first, first / read, cached, cached / read);
+    }
+
+    private static javax.sql.DataSource pooledOne(Connection connection) {
+        Connection kept = (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        if (!connection.getAutoCommit()) {
+                            connection.rollback();
+                            connection.setAutoCommit(true);
+                        }
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(javax.sql.DataSource.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return kept;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static double rate(int n, Work work) throws Exception {
+        long t = System.nanoTime();
+        work.run();
+        return n / ((System.nanoTime() - t) / 1e9);
+    }
+
+    private static byte[] read(BlobStore blobs, String key) throws Exception {
+        try (FileChannel ch = blobs.open(key)) {
+            ByteBuffer b = ByteBuffer.allocate((int) ch.size());
+            while (b.hasRemaining() && ch.read(b) >= 0) {
+                // fill
+            }
+            return b.array();
+        }
+    }
+}
