@@ -70,7 +70,7 @@ final class LeakCorpus {
                     List<EditableDataset> items = ds.newSequence(tag, 1);
                     EditableDataset item = items.get(0);
                     // Identifying attributes inside every sequence, one level further down, and a private block.
-                    plantString(item, Deidentifier.PATIENT_NAME, Vr.PN, "MKN%05dQ".formatted(n), label + " > PatientName", false);
+                    plantString(item, AttributeCleaner.PATIENT_NAME, Vr.PN, "MKN%05dQ".formatted(n), label + " > PatientName", false);
                     plantString(item, 0x00080050, Vr.SH, "MKA%05dQ".formatted(n), label + " > AccessionNumber", false);
                     EditableDataset deeper = item.newSequence(0x00081110, 1).get(0);
                     plantString(deeper, 0x00101001, Vr.PN, "MKO%05dQ".formatted(n), label + " > ReferencedStudy > OtherPatientNames", false);

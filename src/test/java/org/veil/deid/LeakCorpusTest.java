@@ -72,7 +72,7 @@ class LeakCorpusTest {
     /** What the profile keeps by design, from the table's K and the rule for times. */
     private boolean retainedOnPurpose(LeakCorpus.Marker m, Profile profile) {
         Action a = table.actionFor(m.tag(), profile).orElse(Action.X);
-        if (m.tag() == Deidentifier.PATIENT_BIRTH_DATE || m.tag() == Deidentifier.STUDY_ID) {
+        if (m.tag() == AttributeCleaner.PATIENT_BIRTH_DATE || m.tag() == AttributeCleaner.STUDY_ID) {
             return false;
         }
         return a == Action.K || (a == Action.C && m.vr() == Vr.TM
