@@ -53,6 +53,11 @@ public class DicomWebExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public RestResponse<ErrorBody> consentApi(org.veil.consent.ConsentApiException e) {
+        return error(e.status(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public RestResponse<ErrorBody> refused(AccessRefusedException e) {
         return error(403, e.getMessage());
     }

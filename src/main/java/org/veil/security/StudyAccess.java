@@ -45,6 +45,18 @@ public class StudyAccess {
         return requireReader();
     }
 
+    /** For the consent and audit API: one of these roles, whatever the purpose. */
+    public Caller requireAnyRole(String operation, Role... roles) {
+        Caller caller = current.get();
+        for (Role r : roles) {
+            if (caller.roles().contains(r)) {
+                return caller;
+            }
+        }
+        throw new AccessRefusedException(operation + " needs one of the roles "
+                + java.util.Arrays.stream(roles).map(Role::roleName).collect(java.util.stream.Collectors.joining(", ")));
+    }
+
     private Caller requireReader() {
         Caller caller = current.get();
         refuseInvalidPurpose(caller);

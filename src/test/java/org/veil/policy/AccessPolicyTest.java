@@ -34,6 +34,7 @@ class AccessPolicyTest {
             "consultant, consultation, active,           expired,        deny:needs an active share",
             "consultant, consultation, active,           revoked,        deny:needs an active share",
             "consultant, consultation, active,           other-audience, deny:needs an active share",
+            "consultant, consultation, active,           username,       de:consultation",
             "consultant, consultation, active,           group,          de:consultation",
             "consultant, consultation, active,           organisation,   de:consultation",
             "consultant, consultation, active,           client,         de:consultation",
@@ -127,6 +128,7 @@ class AccessPolicyTest {
         return switch (state) {
             case "none" -> List.of();
             case "active" -> List.of(new Share("s1", purpose, Share.AudienceType.USER, "sub-consultant", until, Optional.empty()));
+            case "username" -> List.of(new Share("s1", purpose, Share.AudienceType.USER, "consultant", until, Optional.empty()));
             case "group" -> List.of(new Share("s1", purpose, Share.AudienceType.GROUP, "/partners/st-elsewhere-radiology", until, Optional.empty()));
             case "organisation" -> List.of(new Share("s1", purpose, Share.AudienceType.ORGANISATION, "St Elsewhere Radiology", until,
                     Optional.empty()));

@@ -1,0 +1,367 @@
+package org.veil.consent;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.veil.deid.Deidentification;
+import org.veil.policy.Consent;
+import org.veil.policy.ConsentMethod;
+import org.veil.policy.Share;
+import org.veil.security.Purpose;
+
+/**
+ * The consent registry and the shares, in PostgreSQL, append-only (V3__consent.sql). Validates
+ * what the API receives; the decision what a consent allows is {@link org.veil.policy.AccessPolicy}'s.
+ */
+@ApplicationScoped
+public class ConsentRegistry {
+    private static final Set<Purpose> CONSENT_SCOPES = Set.of(Purpose.CONSULTATION, Purpose.TEACHING, Purpose.RESEARCH,
+            Purpose.PUBLICATION);
+
+    private final AgroalDataSource db;
+    private final Deidentification deid;
+
+    public ConsentRegistry(AgroalDataSource db, Deidentification deid) {
+        this.db = db;
+        this.deid = deid;
+    }
+
+    /** Records a consent for a study; returns its id. */
+    public String record(String studyUid, ConsentRequests.NewConsent req, String recordedBy, Instant now) throws SQLException {
+        if (req == null) {
+            throw ConsentApiException.invalid("a consent needs a JSON body");
+        }
+        Set<Purpose> scopes = scopes(req.scopes());
+        ConsentMethod method = Optional.ofNullable(req.method()).flatMap(ConsentMethod::fromApiName)
+                .orElseThrow(() -> ConsentApiException.invalid("method must be written, electronic or verbal"));
+        Instant from = req.validFrom() == null ? now : instant(req.validFrom(), "validFrom");
+        Optional<Instant> until = Optional.ofNullable(req.validUntil()).map(v -> instant(v, "validUntil"));
+        if (until.isPresent() && !until.get().isAfter(now)) {
+            throw ConsentApiException.invalid("validUntil is in the past");
+        }
+        if (until.isPresent() && !until.get().isAfter(from)) {
+            throw ConsentApiException.invalid("validUntil is not after validFrom");
+        }
+        ConsentRequests.Evidence evidence = req.evidence();
+        if (evidence != null && evidence.sha256() != null && !evidence.sha256().matches("[0-9a-fA-F]{64}")) {
+            throw ConsentApiException.invalid("evidence.sha256 must be 64 hexadecimal digits");
+        }
+        try (Connection c = db.getConnection()) {
+            String[] patient = patientOf(c, studyUid);
+            for (Consent existing : consents(c, studyUid)) {
+                boolean overlaps = existing.withdrawnAt().isEmpty()
+                        && existing.validUntil().map(u -> u.isAfter(from)).orElse(true)
+                        && until.map(u -> u.isAfter(existing.validFrom())).orElse(true)
+                        && existing.scopes().stream().anyMatch(scopes::contains);
+                if (overlaps) {
+                    throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
+                }
+            }
+            String id = UUID.randomUUID().toString();
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO consent (id, study_instance_uid, patient_id, issuer_of_patient_id, scopes, method, evidence_reference,
+                                         evidence_sha256, recorded_by, recorded_at, valid_from, valid_until)
+                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                s.setString(1, id);
+                s.setString(2, studyUid);
+                s.setString(3, patient[0]);
+                s.setString(4, patient[1]);
+                s.setArray(5, c.createArrayOf("text", scopes.stream().map(Purpose::scopeName).toArray()));
+                s.setString(6, method.apiName());
+                s.setString(7, evidence == null ? null : evidence.reference());
+                s.setString(8, evidence == null || evidence.sha256() == null ? null : evidence.sha256().toLowerCase(java.util.Locale.ROOT));
+                s.setString(9, recordedBy);
+                s.setTimestamp(10, Timestamp.from(now));
+                s.setTimestamp(11, Timestamp.from(from));
+                s.setTimestamp(12, until.map(Timestamp::from).orElse(null));
+                s.executeUpdate();
+            }
+            return id;
+        }
+    }
+
+    /** Every consent ever recorded for the study, withdrawn ones included, oldest first. */
+    public List<ConsentViews.ConsentView> history(String studyUid, Instant now) throws SQLException {
+        List<ConsentViews.ConsentView> out = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            patientOf(c, studyUid);
+            try (PreparedStatement s = c.prepareStatement(CONSENT_SELECT + " WHERE c.study_instance_uid = ? ORDER BY c.recorded_at, c.id")) {
+                s.setString(1, studyUid);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(view(rs, now));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The consents the policy weighs for a study. */
+    public List<Consent> consents(String studyUid) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            return consents(c, studyUid);
+        }
+    }
+
+    /** Withdraws a consent; takes effect on the next request and drops the study's derivatives. */
+    public ConsentViews.ConsentView withdraw(String id, ConsentRequests.Withdrawal req, String by, Instant now) throws SQLException, IOException {
+        if (req == null || req.reason() == null || req.reason().isBlank()) {
+            throw ConsentApiException.invalid("a withdrawal needs a reason");
+        }
+        UUID uuid = uuid(id, "consent");
+        String study;
+        try (Connection c = db.getConnection()) {
+            study = studyOfConsent(c, uuid);
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO consent_withdrawal (consent_id, withdrawn_by, withdrawn_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                s.setObject(1, uuid);
+                s.setString(2, by);
+                s.setTimestamp(3, Timestamp.from(now));
+                s.setString(4, req.reason());
+                if (s.executeUpdate() == 0) {
+                    throw ConsentApiException.conflict("the consent is already withdrawn");
+                }
+            }
+        }
+        if (deid.store().isPresent()) {
+            deid.store().get().invalidateStudy(study);
+        }
+        return history(study, now).stream().filter(v -> v.id().equals(uuid.toString())).findFirst().orElseThrow();
+    }
+
+    /** Grants a study to an audience for a purpose until an expiry; returns the share's id. */
+    public String share(String studyUid, ConsentRequests.NewShare req, String by, Instant now) throws SQLException {
+        if (req == null) {
+            throw ConsentApiException.invalid("a share needs a JSON body");
+        }
+        Purpose purpose = Optional.ofNullable(req.purpose()).flatMap(p -> Purpose.fromScope(Purpose.SCOPE_PREFIX + p))
+                .filter(CONSENT_SCOPES::contains)
+                .orElseThrow(() -> ConsentApiException.invalid("purpose must be consultation, teaching, research or publication"));
+        ConsentRequests.Audience audience = req.audience();
+        Share.AudienceType type = audience == null || audience.type() == null ? null : Arrays.stream(Share.AudienceType.values())
+                .filter(t -> t.name().equalsIgnoreCase(audience.type())).findFirst().orElse(null);
+        if (type == null || audience.id() == null || audience.id().isBlank()) {
+            throw ConsentApiException.invalid("audience needs a type (user, group, organisation or client) and an id");
+        }
+        if (req.expiresAt() == null) {
+            throw ConsentApiException.invalid("a share needs expiresAt");
+        }
+        Instant expires = instant(req.expiresAt(), "expiresAt");
+        if (!expires.isAfter(now)) {
+            throw ConsentApiException.invalid("expiresAt is in the past");
+        }
+        try (Connection c = db.getConnection()) {
+            patientOf(c, studyUid);
+            String id = UUID.randomUUID().toString();
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at)
+                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?)""")) {
+                s.setString(1, id);
+                s.setString(2, studyUid);
+                s.setString(3, purpose.scopeName());
+                s.setString(4, type.name().toLowerCase(java.util.Locale.ROOT));
+                s.setString(5, audience.id().trim());
+                s.setTimestamp(6, Timestamp.from(expires));
+                s.setString(7, by);
+                s.setTimestamp(8, Timestamp.from(now));
+                s.executeUpdate();
+            }
+            return id;
+        }
+    }
+
+    /** Every share of the study, revoked and expired ones included. */
+    public List<ConsentViews.ShareView> shareHistory(String studyUid, Instant now) throws SQLException {
+        List<ConsentViews.ShareView> out = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            patientOf(c, studyUid);
+            for (Share sh : shares(c, studyUid)) {
+                out.add(shareView(c, sh, studyUid, now));
+            }
+        }
+        return out;
+    }
+
+    /** The shares the policy weighs for a study. */
+    public List<Share> shares(String studyUid) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            return shares(c, studyUid);
+        }
+    }
+
+    /** Revokes a share; the share stays in the history. Revoking twice changes nothing. */
+    public void revoke(String id, String by, Instant now) throws SQLException, IOException {
+        UUID uuid = uuid(id, "share");
+        String study;
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT study_instance_uid FROM study_share WHERE id = ?")) {
+                s.setObject(1, uuid);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ConsentApiException.unknown("unknown share");
+                    }
+                    study = rs.getString(1);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO share_revocation (share_id, revoked_by, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                s.setObject(1, uuid);
+                s.setString(2, by);
+                s.setTimestamp(3, Timestamp.from(now));
+                s.executeUpdate();
+            }
+        }
+        if (deid.store().isPresent()) {
+            deid.store().get().invalidateContext("share-" + uuid);
+        }
+    }
+
+    private static final String CONSENT_SELECT = """
+            SELECT c.id, c.study_instance_uid, c.scopes, c.method, c.evidence_reference, c.evidence_sha256, c.recorded_by,
+                   c.recorded_at, c.valid_from, c.valid_until, w.withdrawn_by, w.withdrawn_at, w.reason
+              FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id""";
+
+    private static List<Consent> consents(Connection c, String studyUid) throws SQLException {
+        List<Consent> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(CONSENT_SELECT + " WHERE c.study_instance_uid = ?")) {
+            s.setString(1, studyUid);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(consent(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Consent consent(ResultSet rs) throws SQLException {
+        Set<Purpose> scopes = new LinkedHashSet<>();
+        Array a = rs.getArray(3);
+        for (Object o : (Object[]) a.getArray()) {
+            Purpose.fromScope(Purpose.SCOPE_PREFIX + o).ifPresent(scopes::add);
+        }
+        return new Consent(rs.getString(1), scopes, ConsentMethod.fromApiName(rs.getString(4)).orElseThrow(),
+                rs.getTimestamp(9).toInstant(), Optional.ofNullable(rs.getTimestamp(10)).map(Timestamp::toInstant),
+                Optional.ofNullable(rs.getTimestamp(12)).map(Timestamp::toInstant));
+    }
+
+    private static ConsentViews.ConsentView view(ResultSet rs, Instant now) throws SQLException {
+        Consent consent = consent(rs);
+        ConsentViews.Withdrawn withdrawn = rs.getString(11) == null ? null
+                : new ConsentViews.Withdrawn(rs.getString(11), rs.getTimestamp(12).toInstant().toString(), rs.getString(13));
+        ConsentRequests.Evidence evidence = rs.getString(5) == null && rs.getString(6) == null ? null
+                : new ConsentRequests.Evidence(rs.getString(5), rs.getString(6));
+        return new ConsentViews.ConsentView(consent.id(), rs.getString(2), consent.scopes().stream().map(Purpose::scopeName).toList(),
+                consent.method().apiName(), evidence, rs.getString(7), rs.getTimestamp(8).toInstant().toString(),
+                consent.validFrom().toString(), consent.validUntil().map(Instant::toString).orElse(null), withdrawn, consent.activeAt(now));
+    }
+
+    private static List<Share> shares(Connection c, String studyUid) throws SQLException {
+        List<Share> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT s.id, s.purpose, s.audience_type, s.audience, s.expires_at, r.revoked_at
+                  FROM study_share s LEFT JOIN share_revocation r ON r.share_id = s.id
+                 WHERE s.study_instance_uid = ? ORDER BY s.created_at, s.id""")) {
+            s.setString(1, studyUid);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Share(rs.getString(1), Purpose.fromScope(Purpose.SCOPE_PREFIX + rs.getString(2)).orElseThrow(),
+                            Share.AudienceType.valueOf(rs.getString(3).toUpperCase(java.util.Locale.ROOT)), rs.getString(4),
+                            rs.getTimestamp(5).toInstant(), Optional.ofNullable(rs.getTimestamp(6)).map(Timestamp::toInstant)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ConsentViews.ShareView shareView(Connection c, Share sh, String studyUid, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT s.created_by, s.created_at, r.revoked_by, r.revoked_at
+                  FROM study_share s LEFT JOIN share_revocation r ON r.share_id = s.id WHERE s.id = ?::uuid""")) {
+            s.setString(1, sh.id());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                ConsentViews.Revoked revoked = rs.getString(3) == null ? null
+                        : new ConsentViews.Revoked(rs.getString(3), rs.getTimestamp(4).toInstant().toString());
+                return new ConsentViews.ShareView(sh.id(), studyUid, sh.purpose().scopeName(),
+                        new ConsentRequests.Audience(sh.audienceType().name().toLowerCase(java.util.Locale.ROOT), sh.audience()),
+                        sh.expiresAt().toString(), rs.getString(1), rs.getTimestamp(2).toInstant().toString(), revoked, sh.activeAt(now));
+            }
+        }
+    }
+
+    /** The study's patient (PatientID, issuer); 404 for a study Veil does not hold. */
+    private static String[] patientOf(Connection c, String studyUid) throws SQLException {
+        if (studyUid == null || !org.veil.dicom.InstanceParser.isValidUid(studyUid)) {
+            throw ConsentApiException.invalid("not a valid StudyInstanceUID");
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT patient_id, issuer_of_patient_id FROM study WHERE study_instance_uid = ?")) {
+            s.setString(1, studyUid);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw ConsentApiException.unknown("unknown study");
+                }
+                return new String[] {rs.getString(1), rs.getString(2)};
+            }
+        }
+    }
+
+    private static String studyOfConsent(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT study_instance_uid FROM consent WHERE id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw ConsentApiException.unknown("unknown consent");
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static Set<Purpose> scopes(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            throw ConsentApiException.invalid("scopes must name at least one of consultation, teaching, research, publication");
+        }
+        Set<Purpose> out = new LinkedHashSet<>();
+        for (String n : names) {
+            Purpose p = n == null ? null : Purpose.fromScope(Purpose.SCOPE_PREFIX + n).filter(CONSENT_SCOPES::contains).orElse(null);
+            if (p == null) {
+                throw ConsentApiException.invalid("scopes may only be consultation, teaching, research and publication");
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    private static Instant instant(String value, String field) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ConsentApiException.invalid(field + " must be an ISO 8601 instant such as 2027-06-30T00:00:00Z");
+        }
+    }
+
+    private static UUID uuid(String id, String what) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ConsentApiException.unknown("unknown " + what);
+        }
+    }
+}

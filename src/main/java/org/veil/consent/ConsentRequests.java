@@ -1,0 +1,28 @@
+package org.veil.consent;
+
+import java.util.List;
+
+/** The JSON bodies of the consent API (docs/consent-and-policy.md). */
+public final class ConsentRequests {
+
+    private ConsentRequests() {
+    }
+
+    public record Evidence(String reference, String sha256) {
+    }
+
+    public record NewConsent(List<String> scopes, String method, Evidence evidence, String validFrom, String validUntil) {
+    }
+
+    public record Withdrawal(String reason) {
+    }
+
+    public record Audience(String type, String id) {
+    }
+
+    public record NewShare(String purpose, Audience audience, String expiresAt) {
+    }
+
+    public record Created(String id) {
+    }
+}

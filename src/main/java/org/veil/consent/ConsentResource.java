@@ -1,0 +1,102 @@
+package org.veil.consent;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.veil.security.Caller;
+import org.veil.security.Role;
+import org.veil.security.StudyAccess;
+
+/**
+ * {@code /api/v1}: consents and shares, for an EHR integration or a script
+ * (docs/consent-and-policy.md). Clinicians record, withdraw and revoke; auditors and admins read.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConsentResource {
+    private final ConsentRegistry registry;
+    private final StudyAccess access;
+    private final Clock clock = Clock.systemUTC();
+
+    public ConsentResource(ConsentRegistry registry, StudyAccess access) {
+        this.registry = registry;
+        this.access = access;
+    }
+
+    @POST
+    @Path("/studies/{study}/consents")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Record what the patient agreed to for a study")
+    public RestResponse<ConsentRequests.Created> record(@PathParam("study") String study, ConsentRequests.NewConsent body)
+            throws SQLException {
+        Caller caller = access.requireAnyRole("recording consent", Role.CLINICIAN);
+        String id = registry.record(study, body, caller.subject(), now());
+        return RestResponse.ResponseBuilder.<ConsentRequests.Created>created(URI.create("/api/v1/consents/" + id))
+                .entity(new ConsentRequests.Created(id)).build();
+    }
+
+    @GET
+    @Path("/studies/{study}/consents")
+    @Operation(summary = "The full consent history of a study, withdrawn consents included")
+    public List<ConsentViews.ConsentView> history(@PathParam("study") String study) throws SQLException {
+        access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        return registry.history(study, now());
+    }
+
+    @POST
+    @Path("/consents/{id}/withdraw")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Withdraw a consent: effective on the next request; the study's derivatives are dropped")
+    public ConsentViews.ConsentView withdraw(@PathParam("id") String id, ConsentRequests.Withdrawal body)
+            throws SQLException, IOException {
+        Caller caller = access.requireAnyRole("withdrawing consent", Role.CLINICIAN);
+        return registry.withdraw(id, body, caller.subject(), now());
+    }
+
+    @POST
+    @Path("/studies/{study}/shares")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Grant a study for one purpose to a user, group, organisation or client until an expiry")
+    public RestResponse<ConsentRequests.Created> share(@PathParam("study") String study, ConsentRequests.NewShare body)
+            throws SQLException {
+        Caller caller = access.requireAnyRole("sharing a study", Role.CLINICIAN);
+        String id = registry.share(study, body, caller.subject(), now());
+        return RestResponse.ResponseBuilder.<ConsentRequests.Created>created(URI.create("/api/v1/shares/" + id))
+                .entity(new ConsentRequests.Created(id)).build();
+    }
+
+    @GET
+    @Path("/studies/{study}/shares")
+    @Operation(summary = "Every share of a study, revoked and expired ones included")
+    public List<ConsentViews.ShareView> shares(@PathParam("study") String study) throws SQLException {
+        access.requireAnyRole("reading shares", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        return registry.shareHistory(study, now());
+    }
+
+    @DELETE
+    @Path("/shares/{id}")
+    @Operation(summary = "Revoke a share; it stays in the history")
+    public RestResponse<Void> revoke(@PathParam("id") String id) throws SQLException, IOException {
+        Caller caller = access.requireAnyRole("revoking a share", Role.CLINICIAN);
+        registry.revoke(id, caller.subject(), now());
+        return RestResponse.noContent();
+    }
+
+    /** PostgreSQL keeps microseconds; a finer "now" would round and fall on either side of what it stored. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,161 @@
+package org.veil.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.dicomweb.DicomWebClient;
+import org.veil.security.TestTokens;
+
+/** The consent and share API with real tokens: recording, history, withdrawal, shares, validation, roles, append-only. */
+@QuarkusTest
+class ConsentApiTest {
+    private static int next = 1;
+    private String study;
+
+    @Inject
+    AgroalDataSource db;
+
+    @BeforeEach
+    void storeAStudy() throws Exception {
+        study = "1.2.826.0.1.3680043.99.8." + System.nanoTime() % 1_000_000 + "." + next++;
+        byte[] ct = Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1").toBytes();
+        assertThat(DicomWebClient.stow(ct).statusCode()).isEqualTo(200);
+    }
+
+    private static RequestSpecification as(String user) {
+        return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of(user, "openid")).contentType("application/json");
+    }
+
+    private static String future(int days) {
+        return Instant.now().plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private Response record(String user, String body) {
+        return as(user).body(body).post("/api/v1/studies/" + study + "/consents");
+    }
+
+    @Test
+    void aConsentIsRecordedReadAndWithdrawnAndTheHistoryKeepsIt() {
+        Response created = record("clinician", """
+                {"scopes":["consultation","teaching"],"method":"written",
+                 "evidence":{"reference":"EHR-DOC-7781","sha256":"%s"},"validUntil":"%s"}""".formatted("ab".repeat(32), future(200)));
+        assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
+        String id = created.jsonPath().getString("id");
+        assertThat(created.header("Location")).endsWith("/api/v1/consents/" + id);
+
+        Response history = as("auditor").get("/api/v1/studies/" + study + "/consents");
+        assertThat(history.statusCode()).isEqualTo(200);
+        assertThat(history.jsonPath().getList("id")).containsExactly(id);
+        assertThat(history.jsonPath().getList("[0].scopes")).containsExactly("consultation", "teaching");
+        assertThat(history.jsonPath().getString("[0].method")).isEqualTo("written");
+        assertThat(history.jsonPath().getString("[0].evidence.reference")).isEqualTo("EHR-DOC-7781");
+        assertThat(history.jsonPath().getBoolean("[0].active")).isTrue();
+        assertThat(history.jsonPath().getString("[0].recordedBy")).isNotBlank();
+
+        Response withdrawn = as("clinician").body("{\"reason\":\"patient asked on the phone\"}").post("/api/v1/consents/" + id + "/withdraw");
+        assertThat(withdrawn.statusCode()).as(withdrawn.asString()).isEqualTo(200);
+        assertThat(withdrawn.jsonPath().getBoolean("active")).isFalse();
+        assertThat(withdrawn.jsonPath().getString("withdrawal.reason")).isEqualTo("patient asked on the phone");
+        assertThat(as("clinician").body("{\"reason\":\"again\"}").post("/api/v1/consents/" + id + "/withdraw").statusCode()).isEqualTo(409);
+
+        Response after = as("admin").get("/api/v1/studies/" + study + "/consents");
+        assertThat(after.jsonPath().getList("id")).containsExactly(id);
+        assertThat(after.jsonPath().getString("[0].withdrawal.by")).isNotBlank();
+        // A new consent may be recorded once the old one is withdrawn.
+        assertThat(record("clinician", "{\"scopes\":[\"consultation\"],\"method\":\"electronic\"}").statusCode()).isEqualTo(201);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no scopes | {\"scopes\":[],\"method\":\"written\"} | 400 | scopes",
+            "treatment is not a consent scope | {\"scopes\":[\"treatment\"],\"method\":\"written\"} | 400 | scopes",
+            "unknown scope | {\"scopes\":[\"gossip\"],\"method\":\"written\"} | 400 | scopes",
+            "unknown method | {\"scopes\":[\"research\"],\"method\":\"telepathic\"} | 400 | method",
+            "expiry in the past | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"2020-01-01T00:00:00Z\"} | 400 | past",
+            "unreadable date | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"next tuesday\"} | 400 | ISO 8601",
+            "bad evidence hash | {\"scopes\":[\"research\"],\"method\":\"written\",\"evidence\":{\"reference\":\"x\",\"sha256\":\"abc\"}} | 400 | sha256",
+    })
+    void badConsentsAreRefusedWithAReason(String name, String body, int status, String reason) {
+        Response r = record("clinician", body);
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(status);
+        assertThat(r.jsonPath().getString("reason")).contains(reason);
+    }
+
+    @Test
+    void unknownStudiesDuplicatesAndRolesAreRefused() {
+        String body = "{\"scopes\":[\"research\"],\"method\":\"written\"}";
+        Response unknown = as("clinician").body(body).post("/api/v1/studies/1.2.3.999999/consents");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(record("clinician", body).statusCode()).isEqualTo(201);
+        Response duplicate = record("clinician", "{\"scopes\":[\"research\",\"teaching\"],\"method\":\"verbal\"}");
+        assertThat(duplicate.statusCode()).isEqualTo(409);
+        assertThat(record("clinician", "{\"scopes\":[\"teaching\"],\"method\":\"verbal\"}").statusCode()).as("another scope").isEqualTo(201);
+        for (String user : List.of("consultant", "auditor", "admin", "researcher", "uploader")) {
+            Response r = record(user, "{\"scopes\":[\"publication\"],\"method\":\"written\"}");
+            assertThat(r.statusCode()).as(user).isEqualTo(403);
+            assertThat(r.jsonPath().getString("reason")).contains("clinician");
+        }
+        assertThat(as("consultant").get("/api/v1/studies/" + study + "/consents").statusCode()).isEqualTo(403);
+        assertThat(RestAssured.given().get("/api/v1/studies/" + study + "/consents").statusCode()).isEqualTo(401);
+        assertThat(as("clinician").body("{\"reason\":\"x\"}").post("/api/v1/consents/not-a-uuid/withdraw").statusCode()).isEqualTo(404);
+        assertThat(as("clinician").body("{}").post("/api/v1/consents/" + java.util.UUID.randomUUID() + "/withdraw").statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void sharesAreCreatedListedAndRevokedAndStayInTheHistory() {
+        Response created = as("clinician").body("""
+                {"purpose":"consultation","audience":{"type":"user","id":"consultant"},"expiresAt":"%s"}""".formatted(future(30)))
+                .post("/api/v1/studies/" + study + "/shares");
+        assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
+        String id = created.jsonPath().getString("id");
+        Response list = as("auditor").get("/api/v1/studies/" + study + "/shares");
+        assertThat(list.jsonPath().getList("id")).containsExactly(id);
+        assertThat(list.jsonPath().getBoolean("[0].active")).isTrue();
+        assertThat(as("consultant").delete("/api/v1/shares/" + id).statusCode()).isEqualTo(403);
+        assertThat(as("clinician").delete("/api/v1/shares/" + id).statusCode()).isEqualTo(204);
+        assertThat(as("clinician").delete("/api/v1/shares/" + id).statusCode()).as("revoking twice").isEqualTo(204);
+        Response after = as("clinician").get("/api/v1/studies/" + study + "/shares");
+        assertThat(after.jsonPath().getList("id")).containsExactly(id);
+        assertThat(after.jsonPath().getBoolean("[0].active")).isFalse();
+        assertThat(after.jsonPath().getString("[0].revocation.by")).isNotBlank();
+        for (String bad : List.of(
+                "{\"purpose\":\"treatment\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
+                "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"planet\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
+                "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"2001-01-01T00:00:00Z\"}",
+                "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\"}}")) {
+            assertThat(as("clinician").body(bad).post("/api/v1/studies/" + study + "/shares").statusCode()).as(bad).isEqualTo(400);
+        }
+        assertThat(as("clinician").delete("/api/v1/shares/" + java.util.UUID.randomUUID()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theDatabaseRefusesToRewriteHistory() throws Exception {
+        assertThat(record("clinician", "{\"scopes\":[\"research\"],\"method\":\"written\"}").statusCode()).isEqualTo(201);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE consent SET method = 'verbal' WHERE study_instance_uid = '" + study + "'"))
+                    .hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM consent WHERE study_instance_uid = '" + study + "'"))
+                    .hasMessageContaining("append-only");
+        }
+    }
+}
