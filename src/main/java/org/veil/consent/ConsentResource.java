@@ -16,6 +16,10 @@ import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
+import org.veil.audit.AuditEvent;
+import org.veil.audit.AuditLog;
 import org.veil.security.Caller;
 import org.veil.security.Role;
 import org.veil.security.StudyAccess;
@@ -29,11 +33,22 @@ import org.veil.security.StudyAccess;
 public class ConsentResource {
     private final ConsentRegistry registry;
     private final StudyAccess access;
+    private final AuditLog audit;
     private final Clock clock = Clock.systemUTC();
 
-    public ConsentResource(ConsentRegistry registry, StudyAccess access) {
+    @Context
+    HttpServerRequest request;
+
+    public ConsentResource(ConsentRegistry registry, StudyAccess access, AuditLog audit) {
         this.registry = registry;
         this.access = access;
+        this.audit = audit;
+    }
+
+    /** Every change is on record before the answer: Patient Record events (DCM 110110). */
+    private void audited(Caller caller, String action, String study) throws SQLException {
+        audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
+                AuditEvent.PATIENT_RECORD, List.of(study), registry.patientIds(study), 0, AuditEvent.Outcome.SUCCESS, null));
     }
 
     @POST
@@ -44,6 +59,7 @@ public class ConsentResource {
             throws SQLException {
         Caller caller = access.requireAnyRole("recording consent", Role.CLINICIAN);
         String id = registry.record(study, body, caller.subject(), now());
+        audited(caller, "consent recorded", study);
         return RestResponse.ResponseBuilder.<ConsentRequests.Created>created(URI.create("/api/v1/consents/" + id))
                 .entity(new ConsentRequests.Created(id)).build();
     }
@@ -63,7 +79,9 @@ public class ConsentResource {
     public ConsentViews.ConsentView withdraw(@PathParam("id") String id, ConsentRequests.Withdrawal body)
             throws SQLException, IOException {
         Caller caller = access.requireAnyRole("withdrawing consent", Role.CLINICIAN);
-        return registry.withdraw(id, body, caller.subject(), now());
+        ConsentViews.ConsentView withdrawn = registry.withdraw(id, body, caller.subject(), now());
+        audited(caller, "consent withdrawn", withdrawn.studyInstanceUid());
+        return withdrawn;
     }
 
     @POST
@@ -74,6 +92,7 @@ public class ConsentResource {
             throws SQLException {
         Caller caller = access.requireAnyRole("sharing a study", Role.CLINICIAN);
         String id = registry.share(study, body, caller.subject(), now());
+        audited(caller, "study shared", study);
         return RestResponse.ResponseBuilder.<ConsentRequests.Created>created(URI.create("/api/v1/shares/" + id))
                 .entity(new ConsentRequests.Created(id)).build();
     }
@@ -92,6 +111,7 @@ public class ConsentResource {
     public RestResponse<Void> revoke(@PathParam("id") String id) throws SQLException, IOException {
         Caller caller = access.requireAnyRole("revoking a share", Role.CLINICIAN);
         registry.revoke(id, caller.subject(), now());
+        audited(caller, "share revoked", registry.studyOf("share", id).orElseThrow());
         return RestResponse.noContent();
     }
 

@@ -1,0 +1,34 @@
+package org.veil.audit;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One audited act: who (subject, user name, roles), why (purpose), from where (client id, the
+ * destination; source address), what (action, DICOM audit event id, studies by original UID, their
+ * patients, number of instances) and how it ended (outcome, and the reason for a denial).
+ *
+ * <p>Event ids are those of PS3.15 A.5 / DCM: 110103 DICOM Instances Accessed, 110112 Query,
+ * 110104 DICOM Instances Transferred, 110106 Export, 110110 Patient Record (consent changes).
+ */
+public record AuditEvent(Instant at, String subject, String username, List<String> roles, String purpose, String clientId,
+                         String sourceIp, String action, String eventId, List<String> studyUids, List<String> patientIds,
+                         int instances, Outcome outcome, String reason) {
+
+    public static final String INSTANCES_ACCESSED = "110103";
+    public static final String QUERY = "110112";
+    public static final String INSTANCES_TRANSFERRED = "110104";
+    public static final String EXPORT = "110106";
+    public static final String PATIENT_RECORD = "110110";
+
+    public enum Outcome { SUCCESS, DENIED, FAILED }
+
+    /** An event of this caller, now. */
+    public static AuditEvent of(org.veil.security.Caller caller, String sourceIp, String action, String eventId,
+                                List<String> studyUids, List<String> patientIds, int instances, Outcome outcome, String reason) {
+        return new AuditEvent(Instant.now(), caller.subject(), caller.username(),
+                caller.roles().stream().map(org.veil.security.Role::roleName).sorted().toList(),
+                caller.grantedPurpose().map(org.veil.security.Purpose::scopeName).orElse(null), caller.clientId(), sourceIp,
+                action, eventId, studyUids, patientIds, instances, outcome, reason);
+    }
+}

@@ -1,0 +1,194 @@
+package org.veil.audit;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Writes audit rows, each chained to the one before, and reads and verifies them. A write is
+ * committed before it returns, so the caller answers only after its act is on record. Writes
+ * are serialised by an advisory lock: the chain needs one order.
+ */
+@ApplicationScoped
+public class AuditLog {
+    private static final long CHAIN_LOCK = 0x5645494C41554449L;
+
+    private final AgroalDataSource db;
+
+    public AuditLog(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    public record Filter(Optional<String> studyUid, Optional<String> patientId, Optional<String> subject, Optional<String> purpose,
+                         Optional<Instant> from, Optional<Instant> to, int limit, int offset) {
+    }
+
+    public record Stored(long id, AuditEvent event, String hash) {
+    }
+
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Verification(boolean valid, long rows, Long firstBrokenRow) {
+    }
+
+    public void record(AuditEvent event) throws SQLException {
+        AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), event.subject(), event.username(), event.roles(),
+                event.purpose(), event.clientId(), event.sourceIp(), event.action(), event.eventId(), event.studyUids(),
+                event.patientIds(), event.instances(), event.outcome(), event.reason());
+        try (Connection c = db.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    s.setLong(1, CHAIN_LOCK);
+                    s.execute();
+                }
+                String previous = AuditChain.GENESIS;
+                try (PreparedStatement s = c.prepareStatement("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1");
+                     ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        previous = rs.getString(1);
+                    }
+                }
+                long id;
+                try (PreparedStatement s = c.prepareStatement("SELECT nextval('audit_event_id_seq')"); ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+                try (PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO audit_event (id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id,
+                                                 study_uids, patient_ids, instances, outcome, reason, previous_hash, hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    s.setLong(1, id);
+                    s.setTimestamp(2, Timestamp.from(e.at()));
+                    s.setString(3, e.subject());
+                    s.setString(4, e.username());
+                    s.setString(5, String.join(",", e.roles()));
+                    s.setString(6, e.purpose());
+                    s.setString(7, e.clientId());
+                    s.setString(8, e.sourceIp());
+                    s.setString(9, e.action());
+                    s.setString(10, e.eventId());
+                    s.setArray(11, c.createArrayOf("text", e.studyUids().toArray()));
+                    s.setArray(12, c.createArrayOf("text", e.patientIds().toArray()));
+                    s.setInt(13, e.instances());
+                    s.setString(14, e.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                    s.setString(15, e.reason());
+                    s.setString(16, previous);
+                    s.setString(17, AuditChain.hash(previous, id, e));
+                    s.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    public List<Stored> query(Filter f) throws SQLException {
+        StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
+        List<Object> params = new ArrayList<>();
+        f.studyUid().ifPresent(v -> {
+            sql.append(" AND ? = ANY (study_uids)");
+            params.add(v);
+        });
+        f.patientId().ifPresent(v -> {
+            sql.append(" AND ? = ANY (patient_ids)");
+            params.add(v);
+        });
+        f.subject().ifPresent(v -> {
+            sql.append(" AND (subject = ? OR username = ?)");
+            params.add(v);
+            params.add(v);
+        });
+        f.purpose().ifPresent(v -> {
+            sql.append(" AND purpose = ?");
+            params.add(v);
+        });
+        f.from().ifPresent(v -> {
+            sql.append(" AND at >= ?");
+            params.add(Timestamp.from(v));
+        });
+        f.to().ifPresent(v -> {
+            sql.append(" AND at < ?");
+            params.add(Timestamp.from(v));
+        });
+        sql.append(" ORDER BY id LIMIT ? OFFSET ?");
+        params.add(f.limit());
+        params.add(f.offset());
+        List<Stored> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(stored(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Recomputes the chain from the first row: valid, or the first row whose hash or link does not hold. */
+    public Verification verify() throws SQLException {
+        long rows = 0;
+        String previous = AuditChain.GENESIS;
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(SELECT + " ORDER BY id")) {
+                s.setFetchSize(1000);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Stored row = stored(rs);
+                        String link = rs.getString("previous_hash");
+                        if (!link.equals(previous) || !AuditChain.hash(previous, row.id(), row.event()).equals(row.hash())) {
+                            return new Verification(false, rows, row.id());
+                        }
+                        previous = row.hash();
+                        rows++;
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+        return new Verification(true, rows, null);
+    }
+
+    private static final String SELECT = """
+            SELECT id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id, study_uids, patient_ids,
+                   instances, outcome, reason, hash, previous_hash FROM audit_event""";
+
+    private static Stored stored(ResultSet rs) throws SQLException {
+        String roles = rs.getString("roles");
+        AuditEvent e = new AuditEvent(rs.getTimestamp("at").toInstant(), rs.getString("subject"), rs.getString("username"),
+                roles.isEmpty() ? List.of() : Arrays.asList(roles.split(",")), rs.getString("purpose"), rs.getString("client_id"),
+                rs.getString("source_ip"), rs.getString("action"), rs.getString("event_id"), strings(rs.getArray("study_uids")),
+                strings(rs.getArray("patient_ids")), rs.getInt("instances"),
+                AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(java.util.Locale.ROOT)), rs.getString("reason"));
+        return new Stored(rs.getLong("id"), e, rs.getString("hash"));
+    }
+
+    private static List<String> strings(Array a) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (Object o : (Object[]) a.getArray()) {
+            out.add((String) o);
+        }
+        return out;
+    }
+}

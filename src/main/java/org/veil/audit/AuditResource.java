@@ -1,0 +1,75 @@
+package org.veil.audit;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.veil.consent.ConsentApiException;
+import org.veil.security.Role;
+import org.veil.security.StudyAccess;
+
+/** {@code /api/v1/audit}: the audit trail for auditors and admins, and the check of its chain. */
+@Path("/api/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+    private static final int MAX_LIMIT = 1000;
+
+    private final AuditLog audit;
+    private final StudyAccess access;
+
+    public AuditResource(AuditLog audit, StudyAccess access) {
+        this.audit = audit;
+        this.access = access;
+    }
+
+    public record Row(long id, String at, String subject, String username, List<String> roles, String purpose, String client,
+                      String sourceIp, String action, String eventId, List<String> studies, List<String> patientIds, int instances,
+                      String outcome, String reason, String hash) {
+    }
+
+    @GET
+    @Operation(summary = "Audit records, oldest first, filtered by study, patient, user, purpose and time")
+    public List<Row> query(@QueryParam("studyUid") String study, @QueryParam("patientId") String patient,
+                           @QueryParam("subject") String subject, @QueryParam("purpose") String purpose,
+                           @QueryParam("from") String from, @QueryParam("to") String to,
+                           @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) throws SQLException {
+        access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
+        int l = limit == null ? 100 : limit;
+        int o = offset == null ? 0 : offset;
+        if (l < 1 || l > MAX_LIMIT || o < 0) {
+            throw ConsentApiException.invalid("limit is 1 to " + MAX_LIMIT + " and offset is not negative");
+        }
+        AuditLog.Filter filter = new AuditLog.Filter(Optional.ofNullable(study), Optional.ofNullable(patient),
+                Optional.ofNullable(subject), Optional.ofNullable(purpose), instant(from, "from"), instant(to, "to"), l, o);
+        return audit.query(filter).stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
+                s.event().username(), s.event().roles(), s.event().purpose(), s.event().clientId(), s.event().sourceIp(),
+                s.event().action(), s.event().eventId(), s.event().studyUids(), s.event().patientIds(), s.event().instances(),
+                s.event().outcome().name().toLowerCase(java.util.Locale.ROOT), s.event().reason(), s.hash())).toList();
+    }
+
+    @GET
+    @Path("/verify")
+    @Operation(summary = "Recompute the hash chain: valid with the number of rows, or the first broken row")
+    public AuditLog.Verification verify() throws SQLException {
+        access.requireAnyRole("verifying the audit trail", Role.AUDITOR, Role.ADMIN);
+        return audit.verify();
+    }
+
+    private static Optional<Instant> instant(String value, String field) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            throw ConsentApiException.invalid(field + " must be an ISO 8601 instant");
+        }
+    }
+}

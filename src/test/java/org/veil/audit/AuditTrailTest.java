@@ -1,0 +1,90 @@
+package org.veil.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.dicomweb.DicomWebClient;
+import org.veil.security.TestTokens;
+
+/** Consent and share changes on record, read back by an auditor, and a chain that shows an edit. */
+@QuarkusTest
+class AuditTrailTest {
+    @Inject
+    AgroalDataSource db;
+
+    private static RequestSpecification as(String user) {
+        return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of(user, "openid")).contentType("application/json");
+    }
+
+    @Test
+    void everyConsentAndShareChangeIsOnRecordAndTheChainShowsAnEdit() throws Exception {
+        String study = "1.2.826.0.1.3680043.99.9." + System.nanoTime() % 1_000_000;
+        assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1").set(Tag.PatientID, "AUDIT-P1")
+                .toBytes()).statusCode()).isEqualTo(200);
+        String consent = as("clinician").body("{\"scopes\":[\"research\"],\"method\":\"written\"}")
+                .post("/api/v1/studies/" + study + "/consents").jsonPath().getString("id");
+        assertThat(as("clinician").body("{\"reason\":\"changed mind\"}").post("/api/v1/consents/" + consent + "/withdraw").statusCode())
+                .isEqualTo(200);
+        String share = as("clinician").body("{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"consultant\"},"
+                + "\"expiresAt\":\"" + Instant.now().plus(3, ChronoUnit.DAYS) + "\"}").post("/api/v1/studies/" + study + "/shares")
+                .jsonPath().getString("id");
+        assertThat(as("clinician").delete("/api/v1/shares/" + share).statusCode()).isEqualTo(204);
+
+        Response rows = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
+        assertThat(rows.statusCode()).as(rows.asString()).isEqualTo(200);
+        assertThat(rows.jsonPath().getList("action")).containsExactly("consent recorded", "consent withdrawn", "study shared", "share revoked");
+        assertThat(rows.jsonPath().getList("eventId")).containsOnly("110110");
+        assertThat(rows.jsonPath().getList("username")).containsOnly("clinician");
+        assertThat(rows.jsonPath().getList("client")).containsOnly("veil-cli");
+        assertThat(rows.jsonPath().getList("sourceIp")).containsOnly("127.0.0.1");
+        assertThat(rows.jsonPath().getList("outcome")).containsOnly("success");
+        assertThat(rows.jsonPath().getList("[0].roles")).containsExactly("clinician");
+        assertThat(rows.jsonPath().getList("[0].patientIds")).containsExactly("AUDIT-P1");
+        assertThat(as("admin").queryParam("patientId", "AUDIT-P1").get("/api/v1/audit").jsonPath().getList("id")).hasSize(4);
+        assertThat(as("auditor").queryParam("studyUid", study).queryParam("limit", 2).queryParam("offset", 2).get("/api/v1/audit")
+                .jsonPath().getList("action")).containsExactly("study shared", "share revoked");
+        assertThat(as("auditor").queryParam("studyUid", study).queryParam("from", Instant.now().plusSeconds(60).toString())
+                .get("/api/v1/audit").jsonPath().getList("id")).isEmpty();
+        assertThat(as("auditor").queryParam("limit", 0).get("/api/v1/audit").statusCode()).isEqualTo(400);
+        assertThat(as("consultant").get("/api/v1/audit").statusCode()).isEqualTo(403);
+        assertThat(as("clinician").get("/api/v1/audit/verify").statusCode()).isEqualTo(403);
+        assertThat(RestAssured.given().get("/api/v1/audit").statusCode()).isEqualTo(401);
+
+        Response valid = as("auditor").get("/api/v1/audit/verify");
+        assertThat(valid.jsonPath().getBoolean("valid")).isTrue();
+        assertThat(valid.jsonPath().getLong("rows")).isGreaterThanOrEqualTo(4);
+        assertThat(valid.asString()).doesNotContain("firstBrokenRow");
+
+        long edited = rows.jsonPath().getLong("[1].id");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            s.executeUpdate("UPDATE audit_event SET reason = 'nothing happened' WHERE id = " + edited);
+            s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+        }
+        Response broken = as("auditor").get("/api/v1/audit/verify");
+        assertThat(broken.jsonPath().getBoolean("valid")).isFalse();
+        assertThat(broken.jsonPath().getLong("firstBrokenRow")).isEqualTo(edited);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            s.executeUpdate("UPDATE audit_event SET reason = NULL WHERE id = " + edited);
+            s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.executeUpdate("DELETE FROM audit_event WHERE id = " + edited))
+                    .hasMessageContaining("append-only");
+        }
+        assertThat(as("auditor").get("/api/v1/audit/verify").jsonPath().getBoolean("valid")).isTrue();
+    }
+}
