@@ -63,12 +63,19 @@ public class ConsentRegistry {
         }
         try (Connection c = db.getConnection()) {
             String[] patient = patientOf(c, studyUid);
+            // The check for an overlapping consent and the insert are one step per study.
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setString(1, "consent:" + studyUid);
+                lock.execute();
+            }
             for (Consent existing : consents(c, studyUid)) {
                 boolean overlaps = existing.withdrawnAt().isEmpty()
                         && existing.validUntil().map(u -> u.isAfter(from)).orElse(true)
                         && until.map(u -> u.isAfter(existing.validFrom())).orElse(true)
                         && existing.scopes().stream().anyMatch(scopes::contains);
                 if (overlaps) {
+                    c.rollback();
                     throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
                 }
             }
@@ -91,6 +98,7 @@ public class ConsentRegistry {
                 s.setTimestamp(12, until.map(Timestamp::from).orElse(null));
                 s.executeUpdate();
             }
+            c.commit();
             return id;
         }
     }

@@ -149,6 +149,35 @@ class ConsentApiTest {
     }
 
     @Test
+    void racingIdenticalConsentsRecordOne() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (String scope : List.of("consultation", "teaching", "research", "publication")) {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                RequestSpecification spec = as("clinician");
+                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return RestAssured.given().spec(spec).body("{\"scopes\":[\"" + scope + "\"],\"method\":\"written\"}")
+                                .post("/api/v1/studies/" + study + "/consents").statusCode();
+                    }));
+                }
+                start.countDown();
+                List<Integer> codes = new java.util.ArrayList<>();
+                for (var a : answers) {
+                    codes.add(a.get());
+                }
+                assertThat(codes).as(scope).containsOnly(201, 409);
+                assertThat(codes.stream().filter(c -> c == 201)).as(scope).hasSize(1);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(as("clinician").get("/api/v1/studies/" + study + "/consents").jsonPath().getList("id")).hasSize(4);
+    }
+
+    @Test
     void theDatabaseRefusesToRewriteHistory() throws Exception {
         assertThat(record("clinician", "{\"scopes\":[\"research\"],\"method\":\"written\"}").statusCode()).isEqualTo(201);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
