@@ -60,8 +60,7 @@ public class ConsentResource {
         Caller caller = access.requireAnyRole("recording consent", Role.CLINICIAN);
         String id = registry.record(study, body, caller.subject(), now());
         audited(caller, "consent recorded", study);
-        return RestResponse.ResponseBuilder.<ConsentRequests.Created>created(URI.create("/api/v1/consents/" + id))
-                .entity(new ConsentRequests.Created(id)).build();
+        return created("/api/v1/consents/", id);
     }
 
     @GET
@@ -93,8 +92,7 @@ public class ConsentResource {
         Caller caller = access.requireAnyRole("sharing a study", Role.CLINICIAN);
         String id = registry.share(study, body, caller.subject(), now());
         audited(caller, "study shared", study);
-        return RestResponse.ResponseBuilder.<ConsentRequests.Created>created(URI.create("/api/v1/shares/" + id))
-                .entity(new ConsentRequests.Created(id)).build();
+        return created("/api/v1/shares/", id);
     }
 
     @GET
@@ -113,6 +111,11 @@ public class ConsentResource {
         registry.revoke(id, caller.subject(), now());
         audited(caller, "share revoked", registry.studyOf("share", id).orElseThrow());
         return RestResponse.noContent();
+    }
+
+    private static RestResponse<ConsentRequests.Created> created(String collection, String id) {
+        return RestResponse.ResponseBuilder.<ConsentRequests.Created>created(URI.create(collection + id))
+                .entity(new ConsentRequests.Created(id)).build();
     }
 
     /** PostgreSQL keeps microseconds; a finer "now" would round and fall on either side of what it stored. */
