@@ -67,10 +67,7 @@ public final class DeidSettings {
             }
         }
         rules = rules.plus(PixelCleaner.standardRules());
-        Set<String> words = new HashSet<>();
-        try (InputStream in = DeidSettings.class.getResourceAsStream("/deid/descriptor-words.txt")) {
-            words.addAll(DescriptorCleaner.read(in));
-        }
+        Set<String> words = new HashSet<>(DescriptorCleaner.standardWords());
         if (extraWords.isPresent()) {
             try (InputStream in = Files.newInputStream(extraWords.get())) {
                 words.addAll(DescriptorCleaner.read(in));

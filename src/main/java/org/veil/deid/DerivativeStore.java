@@ -2,7 +2,6 @@ package org.veil.deid;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -116,14 +115,19 @@ public final class DerivativeStore {
 
     /** Whether a storage key belongs to a derivative: for recovery after a crash, with or without a secret. */
     public static boolean isStorageKeyUsed(DataSource db, String key) throws IOException {
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT 1 FROM derivative WHERE storage_key = ? LIMIT 1")) {
+        try (Connection c = db.getConnection()) {
+            return isStorageKeyUsed(c, key);
+        } catch (SQLException e) {
+            throw new IOException("derivative index", e);
+        }
+    }
+
+    private static boolean isStorageKeyUsed(Connection c, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM derivative WHERE storage_key = ? LIMIT 1")) {
             s.setString(1, key);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next();
             }
-        } catch (SQLException e) {
-            throw new IOException("derivative index", e);
         }
     }
 
@@ -171,7 +175,7 @@ public final class DerivativeStore {
 
     private Derivative make(String sop, Original original, Profile profile, String context, String version)
             throws IOException, SQLException {
-        byte[] source = read(original.storageKey());
+        byte[] source = blobs.readAll(original.storageKey());
         Outcome outcome;
         try {
             outcome = engine.deidentify(source, profile, context);
@@ -319,14 +323,7 @@ public final class DerivativeStore {
             try (Connection c = db.getConnection()) {
                 c.setAutoCommit(false);
                 lock(c, key);
-                boolean used;
-                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM derivative WHERE storage_key = ? LIMIT 1")) {
-                    s.setString(1, key);
-                    try (ResultSet rs = s.executeQuery()) {
-                        used = rs.next();
-                    }
-                }
-                if (!used) {
+                if (!isStorageKeyUsed(c, key)) {
                     blobs.delete(key);
                 }
                 c.commit();
@@ -367,20 +364,6 @@ public final class DerivativeStore {
             return ch.size() >= 0;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private byte[] read(String key) throws IOException {
-        try (FileChannel ch = blobs.open(key)) {
-            long size = ch.size();
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new IOException("instance too large to de-identify in memory");
-            }
-            ByteBuffer buf = ByteBuffer.allocate((int) size);
-            while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                // read fully
-            }
-            return buf.array();
         }
     }
 

@@ -30,10 +30,15 @@ public final class DescriptorCleaner {
         words.forEach(w -> this.words.add(w.toUpperCase(Locale.ROOT)));
     }
 
-    /** The vocabulary Veil ships, {@code deid/descriptor-words.txt}. */
+    /** A cleaner with the vocabulary Veil ships. */
     public static DescriptorCleaner standard() {
+        return new DescriptorCleaner(standardWords());
+    }
+
+    /** The vocabulary Veil ships, {@code deid/descriptor-words.txt}. */
+    public static Set<String> standardWords() {
         try (InputStream in = DescriptorCleaner.class.getResourceAsStream("/deid/descriptor-words.txt")) {
-            return new DescriptorCleaner(read(in));
+            return read(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -72,7 +72,6 @@ public final class Part10Editor {
      */
     public static Part10Editor readDecoded(byte[] part10) throws IOException, MalformedDicomException, UndecodablePixelDataException {
         Part10Editor editor;
-        String original = read(part10).transferSyntax;
         try {
             editor = new Part10Editor(new java.io.ByteArrayInputStream(part10), true);
         } catch (MalformedDicomException e) {
@@ -81,7 +80,7 @@ public final class Part10Editor {
         // JPEG and JPEG 2000 decoders hand back RGB whatever colour space the codestream used;
         // PixelMed leaves the YBR name in place, which would make every viewer misread the colours.
         String photometric = Attribute.getSingleStringValueOrEmptyString(editor.list, pixelMed(Tag.PhotometricInterpretation)).trim();
-        boolean transformed = original.startsWith("1.2.840.10008.1.2.4.");
+        boolean transformed = editor.transferSyntax.startsWith("1.2.840.10008.1.2.4.");
         if (transformed && photometric.startsWith("YBR")) {
             editor.root().put(Tag.PhotometricInterpretation, Vr.CS, "RGB");
         }

@@ -24,6 +24,21 @@ public interface BlobStore {
 
     void delete(String key) throws IOException;
 
+    /** A whole object in memory: for de-identification, which edits instances whole. */
+    default byte[] readAll(String key) throws IOException {
+        try (FileChannel ch = open(key)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IOException("object too large to read into memory");
+            }
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // until full or at the end
+            }
+            return buf.array();
+        }
+    }
+
     /**
      * Completes what a crash interrupted: drops staged files, and for every journal left behind
      * deletes the objects the index does not know.

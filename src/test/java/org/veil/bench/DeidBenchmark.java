@@ -1,7 +1,5 @@
 package org.veil.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -59,18 +57,18 @@ final class DeidBenchmark {
         DerivativeStore warmStore = new DerivativeStore(ds, blobs, engine, 0);
         for (int round = 0; round < 3; round++) {
             for (String[] i : instances.subList(0, Math.min(100, instances.size()))) {
-                byte[] b = read(blobs, i[1]);
+                byte[] b = blobs.readAll(i[1]);
                 engine.deidentify(b, attributesOnly, "warm-up");
                 engine.deidentify(b, teaching, "warm-up");
                 if (round == 0) {
                     warmStore.derive(i[0], teaching, "warm-up");
                 }
-                read(blobs, warmStore.derive(i[0], teaching, "warm-up").orElseThrow().storageKey());
+                blobs.readAll(warmStore.derive(i[0], teaching, "warm-up").orElseThrow().storageKey());
             }
         }
         double read = rate(instances.size(), () -> {
             for (String[] i : instances) {
-                originals.add(read(blobs, i[1]));
+                originals.add(blobs.readAll(i[1]));
             }
         });
         double engineAttributes = rate(originals.size(), () -> {
@@ -93,7 +91,7 @@ final class DeidBenchmark {
         });
         double cached = rate(instances.size(), () -> {
             for (String[] i : instances) {
-                read(blobs, store.derive(i[0], teaching, "teaching").orElseThrow().storageKey());
+                blobs.readAll(store.derive(i[0], teaching, "teaching").orElseThrow().storageKey());
             }
         });
         System.out.printf(Locale.ROOT, """
@@ -144,13 +142,4 @@ final class DeidBenchmark {
         return n / ((System.nanoTime() - t) / 1e9);
     }
 
-    private static byte[] read(BlobStore blobs, String key) throws Exception {
-        try (FileChannel ch = blobs.open(key)) {
-            ByteBuffer b = ByteBuffer.allocate((int) ch.size());
-            while (b.hasRemaining() && ch.read(b) >= 0) {
-                // fill
-            }
-            return b.array();
-        }
-    }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.HashSet;
 import java.util.List;
@@ -63,7 +62,7 @@ class DerivativeStoreTest {
         Derivative second = store.derive(sop(1), teaching, "teaching").orElseThrow();
         assertThat(second.cached()).isTrue();
         assertThat(second.storageKey()).isEqualTo(first.storageKey());
-        byte[] bytes = read(first.storageKey());
+        byte[] bytes = blobs.readAll(first.storageKey());
         assertThat(Part10Editor.read(bytes).root().string(Tag.SOPInstanceUID)).contains(first.derivedSopUid());
         assertThat(store.originalOf(first.derivedSopUid())).contains(sop(1));
         assertThat(store.originalOf(first.derivedStudyUid())).contains(STUDY);
@@ -161,13 +160,4 @@ class DerivativeStoreTest {
         }
     }
 
-    private byte[] read(String key) throws Exception {
-        try (FileChannel ch = blobs.open(key)) {
-            ByteBuffer b = ByteBuffer.allocate((int) ch.size());
-            while (b.hasRemaining() && ch.read(b) >= 0) {
-                // fill
-            }
-            return b.array();
-        }
-    }
 }
