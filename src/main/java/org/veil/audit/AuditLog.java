@@ -41,6 +41,25 @@ public class AuditLog {
     public record Verification(boolean valid, long rows, Long firstBrokenRow) {
     }
 
+    /** The PatientIDs of original studies, for the record. */
+    public List<String> patientIdsOf(List<String> studyUids) throws SQLException {
+        if (studyUids.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT DISTINCT patient_id FROM study WHERE study_instance_uid = ANY(?) AND patient_id IS NOT NULL ORDER BY 1")) {
+            s.setArray(1, c.createArrayOf("text", studyUids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
     public void record(AuditEvent event) throws SQLException {
         AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), event.subject(), event.username(), event.roles(),
                 event.purpose(), event.clientId(), event.sourceIp(), event.action(), event.eventId(), event.studyUids(),

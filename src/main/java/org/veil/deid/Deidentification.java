@@ -22,6 +22,7 @@ public class Deidentification {
 
     private final Profiles profiles;
     private final Optional<DerivativeStore> store;
+    private final Optional<DerivedViews> views;
     private final AgroalDataSource db;
 
     @Inject
@@ -29,11 +30,13 @@ public class Deidentification {
         this.db = db;
         this.profiles = DeidSettings.profiles(config.profiles());
         Optional<DerivativeStore> s = Optional.empty();
-        if (config.secret().filter(v -> !v.isBlank()).isPresent()) {
+        Optional<DerivedViews> v = Optional.empty();
+        if (config.secret().filter(secret -> !secret.isBlank()).isPresent()) {
             try {
                 Deidentifier engine = DeidSettings.engine(DeidSettings.keys(config.secret()), config.pixelRules(),
                         config.descriptorWords(), config.maxDecodedBytes());
                 s = Optional.of(new DerivativeStore(db, blobs, engine, config.cacheMaxBytes()));
+                v = Optional.of(new DerivedViews(db, blobs, s.get(), org.veil.dicom.DicomReader.Limits.DEFAULT));
                 LOG.infof("de-identification ready: %d profiles, key version %s", profiles.all().size(), engine.keys().version());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -42,6 +45,7 @@ public class Deidentification {
             LOG.warn("no de-identification secret (VEIL_DEID_SECRET): only treatment can reach images");
         }
         this.store = s;
+        this.views = v;
     }
 
     public Profiles profiles() {
@@ -51,6 +55,11 @@ public class Deidentification {
     /** The derivative store; empty when no secret is configured. */
     public Optional<DerivativeStore> store() {
         return store;
+    }
+
+    /** The de-identified index; empty when no secret is configured. */
+    public Optional<DerivedViews> views() {
+        return views;
     }
 
     /** Whether a storage key belongs to a derivative, with or without a secret: for crash recovery. */

@@ -73,6 +73,11 @@ public final class DerivativeStore {
         }
     }
 
+    /** The fingerprint of the secret derivatives are made with now. */
+    public String keyVersion() {
+        return engine.keys().version();
+    }
+
     /** The original UID a derived one was made from, under any context; empty for a UID Veil did not derive. */
     public Optional<String> originalOf(String derivedUid) throws IOException {
         try (Connection c = db.getConnection();
@@ -277,13 +282,19 @@ public final class DerivativeStore {
                 return;
             }
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, storage_key, size_bytes FROM derivative WHERE storage_key IS NOT NULL
+                    SELECT id, storage_key, size_bytes, original_study_uid, context FROM derivative WHERE storage_key IS NOT NULL
                      ORDER BY last_access, id FOR UPDATE SKIP LOCKED""");
                  PreparedStatement del = c.prepareStatement("DELETE FROM derivative WHERE id = ?");
+                 PreparedStatement view = c.prepareStatement(
+                         "DELETE FROM derived_view WHERE original_study_uid = ? AND context = ?");
                  ResultSet rs = s.executeQuery()) {
                 while (total > bound && rs.next()) {
                     del.setLong(1, rs.getLong(1));
                     del.executeUpdate();
+                    // A view pointing at an evicted file is dropped with it and rebuilt on need.
+                    view.setString(1, rs.getString(4));
+                    view.setString(2, rs.getString(5));
+                    view.executeUpdate();
                     freed.add(rs.getString(2));
                     total -= rs.getLong(3);
                 }
@@ -296,10 +307,15 @@ public final class DerivativeStore {
         LOG.debugf("evicted %d derivatives", freed.size());
     }
 
+    /** Deletes derivatives and the de-identified views built from them, in one transaction. */
     private int invalidate(String where, String value) throws IOException {
         List<String> freed = new ArrayList<>();
         try (Connection c = db.getConnection();
+             PreparedStatement views = c.prepareStatement("DELETE FROM derived_view WHERE " + where);
              PreparedStatement s = c.prepareStatement("DELETE FROM derivative WHERE " + where + " RETURNING storage_key")) {
+            c.setAutoCommit(false);
+            views.setString(1, value);
+            views.executeUpdate();
             s.setString(1, value);
             int n = 0;
             try (ResultSet rs = s.executeQuery()) {
@@ -310,6 +326,7 @@ public final class DerivativeStore {
                     }
                 }
             }
+            c.commit();
             deleteUnused(freed);
             return n;
         } catch (SQLException e) {
@@ -367,7 +384,7 @@ public final class DerivativeStore {
         }
     }
 
-    static String patientKey(String issuer, String patientId) {
+    public static String patientKey(String issuer, String patientId) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update((issuer == null ? "" : issuer.trim()).getBytes(StandardCharsets.UTF_8));

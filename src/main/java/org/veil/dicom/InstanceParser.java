@@ -26,10 +26,14 @@ public final class InstanceParser {
     }
 
     public static ParsedInstance parse(Path file, DicomReader.Limits limits) throws IOException, MalformedDicomException {
-        DicomFile dicom;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
-            dicom = DicomReader.read(in, limits);
+            return parse(in, limits);
         }
+    }
+
+    /** Parses a stream to its end; the caller closes it. */
+    public static ParsedInstance parse(InputStream in, DicomReader.Limits limits) throws IOException, MalformedDicomException {
+        DicomFile dicom = DicomReader.read(in, limits);
         Dataset ds = dicom.dataset();
         String sopClass = requireUid(ds, Tag.SOPClassUID, "SOPClassUID");
         String sopInstance = requireUid(ds, Tag.SOPInstanceUID, "SOPInstanceUID");

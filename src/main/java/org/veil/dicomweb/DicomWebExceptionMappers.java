@@ -58,6 +58,11 @@ public class DicomWebExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public RestResponse<ErrorBody> deidentificationUnavailable(DeidentificationUnavailableException e) {
+        return error(503, e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public RestResponse<ErrorBody> refused(AccessRefusedException e) {
         return error(403, e.getMessage());
     }

@@ -7,68 +7,89 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.sql.SQLException;
 import org.veil.dicom.QueryLevel;
 import org.veil.index.InvalidQueryException;
 import org.veil.index.QidoRequest;
 import org.veil.index.QidoResult;
 import org.veil.index.QidoSearch;
+import org.veil.audit.AuditEvent;
+import org.veil.index.SearchScope;
 import org.veil.security.StudyAccess;
 
 /** QIDO-RS, PS3.18 10.6: searches for studies, series and instances. */
 @Path("/dicomweb")
 public class QidoResource {
     private final QidoSearch search;
+    private final Visibility visibility;
     private final StudyAccess access;
+    private final RequestAudit audit;
     private final QidoRequest.Paging paging;
 
-    public QidoResource(QidoSearch search, StudyAccess access, DicomWebConfig config) {
+    public QidoResource(QidoSearch search, Visibility visibility, StudyAccess access, RequestAudit audit, DicomWebConfig config) {
         this.search = search;
         this.access = access;
+        this.visibility = visibility;
+        this.audit = audit;
         this.paging = new QidoRequest.Paging(config.defaultQueryLimit(), config.maxQueryLimit());
     }
 
     @GET
     @Path("studies")
-    public Response searchStudies(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
+    public Response searchStudies(@Context UriInfo uri, @HeaderParam("Accept") String accept)
+            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
         return query(QueryLevel.STUDY, null, null, uri, accept);
     }
 
     @GET
     @Path("series")
-    public Response searchSeries(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
+    public Response searchSeries(@Context UriInfo uri, @HeaderParam("Accept") String accept)
+            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
         return query(QueryLevel.SERIES, null, null, uri, accept);
     }
 
     @GET
     @Path("instances")
-    public Response searchInstances(@Context UriInfo uri, @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
+    public Response searchInstances(@Context UriInfo uri, @HeaderParam("Accept") String accept)
+            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
         return query(QueryLevel.INSTANCE, null, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/series")
     public Response searchStudySeries(@PathParam("study") String study, @Context UriInfo uri,
-                                @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
+                                @HeaderParam("Accept") String accept)
+            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
         return query(QueryLevel.SERIES, study, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/instances")
     public Response searchStudyInstances(@PathParam("study") String study, @Context UriInfo uri,
-                                   @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
+                                   @HeaderParam("Accept") String accept)
+            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
         return query(QueryLevel.INSTANCE, study, null, uri, accept);
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances")
     public Response searchSeriesInstances(@PathParam("study") String study, @PathParam("series") String series,
-                                    @Context UriInfo uri, @HeaderParam("Accept") String accept) throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
+                                    @Context UriInfo uri, @HeaderParam("Accept") String accept)
+            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
         return query(QueryLevel.INSTANCE, study, series, uri, accept);
     }
 
     private Response query(QueryLevel level, String study, String series, UriInfo uri, String accept)
-            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException {
+            throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        audit.begin("query " + level.name().toLowerCase(java.util.Locale.ROOT), AuditEvent.QUERY);
         if (study != null) {
             InstanceRef.check(study, "StudyInstanceUID");
         }
@@ -76,9 +97,12 @@ public class QidoResource {
             InstanceRef.check(series, "SeriesInstanceUID");
         }
         Negotiation.metadata(accept);
-        access.requireSearch();
+        access.requireReader();
         QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
-        QidoResult result = search.search(request, ServiceUrls.base(uri));
+        SearchScope scope = visibility.forSearch();
+        QidoResult result = search.search(request, ServiceUrls.base(uri), scope);
+        audit.studies(result.originalStudies());
+        audit.instances(level == QueryLevel.INSTANCE ? result.objects().size() : 0);
         if (result.objects().isEmpty()) {
             return Response.noContent().build();
         }

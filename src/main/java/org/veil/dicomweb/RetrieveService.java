@@ -11,6 +11,8 @@ import org.veil.dicom.FrameIndex;
 import org.veil.dicom.MultipartWriter;
 import org.veil.dicom.RangeCopier;
 import org.veil.dicom.TransferSyntax;
+import java.sql.SQLException;
+import org.veil.index.IndexTarget;
 import org.veil.index.InstanceRepository;
 import org.veil.index.StoredInstance;
 import org.veil.storage.BlobStore;
@@ -23,19 +25,25 @@ import org.veil.storage.BlobStore;
 public class RetrieveService {
     private static final int METADATA_CHUNK = 200;
 
+    /** What a request reaches: the UIDs in its path, in the index the policy chose. */
+    public record Target(IndexTarget index, InstanceRef ref) {
+    }
+
     /** A response decided: its Content-Type and the body to stream. */
     public record Payload(String contentType, StreamingOutput body) {
     }
 
     private final InstanceRepository instances;
     private final BlobStore store;
+    private final RequestAudit audit;
 
-    public RetrieveService(InstanceRepository instances, BlobStore store) {
+    public RetrieveService(InstanceRepository instances, BlobStore store, RequestAudit audit) {
         this.instances = instances;
         this.store = store;
+        this.audit = audit;
     }
 
-    public Payload instances(InstanceRef ref, String accept) throws UnknownResourceException, NotAcceptableException {
+    public Payload instances(Target ref, String accept) throws UnknownResourceException, NotAcceptableException, SQLException {
         List<StoredInstance> found = find(ref);
         Negotiation.instances(accept, found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList());
         String boundary = MultipartWriter.newBoundary();
@@ -51,7 +59,8 @@ public class RetrieveService {
         });
     }
 
-    public Payload metadata(InstanceRef ref, String accept, String baseUrl) throws UnknownResourceException, NotAcceptableException {
+    public Payload metadata(Target ref, String accept, String baseUrl)
+            throws UnknownResourceException, NotAcceptableException, SQLException {
         List<StoredInstance> found = find(ref);
         Negotiation.metadata(accept);
         List<Long> ids = found.stream().map(StoredInstance::id).toList();
@@ -61,7 +70,7 @@ public class RetrieveService {
             boolean first = true;
             for (int from = 0; from < ids.size(); from += METADATA_CHUNK) {
                 List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + METADATA_CHUNK));
-                for (String json : io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> instances.metadataOf(chunk))) {
+                for (String json : metadataOf(ref.index(), chunk)) {
                     if (!first) {
                         out.write(',');
                     }
@@ -73,8 +82,8 @@ public class RetrieveService {
         });
     }
 
-    public Payload frames(InstanceRef ref, List<Integer> numbers, String accept)
-            throws UnknownResourceException, NotAcceptableException {
+    public Payload frames(Target ref, List<Integer> numbers, String accept)
+            throws UnknownResourceException, NotAcceptableException, SQLException {
         StoredInstance i = find(ref).get(0);
         FrameIndex index = i.frameIndex();
         for (int n : numbers) {
@@ -89,7 +98,8 @@ public class RetrieveService {
         return multipartOfRanges(i, ts, partType, ranges);
     }
 
-    public Payload bulkData(InstanceRef ref, String path, String accept) throws UnknownResourceException, NotAcceptableException {
+    public Payload bulkData(Target ref, String path, String accept)
+            throws UnknownResourceException, NotAcceptableException, SQLException {
         StoredInstance i = find(ref).get(0);
         Map<String, FrameIndex.Range> bulk = i.bulkDataIndex();
         FrameIndex.Range range = bulk.get(path);
@@ -123,11 +133,22 @@ public class RetrieveService {
         });
     }
 
-    private List<StoredInstance> find(InstanceRef ref) throws UnknownResourceException {
-        List<StoredInstance> found = instances.find(ref.study(), ref.series(), ref.instance());
+    private List<StoredInstance> find(Target target) throws UnknownResourceException, SQLException {
+        InstanceRef ref = target.ref();
+        List<StoredInstance> found = instances.find(target.index(), ref.study(), ref.series(), ref.instance());
         if (found.isEmpty()) {
             throw new UnknownResourceException(ref.level());
         }
+        audit.instances(found.size());
         return found;
+    }
+
+    /** Read while the body streams, after the request's scope has ended: no request-bound state here. */
+    private List<String> metadataOf(IndexTarget index, List<Long> ids) throws java.io.IOException {
+        try {
+            return instances.metadataOf(index, ids);
+        } catch (SQLException e) {
+            throw new java.io.IOException("index", e);
+        }
     }
 }

@@ -40,9 +40,11 @@ public class StoreService {
     private final InstanceRepository instances;
     private final DicomWebConfig config;
     private final org.veil.deid.Deidentification derivatives;
+    private final RequestAudit audit;
 
     public StoreService(BlobStore store, IndexWriter index, InstanceRepository instances, DicomWebConfig config,
-                        org.veil.deid.Deidentification derivatives) {
+                        org.veil.deid.Deidentification derivatives, RequestAudit audit) {
+        this.audit = audit;
         this.store = store;
         this.index = index;
         this.instances = instances;
@@ -135,6 +137,11 @@ public class StoreService {
                         StoreFailure.PROCESSING_FAILURE, "the index could not record the instance")));
                 return;
             }
+            dropDerivedViews(batch, outcomes);
+            List<NewInstance> kept = batch.stream()
+                    .filter(i -> outcomes.get(i) == IndexOutcome.STORED || outcomes.get(i) == IndexOutcome.ALREADY_STORED).toList();
+            audit.studies(kept.stream().map(i -> i.parsed().studyInstanceUid()).distinct().toList());
+            audit.instances(kept.size());
             List<String> refused = new ArrayList<>();
             for (NewInstance i : batch) {
                 ParsedInstance p = i.parsed();
@@ -155,6 +162,17 @@ public class StoreService {
                 }
             }
             removeUnindexed(refused);
+        }
+    }
+
+    /** A study that gained instances is seen anew by de-identified callers: its views are rebuilt on need. */
+    private void dropDerivedViews(List<NewInstance> batch, Map<NewInstance, IndexOutcome> outcomes) throws IOException {
+        if (derivatives.views().isEmpty()) {
+            return;
+        }
+        for (String study : batch.stream().filter(i -> outcomes.get(i) == IndexOutcome.STORED)
+                .map(i -> i.parsed().studyInstanceUid()).distinct().toList()) {
+            derivatives.views().get().dropStudy(study);
         }
     }
 

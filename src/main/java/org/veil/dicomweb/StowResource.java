@@ -20,10 +20,12 @@ import org.veil.security.StudyAccess;
 public class StowResource {
     private final StoreService service;
     private final StudyAccess access;
+    private final RequestAudit audit;
 
-    public StowResource(StoreService service, StudyAccess access) {
+    public StowResource(StoreService service, StudyAccess access, RequestAudit audit) {
         this.service = service;
         this.access = access;
+        this.audit = audit;
     }
 
     @POST
@@ -61,6 +63,7 @@ public class StowResource {
      * the type parameter may be quoted or not.
      */
     private String boundaryOf(String contentType) throws UnsupportedMediaTypeException, MalformedMultipartException {
+        audit.begin("store", org.veil.audit.AuditEvent.INSTANCES_TRANSFERRED);
         access.requireStore();
         MediaRange ct = contentType == null ? null : MediaRange.parse(contentType);
         if (ct == null || !ct.type().equals("multipart") || !ct.subtype().equals("related")) {

@@ -7,56 +7,68 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.veil.security.StudyAccess;
+import java.io.IOException;
+import java.sql.SQLException;
+import org.veil.audit.AuditEvent;
 
 /** WADO-RS, PS3.18 10.4: instances, metadata, frames and bulk data. */
 @Path("/dicomweb")
 public class WadoResource {
-    private final RetrieveService service;
-    private final StudyAccess access;
+    private static final String TRANSFER = "retrieve instances";
+    private static final String METADATA = "retrieve metadata";
 
-    public WadoResource(RetrieveService service, StudyAccess access) {
+    private final RetrieveService service;
+    private final Visibility visibility;
+    private final RequestAudit audit;
+
+    public WadoResource(RetrieveService service, Visibility visibility, RequestAudit audit) {
         this.service = service;
-        this.access = access;
+        this.visibility = visibility;
+        this.audit = audit;
     }
 
     @GET
     @Path("studies/{study}")
     public Response retrieveStudy(@PathParam("study") String study, @HeaderParam("Accept") String accept)
-            throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
-        return send(service.instances(ref(study, null, null), accept));
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.instances(reach(TRANSFER, study, null, null), accept));
     }
 
     @GET
     @Path("studies/{study}/series/{series}")
     public Response retrieveSeries(@PathParam("study") String study, @PathParam("series") String series,
                            @HeaderParam("Accept") String accept)
-            throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
-        return send(service.instances(ref(study, series, null), accept));
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.instances(reach(TRANSFER, study, series, null), accept));
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}")
     public Response retrieveInstance(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String instance, @HeaderParam("Accept") String accept)
-            throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
-        return send(service.instances(ref(study, series, instance), accept));
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.instances(reach(TRANSFER, study, series, instance), accept));
     }
 
     @GET
     @Path("studies/{study}/metadata")
     public Response studyMetadata(@PathParam("study") String study, @HeaderParam("Accept") String accept,
                                   @Context UriInfo uri)
-            throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
-        return send(service.metadata(ref(study, null, null), accept, ServiceUrls.base(uri)));
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.metadata(reach(METADATA, study, null, null), accept, ServiceUrls.base(uri)));
     }
 
     @GET
     @Path("studies/{study}/series/{series}/metadata")
     public Response seriesMetadata(@PathParam("study") String study, @PathParam("series") String series,
                                    @HeaderParam("Accept") String accept, @Context UriInfo uri)
-            throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
-        return send(service.metadata(ref(study, series, null), accept, ServiceUrls.base(uri)));
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.metadata(reach(METADATA, study, series, null), accept, ServiceUrls.base(uri)));
     }
 
     @GET
@@ -64,8 +76,9 @@ public class WadoResource {
     public Response instanceMetadata(@PathParam("study") String study, @PathParam("series") String series,
                                      @PathParam("instance") String instance, @HeaderParam("Accept") String accept,
                                      @Context UriInfo uri)
-            throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
-        return send(service.metadata(ref(study, series, instance), accept, ServiceUrls.base(uri)));
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.metadata(reach(METADATA, study, series, instance), accept, ServiceUrls.base(uri)));
     }
 
     @GET
@@ -73,9 +86,10 @@ public class WadoResource {
     public Response retrieveFrames(@PathParam("study") String study, @PathParam("series") String series,
                            @PathParam("instance") String instance, @PathParam("frames") String frames,
                            @HeaderParam("Accept") String accept)
-            throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
-        InstanceRef ref = ref(study, series, instance);
-        return send(service.frames(ref, Negotiation.parseFrameList(frames), accept));
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        RetrieveService.Target target = reach("retrieve frames", study, series, instance);
+        return send(service.frames(target, Negotiation.parseFrameList(frames), accept));
     }
 
     @GET
@@ -83,14 +97,17 @@ public class WadoResource {
     public Response retrieveBulkData(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String instance, @PathParam("path") String path,
                              @HeaderParam("Accept") String accept)
-            throws InvalidRequestException, UnknownResourceException, NotAcceptableException {
-        return send(service.bulkData(ref(study, series, instance), path, accept));
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.bulkData(reach("retrieve bulk data", study, series, instance), path, accept));
     }
 
-    private InstanceRef ref(String study, String series, String instance) throws InvalidRequestException {
+    /** Audits the request from here on, checks the path, and asks the policy which study it reaches. */
+    private RetrieveService.Target reach(String action, String study, String series, String instance)
+            throws InvalidRequestException, UnknownResourceException, SQLException, IOException, DeidentificationUnavailableException {
+        audit.begin(action, action.equals(TRANSFER) ? AuditEvent.INSTANCES_TRANSFERRED : AuditEvent.INSTANCES_ACCESSED);
         InstanceRef ref = InstanceRef.of(study, series, instance);
-        access.requireRead(study);
-        return ref;
+        return new RetrieveService.Target(visibility.forRead(study).target(), ref);
     }
 
     private static Response send(RetrieveService.Payload p) {

@@ -34,22 +34,28 @@ public class IndexWriter {
 
     @Transactional
     public Map<NewInstance, IndexOutcome> insert(List<NewInstance> batch) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return insert(c, batch, IndexTarget.ORIGINAL);
+        }
+    }
+
+    /** Inserts into the target on the caller's connection, inside the caller's transaction. */
+    public static Map<NewInstance, IndexOutcome> insert(Connection c, List<NewInstance> batch, IndexTarget target)
+            throws SQLException {
         Map<NewInstance, IndexOutcome> outcomes = new HashMap<>();
         TreeMap<String, List<NewInstance>> byStudy = new TreeMap<>();
         for (NewInstance i : batch) {
             byStudy.computeIfAbsent(i.parsed().studyInstanceUid(), k -> new ArrayList<>()).add(i);
         }
-        try (Connection c = dataSource.getConnection()) {
-            for (List<NewInstance> study : byStudy.values()) {
-                insertStudy(c, study, outcomes);
-            }
+        for (List<NewInstance> study : byStudy.values()) {
+            insertStudy(c, target, study, outcomes);
         }
         return outcomes;
     }
 
-    private void insertStudy(Connection c, List<NewInstance> instances, Map<NewInstance, IndexOutcome> outcomes)
-            throws SQLException {
-        long studyId = upsertStudy(c, instances.get(0).parsed());
+    private static void insertStudy(Connection c, IndexTarget t, List<NewInstance> instances,
+                                     Map<NewInstance, IndexOutcome> outcomes) throws SQLException {
+        long studyId = upsertStudy(c, t, instances.get(0).parsed());
         TreeMap<String, List<NewInstance>> bySeries = new TreeMap<>();
         for (NewInstance i : instances) {
             bySeries.computeIfAbsent(i.parsed().seriesInstanceUid(), k -> new ArrayList<>()).add(i);
@@ -59,7 +65,7 @@ public class IndexWriter {
         List<String> modalities = new ArrayList<>();
         for (List<NewInstance> series : bySeries.values()) {
             ParsedInstance first = series.get(0).parsed();
-            long[] row = upsertSeries(c, studyId, first);
+            long[] row = upsertSeries(c, t, studyId, first);
             if (row[1] != studyId) {
                 series.forEach(i -> outcomes.put(i, IndexOutcome.SERIES_IN_OTHER_STUDY));
                 continue;
@@ -69,7 +75,7 @@ public class IndexWriter {
             int added = 0;
             series.sort(Comparator.comparing(i -> i.parsed().sopInstanceUid()));
             for (NewInstance i : series) {
-                IndexOutcome outcome = insertInstance(c, studyId, row[0], i);
+                IndexOutcome outcome = insertInstance(c, t, studyId, row[0], i);
                 outcomes.put(i, outcome);
                 if (outcome == IndexOutcome.STORED) {
                     added++;
@@ -77,7 +83,7 @@ public class IndexWriter {
             }
             if (added > 0) {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE series SET number_of_instances = number_of_instances + ? WHERE id = ?")) {
+                        "UPDATE " + t.series() + " SET number_of_instances = number_of_instances + ? WHERE id = ?")) {
                     ps.setInt(1, added);
                     ps.setLong(2, row[0]);
                     ps.executeUpdate();
@@ -85,8 +91,8 @@ public class IndexWriter {
             }
             newInstances += added;
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE study SET number_of_series = number_of_series + ?,
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.study() + """
+                 SET number_of_series = number_of_series + ?,
                     number_of_instances = number_of_instances + ?,
                     modalities_in_study = ARRAY(SELECT DISTINCT m FROM unnest(modalities_in_study || ?::text[]) m ORDER BY m)
                 WHERE id = ?""")) {
@@ -98,14 +104,15 @@ public class IndexWriter {
         }
     }
 
-    private long upsertStudy(Connection c, ParsedInstance p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO study (study_instance_uid, patient_name, patient_name_norm, patient_id,
+    private static long upsertStudy(Connection c, IndexTarget t, ParsedInstance p) throws SQLException {
+        String view = t.viewId().isPresent() ? ", view_fk" : "";
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.study() + """
+                 (study_instance_uid, patient_name, patient_name_norm, patient_id,
                     issuer_of_patient_id, patient_birth_date, patient_sex, study_date, study_time,
-                    accession_number, study_id, referring_physician_name, study_description, attributes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    accession_number, study_id, referring_physician_name, study_description, attributes%s)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?%s)
                 ON CONFLICT (study_instance_uid) DO UPDATE SET study_instance_uid = EXCLUDED.study_instance_uid
-                RETURNING id""")) {
+                RETURNING id""".formatted(view, view.isEmpty() ? "" : ", ?"))) {
             Optional<String> name = p.string(Tag.PatientName);
             ps.setString(1, p.studyInstanceUid());
             set(ps, 2, name);
@@ -121,6 +128,9 @@ public class IndexWriter {
             set(ps, 12, p.string(Tag.ReferringPhysicianName));
             set(ps, 13, p.string(Tag.StudyDescription));
             ps.setString(14, p.studyJson());
+            if (t.viewId().isPresent()) {
+                ps.setLong(15, t.viewId().getAsLong());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -129,9 +139,9 @@ public class IndexWriter {
     }
 
     /** Returns {id, study_fk, 1 if inserted else 0}. */
-    private long[] upsertSeries(Connection c, long studyId, ParsedInstance p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO series (study_fk, series_instance_uid, modality, series_number, series_description,
+    private static long[] upsertSeries(Connection c, IndexTarget t, long studyId, ParsedInstance p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.series() + """
+                 (study_fk, series_instance_uid, modality, series_number, series_description,
                     series_date, series_time, pps_start_date, pps_start_time, attributes)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (series_instance_uid) DO UPDATE SET series_instance_uid = EXCLUDED.series_instance_uid
@@ -153,10 +163,11 @@ public class IndexWriter {
         }
     }
 
-    private IndexOutcome insertInstance(Connection c, long studyId, long seriesId, NewInstance i) throws SQLException {
+    private static IndexOutcome insertInstance(Connection c, IndexTarget t, long studyId, long seriesId, NewInstance i)
+            throws SQLException {
         ParsedInstance p = i.parsed();
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO instance (series_fk, study_fk, sop_instance_uid, sop_class_uid, instance_number,
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.instance() + """
+                 (series_fk, study_fk, sop_instance_uid, sop_class_uid, instance_number,
                     transfer_syntax_uid, number_of_frames, rows, columns, storage_key, size_bytes, sha256,
                     dataset_offset, metadata, frames, bulk_data)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -184,7 +195,7 @@ public class IndexWriter {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM instance WHERE sop_instance_uid = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM " + t.instance() + " WHERE sop_instance_uid = ?")) {
             ps.setString(1, p.sopInstanceUid());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -1,43 +1,73 @@
 package org.veil.index;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
-/** Instance look-ups for retrieval, in a stable order: series number, instance number, id. */
+/**
+ * Instance look-ups for retrieval, in either index ({@link IndexTarget}), in a stable order:
+ * series, instance number, id. Plain SQL, because the de-identified index has no entities.
+ */
 @ApplicationScoped
 public class InstanceRepository implements PanacheRepository<InstanceEntity> {
-    private static final String PROJECTION = "select new org.veil.index.StoredInstance(i.id, st.studyInstanceUid,"
-            + " se.seriesInstanceUid, i.sopInstanceUid, i.transferSyntaxUid, i.storageKey, i.sizeBytes, i.datasetOffset,"
-            + " i.frames, i.bulkData) from InstanceEntity i join i.series se join i.study st";
-    private static final String ORDER = " order by se.id, i.instanceNumber nulls last, i.id";
+    @Inject
+    AgroalDataSource db;
 
     /** The instances of a study, of one series in it, or one instance, in retrieval order. */
-    public List<StoredInstance> find(String studyUid, String seriesUid, String sopUid) {
-        StringBuilder q = new StringBuilder(PROJECTION).append(" where st.studyInstanceUid = :study");
-        java.util.Map<String, Object> params = new java.util.HashMap<>();
-        params.put("study", studyUid);
+    public List<StoredInstance> find(IndexTarget t, String studyUid, String seriesUid, String sopUid) throws SQLException {
+        StringBuilder q = new StringBuilder("""
+                SELECT i.id, st.study_instance_uid, se.series_instance_uid, i.sop_instance_uid, i.transfer_syntax_uid,
+                       i.storage_key, i.size_bytes, i.dataset_offset, i.frames, i.bulk_data
+                  FROM %s i JOIN %s se ON se.id = i.series_fk JOIN %s st ON st.id = i.study_fk
+                 WHERE st.study_instance_uid = ?""".formatted(t.instance(), t.series(), t.study()));
+        List<String> params = new ArrayList<>(List.of(studyUid));
         if (seriesUid != null) {
-            q.append(" and se.seriesInstanceUid = :series");
-            params.put("series", seriesUid);
+            q.append(" AND se.series_instance_uid = ?");
+            params.add(seriesUid);
         }
         if (sopUid != null) {
-            q.append(" and i.sopInstanceUid = :sop");
-            params.put("sop", sopUid);
+            q.append(" AND i.sop_instance_uid = ?");
+            params.add(sopUid);
         }
-        var query = getEntityManager().createQuery(q.append(ORDER).toString(), StoredInstance.class);
-        params.forEach(query::setParameter);
-        return query.getResultList();
+        q.append(" ORDER BY se.id, i.instance_number NULLS LAST, i.id");
+        List<StoredInstance> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(q.toString())) {
+            for (int n = 0; n < params.size(); n++) {
+                s.setString(n + 1, params.get(n));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredInstance(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10)));
+                }
+            }
+        }
+        return out;
     }
 
     /** Metadata texts for the given instance ids, in the order of the ids. */
-    public List<String> metadataOf(List<Long> ids) {
-        List<Object[]> rows = getEntityManager()
-                .createQuery("select i.id, i.metadata from InstanceEntity i where i.id in :ids", Object[].class)
-                .setParameter("ids", ids).getResultList();
-        java.util.Map<Long, String> byId = new java.util.HashMap<>();
-        rows.forEach(r -> byId.put((Long) r[0], (String) r[1]));
-        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+    public List<String> metadataOf(IndexTarget t, List<Long> ids) throws SQLException {
+        Map<Long, String> byId = new HashMap<>();
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT id, metadata FROM " + t.instance() + " WHERE id = ANY(?)")) {
+            s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    byId.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 
     public boolean isStorageKeyIndexed(String key) {

@@ -2,6 +2,9 @@ package org.veil.index;
 
 import java.util.List;
 
-/** One page of QIDO-RS results as DICOM JSON objects, and how many more match. */
-public record QidoResult(List<String> objects, long remaining) {
+/**
+ * One page of QIDO-RS results as DICOM JSON objects, how many more match, and the original
+ * StudyInstanceUIDs behind the page (for the audit trail; never sent to a de-identified caller).
+ */
+public record QidoResult(List<String> objects, long remaining, List<String> originalStudies) {
 }

@@ -50,8 +50,11 @@ public class QidoSearch {
         this.dataSource = dataSource;
     }
 
-    public QidoResult search(QidoRequest q, String baseUrl) throws SQLException {
-        QidoSql sql = QidoSql.of(q);
+    public QidoResult search(QidoRequest q, String baseUrl, SearchScope scope) throws SQLException {
+        if (scope instanceof SearchScope.Nothing) {
+            return new QidoResult(List.of(), 0, List.of());
+        }
+        QidoSql sql = QidoSql.of(q, scope);
         QueryLevel level = q.level();
         String select = switch (level) {
             case PATIENT, STUDY -> "SELECT s.attributes, s.modalities_in_study, s.number_of_series, s.number_of_instances, s.study_instance_uid";
@@ -60,10 +63,12 @@ public class QidoSearch {
             case INSTANCE -> "SELECT s.attributes, s.modalities_in_study, s.number_of_series, s.number_of_instances, s.study_instance_uid,"
                     + " se.attributes, se.number_of_instances, se.series_instance_uid, i.metadata, i.sop_instance_uid";
         };
+        select += ", " + QidoSql.originalStudy(scope);
         List<String> out = new ArrayList<>();
+        Set<String> originals = new java.util.LinkedHashSet<>();
         boolean more = false;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(select + QidoSql.from(level) + sql.where + QidoSql.order(level)
+             PreparedStatement ps = c.prepareStatement(select + QidoSql.from(level, scope) + sql.where + QidoSql.order(level)
                      + " LIMIT ? OFFSET ?")) {
             int n = bind(c, ps, sql.params);
             ps.setInt(n++, q.limit() + 1);
@@ -75,21 +80,50 @@ public class QidoSearch {
                         break;
                     }
                     out.add(render(q, rs, baseUrl));
+                    originals.add(rs.getString(rs.getMetaData().getColumnCount()));
                 }
             }
-            long remaining = more ? count(c, q, sql) - q.offset() - out.size() : 0;
-            return new QidoResult(out, remaining);
+            long remaining = more ? count(c, q, sql, scope) - q.offset() - out.size() : 0;
+            return new QidoResult(out, remaining, List.copyOf(originals));
         }
     }
 
-    private long count(Connection c, QidoRequest q, QidoSql sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + QidoSql.from(q.level()) + sql.where)) {
+    private long count(Connection c, QidoRequest q, QidoSql sql, SearchScope scope) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + QidoSql.from(q.level(), scope) + sql.where)) {
             bind(c, ps, sql.params);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
         }
+    }
+
+    /**
+     * The original studies this de-identified scope may see whose view in their context is not
+     * built yet: what must be built before the search can answer.
+     */
+    public List<Map.Entry<String, String>> unbuiltViews(SearchScope.Deidentified scope) throws SQLException {
+        VisibilitySql.Fragment context = VisibilitySql.context(scope.requirement(), "st.study_instance_uid", scope.now());
+        VisibilitySql.Fragment consented = VisibilitySql.consented(scope.requirement(), "st.study_instance_uid", scope.now());
+        List<Object> params = new ArrayList<>(context.params());
+        params.addAll(consented.params());
+        params.add(scope.keyVersion());
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT x.uid, x.ctx FROM (
+                         SELECT st.study_instance_uid AS uid, %s AS ctx FROM study st WHERE %s) x
+                      WHERE x.ctx IS NOT NULL AND NOT EXISTS (SELECT 1 FROM derived_view v
+                            WHERE v.original_study_uid = x.uid AND v.context = x.ctx AND v.key_version = ?)
+                      ORDER BY x.uid""".formatted(context.sql(), consented.sql()))) {
+            bind(c, ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Map.entry(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
     }
 
     private static int bind(Connection c, PreparedStatement ps, List<Object> params) throws SQLException {

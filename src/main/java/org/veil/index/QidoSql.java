@@ -13,8 +13,11 @@ final class QidoSql {
     final StringBuilder where = new StringBuilder(" WHERE true");
     final List<Object> params = new ArrayList<>();
 
-    static QidoSql of(QidoRequest q) {
+    static QidoSql of(QidoRequest q, SearchScope scope) {
         QidoSql sql = new QidoSql();
+        if (scope instanceof SearchScope.Deidentified d) {
+            sql.visible(d);
+        }
         q.studyUid().ifPresent(uid -> sql.predicate("s.study_instance_uid = ?", uid));
         q.seriesUid().ifPresent(uid -> sql.predicate("se.series_instance_uid = ?", uid));
         for (Map.Entry<MatchKey, String> m : q.matches().entrySet()) {
@@ -25,12 +28,30 @@ final class QidoSql {
         return sql;
     }
 
-    static String from(QueryLevel level) {
+    /** The tables of a level; in the de-identified index joined to the view, as {@code v}. */
+    static String from(QueryLevel level, SearchScope scope) {
+        IndexTarget t = scope instanceof SearchScope.Deidentified ? IndexTarget.DERIVED : IndexTarget.ORIGINAL;
+        String view = scope instanceof SearchScope.Deidentified ? " JOIN derived_view v ON v.id = s.view_fk" : "";
         return switch (level) {
-            case PATIENT, STUDY -> " FROM study s";
-            case SERIES -> " FROM series se JOIN study s ON s.id = se.study_fk";
-            case INSTANCE -> " FROM instance i JOIN series se ON se.id = i.series_fk JOIN study s ON s.id = i.study_fk";
-        };
+            case PATIENT, STUDY -> " FROM " + t.study() + " s";
+            case SERIES -> " FROM " + t.series() + " se JOIN " + t.study() + " s ON s.id = se.study_fk";
+            case INSTANCE -> " FROM " + t.instance() + " i JOIN " + t.series() + " se ON se.id = i.series_fk JOIN "
+                    + t.study() + " s ON s.id = i.study_fk";
+        } + view;
+    }
+
+    /** The original StudyInstanceUID of each row, for the audit trail. */
+    static String originalStudy(SearchScope scope) {
+        return scope instanceof SearchScope.Deidentified ? "v.original_study_uid" : "s.study_instance_uid";
+    }
+
+    /** Only views of the current key, in the context the policy gives the study, of studies it may see now. */
+    private void visible(SearchScope.Deidentified d) {
+        predicate("v.key_version = ?", d.keyVersion());
+        VisibilitySql.Fragment context = VisibilitySql.context(d.requirement(), "v.original_study_uid", d.now());
+        predicate("v.context = " + context.sql(), context.params().toArray());
+        VisibilitySql.Fragment consented = VisibilitySql.consented(d.requirement(), "v.original_study_uid", d.now());
+        predicate(consented.sql(), consented.params().toArray());
     }
 
     static String order(QueryLevel level) {

@@ -24,7 +24,9 @@ import org.veil.security.Role;
  * </ul>
  *
  * Consent outside its validity, or withdrawn, counts as none. Everything outside treatment is
- * de-identified.
+ * de-identified. The decision is made in two steps, first from the caller alone
+ * ({@link #requirement}), then against one study ({@link Requirement.Deidentified#evaluate}); a
+ * search applies the first step's answer in SQL.
  */
 public final class AccessPolicy {
 
@@ -40,8 +42,17 @@ public final class AccessPolicy {
     }
 
     public AccessDecision decide(Caller caller, List<Consent> consents, List<Share> shares, Instant now) {
+        return switch (requirement(caller)) {
+            case Requirement.Identified i -> new AccessDecision.Identified();
+            case Requirement.Denied d -> new AccessDecision.Denied(d.reason());
+            case Requirement.Deidentified r -> r.evaluate(consents, shares, now);
+        };
+    }
+
+    /** What this caller needs of any study. */
+    public Requirement requirement(Caller caller) {
         if (!(caller.purpose() instanceof PurposeDecision.Granted granted)) {
-            return new AccessDecision.Denied(switch (caller.purpose()) {
+            return new Requirement.Denied(switch (caller.purpose()) {
                 case PurposeDecision.Absent a -> a.reason();
                 case PurposeDecision.Refused r -> r.reason();
                 case PurposeDecision.Granted g -> throw new IllegalStateException();
@@ -50,38 +61,19 @@ public final class AccessPolicy {
         Purpose purpose = granted.purpose();
         return switch (purpose) {
             case TREATMENT -> caller.roles().contains(Role.CLINICIAN)
-                    ? new AccessDecision.Identified()
-                    : new AccessDecision.Denied("treatment is for clinicians");
-            case CONSULTATION -> {
-                Optional<Share> share = shares.stream()
-                        .filter(s -> s.purpose() == Purpose.CONSULTATION && s.activeAt(now) && s.names(caller)).findFirst();
-                if (share.isEmpty()) {
-                    yield new AccessDecision.Denied("consultation needs an active share of the study to the caller");
-                }
-                yield consented(consents, Purpose.CONSULTATION, now, false)
-                        .<AccessDecision>map(AccessDecision.Denied::new)
-                        .orElse(new AccessDecision.Deidentified("consultation", "share-" + share.get().id()));
-            }
-            case TEACHING -> settings.teachingWithoutConsent()
-                    ? new AccessDecision.Deidentified("teaching", "teaching")
-                    : consented(consents, Purpose.TEACHING, now, false).<AccessDecision>map(AccessDecision.Denied::new)
-                            .orElse(new AccessDecision.Deidentified("teaching", "teaching"));
-            case RESEARCH -> consented(consents, Purpose.RESEARCH, now, false).<AccessDecision>map(AccessDecision.Denied::new)
-                    .orElse(new AccessDecision.Deidentified("research", "research"));
-            case PUBLICATION -> consented(consents, Purpose.PUBLICATION, now, true).<AccessDecision>map(AccessDecision.Denied::new)
-                    .orElse(new AccessDecision.Deidentified("publication", "publication"));
+                    ? new Requirement.Identified()
+                    : new Requirement.Denied("treatment is for clinicians");
+            case CONSULTATION -> deidentified(purpose, Optional.of(purpose), false, Optional.of(purpose), Audience.of(caller));
+            case TEACHING -> deidentified(purpose, settings.teachingWithoutConsent() ? Optional.empty() : Optional.of(purpose),
+                    false, Optional.empty(), List.of());
+            case RESEARCH -> deidentified(purpose, Optional.of(purpose), false, Optional.empty(), List.of());
+            case PUBLICATION -> deidentified(purpose, Optional.of(purpose), true, Optional.empty(), List.of());
         };
     }
 
-    /** Empty when an active consent covers the purpose (in writing where required); else why not. */
-    private static Optional<String> consented(List<Consent> consents, Purpose purpose, Instant now, boolean written) {
-        List<Consent> active = consents.stream().filter(c -> c.activeAt(now) && c.scopes().contains(purpose)).toList();
-        if (active.isEmpty()) {
-            return Optional.of(purpose.scopeName() + " needs active consent with the scope " + purpose.scopeName());
-        }
-        if (written && active.stream().noneMatch(c -> c.method() == ConsentMethod.WRITTEN)) {
-            return Optional.of(purpose.scopeName() + " needs consent given in writing");
-        }
-        return Optional.empty();
+    /** The profile and, without a share, the context are named after the purpose. */
+    private static Requirement deidentified(Purpose purpose, Optional<Purpose> consent, boolean written,
+                                            Optional<Purpose> share, List<Audience> audiences) {
+        return new Requirement.Deidentified(purpose.scopeName(), purpose.scopeName(), consent, written, share, audiences);
     }
 }

@@ -6,10 +6,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The one place every DICOMweb request passes before it touches a study. Refusals name the rule
- * and nothing about the study. The rules are tabled in docs/security.md; consent, shares and
- * de-identified access replace the "not yet permitted" refusal in a later issue, and a study the
- * caller may not see will then answer exactly as an unknown one (404).
+ * The first gate of every DICOMweb request, before any study is looked at: the caller's roles
+ * and purpose (403 naming the rule, nothing about a study; docs/security.md). Which studies a
+ * reader then sees, and how, is the policy's decision (policy.AccessPolicy, applied by
+ * dicomweb.Visibility); a study it may not see answers exactly as an unknown one (404).
  */
 @ApplicationScoped
 public class StudyAccess {
@@ -35,14 +35,17 @@ public class StudyAccess {
         return caller;
     }
 
-    /** May the caller read this study? */
-    public Caller requireRead(String studyInstanceUid) {
-        return requireReader();
-    }
-
-    /** May the caller search? */
-    public Caller requireSearch() {
-        return requireReader();
+    /** May the caller read images at all? A reader's role and a granted purpose. */
+    public Caller requireReader() {
+        Caller caller = current.get();
+        refuseInvalidPurpose(caller);
+        if (caller.roles().stream().noneMatch(READERS::contains)) {
+            throw new AccessRefusedException("reading images needs one of the roles clinician, consultant, educator or researcher");
+        }
+        if (caller.purpose() instanceof PurposeDecision.Absent absent) {
+            throw new AccessRefusedException(absent.reason());
+        }
+        return caller;
     }
 
     /** For the consent and audit API: one of these roles, whatever the purpose. */
@@ -55,16 +58,6 @@ public class StudyAccess {
         }
         throw new AccessRefusedException(operation + " needs one of the roles "
                 + java.util.Arrays.stream(roles).map(Role::roleName).collect(java.util.stream.Collectors.joining(", ")));
-    }
-
-    private Caller requireReader() {
-        Caller caller = current.get();
-        refuseInvalidPurpose(caller);
-        if (caller.roles().stream().noneMatch(READERS::contains)) {
-            throw new AccessRefusedException("reading images needs one of the roles clinician, consultant, educator or researcher");
-        }
-        requireTreatment(caller, "reading images for the purpose %s is not yet permitted: only treatment reaches identified images");
-        return caller;
     }
 
     private static void refuseInvalidPurpose(Caller caller) {

@@ -70,7 +70,7 @@ class LeakCorpusTest {
     }
 
     /** What the profile keeps by design, from the table's K and the rule for times. */
-    private boolean retainedOnPurpose(LeakCorpus.Marker m, Profile profile) {
+    boolean retainedOnPurpose(LeakCorpus.Marker m, Profile profile) {
         Action a = table.actionFor(m.tag(), profile).orElse(Action.X);
         if (m.tag() == AttributeCleaner.PATIENT_BIRTH_DATE || m.tag() == AttributeCleaner.STUDY_ID) {
             return false;

@@ -18,7 +18,7 @@ public class IndexReset {
 
     public void reset() throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE instance, series, study, derivative, derived_uid RESTART IDENTITY");
+            s.execute("TRUNCATE instance, series, study, derivative, derived_uid, derived_instance, derived_series, derived_study, derived_view RESTART IDENTITY");
         }
     }
 
@@ -28,6 +28,17 @@ public class IndexReset {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The first column of every row. */
+    public java.util.List<String> strings(String sql) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     public long sum(String sql) throws SQLException {

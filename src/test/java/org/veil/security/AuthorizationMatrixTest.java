@@ -29,7 +29,9 @@ import org.veil.dicomweb.DicomWebClient;
  * row, not derived from Veil's rules; each cell is its own test.
  *
  * <p>Cell codes: {@code 200} allowed; {@code 401} no valid token; {@code 403:x} refused, with a
- * reason containing the fragment {@link #REASONS} gives for x.
+ * reason containing the fragment {@link #REASONS} gives for x. A caller outside treatment passes
+ * this gate and meets the policy: with no consent on the study, its search finds nothing (204)
+ * and the study is hidden (404). Consent and share states are in ExternalAccessMatrixTest.
  */
 @QuarkusTest
 class AuthorizationMatrixTest {
@@ -41,7 +43,6 @@ class AuthorizationMatrixTest {
     private static final Map<String, String> REASONS = Map.of(
             "none", "names no purpose",
             "claim", "may not claim",
-            "yet", "not yet permitted",
             "role", "needs",
             "store", "storing is part of treatment",
             "two", "exactly one purpose");
@@ -51,26 +52,26 @@ class AuthorizationMatrixTest {
             "clinician  | -            | 403:none  403:none  403:none  403:none  403:none",
             "clinician  | treatment    | 200       200       200       200       200",
             "clinician  | consultation | 403:claim 403:claim 403:claim 403:claim 403:claim",
-            "clinician  | teaching     | 403:store 403:yet   403:yet   403:yet   403:yet",
-            "clinician  | research     | 403:store 403:yet   403:yet   403:yet   403:yet",
-            "clinician  | publication  | 403:store 403:yet   403:yet   403:yet   403:yet",
+            "clinician  | teaching     | 403:store 204       404       404       404",
+            "clinician  | research     | 403:store 204       404       404       404",
+            "clinician  | publication  | 403:store 204       404       404       404",
             "consultant | -            | 403:role  403:none  403:none  403:none  403:none",
             "consultant | treatment    | 403:claim 403:claim 403:claim 403:claim 403:claim",
-            "consultant | consultation | 403:role  403:yet   403:yet   403:yet   403:yet",
+            "consultant | consultation | 403:role  204       404       404       404",
             "consultant | teaching     | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "consultant | research     | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "consultant | publication  | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "educator   | -            | 403:role  403:none  403:none  403:none  403:none",
             "educator   | treatment    | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "educator   | consultation | 403:claim 403:claim 403:claim 403:claim 403:claim",
-            "educator   | teaching     | 403:role  403:yet   403:yet   403:yet   403:yet",
+            "educator   | teaching     | 403:role  204       404       404       404",
             "educator   | research     | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "educator   | publication  | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "researcher | -            | 403:role  403:none  403:none  403:none  403:none",
             "researcher | treatment    | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "researcher | consultation | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "researcher | teaching     | 403:claim 403:claim 403:claim 403:claim 403:claim",
-            "researcher | research     | 403:role  403:yet   403:yet   403:yet   403:yet",
+            "researcher | research     | 403:role  204       404       404       404",
             "researcher | publication  | 403:claim 403:claim 403:claim 403:claim 403:claim",
             "auditor    | -            | 403:role  403:role  403:role  403:role  403:role",
             "auditor    | treatment    | 403:claim 403:claim 403:claim 403:claim 403:claim",

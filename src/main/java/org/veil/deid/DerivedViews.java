@@ -1,0 +1,220 @@
+package org.veil.deid;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.veil.dicom.DicomReader;
+import org.veil.dicom.InstanceParser;
+import org.veil.dicom.MalformedDicomException;
+import org.veil.index.IndexTarget;
+import org.veil.index.IndexWriter;
+import org.veil.index.NewInstance;
+import org.veil.storage.BlobStore;
+
+/**
+ * The de-identified index (V5__derived_index.sql): one view per original study and context,
+ * holding the study's derivatives indexed exactly as STOW indexes originals. A view is built
+ * whole on first need, from the derivative store, under a per-view advisory lock so that two
+ * requests build it once; it is dropped whole by {@link DerivativeStore}'s invalidations.
+ */
+public final class DerivedViews {
+    private static final int BUILD_ATTEMPTS = 3;
+
+    private final DataSource db;
+    private final BlobStore blobs;
+    private final DerivativeStore store;
+    private final DicomReader.Limits limits;
+
+    public DerivedViews(DataSource db, BlobStore blobs, DerivativeStore store, DicomReader.Limits limits) {
+        this.db = db;
+        this.blobs = blobs;
+        this.store = store;
+        this.limits = limits;
+    }
+
+    public String keyVersion() {
+        return store.keyVersion();
+    }
+
+    /**
+     * Makes sure the view of an original study in a context exists, building it if not. Returns
+     * false when Veil holds no such study.
+     */
+    public boolean ensure(String originalStudyUid, Profile profile, String context) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return build(originalStudyUid, profile, context);
+            } catch (EvictedMeanwhile e) {
+                if (attempt == BUILD_ATTEMPTS) {
+                    throw new IOException("derivatives were evicted while a view was built; the cache is too small", e);
+                }
+            } catch (SQLException e) {
+                throw new IOException("derived index", e);
+            }
+        }
+    }
+
+    /**
+     * Drops every view of a study, so that the next request builds them again: after new
+     * instances are stored into it. The derivatives themselves stay valid and are reused.
+     */
+    public void dropStudy(String originalStudyUid) throws IOException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("DELETE FROM derived_view WHERE original_study_uid = ?")) {
+            s.setString(1, originalStudyUid);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IOException("derived index", e);
+        }
+    }
+
+    private boolean build(String study, Profile profile, String context) throws SQLException, IOException, EvictedMeanwhile {
+        String version = store.keyVersion();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    s.setString(1, "view|" + study + "|" + context + "|" + version);
+                    s.execute();
+                }
+                if (exists(c, study, context, version)) {
+                    c.commit();
+                    return true;
+                }
+                Optional<String> patientKey = patientKey(c, study);
+                if (patientKey.isEmpty()) {
+                    c.rollback();
+                    return false;
+                }
+                List<NewInstance> derived = new ArrayList<>();
+                int withheld = 0;
+                for (String sop : originals(c, study)) {
+                    Optional<Derivative> d = store.derive(sop, profile, context);
+                    if (d.isEmpty() || d.get().withheld()) {
+                        withheld++;
+                        continue;
+                    }
+                    derived.add(parse(d.get()));
+                }
+                holdDerivatives(c, derived, context);
+                long view = insertView(c, study, context, version, patientKey.get(), withheld);
+                IndexWriter.insert(c, derived, IndexTarget.view(view));
+                c.commit();
+                return true;
+            } catch (SQLException | IOException | EvictedMeanwhile | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private NewInstance parse(Derivative d) throws IOException {
+        try (FileChannel ch = blobs.open(d.storageKey()); InputStream in = Channels.newInputStream(ch)) {
+            return new NewInstance(InstanceParser.parse(new java.io.BufferedInputStream(in, 64 * 1024), limits),
+                    d.storageKey(), d.sizeBytes(), d.storageKey());
+        } catch (MalformedDicomException e) {
+            // Veil wrote this file itself; failing to read it back is a defect, not bad input.
+            throw new IOException("a derivative cannot be read back", e);
+        }
+    }
+
+    /**
+     * Share-locks the derivative rows the view will point at, so that an eviction running now
+     * skips them; if one is already gone, the build starts again.
+     */
+    private static void holdDerivatives(Connection c, List<NewInstance> derived, String context) throws SQLException, EvictedMeanwhile {
+        Set<String> wanted = new HashSet<>();
+        derived.forEach(d -> wanted.add(d.storageKey()));
+        if (wanted.isEmpty()) {
+            return;
+        }
+        Set<String> held = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT storage_key FROM derivative WHERE storage_key = ANY(?) AND context = ? FOR SHARE")) {
+            s.setArray(1, c.createArrayOf("text", wanted.toArray()));
+            s.setString(2, context);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getString(1));
+                }
+            }
+        }
+        if (!held.containsAll(wanted)) {
+            throw new EvictedMeanwhile();
+        }
+    }
+
+    private static boolean exists(Connection c, String study, String context, String version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT 1 FROM derived_view WHERE original_study_uid = ? AND context = ? AND key_version = ?")) {
+            s.setString(1, study);
+            s.setString(2, context);
+            s.setString(3, version);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static Optional<String> patientKey(Connection c, String study) throws SQLException {
+        // Share-locked until the view commits: a STOW into the study updates this row, so it
+        // waits, commits, then drops the view; or it went first and the build sees its instances.
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT issuer_of_patient_id, patient_id FROM study WHERE study_instance_uid = ? FOR SHARE")) {
+            s.setString(1, study);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(DerivativeStore.patientKey(rs.getString(1), rs.getString(2))) : Optional.empty();
+            }
+        }
+    }
+
+    private static List<String> originals(Connection c, String study) throws SQLException {
+        List<String> sops = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT i.sop_instance_uid FROM instance i JOIN study st ON st.id = i.study_fk
+                 WHERE st.study_instance_uid = ? ORDER BY i.id""")) {
+            s.setString(1, study);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    sops.add(rs.getString(1));
+                }
+            }
+        }
+        return sops;
+    }
+
+    private static long insertView(Connection c, String study, String context, String version, String patientKey, int withheld)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO derived_view (original_study_uid, context, key_version, patient_key, instances_withheld)
+                VALUES (?, ?, ?, ?, ?) RETURNING id""")) {
+            s.setString(1, study);
+            s.setString(2, context);
+            s.setString(3, version);
+            s.setString(4, patientKey);
+            s.setInt(5, withheld);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** A derivative the view needs was evicted between being made and being held. */
+    private static final class EvictedMeanwhile extends Exception {
+        EvictedMeanwhile() {
+            super(null, null, false, false);
+        }
+    }
+}

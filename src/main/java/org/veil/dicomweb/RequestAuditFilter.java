@@ -1,0 +1,50 @@
+package org.veil.dicomweb;
+
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.veil.audit.AuditEvent;
+import org.veil.audit.AuditLog;
+import org.veil.security.CurrentCaller;
+
+/**
+ * Writes the audit row of every DICOMweb request that marked itself with {@link RequestAudit},
+ * after the answer is decided and before any of its body is sent, so that nothing leaves Veil
+ * unrecorded. When the row cannot be written, the answer becomes 503 instead.
+ */
+public class RequestAuditFilter {
+    private static final Logger LOG = Logger.getLogger(RequestAuditFilter.class);
+
+    @Inject
+    RequestAudit audit;
+    @Inject
+    CurrentCaller caller;
+    @Inject
+    AuditLog log;
+
+    @ServerResponseFilter
+    public void record(ContainerResponseContext response, HttpServerRequest request) {
+        if (audit.action().isEmpty()) {
+            return;
+        }
+        int status = response.getStatus();
+        AuditEvent.Outcome outcome = status < 400 ? AuditEvent.Outcome.SUCCESS
+                : status == 401 || status == 403 || status == 404 ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED;
+        String reason = audit.deniedReason()
+                .orElse(status >= 400 && response.getEntity() instanceof ErrorBody e ? e.reason() : null);
+        try {
+            log.record(AuditEvent.of(caller.get(), request.remoteAddress().hostAddress(), audit.action().get(), audit.eventId(),
+                    audit.studies(), log.patientIdsOf(audit.studies()), status < 400 ? audit.instances() : 0, outcome, reason));
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf("audit row could not be written (%s); answering 503", e.getClass().getSimpleName());
+            response.setStatus(503);
+            response.getHeaders().putSingle("Retry-After", "5");
+            response.setEntity(new ErrorBody(503, "the audit trail is unavailable; nothing was sent"),
+                    new java.lang.annotation.Annotation[0], MediaType.APPLICATION_JSON_TYPE);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.veil.dicomweb;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.veil.consent.ConsentRegistry;
+import org.veil.deid.Deidentification;
+import org.veil.deid.DerivedViews;
+import org.veil.deid.Profile;
+import org.veil.index.IndexTarget;
+import org.veil.index.QidoSearch;
+import org.veil.index.SearchScope;
+import org.veil.policy.AccessDecision;
+import org.veil.policy.AccessPolicy;
+import org.veil.policy.PolicyConfig;
+import org.veil.policy.Requirement;
+import org.veil.security.Caller;
+import org.veil.security.StudyAccess;
+
+/**
+ * Applies the policy to DICOMweb requests: what a search may return, and which study a WADO
+ * path reaches. A caller outside treatment works in derived UIDs only; a path UID is mapped back
+ * through the persisted reverse map, the policy is asked about the original study, and the
+ * answer is the study's de-identified view, built now if needed. Every refusal past the role
+ * check is a 404, the same as for a study that does not exist; the reason goes to the audit.
+ */
+@ApplicationScoped
+public class Visibility {
+
+    /** A study a WADO request may reach: the index to read it from, its UID there, and its original UID. */
+    public record Reachable(IndexTarget target, String studyUid, String originalStudyUid) {
+    }
+
+    private final StudyAccess access;
+    private final AccessPolicy policy;
+    private final ConsentRegistry registry;
+    private final Deidentification deid;
+    private final QidoSearch search;
+    private final RequestAudit audit;
+    private final AgroalDataSource db;
+
+    public Visibility(StudyAccess access, PolicyConfig config, ConsentRegistry registry, Deidentification deid,
+                      QidoSearch search, RequestAudit audit, AgroalDataSource db) {
+        this.access = access;
+        this.policy = new AccessPolicy(new AccessPolicy.Settings(config.teachingWithoutConsent()));
+        this.registry = registry;
+        this.deid = deid;
+        this.search = search;
+        this.audit = audit;
+        this.db = db;
+    }
+
+    /** The scope of a search; builds the views it needs first, so that pages and counts are exact. */
+    public SearchScope forSearch() throws SQLException, IOException, DeidentificationUnavailableException {
+        Caller caller = access.requireReader();
+        return switch (policy.requirement(caller)) {
+            case Requirement.Identified i -> new SearchScope.Identified();
+            case Requirement.Denied d -> {
+                audit.denied(d.reason());
+                yield new SearchScope.Nothing(d.reason());
+            }
+            case Requirement.Deidentified r -> {
+                DerivedViews views = views();
+                SearchScope.Deidentified scope = new SearchScope.Deidentified(r, Instant.now(), views.keyVersion());
+                Profile profile = profile(r.profile());
+                for (Map.Entry<String, String> unbuilt : search.unbuiltViews(scope)) {
+                    views.ensure(unbuilt.getKey(), profile, unbuilt.getValue());
+                }
+                yield scope;
+            }
+        };
+    }
+
+    /** The study a WADO path names, as this caller may see it; 404 when it may not. */
+    public Reachable forRead(String studyUid)
+            throws SQLException, IOException, UnknownResourceException, DeidentificationUnavailableException {
+        Caller caller = access.requireReader();
+        switch (policy.requirement(caller)) {
+            case Requirement.Identified i -> {
+                audit.studies(List.of(studyUid));
+                return new Reachable(IndexTarget.ORIGINAL, studyUid, studyUid);
+            }
+            case Requirement.Denied d -> throw hidden(d.reason());
+            case Requirement.Deidentified r -> {
+                DerivedViews views = views();
+                Optional<String[]> origin = originOf(studyUid, views.keyVersion());
+                if (origin.isEmpty()) {
+                    throw hidden("not a UID this server derived under the current key");
+                }
+                String original = origin.get()[0];
+                audit.studies(List.of(original));
+                AccessDecision decision = r.evaluate(registry.consents(original), registry.shares(original), Instant.now());
+                if (decision instanceof AccessDecision.Denied denied) {
+                    throw hidden(denied.reason());
+                }
+                AccessDecision.Deidentified seen = (AccessDecision.Deidentified) decision;
+                if (!seen.context().equals(origin.get()[1])) {
+                    throw hidden("the UID was derived for another audience or purpose");
+                }
+                if (!views.ensure(original, profile(seen.profile()), seen.context())) {
+                    throw hidden("the UID is not a study's");
+                }
+                return new Reachable(IndexTarget.DERIVED, studyUid, original);
+            }
+        }
+    }
+
+    private UnknownResourceException hidden(String reason) {
+        audit.denied(reason);
+        return new UnknownResourceException("study");
+    }
+
+    /** The original UID and the context of a derived UID, through the reverse map. */
+    private Optional<String[]> originOf(String derivedUid, String keyVersion) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT original_uid, context FROM derived_uid WHERE derived_uid = ? AND key_version = ?")) {
+            s.setString(1, derivedUid);
+            s.setString(2, keyVersion);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new String[] {rs.getString(1), rs.getString(2)}) : Optional.empty();
+            }
+        }
+    }
+
+    private DerivedViews views() throws DeidentificationUnavailableException {
+        return deid.views().orElseThrow(DeidentificationUnavailableException::new);
+    }
+
+    private Profile profile(String name) {
+        return deid.profiles().get(name)
+                .orElseThrow(() -> new IllegalStateException("no de-identification profile named " + name));
+    }
+}

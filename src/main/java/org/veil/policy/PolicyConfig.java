@@ -1,0 +1,16 @@
+package org.veil.policy;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code veil.policy.*}: the switches of the default policy (docs/consent-and-policy.md). */
+@ConfigMapping(prefix = "veil.policy")
+public interface PolicyConfig {
+
+    /**
+     * Teaching on de-identified images without the patient's teaching consent. Off by default:
+     * the seed guidance allows it for anonymised images, but many hospitals ask for consent anyway.
+     */
+    @WithDefault("false")
+    boolean teachingWithoutConsent();
+}

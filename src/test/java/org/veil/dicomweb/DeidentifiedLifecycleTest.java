@@ -1,0 +1,172 @@
+package org.veil.dicomweb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.security.TestTokens;
+import org.veil.storage.BlobStore;
+
+/**
+ * A de-identified study over time: withdrawal and revocation take effect on the very next
+ * request and take the derivatives with them; a new instance shows up in the caller's view; an
+ * instance that cannot be cleaned is left out of every answer and every count.
+ */
+@QuarkusTest
+class DeidentifiedLifecycleTest {
+    private static int next = 1;
+
+    @Inject
+    IndexReset index;
+    @Inject
+    BlobStore blobs;
+
+    private String study;
+
+    @BeforeEach
+    void newStudy() {
+        study = "2.25.4242" + System.nanoTime() % 1_000_000 + "." + next++;
+    }
+
+    @Test
+    void withdrawalHidesTheStudyOnTheNextRequestAndDropsItsDerivatives() throws Exception {
+        store(1, false);
+        String consent = consent("consultation");
+        share("consultant");
+        String derived = onlyStudy(consultant(), "share-%");
+        Response metadata = consultant().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata");
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        List<String> keys = derivativeKeys();
+        assertThat(keys).hasSize(1);
+        assertThat(blobs.open(keys.get(0)).size()).isPositive();
+
+        assertThat(clinician().body("{\"reason\":\"patient withdrew\"}").post("/api/v1/consents/" + consent + "/withdraw")
+                .statusCode()).isEqualTo(200);
+
+        Response after = consultant().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata");
+        assertThat(after.statusCode()).isEqualTo(404);
+        assertThat(after.jsonPath().getString("reason")).isEqualTo("study not found");
+        assertThat(consultant().accept("application/dicom+json").get("/dicomweb/studies").asString()).doesNotContain(derived);
+        assertThat(derivativeKeys()).isEmpty();
+        assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "'")).isZero();
+        assertThatThrownBy(() -> blobs.open(keys.get(0))).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void revocationHidesTheStudyOnTheNextRequest() throws Exception {
+        store(1, false);
+        consent("consultation");
+        String share = share("consultant");
+        String derived = onlyStudy(consultant(), "share-%");
+        assertThat(clinician().delete("/api/v1/shares/" + share).statusCode()).isEqualTo(204);
+        assertThat(consultant().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata").statusCode())
+                .isEqualTo(404);
+        assertThat(derivativeKeys()).isEmpty();
+    }
+
+    @Test
+    void aNewInstanceAppearsInTheViewAndAWithheldOneNowhere() throws Exception {
+        store(1, false);
+        consent("teaching");
+        String derived = onlyStudy(educator(), "teaching");
+        assertThat(count(educator(), derived, "00201208")).isEqualTo(1);
+
+        store(2, false);
+        // An instance that declares burned-in text no rule can clean is withheld: not listed, not counted.
+        store(3, true);
+        assertThat(onlyStudy(educator(), "teaching")).isEqualTo(derived);
+        assertThat(count(educator(), derived, "00201208")).isEqualTo(2);
+        Response instances = educator().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/instances");
+        assertThat(instances.jsonPath().getList("$")).hasSize(2);
+        Response metadata = educator().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata");
+        assertThat(metadata.jsonPath().getList("$")).hasSize(2);
+        assertThat(metadata.asString()).doesNotContain(study);
+        assertThat(index.sum("SELECT count(*) FROM derivative WHERE withheld_reason IS NOT NULL AND original_study_uid = '"
+                + study + "'")).isEqualTo(1);
+        // The treating clinician still sees all three, identified.
+        assertThat(DicomWebClient.given().accept("application/dicom+json").get("/dicomweb/studies/" + study + "/instances")
+                .jsonPath().getList("$")).hasSize(3);
+    }
+
+    @Test
+    void aDerivedUidFromOneContextReachesNothingInAnother() throws Exception {
+        store(1, false);
+        consent("consultation");
+        share("consultant");
+        String derived = onlyStudy(consultant(), "share-%");
+        consent("research");
+        Response asResearcher = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("researcher", "openid purpose:research"))
+                .accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata");
+        assertThat(asResearcher.statusCode()).isEqualTo(404);
+    }
+
+    private void store(int n, boolean burnedIn) throws Exception {
+        Part10Editor ct = Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1." + n).set(Tag.PatientID, "LIFE-" + study);
+        if (burnedIn) {
+            // Burned-in text declared, on a device no rule knows: nothing can locate the text.
+            ct.set(0x00280301, "YES").set(0x00080070, "UNKNOWN MAKER").set(0x00081090, "UNKNOWN MODEL");
+        }
+        assertThat(DicomWebClient.stow(ct.toBytes()).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * This test's study as the caller sees it: listed among all it may see (which builds its
+     * view), under the derived UID the reverse map holds for the caller's context.
+     */
+    private String onlyStudy(RequestSpecification caller, String contextPattern) throws Exception {
+        Response all = caller.accept("application/dicom+json").get("/dicomweb/studies?limit=1000");
+        assertThat(all.statusCode()).as(all.asString()).isEqualTo(200);
+        List<String> derived = index.strings("SELECT derived_uid FROM derived_uid WHERE original_uid = '" + study
+                + "' AND context LIKE '" + contextPattern + "'");
+        assertThat(derived).hasSize(1);
+        assertThat(all.asString()).contains(derived.get(0)).doesNotContain(study);
+        return derived.get(0);
+    }
+
+    private int count(RequestSpecification caller, String derived, String tag) {
+        return caller.accept("application/dicom+json").get("/dicomweb/studies?StudyInstanceUID=" + derived)
+                .jsonPath().getInt("[0].'" + tag + "'.Value[0]");
+    }
+
+    private List<String> derivativeKeys() throws Exception {
+        return index.strings("SELECT storage_key FROM derivative WHERE storage_key IS NOT NULL AND original_study_uid = '" + study + "'");
+    }
+
+    private String consent(String scope) {
+        Response r = clinician().body("{\"scopes\":[\"" + scope + "\"],\"method\":\"written\"}").post("/api/v1/studies/" + study + "/consents");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        return r.jsonPath().getString("id");
+    }
+
+    private String share(String user) {
+        Response r = clinician().body("{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"" + user
+                + "\"},\"expiresAt\":\"" + Instant.now().plus(2, ChronoUnit.DAYS) + "\"}").post("/api/v1/studies/" + study + "/shares");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        return r.jsonPath().getString("id");
+    }
+
+    private static RequestSpecification consultant() {
+        return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("consultant", "openid purpose:consultation"));
+    }
+
+    private static RequestSpecification educator() {
+        return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("educator", "openid purpose:teaching"));
+    }
+
+    private static RequestSpecification clinician() {
+        return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician", "openid")).contentType("application/json");
+    }
+}
