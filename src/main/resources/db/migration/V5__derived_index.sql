@@ -91,3 +91,9 @@ CREATE INDEX derived_instance_study_idx ON derived_instance (study_fk);
 -- Visibility is decided in SQL for searches (index.VisibilitySql); these keep it cheap.
 CREATE INDEX consent_scopes_idx ON consent USING gin (scopes);
 CREATE INDEX study_share_audience_idx ON study_share (purpose, audience_type, audience);
+
+-- A share to a user or group keeps the identity provider's stable id, checked when the share was
+-- made: a user is matched by that id (the token's sub), so a renamed or recreated account with
+-- the same name does not inherit the share; a group is matched by its path (what tokens carry),
+-- and its id is kept for the record. Null when the check is off.
+ALTER TABLE study_share ADD COLUMN audience_id TEXT;

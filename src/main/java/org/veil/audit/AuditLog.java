@@ -60,53 +60,13 @@ public class AuditLog {
         return ids;
     }
 
+    /** Writes one row and commits it before returning. */
     public void record(AuditEvent event) throws SQLException {
-        AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), event.subject(), event.username(), event.roles(),
-                event.purpose(), event.clientId(), event.sourceIp(), event.action(), event.eventId(), event.studyUids(),
-                event.patientIds(), event.instances(), event.outcome(), event.reason());
         try (Connection c = db.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    s.setLong(1, CHAIN_LOCK);
-                    s.execute();
-                }
-                String previous = AuditChain.GENESIS;
-                try (PreparedStatement s = c.prepareStatement("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1");
-                     ResultSet rs = s.executeQuery()) {
-                    if (rs.next()) {
-                        previous = rs.getString(1);
-                    }
-                }
-                long id;
-                try (PreparedStatement s = c.prepareStatement("SELECT nextval('audit_event_id_seq')"); ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
-                try (PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO audit_event (id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id,
-                                                 study_uids, patient_ids, instances, outcome, reason, previous_hash, hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    s.setLong(1, id);
-                    s.setTimestamp(2, Timestamp.from(e.at()));
-                    s.setString(3, e.subject());
-                    s.setString(4, e.username());
-                    s.setString(5, String.join(",", e.roles()));
-                    s.setString(6, e.purpose());
-                    s.setString(7, e.clientId());
-                    s.setString(8, e.sourceIp());
-                    s.setString(9, e.action());
-                    s.setString(10, e.eventId());
-                    s.setArray(11, c.createArrayOf("text", e.studyUids().toArray()));
-                    s.setArray(12, c.createArrayOf("text", e.patientIds().toArray()));
-                    s.setInt(13, e.instances());
-                    s.setString(14, e.outcome().name().toLowerCase(java.util.Locale.ROOT));
-                    s.setString(15, e.reason());
-                    s.setString(16, previous);
-                    s.setString(17, AuditChain.hash(previous, id, e));
-                    s.executeUpdate();
-                }
+                append(c, event);
                 c.commit();
             } catch (SQLException | RuntimeException ex) {
                 c.rollback();
@@ -114,6 +74,55 @@ public class AuditLog {
             } finally {
                 c.setAutoCommit(auto);
             }
+        }
+    }
+
+    /**
+     * Writes one row inside the caller's transaction, which must commit it: for changes that are
+     * recorded with their audit row or not at all. The chain lock is held until that commit.
+     */
+    public void append(Connection c, AuditEvent event) throws SQLException {
+        AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), event.subject(), event.username(), event.roles(),
+                event.purpose(), event.clientId(), event.sourceIp(), event.action(), event.eventId(), event.studyUids(),
+                event.patientIds(), event.instances(), event.outcome(), event.reason());
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            s.setLong(1, CHAIN_LOCK);
+            s.execute();
+        }
+        String previous = AuditChain.GENESIS;
+        try (PreparedStatement s = c.prepareStatement("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1");
+             ResultSet rs = s.executeQuery()) {
+            if (rs.next()) {
+                previous = rs.getString(1);
+            }
+        }
+        long id;
+        try (PreparedStatement s = c.prepareStatement("SELECT nextval('audit_event_id_seq')"); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO audit_event (id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id,
+                                         study_uids, patient_ids, instances, outcome, reason, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setLong(1, id);
+            s.setTimestamp(2, Timestamp.from(e.at()));
+            s.setString(3, e.subject());
+            s.setString(4, e.username());
+            s.setString(5, String.join(",", e.roles()));
+            s.setString(6, e.purpose());
+            s.setString(7, e.clientId());
+            s.setString(8, e.sourceIp());
+            s.setString(9, e.action());
+            s.setString(10, e.eventId());
+            s.setArray(11, c.createArrayOf("text", e.studyUids().toArray()));
+            s.setArray(12, c.createArrayOf("text", e.patientIds().toArray()));
+            s.setInt(13, e.instances());
+            s.setString(14, e.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            s.setString(15, e.reason());
+            s.setString(16, previous);
+            s.setString(17, AuditChain.hash(previous, id, e));
+            s.executeUpdate();
         }
     }
 

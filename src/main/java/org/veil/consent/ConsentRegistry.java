@@ -35,14 +35,26 @@ public class ConsentRegistry {
 
     private final AgroalDataSource db;
     private final Deidentification deid;
+    private final AudienceDirectory directory;
 
-    public ConsentRegistry(AgroalDataSource db, Deidentification deid) {
+    /**
+     * Writes the record of a change on the change's own connection, before it commits: a change
+     * and its audit row stand or fall together.
+     */
+    @FunctionalInterface
+    public interface OnChange {
+        void record(Connection c, String studyUid) throws SQLException;
+    }
+
+    public ConsentRegistry(AgroalDataSource db, Deidentification deid, AudienceDirectory directory) {
         this.db = db;
         this.deid = deid;
+        this.directory = directory;
     }
 
     /** Records a consent for a study; returns its id. */
-    public String record(String studyUid, ConsentRequests.NewConsent req, String recordedBy, Instant now) throws SQLException {
+    public String record(String studyUid, ConsentRequests.NewConsent req, String recordedBy, Instant now, OnChange onChange)
+            throws SQLException {
         if (req == null) {
             throw ConsentApiException.invalid("a consent needs a JSON body");
         }
@@ -98,6 +110,7 @@ public class ConsentRegistry {
                 s.setTimestamp(12, until.map(Timestamp::from).orElse(null));
                 s.executeUpdate();
             }
+            onChange.record(c, studyUid);
             c.commit();
             return id;
         }
@@ -128,7 +141,8 @@ public class ConsentRegistry {
     }
 
     /** Withdraws a consent; takes effect on the next request and drops the study's derivatives. */
-    public ConsentViews.ConsentView withdraw(String id, ConsentRequests.Withdrawal req, String by, Instant now) throws SQLException, IOException {
+    public ConsentViews.ConsentView withdraw(String id, ConsentRequests.Withdrawal req, String by, Instant now, OnChange onChange)
+            throws SQLException, IOException {
         if (req == null || req.reason() == null || req.reason().isBlank()) {
             throw ConsentApiException.invalid("a withdrawal needs a reason");
         }
@@ -136,6 +150,7 @@ public class ConsentRegistry {
         String study;
         try (Connection c = db.getConnection()) {
             study = studyOfConsent(c, uuid);
+            c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO consent_withdrawal (consent_id, withdrawn_by, withdrawn_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 s.setObject(1, uuid);
@@ -143,9 +158,12 @@ public class ConsentRegistry {
                 s.setTimestamp(3, Timestamp.from(now));
                 s.setString(4, req.reason());
                 if (s.executeUpdate() == 0) {
+                    c.rollback();
                     throw ConsentApiException.conflict("the consent is already withdrawn");
                 }
             }
+            onChange.record(c, study);
+            c.commit();
         }
         if (deid.store().isPresent()) {
             deid.store().get().invalidateStudy(study);
@@ -154,7 +172,8 @@ public class ConsentRegistry {
     }
 
     /** Grants a study to an audience for a purpose until an expiry; returns the share's id. */
-    public String share(String studyUid, ConsentRequests.NewShare req, String by, Instant now) throws SQLException {
+    public String share(String studyUid, ConsentRequests.NewShare req, String by, Instant now, OnChange onChange)
+            throws SQLException {
         if (req == null) {
             throw ConsentApiException.invalid("a share needs a JSON body");
         }
@@ -176,20 +195,26 @@ public class ConsentRegistry {
         }
         try (Connection c = db.getConnection()) {
             patientOf(c, studyUid);
+            AudienceDirectory.Resolved named = directory.resolve(type, audience.id().trim());
             String id = UUID.randomUUID().toString();
+            c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at)
-                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at,
+                                             audience_id)
+                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 s.setString(1, id);
                 s.setString(2, studyUid);
                 s.setString(3, purpose.scopeName());
                 s.setString(4, type.name().toLowerCase(java.util.Locale.ROOT));
-                s.setString(5, audience.id().trim());
+                s.setString(5, named.audience());
                 s.setTimestamp(6, Timestamp.from(expires));
                 s.setString(7, by);
                 s.setTimestamp(8, Timestamp.from(now));
+                s.setString(9, named.stableId().orElse(null));
                 s.executeUpdate();
             }
+            onChange.record(c, studyUid);
+            c.commit();
             return id;
         }
     }
@@ -214,7 +239,7 @@ public class ConsentRegistry {
     }
 
     /** Revokes a share; the share stays in the history. Revoking twice changes nothing. */
-    public void revoke(String id, String by, Instant now) throws SQLException, IOException {
+    public void revoke(String id, String by, Instant now, OnChange onChange) throws SQLException, IOException {
         UUID uuid = uuid(id, "share");
         String study;
         try (Connection c = db.getConnection()) {
@@ -227,6 +252,7 @@ public class ConsentRegistry {
                     study = rs.getString(1);
                 }
             }
+            c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO share_revocation (share_id, revoked_by, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                 s.setObject(1, uuid);
@@ -234,6 +260,8 @@ public class ConsentRegistry {
                 s.setTimestamp(3, Timestamp.from(now));
                 s.executeUpdate();
             }
+            onChange.record(c, study);
+            c.commit();
         }
         if (deid.store().isPresent()) {
             deid.store().get().invalidateContext("share-" + uuid);

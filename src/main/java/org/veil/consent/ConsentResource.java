@@ -45,10 +45,10 @@ public class ConsentResource {
         this.audit = audit;
     }
 
-    /** Every change is on record before the answer: Patient Record events (DCM 110110). */
-    private void audited(Caller caller, String action, String study) throws SQLException {
-        audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
-                AuditEvent.PATIENT_RECORD, List.of(study), registry.patientIds(study), 0, AuditEvent.Outcome.SUCCESS, null));
+    /** Every change is on record in its own transaction: Patient Record events (DCM 110110). */
+    private ConsentRegistry.OnChange audited(Caller caller, String action) {
+        return (c, study) -> audit.append(c, AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(),
+                action, AuditEvent.PATIENT_RECORD, List.of(study), registry.patientIds(study), 0, AuditEvent.Outcome.SUCCESS, null));
     }
 
     @POST
@@ -58,8 +58,7 @@ public class ConsentResource {
     public RestResponse<ConsentRequests.Created> record(@PathParam("study") String study, ConsentRequests.NewConsent body)
             throws SQLException {
         Caller caller = access.requireAnyRole("recording consent", Role.CLINICIAN);
-        String id = registry.record(study, body, caller.subject(), now());
-        audited(caller, "consent recorded", study);
+        String id = registry.record(study, body, caller.subject(), now(), audited(caller, "consent recorded"));
         return created("/api/v1/consents/", id);
     }
 
@@ -78,9 +77,7 @@ public class ConsentResource {
     public ConsentViews.ConsentView withdraw(@PathParam("id") String id, ConsentRequests.Withdrawal body)
             throws SQLException, IOException {
         Caller caller = access.requireAnyRole("withdrawing consent", Role.CLINICIAN);
-        ConsentViews.ConsentView withdrawn = registry.withdraw(id, body, caller.subject(), now());
-        audited(caller, "consent withdrawn", withdrawn.studyInstanceUid());
-        return withdrawn;
+        return registry.withdraw(id, body, caller.subject(), now(), audited(caller, "consent withdrawn"));
     }
 
     @POST
@@ -90,8 +87,7 @@ public class ConsentResource {
     public RestResponse<ConsentRequests.Created> share(@PathParam("study") String study, ConsentRequests.NewShare body)
             throws SQLException {
         Caller caller = access.requireAnyRole("sharing a study", Role.CLINICIAN);
-        String id = registry.share(study, body, caller.subject(), now());
-        audited(caller, "study shared", study);
+        String id = registry.share(study, body, caller.subject(), now(), audited(caller, "study shared"));
         return created("/api/v1/shares/", id);
     }
 
@@ -108,8 +104,7 @@ public class ConsentResource {
     @Operation(summary = "Revoke a share; it stays in the history")
     public RestResponse<Void> revoke(@PathParam("id") String id) throws SQLException, IOException {
         Caller caller = access.requireAnyRole("revoking a share", Role.CLINICIAN);
-        registry.revoke(id, caller.subject(), now());
-        audited(caller, "share revoked", registry.studyOf("share", id).orElseThrow());
+        registry.revoke(id, caller.subject(), now(), audited(caller, "share revoked"));
         return RestResponse.noContent();
     }
 

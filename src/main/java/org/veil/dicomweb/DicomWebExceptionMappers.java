@@ -62,6 +62,15 @@ public class DicomWebExceptionMappers {
         return error(503, e.getMessage());
     }
 
+    /** The database refused or failed mid-request; what it was asked is not repeated. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> database(java.sql.SQLException e) {
+        org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).errorf("database error (SQLState %s)", e.getSQLState());
+        RestResponse<ErrorBody> r = error(503, "the database could not complete the request; nothing was changed");
+        r.getHeaders().add("Retry-After", "5");
+        return r;
+    }
+
     @ServerExceptionMapper
     public RestResponse<ErrorBody> refused(AccessRefusedException e) {
         return error(403, e.getMessage());

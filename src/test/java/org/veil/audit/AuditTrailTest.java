@@ -88,4 +88,26 @@ class AuditTrailTest {
         }
         assertThat(as("auditor").get("/api/v1/audit/verify").jsonPath().getBoolean("valid")).isTrue();
     }
+
+    @Test
+    void aChangeWhoseAuditRowCannotBeWrittenDoesNotStand() throws Exception {
+        String study = "1.2.826.0.1.3680043.99.9." + System.nanoTime() % 1_000_000;
+        assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1").toBytes()).statusCode()).isEqualTo(200);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            // The audit table refuses this one action, as a full disk or a lost connection would refuse all.
+            s.execute("ALTER TABLE audit_event ADD CONSTRAINT test_refuse_consents CHECK (action <> 'consent recorded') NOT VALID");
+        }
+        try {
+            Response refused = as("clinician").body("{\"scopes\":[\"research\"],\"method\":\"written\"}")
+                    .post("/api/v1/studies/" + study + "/consents");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.asString()).doesNotContain(study);
+        } finally {
+            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE audit_event DROP CONSTRAINT test_refuse_consents");
+            }
+        }
+        assertThat(as("clinician").get("/api/v1/studies/" + study + "/consents").jsonPath().getList("$")).isEmpty();
+    }
 }

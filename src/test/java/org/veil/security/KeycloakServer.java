@@ -168,6 +168,40 @@ public final class KeycloakServer {
         }
     }
 
+    /** Creates a realm user with a realm role and password = user name; returns its id. */
+    public String createUser(String username, String realmRole) throws Exception {
+        String admin = adminToken();
+        String users = "http://127.0.0.1:" + port + "/admin/realms/veil/users";
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(users))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"username":"%s","enabled":true,"emailVerified":true,"firstName":"Test","lastName":"User",
+                         "email":"%s@veil.example","credentials":[{"type":"password","value":"%s","temporary":false}]}"""
+                        .formatted(username, username, username))).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("Keycloak refused the user: " + created.statusCode() + " " + created.body());
+        }
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        String role = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/veil/roles/" + realmRole))
+                .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString()).body();
+        HttpResponse<String> mapped = http.send(HttpRequest.newBuilder(URI.create(users + "/" + id + "/role-mappings/realm"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[" + role + "]")).build(), HttpResponse.BodyHandlers.ofString());
+        if (mapped.statusCode() != 204) {
+            throw new IllegalStateException("Keycloak refused the role mapping: " + mapped.statusCode());
+        }
+        return id;
+    }
+
+    public void deleteUser(String id) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/veil/users/" + id))
+                .header("Authorization", "Bearer " + adminToken()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 204) {
+            throw new IllegalStateException("Keycloak refused to delete the user: " + r.statusCode());
+        }
+    }
+
     public HttpResponse<String> post(String url, Map<String, String> form) throws Exception {
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
