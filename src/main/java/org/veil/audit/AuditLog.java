@@ -171,6 +171,21 @@ public class AuditLog {
         return out;
     }
 
+    /** Rows after an id, oldest first, on the caller's connection: for forwarding. */
+    public List<Stored> after(Connection c, long id, int limit) throws SQLException {
+        List<Stored> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(SELECT + " WHERE id > ? ORDER BY id LIMIT ?")) {
+            s.setLong(1, id);
+            s.setInt(2, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(stored(rs));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Recomputes the chain from the first row: valid, or the first row whose hash or link does not hold. */
     public Verification verify() throws SQLException {
         long rows = 0;

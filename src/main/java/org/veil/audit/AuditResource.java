@@ -23,10 +23,12 @@ public class AuditResource {
 
     private final AuditLog audit;
     private final StudyAccess access;
+    private final AuditConfig config;
 
-    public AuditResource(AuditLog audit, StudyAccess access) {
+    public AuditResource(AuditLog audit, StudyAccess access, AuditConfig config) {
         this.audit = audit;
         this.access = access;
+        this.config = config;
     }
 
     public record Row(long id, String at, String subject, String username, List<String> roles, String purpose, String client,
@@ -41,17 +43,47 @@ public class AuditResource {
                            @QueryParam("from") String from, @QueryParam("to") String to,
                            @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) throws SQLException {
         access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
+        return audit.query(filter(study, patient, subject, purpose, from, to, limit, offset)).stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
+                s.event().username(), s.event().roles(), s.event().purpose(), s.event().clientId(), s.event().sourceIp(),
+                s.event().action(), s.event().eventId(), s.event().studyUids(), s.event().patientIds(), s.event().instances(),
+                s.event().outcome().name().toLowerCase(java.util.Locale.ROOT), s.event().reason(), s.hash())).toList();
+    }
+
+    @GET
+    @Path("/messages")
+    @Produces(MediaType.APPLICATION_XML)
+    @Operation(summary = "The same records, same filters, as DICOM Audit Messages (PS3.15 A.5) in an AuditMessages element")
+    public String export(@QueryParam("studyUid") String study, @QueryParam("patientId") String patient,
+                         @QueryParam("subject") String subject, @QueryParam("purpose") String purpose,
+                         @QueryParam("from") String from, @QueryParam("to") String to,
+                         @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) throws SQLException {
+        access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
+        java.io.StringWriter out = new java.io.StringWriter();
+        try {
+            javax.xml.stream.XMLStreamWriter w = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeStartElement("AuditMessages");
+            for (AuditLog.Stored row : audit.query(filter(study, patient, subject, purpose, from, to, limit, offset))) {
+                DicomAuditMessage.write(w, row, config.sourceId(), config.siteId());
+            }
+            w.writeEndElement();
+            w.writeEndDocument();
+            w.flush();
+        } catch (javax.xml.stream.XMLStreamException e) {
+            throw new IllegalStateException("audit export", e);
+        }
+        return out.toString();
+    }
+
+    private static AuditLog.Filter filter(String study, String patient, String subject, String purpose, String from, String to,
+                                          Integer limit, Integer offset) {
         int l = limit == null ? 100 : limit;
         int o = offset == null ? 0 : offset;
         if (l < 1 || l > MAX_LIMIT || o < 0) {
             throw ConsentApiException.invalid("limit is 1 to " + MAX_LIMIT + " and offset is not negative");
         }
-        AuditLog.Filter filter = new AuditLog.Filter(Optional.ofNullable(study), Optional.ofNullable(patient),
+        return new AuditLog.Filter(Optional.ofNullable(study), Optional.ofNullable(patient),
                 Optional.ofNullable(subject), Optional.ofNullable(purpose), instant(from, "from"), instant(to, "to"), l, o);
-        return audit.query(filter).stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
-                s.event().username(), s.event().roles(), s.event().purpose(), s.event().clientId(), s.event().sourceIp(),
-                s.event().action(), s.event().eventId(), s.event().studyUids(), s.event().patientIds(), s.event().instances(),
-                s.event().outcome().name().toLowerCase(java.util.Locale.ROOT), s.event().reason(), s.hash())).toList();
     }
 
     @GET

@@ -65,6 +65,17 @@ class AuditTrailTest {
         assertThat(as("clinician").get("/api/v1/audit/verify").statusCode()).isEqualTo(403);
         assertThat(RestAssured.given().get("/api/v1/audit").statusCode()).isEqualTo(401);
 
+        Response xml = as("auditor").queryParam("studyUid", study).get("/api/v1/audit/messages");
+        assertThat(xml.statusCode()).isEqualTo(200);
+        assertThat(xml.contentType()).startsWith("application/xml");
+        org.w3c.dom.Document messages = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(xml.asByteArray()));
+        assertThat(messages.getDocumentElement().getTagName()).isEqualTo("AuditMessages");
+        assertThat(messages.getElementsByTagName("AuditMessage").getLength()).isEqualTo(5);
+        assertThat(messages.getElementsByTagName("EventID").item(1).getAttributes().getNamedItem("csd-code").getNodeValue())
+                .isEqualTo("110110");
+        assertThat(xml.asString()).contains("ParticipantObjectID=\"" + study + "\"").contains("ParticipantObjectID=\"AUDIT-P1\"");
+
         Response valid = as("auditor").get("/api/v1/audit/verify");
         assertThat(valid.jsonPath().getBoolean("valid")).isTrue();
         assertThat(valid.jsonPath().getLong("rows")).isGreaterThanOrEqualTo(4);

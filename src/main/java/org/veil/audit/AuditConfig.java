@@ -1,0 +1,36 @@
+package org.veil.audit;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** {@code veil.audit.*}: how Veil names itself in audit messages, and where it sends them (docs/consent-and-policy.md). */
+@ConfigMapping(prefix = "veil.audit")
+public interface AuditConfig {
+
+    /** AuditSourceID of every message: this installation. */
+    @WithDefault("veil")
+    String sourceId();
+
+    /** AuditEnterpriseSiteID: the hospital, if given. */
+    Optional<String> siteId();
+
+    Syslog syslog();
+
+    /** A copy of every audit row, as a DICOM audit message, to a syslog collector (RFC 5424). */
+    interface Syslog {
+        /** The collector; forwarding is off without it. */
+        Optional<String> host();
+
+        @WithDefault("514")
+        int port();
+
+        /** {@code tcp} (RFC 6587 octet counting) or {@code udp} (RFC 5426, one datagram a message). */
+        @WithDefault("tcp")
+        String protocol();
+
+        /** How often committed rows are looked for and sent. */
+        @WithDefault("1000")
+        long intervalMillis();
+    }
+}

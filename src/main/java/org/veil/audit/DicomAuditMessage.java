@@ -1,0 +1,144 @@
+package org.veil.audit;
+
+import java.io.StringWriter;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import org.veil.security.Purpose;
+
+/**
+ * One audit row as a DICOM Audit Message (PS3.15 A.5.1, the RFC 3881 schema as DICOM extends
+ * it): the event with its DCM code, action and outcome, the purpose of use, the caller as the
+ * requesting participant, Veil as the source, and each study (110180) and patient as
+ * participant objects. The reason of a denial becomes the outcome description.
+ */
+public final class DicomAuditMessage {
+    private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    /** Event id to its DCM meaning (PS3.16 CID 400) and the RFC 3881 action code it is audited with. */
+    private static final Map<String, String[]> EVENTS = Map.of(
+            AuditEvent.INSTANCES_ACCESSED, new String[] {"DICOM Instances Accessed", "R"},
+            AuditEvent.QUERY, new String[] {"Query", "E"},
+            AuditEvent.INSTANCES_TRANSFERRED, new String[] {"DICOM Instances Transferred", "R"},
+            AuditEvent.EXPORT, new String[] {"Export", "R"},
+            AuditEvent.PATIENT_RECORD, new String[] {"Patient Record", "U"});
+
+    private DicomAuditMessage() {
+    }
+
+    /** @param sourceId this Veil, as AuditSourceID; {@code siteId} the enterprise, if configured */
+    public static String of(AuditLog.Stored row, String sourceId, Optional<String> siteId) {
+        StringWriter out = new StringWriter();
+        try {
+            XMLStreamWriter w = XML.createXMLStreamWriter(out);
+            write(w, row, sourceId, siteId);
+            w.flush();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("audit message", e);
+        }
+        return out.toString();
+    }
+
+    /** Writes the AuditMessage element, for one message or a sequence of them. */
+    static void write(XMLStreamWriter w, AuditLog.Stored row, String sourceId, Optional<String> siteId) throws XMLStreamException {
+        AuditEvent e = row.event();
+        String[] event = EVENTS.getOrDefault(e.eventId(), new String[] {e.action(), "E"});
+        // STOW is Veil receiving instances: a create, in the event Transferred.
+        String actionCode = e.action().equals("store") ? "C" : event[1];
+        w.writeStartElement("AuditMessage");
+        w.writeStartElement("EventIdentification");
+        w.writeAttribute("EventActionCode", actionCode);
+        w.writeAttribute("EventDateTime", TIME.format(e.at()));
+        w.writeAttribute("EventOutcomeIndicator", switch (e.outcome()) {
+            case SUCCESS -> "0";
+            case DENIED -> "4";
+            case FAILED -> "8";
+        });
+        coded(w, "EventID", e.eventId(), "DCM", event[0]);
+        if (e.reason() != null) {
+            w.writeStartElement("EventOutcomeDescription");
+            w.writeCharacters(e.reason());
+            w.writeEndElement();
+        }
+        Optional<Purpose> purpose = Optional.ofNullable(e.purpose()).flatMap(p -> Purpose.fromScope(Purpose.SCOPE_PREFIX + p));
+        if (purpose.isPresent()) {
+            coded(w, "PurposeOfUse", purpose.get().code(), purpose.get().system(), purpose.get().scopeName());
+        }
+        w.writeEndElement();
+
+        w.writeStartElement("ActiveParticipant");
+        w.writeAttribute("UserID", nonNull(e.subject()));
+        if (e.clientId() != null) {
+            w.writeAttribute("AlternativeUserID", e.clientId());
+        }
+        if (e.username() != null) {
+            w.writeAttribute("UserName", e.username());
+        }
+        w.writeAttribute("UserIsRequestor", "true");
+        if (e.sourceIp() != null) {
+            w.writeAttribute("NetworkAccessPointID", e.sourceIp());
+            w.writeAttribute("NetworkAccessPointTypeCode", "2");
+        }
+        // The caller receives what it asks for, except when it stores: then it is the source.
+        coded(w, "RoleIDCode", actionCode.equals("C") ? "110153" : "110152", "DCM",
+                actionCode.equals("C") ? "Source Role ID" : "Destination Role ID");
+        w.writeEndElement();
+
+        w.writeStartElement("ActiveParticipant");
+        w.writeAttribute("UserID", sourceId);
+        w.writeAttribute("UserIsRequestor", "false");
+        coded(w, "RoleIDCode", actionCode.equals("C") ? "110152" : "110153", "DCM",
+                actionCode.equals("C") ? "Destination Role ID" : "Source Role ID");
+        w.writeEndElement();
+
+        w.writeStartElement("AuditSourceIdentification");
+        w.writeAttribute("AuditSourceID", sourceId);
+        if (siteId.isPresent()) {
+            w.writeAttribute("AuditEnterpriseSiteID", siteId.get());
+        }
+        coded(w, "AuditSourceTypeCode", "4", "DCM", "Application Server Process");
+        w.writeEndElement();
+
+        for (String study : e.studyUids()) {
+            w.writeStartElement("ParticipantObjectIdentification");
+            w.writeAttribute("ParticipantObjectID", study);
+            w.writeAttribute("ParticipantObjectTypeCode", "2");
+            w.writeAttribute("ParticipantObjectTypeCodeRole", "3");
+            coded(w, "ParticipantObjectIDTypeCode", "110180", "DCM", "Study Instance UID");
+            if (e.instances() > 0 && e.studyUids().size() == 1) {
+                w.writeStartElement("ParticipantObjectDetail");
+                w.writeAttribute("type", "NumberOfInstances");
+                w.writeAttribute("value", Base64.getEncoder().encodeToString(Integer.toString(e.instances()).getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)));
+                w.writeEndElement();
+            }
+            w.writeEndElement();
+        }
+        for (String patient : e.patientIds()) {
+            w.writeStartElement("ParticipantObjectIdentification");
+            w.writeAttribute("ParticipantObjectID", patient);
+            w.writeAttribute("ParticipantObjectTypeCode", "1");
+            w.writeAttribute("ParticipantObjectTypeCodeRole", "1");
+            coded(w, "ParticipantObjectIDTypeCode", "2", "RFC-3881", "Patient Number");
+            w.writeEndElement();
+        }
+        w.writeEndElement();
+    }
+
+    private static void coded(XMLStreamWriter w, String element, String code, String system, String meaning) throws XMLStreamException {
+        w.writeEmptyElement(element);
+        w.writeAttribute("csd-code", code);
+        w.writeAttribute("codeSystemName", system);
+        w.writeAttribute("originalText", meaning);
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+}
