@@ -9,7 +9,8 @@ import java.util.List;
  * patients, number of instances) and how it ended (outcome, and the reason for a denial).
  *
  * <p>Event ids are those of PS3.15 A.5 / DCM: 110103 DICOM Instances Accessed, 110112 Query,
- * 110104 DICOM Instances Transferred, 110106 Export, 110110 Patient Record (consent changes).
+ * 110104 DICOM Instances Transferred, 110106 Export, 110110 Patient Record (consent changes),
+ * 110101 Audit Log Used (the trail itself read).
  */
 public record AuditEvent(Instant at, String subject, String username, List<String> roles, String purpose, String clientId,
                          String sourceIp, String action, String eventId, List<String> studyUids, List<String> patientIds,
@@ -20,6 +21,7 @@ public record AuditEvent(Instant at, String subject, String username, List<Strin
     public static final String INSTANCES_TRANSFERRED = "110104";
     public static final String EXPORT = "110106";
     public static final String PATIENT_RECORD = "110110";
+    public static final String AUDIT_LOG_USED = "110101";
 
     public enum Outcome { SUCCESS, DENIED, FAILED }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.veil.consent.ConsentApiException;
+import org.veil.security.Caller;
 import org.veil.security.Role;
 import org.veil.security.StudyAccess;
 
@@ -24,6 +25,9 @@ public class AuditResource {
     private final AuditLog audit;
     private final StudyAccess access;
     private final AuditConfig config;
+
+    @jakarta.ws.rs.core.Context
+    io.vertx.core.http.HttpServerRequest request;
 
     public AuditResource(AuditLog audit, StudyAccess access, AuditConfig config) {
         this.audit = audit;
@@ -42,8 +46,10 @@ public class AuditResource {
                            @QueryParam("subject") String subject, @QueryParam("purpose") String purpose,
                            @QueryParam("from") String from, @QueryParam("to") String to,
                            @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) throws SQLException {
-        access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
-        return audit.query(filter(study, patient, subject, purpose, from, to, limit, offset)).stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
+        Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
+        List<AuditLog.Stored> rows = audit.query(filter(study, patient, subject, purpose, from, to, limit, offset));
+        used(caller, "audit trail read");
+        return rows.stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
                 s.event().username(), s.event().roles(), s.event().purpose(), s.event().clientId(), s.event().sourceIp(),
                 s.event().action(), s.event().eventId(), s.event().studyUids(), s.event().patientIds(), s.event().instances(),
                 s.event().outcome().name().toLowerCase(java.util.Locale.ROOT), s.event().reason(), s.hash())).toList();
@@ -57,13 +63,15 @@ public class AuditResource {
                          @QueryParam("subject") String subject, @QueryParam("purpose") String purpose,
                          @QueryParam("from") String from, @QueryParam("to") String to,
                          @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) throws SQLException {
-        access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
+        Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
+        List<AuditLog.Stored> rows = audit.query(filter(study, patient, subject, purpose, from, to, limit, offset));
+        used(caller, "audit trail exported");
         java.io.StringWriter out = new java.io.StringWriter();
         try {
             javax.xml.stream.XMLStreamWriter w = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(out);
             w.writeStartDocument("UTF-8", "1.0");
             w.writeStartElement("AuditMessages");
-            for (AuditLog.Stored row : audit.query(filter(study, patient, subject, purpose, from, to, limit, offset))) {
+            for (AuditLog.Stored row : rows) {
                 DicomAuditMessage.write(w, row, config.sourceId(), config.siteId());
             }
             w.writeEndElement();
@@ -73,6 +81,15 @@ public class AuditResource {
             throw new IllegalStateException("audit export", e);
         }
         return out.toString();
+    }
+
+    /**
+     * Reading the trail reads patient identifiers, so it is on record too (DCM 110101), before the
+     * answer. The row names no study, so that it does not show up in the trail of the studies read.
+     */
+    private void used(Caller caller, String action) throws SQLException {
+        audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
+                AuditEvent.AUDIT_LOG_USED, List.of(), List.of(), 0, AuditEvent.Outcome.SUCCESS, null));
     }
 
     private static AuditLog.Filter filter(String study, String patient, String subject, String purpose, String from, String to,

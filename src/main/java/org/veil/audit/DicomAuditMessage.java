@@ -27,7 +27,8 @@ public final class DicomAuditMessage {
             AuditEvent.QUERY, new String[] {"Query", "E"},
             AuditEvent.INSTANCES_TRANSFERRED, new String[] {"DICOM Instances Transferred", "R"},
             AuditEvent.EXPORT, new String[] {"Export", "R"},
-            AuditEvent.PATIENT_RECORD, new String[] {"Patient Record", "U"});
+            AuditEvent.PATIENT_RECORD, new String[] {"Patient Record", "U"},
+            AuditEvent.AUDIT_LOG_USED, new String[] {"Audit Log Used", "R"});
 
     private DicomAuditMessage() {
     }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.veil.TestData;
@@ -75,6 +76,9 @@ class AuditTrailTest {
         assertThat(messages.getElementsByTagName("EventID").item(1).getAttributes().getNamedItem("csd-code").getNodeValue())
                 .isEqualTo("110110");
         assertThat(xml.asString()).contains("ParticipantObjectID=\"" + study + "\"").contains("ParticipantObjectID=\"AUDIT-P1\"");
+
+        List<String> reads = as("admin").queryParam("subject", "auditor").get("/api/v1/audit").jsonPath().getList("action");
+        assertThat(reads).contains("audit trail read", "audit trail exported");
 
         Response valid = as("auditor").get("/api/v1/audit/verify");
         assertThat(valid.jsonPath().getBoolean("valid")).isTrue();
