@@ -50,7 +50,8 @@ public final class Benchmark {
 
         // The benchmark reaches the server's database too, to fill it with synthetic studies.
         String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
-        List<String> options = new ArrayList<>(List.of("-Dquarkus.log.level=WARN"));
+        // A secret, so that callers outside treatment can be measured (de-identified search).
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.log.level=WARN", "-Dveil.deid.secret=bench-deid-secret-0123456789"));
         if (!jvmOptions.isEmpty()) {
             options.addAll(List.of(jvmOptions.split("\\s+")));
         }
@@ -58,6 +59,7 @@ public final class Benchmark {
             Benchmark b = new Benchmark(veil);
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
             b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 600), Integer.getInteger("bench.scaleStudies", 100_000));
+            b.deidentifiedSearch(studies, perStudy, Integer.getInteger("bench.scaleStudies", 100_000));
             DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
         }
     }
@@ -130,6 +132,68 @@ public final class Benchmark {
                 scaleStudies, percentile(byId, 50), percentile(byId, 95),
                 scaleStudies, percentile(byDate, 50), percentile(byDate, 95),
                 scaleStudies, percentile(byName, 50), percentile(byName, 95));
+    }
+
+    /**
+     * A researcher among the same 100,000 studies, of which the generated ones carry research
+     * consent: the first search builds their de-identified views (every instance de-identified
+     * and indexed); later searches are the policy in SQL over the views. The baseline is the same
+     * search by the treating clinician in the original index, in the same run.
+     */
+    private void deidentifiedSearch(int studies, int perStudy, int scaleStudies) throws Exception {
+        String clinician = org.veil.security.TestTokens.of("clinician", "openid");
+        for (int s = 0; s < studies; s++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/api/v1/studies/" + studyUid(s) + "/consents"))
+                    .header("Authorization", "Bearer " + clinician).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"scopes\":[\"research\"],\"method\":\"written\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("consent answered " + r.statusCode());
+            }
+        }
+        String researcher = org.veil.security.TestTokens.of("researcher", "openid purpose:research");
+        long t0 = System.nanoTime();
+        HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/dicomweb/studies?limit=100"))
+                .header("Authorization", "Bearer " + researcher).header("Accept", "application/dicom+json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        double build = seconds(t0);
+        if (first.statusCode() != 200) {
+            throw new IllegalStateException("de-identified QIDO answered " + first.statusCode());
+        }
+        String pseudonym = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.body()).get(0).get("00100020")
+                .get("Value").get(0).asText();
+        long[] all = new long[200];
+        long[] byId = new long[200];
+        long[] baseline = new long[200];
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < all.length; i++) {
+            long t = System.nanoTime();
+            drainAs(researcher, "/dicomweb/studies?limit=100");
+            all[i] = System.nanoTime() - t;
+            t = System.nanoTime();
+            drainAs(researcher, "/dicomweb/studies?PatientID=" + pseudonym);
+            byId[i] = System.nanoTime() - t;
+            t = System.nanoTime();
+            drain(get("/dicomweb/studies?PatientID=BENCH" + random.nextInt(studies), "application/dicom+json"));
+            baseline[i] = System.nanoTime() - t;
+        }
+        System.out.printf(Locale.ROOT, """
+                | De-identified search: first search after consent on %d studies builds their views (%,d instances) | %.1f s (%.0f instances/s) | | |
+                | QIDO by a researcher, all visible studies (%d of %,d) | p50 %.2f ms, p95 %.2f ms | | |
+                | QIDO by a researcher, by pseudonymous PatientID | p50 %.2f ms, p95 %.2f ms | identified QIDO by PatientID, same run: p50 %.2f ms | %.1fx |
+
+                """, studies, studies * perStudy, build, studies * perStudy / build, studies, scaleStudies + studies + 1,
+                percentile(all, 50), percentile(all, 95), percentile(byId, 50), percentile(byId, 95),
+                percentile(baseline, 50), percentile(byId, 50) / percentile(baseline, 50));
+    }
+
+    private void drainAs(String token, String path) throws Exception {
+        HttpResponse<Long> r = http.send(HttpRequest.newBuilder(URI.create(veil.base() + path)).header("Authorization", "Bearer " + token)
+                .header("Accept", "application/dicom+json").build(), info -> HttpResponse.BodySubscribers.fromSubscriber(new ByteCounter(),
+                ByteCounter::total));
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + r.statusCode());
+        }
     }
 
     private void run(List<List<byte[]>> data, long totalBytes, Path objects, Path rawDir, int studies, int perStudy)

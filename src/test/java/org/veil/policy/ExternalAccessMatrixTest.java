@@ -43,6 +43,7 @@ import org.veil.security.TestTokens;
  * saying what happened.
  */
 @QuarkusTest
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ExternalAccessMatrixTest {
     /** purpose | consent state | share state | expected. */
     private static final String[] STUDIES = {
@@ -149,6 +150,7 @@ class ExternalAccessMatrixTest {
 
     @ParameterizedTest(name = "{1}, consent {2}, share {3}: {4} -> {5}")
     @MethodSource("cells")
+    @org.junit.jupiter.api.Order(1)
     void cell(int n, String purpose, String consent, String share, String endpoint, String expected) throws Exception {
         Row row = ROWS.get(n);
         Caller caller = new Caller(row.caller(), purpose);
@@ -157,6 +159,16 @@ class ExternalAccessMatrixTest {
         } else {
             hidden(caller, row, endpoint);
         }
+    }
+
+    /** After every cell: the rows they left still form one unbroken chain. */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Order(2)
+    void theAuditChainVerifiesAfterTheMatrix() {
+        Response verify = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("auditor", "openid"))
+                .get("/api/v1/audit/verify");
+        assertThat(verify.jsonPath().getBoolean("valid")).as(verify.asString()).isTrue();
+        assertThat(verify.jsonPath().getLong("rows")).isGreaterThan(STUDIES.length * ENDPOINTS.length);
     }
 
     private void seen(Caller caller, Row row, String endpoint) throws Exception {
