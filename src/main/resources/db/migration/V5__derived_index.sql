@@ -21,72 +21,18 @@ CREATE TABLE derived_view (
 CREATE INDEX derived_view_context_idx ON derived_view (context, key_version);
 CREATE INDEX derived_view_patient_idx ON derived_view (patient_key);
 
--- Derived UIDs depend on the context and the key, so they are unique across views.
-CREATE TABLE derived_study (
-    id                        BIGSERIAL PRIMARY KEY,
-    view_fk                   BIGINT NOT NULL UNIQUE REFERENCES derived_view (id) ON DELETE CASCADE,
-    study_instance_uid        TEXT NOT NULL UNIQUE,
-    patient_name              TEXT,
-    patient_name_norm         TEXT,
-    patient_id                TEXT,
-    issuer_of_patient_id      TEXT,
-    patient_birth_date        TEXT,
-    patient_sex               TEXT,
-    study_date                TEXT,
-    study_time                TEXT,
-    accession_number          TEXT,
-    study_id                  TEXT,
-    referring_physician_name  TEXT,
-    study_description         TEXT,
-    modalities_in_study       TEXT[] NOT NULL DEFAULT '{}',
-    number_of_series          INTEGER NOT NULL DEFAULT 0,
-    number_of_instances       INTEGER NOT NULL DEFAULT 0,
-    attributes                TEXT NOT NULL,
-    created_at                TIMESTAMPTZ NOT NULL DEFAULT now()
-);
-CREATE INDEX derived_study_patient_id_idx ON derived_study (patient_id);
-CREATE INDEX derived_study_date_idx ON derived_study (study_date, study_time);
-CREATE INDEX derived_study_patient_name_norm_idx ON derived_study (patient_name_norm text_pattern_ops);
+-- The same tables as the original index, column for column (IndexWriter writes both, so a
+-- migration that changes one changes the other); ids come from the same sequences. Derived
+-- UIDs depend on the context and the key, so they stay unique across views.
+CREATE TABLE derived_study (LIKE study INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
+ALTER TABLE derived_study ADD COLUMN view_fk BIGINT NOT NULL UNIQUE REFERENCES derived_view (id) ON DELETE CASCADE;
 
-CREATE TABLE derived_series (
-    id                        BIGSERIAL PRIMARY KEY,
-    study_fk                  BIGINT NOT NULL REFERENCES derived_study (id) ON DELETE CASCADE,
-    series_instance_uid       TEXT NOT NULL UNIQUE,
-    modality                  TEXT,
-    series_number             INTEGER,
-    series_description        TEXT,
-    series_date               TEXT,
-    series_time               TEXT,
-    pps_start_date            TEXT,
-    pps_start_time            TEXT,
-    number_of_instances       INTEGER NOT NULL DEFAULT 0,
-    attributes                TEXT NOT NULL,
-    created_at                TIMESTAMPTZ NOT NULL DEFAULT now()
-);
-CREATE INDEX derived_series_study_idx ON derived_series (study_fk, series_number, id);
+CREATE TABLE derived_series (LIKE series INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
+ALTER TABLE derived_series ADD FOREIGN KEY (study_fk) REFERENCES derived_study (id) ON DELETE CASCADE;
 
-CREATE TABLE derived_instance (
-    id                        BIGSERIAL PRIMARY KEY,
-    series_fk                 BIGINT NOT NULL REFERENCES derived_series (id) ON DELETE CASCADE,
-    study_fk                  BIGINT NOT NULL REFERENCES derived_study (id) ON DELETE CASCADE,
-    sop_instance_uid          TEXT NOT NULL UNIQUE,
-    sop_class_uid             TEXT NOT NULL,
-    instance_number           INTEGER,
-    transfer_syntax_uid       TEXT NOT NULL,
-    number_of_frames          INTEGER,
-    rows                      INTEGER,
-    columns                   INTEGER,
-    storage_key               TEXT NOT NULL,
-    size_bytes                BIGINT NOT NULL,
-    sha256                    TEXT NOT NULL,
-    dataset_offset            BIGINT NOT NULL,
-    metadata                  TEXT NOT NULL,
-    frames                    TEXT,
-    bulk_data                 TEXT,
-    created_at                TIMESTAMPTZ NOT NULL DEFAULT now()
-);
-CREATE INDEX derived_instance_series_idx ON derived_instance (series_fk, instance_number, id);
-CREATE INDEX derived_instance_study_idx ON derived_instance (study_fk);
+CREATE TABLE derived_instance (LIKE instance INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
+ALTER TABLE derived_instance ADD FOREIGN KEY (series_fk) REFERENCES derived_series (id) ON DELETE CASCADE,
+                             ADD FOREIGN KEY (study_fk) REFERENCES derived_study (id) ON DELETE CASCADE;
 
 -- Visibility is decided in SQL for searches (index.VisibilitySql); these keep it cheap.
 CREATE INDEX consent_scopes_idx ON consent USING gin (scopes);

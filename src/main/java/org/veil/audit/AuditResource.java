@@ -1,5 +1,6 @@
 package org.veil.audit;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -42,12 +43,9 @@ public class AuditResource {
 
     @GET
     @Operation(summary = "Audit records, oldest first, filtered by study, patient, user, purpose and time")
-    public List<Row> query(@QueryParam("studyUid") String study, @QueryParam("patientId") String patient,
-                           @QueryParam("subject") String subject, @QueryParam("purpose") String purpose,
-                           @QueryParam("from") String from, @QueryParam("to") String to,
-                           @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) throws SQLException {
+    public List<Row> query(@BeanParam Query q) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
-        List<AuditLog.Stored> rows = audit.query(filter(study, patient, subject, purpose, from, to, limit, offset));
+        List<AuditLog.Stored> rows = audit.query(q.filter());
         used(caller, "audit trail read");
         return rows.stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
                 s.event().username(), s.event().roles(), s.event().purpose(), s.event().clientId(), s.event().sourceIp(),
@@ -59,12 +57,9 @@ public class AuditResource {
     @Path("/messages")
     @Produces(MediaType.APPLICATION_XML)
     @Operation(summary = "The same records, same filters, as DICOM Audit Messages (PS3.15 A.5) in an AuditMessages element")
-    public String export(@QueryParam("studyUid") String study, @QueryParam("patientId") String patient,
-                         @QueryParam("subject") String subject, @QueryParam("purpose") String purpose,
-                         @QueryParam("from") String from, @QueryParam("to") String to,
-                         @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) throws SQLException {
+    public String export(@BeanParam Query q) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
-        List<AuditLog.Stored> rows = audit.query(filter(study, patient, subject, purpose, from, to, limit, offset));
+        List<AuditLog.Stored> rows = audit.query(q.filter());
         used(caller, "audit trail exported");
         java.io.StringWriter out = new java.io.StringWriter();
         try {
@@ -92,15 +87,34 @@ public class AuditResource {
                 AuditEvent.AUDIT_LOG_USED, List.of(), List.of(), 0, AuditEvent.Outcome.SUCCESS, null));
     }
 
-    private static AuditLog.Filter filter(String study, String patient, String subject, String purpose, String from, String to,
-                                          Integer limit, Integer offset) {
-        int l = limit == null ? 100 : limit;
-        int o = offset == null ? 0 : offset;
-        if (l < 1 || l > MAX_LIMIT || o < 0) {
-            throw ConsentApiException.invalid("limit is 1 to " + MAX_LIMIT + " and offset is not negative");
+    /** The filters both read-outs take. */
+    public static class Query {
+        @QueryParam("studyUid")
+        String study;
+        @QueryParam("patientId")
+        String patient;
+        @QueryParam("subject")
+        String subject;
+        @QueryParam("purpose")
+        String purpose;
+        @QueryParam("from")
+        String from;
+        @QueryParam("to")
+        String to;
+        @QueryParam("limit")
+        Integer limit;
+        @QueryParam("offset")
+        Integer offset;
+
+        AuditLog.Filter filter() {
+            int l = limit == null ? 100 : limit;
+            int o = offset == null ? 0 : offset;
+            if (l < 1 || l > MAX_LIMIT || o < 0) {
+                throw ConsentApiException.invalid("limit is 1 to " + MAX_LIMIT + " and offset is not negative");
+            }
+            return new AuditLog.Filter(Optional.ofNullable(study), Optional.ofNullable(patient),
+                    Optional.ofNullable(subject), Optional.ofNullable(purpose), instant(from, "from"), instant(to, "to"), l, o);
         }
-        return new AuditLog.Filter(Optional.ofNullable(study), Optional.ofNullable(patient),
-                Optional.ofNullable(subject), Optional.ofNullable(purpose), instant(from, "from"), instant(to, "to"), l, o);
     }
 
     @GET

@@ -87,15 +87,14 @@ public final class DicomAuditMessage {
             w.writeAttribute("NetworkAccessPointTypeCode", "2");
         }
         // The caller receives what it asks for, except when it stores: then it is the source.
-        coded(w, "RoleIDCode", actionCode.equals("C") ? "110153" : "110152", "DCM",
-                actionCode.equals("C") ? "Source Role ID" : "Destination Role ID");
+        boolean stores = actionCode.equals("C");
+        role(w, stores);
         w.writeEndElement();
 
         w.writeStartElement("ActiveParticipant");
         w.writeAttribute("UserID", sourceId);
         w.writeAttribute("UserIsRequestor", "false");
-        coded(w, "RoleIDCode", actionCode.equals("C") ? "110152" : "110153", "DCM",
-                actionCode.equals("C") ? "Destination Role ID" : "Source Role ID");
+        role(w, !stores);
         w.writeEndElement();
 
         w.writeStartElement("AuditSourceIdentification");
@@ -130,6 +129,10 @@ public final class DicomAuditMessage {
             w.writeEndElement();
         }
         w.writeEndElement();
+    }
+
+    private static void role(XMLStreamWriter w, boolean source) throws XMLStreamException {
+        coded(w, "RoleIDCode", source ? "110153" : "110152", "DCM", source ? "Source Role ID" : "Destination Role ID");
     }
 
     private static void coded(XMLStreamWriter w, String element, String code, String system, String meaning) throws XMLStreamException {

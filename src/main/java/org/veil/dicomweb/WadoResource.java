@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.sql.SQLException;
 import org.veil.audit.AuditEvent;
+import org.veil.index.IndexTarget;
 
 /** WADO-RS, PS3.18 10.4: instances, metadata, frames and bulk data. */
 @Path("/dicomweb")
@@ -107,7 +108,12 @@ public class WadoResource {
             throws InvalidRequestException, UnknownResourceException, SQLException, IOException, DeidentificationUnavailableException {
         audit.begin(action, action.equals(TRANSFER) ? AuditEvent.INSTANCES_TRANSFERRED : AuditEvent.INSTANCES_ACCESSED);
         InstanceRef ref = InstanceRef.of(study, series, instance);
-        return new RetrieveService.Target(visibility.forRead(study).target(), ref);
+        Visibility.Reachable reached = visibility.forRead(study);
+        if (action.equals(TRANSFER) && reached.target() != IndexTarget.ORIGINAL) {
+            // De-identified copies handed out of treatment leave the hospital's control: DCM 110106.
+            audit.begin(action, AuditEvent.EXPORT);
+        }
+        return new RetrieveService.Target(reached.target(), ref);
     }
 
     private static Response send(RetrieveService.Payload p) {

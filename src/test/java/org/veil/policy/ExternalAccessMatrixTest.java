@@ -432,7 +432,7 @@ class ExternalAccessMatrixTest {
             Response r = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of(user, scope)).accept(accept).get(path);
             assertThat(r.statusCode()).as(path + " " + r.asString()).isEqualTo(status);
             try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                    "SELECT username, action, outcome, purpose FROM audit_event WHERE id > ? ORDER BY id")) {
+                    "SELECT username, action, outcome, purpose, event_id FROM audit_event WHERE id > ? ORDER BY id")) {
                 s.setLong(1, before);
                 try (ResultSet rs = s.executeQuery()) {
                     assertThat(rs.next()).as("an audit row for " + path).isTrue();
@@ -440,6 +440,9 @@ class ExternalAccessMatrixTest {
                     assertThat(rs.getString(2)).isEqualTo(action);
                     assertThat(rs.getString(3)).isEqualTo(outcome);
                     assertThat(scope).endsWith(rs.getString(4));
+                    if (action.equals("retrieve instances") && outcome.equals("success")) {
+                        assertThat(rs.getString(5)).as("de-identified copies handed out are an export").isEqualTo("110106");
+                    }
                     assertThat(rs.next()).as("exactly one audit row for " + path).isFalse();
                 }
             }
