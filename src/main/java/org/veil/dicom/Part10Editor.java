@@ -107,6 +107,11 @@ public final class Part10Editor {
         }
     }
 
+    /** The attribute list, for the package's renderer. */
+    AttributeList attributes() {
+        return list;
+    }
+
     /** The data set itself (File Meta Information included, as group 0002), for editing. */
     public EditableDataset root() {
         return new EditableDataset(list, new SpecificCharacterSet((String[]) null));

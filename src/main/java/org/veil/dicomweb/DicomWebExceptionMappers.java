@@ -58,6 +58,17 @@ public class DicomWebExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public RestResponse<ErrorBody> notAnImage(org.veil.dicom.NotAnImageException e) {
+        return error(406, e.getMessage());
+    }
+
+    /** Rendering needs decoded pixels; what Veil cannot decode it cannot render (PS3.18 allows 501). */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> undecodable(org.veil.dicom.UndecodablePixelDataException e) {
+        return error(501, e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public RestResponse<ErrorBody> deidentificationUnavailable(DeidentificationUnavailableException e) {
         return error(503, e.getMessage());
     }

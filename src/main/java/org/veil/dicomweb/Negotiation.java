@@ -85,6 +85,52 @@ final class Negotiation {
         throw new NotAcceptableException("bulk data is available only as multipart/related; type=\"application/octet-stream\"");
     }
 
+    /** What a rendered resource can be answered with. */
+    enum Shape { SINGLE, MULTIPART, EITHER }
+
+    /**
+     * Rendered and thumbnail resources: a consumer format (JPEG unless PNG or GIF is asked for),
+     * as one image or as the parts of multipart/related, as the resource allows.
+     */
+    static Rendering rendered(String accept, Shape shape) throws NotAcceptableException {
+        for (MediaRange r : MediaRange.parseAccept(accept)) {
+            if (r.type().equals("multipart") && r.subtype().equals("related")) {
+                java.util.Optional<org.veil.dicom.Renderer.Format> f = imageFormat(r.param("type"));
+                if (shape != Shape.SINGLE && f.isPresent()) {
+                    return new Rendering(f.get(), true);
+                }
+            } else if (r.type().equals("*")) {
+                return new Rendering(org.veil.dicom.Renderer.Format.JPEG, shape == Shape.MULTIPART);
+            } else if (shape != Shape.MULTIPART) {
+                java.util.Optional<org.veil.dicom.Renderer.Format> f = imageFormat(r.type() + "/" + r.subtype());
+                if (f.isPresent()) {
+                    return new Rendering(f.get(), false);
+                }
+            }
+        }
+        throw new NotAcceptableException(switch (shape) {
+            case SINGLE -> "this resource is rendered as one image/jpeg, image/png or image/gif";
+            case MULTIPART -> "this resource is rendered as multipart/related of image/jpeg, image/png or image/gif";
+            case EITHER -> "rendered images are image/jpeg, image/png or image/gif, alone or in multipart/related";
+        });
+    }
+
+    record Rendering(org.veil.dicom.Renderer.Format format, boolean multipart) {
+    }
+
+    /** A media type or range to a format; wildcards take JPEG, the default of PS3.18 8.7.3.3. */
+    private static java.util.Optional<org.veil.dicom.Renderer.Format> imageFormat(String type) {
+        if (type == null || type.equals("*/*") || type.equals("image/*")) {
+            return java.util.Optional.of(org.veil.dicom.Renderer.Format.JPEG);
+        }
+        for (org.veil.dicom.Renderer.Format f : org.veil.dicom.Renderer.Format.values()) {
+            if (f.mediaType.equals(type)) {
+                return java.util.Optional.of(f);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static boolean syntaxAllowed(String requested, Collection<String> stored) {
         return requested == null || requested.equals("*") || stored.stream().allMatch(requested::equals);
     }

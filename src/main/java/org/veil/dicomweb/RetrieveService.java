@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.veil.dicom.FrameIndex;
 import org.veil.dicom.MultipartWriter;
+import org.veil.dicom.NotAnImageException;
 import org.veil.dicom.RangeCopier;
+import org.veil.dicom.Renderer;
+import org.veil.dicom.UndecodablePixelDataException;
 import org.veil.dicom.TransferSyntax;
 import java.sql.SQLException;
 import org.veil.index.IndexTarget;
@@ -113,6 +116,90 @@ public class RetrieveService {
         }
         Negotiation.bulkData(accept);
         return multipartOfRanges(i, ts, Negotiation.OCTET_STREAM, List.of(List.of(range)));
+    }
+
+    /** What to render: the frames asked for (empty for the resource's own choice), whether a thumbnail, how. */
+    public record RenderRequest(List<Integer> frames, boolean thumbnail, java.util.Optional<Renderer.Window> window,
+                                java.util.Optional<Renderer.Viewport> viewport, int quality) {
+    }
+
+    /** Thumbnails fit in this square unless a viewport says otherwise. */
+    private static final Renderer.Viewport THUMBNAIL = new Renderer.Viewport(128, 128);
+
+    /**
+     * Rendered and thumbnail resources (PS3.18 8.3.5, Sup 203), rendered before the answer is
+     * started so that a failure is a status, never a broken image. Study and series render one
+     * image per instance (its first frame); an instance all its frames, or the first when one
+     * image is asked for; a thumbnail is one image of the middle instance.
+     */
+    public Payload rendered(Target target, RenderRequest request, String accept) throws UnknownResourceException,
+            NotAcceptableException, SQLException, java.io.IOException, UndecodablePixelDataException, NotAnImageException {
+        List<StoredInstance> found = find(target);
+        InstanceRef ref = target.ref();
+        boolean instanceLevel = ref.instance() != null;
+        Negotiation.Shape shape = request.thumbnail() || (instanceLevel && request.frames().size() == 1) ? Negotiation.Shape.SINGLE
+                : instanceLevel ? Negotiation.Shape.EITHER : Negotiation.Shape.MULTIPART;
+        Negotiation.Rendering how = Negotiation.rendered(accept, shape);
+        Renderer.Options options = new Renderer.Options(request.window(),
+                request.viewport().or(() -> request.thumbnail() ? java.util.Optional.of(THUMBNAIL) : java.util.Optional.empty()),
+                how.format(), request.quality());
+        List<byte[]> images = new ArrayList<>();
+        if (request.thumbnail() && !instanceLevel) {
+            images.add(render(found.get(found.size() / 2), List.of(1), options).get(0));
+        } else if (instanceLevel) {
+            List<Integer> frames = request.frames();
+            if (frames.isEmpty()) {
+                frames = how.multipart() ? null : List.of(1);
+            }
+            images.addAll(render(found.get(0), frames, options));
+        } else {
+            for (StoredInstance i : found) {
+                try {
+                    images.add(render(i, List.of(1), options).get(0));
+                } catch (NotAnImageException e) {
+                    // reports and other non-images in a study have nothing to show
+                }
+            }
+            if (images.isEmpty()) {
+                throw new NotAnImageException();
+            }
+        }
+        if (!how.multipart()) {
+            byte[] image = images.get(0);
+            return new Payload(how.format().mediaType, out -> out.write(image));
+        }
+        String boundary = MultipartWriter.newBoundary();
+        return new Payload("multipart/related; type=\"" + how.format().mediaType + "\"; boundary=" + boundary, out -> {
+            MultipartWriter mp = new MultipartWriter(out, boundary);
+            for (byte[] image : images) {
+                mp.startPart(how.format().mediaType);
+                mp.stream().write(image);
+            }
+            mp.finish();
+        });
+    }
+
+    /** Frames of one stored instance, counted from 1; null for every frame. */
+    private List<byte[]> render(StoredInstance i, List<Integer> frames, Renderer.Options options)
+            throws java.io.IOException, UndecodablePixelDataException, NotAnImageException, UnknownResourceException {
+        Renderer renderer;
+        try {
+            renderer = Renderer.open(store.readAll(i.storageKey()), options.window());
+        } catch (org.veil.dicom.MalformedDicomException e) {
+            throw new UndecodablePixelDataException("the stored instance cannot be read for rendering");
+        }
+        List<Integer> wanted = frames;
+        if (wanted == null) {
+            wanted = java.util.stream.IntStream.rangeClosed(1, renderer.frames()).boxed().toList();
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (int n : wanted) {
+            if (n > renderer.frames()) {
+                throw new UnknownResourceException("frame");
+            }
+            out.add(renderer.render(n, options));
+        }
+        return out;
     }
 
     private Payload multipartOfRanges(StoredInstance i, TransferSyntax ts, String partType,

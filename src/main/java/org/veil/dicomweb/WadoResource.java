@@ -8,8 +8,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
+import java.util.List;
 import java.sql.SQLException;
 import org.veil.audit.AuditEvent;
+import org.veil.dicom.NotAnImageException;
+import org.veil.dicom.UndecodablePixelDataException;
 import org.veil.index.IndexTarget;
 
 /** WADO-RS, PS3.18 10.4: instances, metadata, frames and bulk data. */
@@ -101,6 +104,57 @@ public class WadoResource {
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
         return send(service.bulkData(reach("retrieve bulk data", study, series, instance), path, accept));
+    }
+
+    @GET
+    @Path("studies/{study}/{kind: rendered|thumbnail}")
+    public Response renderStudy(@PathParam("study") String study, @PathParam("kind") String kind,
+                                @HeaderParam("Accept") String accept, @Context UriInfo uri)
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException, UndecodablePixelDataException, NotAnImageException {
+        return rendered(study, null, null, null, kind, accept, uri);
+    }
+
+    @GET
+    @Path("studies/{study}/series/{series}/{kind: rendered|thumbnail}")
+    public Response renderSeries(@PathParam("study") String study, @PathParam("series") String series,
+                                 @PathParam("kind") String kind, @HeaderParam("Accept") String accept, @Context UriInfo uri)
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException, UndecodablePixelDataException, NotAnImageException {
+        return rendered(study, series, null, null, kind, accept, uri);
+    }
+
+    @GET
+    @Path("studies/{study}/series/{series}/instances/{instance}/{kind: rendered|thumbnail}")
+    public Response renderInstance(@PathParam("study") String study, @PathParam("series") String series,
+                                   @PathParam("instance") String instance, @PathParam("kind") String kind,
+                                   @HeaderParam("Accept") String accept, @Context UriInfo uri)
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException, UndecodablePixelDataException, NotAnImageException {
+        return rendered(study, series, instance, null, kind, accept, uri);
+    }
+
+    @GET
+    @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}/{kind: rendered|thumbnail}")
+    public Response renderFrames(@PathParam("study") String study, @PathParam("series") String series,
+                                 @PathParam("instance") String instance, @PathParam("frames") String frames,
+                                 @PathParam("kind") String kind, @HeaderParam("Accept") String accept, @Context UriInfo uri)
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException, UndecodablePixelDataException, NotAnImageException {
+        return rendered(study, series, instance, frames, kind, accept, uri);
+    }
+
+    private Response rendered(String study, String series, String instance, String frames, String kind, String accept,
+                              UriInfo uri)
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException, UndecodablePixelDataException, NotAnImageException {
+        boolean thumbnail = kind.equals("thumbnail");
+        RetrieveService.Target target = reach(thumbnail ? "retrieve thumbnail" : "retrieve rendered", study, series, instance);
+        List<Integer> frameList = frames == null ? List.of() : Negotiation.parseFrameList(frames);
+        if (thumbnail && frameList.size() > 1) {
+            throw new InvalidRequestException("a thumbnail is of one frame");
+        }
+        return send(service.rendered(target, RenderParameters.parse(uri.getQueryParameters(), frameList, thumbnail), accept));
     }
 
     /** Audits the request from here on, checks the path, and asks the policy which study it reaches. */
