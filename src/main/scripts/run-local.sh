@@ -32,4 +32,30 @@ export VEIL_DEID_SECRET="${VEIL_DEID_SECRET:-veil-demo-secret-not-for-production
 # veil-server reads the realm (view-users) to check share audiences; the demo realm's secret.
 export VEIL_KEYCLOAK_CLIENT_SECRET="${VEIL_KEYCLOAK_CLIENT_SECRET:-veil-server-demo-secret}"
 
-"$JAVA_HOME/bin/java" -jar target/quarkus-app/quarkus-run.jar
+"$JAVA_HOME/bin/java" -jar target/quarkus-app/quarkus-run.jar &
+VEIL_PID=$!
+trap 'kill "$VEIL_PID" 2>/dev/null || true; kill -- "-$KC_PID" 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 1 120); do
+  if curl -sf -o /dev/null http://127.0.0.1:8080/q/health/ready; then break; fi
+  kill -0 "$VEIL_PID" 2>/dev/null || { echo "Veil exited"; exit 1; }
+  sleep 1
+done
+if [ -d ../shared/testdata ]; then
+  src/main/scripts/demo-data.sh
+fi
+cat <<'USAGE'
+
+Veil is up.
+  DICOMweb   http://127.0.0.1:8080/dicomweb
+  Consent    http://127.0.0.1:8080/api/v1   (docs/consent-and-policy.md)
+  Keycloak   http://127.0.0.1:8180          (admin/admin, this machine only)
+Demo users, password = user name, purposes they may claim:
+  clinician   treatment, teaching, research, publication
+  consultant  consultation      (sees the shared CT ankle and ultrasound, de-identified)
+  educator    teaching          (sees the CT ankle, ultrasound and MR, de-identified)
+  researcher  research          (sees the MR, de-identified)
+  auditor     reads the audit trail at /api/v1/audit
+  admin, uploader
+Tokens: see README.md. Ctrl-C stops Veil and Keycloak.
+USAGE
+wait "$VEIL_PID"
