@@ -8,6 +8,10 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp
 APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl tesseract-ocr dicom3tools
 APP := target/quarkus-app/quarkus-run.jar
+# The prebuilt OHIF viewer, pinned; fetched from the npm registry once (docs/ohif.md).
+OHIF_VERSION := 3.12.10
+OHIF_HOME := $(HOME)/.cache/veil/ohif-$(OHIF_VERSION)
+export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 
 .PHONY: run test bench deid deps package clean
 
@@ -18,6 +22,11 @@ deps:
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	@test -f "$(OHIF_HOME)/dist/index.html" || { \
+	  echo "fetching the OHIF viewer @ohif/app@$(OHIF_VERSION)"; \
+	  mkdir -p "$(OHIF_HOME).tmp" && cd "$(OHIF_HOME).tmp" && \
+	  npm pack --silent "@ohif/app@$(OHIF_VERSION)" >/dev/null && tar xzf ohif-app-$(OHIF_VERSION).tgz && \
+	  rm -rf "$(OHIF_HOME)" && mv package "$(OHIF_HOME)" && cd / && rm -rf "$(OHIF_HOME).tmp"; }
 
 package: deps
 	$(MVN) package -DskipTests

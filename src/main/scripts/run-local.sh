@@ -46,6 +46,7 @@ fi
 cat <<'USAGE'
 
 Veil is up.
+  Viewer     http://127.0.0.1:8080/viewer/     (OHIF; choose a purpose, log in as a demo user)
   DICOMweb   http://127.0.0.1:8080/dicomweb
   Consent    http://127.0.0.1:8080/api/v1   (docs/consent-and-policy.md)
   Keycloak   http://127.0.0.1:8180          (admin/admin, this machine only)

@@ -32,7 +32,7 @@ public class AuthenticationFailureResponses {
     private static final Logger LOG = Logger.getLogger(AuthenticationFailureResponses.class);
 
     @Inject
-    @ConfigProperty(name = "quarkus.http.auth.permission.health.paths")
+    @ConfigProperty(name = "quarkus.http.auth.permission.open.paths")
     List<String> openPaths;
 
     void install(@Observes Router router) {

@@ -41,8 +41,11 @@ class TokenSurfaceIT {
     }
 
     @Test
-    void onlyHealthAndMetricsAnswerWithoutAToken() throws Exception {
+    void onlyHealthMetricsAndTheViewerAnswerWithoutAToken() throws Exception {
         assertThat(status(veil.base() + "/q/health/ready", null)).isEqualTo(200);
+        // The viewer's own files (make test provides them); it then calls DICOMweb with a token.
+        assertThat(status(veil.base() + "/viewer/", null)).isEqualTo(200);
+        assertThat(status(veil.base() + "/viewer/consultation/", null)).isEqualTo(200);
         assertThat(status(veil.base() + "/q/health/live", null)).isEqualTo(200);
         assertThat(status(veil.managementBase() + "/q/metrics", null)).isEqualTo(200);
         for (String path : List.of("/q/metrics", "/q/openapi", "/dicomweb/studies", "/api/v1/me", "/", "/nothing/here")) {

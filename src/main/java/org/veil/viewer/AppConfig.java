@@ -1,0 +1,82 @@
+package org.veil.viewer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.veil.security.Purpose;
+
+/**
+ * The viewer's {@code app-config.js} for one purpose: OHIF's shipped defaults (modes, hot keys,
+ * limits), then Veil's settings over them: the router base, one DICOMweb data source on this
+ * origin, and the OIDC client asking for the purpose's scope. Everything here comes from runtime
+ * configuration, nothing from the build.
+ */
+final class AppConfig {
+    private AppConfig() {
+    }
+
+    static String of(Path dist, Purpose purpose, String authority, String clientId) {
+        String defaults;
+        try {
+            defaults = Files.readString(dist.resolve("app-config.js"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String base = ViewerRoutes.BASE + purpose.scopeName();
+        return defaults + """
+
+                // Veil: what follows replaces OHIF's defaults above (served for the purpose %1$s).
+                (function () {
+                  var dicomweb = window.location.origin + '/dicomweb';
+                  window.config.routerBasename = '%2$s';
+                  window.config.showStudyList = true;
+                  window.config.defaultDataSourceName = 'veil';
+                  window.config.dataSources = [{
+                    namespace: '@ohif/extension-default.dataSourcesModule.dicomweb',
+                    sourceName: 'veil',
+                    configuration: {
+                      friendlyName: 'Veil',
+                      name: 'veil',
+                      wadoUriRoot: dicomweb,
+                      qidoRoot: dicomweb,
+                      wadoRoot: dicomweb,
+                      qidoSupportsIncludeField: true,
+                      supportsReject: false,
+                      imageRendering: 'wadors',
+                      thumbnailRendering: 'wadors',
+                      enableStudyLazyLoad: true,
+                      supportsFuzzyMatching: true,
+                      supportsWildcard: true,
+                      omitQuotationForMultipartRequest: true,
+                      bulkDataURI: { enabled: true },
+                    },
+                  }];
+                  window.config.oidc = [{
+                    authority: %3$s,
+                    client_id: %4$s,
+                    redirect_uri: '%2$s/callback',
+                    post_logout_redirect_uri: window.location.origin + '/viewer/',
+                    response_type: 'code',
+                    scope: 'openid purpose:%1$s',
+                    automaticSilentRenew: true,
+                    revokeAccessTokenOnSignout: true,
+                  }];
+                })();
+                """.formatted(purpose.scopeName(), base, jsString(authority), jsString(clientId));
+    }
+
+    /** A JavaScript string literal of a configured value. */
+    private static String jsString(String s) {
+        StringBuilder out = new StringBuilder("'");
+        for (char c : s.toCharArray()) {
+            if (c == '\'' || c == '\\' || c == '<' || c == '>' || c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('\'').toString();
+    }
+}

@@ -1,0 +1,142 @@
+package org.veil.viewer;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.veil.security.Purpose;
+
+/**
+ * Serves the prebuilt OHIF viewer, same-origin with DICOMweb, once per purpose of use:
+ * {@code /viewer/} lets the user choose why they are looking, and {@code /viewer/<purpose>/} is
+ * the viewer logging in with that {@code purpose:*} scope, so the token, and every request made
+ * with it, carries the purpose chosen (docs/ohif.md). The files hold no patient data and need no
+ * token; every DICOMweb request the viewer makes does.
+ *
+ * <p>The package is built to live at the root: its index and its webpack runtime name "/" as the
+ * place of every file. Veil rewrites those two places to the purpose's prefix when serving them,
+ * and serves a generated {@code app-config.js}: OHIF's own defaults, then Veil's data source, OIDC
+ * client and router base.
+ */
+@ApplicationScoped
+public class ViewerRoutes {
+    private static final Logger LOG = Logger.getLogger(ViewerRoutes.class);
+    static final String BASE = "/viewer/";
+    private static final Map<String, String> TYPES = Map.ofEntries(Map.entry("js", "text/javascript"),
+            Map.entry("mjs", "text/javascript"), Map.entry("css", "text/css"), Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("json", "application/json"), Map.entry("wasm", "application/wasm"), Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"), Map.entry("ico", "image/x-icon"), Map.entry("woff", "font/woff"),
+            Map.entry("woff2", "font/woff2"), Map.entry("ttf", "font/ttf"), Map.entry("xml", "application/xml"),
+            Map.entry("txt", "text/plain"), Map.entry("map", "application/json"));
+
+    private final ViewerConfig config;
+    private final String issuer;
+    private final Map<String, byte[]> rewritten = new ConcurrentHashMap<>();
+
+    public ViewerRoutes(ViewerConfig config, @ConfigProperty(name = "quarkus.oidc.auth-server-url") String issuer) {
+        this.config = config;
+        this.issuer = issuer;
+    }
+
+    void install(@Observes Router router) {
+        if (config.dir().isEmpty()) {
+            LOG.info("no viewer configured (veil.viewer.dir): /viewer/ is not served");
+            return;
+        }
+        Path dist = config.dir().get().toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dist.resolve("index.html"))) {
+            throw new IllegalStateException("veil.viewer.dir has no index.html: it must name the dist folder of @ohif/app");
+        }
+        // Vert.x lets "/viewer" match "/viewer/" as well: one route for both.
+        router.get("/viewer").handler(ctx -> {
+            if (ctx.normalizedPath().endsWith("/")) {
+                send(ctx, "text/html; charset=utf-8", ChooserPage.html().getBytes(StandardCharsets.UTF_8));
+            } else {
+                ctx.response().setStatusCode(302).putHeader("Location", BASE).end();
+            }
+        });
+        router.get(BASE + "*").blockingHandler(ctx -> serve(ctx, dist), false);
+        LOG.infof("the viewer is served at %s from %s", BASE, dist);
+    }
+
+    private void serve(RoutingContext ctx, Path dist) {
+        String rest = ctx.normalizedPath().substring(BASE.length());
+        int slash = rest.indexOf('/');
+        Optional<Purpose> purpose = Purpose.fromScope(Purpose.SCOPE_PREFIX + (slash < 0 ? rest : rest.substring(0, slash)));
+        if (purpose.isEmpty()) {
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
+        if (slash < 0) {
+            ctx.response().setStatusCode(302).putHeader("Location", ctx.normalizedPath() + "/").end();
+            return;
+        }
+        String prefix = BASE + purpose.get().scopeName() + "/";
+        String file = rest.substring(slash + 1);
+        try {
+            if (file.equals("app-config.js")) {
+                send(ctx, "text/javascript", AppConfig.of(dist, purpose.get(), config.oidcAuthority().orElse(issuer),
+                        config.oidcClientId()).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            Path path = dist.resolve(file).normalize();
+            if (!file.isEmpty() && path.startsWith(dist) && Files.isRegularFile(path) && !path.getFileName().toString().equals("index.html")) {
+                if (path.getParent().equals(dist) && file.startsWith("app.bundle.") && file.endsWith(".js")) {
+                    send(ctx, "text/javascript", rewritten.computeIfAbsent(prefix + file, k -> runtimeAt(path, prefix)));
+                } else {
+                    ctx.response().putHeader("Content-Type", TYPES.getOrDefault(extension(file), "application/octet-stream"))
+                            .putHeader("Cache-Control", "public, max-age=3600").sendFile(path.toString());
+                }
+                return;
+            }
+            // Everything else is a route of the single-page app.
+            send(ctx, "text/html; charset=utf-8", rewritten.computeIfAbsent(prefix, k -> indexAt(dist.resolve("index.html"), prefix)));
+        } catch (UncheckedIOException e) {
+            LOG.errorf("the viewer's files cannot be read (%s)", e.getCause().getClass().getSimpleName());
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+
+    /** index.html, with its own files, and OHIF's public URL, under the prefix. */
+    static byte[] indexAt(Path index, String prefix) {
+        String html = read(index)
+                .replace("window.PUBLIC_URL = '/'", "window.PUBLIC_URL = '" + prefix + "'")
+                .replace("href=\"/", "href=\"" + prefix)
+                .replace("src=\"/", "src=\"" + prefix);
+        return html.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The webpack runtime loads every further chunk from its public path. */
+    static byte[] runtimeAt(Path bundle, String prefix) {
+        return read(bundle).replace("__webpack_require__.p = \"/\"", "__webpack_require__.p = \"" + prefix + "\"")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String extension(String file) {
+        int dot = file.lastIndexOf('.');
+        return dot < 0 ? "" : file.substring(dot + 1);
+    }
+
+    private static void send(RoutingContext ctx, String type, byte[] body) {
+        ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "no-cache").end(Buffer.buffer(body));
+    }
+}

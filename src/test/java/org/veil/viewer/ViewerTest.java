@@ -1,0 +1,97 @@
+package org.veil.viewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.veil.security.KeycloakServer;
+
+/**
+ * The OHIF viewer as Veil serves it, from the pinned @ohif/app package that `make test` fetches:
+ * a purpose chooser, the viewer under each purpose's prefix with its files found there, the
+ * single-page fallback, and the generated configuration, evaluated by Node.js as the browser would.
+ */
+@QuarkusTest
+class ViewerTest {
+    @ConfigProperty(name = "veil.viewer.dir")
+    Path dist;
+
+    @Test
+    void theChooserOffersEveryPurposeWithoutAToken() {
+        assertThat(RestAssured.given().redirects().follow(false).get("/viewer").getHeader("Location")).isEqualTo("/viewer/");
+        Response r = RestAssured.get("/viewer/");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("text/html");
+        for (String purpose : new String[] {"treatment", "consultation", "teaching", "research", "publication"}) {
+            assertThat(r.asString()).contains("href=\"/viewer/" + purpose + "/\"");
+        }
+        assertThat(RestAssured.get("/viewer/curiosity/").statusCode()).isEqualTo(404);
+        // The viewer is open; the data is not.
+        assertThat(RestAssured.get("/dicomweb/studies").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theViewerLivesUnderThePurposesPrefix() throws Exception {
+        String index = RestAssured.get("/viewer/consultation/").asString();
+        assertThat(index).contains("window.PUBLIC_URL = '/viewer/consultation/'")
+                .contains("src=\"/viewer/consultation/app-config.js\"").doesNotContain("src=\"/app").doesNotContain("href=\"/assets");
+        // Any route of the app is the app.
+        Response route = RestAssured.get("/viewer/consultation/viewer/dicomweb?StudyInstanceUIDs=1.2.3");
+        assertThat(route.statusCode()).isEqualTo(200);
+        assertThat(route.asString()).isEqualTo(index);
+
+        String bundle;
+        try (Stream<Path> files = Files.list(dist)) {
+            bundle = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("app.bundle.") && n.endsWith(".js"))
+                    .findFirst().orElseThrow();
+        }
+        Response js = RestAssured.get("/viewer/consultation/" + bundle);
+        assertThat(js.contentType()).startsWith("text/javascript");
+        assertThat(js.asString()).contains("__webpack_require__.p = \"/viewer/consultation/\"");
+        Response icon = RestAssured.get("/viewer/teaching/assets/favicon.ico");
+        assertThat(icon.statusCode()).isEqualTo(200);
+        assertThat(icon.asByteArray()).isEqualTo(Files.readAllBytes(dist.resolve("assets/favicon.ico")));
+        // Nothing outside the package is reachable.
+        Response outside = RestAssured.given().urlEncodingEnabled(false).get("/viewer/teaching/%2e%2e/%2e%2e/%2e%2e/pom.xml");
+        assertThat(outside.asString()).doesNotContain("<project");
+    }
+
+    @Test
+    void theConfigurationAsksForThePurposeAndPointsAtVeil() throws Exception {
+        String config = RestAssured.get("/viewer/research/app-config.js").asString();
+        Path script = Files.createTempFile("veil-app-config", ".js");
+        try {
+            Files.writeString(script, "global.window = {location: {origin: 'http://127.0.0.1:8080'}};\n" + config
+                    + "\nconst c = window.config;\nconsole.log(JSON.stringify({base: c.routerBasename, source: c.defaultDataSourceName,"
+                    + " sources: c.dataSources, oidc: c.oidc, modes: (c.modes || []).length, hotkeys: !!c.hotkeys}));\n",
+                    StandardCharsets.UTF_8);
+            Process node = new ProcessBuilder("node", script.toString()).redirectErrorStream(true).start();
+            String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(node.waitFor()).as(out).isZero();
+            JsonNode c = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+            assertThat(c.get("base").asText()).isEqualTo("/viewer/research");
+            assertThat(c.get("source").asText()).isEqualTo("veil");
+            assertThat(c.get("sources")).hasSize(1);
+            JsonNode dicomweb = c.get("sources").get(0).get("configuration");
+            assertThat(dicomweb.get("qidoRoot").asText()).isEqualTo("http://127.0.0.1:8080/dicomweb");
+            assertThat(dicomweb.get("wadoRoot").asText()).isEqualTo("http://127.0.0.1:8080/dicomweb");
+            JsonNode oidc = c.get("oidc").get(0);
+            assertThat(oidc.get("authority").asText()).isEqualTo(KeycloakServer.get().issuer());
+            assertThat(oidc.get("client_id").asText()).isEqualTo("veil-viewer");
+            assertThat(oidc.get("scope").asText()).isEqualTo("openid purpose:research");
+            assertThat(oidc.get("response_type").asText()).isEqualTo("code");
+            assertThat(oidc.get("redirect_uri").asText()).isEqualTo("/viewer/research/callback");
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+}
