@@ -56,7 +56,8 @@ final class AppConfig {
                   window.config.oidc = [{
                     authority: %3$s,
                     client_id: %4$s,
-                    redirect_uri: '%2$s/callback',
+                    // OHIF puts its router base in front of this.
+                    redirect_uri: '/callback',
                     post_logout_redirect_uri: window.location.origin + '/viewer/',
                     response_type: 'code',
                     scope: 'openid purpose:%1$s',

@@ -40,9 +40,14 @@ public class ViewerRoutes {
             Map.entry("woff2", "font/woff2"), Map.entry("ttf", "font/ttf"), Map.entry("xml", "application/xml"),
             Map.entry("txt", "text/plain"), Map.entry("map", "application/json"));
 
+    private static final String RUNTIME_AT_ROOT = "__webpack_require__.p = \"/\"";
+    private static final String CSS_AT_ROOT = "url(/";
+
     private final ViewerConfig config;
     private final String issuer;
     private final Map<String, byte[]> rewritten = new ConcurrentHashMap<>();
+    /** The files that name the root: bundles with a webpack runtime (the app's, each web worker's) and style sheets. */
+    private java.util.Set<String> runtimes = java.util.Set.of();
 
     public ViewerRoutes(ViewerConfig config, @ConfigProperty(name = "quarkus.oidc.auth-server-url") String issuer) {
         this.config = config;
@@ -58,6 +63,7 @@ public class ViewerRoutes {
         if (!Files.isRegularFile(dist.resolve("index.html"))) {
             throw new IllegalStateException("veil.viewer.dir has no index.html: it must name the dist folder of @ohif/app");
         }
+        runtimes = bundlesWithRuntime(dist);
         // Vert.x lets "/viewer" match "/viewer/" as well: one route for both.
         router.get("/viewer").handler(ctx -> {
             if (ctx.normalizedPath().endsWith("/")) {
@@ -92,8 +98,8 @@ public class ViewerRoutes {
             }
             Path path = dist.resolve(file).normalize();
             if (!file.isEmpty() && path.startsWith(dist) && Files.isRegularFile(path) && !path.getFileName().toString().equals("index.html")) {
-                if (path.getParent().equals(dist) && file.startsWith("app.bundle.") && file.endsWith(".js")) {
-                    send(ctx, "text/javascript", rewritten.computeIfAbsent(prefix + file, k -> runtimeAt(path, prefix)));
+                if (path.getParent().equals(dist) && runtimes.contains(file)) {
+                    send(ctx, TYPES.get(extension(file)), rewritten.computeIfAbsent(prefix + file, k -> runtimeAt(path, prefix)));
                 } else {
                     ctx.response().putHeader("Content-Type", TYPES.getOrDefault(extension(file), "application/octet-stream"))
                             .putHeader("Cache-Control", "public, max-age=3600").sendFile(path.toString());
@@ -117,10 +123,26 @@ public class ViewerRoutes {
         return html.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The webpack runtime loads every further chunk from its public path. */
-    static byte[] runtimeAt(Path bundle, String prefix) {
-        return read(bundle).replace("__webpack_require__.p = \"/\"", "__webpack_require__.p = \"" + prefix + "\"")
-                .getBytes(StandardCharsets.UTF_8);
+    /**
+     * A webpack runtime loads every further chunk, in the page or in its worker, from its public
+     * path; a style sheet names its fonts and images from the root.
+     */
+    static byte[] runtimeAt(Path file, String prefix) {
+        String text = read(file);
+        text = file.toString().endsWith(".css") ? text.replace(CSS_AT_ROOT, "url(" + prefix)
+                : text.replace(RUNTIME_AT_ROOT, "__webpack_require__.p = \"" + prefix + "\"");
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static java.util.Set<String> bundlesWithRuntime(Path dist) {
+        try (java.util.stream.Stream<Path> files = Files.list(dist)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".js") && read(p).contains(RUNTIME_AT_ROOT)
+                            || p.getFileName().toString().endsWith(".css") && read(p).contains(CSS_AT_ROOT))
+                    .map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String read(Path p) {

@@ -57,6 +57,17 @@ class ViewerTest {
         Response js = RestAssured.get("/viewer/consultation/" + bundle);
         assertThat(js.contentType()).startsWith("text/javascript");
         assertThat(js.asString()).contains("__webpack_require__.p = \"/viewer/consultation/\"");
+        String css;
+        try (Stream<Path> files = Files.list(dist)) {
+            css = files.filter(p -> p.toString().endsWith(".css")).filter(p -> {
+                try {
+                    return Files.readString(p).contains("url(/");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).map(p -> p.getFileName().toString()).findFirst().orElseThrow();
+        }
+        assertThat(RestAssured.get("/viewer/consultation/" + css).asString()).contains("url(/viewer/consultation/").doesNotContain("url(/assets");
         Response icon = RestAssured.get("/viewer/teaching/assets/favicon.ico");
         assertThat(icon.statusCode()).isEqualTo(200);
         assertThat(icon.asByteArray()).isEqualTo(Files.readAllBytes(dist.resolve("assets/favicon.ico")));
@@ -89,7 +100,7 @@ class ViewerTest {
             assertThat(oidc.get("client_id").asText()).isEqualTo("veil-viewer");
             assertThat(oidc.get("scope").asText()).isEqualTo("openid purpose:research");
             assertThat(oidc.get("response_type").asText()).isEqualTo("code");
-            assertThat(oidc.get("redirect_uri").asText()).isEqualTo("/viewer/research/callback");
+            assertThat(oidc.get("redirect_uri").asText()).isEqualTo("/callback"); // under the router base: /viewer/research/callback
         } finally {
             Files.deleteIfExists(script);
         }
