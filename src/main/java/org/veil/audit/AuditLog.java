@@ -41,25 +41,6 @@ public class AuditLog {
     public record Verification(boolean valid, long rows, Long firstBrokenRow) {
     }
 
-    /** The PatientIDs of original studies, for the record. */
-    public List<String> patientIdsOf(List<String> studyUids) throws SQLException {
-        if (studyUids.isEmpty()) {
-            return List.of();
-        }
-        List<String> ids = new ArrayList<>();
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT DISTINCT patient_id FROM study WHERE study_instance_uid = ANY(?) AND patient_id IS NOT NULL ORDER BY 1")) {
-            s.setArray(1, c.createArrayOf("text", studyUids.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        }
-        return ids;
-    }
-
     /** Writes one row and commits it before returning. */
     public void record(AuditEvent event) throws SQLException {
         try (Connection c = db.getConnection()) {
@@ -84,7 +65,7 @@ public class AuditLog {
     public void append(Connection c, AuditEvent event) throws SQLException {
         AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), event.subject(), event.username(), event.roles(),
                 event.purpose(), event.clientId(), event.sourceIp(), event.action(), event.eventId(), event.studyUids(),
-                event.patientIds(), event.instances(), event.outcome(), event.reason());
+                patientIdsOf(c, event.studyUids()), event.instances(), event.outcome(), event.reason());
         try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             s.setLong(1, CHAIN_LOCK);
             s.execute();
@@ -124,6 +105,24 @@ public class AuditLog {
             s.setString(17, AuditChain.hash(previous, id, e));
             s.executeUpdate();
         }
+    }
+
+    /** The PatientIDs of the studies, read in the row's own transaction: one source for every kind of event. */
+    private static List<String> patientIdsOf(Connection c, List<String> studyUids) throws SQLException {
+        if (studyUids.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT DISTINCT patient_id FROM study WHERE study_instance_uid = ANY(?) AND patient_id IS NOT NULL ORDER BY 1")) {
+            s.setArray(1, c.createArrayOf("text", studyUids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     public List<Stored> query(Filter f) throws SQLException {

@@ -84,7 +84,7 @@ public class AuditResource {
      */
     private void used(Caller caller, String action) throws SQLException {
         audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
-                AuditEvent.AUDIT_LOG_USED, List.of(), List.of(), 0, AuditEvent.Outcome.SUCCESS, null));
+                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null));
     }
 
     /** The filters both read-outs take. */

@@ -342,35 +342,6 @@ public class ConsentRegistry {
         }
     }
 
-    /** The PatientID of a study, for the audit record; empty when the study has none or is unknown. */
-    public List<String> patientIds(String studyUid) throws SQLException {
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT patient_id FROM study WHERE study_instance_uid = ?")) {
-            s.setString(1, studyUid);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getString(1) != null ? List.of(rs.getString(1)) : List.of();
-            }
-        }
-    }
-
-    /** The study of a consent or share, for the audit record. */
-    public Optional<String> studyOf(String table, String id) throws SQLException {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        String sql = table.equals("consent") ? "SELECT study_instance_uid FROM consent WHERE id = ?"
-                : "SELECT study_instance_uid FROM study_share WHERE id = ?";
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, uuid);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
-    }
-
     /** The study's patient (PatientID, issuer); 404 for a study Veil does not hold. */
     private static String[] patientOf(Connection c, String studyUid) throws SQLException {
         if (studyUid == null || !org.veil.dicom.InstanceParser.isValidUid(studyUid)) {

@@ -48,7 +48,7 @@ public class ConsentResource {
     /** Every change is on record in its own transaction: Patient Record events (DCM 110110). */
     private ConsentRegistry.OnChange audited(Caller caller, String action) {
         return (c, study) -> audit.append(c, AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(),
-                action, AuditEvent.PATIENT_RECORD, List.of(study), registry.patientIds(study), 0, AuditEvent.Outcome.SUCCESS, null));
+                action, AuditEvent.PATIENT_RECORD, List.of(study), 0, AuditEvent.Outcome.SUCCESS, null));
     }
 
     @POST

@@ -82,6 +82,10 @@ public final class DerivedViews {
     private boolean build(String study, Profile profile, String context) throws SQLException, IOException, EvictedMeanwhile {
         String version = store.keyVersion();
         try (Connection c = db.getConnection()) {
+            // Every retrieval asks; nearly always the view is there, and a plain read says so.
+            if (exists(c, study, context, version)) {
+                return true;
+            }
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {

@@ -65,22 +65,21 @@ public final class Renderer {
     }
 
     /**
-     * Decodes an instance for rendering, with the request's window in place of the instance's.
+     * Decodes an instance for rendering, with the request's window in place of the instance's;
+     * the stored transfer syntax, known from the index, spares a parse of what cannot be decoded.
      *
      * @throws NotAnImageException when it has no pixel data
      * @throws UndecodablePixelDataException when its transfer syntax or samples cannot be decoded
      */
-    public static Renderer open(byte[] part10, Optional<Window> window)
+    public static Renderer open(byte[] part10, String transferSyntax, Optional<Window> window)
             throws IOException, MalformedDicomException, UndecodablePixelDataException, NotAnImageException {
-        Part10Editor probe = Part10Editor.read(part10);
-        if (probe.attributes().get(PIXEL_DATA) == null) {
-            throw new NotAnImageException();
-        }
-        if (!Part10Editor.canDecode(probe.transferSyntax())) {
+        if (!Part10Editor.canDecode(transferSyntax)) {
             throw new UndecodablePixelDataException("pixel data in this transfer syntax cannot be rendered");
         }
-        Part10Editor decoded = Part10Editor.readDecoded(part10);
-        com.pixelmed.dicom.AttributeList list = decoded.attributes();
+        com.pixelmed.dicom.AttributeList list = Part10Editor.readDecoded(part10).attributes();
+        if (list.get(PIXEL_DATA) == null) {
+            throw new NotAnImageException();
+        }
         try {
             if (window.isPresent()) {
                 Attribute center = new DecimalStringAttribute(new AttributeTag(0x0028, 0x1050));

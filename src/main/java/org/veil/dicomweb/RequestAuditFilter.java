@@ -38,7 +38,7 @@ public class RequestAuditFilter {
                 .orElse(status >= 400 && response.getEntity() instanceof ErrorBody e ? e.reason() : null);
         try {
             log.record(AuditEvent.of(caller.get(), request.remoteAddress().hostAddress(), audit.action().get(), audit.eventId(),
-                    audit.studies(), log.patientIdsOf(audit.studies()), status < 400 ? audit.instances() : 0, outcome, reason));
+                    audit.studies(), status < 400 ? audit.instances() : 0, outcome, reason));
         } catch (SQLException | RuntimeException e) {
             LOG.errorf("audit row could not be written (%s); answering 503", e.getClass().getSimpleName());
             response.setStatus(503);

@@ -184,7 +184,7 @@ public class RetrieveService {
             throws java.io.IOException, UndecodablePixelDataException, NotAnImageException, UnknownResourceException {
         Renderer renderer;
         try {
-            renderer = Renderer.open(store.readAll(i.storageKey()), options.window());
+            renderer = Renderer.open(store.readAll(i.storageKey()), i.transferSyntaxUid(), options.window());
         } catch (org.veil.dicom.MalformedDicomException e) {
             throw new UndecodablePixelDataException("the stored instance cannot be read for rendering");
         }

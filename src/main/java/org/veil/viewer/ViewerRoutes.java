@@ -46,8 +46,12 @@ public class ViewerRoutes {
     private final ViewerConfig config;
     private final String issuer;
     private final Map<String, byte[]> rewritten = new ConcurrentHashMap<>();
-    /** The files that name the root: bundles with a webpack runtime (the app's, each web worker's) and style sheets. */
-    private java.util.Set<String> runtimes = java.util.Set.of();
+    /**
+     * Whether a top-level file names the root (a bundle with a webpack runtime, the app's or a web
+     * worker's; a style sheet), decided on its first request rather than by reading the whole
+     * package at start-up.
+     */
+    private final Map<String, Boolean> namesRoot = new ConcurrentHashMap<>();
 
     public ViewerRoutes(ViewerConfig config, @ConfigProperty(name = "quarkus.oidc.auth-server-url") String issuer) {
         this.config = config;
@@ -63,7 +67,6 @@ public class ViewerRoutes {
         if (!Files.isRegularFile(dist.resolve("index.html"))) {
             throw new IllegalStateException("veil.viewer.dir has no index.html: it must name the dist folder of @ohif/app");
         }
-        runtimes = bundlesWithRuntime(dist);
         // Vert.x lets "/viewer" match "/viewer/" as well: one route for both.
         router.get("/viewer").handler(ctx -> {
             if (ctx.normalizedPath().endsWith("/")) {
@@ -98,8 +101,8 @@ public class ViewerRoutes {
             }
             Path path = dist.resolve(file).normalize();
             if (!file.isEmpty() && path.startsWith(dist) && Files.isRegularFile(path) && !path.getFileName().toString().equals("index.html")) {
-                if (path.getParent().equals(dist) && runtimes.contains(file)) {
-                    send(ctx, TYPES.get(extension(file)), rewritten.computeIfAbsent(prefix + file, k -> runtimeAt(path, prefix)));
+                if (path.getParent().equals(dist) && namesRoot.computeIfAbsent(file, k -> namesRoot(path))) {
+                    send(ctx, TYPES.get(extension(file)), rewritten.computeIfAbsent(prefix + file, k -> rootedAt(path, prefix)));
                 } else {
                     ctx.response().putHeader("Content-Type", TYPES.getOrDefault(extension(file), "application/octet-stream"))
                             .putHeader("Cache-Control", "public, max-age=3600").sendFile(path.toString());
@@ -127,22 +130,16 @@ public class ViewerRoutes {
      * A webpack runtime loads every further chunk, in the page or in its worker, from its public
      * path; a style sheet names its fonts and images from the root.
      */
-    static byte[] runtimeAt(Path file, String prefix) {
+    static byte[] rootedAt(Path file, String prefix) {
         String text = read(file);
         text = file.toString().endsWith(".css") ? text.replace(CSS_AT_ROOT, "url(" + prefix)
                 : text.replace(RUNTIME_AT_ROOT, "__webpack_require__.p = \"" + prefix + "\"");
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static java.util.Set<String> bundlesWithRuntime(Path dist) {
-        try (java.util.stream.Stream<Path> files = Files.list(dist)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().endsWith(".js") && read(p).contains(RUNTIME_AT_ROOT)
-                            || p.getFileName().toString().endsWith(".css") && read(p).contains(CSS_AT_ROOT))
-                    .map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toUnmodifiableSet());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static boolean namesRoot(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".js") && read(file).contains(RUNTIME_AT_ROOT) || name.endsWith(".css") && read(file).contains(CSS_AT_ROOT);
     }
 
     private static String read(Path p) {
