@@ -6,7 +6,10 @@
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME
 MVN := ./mvnw -B -ntp
-APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl tesseract-ocr dicom3tools
+APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl tesseract-ocr dicom3tools chromium
+# Commands that may come from another source than Debian's package (NodeSource's nodejs brings npm).
+APT_COMMANDS := node:nodejs npm:npm
+NPM_CACHE := $(HOME)/.cache/veil/npm
 APP := target/quarkus-app/quarkus-run.jar
 # The prebuilt OHIF viewer, pinned; fetched from the npm registry once (docs/ohif.md).
 OHIF_VERSION := 3.12.10
@@ -18,6 +21,7 @@ export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 deps:
 	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for c in $(APT_COMMANDS); do command -v $${c%%:*} >/dev/null 2>&1 || missing="$$missing $${c#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -25,8 +29,12 @@ deps:
 	@test -f "$(OHIF_HOME)/dist/index.html" || { \
 	  echo "fetching the OHIF viewer @ohif/app@$(OHIF_VERSION)"; \
 	  mkdir -p "$(OHIF_HOME).tmp" && cd "$(OHIF_HOME).tmp" && \
-	  npm pack --silent "@ohif/app@$(OHIF_VERSION)" >/dev/null && tar xzf ohif-app-$(OHIF_VERSION).tgz && \
+	  npm pack --silent --cache "$(NPM_CACHE)" "@ohif/app@$(OHIF_VERSION)" >/dev/null && tar xzf ohif-app-$(OHIF_VERSION).tgz && \
 	  rm -rf "$(OHIF_HOME)" && mv package "$(OHIF_HOME)" && cd / && rm -rf "$(OHIF_HOME).tmp"; }
+	@# playwright-core for the browser tests, at the version package-lock.json pins (Debian's chromium runs it).
+	@cd src/test/browser && [ "$$(node -p "require('./node_modules/playwright-core/package.json').version" 2>/dev/null)" = \
+	  "$$(node -p "require('./package-lock.json').packages['node_modules/playwright-core'].version")" ] || \
+	  npm ci --silent --no-audit --no-fund --cache "$(NPM_CACHE)"
 
 package: deps
 	$(MVN) package -DskipTests

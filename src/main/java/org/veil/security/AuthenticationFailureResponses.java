@@ -3,6 +3,7 @@ package org.veil.security;
 import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,7 +38,7 @@ public class AuthenticationFailureResponses {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
-            if (ctx.request().getHeader("Authorization") == null && !isOpen(ctx.normalizedPath())) {
+            if (ctx.request().getHeader("Authorization") == null && !isOpen(ctx.normalizedPath()) && !isPreflight(ctx)) {
                 refuse(ctx, MISSING, "Bearer realm=\"veil\"");
             } else {
                 ctx.next();
@@ -65,6 +66,15 @@ public class AuthenticationFailureResponses {
             }
         }
         return false;
+    }
+
+    /**
+     * A browser asks whether it may send a token from another origin before it sends one: the
+     * CORS filter answers that, when enabled, with headers only (docs/ohif.md).
+     */
+    private static boolean isPreflight(RoutingContext ctx) {
+        return ctx.request().method() == HttpMethod.OPTIONS && ctx.request().getHeader("Origin") != null
+                && ctx.request().getHeader("Access-Control-Request-Method") != null;
     }
 
     /** The provider was down at start-up and still is: Veil cannot check any token. */

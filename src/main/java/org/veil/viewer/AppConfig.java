@@ -28,6 +28,11 @@ final class AppConfig {
         return defaults + """
 
                 // Veil: what follows replaces OHIF's defaults above (served for the purpose %1$s).
+                // The ONNX runtime bundled in OHIF names its own location from the script being
+                // run, or else from Node's __filename: when a reload takes the bundles from the
+                // HTTP cache there is no such script, the name is undefined and the app stops
+                // before it renders. Here it is: a file in the viewer's own folder.
+                window.__filename = window.location.origin + '%2$s/app-config.js';
                 (function () {
                   var dicomweb = window.location.origin + '/dicomweb';
                   window.config.routerBasename = '%2$s';
@@ -58,14 +63,16 @@ final class AppConfig {
                     client_id: %4$s,
                     // OHIF puts its router base in front of this.
                     redirect_uri: '/callback',
-                    post_logout_redirect_uri: window.location.origin + '/viewer/',
+                    // OHIF routes this path without removing its router base: under the base it
+                    // must name no route of its own ("/viewer/" would catch every opened study).
+                    post_logout_redirect_uri: window.location.origin + '%5$s',
                     response_type: 'code',
                     scope: 'openid purpose:%1$s',
                     automaticSilentRenew: true,
                     revokeAccessTokenOnSignout: true,
                   }];
                 })();
-                """.formatted(purpose.scopeName(), base, jsString(authority), jsString(clientId));
+                """.formatted(purpose.scopeName(), base, jsString(authority), jsString(clientId), ViewerRoutes.SIGNED_OUT);
     }
 
     /** A JavaScript string literal of a configured value. */

@@ -33,6 +33,8 @@ import org.veil.security.Purpose;
 public class ViewerRoutes {
     private static final Logger LOG = Logger.getLogger(ViewerRoutes.class);
     static final String BASE = "/viewer/";
+    /** Where Keycloak sends the browser after signing out: the chooser again. */
+    static final String SIGNED_OUT = BASE + "signed-out";
     private static final Map<String, String> TYPES = Map.ofEntries(Map.entry("js", "text/javascript"),
             Map.entry("mjs", "text/javascript"), Map.entry("css", "text/css"), Map.entry("html", "text/html; charset=utf-8"),
             Map.entry("json", "application/json"), Map.entry("wasm", "application/wasm"), Map.entry("svg", "image/svg+xml"),
@@ -80,6 +82,10 @@ public class ViewerRoutes {
     }
 
     private void serve(RoutingContext ctx, Path dist) {
+        if (ctx.normalizedPath().equals(SIGNED_OUT)) {
+            send(ctx, "text/html; charset=utf-8", ChooserPage.html().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         String rest = ctx.normalizedPath().substring(BASE.length());
         int slash = rest.indexOf('/');
         Optional<Purpose> purpose = Purpose.fromScope(Purpose.SCOPE_PREFIX + (slash < 0 ? rest : rest.substring(0, slash)));

@@ -22,6 +22,17 @@ public class IndexReset {
         }
     }
 
+    /**
+     * Forgets every consent and share. The registry is append-only for Veil (triggers refuse
+     * updates and deletes); TRUNCATE is the test's way around it, for tests that need a registry
+     * holding only what they record.
+     */
+    public void forgetConsents() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE share_revocation, study_share, consent_withdrawal, consent");
+        }
+    }
+
     public long count(String table) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {

@@ -2,6 +2,7 @@ package org.veil.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -165,6 +166,32 @@ public final class KeycloakServer {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201 && created.statusCode() != 409) {
             throw new IllegalStateException("Keycloak refused the test client " + clientId + ": " + created.statusCode() + " " + created.body());
+        }
+    }
+
+    /**
+     * Lets the viewer client log users in to a Veil at another origin than the demo's (the tests'
+     * Veil listens on a free port): its redirect, post-logout and web-origin lists gain that origin.
+     */
+    public synchronized void allowViewerAt(String origin) throws Exception {
+        String admin = adminToken();
+        String clients = "http://127.0.0.1:" + port + "/admin/realms/veil/clients";
+        JsonNode found = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(clients + "?clientId=veil-viewer"))
+                .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString()).body());
+        ObjectNode client = (ObjectNode) found.get(0);
+        String viewer = origin + "/viewer/*";
+        if (client.get("redirectUris").toString().contains(viewer)) {
+            return;
+        }
+        client.withArray("redirectUris").add(viewer);
+        client.withArray("webOrigins").add(origin);
+        ObjectNode attributes = (ObjectNode) client.get("attributes");
+        attributes.put("post.logout.redirect.uris", attributes.get("post.logout.redirect.uris").asText() + "##" + viewer);
+        HttpResponse<String> updated = http.send(HttpRequest.newBuilder(URI.create(clients + "/" + client.get("id").asText()))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(client.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        if (updated.statusCode() != 204) {
+            throw new IllegalStateException("Keycloak refused to update veil-viewer: " + updated.statusCode() + " " + updated.body());
         }
     }
 

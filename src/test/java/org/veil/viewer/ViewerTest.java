@@ -37,6 +37,15 @@ class ViewerTest {
         assertThat(RestAssured.get("/viewer/curiosity/").statusCode()).isEqualTo(404);
         // The viewer is open; the data is not.
         assertThat(RestAssured.get("/dicomweb/studies").statusCode()).isEqualTo(401);
+        // Served here, the viewer needs no CORS: by default no other origin is allowed (CorsTest has the other way).
+        assertThat(RestAssured.given().header("Origin", "https://viewer.hospital.example").header("Access-Control-Request-Method", "GET")
+                .options("/dicomweb/studies").header("Access-Control-Allow-Origin")).isNull();
+        Response options = RestAssured.given().header("Origin", "https://viewer.hospital.example").header("Access-Control-Request-Method", "GET")
+                .options("/dicomweb/studies");
+        assertThat(options.statusCode()).as(options.asString()).isLessThan(500);
+        assertThat(options.asString()).isEmpty();
+        // Any other request without a token, OPTIONS included, is refused.
+        assertThat(RestAssured.given().options("/dicomweb/studies").statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -101,6 +110,10 @@ class ViewerTest {
             assertThat(oidc.get("scope").asText()).isEqualTo("openid purpose:research");
             assertThat(oidc.get("response_type").asText()).isEqualTo("code");
             assertThat(oidc.get("redirect_uri").asText()).isEqualTo("/callback"); // under the router base: /viewer/research/callback
+            // OHIF routes the sign-out return path without removing its router base, so "/viewer/" would
+            // take over the app's own /viewer route (every opened study); this one names no route of OHIF's.
+            assertThat(oidc.get("post_logout_redirect_uri").asText()).isEqualTo("http://127.0.0.1:8080/viewer/signed-out");
+            assertThat(RestAssured.get("/viewer/signed-out").asString()).contains("href=\"/viewer/research/\"");
         } finally {
             Files.deleteIfExists(script);
         }

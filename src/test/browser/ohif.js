@@ -1,0 +1,185 @@
+// Drives one user through the OHIF viewer Veil serves, in Debian's chromium, and reports what the
+// browser saw as JSON lines on stdout. OhifBrowserTest (Java) starts it, answers its pauses and
+// makes every assertion; this script measures and does not judge.
+//
+// Argument: a JSON object
+//   base        Veil's origin, e.g. http://127.0.0.1:8080
+//   purpose     the viewer route, which is the purpose the token asks for
+//   user        demo user; its password is its name
+//   shots       directory for screenshots; name prefixes their file names
+//   pause       after the first study list, print {"event":"paused"}, wait for a line on stdin, reload
+//   open        {modality, description?}: the study to open from the list, or absent
+//   regions     [[x, y, width, height], ...] in image pixels, measured in the opened image
+//
+// Events: list {rows}, paused, image {...}, requests {requests}, done; error {message} on failure.
+'use strict';
+const { chromium } = require('playwright-core');
+const readline = require('readline');
+const path = require('path');
+
+const spec = JSON.parse(process.argv[2]);
+const emit = event => process.stdout.write(JSON.stringify(event) + '\n');
+const shot = name => path.join(spec.shots, `${spec.name}-${name}.png`);
+const stdin = readline.createInterface({ input: process.stdin });
+const nextLine = () => new Promise(resolve => stdin.once('line', resolve));
+
+async function studyRows(page) {
+  // OHIF nests a table in each study row; the innermost rows hold one cell per column.
+  await page.waitForSelector('table tbody tr', { timeout: 60000 });
+  await page.waitForTimeout(1500); // the list renders, then fills its cells
+  return page.$$eval('table tbody tr:not(:has(table))', trs => trs
+    .map(tr => [...tr.querySelectorAll(':scope > td')].map(td => td.innerText.trim()))
+    .filter(cells => cells.length >= 7)
+    .map(([patient, mrn, date, description, modality, accession, instances]) =>
+      ({ patient, mrn, date, description, modality, accession, instances })));
+}
+
+async function login(page) {
+  await page.goto(`${spec.base}/viewer/${spec.purpose}/`, { waitUntil: 'domcontentloaded' });
+  await page.waitForURL(url => !url.toString().startsWith(spec.base), { timeout: 60000 });
+  await page.fill('#username', spec.user);
+  await page.fill('#password', spec.user);
+  await page.click('#kc-login');
+  await page.waitForURL(url => url.toString().startsWith(spec.base) && !url.toString().includes('/callback'), { timeout: 60000 });
+}
+
+async function dismissNotices(page) {
+  for (const label of ['Skip all', 'Confirm and hide']) {
+    const button = page.getByText(label, { exact: true });
+    if (await button.count() > 0) {
+      await button.first().click().catch(() => {});
+    }
+  }
+}
+
+// Runs in the page: the displayed image, the canvas's own pixels (no HTML overlay), and the
+// requested image rectangle mapped onto the canvas. A pixel is lit when a channel is above 16.
+function measure(regions) {
+  const viewport = window.cornerstone.getEnabledElements()[0].viewport;
+  const imageId = viewport.getCurrentImageId();
+  const image = window.cornerstone.cache.getImage(imageId);
+  const canvas = viewport.canvas;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const ratio = canvas.width / canvas.clientWidth;
+  const lit = (x0, y0, x1, y1, inside) => {
+    let max = 0, count = 0, total = 0;
+    for (let y = Math.max(0, Math.ceil(y0)); y < Math.min(canvas.height, Math.floor(y1)); y++) {
+      for (let x = Math.max(0, Math.ceil(x0)); x < Math.min(canvas.width, Math.floor(x1)); x++) {
+        if (inside && !inside(x, y)) continue;
+        const i = (y * canvas.width + x) * 4;
+        const m = Math.max(pixels[i], pixels[i + 1], pixels[i + 2]);
+        max = Math.max(max, m);
+        total++;
+        if (m > 16) count++;
+      }
+    }
+    return { max, lit: count, pixels: total };
+  };
+  const data = viewport.getImageData();
+  const onCanvas = (x, y) => viewport.worldToCanvas(data.imageData.indexToWorld([x, y, 0])).map(v => v * ratio);
+  const result = {
+    imageId, columns: image.columns, rows: image.rows, color: !!image.color,
+    canvas: lit(0, 0, canvas.width, canvas.height),
+  };
+  if (regions.length > 0) {
+    // Pixel centres sit half a pixel inside a rectangle's edges; two canvas pixels of margin
+    // keep interpolation across an edge out of the measurement.
+    const margin = 2;
+    const mapped = regions.map(([x, y, w, h]) => [...onCanvas(x - 0.5, y - 0.5), ...onCanvas(x + w - 0.5, y + h - 0.5)]);
+    const values = image.getPixelData(); // the decoded values, before windowing or scaling
+    const samples = values.length / (image.columns * image.rows);
+    result.regions = regions.map(([x, y, w, h], n) => {
+      const [ax, ay, bx, by] = mapped[n];
+      let imageMax = 0;
+      for (let row = y; row < Math.min(image.rows, y + h); row++) {
+        for (let col = x; col < Math.min(image.columns, x + w); col++) {
+          for (let s = 0; s < Math.min(samples, 3); s++) {
+            imageMax = Math.max(imageMax, values[(row * image.columns + col) * samples + s]);
+          }
+        }
+      }
+      return { rect: [x, y, w, h], canvasRect: mapped[n], canvas: lit(ax + margin, ay + margin, bx - margin, by - margin), imageMax };
+    });
+    const outside = (px, py) => !mapped.some(([ax, ay, bx, by]) =>
+      px >= ax - margin && px < bx + margin && py >= ay - margin && py < by + margin);
+    const [ix, iy] = onCanvas(-0.5, -0.5);
+    const [jx, jy] = onCanvas(image.columns - 0.5, image.rows - 0.5);
+    result.restOfImage = { canvas: lit(ix + margin, iy + margin, jx - margin, jy - margin, outside) };
+  }
+  return result;
+}
+
+async function openStudy(page, wanted) {
+  const rows = await studyRows(page);
+  const index = rows.findIndex(r => r.modality === wanted.modality && (wanted.description === undefined || r.description === wanted.description));
+  if (index < 0) throw new Error(`no study ${JSON.stringify(wanted)} in the list`);
+  await page.locator('table tbody tr:not(:has(table))').nth(index).click();
+  await page.locator(`a[href*="/viewer/${spec.purpose}/viewer?"]`).first().click();
+  await page.waitForFunction(() => {
+    const cs = window.cornerstone;
+    const element = cs && cs.getEnabledElements()[0];
+    const id = element && element.viewport.getCurrentImageId && element.viewport.getCurrentImageId();
+    return id && cs.cache.getImage(id);
+  }, null, { timeout: 90000 });
+  await dismissNotices(page);
+  // The first frame is drawn asynchronously after it is decoded: wait for a lit canvas, then
+  // measure whatever is there (a canvas that stays black is measured black, and the test fails).
+  await page.waitForFunction(() => {
+    const canvas = window.cornerstone.getEnabledElements()[0].viewport.canvas;
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 16 || d[i + 1] > 16 || d[i + 2] > 16) return true;
+    return false;
+  }, null, { timeout: 30000 }).catch(() => {});
+  await page.waitForTimeout(1000);
+  return page.evaluate(measure, spec.regions || []);
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', e => process.stderr.write(`page error: ${String(e).slice(0, 500)}\n`));
+  page.on('console', m => { if (m.type() === 'error') process.stderr.write(`console: ${m.text().slice(0, 500)}\n`); });
+  page.on('framenavigated', f => { if (f === page.mainFrame()) process.stderr.write(`at ${f.url().split('?')[0]}\n`); });
+  const requests = [];
+  page.on('requestfinished', async request => {
+    if (!new URL(request.url()).pathname.startsWith('/dicomweb/')) return;
+    const response = await request.response();
+    requests.push({ method: request.method(), url: request.url(), status: response ? response.status() : 0,
+      authorization: (await request.allHeaders()).authorization || null });
+  });
+  page.on('requestfailed', request => {
+    if (!new URL(request.url()).pathname.startsWith('/dicomweb/')) return;
+    requests.push({ method: request.method(), url: request.url(), status: 0, failure: request.failure().errorText,
+      authorization: request.headers().authorization || null });
+  });
+  try {
+    await login(page);
+    emit({ event: 'list', rows: await studyRows(page) });
+    await dismissNotices(page);
+    await page.screenshot({ path: shot('list') });
+    if (spec.pause) {
+      emit({ event: 'paused' });
+      await nextLine();
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      emit({ event: 'list', rows: await studyRows(page) });
+      await page.screenshot({ path: shot('list-after') });
+    }
+    if (spec.open) {
+      emit({ event: 'image', ...(await openStudy(page, spec.open)) });
+      await page.screenshot({ path: shot('viewer') });
+    }
+    await page.waitForLoadState('networkidle').catch(() => {});
+    emit({ event: 'requests', requests });
+    emit({ event: 'done' });
+  } catch (e) {
+    await page.screenshot({ path: shot('failure') }).catch(() => {});
+    emit({ event: 'error', message: String(e).slice(0, 2000), url: page.url() });
+    process.exitCode = 1;
+  } finally {
+    stdin.close();
+    await browser.close();
+  }
+})();
