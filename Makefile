@@ -16,7 +16,7 @@ OHIF_VERSION := 3.12.10
 OHIF_HOME := $(HOME)/.cache/veil/ohif-$(OHIF_VERSION)
 export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 
-.PHONY: run test bench deid deps package clean
+.PHONY: run test bench deid deps package clean k8s
 
 deps:
 	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
@@ -44,6 +44,10 @@ run: package
 
 test: deps
 	$(MVN) verify
+
+# k8s/base after a chart change: the chart rendered with k8s/values.yaml (HelmChartTest checks it).
+k8s:
+	$(MVN) -q test -Dtest='HelmChartTest#k8sBaseIsWhatTheChartRenders' -Dveil.k8s.write=true
 
 bench: package
 	bench/run.sh

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
   -Dveil.shared="$(cd ../shared && pwd)" \
   -Dveil.app.jar=target/quarkus-app/quarkus-run.jar \
   -Dveil.keycloak.home="$(ls -d target/keycloak/keycloak-* | head -1)" \
-  -Dveil.keycloak.realm=src/main/keycloak/veil-realm.json \
+  -Dveil.keycloak.realm=helm/veil/files/veil-realm.json \
   -Dbench.jvmOptions="${BENCH_SERVER_JVM_OPTS:-}" \
   -Dbench.studies="${BENCH_STUDIES:-20}" -Dbench.instances="${BENCH_INSTANCES:-50}" \
   org.veil.bench.Benchmark

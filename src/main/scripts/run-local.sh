@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../../.."
 KC_HOME=$(ls -d target/keycloak/keycloak-* 2>/dev/null | head -1)
 [ -n "$KC_HOME" ] || { echo "Keycloak is not unpacked: run 'make package' first"; exit 1; }
 mkdir -p "$KC_HOME/data/import" data
-cp src/main/keycloak/veil-realm.json "$KC_HOME/data/import/veil-realm.json"
+cp helm/veil/files/veil-realm.json "$KC_HOME/data/import/veil-realm.json"
 
 # Demo only: the Keycloak administrator is admin/admin, reachable from this machine only.
 KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \

@@ -3,6 +3,7 @@ package org.veil;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
+import java.util.Map;
 import org.jboss.logging.Logger;
 import org.veil.index.EmbeddedDatabase;
 
@@ -42,9 +43,12 @@ public class VeilMain {
         Quarkus.run(args);
     }
 
-    /** Read before configuration exists: an environment variable, else a system property. */
+    /** Read before configuration exists: an environment variable (or its *_FILE), else a system property. */
     private static String setting(String env, String property) {
         String v = System.getenv(env);
+        if ((v == null || v.isBlank()) && System.getenv(env + "_FILE") != null) {
+            v = SecretFilesConfigSource.read(Map.of(env + "_FILE", System.getenv(env + "_FILE"))).get(env);
+        }
         if (v == null || v.isBlank()) {
             v = System.getProperty(property);
         }

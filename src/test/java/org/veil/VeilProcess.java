@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.veil.index.EmbeddedDatabase;
 import org.veil.security.KeycloakServer;
 import org.veil.security.TestTokens;
@@ -25,11 +26,35 @@ public final class VeilProcess implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final List<String> jvmOptions;
+    private final Map<String, String> environment = new java.util.HashMap<>();
+
+    /** Started with these environment variables as well (a null value removes one). */
+    public static VeilProcess startedWith(Map<String, String> environment, String... jvmOptions) throws Exception {
+        Path dir = Files.createTempDirectory("veil-it");
+        VeilProcess veil = new VeilProcess(dir, EmbeddedDatabase.start(dir.resolve("postgres")), jvmOptions);
+        veil.environment.putAll(environment);
+        veil.start();
+        return veil;
+    }
+    private boolean ownsDatabase = true;
     private Process process;
 
     public static VeilProcess started(String... jvmOptions) throws Exception {
         Path dir = Files.createTempDirectory("veil-it");
         VeilProcess veil = new VeilProcess(dir, EmbeddedDatabase.start(dir.resolve("postgres")), jvmOptions);
+        veil.start();
+        return veil;
+    }
+
+    /**
+     * One replica of several: the database is shared and stays open when this one closes;
+     * {@code environment} adds to (or overrides) what Veil is started with, e.g. S3 storage.
+     */
+    public static VeilProcess replica(EmbeddedDatabase shared, Map<String, String> environment, String... jvmOptions)
+            throws Exception {
+        VeilProcess veil = new VeilProcess(Files.createTempDirectory("veil-replica"), shared, jvmOptions);
+        veil.ownsDatabase = false;
+        veil.environment.putAll(environment);
         veil.start();
         return veil;
     }
@@ -81,6 +106,17 @@ public final class VeilProcess implements AutoCloseable {
         }
     }
 
+    /** Runs the server to its end on a shared database (e.g. QUARKUS_INIT_AND_EXIT); its exit code, or -1 after 120 s. */
+    public static int runToExit(EmbeddedDatabase shared, Map<String, String> environment) throws Exception {
+        VeilProcess veil = new VeilProcess(Files.createTempDirectory("veil-run"), shared);
+        veil.ownsDatabase = false;
+        veil.environment.putAll(environment);
+        try (veil) {
+            veil.launch();
+            return veil.awaitExit(120);
+        }
+    }
+
     public void start() throws Exception {
         launch();
         awaitReady();
@@ -98,6 +134,15 @@ public final class VeilProcess implements AutoCloseable {
         pb.environment().put("VEIL_DB_PASSWORD", db.password());
         pb.environment().put("VEIL_STORAGE_ROOT", storage().toString());
         pb.environment().put("QUARKUS_OIDC_AUTH_SERVER_URL", KeycloakServer.get().issuer());
+        pb.environment().put("VEIL_DATA_DIR", dir.resolve("data").toString());
+        // A null value removes a variable, e.g. to give it as *_FILE instead.
+        environment.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("veil.log").toFile()));
         process = pb.start();
     }
@@ -131,8 +176,24 @@ public final class VeilProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         kill();
-        db.close();
+        if (ownsDatabase) {
+            db.close();
+        }
         TempTree.delete(dir);
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process has ended within this time, and with which exit code (-1 if not). */
+    public int awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
     /** SIGKILL: no shutdown hooks, no cleanup. */

@@ -56,4 +56,9 @@ public interface BlobStore {
     static String keyOf(StagedBlob blob) {
         return blob.sha256();
     }
+
+    /** A storage key is a SHA-256 in lower-case hex, and nothing else reaches a path or an object name. */
+    static boolean isKey(String key) {
+        return key.length() == 64 && key.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
 }

@@ -1,6 +1,5 @@
 package org.veil.storage;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import org.jboss.logging.Logger;
  * {@code journal/} for publications whose index commit has not finished. Durability follows the
  * usual POSIX recipe: fsync the file, rename it into place, fsync the directory.
  */
-@ApplicationScoped
 public class FileBlobStore implements BlobStore {
     private static final Logger LOG = Logger.getLogger(FileBlobStore.class);
 
@@ -32,8 +30,8 @@ public class FileBlobStore implements BlobStore {
     private final Path tmp;
     private final Path journals;
 
-    public FileBlobStore(StorageConfig config) throws IOException {
-        Path root = config.root().toAbsolutePath();
+    public FileBlobStore(Path configuredRoot) throws IOException {
+        Path root = configuredRoot.toAbsolutePath();
         this.objects = Files.createDirectories(root.resolve("objects"));
         this.tmp = Files.createDirectories(root.resolve("tmp"));
         this.journals = Files.createDirectories(root.resolve("journal"));
@@ -114,7 +112,7 @@ public class FileBlobStore implements BlobStore {
             for (Path journal : pending) {
                 List<String> keys = Files.readAllLines(journal, StandardCharsets.US_ASCII);
                 for (String key : keys) {
-                    if (isKey(key) && !indexed.test(key) && Files.deleteIfExists(pathOf(key))) {
+                    if (BlobStore.isKey(key) && !indexed.test(key) && Files.deleteIfExists(pathOf(key))) {
                         removed++;
                     }
                 }
@@ -128,14 +126,10 @@ public class FileBlobStore implements BlobStore {
     }
 
     Path pathOf(String key) {
-        if (!isKey(key)) {
+        if (!BlobStore.isKey(key)) {
             throw new IllegalArgumentException("not a storage key");
         }
         return objects.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
-    }
-
-    private static boolean isKey(String key) {
-        return key.length() == 64 && key.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
     private static void syncDirectory(Path dir) throws IOException {

@@ -39,7 +39,7 @@ final class DeidBenchmark {
         // One thread, one connection kept open, as the server's pool keeps them: otherwise every
         // lookup would pay for a new PostgreSQL connection.
         javax.sql.DataSource ds = pooledOne(simple.getConnection());
-        BlobStore blobs = new FileBlobStore(() -> storage);
+        BlobStore blobs = new FileBlobStore(storage);
         List<String[]> instances = new ArrayList<>();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT sop_instance_uid, storage_key FROM instance ORDER BY id LIMIT " + count)) {

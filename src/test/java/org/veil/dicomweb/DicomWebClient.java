@@ -48,10 +48,12 @@ public final class DicomWebClient {
 
     /** Splits a multipart/related body into its parts' contents. */
     public static List<Part> parts(Response r) {
-        String ct = r.getContentType();
+        return parts(r.asByteArray(), r.getContentType());
+    }
+
+    public static List<Part> parts(byte[] body, String ct) {
         int b = ct.indexOf("boundary=");
         String boundary = ct.substring(b + 9).split(";")[0].replace("\"", "").trim();
-        byte[] body = r.asByteArray();
         byte[] delim = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
         List<Part> out = new ArrayList<>();
         int pos = indexOf(body, delim, 0);

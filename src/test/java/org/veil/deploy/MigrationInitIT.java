@@ -1,0 +1,49 @@
+package org.veil.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.veil.TempTree;
+import org.veil.VeilProcess;
+import org.veil.index.EmbeddedDatabase;
+
+/**
+ * The chart's migration step (its init container, or its hook Job): the packaged server with
+ * QUARKUS_INIT_AND_EXIT migrates an empty database and exits 0; a server told not to migrate then
+ * starts on that schema and is ready.
+ */
+class MigrationInitIT {
+
+    @Test
+    void theInitStepMigratesAndExitsThenTheServerStartsWithoutMigrating() throws Exception {
+        Path dir = Files.createTempDirectory("veil-migrate");
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("postgres"))) {
+            assertThat(VeilProcess.runToExit(db, Map.of("QUARKUS_INIT_AND_EXIT", "true", "QUARKUS_FLYWAY_MIGRATE_AT_START", "true")))
+                    .isZero();
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(migrations());
+            }
+            try (VeilProcess veil = VeilProcess.replica(db, Map.of("QUARKUS_FLYWAY_MIGRATE_AT_START", "false"))) {
+                assertThat(veil.isRunning()).isTrue();
+            }
+        } finally {
+            TempTree.delete(dir);
+        }
+    }
+
+    private static int migrations() throws Exception {
+        try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            return (int) files.filter(p -> p.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+        }
+    }
+}
