@@ -16,7 +16,7 @@ OHIF_VERSION := 3.12.10
 OHIF_HOME := $(HOME)/.cache/veil/ohif-$(OHIF_VERSION)
 export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 
-.PHONY: run test bench deid deps package clean k8s
+.PHONY: run test bench deid deps package clean k8s native native-toolchain
 
 deps:
 	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
@@ -51,6 +51,21 @@ k8s:
 
 bench: package
 	bench/run.sh
+
+# The native executable (docs/deployment.md, "Native executable"): GRAALVM_HOME when set;
+# otherwise a Mandrel-equivalent toolchain assembled once into ~/.cache/veil-native-toolchain
+# from Maven Central and Debian by ../shared/tools/native-toolchain/assemble.sh.
+NATIVE_TOOLCHAIN := $(HOME)/.cache/veil-native-toolchain
+native-toolchain:
+	@if [ -n "$$GRAALVM_HOME" ]; then echo "using GRAALVM_HOME=$$GRAALVM_HOME"; \
+	elif [ -x "$(NATIVE_TOOLCHAIN)/bin/native-image" ]; then echo "using $(NATIVE_TOOLCHAIN)"; \
+	elif [ -f ../shared/tools/native-toolchain/assemble.sh ]; then \
+	  echo "assembling a native-image toolchain into $(NATIVE_TOOLCHAIN) (3-5 minutes)"; \
+	  bash ../shared/tools/native-toolchain/assemble.sh "$(NATIVE_TOOLCHAIN)"; \
+	else echo "no native-image: install Mandrel or GraalVM 25 and set GRAALVM_HOME"; exit 1; fi
+
+native: deps native-toolchain
+	$(MVN) package -Dnative -DskipTests -Dquarkus.native.graalvm-home="$${GRAALVM_HOME:-$(NATIVE_TOOLCHAIN)}"
 
 # De-identify every DICOM file under IN into OUT for a purpose, with VEIL_DEID_SECRET:
 #   make deid PURPOSE=teaching IN=dir OUT=dir
