@@ -27,15 +27,6 @@ public final class VeilProcess implements AutoCloseable {
     private final int managementPort;
     private final List<String> jvmOptions;
     private final Map<String, String> environment = new java.util.HashMap<>();
-
-    /** Started with these environment variables as well (a null value removes one). */
-    public static VeilProcess startedWith(Map<String, String> environment, String... jvmOptions) throws Exception {
-        Path dir = Files.createTempDirectory("veil-it");
-        VeilProcess veil = new VeilProcess(dir, EmbeddedDatabase.start(dir.resolve("postgres")), jvmOptions);
-        veil.environment.putAll(environment);
-        veil.start();
-        return veil;
-    }
     private boolean ownsDatabase = true;
     private Process process;
 

@@ -53,7 +53,7 @@ final class ObjectCache {
     }
 
     FileChannel open(String key, Download download) throws IOException {
-        Path copy = objects.resolve(key.substring(0, 2)).resolve(key);
+        Path copy = copyOf(key);
         try {
             FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ);
             Files.setLastModifiedTime(copy, FileTime.fromMillis(System.currentTimeMillis()));
@@ -80,26 +80,20 @@ final class ObjectCache {
             if (!HexFormat.of().formatHex(sha.digest()).equals(key)) {
                 throw new IOException("object storage returned other content than was stored under this key");
             }
-            Files.createDirectories(copy.getParent());
-            try {
-                Files.move(part, copy, StandardCopyOption.ATOMIC_MOVE);
-                bytes.addAndGet(size);
-            } catch (FileAlreadyExistsException fetchedMeanwhile) {
-                // another request fetched the same object: same bytes
-            }
+            place(part, copy, size);
         } finally {
             Files.deleteIfExists(part);
-        }
-        if (bytes.get() > maxBytes) {
-            evict();
         }
     }
 
     /** A file just uploaded under its key becomes the local copy: a store is often read back at once. */
     void adopt(String key, Path file) throws IOException {
-        Path copy = objects.resolve(key.substring(0, 2)).resolve(key);
+        place(file, copyOf(key), Files.size(file));
+    }
+
+    /** Moves a complete file into place; one already there has the same bytes, and the file goes. */
+    private void place(Path file, Path copy, long size) throws IOException {
         Files.createDirectories(copy.getParent());
-        long size = Files.size(file);
         try {
             Files.move(file, copy, StandardCopyOption.ATOMIC_MOVE);
             bytes.addAndGet(size);
@@ -111,8 +105,12 @@ final class ObjectCache {
         }
     }
 
+    private Path copyOf(String key) {
+        return objects.resolve(key.substring(0, 2)).resolve(key);
+    }
+
     void forget(String key) throws IOException {
-        Path copy = objects.resolve(key.substring(0, 2)).resolve(key);
+        Path copy = copyOf(key);
         long size = Files.exists(copy) ? Files.size(copy) : 0;
         if (Files.deleteIfExists(copy)) {
             bytes.addAndGet(-size);

@@ -139,9 +139,10 @@ class OhifBrowserTest {
             assertThat(rows(browser.await("list"))).containsExactlyInAnyOrderElementsOf(rowsOf(before));
             browser.await("paused");
 
-            String consent = RestAssured.given().header("Authorization", "Bearer " + KeycloakServer.get().accessToken("clinician", "openid"))
+            String clinician = "Bearer " + KeycloakServer.get().accessToken("clinician", "openid");
+            String consent = RestAssured.given().header("Authorization", clinician)
                     .get("/api/v1/studies/" + ankle + "/consents").jsonPath().getString("find { it.active }.id");
-            assertThat(RestAssured.given().header("Authorization", "Bearer " + KeycloakServer.get().accessToken("clinician", "openid"))
+            assertThat(RestAssured.given().header("Authorization", clinician)
                     .contentType("application/json").body("{\"reason\":\"patient withdrew by phone\"}")
                     .post("/api/v1/consents/" + consent + "/withdraw").statusCode()).isEqualTo(200);
             browser.resume();
