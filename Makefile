@@ -16,7 +16,7 @@ OHIF_VERSION := 3.12.10
 OHIF_HOME := $(HOME)/.cache/veil/ohif-$(OHIF_VERSION)
 export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 
-.PHONY: run test bench deid deps package clean k8s native native-toolchain
+.PHONY: run test bench deid deps package clean k8s native native-toolchain test-native bench-native
 
 deps:
 	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
@@ -64,8 +64,18 @@ native-toolchain:
 	  bash ../shared/tools/native-toolchain/assemble.sh "$(NATIVE_TOOLCHAIN)"; \
 	else echo "no native-image: install Mandrel or GraalVM 25 and set GRAALVM_HOME"; exit 1; fi
 
+NATIVE_HOME = $${GRAALVM_HOME:-$(NATIVE_TOOLCHAIN)}
 native: deps native-toolchain
-	$(MVN) package -Dnative -DskipTests -Dquarkus.native.graalvm-home="$${GRAALVM_HOME:-$(NATIVE_TOOLCHAIN)}"
+	$(MVN) package -Dnative -DskipTests -Dquarkus.native.graalvm-home="$(NATIVE_HOME)"
+
+# Time to ready, memory and size of the native executable (built by make native) beside the JVM
+# application (docs/benchmarks.md).
+bench-native: package
+	bench/run.sh org.veil.bench.NativeFootprint
+
+# Builds the executable, then runs the HTTP-level and process tests against it (not part of make test).
+test-native: deps native-toolchain
+	$(MVN) verify -Dnative -Dquarkus.native.graalvm-home="$(NATIVE_HOME)"
 
 # De-identify every DICOM file under IN into OUT for a purpose, with VEIL_DEID_SECRET:
 #   make deid PURPOSE=teaching IN=dir OUT=dir

@@ -17,8 +17,9 @@ import org.veil.security.KeycloakServer;
 import org.veil.security.TestTokens;
 
 /**
- * The packaged server as a separate process, on a free port, with its own embedded database and
- * storage in a temporary directory that closing removes, trusting the test Keycloak.
+ * The packaged server (the JVM application, or the native executable) as a separate process, on
+ * a free port, with its own embedded database and storage in a temporary directory that closing
+ * removes, trusting the test Keycloak.
  */
 public final class VeilProcess implements AutoCloseable {
     private final Path dir;
@@ -29,6 +30,7 @@ public final class VeilProcess implements AutoCloseable {
     private final Map<String, String> environment = new java.util.HashMap<>();
     private boolean ownsDatabase = true;
     private Process process;
+    private Duration readyAfter;
 
     public static VeilProcess started(String... jvmOptions) throws Exception {
         Path dir = Files.createTempDirectory("veil-it");
@@ -109,17 +111,25 @@ public final class VeilProcess implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        long launched = System.nanoTime();
         launch();
         awaitReady();
+        readyAfter = Duration.ofNanos(System.nanoTime() - launched);
+    }
+
+    /** From launching the process to its first ready answer (polled every 10 ms). */
+    public Duration readyAfter() {
+        return readyAfter;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     private void launch() throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort,
-                "-jar", System.getProperty("veil.app.jar")));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
+        ProcessBuilder pb = new ProcessBuilder(command(options));
         pb.environment().put("VEIL_DB_URL", db.jdbcUrl());
         pb.environment().put("VEIL_DB_USER", db.username());
         pb.environment().put("VEIL_DB_PASSWORD", db.password());
@@ -138,18 +148,39 @@ public final class VeilProcess implements AutoCloseable {
         process = pb.start();
     }
 
+    /**
+     * The command that runs the packaged Veil with these options (-D settings, -Xmx) and
+     * arguments: the native executable when veil.native.executable names one (make test-native),
+     * else the JVM application.
+     */
+    public static List<String> command(List<String> options, String... arguments) {
+        List<String> command = new ArrayList<>();
+        String executable = System.getProperty("veil.native.executable");
+        if (executable != null && !executable.isBlank()) {
+            command.add(executable);
+            command.addAll(options);
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(options);
+            command.addAll(List.of("-jar", System.getProperty("veil.app.jar")));
+        }
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
     private void awaitReady() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && process.isAlive()) {
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
-                Thread.sleep(200);
+                // not listening yet
             }
+            Thread.sleep(10);
         }
         throw new IllegalStateException("Veil did not become ready: " + Files.readString(dir.resolve("veil.log")));
     }

@@ -23,6 +23,8 @@ public final class ConsentRequests {
     public record NewShare(String purpose, Audience audience, String expiresAt) {
     }
 
+    /** Sent as a Response entity, so the native build must be told it is serialised. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Created(String id) {
     }
 }

@@ -2,18 +2,17 @@ package org.veil.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
+import org.veil.EmbeddedPostgresResource;
 import org.veil.TestData;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
@@ -23,8 +22,6 @@ import org.veil.security.TestTokens;
 /** Consent and share changes on record, read back by an auditor, and a chain that shows an edit. */
 @QuarkusTest
 class AuditTrailTest {
-    @Inject
-    AgroalDataSource db;
 
     private static RequestSpecification as(String user) {
         return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of(user, "openid")).contentType("application/json");
@@ -86,7 +83,7 @@ class AuditTrailTest {
         assertThat(valid.asString()).doesNotContain("firstBrokenRow");
 
         long edited = rows.jsonPath().getLong("[2].id");
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
             s.executeUpdate("UPDATE audit_event SET reason = 'nothing happened' WHERE id = " + edited);
             s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
@@ -94,7 +91,7 @@ class AuditTrailTest {
         Response broken = as("auditor").get("/api/v1/audit/verify");
         assertThat(broken.jsonPath().getBoolean("valid")).isFalse();
         assertThat(broken.jsonPath().getLong("firstBrokenRow")).isEqualTo(edited);
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
             s.executeUpdate("UPDATE audit_event SET reason = NULL WHERE id = " + edited);
             s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
@@ -109,7 +106,7 @@ class AuditTrailTest {
         String study = "1.2.826.0.1.3680043.99.9." + System.nanoTime() % 1_000_000;
         assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
                 .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1").toBytes()).statusCode()).isEqualTo(200);
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
             // The audit table refuses this one action, as a full disk or a lost connection would refuse all.
             s.execute("ALTER TABLE audit_event ADD CONSTRAINT test_refuse_consents CHECK (action <> 'consent recorded') NOT VALID");
         }
@@ -119,7 +116,7 @@ class AuditTrailTest {
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.asString()).doesNotContain(study);
         } finally {
-            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE audit_event DROP CONSTRAINT test_refuse_consents");
             }
         }

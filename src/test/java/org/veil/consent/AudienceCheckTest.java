@@ -6,7 +6,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +28,7 @@ class AudienceCheckTest {
     private static int next = 1;
     private String study;
 
-    @Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
     @BeforeEach
     void storeAndConsent() {

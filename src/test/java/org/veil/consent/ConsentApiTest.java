@@ -3,12 +3,10 @@ package org.veil.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.veil.EmbeddedPostgresResource;
 import org.veil.TestData;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
@@ -30,8 +29,6 @@ class ConsentApiTest {
     private static int next = 1;
     private String study;
 
-    @Inject
-    AgroalDataSource db;
 
     @BeforeEach
     void storeAStudy() throws Exception {
@@ -180,7 +177,7 @@ class ConsentApiTest {
     @Test
     void theDatabaseRefusesToRewriteHistory() throws Exception {
         assertThat(record("clinician", "{\"scopes\":[\"research\"],\"method\":\"written\"}").statusCode()).isEqualTo(201);
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeUpdate("UPDATE consent SET method = 'verbal' WHERE study_instance_uid = '" + study + "'"))
                     .hasMessageContaining("append-only");
             assertThatThrownBy(() -> s.executeUpdate("DELETE FROM consent WHERE study_instance_uid = '" + study + "'"))

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.veil.TempTree;
 import org.veil.TestData;
+import org.veil.VeilProcess;
 
 /**
  * The offline export through the packaged jar, as {@code make deid} runs it: files named by
@@ -78,10 +79,9 @@ class DeidCommandIT {
     }
 
     private Result run(String secret, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("veil.app.jar"), "deid"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        List<String> arguments = new java.util.ArrayList<>(List.of("deid"));
+        arguments.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(VeilProcess.command(List.of(), arguments.toArray(String[]::new)));
         pb.environment().remove("VEIL_DEID_SECRET");
         if (secret != null) {
             pb.environment().put("VEIL_DEID_SECRET", secret);

@@ -35,8 +35,7 @@ class DerivativeStoreTest {
     AgroalDataSource db;
     @Inject
     BlobStore blobs;
-    @Inject
-    IndexReset reset;
+    private final IndexReset reset = new IndexReset();
 
     private DerivativeStore store;
     private final Profile teaching = Profiles.defaults().get("teaching").orElseThrow();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,7 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.veil.TestData;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
-import org.veil.storage.StorageConfig;
 
 /**
  * The bad-input catalogue: each request gets a 4xx with a reason, and the index and the store
@@ -27,11 +25,8 @@ import org.veil.storage.StorageConfig;
 class BadInputTest {
     private static final String DICOM_TYPE = "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY;
 
-    @Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
-    @Inject
-    StorageConfig storage;
 
     static Stream<Arguments> catalogue() {
         byte[] mr = TestData.bytes("pydicom/MR_small.dcm");
@@ -98,26 +93,26 @@ class BadInputTest {
     void badRequestIsRefusedWithAReasonAndChangesNothing(String name, int status, String reason, Supplier<Response> request)
             throws Exception {
         DicomWebClient.stow(TestData.bytes("pydicom/CT_small.dcm")); // something to keep
-        StoreState before = StoreState.of(index, storage.root());
+        StoreState before = StoreState.of(index);
         Response r = request.get();
         assertThat(r.statusCode()).as(name).isEqualTo(status);
         String said = r.header("Warning") + " " + r.asString();
         assertThat(said).as(name).contains(reason);
-        assertThat(StoreState.of(index, storage.root())).as(name).isEqualTo(before);
+        assertThat(StoreState.of(index)).as(name).isEqualTo(before);
     }
 
     @Test
     void sameInstanceWithOtherBytesIsRefusedAndTheStoredOneKept() throws Exception {
         byte[] original = TestData.bytes("pydicom/MR_small.dcm");
         assertThat(DicomWebClient.stow(original).statusCode()).isEqualTo(200);
-        StoreState before = StoreState.of(index, storage.root());
+        StoreState before = StoreState.of(index);
         byte[] changed = edit(e -> e.set(Tag.PatientName, "Someone^Else"));
         Response r = DicomWebClient.stow(changed);
         assertThat(r.statusCode()).isEqualTo(409);
         assertThat(r.jsonPath().getInt("'00081198'.Value[0].'00081197'.Value[0]")).isEqualTo(0x0111);
-        assertThat(StoreState.of(index, storage.root())).isEqualTo(before);
+        assertThat(StoreState.of(index)).isEqualTo(before);
         assertThat(DicomWebClient.stow(original).statusCode()).as("identical re-store").isEqualTo(200);
-        assertThat(StoreState.of(index, storage.root())).isEqualTo(before);
+        assertThat(StoreState.of(index)).isEqualTo(before);
     }
 
     @Test

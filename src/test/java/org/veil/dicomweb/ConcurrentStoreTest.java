@@ -3,7 +3,6 @@ package org.veil.dicomweb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,8 +16,7 @@ import org.veil.dicom.Tag;
 /** Parallel STOWs into one study and series leave exact rows and counts, and no deadlock. */
 @QuarkusTest
 class ConcurrentStoreTest {
-    @Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
     @Test
     void parallelStoresIntoOneStudyKeepExactCounts() throws Exception {

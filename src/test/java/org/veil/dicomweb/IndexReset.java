@@ -1,23 +1,25 @@
 package org.veil.dicomweb;
 
-import io.agroal.api.AgroalDataSource;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
+import org.veil.EmbeddedPostgresResource;
 
-/** Test isolation: empties the index between tests that need a clean one. */
-@ApplicationScoped
+/**
+ * Test isolation: empties the index between tests that need a clean one, and reads what Veil
+ * wrote. It connects to the test database itself, not through Veil, so it works the same against
+ * the native executable.
+ */
 public class IndexReset {
-    private final AgroalDataSource ds;
-
-    public IndexReset(AgroalDataSource ds) {
-        this.ds = ds;
+    /** Looked up at each use: a test profile restarts the database, and a test instance may exist before it starts. */
+    private static DataSource ds() {
+        return EmbeddedPostgresResource.dataSource();
     }
 
     public void reset() throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds().getConnection(); Statement s = c.createStatement()) {
             s.execute("TRUNCATE instance, series, study, derivative, derived_uid, derived_instance, derived_series, derived_study, derived_view RESTART IDENTITY");
         }
     }
@@ -28,13 +30,13 @@ public class IndexReset {
      * holding only what they record.
      */
     public void forgetConsents() throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds().getConnection(); Statement s = c.createStatement()) {
             s.execute("TRUNCATE share_revocation, study_share, consent_withdrawal, consent");
         }
     }
 
     public long count(String table) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        try (Connection c = ds().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
@@ -44,7 +46,7 @@ public class IndexReset {
     /** The first column of every row. */
     public java.util.List<String> strings(String sql) throws SQLException {
         java.util.List<String> out = new java.util.ArrayList<>();
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = ds().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -53,7 +55,7 @@ public class IndexReset {
     }
 
     public long sum(String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = ds().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

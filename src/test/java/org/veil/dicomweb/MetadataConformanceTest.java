@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +30,7 @@ import org.veil.TestData;
 class MetadataConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
     @BeforeEach
     void emptyIndex() throws Exception {

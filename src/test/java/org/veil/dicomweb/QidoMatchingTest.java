@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,7 @@ import org.veil.dicom.Tag;
 class QidoMatchingTest {
     private static boolean loaded;
 
-    @Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
     /** Four studies built from a real MR image: A and B share a family name, C has accents. */
     @BeforeEach

@@ -38,8 +38,7 @@ class RenderedTest {
     private static final String JLS = "2.25.7171003";
     private static boolean stored;
 
-    @jakarta.inject.Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
     @BeforeEach
     void store() throws Exception {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,8 +43,7 @@ class RoundTripTest {
             Map.entry("no_meta_group_length.dcm", "SOPClassUID is missing"),
             Map.entry("priv_SQ.dcm", "SOPClassUID is missing"));
 
-    @Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
     @BeforeEach
     void emptyIndex() throws Exception {

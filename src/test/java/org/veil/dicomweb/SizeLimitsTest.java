@@ -6,12 +6,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.veil.TestData;
-import org.veil.storage.StorageConfig;
 
 /** Oversized parts and bodies get 413 with the limit named, and nothing is kept. */
 @QuarkusTest
@@ -25,24 +23,21 @@ class SizeLimitsTest {
         }
     }
 
-    @Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
-    @Inject
-    StorageConfig storage;
 
     @Test
     void partOverTheLimitIsRefused() throws Exception {
-        StoreState before = StoreState.of(index, storage.root());
+        StoreState before = StoreState.of(index);
         Response r = DicomWebClient.stow(TestData.bytes("real/CT-MONO2-16-ankle.dcm"));
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.jsonPath().getString("reason")).contains("part exceeds the size limit of 100000 bytes");
-        assertThat(StoreState.of(index, storage.root())).isEqualTo(before);
+        assertThat(StoreState.of(index)).isEqualTo(before);
     }
 
     @Test
     void bodyOverTheLimitIsRefusedEvenWhenEachPartFits() throws Exception {
-        StoreState before = StoreState.of(index, storage.root());
+        StoreState before = StoreState.of(index);
         byte[] small = TestData.bytes("pydicom/CT_small.dcm");
         Response r = DicomWebClient.stowTo("/dicomweb/studies", List.of(small, small, small, small, small, small, small, small,
                 small, small, small, small, small, small, small, small, small, small, small, small, small, small, small, small,
@@ -50,6 +45,6 @@ class SizeLimitsTest {
                 .toArray(byte[][]::new));
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.jsonPath().getString("reason")).contains("request body exceeds the size limit of 250000 bytes");
-        assertThat(StoreState.of(index, storage.root())).isEqualTo(before);
+        assertThat(StoreState.of(index)).isEqualTo(before);
     }
 }

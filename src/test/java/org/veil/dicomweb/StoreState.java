@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.stream.Stream;
+import org.veil.EmbeddedPostgresResource;
 
 /** What a failed request must leave unchanged: index rows, published objects, staged files. */
 record StoreState(long studies, long series, long instances, long objects, long staged, long journals) {
 
-    static StoreState of(IndexReset index, Path storageRoot) throws SQLException, IOException {
+    static StoreState of(IndexReset index) throws SQLException, IOException {
+        Path storageRoot = EmbeddedPostgresResource.storageRoot();
         return new StoreState(index.count("study"), index.count("series"), index.count("instance"),
                 files(storageRoot.resolve("objects")), files(storageRoot.resolve("tmp")), files(storageRoot.resolve("journal")));
     }

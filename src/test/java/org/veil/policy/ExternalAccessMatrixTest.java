@@ -2,12 +2,10 @@ package org.veil.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.veil.EmbeddedPostgresResource;
 import org.veil.TestData;
 import org.veil.dicom.Part10Editor;
 import org.veil.dicom.Tag;
@@ -109,9 +108,6 @@ class ExternalAccessMatrixTest {
 
     private static final String RUN = Long.toString(System.nanoTime() % 1_000_000_000L);
     private static final Map<Integer, Row> ROWS = new LinkedHashMap<>();
-
-    @Inject
-    AgroalDataSource db;
 
     /** One study of the table, as stored and shared. */
     record Row(int n, String purpose, String consent, String share, boolean seen, String study, String series, String sop,
@@ -300,7 +296,7 @@ class ExternalAccessMatrixTest {
 
     /** A derived UID from the persisted reverse map. */
     private String derived(String original, String context) throws Exception {
-        try (Connection c = db.getConnection();
+        try (Connection c = EmbeddedPostgresResource.connect();
              PreparedStatement s = c.prepareStatement("SELECT derived_uid FROM derived_uid WHERE original_uid = ? AND context = ?")) {
             s.setString(1, original);
             s.setString(2, context);
@@ -313,7 +309,7 @@ class ExternalAccessMatrixTest {
 
     private List<String> derivedUidsOf(Row row) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = db.getConnection();
+        try (Connection c = EmbeddedPostgresResource.connect();
              PreparedStatement s = c.prepareStatement("SELECT derived_uid FROM derived_uid WHERE original_uid = ANY(?)")) {
             s.setArray(1, c.createArrayOf("text", new Object[] {row.study, row.series, row.sop}));
             try (ResultSet rs = s.executeQuery()) {
@@ -383,7 +379,7 @@ class ExternalAccessMatrixTest {
 
     /** The API refuses an expiry in the past, rightly; history that has run out is written as it would stand. */
     private void expiredConsent(String study, String scope) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+        try (Connection c = EmbeddedPostgresResource.connect(); PreparedStatement s = c.prepareStatement("""
                 INSERT INTO consent (id, study_instance_uid, scopes, method, recorded_by, recorded_at, valid_from, valid_until)
                 VALUES (?, ?, ARRAY[?]::text[], 'written', 'clinician', ?, ?, ?)""")) {
             Instant now = Instant.now();
@@ -399,7 +395,7 @@ class ExternalAccessMatrixTest {
 
     private String expiredShare(String study, String purpose) throws Exception {
         UUID id = UUID.randomUUID();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+        try (Connection c = EmbeddedPostgresResource.connect(); PreparedStatement s = c.prepareStatement("""
                 INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at)
                 VALUES (?, ?, ?, 'user', 'consultant', ?, 'clinician', ?)""")) {
             Instant now = Instant.now();
@@ -431,7 +427,7 @@ class ExternalAccessMatrixTest {
             long before = lastAuditId();
             Response r = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of(user, scope)).accept(accept).get(path);
             assertThat(r.statusCode()).as(path + " " + r.asString()).isEqualTo(status);
-            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+            try (Connection c = EmbeddedPostgresResource.connect(); PreparedStatement s = c.prepareStatement(
                     "SELECT username, action, outcome, purpose, event_id FROM audit_event WHERE id > ? ORDER BY id")) {
                 s.setLong(1, before);
                 try (ResultSet rs = s.executeQuery()) {
@@ -450,7 +446,7 @@ class ExternalAccessMatrixTest {
         }
 
         private long lastAuditId() throws Exception {
-            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT coalesce(max(id), 0) FROM audit_event");
+            try (Connection c = EmbeddedPostgresResource.connect(); PreparedStatement s = c.prepareStatement("SELECT coalesce(max(id), 0) FROM audit_event");
                  ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -8,7 +8,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.awt.Rectangle;
 import java.net.URL;
 import java.util.ArrayList;
@@ -40,8 +39,7 @@ class OhifBrowserTest {
 
     @TestHTTPResource("/")
     URL root;
-    @Inject
-    IndexReset index;
+    private final IndexReset index = new IndexReset();
 
     private String origin;
     private long auditBefore;
