@@ -31,6 +31,7 @@ public final class VeilProcess implements AutoCloseable {
     private boolean ownsDatabase = true;
     private Process process;
     private Duration readyAfter;
+    private String executable = System.getProperty("veil.native.executable");
 
     public static VeilProcess started(String... jvmOptions) throws Exception {
         Path dir = Files.createTempDirectory("veil-it");
@@ -46,6 +47,20 @@ public final class VeilProcess implements AutoCloseable {
     public static VeilProcess replica(EmbeddedDatabase shared, Map<String, String> environment, String... jvmOptions)
             throws Exception {
         VeilProcess veil = new VeilProcess(Files.createTempDirectory("veil-replica"), shared, jvmOptions);
+        veil.ownsDatabase = false;
+        veil.environment.putAll(environment);
+        veil.start();
+        return veil;
+    }
+
+    /**
+     * One replica of several, run from this native executable whatever veil.native.executable
+     * says (the benchmark runs both kinds in one JVM).
+     */
+    public static VeilProcess nativeReplica(String executable, EmbeddedDatabase shared, Map<String, String> environment)
+            throws Exception {
+        VeilProcess veil = new VeilProcess(Files.createTempDirectory("veil-replica"), shared);
+        veil.executable = executable;
         veil.ownsDatabase = false;
         veil.environment.putAll(environment);
         veil.start();
@@ -129,7 +144,7 @@ public final class VeilProcess implements AutoCloseable {
     private void launch() throws Exception {
         List<String> options = new ArrayList<>(jvmOptions);
         options.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
-        ProcessBuilder pb = new ProcessBuilder(command(options));
+        ProcessBuilder pb = new ProcessBuilder(command(executable, options));
         pb.environment().put("VEIL_DB_URL", db.jdbcUrl());
         pb.environment().put("VEIL_DB_USER", db.username());
         pb.environment().put("VEIL_DB_PASSWORD", db.password());
@@ -154,8 +169,11 @@ public final class VeilProcess implements AutoCloseable {
      * else the JVM application.
      */
     public static List<String> command(List<String> options, String... arguments) {
+        return command(System.getProperty("veil.native.executable"), options, arguments);
+    }
+
+    private static List<String> command(String executable, List<String> options, String... arguments) {
         List<String> command = new ArrayList<>();
-        String executable = System.getProperty("veil.native.executable");
         if (executable != null && !executable.isBlank()) {
             command.add(executable);
             command.addAll(options);

@@ -22,7 +22,6 @@ import org.veil.index.EmbeddedDatabase;
  * workload (STOW and WADO of the real CT). Prints a Markdown section for docs/benchmarks.md.
  */
 public final class NativeFootprint {
-    private static final String EXECUTABLE = "veil.native.executable";
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
 
     private record Sample(double readyMs, long idleRssKb, long workRssKb) {
@@ -50,6 +49,8 @@ public final class NativeFootprint {
         }
         long jvmApp = size(jar.getParent());
         long nativeApp = Files.size(Path.of(executable)) + size(Path.of(executable).getParent(), ".so");
+        Sample j = median(jvm);
+        Sample n = median(nat);
         System.out.printf(Locale.ROOT, """
                 | | JVM (java -jar, JDK 25, MaxRAMPercentage=75) | native | native / JVM |
                 |---|---|---|---|
@@ -59,27 +60,18 @@ public final class NativeFootprint {
                 | Size on disk | %.0f MiB (quarkus-app, without the JDK) | %.0f MiB (executable and its AWT libraries) | %.2f |
 
                 """, ROUNDS,
-                median(jvm.stream().mapToDouble(Sample::readyMs)), median(nat.stream().mapToDouble(Sample::readyMs)),
-                median(nat.stream().mapToDouble(Sample::readyMs)) / median(jvm.stream().mapToDouble(Sample::readyMs)),
-                mb(median(jvm.stream().mapToDouble(Sample::idleRssKb))), mb(median(nat.stream().mapToDouble(Sample::idleRssKb))),
-                median(nat.stream().mapToDouble(Sample::idleRssKb)) / median(jvm.stream().mapToDouble(Sample::idleRssKb)),
-                mb(median(jvm.stream().mapToDouble(Sample::workRssKb))), mb(median(nat.stream().mapToDouble(Sample::workRssKb))),
-                median(nat.stream().mapToDouble(Sample::workRssKb)) / median(jvm.stream().mapToDouble(Sample::workRssKb)),
+                j.readyMs(), n.readyMs(), n.readyMs() / j.readyMs(),
+                j.idleRssKb() / 1024.0, n.idleRssKb() / 1024.0, (double) n.idleRssKb() / j.idleRssKb(),
+                j.workRssKb() / 1024.0, n.workRssKb() / 1024.0, (double) n.workRssKb() / j.workRssKb(),
                 jvmApp / 1048576.0, nativeApp / 1048576.0, (double) nativeApp / jvmApp);
         System.out.println("Each round: " + jvm + " (JVM), " + nat + " (native)");
     }
 
     /** One start of the JVM application ({@code executable} null) or of the native executable. */
     private static Sample measure(EmbeddedDatabase db, String executable, byte[] instance) throws Exception {
-        // VeilProcess picks what it launches from this property; the benchmark is single-threaded.
-        if (executable == null) {
-            System.clearProperty(EXECUTABLE);
-        } else {
-            System.setProperty(EXECUTABLE, executable);
-        }
         Map<String, String> env = new java.util.HashMap<>(Map.of("QUARKUS_LOG_LEVEL", "WARN"));
         env.put("JAVA_TOOL_OPTIONS", executable == null ? "-XX:MaxRAMPercentage=75" : null); // as in the Dockerfiles
-        try (VeilProcess veil = VeilProcess.replica(db, env)) {
+        try (VeilProcess veil = executable == null ? VeilProcess.replica(db, env) : VeilProcess.nativeReplica(executable, db, env)) {
             double ready = veil.readyAfter().toNanos() / 1e6;
             Thread.sleep(5_000);
             long idle = rssKb(veil.pid());
@@ -96,8 +88,6 @@ public final class NativeFootprint {
                 }
             }
             return new Sample(ready, idle, rssKb(veil.pid()));
-        } finally {
-            System.clearProperty(EXECUTABLE);
         }
     }
 
@@ -110,13 +100,16 @@ public final class NativeFootprint {
         throw new IllegalStateException("no VmRSS for " + pid);
     }
 
+    /** Each measure's median over the rounds (not one round's sample). */
+    private static Sample median(List<Sample> rounds) {
+        return new Sample(median(rounds.stream().mapToDouble(Sample::readyMs)),
+                (long) median(rounds.stream().mapToDouble(Sample::idleRssKb)),
+                (long) median(rounds.stream().mapToDouble(Sample::workRssKb)));
+    }
+
     private static double median(java.util.stream.DoubleStream values) {
         double[] v = values.sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static double mb(double kb) {
-        return kb / 1024;
     }
 
     private static long size(Path dir) throws Exception {
