@@ -6,7 +6,7 @@
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME
 MVN := ./mvnw -B -ntp
-APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl tesseract-ocr dicom3tools chromium
+APT_PACKAGES := libpixelmed-java libpixelmed-codec-java libpixelmed-imageio-java dcmtk curl tesseract-ocr tesseract-ocr-eng libtesseract5 libcharls2 dicom3tools chromium
 # Commands that may come from another source than Debian's package (NodeSource's nodejs brings npm).
 APT_COMMANDS := node:nodejs npm:npm
 NPM_CACHE := $(HOME)/.cache/veil/npm

@@ -1,19 +1,25 @@
 package org.veil.deid;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.veil.dicom.EditableDataset;
 import org.veil.dicom.Tag;
 import org.veil.dicom.Vr;
 
 /**
- * The attribute half of de-identifying one instance under one profile: the table's actions at
- * every depth, then the patient's pseudonym, birth date and age, the study's ID and the output
- * markers. The patient's identity, read once, keys every derived value.
+ * The attribute half of de-identifying one instance under one profile, default deny: the
+ * table's actions where PS3.15 Table E.1-1 lists the attribute, the attribute policy where it does
+ * not (what is not in the policy is removed), at every depth; then the patient's pseudonym, birth
+ * date and age, the study's ID and the output markers. The patient's identity, read once, keys
+ * every derived value.
  */
 final class AttributeCleaner {
     static final int PATIENT_NAME = 0x00100010;
@@ -29,18 +35,42 @@ final class AttributeCleaner {
     static final int CODE_VALUE = 0x00080100;
     static final int CODING_SCHEME_DESIGNATOR = 0x00080102;
     static final int CODE_MEANING = 0x00080104;
-
-    /** Attributes whose UIDs name classes, syntaxes or coding schemes, not instances: never replaced. */
-    private static final Set<Integer> CLASS_UIDS = Set.of(
-            0x00020002, 0x00020010, 0x00020012, 0x00080016, 0x0008001A, 0x0008001B, 0x0008010C, 0x0008010D,
-            0x00080062, 0x00081150, 0x00081090, 0x00041510, 0x00041512, 0x00080105, 0x00080118, 0x00400E03,
-            0x0040A170, 0x00404035, 0x0072000A);
-
-    /** Coded entries (PS3.3 Table 8.8-1) name concepts from vocabularies: kept as they are in cleaned content. */
-    private static final Set<Integer> CODE_ATTRIBUTES = Set.of(0x00080100, 0x00080102, 0x00080103, 0x00080104, 0x00080105,
-            0x00080106, 0x00080107, 0x0008010B, 0x0008010F, 0x00080117, 0x00080119, 0x00080120, 0x00080121, 0x00080122,
-            0x0040A040, 0x0040A010, 0x0040A043, 0x0040A050, 0x0040A168, 0x004008EA);
+    private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
+    private static final int MODALITY = 0x00080060;
     private static final int TEXT_VALUE = 0x0040A160;
+    private static final int CONCEPT_NAME_CODES = 0x0040A043;
+    private static final int MEASURED_VALUES = 0x0040A300;
+    private static final int NUMERIC_VALUE = 0x0040A30A;
+    private static final int FLOATING_POINT_VALUE = 0x0040A161;
+    private static final int RATIONAL_NUMERATOR = 0x0040A162;
+    private static final int RATIONAL_DENOMINATOR = 0x0040A163;
+    private static final int UNITS = 0x004008EA;
+    private static final int DATE = 0x0040A121;
+    private static final int DATETIME = 0x0040A120;
+    /**
+     * Dates of a device's events (calibration, manufacture, installation, expiry), which the table
+     * cleans by shifting under Modified Dates: removed instead, because the same device's dates in
+     * other patients' copies, or in its service log, would reveal the patient's shift. Kept as they
+     * are where an option retains them (K), which reveals no shift.
+     */
+    private static final Set<Integer> DEVICE_DATES = Set.of(0x00181200, 0x00181202, 0x00181203, 0x0018700C, 0x00181204, 0x00181205,
+            0x00143076, 0x0044000B, 0x00080106);
+    /** Code strings that are Type 1 where they appear (Content Label): a dummy rather than no value when no term of them is known. */
+    private static final Set<Integer> REQUIRED_TEXT = Set.of(0x00700080);
+    /** A registered UID: the DICOM root, short numeric components (PS3.6 Annex A); a class or syntax, never an instance. */
+    private static final Pattern REGISTERED_UID = Pattern.compile("1\\.2\\.840\\.10008(\\.\\d{1,4}){1,8}");
+    private static final Pattern DS = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
+    private static final Pattern CS = Pattern.compile("[A-Z0-9 _]{1,16}");
+    private static final Pattern DATE_LIKE = Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
+    private static final Set<String> CHARACTER_SETS = Set.of("", "ISO_IR 6", "ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110",
+            "ISO_IR 144", "ISO_IR 127", "ISO_IR 126", "ISO_IR 138", "ISO_IR 148", "ISO_IR 203", "ISO_IR 13", "ISO_IR 166", "ISO_IR 192",
+            "GB18030", "GBK", "ISO 2022 IR 6", "ISO 2022 IR 100", "ISO 2022 IR 101", "ISO 2022 IR 109", "ISO 2022 IR 110",
+            "ISO 2022 IR 144", "ISO 2022 IR 127", "ISO 2022 IR 126", "ISO 2022 IR 138", "ISO 2022 IR 148", "ISO 2022 IR 203",
+            "ISO 2022 IR 13", "ISO 2022 IR 166", "ISO 2022 IR 87", "ISO 2022 IR 159", "ISO 2022 IR 149", "ISO 2022 IR 58");
+    /** Subject Age (DCM 121033) and Subject Birth Date (DCM 121031), the SR's own record of the patient's age (TID 1007). */
+    private static final String SUBJECT_AGE = "121033";
+    private static final String SUBJECT_BIRTH_DATE = "121031";
 
     /**
      * How far down the walk is. Items of a sequence the profile replaces (D) or cleans (C) hold
@@ -50,8 +80,11 @@ final class AttributeCleaner {
     private enum Content { PLAIN, DUMMIED, CLEANED }
 
     private final ActionTable table;
+    private final AttributePolicy policy;
     private final Keys keys;
     private final DescriptorCleaner descriptors;
+    private final Vocabulary vocabulary;
+    private final CodedEntries codes;
     private final EditableDataset root;
     private final Profile profile;
     private final String context;
@@ -59,21 +92,30 @@ final class AttributeCleaner {
     private final String patientId;
     private final String studyUid;
     private final int dayShift;
+    private final LocalDate today;
+    private final Set<String> names = new HashSet<>();
     private final Map<String, String> derivedUids = new LinkedHashMap<>();
 
-    AttributeCleaner(ActionTable table, Keys keys, DescriptorCleaner descriptors, EditableDataset root, Profile profile,
-                     String context) {
-        this.table = table;
+    AttributeCleaner(Rules rules, Keys keys, EditableDataset root, Profile profile, String context, LocalDate today) {
+        this.table = rules.table();
+        this.policy = rules.policy();
+        this.descriptors = rules.descriptors();
+        this.vocabulary = rules.vocabulary();
+        this.codes = rules.codes();
         this.keys = keys;
-        this.descriptors = descriptors;
         this.root = root;
         this.profile = profile;
         this.context = context;
+        this.today = today;
         this.studyUid = root.string(Tag.StudyInstanceUID).orElse("");
         this.issuer = root.string(ISSUER_OF_PATIENT_ID).orElse("");
         // Without a PatientID the study stands in for the patient: consistent within the study.
         this.patientId = root.string(PATIENT_ID).filter(s -> !s.isBlank()).orElse("study:" + studyUid);
         this.dayShift = keys.dayShift(context, issuer, patientId);
+    }
+
+    /** What the walk consults, made once per engine. */
+    record Rules(ActionTable table, AttributePolicy policy, DescriptorCleaner descriptors, Vocabulary vocabulary, CodedEntries codes) {
     }
 
     /** Every UID replaced, derived to original. */
@@ -82,40 +124,86 @@ final class AttributeCleaner {
     }
 
     void apply() {
+        collectNames(root, 0);
         String birthDate = root.string(PATIENT_BIRTH_DATE).orElse("");
+        int latestYear = latestYear(root, 0, today.getYear());
         boolean hadStudyId = root.contains(STUDY_ID);
-        walk(root, Content.PLAIN);
-        patient(birthDate);
+        walk(root, Content.PLAIN, 0);
+        patient(birthDate, latestYear);
         if (hadStudyId) {
             root.put(STUDY_ID, Vr.SH, keys.studyId(context, studyUid));
         }
         markers();
     }
 
-    private void walk(EditableDataset ds, Content content) {
+    private void walk(EditableDataset ds, Content content, int depth) {
+        if (CodedEntries.isCodedEntry(ds)) {
+            codes.clean(ds, names);
+        }
         for (int tag : ds.tags()) {
-            if (!ds.contains(tag)) {
+            if (!ds.contains(tag) || (CodedEntries.TAGS.contains(tag) && CodedEntries.isCodedEntry(ds))) {
                 continue;
             }
             int group = Tag.group(tag);
-            if (group == 0x0002 || group == 0xFFFE) {
+            if (group == 0x0002) {
+                // File Meta Information is written afresh at the top; inside an item it has no place.
+                if (depth > 0) {
+                    ds.remove(tag);
+                }
                 continue;
             }
-            if (Tag.isGroupLength(tag)) {
+            if (Tag.isGroupLength(tag) || group == 0xFFFE || group == 0x0000) {
                 ds.remove(tag);
             } else if (Tag.isPrivate(tag)) {
-                privateElement(ds, tag);
+                privateElement(ds, tag, depth);
             } else if (isGraphicsGroup(group)) {
+                ds.remove(tag);
+            } else if (ds.vr(tag) == Vr.UN && !ds.decodeUnknown(tag)) {
+                // A value Veil cannot read as its dictionary VR cannot be cleaned (PS3.5 6.2.2); only
+                // an option that keeps the attribute as it is (K) keeps it, and never a sequence,
+                // whose items would go unread.
+                if (table.actionFor(tag, profile).orElse(Action.X) != Action.K || EditableDataset.dictionaryVr(tag) == Vr.SQ) {
+                    ds.remove(tag);
+                }
+            } else if (wrongVr(ds, tag)) {
                 ds.remove(tag);
             } else {
                 Optional<Action> action = table.actionFor(tag, profile);
-                if (action.isPresent()) {
-                    act(ds, tag, action.get(), content);
+                if (action.isPresent() && action.get() == Action.C && DEVICE_DATES.contains(tag)) {
+                    // Shifting a device's date by the patient's shift would hand the shift to anyone who knows the device.
+                    ds.remove(tag);
+                } else if (action.isPresent()) {
+                    act(ds, tag, action.get(), content, depth);
+                } else if (!EditableDataset.inDictionary(tag)) {
+                    ds.remove(tag);
                 } else {
-                    unlisted(ds, tag, content);
+                    unlisted(ds, tag, content, depth);
                 }
             }
         }
+        if (content != Content.PLAIN) {
+            subjectContext(ds);
+        }
+    }
+
+    /**
+     * A VR on the wire other than the dictionary's is not trusted (a SliceThickness sent as UT can
+     * hold anything): such attributes are removed, unless the two VRs are the dictionary's
+     * alternatives (US or SS, OB or OW) or both are text of the same kind.
+     */
+    private static boolean wrongVr(EditableDataset ds, int tag) {
+        Vr wire = ds.vr(tag);
+        Vr dictionary = EditableDataset.dictionaryVr(tag);
+        if (wire == dictionary || dictionary == Vr.UN) {
+            return false;
+        }
+        return !(alternatives(wire, dictionary) || alternatives(dictionary, wire));
+    }
+
+    private static boolean alternatives(Vr a, Vr b) {
+        return (a == Vr.US && b == Vr.SS) || (a == Vr.OB && b == Vr.OW) || (a == Vr.OW && (b == Vr.US || b == Vr.SS))
+                || (a == Vr.LO && b == Vr.SH) || (a == Vr.LT && b == Vr.ST) || (a == Vr.UT && (b == Vr.LT || b == Vr.ST))
+                || (a == Vr.UC && (b == Vr.LO || b == Vr.SH));
     }
 
     /**
@@ -128,12 +216,12 @@ final class AttributeCleaner {
         return (group & 1) == 0 && ((group & 0xFF00) == 0x6000 || (group & 0xFF00) == 0x5000);
     }
 
-    private void privateElement(EditableDataset ds, int tag) {
-        boolean keep = table.privateAction(profile) == Action.C && isSafe(ds, tag);
+    private void privateElement(EditableDataset ds, int tag, int depth) {
+        boolean keep = table.privateAction(profile) == Action.C && isSafe(ds, tag) && ds.vr(tag) != Vr.UN;
         if (!keep) {
             ds.remove(tag);
         } else if (ds.vr(tag) == Vr.SQ) {
-            ds.items(tag).forEach(item -> walk(item, Content.CLEANED));
+            ds.items(tag).forEach(item -> walk(item, Content.CLEANED, depth + 1));
         }
     }
 
@@ -152,69 +240,146 @@ final class AttributeCleaner {
         return element > 0x00FF && ds.isSafePrivate(tag);
     }
 
-    private void act(EditableDataset ds, int tag, Action action, Content content) {
+    private void act(EditableDataset ds, int tag, Action action, Content content, int depth) {
         Vr vr = ds.vr(tag);
         switch (action) {
             case X -> ds.remove(tag);
             case Z -> ds.empty(tag);
             case K -> {
                 if (vr == Vr.SQ) {
-                    ds.items(tag).forEach(item -> walk(item, content));
+                    ds.items(tag).forEach(item -> walk(item, content, depth + 1));
+                } else if (vr == Vr.AS) {
+                    capAges(ds, tag);
                 }
             }
             case U -> {
                 if (vr == Vr.SQ) {
-                    ds.items(tag).forEach(item -> walk(item, content));
+                    ds.items(tag).forEach(item -> walk(item, content, depth + 1));
                 } else {
                     replaceUids(ds, tag, true);
                 }
             }
             case D -> {
                 if (vr == Vr.SQ) {
-                    ds.items(tag).forEach(item -> walk(item, content == Content.CLEANED ? Content.CLEANED : Content.DUMMIED));
+                    ds.items(tag).forEach(item -> walk(item, content == Content.CLEANED ? Content.CLEANED : Content.DUMMIED, depth + 1));
                 } else if (vr == Vr.UI) {
                     replaceUids(ds, tag, true);
                 } else {
                     dummy(ds, tag, vr);
                 }
             }
-            case C -> clean(ds, tag, vr);
+            case C -> clean(ds, tag, vr, depth);
         }
     }
 
-    /** Attributes the table does not list are kept, except what could still identify. */
-    private void unlisted(EditableDataset ds, int tag, Content content) {
+    /** Attributes the table does not list: what the attribute policy allows, and nothing else. */
+    private void unlisted(EditableDataset ds, int tag, Content content, int depth) {
+        Optional<AttributePolicy.Treatment> treatment = policy.treatment(tag);
+        if (treatment.isEmpty()) {
+            ds.remove(tag);
+            return;
+        }
         Vr vr = ds.vr(tag);
-        if (vr == Vr.SQ) {
-            ds.items(tag).forEach(item -> walk(item, content));
-        } else if (vr == Vr.UI) {
-            if (!profile.has(Option.RETAIN_UIDS) && !CLASS_UIDS.contains(tag)) {
-                replaceUids(ds, tag, false);
-            }
-        } else if (content != Content.PLAIN && !CODE_ATTRIBUTES.contains(tag)) {
-            switch (vr) {
-                case LO, LT, SH, ST, UT, UC -> {
-                    if (content == Content.CLEANED) {
-                        clean(ds, tag, vr);
-                    } else {
-                        dummy(ds, tag, vr);
-                    }
+        switch (treatment.get()) {
+            case NUMBER -> numbers(ds, tag, vr);
+            case CODE -> codeStrings(ds, tag);
+            case TEXT -> {
+                if (content == Content.DUMMIED && ds.strings(tag).stream().anyMatch(v -> v != null && !v.isBlank())) {
+                    dummy(ds, tag, vr);
+                } else {
+                    cleanText(ds, tag, vr);
                 }
-                case PN, DA, DT, TM, AE -> clean(ds, tag, vr);
-                default -> {
+            }
+            case CODED -> {
+                // outside a coded entry (no value and no scheme), a lone meaning is text
+                cleanText(ds, tag, vr);
+            }
+            case UID -> {
+                if (!profile.has(Option.RETAIN_UIDS)) {
+                    replaceUids(ds, tag, false);
+                }
+            }
+            case DATE -> cleanDates(ds, tag, vr);
+            case DEVICE -> ds.remove(tag);
+            case TIME -> {
+                if (!profile.shiftsDates() && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
+                    ds.remove(tag);
+                }
+            }
+            case AGE -> capAges(ds, tag);
+            case SEQUENCE -> ds.items(tag).forEach(item -> walk(item, content, depth + 1));
+            case SAMPLES -> {
+                // the image's samples: decoded and checked by the pixel half
+            }
+            case ICC -> {
+                if (!ds.putStandardIccProfile(tag)) {
+                    ds.remove(tag);
                 }
             }
         }
     }
 
-    private void clean(EditableDataset ds, int tag, Vr vr) {
+    /** Numbers are kept when they parse as their VR; a counter with more than six digits, or shaped like a date, is an identifier. */
+    private static void numbers(EditableDataset ds, int tag, Vr vr) {
+        if (vr != Vr.DS && vr != Vr.IS) {
+            return; // binary numbers: two to eight bytes of a fixed type, read as numbers by every reader
+        }
+        List<String> values = ds.strings(tag);
+        for (String v : values) {
+            String s = v == null ? "" : v.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            boolean ok = vr == Vr.DS ? DS.matcher(s).matches()
+                    : IS.matcher(s).matches() && s.replaceAll("[^0-9]", "").length() <= 6 && !DATE_LIKE.matcher(s).matches();
+            if (!ok) {
+                ds.empty(tag);
+                return;
+            }
+        }
+    }
+
+    /** Code strings keep the values whose words are all known terms; Modality falls back to OT (PS3.3 C.7.3.1.1.1). */
+    private void codeStrings(EditableDataset ds, int tag) {
+        List<String> values = ds.strings(tag);
+        if (tag == SPECIFIC_CHARACTER_SET) {
+            if (!values.stream().allMatch(v -> CHARACTER_SETS.contains(v == null ? "" : v.trim()))) {
+                ds.remove(tag);
+            }
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String v : values) {
+            String s = v == null ? "" : v.trim();
+            if (s.isEmpty() || CS.matcher(s).matches() && vocabulary.codeString(s)) {
+                kept.add(s);
+            }
+        }
+        while (!kept.isEmpty() && kept.get(kept.size() - 1).isEmpty()) {
+            kept.remove(kept.size() - 1);
+        }
+        if (kept.size() == values.size()) {
+            return;
+        }
+        if (tag == MODALITY) {
+            ds.put(tag, Vr.CS, "OT");
+        } else if (kept.isEmpty() && REQUIRED_TEXT.contains(tag)) {
+            ds.put(tag, Vr.CS, "REMOVED");
+        } else if (kept.isEmpty()) {
+            ds.empty(tag);
+        } else {
+            ds.put(tag, Vr.CS, kept);
+        }
+    }
+
+    private void clean(EditableDataset ds, int tag, Vr vr, int depth) {
         if (vr.isBulk() && vr != Vr.SQ) {
             // A value Veil cannot read (binary, or UN: a VR its dictionary does not know) cannot be cleaned.
             ds.remove(tag);
             return;
         }
         switch (vr) {
-            case SQ -> ds.items(tag).forEach(item -> walk(item, Content.CLEANED));
+            case SQ -> ds.items(tag).forEach(item -> walk(item, Content.CLEANED, depth + 1));
             case DA, DT -> cleanDates(ds, tag, vr);
             case TM -> {
                 if (!profile.shiftsDates() && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
@@ -222,10 +387,11 @@ final class AttributeCleaner {
                 }
             }
             case AE -> ds.put(tag, vr, ds.strings(tag).stream().map(ae -> keys.aeTitle(context, ae)).toList());
-            case AS -> ds.put(tag, vr, ds.strings(tag).stream().map(AttributeCleaner::cappedAge).toList());
+            case AS -> capAges(ds, tag);
             case PN -> dummy(ds, tag, vr);
             case UI -> replaceUids(ds, tag, true);
-            case LO, LT, SH, ST, UT, UC, CS, UR -> cleanText(ds, tag, vr);
+            case CS -> codeStrings(ds, tag);
+            case LO, LT, SH, ST, UT, UC, UR -> cleanText(ds, tag, vr);
             default -> {
                 // numbers and binary values carry no text to clean
             }
@@ -233,19 +399,25 @@ final class AttributeCleaner {
     }
 
     private void cleanText(EditableDataset ds, int tag, Vr vr) {
+        if (vr == Vr.UR) {
+            ds.remove(tag);
+            return;
+        }
         List<String> cleaned = new ArrayList<>();
         for (String v : ds.strings(tag)) {
-            String c = descriptors.clean(v == null ? "" : v);
-            if (vr == Vr.SH || vr == Vr.CS) {
+            String c = descriptors.clean(v == null ? "" : v, names);
+            if (vr == Vr.SH) {
                 c = c.length() > 16 ? c.substring(0, 16).trim() : c;
             } else if (vr == Vr.LO) {
                 c = c.length() > 64 ? c.substring(0, 64).trim() : c;
             }
-            cleaned.add(vr == Vr.CS ? c.toUpperCase(java.util.Locale.ROOT).replace('-', ' ') : c);
+            cleaned.add(c);
         }
         if (cleaned.stream().allMatch(String::isEmpty)) {
-            // A value the standard requires (the table's D, or a text content item) gets a dummy.
-            if (table.requiresValue(tag) || tag == TEXT_VALUE) {
+            // Text that had words and has none left gets a dummy: many such attributes are Type 1 in
+            // some IOD (Manufacturer in the enhanced ones, a segment's label), and an empty Type 1
+            // makes the instance invalid; a dummy says that something was removed.
+            if (ds.strings(tag).stream().anyMatch(v -> v != null && !v.isBlank())) {
                 dummy(ds, tag, vr);
             } else {
                 ds.empty(tag);
@@ -255,18 +427,28 @@ final class AttributeCleaner {
         }
     }
 
+    /**
+     * Dates are shifted (Modified Dates) or replaced by a dummy; a value that is not a readable date
+     * is not kept. A DT's UTC offset is dropped: with Timezone Offset From UTC removed (Table E.1-1)
+     * it would tell where the patient was.
+     */
     private void cleanDates(EditableDataset ds, int tag, Vr vr) {
         if (profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
+            if (vr == Vr.DT) {
+                ds.put(tag, vr, ds.strings(tag).stream().map(AttributeCleaner::withoutOffset).toList());
+            }
             return;
         }
         if (!profile.shiftsDates()) {
-            dummy(ds, tag, vr);
+            if (ds.strings(tag).stream().anyMatch(v -> v != null && !v.isBlank())) {
+                dummy(ds, tag, vr);
+            }
             return;
         }
         List<String> shifted = new ArrayList<>();
         for (String v : ds.strings(tag)) {
             Optional<String> s = v == null || v.isBlank() ? Optional.of("")
-                    : vr == Vr.DA ? DateShift.date(v, dayShift) : DateShift.dateTime(v, dayShift);
+                    : vr == Vr.DA ? DateShift.date(v, dayShift) : DateShift.dateTime(withoutOffset(v), dayShift);
             if (s.isEmpty()) {
                 // not a date Veil can read: not kept
                 ds.empty(tag);
@@ -277,12 +459,29 @@ final class AttributeCleaner {
         ds.put(tag, vr, shifted);
     }
 
-    private void replaceUids(EditableDataset ds, int tag, boolean evenWellKnown) {
+    private static String withoutOffset(String dt) {
+        if (dt == null) {
+            return "";
+        }
+        String s = dt.trim();
+        int sign = Math.max(s.lastIndexOf('+'), s.lastIndexOf('-'));
+        return sign > 0 ? s.substring(0, sign) : s;
+    }
+
+    /**
+     * Every UID becomes its derived UID, unless it is a registered UID (a class, a transfer
+     * syntax, a coding scheme of the DICOM root) and {@code evenRegistered} is false. A value that
+     * is not a UID at all is dropped.
+     */
+    private void replaceUids(EditableDataset ds, int tag, boolean evenRegistered) {
         List<String> out = new ArrayList<>();
         for (String uid : ds.strings(tag)) {
             String u = uid == null ? "" : uid.trim();
-            if (u.isEmpty() || (!evenWellKnown && u.startsWith("1.2.840.10008."))) {
+            if (u.isEmpty() || (!evenRegistered && REGISTERED_UID.matcher(u).matches())) {
                 out.add(u);
+            } else if (!u.matches("[0-9.]{1,64}")) {
+                ds.empty(tag);
+                return;
             } else {
                 String derived = keys.uid(context, u);
                 derivedUids.put(derived, u);
@@ -312,13 +511,82 @@ final class AttributeCleaner {
         }
     }
 
-    /** The patient's pseudonym, birth date and age, after the table's actions. */
-    private void patient(String birthDate) {
+    private static void capAges(EditableDataset ds, int tag) {
+        ds.put(tag, Vr.AS, ds.strings(tag).stream().map(AttributeCleaner::cappedAge).toList());
+    }
+
+    /**
+     * In a cleaned or dummied content item (an SR's TID 1007 subject context): Subject Age over 89
+     * years is given as 90 years, and Subject Birth Date never leaves, whatever else is kept.
+     */
+    private void subjectContext(EditableDataset item) {
+        List<EditableDataset> concept = item.items(CONCEPT_NAME_CODES);
+        if (concept.isEmpty()) {
+            return;
+        }
+        String code = concept.get(0).string(CODE_VALUE).orElse("").trim();
+        String scheme = concept.get(0).string(CODING_SCHEME_DESIGNATOR).orElse("").trim();
+        if (!scheme.equals("DCM")) {
+            return;
+        }
+        if (code.equals(SUBJECT_BIRTH_DATE)) {
+            if (item.contains(DATE)) {
+                item.put(DATE, Vr.DA, "19000101");
+            }
+            if (item.contains(DATETIME)) {
+                item.put(DATETIME, Vr.DT, "19000101000000");
+            }
+        } else if (code.equals(SUBJECT_AGE)) {
+            for (EditableDataset value : item.items(MEASURED_VALUES)) {
+                double years = years(value);
+                if (years >= 90 || Double.isNaN(years)) {
+                    value.put(NUMERIC_VALUE, Vr.DS, "90");
+                    value.remove(FLOATING_POINT_VALUE);
+                    value.remove(RATIONAL_NUMERATOR);
+                    value.remove(RATIONAL_DENOMINATOR);
+                    List<EditableDataset> unit = value.newSequence(UNITS, 1);
+                    unit.get(0).put(CODE_VALUE, Vr.SH, "a");
+                    unit.get(0).put(CODING_SCHEME_DESIGNATOR, Vr.SH, "UCUM");
+                    unit.get(0).put(CODE_MEANING, Vr.LO, "year");
+                }
+            }
+        }
+    }
+
+    /** The age a measured value states, in years; NaN when it cannot be read. */
+    private static double years(EditableDataset value) {
+        double n;
+        try {
+            n = Double.parseDouble(value.string(NUMERIC_VALUE).orElse("").trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+        List<EditableDataset> unit = value.items(UNITS);
+        String u = unit.isEmpty() ? "a" : unit.get(0).string(CODE_VALUE).orElse("a").trim();
+        return switch (u) {
+            case "a" -> n;
+            case "mo" -> n / 12;
+            case "wk" -> n / 52;
+            case "d" -> n / 365;
+            case "h" -> n / (365 * 24);
+            default -> Double.NaN;
+        };
+    }
+
+    /**
+     * The patient's pseudonym, birth date and age, after the table's actions. Under Retain Patient
+     * Characteristics the birth date keeps only its year (of the shifted date when dates are
+     * shifted), and only when no date of the instance, nor today, is 88 years or more after it:
+     * otherwise a reader could compute an age of 90 or more (HIPAA Safe Harbor), and a year
+     * written as 1 January may round an age up by one.
+     */
+    private void patient(String birthDate, int latestYear) {
         String pseudonym = keys.pseudonym(context, issuer, patientId);
         root.put(PATIENT_ID, Vr.LO, pseudonym);
         root.put(PATIENT_NAME, Vr.PN, pseudonym);
-        if (profile.has(Option.RETAIN_PATIENT_CHARACTERISTICS) && birthDate.length() >= 4) {
-            Optional<String> year = Optional.of(birthDate.replace(".", "")).filter(b -> b.matches("\\d{8}"))
+        if (profile.has(Option.RETAIN_PATIENT_CHARACTERISTICS) && root.contains(PATIENT_BIRTH_DATE)) {
+            Optional<String> year = Optional.of(birthDate.replace(".", "").trim()).filter(b -> b.matches("\\d{8}"))
+                    .filter(b -> latestYear - Integer.parseInt(b.substring(0, 4)) <= 87)
                     .flatMap(b -> profile.shiftsDates() ? DateShift.date(b, dayShift) : Optional.of(b))
                     .map(b -> b.substring(0, 4) + "0101");
             if (year.isPresent()) {
@@ -328,34 +596,85 @@ final class AttributeCleaner {
             }
         }
         if (root.contains(PATIENT_AGE)) {
-            root.put(PATIENT_AGE, Vr.AS, root.strings(PATIENT_AGE).stream().map(AttributeCleaner::cappedAge).toList());
+            capAges(root, PATIENT_AGE);
+        }
+    }
+
+    /** The latest year of any date in the original instance, at any depth, or the given one if later. */
+    private static int latestYear(EditableDataset ds, int depth, int atLeast) {
+        int latest = atLeast;
+        if (depth > 32) {
+            return latest;
+        }
+        for (int tag : ds.tags()) {
+            Vr vr = ds.vr(tag);
+            if (vr == Vr.DA || vr == Vr.DT) {
+                for (String v : ds.strings(tag)) {
+                    String s = v == null ? "" : v.trim().replace(".", "");
+                    if (s.length() >= 4 && s.substring(0, 4).matches("\\d{4}")) {
+                        latest = Math.max(latest, Integer.parseInt(s.substring(0, 4)));
+                    }
+                }
+            } else if (vr == Vr.SQ) {
+                for (EditableDataset item : ds.items(tag)) {
+                    latest = latestYear(item, depth + 1, latest);
+                }
+            }
+        }
+        return latest;
+    }
+
+    /** Every component of every person name in the instance, upper case: words that are never kept in text. */
+    private void collectNames(EditableDataset ds, int depth) {
+        if (depth > 32) {
+            return;
+        }
+        for (int tag : ds.tags()) {
+            Vr vr = ds.vr(tag);
+            if (vr == Vr.PN) {
+                for (String v : ds.strings(tag)) {
+                    for (String part : (v == null ? "" : v).split("[\\^= ,.]+")) {
+                        if (part.length() > 1) {
+                            names.add(part.toUpperCase(Locale.ROOT));
+                        }
+                    }
+                }
+            } else if (vr == Vr.SQ) {
+                ds.items(tag).forEach(item -> collectNames(item, depth + 1));
+            }
         }
     }
 
     private void markers() {
         root.put(PATIENT_IDENTITY_REMOVED, Vr.CS, "YES");
         root.put(DEIDENTIFICATION_METHOD, Vr.LO, "Veil: PS3.15 Basic Profile, profile " + profile.name());
-        List<String[]> codes = new ArrayList<>();
-        codes.add(new String[] {Option.BASIC_PROFILE_CODE, Option.BASIC_PROFILE_MEANING});
+        List<String[]> codeRows = new ArrayList<>();
+        codeRows.add(new String[] {Option.BASIC_PROFILE_CODE, Option.BASIC_PROFILE_MEANING});
         for (Option o : profile.options()) {
-            codes.add(new String[] {o.code(), o.meaning()});
+            codeRows.add(new String[] {o.code(), o.meaning()});
         }
-        List<EditableDataset> items = root.newSequence(DEIDENTIFICATION_METHOD_CODES, codes.size());
-        for (int i = 0; i < codes.size(); i++) {
-            items.get(i).put(CODE_VALUE, Vr.SH, codes.get(i)[0]);
+        List<EditableDataset> items = root.newSequence(DEIDENTIFICATION_METHOD_CODES, codeRows.size());
+        for (int i = 0; i < codeRows.size(); i++) {
+            items.get(i).put(CODE_VALUE, Vr.SH, codeRows.get(i)[0]);
             items.get(i).put(CODING_SCHEME_DESIGNATOR, Vr.SH, "DCM");
-            items.get(i).put(CODE_MEANING, Vr.LO, codes.get(i)[1]);
+            items.get(i).put(CODE_MEANING, Vr.LO, codeRows.get(i)[1]);
         }
         root.put(LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED, Vr.CS,
                 profile.shiftsDates() ? "MODIFIED" : profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES) ? "UNMODIFIED" : "REMOVED");
     }
 
-    /** HIPAA Safe Harbor: ages over 89 are given as 90 years. Unreadable ages are not kept. */
+    /** HIPAA Safe Harbor: ages over 89 years are given as 90 years. Unreadable ages are not kept. */
     static String cappedAge(String age) {
         if (age == null || !age.matches("\\d{3}[DWMY]")) {
             return "";
         }
         int n = Integer.parseInt(age.substring(0, 3));
-        return age.endsWith("Y") && n > 89 ? "090Y" : age;
+        boolean over = switch (age.charAt(3)) {
+            case 'Y' -> n > 89;
+            case 'M' -> n > 89 * 12;
+            case 'W' -> n > 89 * 52;
+            default -> false;
+        };
+        return over ? "090Y" : age;
     }
 }

@@ -61,7 +61,9 @@ public final class DeidSettings {
     public static Deidentifier engine(Keys keys, Optional<List<Path>> siteRules, Optional<Path> extraWords, long maxDecodedBytes)
             throws IOException {
         BurnedInRules rules = new BurnedInRules(List.of());
+        List<byte[]> configured = new ArrayList<>();
         for (Path file : siteRules.orElse(List.of())) {
+            configured.add(Files.readAllBytes(file));
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 rules = rules.plus(BurnedInRules.parse(r, file.toString()));
             }
@@ -69,10 +71,16 @@ public final class DeidSettings {
         rules = rules.plus(PixelCleaner.standardRules());
         Set<String> words = new HashSet<>(DescriptorCleaner.standardWords());
         if (extraWords.isPresent()) {
+            configured.add(Files.readAllBytes(extraWords.get()));
             try (InputStream in = Files.newInputStream(extraWords.get())) {
                 words.addAll(DescriptorCleaner.read(in));
             }
         }
-        return new Deidentifier(ActionTable.standard(), keys, new DescriptorCleaner(words), new PixelCleaner(rules), maxDecodedBytes);
+        configured.add(Long.toString(maxDecodedBytes).getBytes(StandardCharsets.US_ASCII));
+        configured.add(Tesseract.version().getBytes(StandardCharsets.US_ASCII));
+        AttributeCleaner.Rules attributes = new AttributeCleaner.Rules(ActionTable.standard(), AttributePolicy.standard(),
+                new DescriptorCleaner(words), Vocabulary.standard(words), CodedEntries.standard(words));
+        return new Deidentifier(attributes, keys, new PixelCleaner(rules), BurnedInTextCheck.standard(), maxDecodedBytes,
+                java.time.LocalDate::now, Recipe.of(configured));
     }
 }

@@ -1,10 +1,14 @@
 package org.veil.deid;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.veil.dicom.EditableDataset;
 import org.veil.dicom.MalformedDicomException;
 import org.veil.dicom.Part10Editor;
+import org.veil.dicom.PixelFrames;
+import org.veil.dicom.StorageKind;
 import org.veil.dicom.UndecodablePixelDataException;
 import org.veil.dicom.Tag;
 import org.veil.dicom.Vr;
@@ -19,26 +23,40 @@ import org.veil.dicom.Vr;
 public final class Deidentifier {
     static final int RECOGNIZABLE_VISUAL_FEATURES = 0x00280302;
     /** Decoded pixel data larger than this is not cleaned in memory: such instances are withheld. */
-    static final long DEFAULT_MAX_DECODED_BYTES = 1L << 30;
+    static final long DEFAULT_MAX_DECODED_BYTES = 256L << 20;
 
-    private final ActionTable table;
+    private final AttributeCleaner.Rules rules;
     private final Keys keys;
-    private final DescriptorCleaner descriptors;
     private final PixelCleaner pixels;
+    private final BurnedInTextCheck textCheck;
     private final long maxDecodedBytes;
+    private final java.util.function.Supplier<java.time.LocalDate> today;
+    private final Recipe recipe;
 
-    public Deidentifier(ActionTable table, Keys keys, DescriptorCleaner descriptors, PixelCleaner pixels, long maxDecodedBytes) {
-        this.table = table;
-        this.keys = keys;
-        this.descriptors = descriptors;
-        this.pixels = pixels;
-        this.maxDecodedBytes = maxDecodedBytes;
+    public Deidentifier(ActionTable table, Keys keys, DescriptorCleaner descriptors, PixelCleaner pixels,
+                        BurnedInTextCheck textCheck, long maxDecodedBytes) {
+        this(new AttributeCleaner.Rules(table, AttributePolicy.standard(), descriptors,
+                Vocabulary.standard(DescriptorCleaner.standardWords()), CodedEntries.standard(DescriptorCleaner.standardWords())),
+                keys, pixels, textCheck, maxDecodedBytes, java.time.LocalDate::now,
+                Recipe.of(List.of(Long.toString(maxDecodedBytes).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        Tesseract.version().getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
     }
 
-    /** The standard table, vocabulary and rules, with the given keys. */
+    Deidentifier(AttributeCleaner.Rules rules, Keys keys, PixelCleaner pixels, BurnedInTextCheck textCheck, long maxDecodedBytes,
+                 java.util.function.Supplier<java.time.LocalDate> today, Recipe recipe) {
+        this.recipe = recipe;
+        this.rules = rules;
+        this.keys = keys;
+        this.pixels = pixels;
+        this.textCheck = textCheck;
+        this.maxDecodedBytes = maxDecodedBytes;
+        this.today = today;
+    }
+
+    /** The standard table, vocabulary, rules and text check, with the given keys. */
     public static Deidentifier standard(Keys keys) {
         return new Deidentifier(ActionTable.standard(), keys, DescriptorCleaner.standard(),
-                new PixelCleaner(PixelCleaner.standardRules()), DEFAULT_MAX_DECODED_BYTES);
+                new PixelCleaner(PixelCleaner.standardRules()), BurnedInTextCheck.standard(), DEFAULT_MAX_DECODED_BYTES);
     }
 
     public Keys keys() {
@@ -46,29 +64,50 @@ public final class Deidentifier {
     }
 
     /**
-     * De-identifies one Part 10 instance: first what its pixels need (from the original header),
-     * then its attributes. An instance whose cleaning is required but impossible is withheld.
+     * The version a derivative made now under the profile is kept under: the secret's key version
+     * and the recipe's fingerprint with the profile's options. Derived UIDs depend on the secret
+     * only, and keep the key version.
+     */
+    public String derivativeVersion(Profile profile) {
+        return keys.version() + "." + recipe.under(profile);
+    }
+
+    /**
+     * De-identifies one Part 10 instance: whether its kind can be de-identified at all, what its
+     * pixels need (from the original header), the pixels themselves (decoded, bits outside Bits
+     * Stored cleared, regions painted, text looked for, written back native), then its attributes.
+     * Whatever cannot be cleaned with confidence is withheld, with a reason that names no value.
      */
     public Outcome deidentify(byte[] original, Profile profile, String context) throws IOException, MalformedDicomException {
-        Part10Editor instance = Part10Editor.read(original);
-        PixelPlan plan = pixels.plan(instance.root(), profile);
+        Part10Editor header = Part10Editor.read(original);
+        EditableDataset root = header.root();
+        String sopClass = root.string(Tag.SOPClassUID).orElse("").trim();
+        if (root.string(Tag.SOPInstanceUID).filter(s -> !s.isBlank()).isEmpty() || sopClass.isEmpty()) {
+            return new Outcome.Withheld("the instance has no SOP Class or SOP Instance UID");
+        }
+        StorageKind kind = StorageKind.of(sopClass);
+        if (!kind.canBeDeidentified()) {
+            return new Outcome.Withheld(switch (kind) {
+                case ENCAPSULATED_DOCUMENT -> "encapsulated documents cannot be de-identified";
+                case AUDIO -> "audio cannot be de-identified";
+                case VIDEO -> "video cannot be de-identified";
+                case RAW_OR_PRIVATE -> "raw data and private SOP classes cannot be de-identified";
+                default -> "the SOP class is not one Veil knows how to de-identify";
+            });
+        }
+        PixelPlan plan = pixels.plan(root, profile);
         if (plan instanceof PixelPlan.Withhold w) {
             return new Outcome.Withheld(w.reason());
         }
-        if (plan instanceof PixelPlan.Black black) {
-            if (!Part10Editor.canDecode(instance.transferSyntax())) {
-                return new Outcome.Withheld("pixel data in transfer syntax " + instance.transferSyntax() + " cannot be decoded for cleaning");
-            }
-            if (decodedBytes(instance.root()) > maxDecodedBytes) {
-                return new Outcome.Withheld("the decoded pixel data is larger than the cleaning limit");
-            }
+        Part10Editor instance = header;
+        if (root.contains(PixelCleaner.PIXEL_DATA)) {
             try {
-                instance = Part10Editor.readDecoded(original).blackout(black.regions());
-            } catch (UndecodablePixelDataException e) {
+                instance = cleanPixels(original, header, plan, profile);
+            } catch (UndecodablePixelDataException | PixelsWithheld e) {
                 return new Outcome.Withheld(e.getMessage());
             }
         }
-        AttributeCleaner run = new AttributeCleaner(table, keys, descriptors, instance.root(), profile, context);
+        AttributeCleaner run = new AttributeCleaner(rules, keys, instance.root(), profile, context, today.get());
         run.apply();
         if (plan instanceof PixelPlan.Black) {
             instance.root().put(PixelCleaner.BURNED_IN_ANNOTATION, Vr.CS, "NO");
@@ -77,20 +116,79 @@ public final class Deidentifier {
             instance.root().put(RECOGNIZABLE_VISUAL_FEATURES, Vr.CS, "NO");
         }
         byte[] part10 = instance.toBytes();
-        EditableDataset root = instance.root();
-        return new Outcome.Derived(part10, root.string(Tag.StudyInstanceUID).orElse(""),
-                root.string(Tag.SeriesInstanceUID).orElse(""), root.string(Tag.SOPInstanceUID).orElse(""),
+        EditableDataset out = instance.root();
+        return new Outcome.Derived(part10, out.string(Tag.StudyInstanceUID).orElse(""),
+                out.string(Tag.SeriesInstanceUID).orElse(""), out.string(Tag.SOPInstanceUID).orElse(""),
                 Map.copyOf(run.derivedUids()));
     }
 
+    /**
+     * The pixels, decoded once: bits outside Bits Stored cleared, the plan's regions painted, and
+     * under Clean Pixel Data every frame checked for text. Written back as native samples, so the
+     * derivative carries exactly its pixels: no codec segments (JPEG COM and APPn, JPEG 2000
+     * comments), no bytes past the last frame. Throws with the reason when the pixels must be withheld.
+     * Done under every profile: "pixel data carries only pixels" is not an option.
+     */
+    private Part10Editor cleanPixels(byte[] original, Part10Editor header, PixelPlan plan, Profile profile)
+            throws IOException, MalformedDicomException, UndecodablePixelDataException, PixelsWithheld {
+        if (!Part10Editor.canDecode(header.transferSyntax())) {
+            throw new PixelsWithheld("pixel data in transfer syntax " + header.transferSyntax() + " cannot be decoded for cleaning");
+        }
+        long size = decodedBytes(header.root());
+        if (size < 0) {
+            throw new PixelsWithheld("the image pixel description cannot be read");
+        }
+        if (size > maxDecodedBytes) {
+            throw new PixelsWithheld("the decoded pixel data is larger than the cleaning limit");
+        }
+        Part10Editor decoded = Part10Editor.readDecoded(original);
+        PixelFrames frames = decoded.pixels(maxDecodedBytes);
+        frames.clearUnusedBits();
+        if (plan instanceof PixelPlan.Black black) {
+            frames.paint(black.regions());
+        }
+        // Every image is looked at, whatever the profile: a profile without Clean Pixel Data cleans no pixels,
+        // but still serves none that show identifying text.
+        Optional<String> text = textCheck.check(frames);
+        if (text.isPresent()) {
+            throw new PixelsWithheld(text.get());
+        }
+        frames.store();
+        return decoded;
+    }
 
+    /** Pixels that must not be served, with the reason. */
+    private static final class PixelsWithheld extends Exception {
+        PixelsWithheld(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** The size the decoded pixel data will have, from the header; -1 when the header's numbers cannot be read. */
     private static long decodedBytes(EditableDataset header) {
-        long rows = header.string(Tag.Rows).map(Long::parseLong).orElse(0L);
-        long columns = header.string(Tag.Columns).map(Long::parseLong).orElse(0L);
-        long samples = header.string(0x00280002).map(Long::parseLong).orElse(1L);
-        long bits = header.string(0x00280100).map(Long::parseLong).orElse(16L);
-        long frames = header.string(Tag.NumberOfFrames).map(s -> Long.parseLong(s.trim())).orElse(1L);
+        long rows = number(header, Tag.Rows, 0);
+        long columns = number(header, Tag.Columns, 0);
+        long samples = number(header, 0x00280002, 1);
+        long bits = number(header, 0x00280100, 16);
+        long frames = number(header, Tag.NumberOfFrames, 1);
+        if (rows < 0 || columns < 0 || samples < 0 || bits < 0 || frames < 0) {
+            return -1;
+        }
         return rows * columns * samples * ((bits + 7) / 8) * frames;
     }
+
+    private static long number(EditableDataset header, int tag, long absent) {
+        Optional<String> v = header.string(tag).map(String::trim).filter(x -> !x.isEmpty());
+        if (v.isEmpty()) {
+            return absent;
+        }
+        try {
+            long n = Long.parseLong(v.get());
+            return n < 0 || n > Integer.MAX_VALUE ? -1 : n;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
 
 }

@@ -57,7 +57,7 @@ public final class DerivativeStore {
      * a share), made now if it is not cached. Empty when no instance has this SOP Instance UID.
      */
     public Optional<Derivative> derive(String originalSopUid, Profile profile, String context) throws IOException {
-        String version = engine.keys().version();
+        String version = engine.derivativeVersion(profile);
         try {
             Optional<Derivative> cached = cached(originalSopUid, context, version);
             if (cached.isPresent()) {
@@ -73,9 +73,14 @@ public final class DerivativeStore {
         }
     }
 
-    /** The fingerprint of the secret derivatives are made with now. */
+    /** The fingerprint of the secret derivatives are made with now: the version of every derived UID. */
     public String keyVersion() {
         return engine.keys().version();
+    }
+
+    /** The version derivatives made now under the profile are kept under: the secret's and the recipe's (docs/deidentification.md). */
+    public String derivativeVersion(Profile profile) {
+        return engine.derivativeVersion(profile);
     }
 
     /** The original UID a derived one was made from, under any context; empty for a UID Veil did not derive. */
@@ -253,7 +258,7 @@ public final class DerivativeStore {
                 u.setString(1, e.getKey());
                 u.setString(2, e.getValue());
                 u.setString(3, context);
-                u.setString(4, version);
+                u.setString(4, engine.keys().version());
                 u.addBatch();
             }
             if (!uids.isEmpty()) {

@@ -43,8 +43,14 @@ public final class DerivedViews {
         this.limits = limits;
     }
 
+    /** The secret's version: that of the derived UIDs. */
     public String keyVersion() {
         return store.keyVersion();
+    }
+
+    /** The version of the views built now under the profile (the secret's and the recipe's). */
+    public String viewVersion(Profile profile) {
+        return store.derivativeVersion(profile);
     }
 
     /**
@@ -80,7 +86,7 @@ public final class DerivedViews {
     }
 
     private boolean build(String study, Profile profile, String context) throws SQLException, IOException, EvictedMeanwhile {
-        String version = store.keyVersion();
+        String version = store.derivativeVersion(profile);
         try (Connection c = db.getConnection()) {
             // Every retrieval asks; nearly always the view is there, and a plain read says so.
             if (exists(c, study, context, version)) {

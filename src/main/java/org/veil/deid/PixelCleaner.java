@@ -40,10 +40,19 @@ public final class PixelCleaner {
     /** Visible-light photographs, of any part of a patient, and ophthalmic photographs. */
     private static final Set<String> PHOTOGRAPHS = Set.of(SOP + "77.1.4", SOP + "77.1.4.1", SOP + "77.1.2",
             SOP + "77.1.3", SOP + "77.1.5.1", SOP + "77.1.5.2", SOP + "77.1.5.5", SOP + "77.1.7", SOP + "77.1.8");
-    /** Body parts whose CT or MR volumes can be rendered into a face. */
+    private static final String WHOLE_SLIDE = SOP + "77.1.6";
+    private static final Set<String> VIDEO = Set.of(SOP + "77.1.1.1", SOP + "77.1.2.1", SOP + "77.1.4.1");
+    /** Modalities (PS3.3 C.7.3.1.1.1) whose images are photographs: external camera, endoscopy, microscopy, ophthalmic, dermoscopy. */
+    private static final Set<String> PHOTOGRAPHIC_MODALITIES = Set.of("XC", "ES", "GM", "SM", "OP", "DMS", "OPT", "OSS", "IVOCT");
+    private static final int IMAGE_TYPE = 0x00080008;
+    private static final int MODALITY = 0x00080060;
+    /** Labels of CT or MR volumes that can be rendered into a face, in the languages of the archives Veil has seen. */
     private static final java.util.regex.Pattern HEAD = java.util.regex.Pattern.compile(
-            "\\b(HEAD|BRAIN|SKULL|FACE|FACIAL|ORBITS?|SINUS(ES)?|NEURO|CRANI\\w*|HEADNECK|MAXILLA|MANDIBLE|TMJ|IAC|PITUITARY|SELLA)\\b",
-            java.util.regex.Pattern.CASE_INSENSITIVE);
+            "\\b(HEAD|BRAIN|SKULL|FACE|FACIAL|ORBITS?|SINUS(ES)?|NEURO\\w*|CRANI\\w*|CRANE|HEADNECK|NECK|MAXILL\\w*|MANDIB\\w*|TMJ|IAC|"
+                    + "PITUITARY|SELLA|DENTAL|TEETH|JAW|NASAL|NOSE|EYES?|EARS?|TEMPORAL|PETROUS|CEREBR\\w*|ENCEPHAL\\w*|CSPINE|CERVICAL|"
+                    + "WHOLEBODY|WHOLE BODY|WB|TOTAL BODY|KOPF|SCH(A|AE|\u00C4)DEL|GEHIRN|HIRN|GESICHT|CABEZA|CEREBRO|CR(A|\u00C1)NEO|TESTA|"
+                    + "CERVELLO|HOOFD|HERSENEN|CERVEAU|T(E|\u00CA)TE|VISAGE)\\b|\u982D|\u8133",
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE);
 
     private final BurnedInRules rules;
 
@@ -64,38 +73,63 @@ public final class PixelCleaner {
         return all;
     }
 
+    /**
+     * What the pixels need, from the original header. Under Clean Recognizable Visual Features,
+     * photographs and CT or MR of the head are withheld. Then:
+     * <ol>
+     *   <li>the first matching rule that paints regions paints them, under Clean Pixel Data (the
+     *       text check then looks at what is left); without that option, an image whose text a
+     *       rule locates is withheld, because nothing would remove it;</li>
+     *   <li>a matching {@code withhold} rule withholds, even when a device's {@code clean} rule
+     *       matched first: a screen save of a known scanner is still a screen save;</li>
+     *   <li>Burned In Annotation YES, whole-slide label and overview images, photographs and video
+     *       are withheld unless a rule painted them; so are ultrasound, secondary capture and
+     *       endoscopy that no rule describes;</li>
+     *   <li>anything else keeps its pixels, and the text check decides.</li>
+     * </ol>
+     * Withholding does not depend on Clean Pixel Data: a profile without it cleans no pixels, but
+     * still does not serve what is known to show text.
+     */
     public PixelPlan plan(EditableDataset header, Profile profile) {
         boolean pixels = profile.has(Option.CLEAN_PIXEL_DATA);
         boolean visual = profile.has(Option.CLEAN_RECOGNIZABLE_VISUAL_FEATURES);
-        if (!header.contains(PIXEL_DATA) || (!pixels && !visual)) {
+        if (!header.contains(PIXEL_DATA)) {
             return new PixelPlan.Keep();
         }
         String sopClass = header.string(Tag.SOPClassUID).orElse("").trim();
         if (visual) {
-            if (PHOTOGRAPHS.contains(sopClass) || ENDOSCOPY.contains(sopClass)) {
+            if (PHOTOGRAPHS.contains(sopClass) || ENDOSCOPY.contains(sopClass) || photographicModality(header)) {
                 return new PixelPlan.Withhold("Clean Recognizable Visual Features: photographs are withheld");
             }
-            if (isHeadVolume(header)) {
+            if (mayShowFace(header)) {
                 return new PixelPlan.Withhold("Clean Recognizable Visual Features: head CT and MR can be rendered into a face");
             }
         }
-        if (!pixels) {
-            return new PixelPlan.Keep();
-        }
-        Optional<BurnedInRules.Rule> rule = rules.matching(header).stream().findFirst();
-        if (rule.isPresent() && rule.get().effect() == BurnedInRules.Effect.BLACK) {
-            if (rule.get().keepUltrasoundRegions() && !regionsFit(header)) {
+        List<BurnedInRules.Rule> matching = rules.matching(header);
+        Optional<BurnedInRules.Rule> first = matching.stream().findFirst();
+        if (first.isPresent() && first.get().effect() == BurnedInRules.Effect.BLACK) {
+            if (!pixels) {
+                return new PixelPlan.Withhold("rule '" + first.get().name() + "' locates text, and the profile does not clean pixel data");
+            }
+            if (first.get().keepUltrasoundRegions() && !regionsFit(header)) {
                 return new PixelPlan.Withhold("Sequence of Ultrasound Regions does not fit the image, so it cannot locate the text");
             }
-            return new PixelPlan.Black(regions(rule.get(), header), rule.get().name());
+            return new PixelPlan.Black(regions(first.get(), header), first.get().name());
         }
-        if (rule.isPresent() && rule.get().effect() == BurnedInRules.Effect.WITHHOLD) {
-            return new PixelPlan.Withhold("rule '" + rule.get().name() + "': text is expected that no rule locates");
+        Optional<BurnedInRules.Rule> withhold = matching.stream().filter(r -> r.effect() == BurnedInRules.Effect.WITHHOLD).findFirst();
+        if (withhold.isPresent()) {
+            return new PixelPlan.Withhold("rule '" + withhold.get().name() + "': text is expected that no rule locates");
         }
-        if (header.string(BURNED_IN_ANNOTATION).map(s -> s.trim().equalsIgnoreCase("YES")).orElse(false)) {
+        if (header.strings(BURNED_IN_ANNOTATION).stream().anyMatch(v -> v != null && v.trim().equalsIgnoreCase("YES"))) {
             return new PixelPlan.Withhold("Burned In Annotation is YES and no rule locates the text");
         }
-        if (rule.isPresent()) {
+        if (WHOLE_SLIDE.equals(sopClass) && slideLabelOrOverview(header)) {
+            return new PixelPlan.Withhold("whole-slide label and overview images show the slide's label");
+        }
+        if (PHOTOGRAPHS.contains(sopClass) || VIDEO.contains(sopClass)) {
+            return new PixelPlan.Withhold("photographs and video are withheld unless a rule cleans them");
+        }
+        if (first.isPresent()) {
             return new PixelPlan.Keep();
         }
         if (ULTRASOUND.contains(sopClass)) {
@@ -104,19 +138,34 @@ public final class PixelCleaner {
         if (SECONDARY_CAPTURE.contains(sopClass)) {
             return new PixelPlan.Withhold("secondary captures carry burned-in text and no rule locates it");
         }
-        if (ENDOSCOPY.contains(sopClass) || PHOTOGRAPHS.contains(sopClass)) {
-            return new PixelPlan.Withhold("endoscopy and photographs carry burned-in text and no rule locates it");
+        if (ENDOSCOPY.contains(sopClass)) {
+            return new PixelPlan.Withhold("endoscopy images carry burned-in text and no rule locates it");
         }
         return new PixelPlan.Keep();
     }
 
-    private static boolean isHeadVolume(EditableDataset header) {
-        String modality = header.string(0x00080060).orElse("").trim().toUpperCase(Locale.ROOT);
+    /** Image Type value 3 of a whole-slide image names its flavour (PS3.3 C.8.12.4.1.1). */
+    private static boolean slideLabelOrOverview(EditableDataset header) {
+        return header.strings(IMAGE_TYPE).stream().map(v -> v == null ? "" : v.trim().toUpperCase(Locale.ROOT))
+                .anyMatch(v -> v.equals("LABEL") || v.equals("OVERVIEW"));
+    }
+
+    private static boolean photographicModality(EditableDataset header) {
+        return PHOTOGRAPHIC_MODALITIES.contains(header.string(MODALITY).orElse("").trim().toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether a CT or MR volume holds the head, from its labels: Body Part Examined, the study
+     * and series descriptions and the protocol, in the languages of the archives Veil has seen.
+     */
+    static boolean mayShowFace(EditableDataset header) {
+        String modality = header.string(MODALITY).orElse("").trim().toUpperCase(Locale.ROOT);
         if (!modality.equals("CT") && !modality.equals("MR")) {
             return false;
         }
         for (int tag : new int[] {BODY_PART_EXAMINED, Tag.StudyDescription, Tag.SeriesDescription, PROTOCOL_NAME}) {
-            if (header.string(tag).map(v -> HEAD.matcher(v.replace('_', ' ')).find()).orElse(false)) {
+            String label = String.join(" ", header.strings(tag)).replace('_', ' ').replace('-', ' ');
+            if (HEAD.matcher(label).find()) {
                 return true;
             }
         }

@@ -16,15 +16,31 @@ public final class Dataset implements Iterable<Element> {
     private final List<Element> elements = new ArrayList<>();
     private final boolean bigEndian;
     private final Dataset parent;
+    private static final int PIXEL_REPRESENTATION = 0x00280103;
+
     private SpecificCharacterSet charset;
+    /** Pixel Representation as read, kept so that implicit VR lookups stay O(1) per element. */
+    private Integer pixelRepresentation;
 
     Dataset(boolean bigEndian, Dataset parent) {
         this.bigEndian = bigEndian;
         this.parent = parent;
     }
 
+    /**
+     * Whether an element with this tag may follow the ones read so far: PS3.5 7.1 requires
+     * ascending tags, each at most once. A data set with a repeated SOP Instance UID would
+     * otherwise be indexed under one value and described under both.
+     */
+    boolean accepts(int tag) {
+        return elements.isEmpty() || Integer.compareUnsigned(elements.get(elements.size() - 1).tag(), tag) < 0;
+    }
+
     void add(Element e) {
         elements.add(e);
+        if (e.tag() == PIXEL_REPRESENTATION) {
+            pixelRepresentation = integer(PIXEL_REPRESENTATION).orElse(null);
+        }
         if (e.tag() == Tag.SpecificCharacterSet && e.isLoaded()) {
             String[] terms = new String(e.value(), StandardCharsets.US_ASCII).trim().split("\\\\", -1);
             for (int i = 0; i < terms.length; i++) {
@@ -47,10 +63,19 @@ public final class Dataset implements Iterable<Element> {
         return bigEndian;
     }
 
+    /** The element with this tag: a binary search, since elements are in ascending order ({@link #accepts}). */
     public Optional<Element> get(int tag) {
-        for (Element e : elements) {
-            if (e.tag() == tag) {
-                return Optional.of(e);
+        int low = 0;
+        int high = elements.size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int c = Integer.compareUnsigned(elements.get(mid).tag(), tag);
+            if (c == 0) {
+                return Optional.of(elements.get(mid));
+            } else if (c < 0) {
+                low = mid + 1;
+            } else {
+                high = mid - 1;
             }
         }
         return Optional.empty();
@@ -82,9 +107,8 @@ public final class Dataset implements Iterable<Element> {
     /** Pixel Representation 0001H in this data set or an enclosing one (PS3.3 C.7.6.3.1.3). */
     boolean signedPixels() {
         for (Dataset d = this; d != null; d = d.parent) {
-            Optional<Integer> rep = d.integer(0x00280103);
-            if (rep.isPresent()) {
-                return rep.get() == 1;
+            if (d.pixelRepresentation != null) {
+                return d.pixelRepresentation == 1;
             }
         }
         return false;

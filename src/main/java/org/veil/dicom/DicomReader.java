@@ -51,7 +51,7 @@ public final class DicomReader {
         Dataset meta = new Dataset(false, null);
         try {
             while (!in.atEnd() && in.peekU16(false) == 0x0002) {
-                meta.add(readElement(in, meta, false, false, 0));
+                add(meta, readElement(in, meta, false, false, 0));
             }
         } catch (EOFException e) {
             throw new MalformedDicomException("truncated File Meta Information");
@@ -77,7 +77,7 @@ public final class DicomReader {
     private void readUntilEnd(CountingInput in, Dataset ds, boolean implicit, boolean bigEndian)
             throws IOException, MalformedDicomException {
         while (!in.atEnd()) {
-            ds.add(readElement(in, ds, implicit, bigEndian, 0));
+            add(ds, readElement(in, ds, implicit, bigEndian, 0));
         }
     }
 
@@ -133,6 +133,13 @@ public final class DicomReader {
         return new Element(tag, vr, offset, length, take(in, (int) length), null, null);
     }
 
+    private static void add(Dataset ds, Element e) throws MalformedDicomException {
+        if (!ds.accepts(e.tag())) {
+            throw new MalformedDicomException("element " + Tag.toHex(e.tag()) + " is repeated or out of order (PS3.5 7.1)");
+        }
+        ds.add(e);
+    }
+
     private List<Dataset> readItems(CountingInput in, Dataset owner, boolean implicit, boolean bigEndian,
                                     long end, int depth) throws IOException, MalformedDicomException {
         if (depth >= MAX_DEPTH) {
@@ -158,12 +165,12 @@ public final class DicomReader {
                         in.skipFully(8);
                         break;
                     }
-                    item.add(readElement(in, item, implicit, bigEndian, depth + 1));
+                    add(item, readElement(in, item, implicit, bigEndian, depth + 1));
                 }
             } else {
                 long itemEnd = in.position() + length;
                 while (in.position() < itemEnd) {
-                    item.add(readElement(in, item, implicit, bigEndian, depth + 1));
+                    add(item, readElement(in, item, implicit, bigEndian, depth + 1));
                 }
                 if (in.position() != itemEnd) {
                     throw new MalformedDicomException("item length does not match its contents");

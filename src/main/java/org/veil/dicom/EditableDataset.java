@@ -22,11 +22,18 @@ import java.util.Optional;
 public final class EditableDataset {
     private final AttributeList list;
     private final SpecificCharacterSet charset;
+    private final String[] charsetTerms;
 
     EditableDataset(AttributeList list, SpecificCharacterSet inherited) {
+        this(list, inherited, null);
+    }
+
+    private EditableDataset(AttributeList list, SpecificCharacterSet inherited, String[] inheritedTerms) {
         this.list = list;
         String[] own = Attribute.getStringValues(list, pixelMed(Tag.SpecificCharacterSet));
-        this.charset = own != null && own.length > 0 ? new SpecificCharacterSet(own) : inherited;
+        boolean hasOwn = own != null && own.length > 0;
+        this.charset = hasOwn ? new SpecificCharacterSet(own) : inherited;
+        this.charsetTerms = hasOwn ? own : inheritedTerms;
     }
 
     /** The tags present, in ascending order; a snapshot, so that the data set may change while iterating. */
@@ -144,7 +151,7 @@ public final class EditableDataset {
         }
         List<EditableDataset> items = new ArrayList<>(s.getNumberOfItems());
         for (int i = 0; i < s.getNumberOfItems(); i++) {
-            items.add(new EditableDataset(s.getItem(i).getAttributeList(), charset));
+            items.add(new EditableDataset(s.getItem(i).getAttributeList(), charset, charsetTerms));
         }
         return items;
     }
@@ -156,10 +163,70 @@ public final class EditableDataset {
         for (int i = 0; i < itemCount; i++) {
             AttributeList item = new AttributeList();
             s.addItem(new SequenceItem(item));
-            items.add(new EditableDataset(item, charset));
+            items.add(new EditableDataset(item, charset, charsetTerms));
         }
         list.put(s);
         return items;
+    }
+
+    /** The VR the data dictionary gives the tag (UN for tags it does not know). */
+    public static Vr dictionaryVr(int tag) {
+        return DataDictionary.vrForTag(tag);
+    }
+
+    /** Whether the standard's dictionary knows the tag. */
+    public static boolean inDictionary(int tag) {
+        return DataDictionary.keywordForTag(tag).isPresent();
+    }
+
+    /**
+     * Reads an attribute that came as UN again with its dictionary VR: a UN value is the value as
+     * the sender encoded it in Implicit VR Little Endian (PS3.5 6.2.2), a sequence included
+     * (CP-246). Returns false, changing nothing, when the dictionary does not know the tag or the
+     * value does not parse as its VR; the caller then removes it.
+     */
+    public boolean decodeUnknown(int tag) {
+        Attribute a = list.get(pixelMed(tag));
+        if (a == null || vr(tag) != Vr.UN || DataDictionary.vrForTag(tag) == Vr.UN) {
+            return false;
+        }
+        try {
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            com.pixelmed.dicom.DicomOutputStream out = new com.pixelmed.dicom.DicomOutputStream(buf, null, IMPLICIT_LITTLE_ENDIAN);
+            if (charsetTerms != null) {
+                Attribute cs = AttributeFactory.newAttribute(pixelMed(Tag.SpecificCharacterSet), "CS".getBytes(StandardCharsets.US_ASCII));
+                for (String term : charsetTerms) {
+                    cs.addValue(term);
+                }
+                cs.write(out);
+            }
+            a.write(out);
+            out.close();
+            AttributeList decoded = new AttributeList();
+            decoded.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(buf.toByteArray()),
+                    IMPLICIT_LITTLE_ENDIAN, false));
+            Attribute value = decoded.get(pixelMed(tag));
+            if (value == null || value instanceof com.pixelmed.dicom.UnknownAttribute) {
+                return false;
+            }
+            list.put(value);
+            return true;
+        } catch (java.io.IOException | DicomException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Replaces an ICC profile with the standard sRGB profile PixelMed ships, whose description names no one. */
+    public boolean putStandardIccProfile(int tag) {
+        try (java.io.InputStream in = com.pixelmed.dicom.AttributeList.class.getResourceAsStream("/com/pixelmed/dicom/sRGBColorSpaceProfileInputDevice.icc")) {
+            if (in == null) {
+                return false;
+            }
+            putBytes(tag, Vr.OB, in.readAllBytes());
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The private creator of a private data element (gggg,xxyy), if one is present. */
@@ -183,6 +250,8 @@ public final class EditableDataset {
         }
         return a;
     }
+
+    private static final String IMPLICIT_LITTLE_ENDIAN = "1.2.840.10008.1.2";
 
     static AttributeTag pixelMed(int tag) {
         return new AttributeTag(Tag.group(tag), Tag.element(tag));

@@ -61,11 +61,16 @@ public final class InstanceParser {
         return level == QueryLevel.STUDY ? (l == QueryLevel.PATIENT || l == QueryLevel.STUDY) : l == level;
     }
 
+    /** The UID, which must be one valid value (PS3.3: these four are Type 1 with VM 1). */
     private static String requireUid(Dataset ds, int tag, String keyword) throws MalformedDicomException {
-        String uid = ds.string(tag).orElseThrow(() -> new MalformedDicomException(keyword + " is missing"));
-        if (!isValidUid(uid)) {
+        Element e = ds.get(tag).filter(Element::isLoaded).orElseThrow(() -> new MalformedDicomException(keyword + " is missing"));
+        java.util.List<String> values = ds.values(e);
+        if (values.size() != 1 || values.get(0).isEmpty()) {
+            throw new MalformedDicomException(values.size() > 1 ? keyword + " has more than one value" : keyword + " is missing");
+        }
+        if (!isValidUid(values.get(0))) {
             throw new MalformedDicomException(keyword + " is not a valid UID");
         }
-        return uid;
+        return values.get(0);
     }
 }

@@ -25,6 +25,10 @@ public final class Part10Editor {
             "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
             "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91");
     private static final String EXPLICIT_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
+    private static final java.util.Set<String> NATIVE = java.util.Set.of(
+            "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.2");
+    private static final String RLE = "1.2.840.10008.1.2.5";
+    private static final java.util.Set<String> JPEG_LS = java.util.Set.of("1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81");
 
     private final AttributeList list = new AttributeList();
     private String transferSyntax;
@@ -63,48 +67,136 @@ public final class Part10Editor {
 
     /** Whether pixel data in this transfer syntax can be decoded ({@link #readDecoded}). */
     public static boolean canDecode(String transferSyntax) {
-        return DECODABLE.contains(transferSyntax);
+        return DECODABLE.contains(transferSyntax) || (JPEG_LS.contains(transferSyntax) && CharLs.available());
     }
 
     /**
      * Reads with the pixel data decoded to native samples, to be written as Explicit VR Little
-     * Endian: for cleaning pixels. Colour is decoded to RGB where the source was YBR.
+     * Endian: for cleaning pixels, rendering and transcoding. Native syntaxes need no decoding;
+     * RLE and JPEG-LS are decoded by Veil ({@link RleDecoder}, {@link CharLs}); JPEG and JPEG 2000
+     * by PixelMed's codecs, whose colour comes back as RGB whatever the codestream used.
      */
     public static Part10Editor readDecoded(byte[] part10) throws IOException, MalformedDicomException, UndecodablePixelDataException {
         Part10Editor editor;
         try {
-            editor = new Part10Editor(new java.io.ByteArrayInputStream(part10), true);
+            editor = new Part10Editor(new java.io.ByteArrayInputStream(part10), false);
         } catch (MalformedDicomException e) {
             throw new UndecodablePixelDataException("the pixel data cannot be decoded");
         }
-        // JPEG and JPEG 2000 decoders hand back RGB whatever colour space the codestream used;
-        // PixelMed leaves the YBR name in place, which would make every viewer misread the colours.
-        String photometric = Attribute.getSingleStringValueOrEmptyString(editor.list, pixelMed(Tag.PhotometricInterpretation)).trim();
-        boolean transformed = editor.transferSyntax.startsWith("1.2.840.10008.1.2.4.");
-        if (transformed && photometric.startsWith("YBR")) {
-            editor.root().put(Tag.PhotometricInterpretation, Vr.CS, "RGB");
+        if (RLE.equals(editor.transferSyntax) || JPEG_LS.contains(editor.transferSyntax)) {
+            editor.decodeFrames();
+        } else if (!NATIVE.contains(editor.transferSyntax)) {
+            try {
+                editor = new Part10Editor(new java.io.ByteArrayInputStream(part10), true);
+            } catch (MalformedDicomException e) {
+                throw new UndecodablePixelDataException("the pixel data cannot be decoded");
+            }
+            // PixelMed leaves the YBR name in place, which would make every viewer misread the colours.
+            String photometric = Attribute.getSingleStringValueOrEmptyString(editor.list, pixelMed(Tag.PhotometricInterpretation)).trim();
+            if (photometric.startsWith("YBR")) {
+                editor.root().put(Tag.PhotometricInterpretation, Vr.CS, "RGB");
+            }
+        }
+        if (editor.list.get(pixelMed(Tag.PixelData)) instanceof OtherByteAttributeMultipleCompressedFrames) {
+            throw new UndecodablePixelDataException("the pixel data cannot be decoded");
         }
         editor.transferSyntax = EXPLICIT_LITTLE_ENDIAN;
         return editor;
     }
 
-    /**
-     * Paints each rectangle (x, y, width, height, in pixels from the top left) black in every
-     * frame, with the lowest sample value (or the padding value where there is one), and keeps
-     * the rest of every frame as it was. The instance must have been read decoded.
-     */
-    public Part10Editor blackout(java.util.List<java.awt.Rectangle> regions) throws UndecodablePixelDataException {
-        if (!EXPLICIT_LITTLE_ENDIAN.equals(transferSyntax)) {
-            throw new IllegalStateException("blackout needs an instance read with readDecoded");
+    /** RLE or JPEG-LS frames, decoded by Veil into native Pixel Data. */
+    private void decodeFrames() throws UndecodablePixelDataException {
+        if (!(list.get(pixelMed(Tag.PixelData)) instanceof OtherByteAttributeMultipleCompressedFrames compressed)) {
+            return;
+        }
+        int rows = integer(Tag.Rows);
+        int columns = integer(Tag.Columns);
+        int samples = Math.max(1, integer(0x00280002));
+        int allocated = integer(0x00280100);
+        int frames = Math.max(1, integer(Tag.NumberOfFrames));
+        boolean planar = samples > 1 && integer(0x00280006) == 1;
+        byte[][] encoded = compressed.getFrames();
+        if (rows <= 0 || columns <= 0 || encoded == null || encoded.length < frames || (allocated != 8 && allocated != 16 && allocated != 32)) {
+            throw new UndecodablePixelDataException("the compressed frames do not match the image description");
+        }
+        int bytesPerSample = allocated / 8;
+        long frameBytes = (long) rows * columns * samples * bytesPerSample;
+        if (frameBytes * frames > Integer.MAX_VALUE - 8) {
+            throw new UndecodablePixelDataException("the decoded pixel data is larger than the cleaning limit");
+        }
+        byte[] all = new byte[(int) (frameBytes * frames)];
+        boolean decodedPlanar = planar;
+        for (int f = 0; f < frames; f++) {
+            byte[] frame;
+            if (RLE.equals(transferSyntax)) {
+                frame = RleDecoder.decode(encoded[f], rows, columns, samples, bytesPerSample, planar);
+            } else {
+                CharLs.Frame d = CharLs.decode(encoded[f]);
+                if (d.width() != columns || d.height() != rows || d.components() != samples
+                        || (d.bitsPerSample() > 8 ? 2 : 1) != Math.min(bytesPerSample, 2) || bytesPerSample > 2) {
+                    throw new UndecodablePixelDataException("the JPEG-LS frame does not match the image description");
+                }
+                frame = d.planar() ? interleave(d.samples(), rows * columns, samples, bytesPerSample) : d.samples();
+                decodedPlanar = false;
+            }
+            System.arraycopy(frame, 0, all, (int) (f * frameBytes), frame.length);
         }
         try {
-            com.pixelmed.display.SourceImage image = new com.pixelmed.display.SourceImage(list);
-            java.util.Vector<java.awt.Shape> shapes = new java.util.Vector<>(regions);
-            com.pixelmed.display.ImageEditUtilities.blackout(image, list, shapes, false, true, false, 0);
-            return this;
-        } catch (DicomException | RuntimeException e) {
-            throw new UndecodablePixelDataException("the pixel data cannot be cleaned");
+            if (bytesPerSample == 1) {
+                com.pixelmed.dicom.OtherByteAttribute a = new com.pixelmed.dicom.OtherByteAttribute(pixelMed(Tag.PixelData));
+                a.setValues(all);
+                list.put(a);
+            } else {
+                short[] words = new short[all.length / 2];
+                java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(words);
+                com.pixelmed.dicom.OtherWordAttribute a = new com.pixelmed.dicom.OtherWordAttribute(pixelMed(Tag.PixelData));
+                a.setValues(words);
+                list.put(a);
+            }
+            if (samples > 1) {
+                putString(list, 0x0028, 0x0006, "US", decodedPlanar ? "1" : "0");
+            }
+        } catch (DicomException e) {
+            throw new UndecodablePixelDataException("the decoded pixel data cannot be held");
         }
+    }
+
+    /** Plane after plane, as CharLS decodes JPEG-LS without interleave, to colour by pixel. */
+    private static byte[] interleave(byte[] planes, int pixels, int samples, int bytesPerSample) {
+        byte[] out = new byte[planes.length];
+        for (int s = 0; s < samples; s++) {
+            for (int p = 0; p < pixels; p++) {
+                System.arraycopy(planes, (s * pixels + p) * bytesPerSample, out, (p * samples + s) * bytesPerSample, bytesPerSample);
+            }
+        }
+        return out;
+    }
+
+    private int integer(int tag) {
+        String s = Attribute.getSingleStringValueOrEmptyString(list, pixelMed(tag)).trim();
+        try {
+            return s.isEmpty() ? 0 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The decoded pixel samples, to be cleaned in place and written back with
+     * {@link PixelFrames#store()}; the instance must have been read with {@link #readDecoded}.
+     */
+    public PixelFrames pixels(long maxBytes) throws UndecodablePixelDataException {
+        if (!EXPLICIT_LITTLE_ENDIAN.equals(transferSyntax)) {
+            throw new IllegalStateException("pixels need an instance read with readDecoded");
+        }
+        return PixelFrames.of(list, maxBytes);
+    }
+
+    /** Sets one string value with the given VR, replacing the attribute. */
+    static void putString(AttributeList list, int group, int element, String vr, String value) throws DicomException {
+        Attribute a = AttributeFactory.newAttribute(new AttributeTag(group, element), vr.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        a.addValue(value);
+        list.put(a);
     }
 
     /** The attribute list, for the package's renderer. */
@@ -140,6 +232,12 @@ public final class Part10Editor {
 
     public Part10Editor remove(int tag) {
         list.remove(pixelMed(tag));
+        return this;
+    }
+
+    /** Writes the instance in another transfer syntax: for fixtures whose frames were replaced by encapsulated ones. */
+    public Part10Editor transferSyntax(String uid) {
+        this.transferSyntax = uid;
         return this;
     }
 

@@ -159,6 +159,11 @@ public class StoreService {
                         result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(),
                                 StoreFailure.PROCESSING_FAILURE, "series is already stored under another study"));
                     }
+                    case STUDY_OF_ANOTHER_PATIENT -> {
+                        refused.add(i.storageKey());
+                        result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(),
+                                StoreFailure.PROCESSING_FAILURE, "study is already stored for another patient (PatientID, IssuerOfPatientID)"));
+                    }
                 }
             }
             removeUnindexed(refused);

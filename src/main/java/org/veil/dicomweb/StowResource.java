@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.veil.dicom.MalformedMultipartException;
@@ -53,8 +54,13 @@ public class StowResource {
         RestResponse.ResponseBuilder<String> r = RestResponse.ResponseBuilder.<String>create(result.status())
                 .entity(StoreResponseJson.of(result))
                 .type("application/dicom+json");
-        result.explanations().forEach(reason -> r.header("Warning",
-                "299 veil \"" + DicomWebExceptionMappers.headerSafe(reason) + "\""));
+        // One Warning header whatever the number of failed parts: thousands of headers are more
+        // than clients and proxies accept (RFC 9110 5.3 lets one field carry the summary).
+        List<String> reasons = List.copyOf(result.explanations());
+        if (!reasons.isEmpty()) {
+            String more = reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " more; see FailedSOPSequence)" : "";
+            r.header("Warning", "299 veil \"" + DicomWebExceptionMappers.headerSafe(reasons.get(0) + more) + "\"");
+        }
         return r.build();
     }
 

@@ -69,8 +69,8 @@ public class Visibility {
             }
             case Requirement.Deidentified r -> {
                 DerivedViews views = views();
-                SearchScope.Deidentified scope = new SearchScope.Deidentified(r, Instant.now(), views.keyVersion());
                 Profile profile = profile(r.profile());
+                SearchScope.Deidentified scope = new SearchScope.Deidentified(r, Instant.now(), views.viewVersion(profile));
                 for (Map.Entry<String, String> unbuilt : search.unbuiltViews(scope)) {
                     views.ensure(unbuilt.getKey(), profile, unbuilt.getValue());
                 }

@@ -55,9 +55,17 @@ public class IndexWriter {
 
     private static void insertStudy(Connection c, IndexTarget t, List<NewInstance> instances,
                                      Map<NewInstance, IndexOutcome> outcomes) throws SQLException {
-        long studyId = upsertStudy(c, t, instances.get(0).parsed());
+        StudyRow study = upsertStudy(c, t, instances.get(0).parsed());
+        long studyId = study.id();
         TreeMap<String, List<NewInstance>> bySeries = new TreeMap<>();
         for (NewInstance i : instances) {
+            // One patient per study: the row, once committed, names the patient every later
+            // instance must belong to. Another patient's instance under this UID would be read
+            // (and consented) as this patient's.
+            if (!study.patient().equals(PatientIdentity.of(i.parsed()))) {
+                outcomes.put(i, IndexOutcome.STUDY_OF_ANOTHER_PATIENT);
+                continue;
+            }
             bySeries.computeIfAbsent(i.parsed().seriesInstanceUid(), k -> new ArrayList<>()).add(i);
         }
         int newSeries = 0;
@@ -104,7 +112,15 @@ public class IndexWriter {
         }
     }
 
-    private static long upsertStudy(Connection c, IndexTarget t, ParsedInstance p) throws SQLException {
+    /** The study's row id and the patient it belongs to. */
+    private record StudyRow(long id, PatientIdentity patient) {
+    }
+
+    /**
+     * Inserts the study or finds it. A concurrent insert of the same new UID waits for the first
+     * to commit (the unique index), then takes the update branch and sees the first's patient.
+     */
+    private static StudyRow upsertStudy(Connection c, IndexTarget t, ParsedInstance p) throws SQLException {
         String view = t.viewId().isPresent() ? ", view_fk" : "";
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.study() + """
                  (study_instance_uid, patient_name, patient_name_norm, patient_id,
@@ -112,7 +128,7 @@ public class IndexWriter {
                     accession_number, study_id, referring_physician_name, study_description, attributes%s)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?%s)
                 ON CONFLICT (study_instance_uid) DO UPDATE SET study_instance_uid = EXCLUDED.study_instance_uid
-                RETURNING id""".formatted(view, view.isEmpty() ? "" : ", ?"))) {
+                RETURNING id, issuer_of_patient_id, patient_id""".formatted(view, view.isEmpty() ? "" : ", ?"))) {
             Optional<String> name = p.string(Tag.PatientName);
             ps.setString(1, p.studyInstanceUid());
             set(ps, 2, name);
@@ -133,7 +149,7 @@ public class IndexWriter {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return new StudyRow(rs.getLong(1), new PatientIdentity(rs.getString(2), rs.getString(3)));
             }
         }
     }

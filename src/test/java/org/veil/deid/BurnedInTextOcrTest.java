@@ -70,7 +70,7 @@ class BurnedInTextOcrTest {
                   black 0,0,400,150
                 """), "test-rules").plus(PixelCleaner.standardRules());
         Deidentifier engine = new Deidentifier(ActionTable.standard(), new Keys(DeidentifierTest.SECRET),
-                DescriptorCleaner.standard(), new PixelCleaner(rules), Deidentifier.DEFAULT_MAX_DECODED_BYTES);
+                DescriptorCleaner.standard(), new PixelCleaner(rules), BurnedInTextCheck.standard(), Deidentifier.DEFAULT_MAX_DECODED_BYTES);
         byte[] synthetic = ultrasoundLike();
         Path original = dir.resolve("synthetic.dcm");
         Files.write(original, synthetic);

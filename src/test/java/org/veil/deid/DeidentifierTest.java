@@ -63,9 +63,10 @@ class DeidentifierTest {
 
     @Test
     void retainUidsKeepsThem() throws Exception {
-        Outcome.Derived d = (Outcome.Derived) engine.deidentify(TestData.bytes("real/CT-MONO2-16-ankle.dcm"),
+        // an image without burned-in text: a profile without Clean Pixel Data withholds images a rule says have text
+        Outcome.Derived d = (Outcome.Derived) engine.deidentify(TestData.bytes("pydicom/MR_small.dcm"),
                 new Profile("keep-uids", EnumSet.of(Option.RETAIN_UIDS)), "x");
-        EditableDataset original = Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).root();
+        EditableDataset original = Part10Editor.read(TestData.file("pydicom/MR_small.dcm")).root();
         assertThat(Part10Editor.read(d.part10()).root().string(Tag.SOPInstanceUID)).isEqualTo(original.string(Tag.SOPInstanceUID));
     }
 

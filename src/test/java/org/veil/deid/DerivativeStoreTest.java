@@ -45,7 +45,8 @@ class DerivativeStoreTest {
         reset.reset();
         store = deid.store().orElseThrow();
         List<byte[]> files = List.of(ct(1, "P-1"), ct(2, "P-1"),
-                Part10Editor.read(TestData.file("real/simpleImageWithIcon.dcm")).set(Tag.StudyInstanceUID, STUDY).toBytes());
+                Part10Editor.read(TestData.file("real/simpleImageWithIcon.dcm")).set(Tag.StudyInstanceUID, STUDY)
+                        .set(Tag.PatientID, "P-1").toBytes());
         assertThat(DicomWebClient.stow(files.toArray(byte[][]::new)).statusCode()).isEqualTo(200);
         assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm"))
                 .set(Tag.StudyInstanceUID, OTHER_STUDY).set(Tag.SeriesInstanceUID, OTHER_STUDY + ".1")

@@ -28,7 +28,8 @@ class PixelCleanerTest {
             "real/CT-MONO2-16-ankle.dcm | Manufacturer=OTHER | teaching | withhold:secondary captures",
             "real/US-PAL-8-10x-echo.dcm | - | consultation | black:ACME Products echo",
             "real/US-PAL-8-10x-echo.dcm | Manufacturer=OTHER | consultation | withhold:ultrasound",
-            "real/US-PAL-8-10x-echo.dcm | Manufacturer=OTHER | only-retain-uids | keep",
+            "real/US-PAL-8-10x-echo.dcm | Manufacturer=OTHER | only-retain-uids | withhold:ultrasound",
+            "real/US-PAL-8-10x-echo.dcm | - | only-retain-uids | withhold:does not clean pixel data",
             "real/simpleImageWithIcon.dcm | - | research | withhold:secondary captures",
             "pydicom/MR_small.dcm | - | research | keep",
             "pydicom/MR_small.dcm | BurnedInAnnotation=YES | research | withhold:Burned In Annotation is YES",
@@ -44,6 +45,12 @@ class PixelCleanerTest {
             "pydicom/CT_small.dcm | ManufacturerModelName=LightSpeed VCT | teaching | keep",
             "pydicom/CT_small.dcm | ManufacturerModelName=LightSpeed VCT;SeriesDescription=Dose | teaching | black:LightSpeed Dose Report",
             "pydicom/CT_small.dcm | ManufacturerModelName=Sensation 64;BurnedInAnnotation=YES | teaching | withhold:Burned In Annotation is YES",
+            "pydicom/CT_small.dcm | ManufacturerModelName=Sensation 64;SeriesDescription=Patient Protocol | teaching | withhold:protocols",
+            "pydicom/CT_small.dcm | ManufacturerModelName=Sensation 64 | teaching | keep",
+            "pydicom/MR_small.dcm | SOPClassUID=1.2.840.10008.5.1.4.1.1.77.1.6;ImageType=ORIGINAL\\PRIMARY\\LABEL\\NONE | research | withhold:label",
+            "pydicom/MR_small.dcm | SOPClassUID=1.2.840.10008.5.1.4.1.1.77.1.6;ImageType=ORIGINAL\\PRIMARY\\VOLUME\\NONE | research | keep",
+            "pydicom/MR_small.dcm | BodyPartExamined=KOPF | publication | withhold:face",
+            "pydicom/MR_small.dcm | BurnedInAnnotation=YES | only-retain-uids | withhold:Burned In Annotation is YES",
     })
     void decisions(String sample, String changes, String profile, String expected) throws Exception {
         EditableDataset header = Part10Editor.read(TestData.file(sample)).root();

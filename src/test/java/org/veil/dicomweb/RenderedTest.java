@@ -36,6 +36,7 @@ class RenderedTest {
     private static final String CT = "2.25.7171001";
     private static final String US = "2.25.7171002";
     private static final String JLS = "2.25.7171003";
+    private static final String JPEG12 = "2.25.7171004";
     private static boolean stored;
 
     private final IndexReset index = new IndexReset();
@@ -48,6 +49,7 @@ class RenderedTest {
         assertThat(DicomWebClient.stow(instance("real/CT-MONO2-16-ankle.dcm", CT, 1), instance("real/CT-MONO2-16-ankle.dcm", CT, 2),
                 instance("pydicom/JPEGLSNearLossless_16.dcm", JLS, 1)).statusCode()).isEqualTo(200);
         assertThat(DicomWebClient.stow(instance("real/US-PAL-8-10x-echo.dcm", US, 1)).statusCode()).isEqualTo(200);
+        assertThat(DicomWebClient.stow(instance("pydicom/JPGExtended.dcm", JPEG12, 1)).statusCode()).isEqualTo(200);
         stored = true;
     }
 
@@ -120,9 +122,10 @@ class RenderedTest {
 
     @Test
     void failuresAreStatusesWithReasons() {
-        Response jls = DicomWebClient.given().accept("image/jpeg").get(path(JLS, 1) + "/rendered");
-        assertThat(jls.statusCode()).isEqualTo(501);
-        assertThat(jls.jsonPath().getString("reason")).contains("cannot be rendered");
+        // 12-bit JPEG extended: Java's JPEG reader takes 8-bit only, so Veil cannot decode it.
+        Response jpeg12 = DicomWebClient.given().accept("image/jpeg").get(path(JPEG12, 1) + "/rendered");
+        assertThat(jpeg12.statusCode()).isEqualTo(501);
+        assertThat(jpeg12.jsonPath().getString("reason")).contains("cannot be rendered");
         assertThat(DicomWebClient.given().accept("application/dicom").get(path(CT, 1) + "/rendered").statusCode()).isEqualTo(406);
         assertThat(DicomWebClient.given().accept("image/png").get(path(CT, 1) + "/frames/2/rendered").statusCode()).isEqualTo(404);
         for (String bad : List.of("window=abc,1", "window=40", "window=40,0", "window=40,80,cubic", "viewport=10,10,0,0,5,5",
@@ -166,6 +169,31 @@ class RenderedTest {
         // The original UID from the consultant is an unknown study.
         assertThat(RestAssured.given().header("Authorization", "Bearer " + token).accept("image/png")
                 .get(path(US, 1) + "/frames/5/rendered").statusCode()).isEqualTo(404);
+    }
+
+    /** JPEG-LS, decoded by CharLS, renders as dcmtk renders the same frame after its own JPEG-LS decoder (dcmdjpls), within a level. */
+    @Test
+    void jpegLsRendersAsDcmtkDecodesIt() throws Exception {
+        Response r = DicomWebClient.given().accept("image/png").get(path(JLS, 1) + "/frames/1/rendered");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        BufferedImage veil = ImageIO.read(new ByteArrayInputStream(r.asByteArray()));
+        Path dir = Files.createTempDirectory("veil-jls");
+        try {
+            Path plain = dir.resolve("plain.dcm");
+            Process p = new ProcessBuilder("dcmdjpls", TestData.file("pydicom/JPEGLSNearLossless_16.dcm").toString(), plain.toString())
+                    .redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(log).isZero();
+            Path out = dir.resolve("out.png");
+            Process q = new ProcessBuilder("dcmj2pnm", "+on", plain.toString(), out.toString()).redirectErrorStream(true).start();
+            String log2 = new String(q.getInputStream().readAllBytes());
+            assertThat(q.waitFor()).as(log2).isZero();
+            // Without a window in the header both take the frame's range; dcmtk rounds its 16-bit to
+            // 8-bit mapping differently from PixelMed, by at most one level.
+            assertThat(maxDifference(veil, ImageIO.read(out.toFile()))).isLessThanOrEqualTo(1);
+        } finally {
+            TempTree.delete(dir);
+        }
     }
 
     private static BufferedImage image(Response r) throws Exception {

@@ -1,0 +1,140 @@
+package org.veil.deid;
+
+import java.awt.Rectangle;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.veil.dicom.PixelFrames;
+
+/**
+ * The independent check on the pixels of every derivative: every frame, after the rules have
+ * painted what they locate, is searched for lines of text ({@link TextLineFinder}); each line is
+ * read ({@link TextReader}, Tesseract) and judged ({@link TextJudge}). A frame with a line that
+ * could identify someone withholds the instance, whatever the header says and whichever rule
+ * matched. A frame with no line costs one pass over its pixels.
+ *
+ * <p>Without a reader (libtesseract missing), a frame with a line of text withholds the instance:
+ * what cannot be read cannot be known to be safe.
+ */
+public final class BurnedInTextCheck {
+    /** Text is read at about this glyph height, where Tesseract reads best. */
+    private static final int READ_HEIGHT = 30;
+    /** Lines read per instance before the check gives up and withholds: the cost of one request is bounded. */
+    static final int MAX_LINES_READ = 400;
+
+    private final Optional<TextReader> reader;
+    private final TextJudge judge;
+    private final boolean enabled;
+
+    public BurnedInTextCheck(Optional<TextReader> reader, java.util.Set<String> vocabulary) {
+        this(reader, vocabulary, true);
+    }
+
+    private BurnedInTextCheck(Optional<TextReader> reader, java.util.Set<String> vocabulary, boolean enabled) {
+        this.reader = reader;
+        this.judge = new TextJudge(vocabulary);
+        this.enabled = enabled;
+    }
+
+    /**
+     * No text check: only for tests that look at another step of cleaning in isolation (the
+     * painting of regions), never for a server or an export.
+     */
+    static BurnedInTextCheck off() {
+        return new BurnedInTextCheck(Optional.empty(), java.util.Set.of(), false);
+    }
+
+    /** The check with Tesseract (when installed) and Veil's vocabulary: the descriptor words and the annotation words. */
+    public static BurnedInTextCheck standard() {
+        return new BurnedInTextCheck(Tesseract.available(), standardVocabulary());
+    }
+
+    /** {@code deid/burned-in-words.txt} and {@code deid/descriptor-words.txt}. */
+    public static java.util.Set<String> standardVocabulary() {
+        java.util.Set<String> words = new java.util.HashSet<>(DescriptorCleaner.standardWords());
+        try (java.io.InputStream in = BurnedInTextCheck.class.getResourceAsStream("/deid/burned-in-words.txt")) {
+            words.addAll(DescriptorCleaner.read(in));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return words;
+    }
+
+    /** Why the frames must not be served; empty when no frame shows text that could identify. */
+    public Optional<String> check(PixelFrames pixels) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        PixelFrames.Window window = pixels.window();
+        Map<java.nio.ByteBuffer, Optional<String>> seen = new HashMap<>();
+        int read = 0;
+        for (int f = 0; f < pixels.frames(); f++) {
+            byte[] grey = pixels.luminance(f, window);
+            List<TextLineFinder.Line> lines = TextLineFinder.find(grey, pixels.columns(), pixels.rows());
+            for (TextLineFinder.Line line : lines) {
+                if (reader.isEmpty()) {
+                    return Optional.of("frame " + (f + 1) + " shows text and no text reader is installed to check it");
+                }
+                Strip strip = strip(grey, pixels.columns(), pixels.rows(), line);
+                // Overlays drawn by the device repeat from frame to frame: each distinct strip is read once.
+                Optional<String> verdict = seen.get(strip.hash());
+                if (verdict == null) {
+                    if (++read > MAX_LINES_READ) {
+                        return Optional.of("more text than the check reads in one instance");
+                    }
+                    verdict = judge.identifying(reader.get().read(strip.grey(), strip.width(), strip.height()));
+                    seen.put(strip.hash(), verdict);
+                }
+                if (verdict.isPresent()) {
+                    return Optional.of("frame " + (f + 1) + " shows burned-in text with " + verdict.get());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A line cut out with a margin, scaled to a readable height, dark text on white; keyed by its source pixels. */
+    record Strip(byte[] grey, int width, int height, java.nio.ByteBuffer hash) {
+    }
+
+    static Strip strip(byte[] grey, int width, int height, TextLineFinder.Line line) {
+        Rectangle b = line.bounds();
+        int margin = Math.max(3, line.glyphHeight() / 2);
+        Rectangle r = new Rectangle(b.x - margin, b.y - margin, b.width + 2 * margin, b.height + 2 * margin)
+                .intersection(new Rectangle(0, 0, width, height));
+        int scale = Math.max(1, Math.min(4, Math.round((float) READ_HEIGHT / Math.max(1, line.glyphHeight()))));
+        int border = 8;
+        int w = r.width * scale + 2 * border;
+        int h = r.height * scale + 2 * border;
+        byte[] out = new byte[w * h];
+        java.util.Arrays.fill(out, (byte) 255);
+        for (int y = 0; y < r.height * scale; y++) {
+            double sy = (y + 0.5) / scale - 0.5;
+            int y0 = Math.max(0, (int) Math.floor(sy));
+            int y1 = Math.min(r.height - 1, y0 + 1);
+            double fy = Math.max(0, sy - y0);
+            for (int x = 0; x < r.width * scale; x++) {
+                double sx = (x + 0.5) / scale - 0.5;
+                int x0 = Math.max(0, (int) Math.floor(sx));
+                int x1 = Math.min(r.width - 1, x0 + 1);
+                double fx = Math.max(0, sx - x0);
+                double top = at(grey, width, r, x0, y0) * (1 - fx) + at(grey, width, r, x1, y0) * fx;
+                double bottom = at(grey, width, r, x0, y1) * (1 - fx) + at(grey, width, r, x1, y1) * fx;
+                int v = (int) Math.round(top * (1 - fy) + bottom * fy);
+                out[(y + border) * w + x + border] = (byte) (line.lightOnDark() ? 255 - v : v);
+            }
+        }
+        // The key of a strip is its source pixels and size: equal keys are equal strips, never a hash collision.
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(8 + r.width * r.height);
+        key.putInt(r.width).putInt(r.height);
+        for (int y = 0; y < r.height; y++) {
+            key.put(grey, (r.y + y) * width + r.x, r.width);
+        }
+        return new Strip(out, w, h, key.flip());
+    }
+
+    private static int at(byte[] grey, int width, Rectangle r, int x, int y) {
+        return grey[(r.y + y) * width + r.x + x] & 0xFF;
+    }
+}

@@ -1,0 +1,126 @@
+package org.veil.deid;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.veil.dicom.EditableDataset;
+import org.veil.dicom.Vr;
+
+/**
+ * Coded entries (PS3.3 Table 8.8-1: Code Value, Coding Scheme Designator, Code Meaning) as a
+ * unit. A code is a concept of a vocabulary, and a meaning is the vocabulary's text for it; in a
+ * hostile file either can be free text. So: a DCM code gets the standard's meaning (PS3.16 Annex D,
+ * {@code deid/dcm-codes.tsv}) whatever the file says; a code of another public scheme keeps a
+ * value of code shape and a meaning reduced to the vocabulary; a code of a local or private
+ * scheme, which may be an identifier of the hospital's, keeps neither value nor scheme.
+ */
+final class CodedEntries {
+    static final int CODE_VALUE = 0x00080100;
+    static final int CODING_SCHEME_DESIGNATOR = 0x00080102;
+    static final int CODING_SCHEME_VERSION = 0x00080103;
+    static final int CODE_MEANING = 0x00080104;
+    static final int LONG_CODE_VALUE = 0x00080119;
+    static final int URN_CODE_VALUE = 0x00080120;
+    /** Public coding schemes (PS3.16 Table 8-1) whose codes name concepts, not people or places. */
+    private static final Set<String> PUBLIC_SCHEMES = Set.of("DCM", "SCT", "SRT", "SNM3", "LN", "UCUM", "FMA", "RADLEX", "NCIT",
+            "UMLS", "ACR", "BI", "I10", "I10P", "I9C", "I11", "MSH", "MDC", "NDC", "RXNORM", "ISO3166_1", "ISO639_1", "ISO639_2",
+            "HPC", "ITIS_TSN", "NEU", "NBD", "NCDR", "MAYONRDB", "PUBCHEM_CID", "IBSI", "DCMUID", "HL7", "LNC", "SNOMED", "CD2");
+    private static final Pattern CODE_SHAPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:_\\-/\\[\\]{}*^']{0,15}");
+    private static final Pattern VERSION_SHAPE = Pattern.compile("[A-Za-z0-9.\\-_]{1,16}");
+    static final String REMOVED = "REMOVED";
+    /** The designator written for a code of a scheme Veil does not know: PS3.3 8.2 reserves 99 for private schemes. */
+    static final String PRIVATE_SCHEME = "99VEIL";
+
+    private final Map<String, String> dcm;
+    private final DescriptorCleaner meanings;
+
+    CodedEntries(Map<String, String> dcm, DescriptorCleaner meanings) {
+        this.dcm = Map.copyOf(dcm);
+        this.meanings = meanings;
+    }
+
+    /** The DCM meanings Veil ships, and a meaning cleaner that knows their words as well as the descriptor words. */
+    static CodedEntries standard(Set<String> descriptorWords) {
+        Map<String, String> codes = dcmCodes();
+        Set<String> words = new HashSet<>(descriptorWords);
+        for (String meaning : codes.values()) {
+            for (String w : meaning.split("[^A-Za-z0-9]+")) {
+                if (w.length() > 1 && w.chars().anyMatch(Character::isLetter)) {
+                    words.add(w);
+                }
+            }
+        }
+        return new CodedEntries(codes, new DescriptorCleaner(words));
+    }
+
+    static Map<String, String> dcmCodes() {
+        Map<String, String> codes = new HashMap<>();
+        try (InputStream in = CodedEntries.class.getResourceAsStream("/deid/dcm-codes.tsv");
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (!line.startsWith("#") && line.contains("\t")) {
+                    String[] f = line.split("\t", 2);
+                    codes.put(f[0], f[1]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return codes;
+    }
+
+    /** Whether the data set is a coded entry: it holds a code value or a designator. */
+    static boolean isCodedEntry(EditableDataset item) {
+        return item.contains(CODE_VALUE) || item.contains(CODING_SCHEME_DESIGNATOR) || item.contains(LONG_CODE_VALUE)
+                || item.contains(URN_CODE_VALUE);
+    }
+
+    /** The tags {@link #clean} settles, which the caller's walk leaves alone. */
+    static final Set<Integer> TAGS = Set.of(CODE_VALUE, CODING_SCHEME_DESIGNATOR, CODING_SCHEME_VERSION, CODE_MEANING,
+            LONG_CODE_VALUE, URN_CODE_VALUE);
+
+    /** Cleans the coded entry of the item in place; {@code names} are the instance's person-name parts. */
+    void clean(EditableDataset item, Set<String> names) {
+        String scheme = first(item, CODING_SCHEME_DESIGNATOR).trim();
+        String value = first(item, CODE_VALUE).trim();
+        boolean known = PUBLIC_SCHEMES.contains(scheme.toUpperCase(Locale.ROOT));
+        item.remove(LONG_CODE_VALUE);
+        item.remove(URN_CODE_VALUE);
+        if (!known) {
+            if (item.contains(CODING_SCHEME_DESIGNATOR)) {
+                item.put(CODING_SCHEME_DESIGNATOR, Vr.SH, PRIVATE_SCHEME);
+            }
+            if (item.contains(CODE_VALUE)) {
+                item.put(CODE_VALUE, Vr.SH, REMOVED);
+            }
+            item.remove(CODING_SCHEME_VERSION);
+        } else {
+            if (item.contains(CODE_VALUE) && !CODE_SHAPE.matcher(value).matches()) {
+                item.put(CODE_VALUE, Vr.SH, REMOVED);
+            }
+            if (item.contains(CODING_SCHEME_VERSION) && !VERSION_SHAPE.matcher(first(item, CODING_SCHEME_VERSION).trim()).matches()) {
+                item.remove(CODING_SCHEME_VERSION);
+            }
+        }
+        if (item.contains(CODE_MEANING)) {
+            String canonical = scheme.equalsIgnoreCase("DCM") ? dcm.get(value) : null;
+            String meaning = canonical != null ? canonical : meanings.clean(first(item, CODE_MEANING), names);
+            item.put(CODE_MEANING, Vr.LO, meaning.isEmpty() ? REMOVED : meaning);
+        }
+    }
+
+    private static String first(EditableDataset ds, int tag) {
+        List<String> v = ds.strings(tag);
+        return v.isEmpty() || v.get(0) == null ? "" : v.get(0);
+    }
+}

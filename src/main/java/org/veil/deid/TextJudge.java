@@ -1,0 +1,92 @@
+package org.veil.deid;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides whether words read from the pixels could identify someone. The default is that a word
+ * identifies: it passes only when it is a known annotation word (units, orientation, acquisition
+ * and display parameters, clinical vocabulary), a single letter, or a number that cannot be a date
+ * or an identifier. Words read with low confidence are noise from anatomy and are not judged.
+ * Plain Java, tested word by word.
+ */
+final class TextJudge {
+    /** Below this confidence (of 100) Tesseract's word is taken for noise. */
+    static final float MIN_CONFIDENCE = 50f;
+
+    private static final Pattern DATE = Pattern.compile(
+            "\\d{1,4}[/.\\-]\\d{1,2}[/.\\-]\\d{2,4}|\\d{1,2}[/.\\-]\\d{1,2}[/.\\-]?'\\d{2}|(19|20)\\d{2}[01]\\d[0-3]\\d");
+    private static final Pattern LONG_DIGITS = Pattern.compile("\\d{5,}");
+    private static final Pattern YEAR = Pattern.compile("(18|19|20)\\d{2}");
+    private static final Pattern PARTS = Pattern.compile("[A-Za-z]+|\\d+(?:[.,]\\d+)?");
+    private static final Set<String> MONTHS = Set.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT",
+            "OCT", "NOV", "DEC", "JANUARY", "FEBRUARY", "MARCH", "APRIL", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
+            "NOVEMBER", "DECEMBER");
+    /** Labels that announce identifying values next to them, whatever was read of the values. */
+    private static final Set<String> LABELS = Set.of("NAME", "PATIENT", "PAT", "PID", "MRN", "ID", "DOB", "BIRTH", "BORN",
+            "SEX", "AGE", "ACC", "ACCESSION", "EXAM", "HOSPITAL", "CLINIC", "INSTITUTION", "PHYSICIAN", "REF", "REFERRING",
+            "OPERATOR", "TECH", "DR", "MRS", "MS", "MISS", "NHS", "SSN", "DATE", "TIME");
+
+    private static final String UNKNOWN = "a word that is not a known annotation";
+
+    private final Set<String> vocabulary;
+
+    TextJudge(Set<String> vocabulary) {
+        this.vocabulary = Set.copyOf(vocabulary.stream().map(w -> w.toUpperCase(Locale.ROOT)).toList());
+    }
+
+    /**
+     * Why the words of one line could identify someone; empty when none could. The reason names
+     * the kind, never the word. A lone three-letter word is let through: OCR misreads short
+     * annotations ("PSP" as "PSR"), and a name alone on a line rarely has three letters; with any
+     * other word beside it, it counts.
+     */
+    Optional<String> identifying(List<TextReader.Word> words) {
+        List<TextReader.Word> confident = words.stream().filter(w -> w.confidence() >= MIN_CONFIDENCE).toList();
+        for (TextReader.Word w : confident) {
+            Optional<String> why = identifying(w.text());
+            if (why.isPresent() && !(why.get().equals(UNKNOWN) && confident.size() == 1 && letters(w.text()) <= 3)) {
+                return why;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int letters(String word) {
+        return (int) word.chars().filter(Character::isLetter).count();
+    }
+
+    Optional<String> identifying(String word) {
+        String w = word.strip();
+        if (DATE.matcher(w).find()) {
+            return Optional.of("a date");
+        }
+        if (LONG_DIGITS.matcher(w).find()) {
+            return Optional.of("a number long enough to be an identifier");
+        }
+        var parts = PARTS.matcher(w);
+        while (parts.find()) {
+            String part = parts.group();
+            if (Character.isDigit(part.charAt(0))) {
+                if (YEAR.matcher(part).matches()) {
+                    return Optional.of("a year");
+                }
+                continue;
+            }
+            String upper = part.toUpperCase(Locale.ROOT);
+            if (MONTHS.contains(upper)) {
+                return Optional.of("a date");
+            }
+            if (LABELS.contains(upper)) {
+                return Optional.of("a label of identifying data");
+            }
+            if (upper.length() >= 3 && !vocabulary.contains(upper)) {
+                return Optional.of(UNKNOWN);
+            }
+        }
+        return Optional.empty();
+    }
+}

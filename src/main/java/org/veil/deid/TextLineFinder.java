@@ -1,0 +1,411 @@
+package org.veil.deid;
+
+import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Finds lines of burned-in text in an 8-bit grey frame, as the cheap first step of the text check
+ * (docs/deidentification.md, "Text in the pixels"). It does not read: it says where a reader
+ * should look, so that OCR runs on a few small strips instead of on every frame.
+ *
+ * <p>Burned-in annotation is drawn by a device or a workstation: glyphs of one height, each a
+ * small connected shape with a sharp edge to its background, side by side on one baseline.
+ * Anatomy, speckle and noise rarely look like that. The search has two stages:
+ * <ol>
+ *   <li>Tiles of 16 x 16 pixels with many strong horizontal transitions (sampled on every other
+ *       row) are <em>busy</em>; a frame without busy tiles has no text and costs one pass.</li>
+ *   <li>In each group of busy tiles, shapes are cut out at three levels of brightness, for light
+ *       text on dark and dark text on light; shapes of glyph size with a clear background around
+ *       them are chained into lines of at least {@value #MIN_GLYPHS} glyphs.</li>
+ * </ol>
+ * Plain Java over a byte array, so that it costs no image library and runs anywhere.
+ */
+public final class TextLineFinder {
+    static final int TILE = 16;
+    /** A grey-level step this large between neighbours is an edge (of 255). */
+    static final int EDGE = 40;
+    /** Edges a tile needs (on its 8 sampled rows) to be worth a closer look. */
+    static final int BUSY = 6;
+    static final int MIN_GLYPHS = 3;
+    static final int MIN_GLYPH_HEIGHT = 6;
+    static final int MAX_GLYPH_HEIGHT = 64;
+    /** Regions of busy tiles larger than this share of the frame are searched in pieces of this size. */
+    private static final int MAX_REGION_TILES = 24;
+
+    /** A line of glyphs: where it is, how many glyphs, their median height, and whether it is light on dark. */
+    public record Line(Rectangle bounds, int glyphs, int glyphHeight, boolean lightOnDark) {
+    }
+
+    private TextLineFinder() {
+    }
+
+    /** The text lines of a frame, top to bottom; empty for most frames, after one pass over them. */
+    public static List<Line> find(byte[] grey, int width, int height) {
+        if (width < 16 || height < 8) {
+            return List.of();
+        }
+        boolean[][] busy = busyTiles(grey, width, height);
+        List<Line> lines = new ArrayList<>();
+        Scratch scratch = new Scratch();
+        for (Rectangle region : regions(busy, width, height)) {
+            lines.addAll(linesIn(grey, width, region, scratch));
+        }
+        return merge(lines);
+    }
+
+    static boolean[][] busyTiles(byte[] grey, int width, int height) {
+        int tw = (width + TILE - 1) / TILE;
+        int th = (height + TILE - 1) / TILE;
+        int[][] edges = new int[th][tw];
+        for (int y = 0; y < height; y += 2) {
+            int row = y * width;
+            int ty = y / TILE;
+            int[] counts = edges[ty];
+            int previous = grey[row] & 0xFF;
+            for (int x = 1; x < width; x++) {
+                int v = grey[row + x] & 0xFF;
+                int d = v - previous;
+                if (d >= EDGE || d <= -EDGE) {
+                    counts[x / TILE]++;
+                }
+                previous = v;
+            }
+        }
+        boolean[][] busy = new boolean[th][tw];
+        for (int ty = 0; ty < th; ty++) {
+            for (int tx = 0; tx < tw; tx++) {
+                busy[ty][tx] = edges[ty][tx] >= BUSY;
+            }
+        }
+        return busy;
+    }
+
+    /**
+     * Where to look: runs of at least two busy tiles along a row of tiles (a gap of one tile
+     * allowed), joined with the runs above and below them that overlap them, each group as a
+     * pixel rectangle one tile larger on every side. A lone busy tile (a border line, the edge of
+     * an organ) is not a line of text.
+     */
+    static List<Rectangle> regions(boolean[][] busy, int width, int height) {
+        int th = busy.length;
+        int tw = busy[0].length;
+        List<int[]> runs = new ArrayList<>(); // {row, x0, x1, group}
+        for (int ty = 0; ty < th; ty++) {
+            int tx = 0;
+            while (tx < tw) {
+                if (!busy[ty][tx]) {
+                    tx++;
+                    continue;
+                }
+                int x0 = tx;
+                int x1 = tx;
+                while (tx < tw && (busy[ty][tx] || (tx + 1 < tw && busy[ty][tx + 1]))) {
+                    if (busy[ty][tx]) {
+                        x1 = tx;
+                    }
+                    tx++;
+                }
+                if (x1 > x0) {
+                    runs.add(new int[] {ty, x0, x1, runs.size()});
+                }
+            }
+        }
+        int[] parent = new int[runs.size()];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            int[] a = runs.get(i);
+            for (int j = i + 1; j < runs.size() && runs.get(j)[0] <= a[0] + 1; j++) {
+                int[] b = runs.get(j);
+                if (b[0] == a[0] + 1 && b[1] <= a[2] && a[1] <= b[2]) {
+                    union(parent, i, j);
+                }
+            }
+        }
+        java.util.Map<Integer, Rectangle> groups = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            int[] r = runs.get(i);
+            Rectangle tiles = new Rectangle(r[1], r[0], r[2] - r[1] + 1, 1);
+            groups.merge(find(parent, i), tiles, (x, y) -> x.union(y));
+        }
+        List<Rectangle> out = new ArrayList<>();
+        for (Rectangle t : groups.values()) {
+            Rectangle r = new Rectangle((t.x - 1) * TILE, (t.y - 1) * TILE, (t.width + 2) * TILE, (t.height + 2) * TILE)
+                    .intersection(new Rectangle(0, 0, width, height));
+            split(r, out);
+        }
+        return out;
+    }
+
+    /** Large regions are searched in overlapping pieces, so that the cost of a piece stays bounded. */
+    private static void split(Rectangle r, List<Rectangle> out) {
+        int max = MAX_REGION_TILES * TILE;
+        int overlap = MAX_GLYPH_HEIGHT + 8;
+        for (int y = r.y; y < r.y + r.height; y += max - overlap) {
+            for (int x = r.x; x < r.x + r.width; x += max - overlap) {
+                out.add(new Rectangle(x, y, Math.min(max, r.x + r.width - x), Math.min(max, r.y + r.height - y)));
+                if (x + max >= r.x + r.width) {
+                    break;
+                }
+            }
+            if (y + max >= r.y + r.height) {
+                break;
+            }
+        }
+    }
+
+    private static List<Line> linesIn(byte[] grey, int width, Rectangle region, Scratch scratch) {
+        int w = region.width;
+        int h = region.height;
+        byte[] local = scratch.pixels(w * h);
+        int min = 255;
+        int max = 0;
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(grey, (region.y + y) * width + region.x, local, y * w, w);
+            for (int x = 0; x < w; x++) {
+                int v = local[y * w + x] & 0xFF;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        if (max - min < EDGE) {
+            return List.of();
+        }
+        // Mid-level first: burned-in text is drawn to be seen, so it usually stands on either
+        // side of the middle of the region's range; the quarter levels catch text over anatomy.
+        for (int level : new int[] {2, 1, 3}) {
+            int threshold = min + (max - min) * level / 4;
+            List<Line> lines = new ArrayList<>();
+            for (boolean light : new boolean[] {true, false}) {
+                lines.addAll(chain(glyphs(local, w, h, region.x, region.y, threshold, light, scratch), light));
+            }
+            if (!lines.isEmpty()) {
+                return lines;
+            }
+        }
+        return List.of();
+    }
+
+    /** A connected shape that could be a glyph: its box and its pixel count. */
+    record Glyph(int x, int y, int w, int h, int area) {
+        int bottom() {
+            return y + h;
+        }
+
+        int centreY2() {
+            return 2 * y + h;
+        }
+    }
+
+    /** Arrays reused across the regions of one frame. */
+    static final class Scratch {
+        private byte[] pixels = new byte[0];
+        private int[] label = new int[0];
+        private int[] stack = new int[0];
+
+        byte[] pixels(int n) {
+            if (pixels.length < n) {
+                pixels = new byte[n];
+            }
+            return pixels;
+        }
+
+        int[] label(int n) {
+            if (label.length < n) {
+                label = new int[n];
+                stack = new int[n];
+            } else {
+                java.util.Arrays.fill(label, 0, n, 0);
+            }
+            return label;
+        }
+    }
+
+    /**
+     * Shapes on the given side of the threshold, 8-connected, of glyph size and fill, with a clear
+     * margin around them: light text has dark pixels around it, and speckle does not.
+     */
+    static List<Glyph> glyphs(byte[] px, int w, int h, int ox, int oy, int threshold, boolean light, Scratch scratch) {
+        int[] label = scratch.label(w * h);
+        int[] stack = scratch.stack;
+        int sign = light ? 1 : -1;
+        int t = light ? threshold : threshold - 1;
+        List<Glyph> out = new ArrayList<>();
+        int next = 0;
+        for (int i = 0; i < w * h; i++) {
+            if (label[i] != 0 || sign * ((px[i] & 0xFF) - t) < 0) {
+                continue;
+            }
+            next++;
+            int x0 = i % w;
+            int x1 = x0;
+            int y0 = i / w;
+            int y1 = y0;
+            int area = 0;
+            int top = 0;
+            stack[top++] = i;
+            label[i] = next;
+            while (top > 0) {
+                int p = stack[--top];
+                int py = p / w;
+                int px0 = p - py * w;
+                area++;
+                if (px0 < x0) {
+                    x0 = px0;
+                }
+                if (px0 > x1) {
+                    x1 = px0;
+                }
+                if (py > y1) {
+                    y1 = py;
+                }
+                if (py < y0) {
+                    y0 = py;
+                }
+                for (int dy = -1; dy <= 1; dy++) {
+                    int ny = py + dy;
+                    if (ny < 0 || ny >= h) {
+                        continue;
+                    }
+                    int rowStart = ny * w;
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = px0 + dx;
+                        if (nx < 0 || nx >= w) {
+                            continue;
+                        }
+                        int n = rowStart + nx;
+                        if (label[n] == 0 && sign * ((px[n] & 0xFF) - t) >= 0) {
+                            label[n] = next;
+                            stack[top++] = n;
+                        }
+                    }
+                }
+            }
+            int gw = x1 - x0 + 1;
+            int gh = y1 - y0 + 1;
+            if (gh < MIN_GLYPH_HEIGHT || gh > MAX_GLYPH_HEIGHT || gw > 2 * gh || area < 5) {
+                continue;
+            }
+            double fill = (double) area / (gw * gh);
+            if (fill < 0.12 || (fill > 0.92 && gw > 2)) {
+                continue;
+            }
+            if (x0 == 0 || y0 == 0 || x1 == w - 1 || y1 == h - 1) {
+                continue; // cut by the region's edge: judged in the neighbouring piece
+            }
+            if (clearAround(px, w, x0, y0, x1, y1, label, next, sign, t)) {
+                out.add(new Glyph(ox + x0, oy + y0, gw, gh, area));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether the ring of pixels just outside the shape's box is background: at least 85% of it
+     * on the other side of the threshold.
+     */
+    private static boolean clearAround(byte[] px, int w, int x0, int y0, int x1, int y1, int[] label, int own, int sign, int t) {
+        int total = 0;
+        int background = 0;
+        for (int y = y0 - 1; y <= y1 + 1; y++) {
+            boolean edgeRow = y == y0 - 1 || y == y1 + 1;
+            for (int x = x0 - 1; x <= x1 + 1; x += edgeRow ? 1 : x1 - x0 + 2) {
+                total++;
+                int i = y * w + x;
+                if (sign * ((px[i] & 0xFF) - t) < 0 && label[i] != own) {
+                    background++;
+                }
+            }
+        }
+        return background * 100 >= total * 85;
+    }
+
+    /**
+     * Chains glyphs into lines: neighbours of similar height, centred on one line, no further apart
+     * than one and a half glyph heights. Lines of at least {@value #MIN_GLYPHS} glyphs are kept.
+     */
+    static List<Line> chain(List<Glyph> glyphs, boolean light) {
+        int n = glyphs.size();
+        if (n < MIN_GLYPHS) {
+            return List.of();
+        }
+        List<Glyph> sorted = new ArrayList<>(glyphs);
+        sorted.sort(Comparator.comparingInt(Glyph::x));
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) {
+            parent[i] = i;
+        }
+        for (int i = 0; i < n; i++) {
+            Glyph a = sorted.get(i);
+            for (int j = i + 1; j < n; j++) {
+                Glyph b = sorted.get(j);
+                int hMax = Math.max(a.h(), b.h());
+                int gap = b.x() - (a.x() + a.w());
+                if (gap > 3 * hMax / 2) {
+                    break;
+                }
+                boolean similar = Math.max(a.h(), b.h()) * 10 <= Math.min(a.h(), b.h()) * 22;
+                boolean aligned = Math.abs(a.centreY2() - b.centreY2()) <= hMax || Math.abs(a.bottom() - b.bottom()) <= hMax / 4 + 1;
+                if (similar && aligned && gap >= -1) {
+                    union(parent, i, j);
+                }
+            }
+        }
+        List<List<Glyph>> groups = new ArrayList<>();
+        int[] index = new int[n];
+        java.util.Arrays.fill(index, -1);
+        for (int i = 0; i < n; i++) {
+            int root = find(parent, i);
+            if (index[root] < 0) {
+                index[root] = groups.size();
+                groups.add(new ArrayList<>());
+            }
+            groups.get(index[root]).add(sorted.get(i));
+        }
+        List<Line> lines = new ArrayList<>();
+        for (List<Glyph> g : groups) {
+            if (g.size() < MIN_GLYPHS) {
+                continue;
+            }
+            Rectangle bounds = new Rectangle(g.get(0).x(), g.get(0).y(), g.get(0).w(), g.get(0).h());
+            int[] heights = new int[g.size()];
+            for (int i = 0; i < g.size(); i++) {
+                Glyph q = g.get(i);
+                bounds.add(new Rectangle(q.x(), q.y(), q.w(), q.h()));
+                heights[i] = q.h();
+            }
+            java.util.Arrays.sort(heights);
+            lines.add(new Line(bounds, g.size(), heights[heights.length / 2], light));
+        }
+        return lines;
+    }
+
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
+    private static void union(int[] parent, int a, int b) {
+        parent[find(parent, a)] = find(parent, b);
+    }
+
+    /** Lines found twice (in overlapping pieces of a region) are reported once. */
+    private static List<Line> merge(List<Line> lines) {
+        List<Line> out = new ArrayList<>();
+        lines.sort(Comparator.comparingInt((Line l) -> l.bounds().y).thenComparingInt(l -> l.bounds().x));
+        for (Line l : lines) {
+            boolean dup = out.stream().anyMatch(o -> o.bounds().intersects(l.bounds())
+                    && o.bounds().intersection(l.bounds()).width * 2 >= Math.min(o.bounds().width, l.bounds().width));
+            if (!dup) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,531 @@
+package org.veil.dicom;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.OtherByteAttribute;
+import com.pixelmed.dicom.OtherWordAttribute;
+import java.awt.Rectangle;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The decoded samples of an instance's Pixel Data (PS3.3 C.7.6.3), held as one int per sample,
+ * frame after frame, colour by pixel: for cleaning them in place and looking at them. Built from
+ * an instance read with {@link Part10Editor#readDecoded}; {@link #store()} writes the samples back
+ * as native Pixel Data, so that the derivative carries exactly these samples and nothing else:
+ * no codec segments, no bytes after the last frame, no bits above Bits Stored.
+ */
+public final class PixelFrames {
+    private static final AttributeTag PIXEL_DATA = new AttributeTag(0x7FE0, 0x0010);
+
+    private final AttributeList list;
+    private final int rows;
+    private final int columns;
+    private final int frames;
+    private final int samplesPerPixel;
+    private final boolean planar;
+    private final int bitsAllocated;
+    private final int bitsStored;
+    private final boolean signed;
+    private final String photometric;
+    private final Samples samples;
+
+    /**
+     * The decoded values where PixelMed holds them, read and written in place: one sample per
+     * byte, per 16-bit word, per pair of words (32 bits) or per bit (1 bit), so that cleaning
+     * costs no copy of the image.
+     */
+    private interface Samples {
+        int get(int i);
+
+        void set(int i, int v);
+
+        int size();
+    }
+
+    private PixelFrames(AttributeList list, int rows, int columns, int frames, int samplesPerPixel, boolean planar,
+                        int bitsAllocated, int bitsStored, boolean signed, String photometric, Samples samples) {
+        this.list = list;
+        this.rows = rows;
+        this.columns = columns;
+        this.frames = frames;
+        this.samplesPerPixel = samplesPerPixel;
+        this.planar = planar;
+        this.bitsAllocated = bitsAllocated;
+        this.bitsStored = bitsStored;
+        this.signed = signed;
+        this.photometric = photometric;
+        this.samples = samples;
+    }
+
+    /**
+     * The samples of a decoded list; refuses what it cannot lay out as described: a length that
+     * does not match Rows, Columns, Samples per Pixel and Number of Frames, or an encoding it
+     * does not know.
+     */
+    static PixelFrames of(AttributeList list, long maxBytes) throws UndecodablePixelDataException {
+        int rows = integer(list, 0x0028, 0x0010);
+        int columns = integer(list, 0x0028, 0x0011);
+        int spp = Math.max(1, integer(list, 0x0028, 0x0002));
+        int allocated = integer(list, 0x0028, 0x0100);
+        int stored = integer(list, 0x0028, 0x0101);
+        boolean signed = integer(list, 0x0028, 0x0103) == 1;
+        int frames = integer(list, 0x0028, 0x0008);
+        if (frames < 0) {
+            throw new UndecodablePixelDataException("the image pixel description cannot be read");
+        }
+        frames = Math.max(1, frames);
+        String photometric = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(0x0028, 0x0004)).trim()
+                .toUpperCase(Locale.ROOT);
+        boolean planar = spp == 3 && integer(list, 0x0028, 0x0006) == 1;
+        if (rows <= 0 || columns <= 0 || (spp != 1 && spp != 3) || stored <= 0 || stored > allocated
+                || (allocated != 1 && allocated != 8 && allocated != 16 && allocated != 32)) {
+            throw new UndecodablePixelDataException("the image pixel description is not one Veil can clean");
+        }
+        long total = (long) rows * columns * spp * frames;
+        if (total * Math.max(1, allocated / 8) > maxBytes || total > Integer.MAX_VALUE - 8) {
+            throw new UndecodablePixelDataException("the decoded pixel data is larger than the cleaning limit");
+        }
+        Attribute pixels = list.get(PIXEL_DATA);
+        if (pixels == null) {
+            throw new UndecodablePixelDataException("the instance has no pixel data to clean");
+        }
+        Samples samples;
+        try {
+            if (allocated == 1) {
+                byte[] packed = pixels.getByteValues(false);
+                require(packed.length * 8L >= total);
+                samples = bits(packed, (int) total);
+            } else if (allocated == 8) {
+                byte[] b = pixels.getByteValues(false);
+                if (photometric.equals("YBR_FULL_422") && spp == 3) {
+                    b = expand422(b, rows, columns, frames);
+                    photometric = "YBR_FULL";
+                    planar = false;
+                }
+                require(b.length >= total);
+                samples = bytes(b, (int) total);
+            } else {
+                short[] w = pixels instanceof OtherWordAttribute ? pixels.getShortValues() : toShorts(pixels.getByteValues(false));
+                require(w.length >= total * (allocated / 16));
+                samples = allocated == 16 ? words(w, (int) total) : pairs(w, (int) total);
+            }
+        } catch (DicomException | IllegalStateException e) {
+            throw new UndecodablePixelDataException("the pixel data does not match its description");
+        }
+        return new PixelFrames(list, rows, columns, frames, spp, planar, allocated, stored, signed, photometric, samples);
+    }
+
+    private static Samples bytes(byte[] b, int n) {
+        return new Samples() {
+            public int get(int i) {
+                return b[i] & 0xFF;
+            }
+
+            public void set(int i, int v) {
+                b[i] = (byte) v;
+            }
+
+            public int size() {
+                return n;
+            }
+        };
+    }
+
+    private static Samples words(short[] w, int n) {
+        return new Samples() {
+            public int get(int i) {
+                return w[i] & 0xFFFF;
+            }
+
+            public void set(int i, int v) {
+                w[i] = (short) v;
+            }
+
+            public int size() {
+                return n;
+            }
+        };
+    }
+
+    private static Samples pairs(short[] w, int n) {
+        return new Samples() {
+            public int get(int i) {
+                return (w[2 * i] & 0xFFFF) | (w[2 * i + 1] << 16);
+            }
+
+            public void set(int i, int v) {
+                w[2 * i] = (short) v;
+                w[2 * i + 1] = (short) (v >>> 16);
+            }
+
+            public int size() {
+                return n;
+            }
+        };
+    }
+
+    private static Samples bits(byte[] packed, int n) {
+        return new Samples() {
+            public int get(int i) {
+                return (packed[i >>> 3] >>> (i & 7)) & 1;
+            }
+
+            public void set(int i, int v) {
+                if ((v & 1) != 0) {
+                    packed[i >>> 3] |= (byte) (1 << (i & 7));
+                } else {
+                    packed[i >>> 3] &= (byte) ~(1 << (i & 7));
+                }
+            }
+
+            public int size() {
+                return n;
+            }
+        };
+    }
+
+    /** Where sample s of pixel p of frame f lies, for either planar configuration (PS3.3 C.7.6.3.1.3). */
+    private int index(int f, int p, int s) {
+        int pixels = rows * columns;
+        return f * pixels * samplesPerPixel + (planar ? s * pixels + p : p * samplesPerPixel + s);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int columns() {
+        return columns;
+    }
+
+    public int frames() {
+        return frames;
+    }
+
+    /**
+     * Clears the bits above Bits Stored (PS3.5 8.1.1): overlays were once kept there, and any
+     * bit outside the stored value is a place to hide something. Signed values keep their sign:
+     * the bits above the high bit become copies of it, so a reader that ignores Bits Stored
+     * still reads the same number. Returns how many samples changed.
+     */
+    public int clearUnusedBits() {
+        if (bitsStored >= bitsAllocated || bitsAllocated == 1) {
+            return 0;
+        }
+        int changed = 0;
+        int mask = bitsStored == 32 ? -1 : (1 << bitsStored) - 1;
+        int signBit = 1 << (bitsStored - 1);
+        int allocatedMask = bitsAllocated == 32 ? -1 : (1 << bitsAllocated) - 1;
+        for (int i = 0, n = samples.size(); i < n; i++) {
+            int v = samples.get(i);
+            int value = v & mask;
+            if (signed && (value & signBit) != 0) {
+                value |= ~mask & allocatedMask;
+            }
+            if (value != v) {
+                samples.set(i, value);
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Paints each rectangle in every frame with the darkest value of the image: the Pixel
+     * Padding Value where there is one, else the lowest sample of all frames (the highest for
+     * MONOCHROME1, where high is dark), black for colour.
+     */
+    public void paint(List<Rectangle> regions) {
+        Rectangle image = new Rectangle(0, 0, columns, rows);
+        int[] dark = darkest();
+        for (int f = 0; f < frames; f++) {
+            for (Rectangle region : regions) {
+                Rectangle r = region.intersection(image);
+                for (int y = r.y; y < r.y + r.height; y++) {
+                    for (int x = r.x; x < r.x + r.width; x++) {
+                        for (int s = 0; s < samplesPerPixel; s++) {
+                            samples.set(index(f, y * columns + x, s), dark[s]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** One value for every frame, so that a painted region looks the same throughout a multi-frame image. */
+    private int[] darkest() {
+        if (samplesPerPixel == 3) {
+            return photometric.startsWith("YBR") ? new int[] {0, 128, 128} : new int[] {0, 0, 0};
+        }
+        Integer padding = paddingValue();
+        if (padding != null) {
+            return new int[] {padding};
+        }
+        int[][] lut = palette();
+        if (lut != null) {
+            // Palette colour: the index whose colour is darkest, not the lowest index.
+            int bestIndex = lut[0][0];
+            int bestLuma = Integer.MAX_VALUE;
+            for (int i = 0; i < lut[0].length - 1; i++) {
+                int luma = luma(lut, lut[0][0] + i);
+                if (luma < bestLuma) {
+                    bestLuma = luma;
+                    bestIndex = lut[0][0] + i;
+                }
+            }
+            return new int[] {raw(bestIndex)};
+        }
+        boolean inverted = photometric.equals("MONOCHROME1");
+        int best = value(samples.get(0));
+        for (int i = 0, n = samples.size(); i < n; i++) {
+            int v = value(samples.get(i));
+            best = inverted ? Math.max(best, v) : Math.min(best, v);
+        }
+        return new int[] {raw(best)};
+    }
+
+    /**
+     * A frame as 8-bit grey, as a viewer would first show it: rescaled, then through the first
+     * window of the header (or the frame's own range without one), MONOCHROME1 inverted; palette
+     * and colour images by their luminance. For looking for text, not for display.
+     */
+    public byte[] luminance(int frame, Window window) {
+        int pixels = rows * columns;
+        byte[] out = new byte[pixels];
+        if (samplesPerPixel == 3) {
+            boolean ybr = photometric.startsWith("YBR");
+            for (int i = 0; i < pixels; i++) {
+                int a = scale8(samples.get(index(frame, i, 0)));
+                int b = scale8(samples.get(index(frame, i, 1)));
+                int c = scale8(samples.get(index(frame, i, 2)));
+                out[i] = (byte) (ybr ? a : (299 * a + 587 * b + 114 * c) / 1000);
+            }
+            return out;
+        }
+        int base = frame * pixels;
+        if (photometric.equals("PALETTE COLOR")) {
+            int[][] lut = window.palette();
+            if (lut != null) {
+                for (int i = 0; i < pixels; i++) {
+                    out[i] = (byte) luma(lut, samples.get(base + i));
+                }
+                return out;
+            }
+        }
+        double low;
+        double high;
+        if (window.width() > 1) {
+            low = window.centre() - 0.5 - (window.width() - 1) / 2;
+            high = window.centre() - 0.5 + (window.width() - 1) / 2;
+        } else {
+            low = Double.MAX_VALUE;
+            high = -Double.MAX_VALUE;
+            for (int i = 0; i < pixels; i++) {
+                double v = value(samples.get(base + i)) * window.slope() + window.intercept();
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+        }
+        double span = Math.max(high - low, 1e-9);
+        boolean inverted = photometric.equals("MONOCHROME1");
+        for (int i = 0; i < pixels; i++) {
+            double v = value(samples.get(base + i)) * window.slope() + window.intercept();
+            int g = v <= low ? 0 : v >= high ? 255 : (int) ((v - low) / span * 255.0 + 0.5);
+            out[i] = (byte) (inverted ? 255 - g : g);
+        }
+        return out;
+    }
+
+    /** How a viewer would map stored values to grey: rescale, the first window, and the palette. */
+    public record Window(double slope, double intercept, double centre, double width, int[][] palette) {
+    }
+
+    /** The header's rescale, first window and palette, for {@link #luminance}. */
+    public Window window() {
+        double slope = decimal(list, 0x0028, 0x1053, 1.0);
+        double intercept = decimal(list, 0x0028, 0x1052, 0.0);
+        double centre = decimal(list, 0x0028, 0x1050, 0.0);
+        double width = decimal(list, 0x0028, 0x1051, 0.0);
+        return new Window(slope == 0 ? 1.0 : slope, intercept, centre, width, palette());
+    }
+
+    /**
+     * Writes the samples back as native Pixel Data of exactly Rows x Columns x Samples per Pixel
+     * x Number of Frames values, whatever the source held beyond them.
+     */
+    public void store() throws UndecodablePixelDataException {
+        int n = samples.size();
+        try {
+            if (bitsAllocated == 8 || bitsAllocated == 1) {
+                byte[] b = new byte[bitsAllocated == 8 ? n : (n + 7) / 8];
+                for (int i = 0; i < n; i++) {
+                    if (bitsAllocated == 8) {
+                        b[i] = (byte) samples.get(i);
+                    } else if (samples.get(i) != 0) {
+                        b[i >>> 3] |= (byte) (1 << (i & 7));
+                    }
+                }
+                OtherByteAttribute a = new OtherByteAttribute(PIXEL_DATA);
+                a.setValues(b);
+                list.put(a);
+            } else {
+                short[] w = new short[bitsAllocated == 16 ? n : 2 * n];
+                for (int i = 0; i < n; i++) {
+                    int v = samples.get(i);
+                    if (bitsAllocated == 16) {
+                        w[i] = (short) v;
+                    } else {
+                        w[2 * i] = (short) v;
+                        w[2 * i + 1] = (short) (v >>> 16);
+                    }
+                }
+                OtherWordAttribute a = new OtherWordAttribute(PIXEL_DATA);
+                a.setValues(w);
+                list.put(a);
+            }
+            if (samplesPerPixel == 3) {
+                Part10Editor.putString(list, 0x0028, 0x0006, "US", planar ? "1" : "0");
+                Part10Editor.putString(list, 0x0028, 0x0004, "CS", photometric);
+            }
+        } catch (DicomException e) {
+            throw new UndecodablePixelDataException("the cleaned pixel data cannot be written");
+        }
+    }
+
+    /** A stored sample as a number: sign-extended from the high bit when Pixel Representation is signed. */
+    private int value(int raw) {
+        if (bitsAllocated == 1) {
+            return raw;
+        }
+        int v = bitsStored == 32 ? raw : raw & ((1 << bitsStored) - 1);
+        if (signed && bitsStored < 32 && (v & (1 << (bitsStored - 1))) != 0) {
+            v -= 1 << bitsStored;
+        }
+        return v;
+    }
+
+    /** The stored form of a number, in Bits Allocated. */
+    private int raw(int value) {
+        return bitsAllocated == 32 ? value : value & ((1 << bitsAllocated) - 1);
+    }
+
+    private int scale8(int sample) {
+        return bitsStored <= 8 ? sample & 0xFF : (sample & ((1 << bitsStored) - 1)) >>> (bitsStored - 8);
+    }
+
+    private Integer paddingValue() {
+        Attribute a = list.get(new AttributeTag(0x0028, 0x0120));
+        if (a == null) {
+            return null;
+        }
+        try {
+            int[] v = a.getIntegerValues();
+            return v == null || v.length == 0 ? null : raw(v[0]);
+        } catch (DicomException e) {
+            return null;
+        }
+    }
+
+    /** Red, green and blue lookup tables of a palette colour image, each as {first mapped, entries...}; null when unusable. */
+    private int[][] palette() {
+        if (!photometric.equals("PALETTE COLOR")) {
+            return null;
+        }
+        int[][] lut = new int[3][];
+        int[] descriptors = {0x1101, 0x1102, 0x1103};
+        int[] data = {0x1201, 0x1202, 0x1203};
+        for (int c = 0; c < 3; c++) {
+            try {
+                Attribute d = list.get(new AttributeTag(0x0028, descriptors[c]));
+                Attribute v = list.get(new AttributeTag(0x0028, data[c]));
+                if (d == null || v == null) {
+                    return null;
+                }
+                int[] desc = d.getIntegerValues();
+                int entries = desc[0] == 0 ? 65536 : desc[0] & 0xFFFF;
+                int bits = desc.length > 2 ? desc[2] : 16;
+                short[] words = v instanceof OtherWordAttribute ? v.getShortValues() : toShorts(v.getByteValues(false));
+                int[] table = new int[entries + 1];
+                table[0] = desc[1];
+                for (int i = 0; i < entries && i < words.length; i++) {
+                    int e = words[i] & 0xFFFF;
+                    table[i + 1] = bits == 8 ? e & 0xFF : e >>> 8;
+                }
+                lut[c] = table;
+            } catch (DicomException | RuntimeException e) {
+                return null;
+            }
+        }
+        return lut;
+    }
+
+    private static int luma(int[][] lut, int index) {
+        int[] rgb = new int[3];
+        for (int c = 0; c < 3; c++) {
+            int i = index - lut[c][0];
+            int n = lut[c].length - 1;
+            rgb[c] = lut[c][1 + Math.max(0, Math.min(n - 1, i))];
+        }
+        return (299 * rgb[0] + 587 * rgb[1] + 114 * rgb[2]) / 1000;
+    }
+
+    /** YBR_FULL_422 (PS3.3 C.7.6.3.1.2): Y Y Cb Cr for each pair of pixels, expanded to full YBR, colour by pixel. */
+    private static byte[] expand422(byte[] b, int rows, int columns, int frames) {
+        int pairsPerRow = (columns + 1) / 2;
+        require((long) b.length >= (long) pairsPerRow * 4 * rows * frames);
+        byte[] out = new byte[rows * columns * 3 * frames];
+        int o = 0;
+        int i = 0;
+        for (int f = 0; f < frames; f++) {
+            for (int y = 0; y < rows; y++) {
+                for (int x = 0; x < columns; x += 2) {
+                    out[o++] = b[i];
+                    out[o++] = b[i + 2];
+                    out[o++] = b[i + 3];
+                    if (x + 1 < columns) {
+                        out[o++] = b[i + 1];
+                        out[o++] = b[i + 2];
+                        out[o++] = b[i + 3];
+                    }
+                    i += 4;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static short[] toShorts(byte[] littleEndian) {
+        short[] w = new short[littleEndian.length / 2];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (short) ((littleEndian[2 * i] & 0xFF) | (littleEndian[2 * i + 1] << 8));
+        }
+        return w;
+    }
+
+    private static void require(boolean condition) {
+        if (!condition) {
+            throw new IllegalStateException("the pixel data is shorter than its description");
+        }
+    }
+
+    private static int integer(AttributeList list, int group, int element) {
+        String s = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(group, element)).trim();
+        try {
+            return s.isEmpty() ? 0 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static double decimal(AttributeList list, int group, int element, double absent) {
+        String s = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(group, element)).trim();
+        try {
+            return s.isEmpty() ? absent : Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return absent;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.veil.index;
+
+import java.util.Optional;
+import org.veil.dicom.ParsedInstance;
+import org.veil.dicom.Tag;
+
+/**
+ * Who a study belongs to: Issuer of Patient ID and Patient ID (PS3.3 C.7.1.1), compared as
+ * stored, surrounding spaces aside, with an absent value equal to an empty one. Patient Name is
+ * not part of it: names of one patient are written differently by different systems.
+ */
+public record PatientIdentity(String issuer, String patientId) {
+
+    public PatientIdentity {
+        issuer = normal(issuer);
+        patientId = normal(patientId);
+    }
+
+    static PatientIdentity of(ParsedInstance p) {
+        return new PatientIdentity(p.string(Tag.IssuerOfPatientID).orElse(null), p.string(Tag.PatientID).orElse(null));
+    }
+
+    private static String normal(String s) {
+        return Optional.ofNullable(s).map(String::strip).orElse("");
+    }
+}

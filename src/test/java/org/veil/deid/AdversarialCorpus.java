@@ -1,0 +1,268 @@
+package org.veil.deid;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.veil.dicom.EditableDataset;
+
+/**
+ * Hostile instances: identifiers planted where PS3.15 Table E.1-1 does not look (issue 14 and
+ * docs/deidentification.md, "Proof"). Each case says what it hides, where, and what a safe
+ * derivative looks like: no marker in its bytes (every marker must be in the original's), and,
+ * where it matters, a check on what is left. Built byte by byte ({@link RawDataset}), so that no
+ * toolkit normalises the trick away before Veil sees it.
+ */
+final class AdversarialCorpus {
+    static final String CT = "1.2.840.10008.5.1.4.1.1.2";
+    static final String STUDY = "1.2.826.0.1.3680043.10.999.1001";
+    static final String SERIES = "1.2.826.0.1.3680043.10.999.1002";
+    /** The hospital's UID root: no UID under it may leave. */
+    static final String ROOT = "1.2.826.0.1.3680043.10.999";
+
+    /** What must hold of the outcome. */
+    enum Expect { DERIVED, WITHHELD }
+
+    /** One hostile instance: its markers (as bytes in the original), and a check on the derivative's data set. */
+    record Case(String name, byte[] part10, List<String> markers, Expect expect, Check check) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @FunctionalInterface
+    interface Check {
+        void on(EditableDataset derivative, Profile profile);
+    }
+
+    private static final Check NOTHING_MORE = (d, p) -> { };
+
+    private AdversarialCorpus() {
+    }
+
+    /** A small CT of a patient with every identifying attribute the table knows, and a plain image. */
+    static RawDataset ct(int n) {
+        RawDataset d = new RawDataset()
+                .text(0x00080005, "CS", "ISO_IR 100")
+                .text(0x00080008, "CS", "ORIGINAL\\PRIMARY\\AXIAL")
+                .text(0x00080016, "UI", CT)
+                .text(0x00080018, "UI", ROOT + ".3." + n)
+                .text(0x00080020, "DA", "20240310")
+                .text(0x00080030, "TM", "143022")
+                .text(0x00080050, "SH", "A24-0042")
+                .text(0x00080060, "CS", "CT")
+                .text(0x00080070, "LO", "ACME")
+                .text(0x00080080, "LO", "St Marys Hospital")
+                .text(0x00080090, "PN", "LONG^ANNA")
+                .text(0x00081030, "LO", "CT CHEST")
+                .text(0x00100010, "PN", "BAKER^JOHN")
+                .text(0x00100020, "LO", "MRN48213377")
+                .text(0x00100021, "LO", "STMARYS")
+                .text(0x00100030, "DA", "19700101")
+                .text(0x00100040, "CS", "M")
+                .text(0x00180015, "CS", "CHEST")
+                .text(0x0020000D, "UI", STUDY)
+                .text(0x0020000E, "UI", SERIES)
+                .text(0x00200010, "SH", "4711")
+                .text(0x00200013, "IS", Integer.toString(n))
+                .us(0x00280002, 1)
+                .text(0x00280004, "CS", "MONOCHROME2")
+                .us(0x00280010, 16)
+                .us(0x00280011, 16)
+                .us(0x00280100, 16)
+                .us(0x00280101, 12)
+                .us(0x00280102, 11)
+                .us(0x00280103, 0);
+        byte[] pixels = new byte[16 * 16 * 2];
+        for (int i = 0; i < 256; i++) {
+            int v = 200 + (i % 16) * 10;
+            pixels[2 * i] = (byte) v;
+            pixels[2 * i + 1] = (byte) (v >>> 8);
+        }
+        return d.put(0x7FE00010, "OW", pixels);
+    }
+
+    static List<Case> attributes() {
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("URLs naming the PACS host and the original UIDs", ct(1)
+                .text(0x00081190, "UR", "https://pacs.stmarys.example/dicomweb/studies/" + STUDY + "?ZZLEAK01A")
+                .text(0x00287FE0, "UR", "jpip://jpip.stmarys.example/ZZLEAK01B")
+                .text(0x0040E010, "UR", "http://pacs.stmarys.example/wado?studyUID=" + STUDY + "&ZZLEAK01C")
+                .text(0x00404073, "UR", "file://nas.stmarys.example/ZZLEAK01D/")
+                .sequence(0x00081115, "SQ", new RawDataset().text(0x0020000E, "UI", SERIES)
+                        .text(0x00081190, "UR", "https://pacs.stmarys.example/ZZLEAK01E"))
+                .part10(CT, ROOT + ".3.1"), List.of("ZZLEAK01A", "ZZLEAK01B", "ZZLEAK01C", "ZZLEAK01D", "ZZLEAK01E", "stmarys.example"),
+                Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("HL7 instance identifier, document title, completion flag description", ct(2)
+                .text(0x00420010, "ST", "Discharge letter for Baker ZZLEAK02A")
+                .text(0x0040A492, "LO", "Dictated by Dr Baker ZZLEAK02B")
+                .sequence(0x0040A390, "SQ", new RawDataset().text(0x00081150, "UI", "1.2.840.10008.5.1.4.1.1.104.2")
+                        .text(0x00081155, "UI", ROOT + ".77")
+                        .text(0x0040E001, "ST", "2.16.840.1.113883.19.5^ZZLEAK02C"))
+                .part10(CT, ROOT + ".3.2"), List.of("ZZLEAK02A", "ZZLEAK02B", "ZZLEAK02C", "Baker"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("unlisted person names, also in other scripts", ct(3)
+                .text(0x00080005, "CS", "ISO_IR 192")
+                .text(0x00142006, "PN", "ZZLEAK03A^JOHN")
+                .text(0x00140104, "PN", "\u0418\u0432\u0430\u043D\u043E\u0432^\u041F\u0451\u0442\u0440", StandardCharsets.UTF_8)
+                .text(0x00189423, "LO", "\u738B\u5C0F\u660E ZZLEAK03B", StandardCharsets.UTF_8)
+                .part10(CT, ROOT + ".3.3"), List.of("ZZLEAK03A", "ZZLEAK03B",
+                new String("\u0418\u0432\u0430\u043D\u043E\u0432".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1),
+                new String("\u738B\u5C0F\u660E".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)),
+                Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("an unlisted date and a device's calibration date", ct(4)
+                .text(0x00140102, "DA", "20110417")
+                .text(0x00181200, "DA", "20090923")
+                .part10(CT, ROOT + ".3.4"), List.of("20110417"), Expect.DERIVED, (d, p) -> {
+                    if (!p.has(Option.RETAIN_DEVICE_IDENTITY) && !p.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
+                        org.assertj.core.api.Assertions.assertThat(d.contains(0x00181200))
+                                .as("a device date is removed, never shifted by the patient's shift").isFalse();
+                    }
+                }));
+        cases.add(new Case("sequences sent as UN with a defined length", ct(5)
+                .sequence(0x00081250, "UN", new RawDataset().text(0x0020000D, "UI", STUDY).text(0x0020000E, "UI", ROOT + ".9")
+                        .text(0x00081030, "LO", "ZZLEAK05A"))
+                .sequence(0x0018A001, "UN", new RawDataset().text(0x00080070, "LO", "ZZLEAK05B").text(0x00080080, "LO", "ZZLEAK05C")
+                        .text(0x00081010, "SH", "ZZLEAK05D").text(0x00081070, "PN", "ZZLEAK05E^OPERATOR"))
+                .sequence(0x52009229, "UN", new RawDataset().sequence(0x00289110, "SQ",
+                        new RawDataset().text(0x00280030, "DS", "0.5\\0.5").text(0x00180050, "DS", "1.25"))
+                        .sequence(0x00209111, "SQ", new RawDataset().text(0x00209158, "LT", "ZZLEAK05F Baker")))
+                .part10(CT, ROOT + ".3.5"), List.of("ZZLEAK05A", "ZZLEAK05B", "ZZLEAK05C", "ZZLEAK05E", "ZZLEAK05F", ROOT),
+                Expect.DERIVED, (d, p) -> {
+                    // Station Name is kept on purpose under Retain Device Identity (Table E.1-1 K), and only then
+                    boolean station = d.items(0x0018A001).stream().anyMatch(i -> i.string(0x00081010).orElse("").contains("ZZLEAK05D"));
+                    org.assertj.core.api.Assertions.assertThat(station).as("the station name inside the decoded sequence")
+                            .isEqualTo(p.has(Option.RETAIN_DEVICE_IDENTITY));
+                    List<EditableDataset> shared = d.items(0x52009229);
+                    org.assertj.core.api.Assertions.assertThat(shared).as("the functional groups come back as a sequence").hasSize(1);
+                    org.assertj.core.api.Assertions.assertThat(shared.get(0).items(0x00289110).get(0).strings(0x00280030))
+                            .as("their geometry is kept").containsExactly("0.5", "0.5");
+                }));
+        cases.add(new Case("attributes no dictionary knows, in even groups", ct(6)
+                .text(0x001099F1, "LO", "ZZLEAK06A")
+                .text(0x001899F4, "UT", "ZZLEAK06B")
+                .put(0x002899F5, "OB", "ZZLEAK06C ".getBytes(StandardCharsets.US_ASCII))
+                .sequence(0x00081115, "SQ", new RawDataset().text(0x0020000E, "UI", SERIES).text(0x004099F3, "LO", "ZZLEAK06D"))
+                .part10(CT, ROOT + ".3.6"), List.of("ZZLEAK06A", "ZZLEAK06B", "ZZLEAK06C", "ZZLEAK06D"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("an alternative-calendar birth date and issuer sequences naming the hospital", ct(7)
+                .text(0x00100033, "LO", "ZZLEAK07A")
+                .sequence(0x00080051, "SQ", new RawDataset().text(0x00400031, "UT", "ZZLEAK07B ST MARYS HOSPITAL"))
+                .sequence(0x00100024, "SQ", new RawDataset().text(0x00400032, "UT", ROOT).text(0x00400033, "CS", "ISO"))
+                .part10(CT, ROOT + ".3.7"), List.of("ZZLEAK07A", "ZZLEAK07B", ROOT), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("file meta elements and padding inside the data set", ct(8)
+                .sequence(0x0040A375, "SQ", new RawDataset().text(0x00020016, "AE", "ZZLEAK08A").text(0x0020000D, "UI", STUDY))
+                .put(0xFFFCFFFC, "OB", "ZZLEAK08B ".getBytes(StandardCharsets.US_ASCII))
+                .part10(CT, ROOT + ".3.8"), List.of("ZZLEAK08A", "ZZLEAK08B", "ZZLEAKMETA"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("instance UIDs in attributes that name classes", ct(9)
+                .text(0x00080062, "UI", CT + "\\" + ROOT + ".778")
+                .sequence(0x00081140, "SQ", new RawDataset().text(0x00081150, "UI", ROOT + ".777").text(0x00081155, "UI", ROOT + ".99"))
+                .part10(CT, ROOT + ".3.9"), List.of(ROOT), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("hostile values in kept attributes: NUL, extra values, a VR that lies, a counter holding an MRN", ct(10)
+                .put(0x00080008, "CS", RawDataset.padded("ORIGINAL\\PRIMARY\\AXIAL\\ZZLEAK10A".getBytes(StandardCharsets.US_ASCII), ' '))
+                .put(0x00080070, "LO", RawDataset.padded("ACME\0ZZLEAK10B".getBytes(StandardCharsets.US_ASCII), ' '))
+                .text(0x00180050, "UT", "ZZLEAK10C Baker")
+                .text(0x00200012, "IS", "48213377")
+                .text(0x00181210, "SH", "B30f^ZZLEAK10D")
+                .part10(CT, ROOT + ".3.10"), List.of("ZZLEAK10A", "ZZLEAK10B", "ZZLEAK10C", "ZZLEAK10D", "48213377"),
+                Expect.DERIVED, (d, p) -> org.assertj.core.api.Assertions.assertThat(d.strings(0x00080008))
+                        .as("the image type's defined terms stay").startsWith("ORIGINAL", "PRIMARY")));
+        cases.add(new Case("overlays and curves, private blocks with a safe-looking creator", ct(11)
+                .text(0x00190010, "LO", "SIEMENS MR HEADER")
+                .text(0x0019100C, "LO", "ZZLEAK11A")
+                .us(0x60000010, 16).us(0x60000011, 16)
+                .text(0x60000022, "LO", "ZZLEAK11B")
+                .put(0x60003000, "OW", new byte[32])
+                .text(0x50000022, "LO", "ZZLEAK11C")
+                .part10(CT, ROOT + ".3.11"), List.of("ZZLEAK11A", "ZZLEAK11B", "ZZLEAK11C"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("ages of 90 and more, from every attribute", ct(12)
+                .text(0x00100030, "DA", "19320615")
+                .text(0x00101010, "AS", "091Y")
+                .sequence(0x00081115, "SQ", new RawDataset().text(0x0020000E, "UI", SERIES).text(0x00101010, "AS", "095Y"))
+                .part10(CT, ROOT + ".3.12"), List.of("091Y", "095Y", "19320615"), Expect.DERIVED, (d, p) -> {
+                    org.assertj.core.api.Assertions.assertThat(d.string(0x00100030).orElse(""))
+                            .as("no birth year from which an age of 90 or more can be computed").isEmpty();
+                }));
+        cases.add(new Case("free text: dates, identifiers, ages and names that are words", ct(13)
+                .text(0x00081030, "LO", "CT CHEST 12/03/85 MRN 482 133 77 Dr Long 93 yo")
+                .text(0x0008103E, "LO", "SCREENING 10-MAR-2024 Mr Small ZZLEAK13")
+                .text(0x00204000, "LT", "prior 1.2.826.0.1.3680043.10.999.1001 seen by Baker on 3/10/24, age 93")
+                .part10(CT, ROOT + ".3.13"), List.of("ZZLEAK13", ROOT, "Baker", "3/10/24", "12/03/85", "10-MAR-2024", "482 133"),
+                Expect.DERIVED, (d, p) -> {
+                    for (int tag : new int[] {0x00081030, 0x0008103E, 0x00204000}) {
+                        for (String v : d.strings(tag)) {
+                            org.assertj.core.api.Assertions.assertThat(v == null ? "" : v).as("cleaned text holds no two numbers "
+                                    + "side by side, no number of 90 or more, no name that is also a word").doesNotContainPattern("\\d+\\s+\\d+")
+                                    .doesNotContainPattern("\\b(9\\d|[1-9]\\d{2,})\\b").doesNotContainPattern("(?i)\\b(long|small)\\b");
+                        }
+                    }
+                }));
+        cases.add(new Case("free text in code meanings and codes of local schemes", ct(14)
+                .sequence(0x00082218, "SQ", new RawDataset().text(0x00080100, "SH", "39607008").text(0x00080102, "SH", "SCT")
+                        .text(0x00080104, "LO", "Lung of ZZLEAK14A Baker"))
+                .sequence(0x00081032, "SQ", new RawDataset().text(0x00080100, "SH", "48213377").text(0x00080102, "SH", "99STMARYS")
+                        .text(0x00080104, "LO", "CT for BAKER JOHN ZZLEAK14B"))
+                .sequence(0x00400260, "SQ", new RawDataset().text(0x00080100, "SH", "121071").text(0x00080102, "SH", "DCM")
+                        .text(0x00080104, "LO", "Finding ZZLEAK14C"))
+                .part10(CT, ROOT + ".3.14"), List.of("ZZLEAK14A", "ZZLEAK14B", "ZZLEAK14C", "99STMARYS", "48213377", "Baker", "BAKER"),
+                Expect.DERIVED, (d, p) -> {
+                    List<EditableDataset> finding = d.items(0x00400260);
+                    if (!finding.isEmpty()) {
+                        org.assertj.core.api.Assertions.assertThat(finding.get(0).string(0x00080104)).as("a DCM code's meaning is the standard's")
+                                .contains("Finding");
+                    }
+                }));
+        cases.add(new Case("a UTC offset in a date-time", ct(15)
+                .text(0x0008002A, "DT", "20240310143022.000000+0530")
+                .part10(CT, ROOT + ".3.15"), List.of("+0530"), Expect.DERIVED, NOTHING_MORE));
+        return cases;
+    }
+
+    /** Instances whose kind or pixels Veil cannot make safe: withheld whole. */
+    static List<Case> withheld() {
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("an encapsulated PDF", new RawDataset()
+                .text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.104.1").text(0x00080018, "UI", ROOT + ".4.1")
+                .text(0x00080060, "CS", "DOC").text(0x00100010, "PN", "BAKER^JOHN").text(0x00100020, "LO", "MRN48213377")
+                .text(0x0020000D, "UI", STUDY).text(0x0020000E, "UI", ROOT + ".4")
+                .text(0x00420010, "ST", "Letter ZZLEAK20A").text(0x00420012, "LO", "application/pdf")
+                .put(0x00420011, "OB", RawDataset.padded("%PDF-1.4 /Author (ZZLEAK20B)".getBytes(StandardCharsets.US_ASCII), 0))
+                .part10("1.2.840.10008.5.1.4.1.1.104.1", ROOT + ".4.1"), List.of("ZZLEAK20A", "ZZLEAK20B"), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("a dictation", new RawDataset()
+                .text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.9.4.1").text(0x00080018, "UI", ROOT + ".4.2")
+                .text(0x00100010, "PN", "BAKER^JOHN").text(0x0020000D, "UI", STUDY).text(0x0020000E, "UI", ROOT + ".5")
+                .part10("1.2.840.10008.5.1.4.1.1.9.4.1", ROOT + ".4.2"), List.of(), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("raw data", new RawDataset()
+                .text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.66").text(0x00080018, "UI", ROOT + ".4.3")
+                .text(0x00100010, "PN", "BAKER^JOHN").text(0x0020000D, "UI", STUDY).text(0x0020000E, "UI", ROOT + ".6")
+                .part10("1.2.840.10008.5.1.4.1.1.66", ROOT + ".4.3"), List.of(), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("a whole-slide label image", ct(21)
+                .text(0x00080008, "CS", "ORIGINAL\\PRIMARY\\LABEL\\NONE")
+                .text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.77.1.6").text(0x00080060, "CS", "SM")
+                .part10("1.2.840.10008.5.1.4.1.1.77.1.6", ROOT + ".3.21"), List.of(), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("a Patient Protocol screen of a scanner a clean rule trusts", ct(22)
+                .text(0x00080070, "LO", "SIEMENS").text(0x00081090, "LO", "Sensation 64")
+                .text(0x0008103E, "LO", "Patient Protocol")
+                .part10(CT, ROOT + ".3.22"), List.of(), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("an instance without a SOP Instance UID", ct(23).remove(0x00080018)
+                .part10(CT, ROOT + ".3.23"), List.of(), Expect.WITHHELD, NOTHING_MORE));
+        return cases;
+    }
+
+    /** The bytes of a marker as they are written (ISO 8859-1: one byte per character). */
+    static byte[] needle(String marker) {
+        return marker.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    static Set<String> profileNames() {
+        return Set.of("consultation", "teaching", "research", "publication");
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+}

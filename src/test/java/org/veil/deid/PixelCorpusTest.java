@@ -1,0 +1,275 @@
+package org.veil.deid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.veil.dicom.EditableDataset;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.PixelFrames;
+import org.veil.dicom.Tag;
+
+/**
+ * Identifiers in the pixels and in the pixel container, with no header saying so: text drawn
+ * into the image of an unknown device, below a device rule's rectangle, inside ultrasound
+ * regions, in one late frame of many; codec comments; bits above Bits Stored; bytes past the last
+ * frame. For each, the text is first shown to be there: read from the original by Debian's
+ * tesseract (not Veil's reader) and found by Veil's own check; then the derivative must be
+ * withheld, or carry none of it. Annotation that identifies no one (orientation letters, a
+ * window, a scale) does not withhold.
+ */
+class PixelCorpusTest {
+    private static final String NAME = "BAKER JOHN 48213377";
+    @TempDir
+    static Path dir;
+    private final Deidentifier engine = Deidentifier.standard(new Keys(DeidentifierTest.SECRET));
+
+    /** A 16-bit CT of the given size with soft noise, and the given lines drawn in white at (x, y). */
+    static BufferedImage ct(int size, long seed) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_USHORT_GRAY);
+        Random r = new Random(seed);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double dx = x - size / 2.0;
+                double dy = y - size / 2.0;
+                int v = dx * dx + dy * dy < (size * 0.3) * (size * 0.3) ? 1000 + (int) (r.nextGaussian() * 20) : 0;
+                img.getRaster().setSample(x, y, 0, Math.max(0, v));
+            }
+        }
+        return img;
+    }
+
+    static BufferedImage draw(BufferedImage img, int x, int y, int size, String... lines) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        g.setColor(new Color(0xFFFF, true));
+        g.setPaint(Color.WHITE);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+        for (int i = 0; i < lines.length; i++) {
+            g.drawString(lines[i], x, y + (i + 1) * (size + 4));
+        }
+        g.dispose();
+        // white in a 16-bit grey image is 65535: bring it to 4095, the top of 12 stored bits
+        for (int yy = 0; yy < img.getHeight(); yy++) {
+            for (int xx = 0; xx < img.getWidth(); xx++) {
+                if (img.getRaster().getSample(xx, yy, 0) > 4095) {
+                    img.getRaster().setSample(xx, yy, 0, 4095);
+                }
+            }
+        }
+        return img;
+    }
+
+    /** An instance of the frames, as CT of the given manufacturer (or another SOP class), native 16-bit. */
+    static byte[] instance(String sopClass, String modality, String manufacturer, String model, List<BufferedImage> frames,
+                           RawDataset extra) {
+        int w = frames.get(0).getWidth();
+        int h = frames.get(0).getHeight();
+        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+        for (BufferedImage f : frames) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int v = f.getRaster().getSample(x, y, 0);
+                    pixels.write(v);
+                    pixels.write(v >>> 8);
+                }
+            }
+        }
+        RawDataset d = AdversarialCorpus.ct(90).text(0x00080016, "UI", sopClass).text(0x00080060, "CS", modality)
+                .text(0x00080070, "LO", manufacturer).us(0x00280010, h).us(0x00280011, w)
+                .text(0x00281050, "DS", "1024").text(0x00281051, "DS", "4096")
+                .put(0x7FE00010, "OW", pixels.toByteArray());
+        if (model != null) {
+            d.text(0x00081090, "LO", model);
+        }
+        if (frames.size() > 1) {
+            d.text(0x00280008, "IS", Integer.toString(frames.size()));
+        }
+        if (extra != null) {
+            for (byte[] e : java.util.List.of(extra.bytes())) {
+                // the extra elements are merged by re-reading them into this data set
+                mergeInto(d, e);
+            }
+        }
+        return d.part10(sopClass, AdversarialCorpus.ROOT + ".3.90");
+    }
+
+    private static void mergeInto(RawDataset target, byte[] elements) {
+        int i = 0;
+        while (i < elements.length) {
+            int group = (elements[i] & 0xFF) | (elements[i + 1] & 0xFF) << 8;
+            int element = (elements[i + 2] & 0xFF) | (elements[i + 3] & 0xFF) << 8;
+            String vr = new String(elements, i + 4, 2, StandardCharsets.US_ASCII);
+            boolean longVr = "OB OW OF OD OL OV UN SQ UT UC UR SV UV".contains(vr);
+            int length = longVr ? (int) ((elements[i + 8] & 0xFFL) | (elements[i + 9] & 0xFFL) << 8 | (elements[i + 10] & 0xFFL) << 16
+                    | (elements[i + 11] & 0xFFL) << 24) : (elements[i + 6] & 0xFF) | (elements[i + 7] & 0xFF) << 8;
+            int header = longVr ? 12 : 8;
+            target.put(group << 16 | element, vr, java.util.Arrays.copyOfRange(elements, i + header, i + header + length));
+            i += header + length;
+        }
+    }
+
+    /** Debian's tesseract on a frame of the instance, rendered by dcmtk: the independent proof that the text is there. */
+    static String tesseract(byte[] part10, int frame) throws Exception {
+        Path dcm = Files.createTempFile(dir, "ocr", ".dcm");
+        Files.write(dcm, part10);
+        Path png = dir.resolve(dcm.getFileName() + ".png");
+        // dark text on light, twice the size: how tesseract reads best
+        Process render = new ProcessBuilder("dcm2pnm", "--write-png", "-il", "+Wi", "1", "+Sxf", "2", "+P", "--frame",
+                Integer.toString(frame), dcm.toString(), png.toString()).redirectErrorStream(true).start();
+        render.getInputStream().readAllBytes();
+        assertThat(render.waitFor()).isZero();
+        Process ocr = new ProcessBuilder("tesseract", png.toString(), "stdout", "--psm", "6").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String text = new String(ocr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        ocr.waitFor();
+        return text.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+    }
+
+    private Outcome teaching(byte[] part10) throws Exception {
+        return engine.deidentify(part10, Profiles.defaults().get("teaching").orElseThrow(), "teaching");
+    }
+
+    /** Veil's own check finds the text in the original's pixels, as it would in the derivative's. */
+    private static Optional<String> veilSees(byte[] part10) throws Exception {
+        PixelFrames frames = Part10Editor.readDecoded(part10).pixels(1L << 30);
+        return BurnedInTextCheck.standard().check(frames);
+    }
+
+    @Test
+    void aNameInTheCornerOfAnUnknownVendorsCtIsWithheld() throws Exception {
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(draw(ct(256, 1), 6, 6, 16, NAME)), null);
+        assertThat(tesseract(original, 1)).contains("BAKER", "JOHN");
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    @Test
+    void textBelowADeviceRulesRectangleIsWithheld() throws Exception {
+        // the GE GENESIS_ZEUS rule blacks out rows 0 to 61 of 512 x 512 secondary captures; the name is at row 70
+        RawDataset secondary = new RawDataset().text(0x00080008, "CS", "DERIVED\\SECONDARY\\3D").text(0x00081090, "LO", "GENESIS_ZEUS");
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "GE MEDICAL SYSTEMS", "GENESIS_ZEUS",
+                List.of(draw(ct(512, 2), 8, 62, 16, NAME)), secondary);
+        assertThat(tesseract(original, 1)).contains("BAKER");
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    @Test
+    void textInOneLateFrameOfTenIsWithheld() throws Exception {
+        List<BufferedImage> frames = new java.util.ArrayList<>();
+        for (int f = 0; f < 10; f++) {
+            frames.add(f == 7 ? draw(ct(128, 10 + f), 4, 2, 14, "BAKER JOHN") : ct(128, 10 + f));
+        }
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, frames, null);
+        assertThat(tesseract(original, 8)).contains("BAKER");
+        assertThat(tesseract(original, 1)).doesNotContain("BAKER");
+        Outcome outcome = teaching(original);
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Withheld.class, w -> assertThat(w.reason()).contains("frame 8"));
+    }
+
+    @Test
+    void textInsideAnUltrasoundRegionIsWithheld() throws Exception {
+        BufferedImage image = draw(ct(256, 3), 24, 22, 16, "PT BAKER J 48213377");
+        RawDataset regions = new RawDataset().sequence(0x00186011, "SQ", new RawDataset()
+                .put(0x00186018, "UL", RawDataset.le32(20)).put(0x0018601A, "UL", RawDataset.le32(20))
+                .put(0x0018601C, "UL", RawDataset.le32(235)).put(0x0018601E, "UL", RawDataset.le32(235)));
+        byte[] original = instance("1.2.840.10008.5.1.4.1.1.6.1", "US", "NONAME ULTRASOUND", null, List.of(image), regions);
+        assertThat(tesseract(original, 1)).contains("BAKER");
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /** Orientation letters, a window and a scale identify no one: the image is served, its annotation with it. */
+    @Test
+    void annotationThatIdentifiesNoOneIsServed() throws Exception {
+        BufferedImage image = draw(ct(256, 4), 6, 6, 16, "R");
+        draw(image, 240, 120, 16, "L");
+        draw(image, 4, 190, 16, "W 400 L 40", "10 cm  120 kV");
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(image), null);
+        assertThat(tesseract(original, 1)).contains("W", "CM");
+        assertThat(teaching(original)).isInstanceOf(Outcome.Derived.class);
+    }
+
+    @Test
+    void bitsAboveBitsStoredAreCleared() throws Exception {
+        BufferedImage image = ct(64, 5);
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(image), null);
+        // an overlay of the old kind in bit 15, drawing a bar, with no overlay group to say so
+        Part10Editor e = Part10Editor.read(original);
+        EditableDataset root = e.root();
+        byte[] pixels = root.bytes(Tag.PixelData);
+        for (int i = 64 * 10 * 2 + 1; i < 64 * 20 * 2; i += 2) {
+            pixels[i] |= (byte) 0x80;
+        }
+        root.putBytes(Tag.PixelData, org.veil.dicom.Vr.OW, pixels);
+        byte[] hidden = e.toBytes();
+        Outcome outcome = teaching(hidden);
+        assertThat(outcome).isInstanceOf(Outcome.Derived.class);
+        byte[] out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root().bytes(Tag.PixelData);
+        for (int i = 1; i < 64 * 64 * 2; i += 2) {
+            assertThat(out[i] & 0xF0).as("the high nibble of sample %d", i / 2).isZero();
+        }
+        assertThat(out.length).isEqualTo(64 * 64 * 2);
+    }
+
+    @Test
+    void signedSamplesKeepTheirValueWhenTheirHighBitsAreCleared() throws Exception {
+        RawDataset signed = AdversarialCorpus.ct(91).us(0x00280103, 1).us(0x00280010, 2).us(0x00280011, 2)
+                .put(0x7FE00010, "OW", new byte[] {(byte) 0x18, (byte) 0xFC, (byte) 0xE8, (byte) 0x03, (byte) 0x18, (byte) 0xBC, 0, 0});
+        // -1000, 1000, and -1000 with bit 14 cleared (0xBC18): a value that only its low 12 bits say
+        Outcome outcome = teaching(signed.part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.91"));
+        byte[] out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root().bytes(Tag.PixelData);
+        assertThat(new short[] {le(out, 0), le(out, 2), le(out, 4), le(out, 6)}).containsExactly((short) -1000, (short) 1000, (short) -1000, (short) 0);
+    }
+
+    @Test
+    void bytesPastTheLastFrameDoNotLeave() throws Exception {
+        byte[] frame = new byte[16 * 16 * 2];
+        byte[] hidden = AdversarialCorpus.concat(frame, "ZZLEAK42 BAKER JOHN ".getBytes(StandardCharsets.US_ASCII));
+        byte[] original = AdversarialCorpus.ct(92).put(0x7FE00010, "OW", hidden).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.92");
+        assertThat(LeakCorpusTest.indexOf(original, "ZZLEAK42".getBytes(StandardCharsets.US_ASCII))).isPositive();
+        Outcome outcome = teaching(original);
+        if (outcome instanceof Outcome.Derived d) {
+            assertThat(LeakCorpusTest.indexOf(d.part10(), "ZZLEAK42".getBytes(StandardCharsets.US_ASCII))).isNegative();
+        }
+    }
+
+    /** A JPEG's comment segment holding the name: the derivative's pixels are decoded samples, so no segment is left. */
+    @ParameterizedTest
+    @ValueSource(strings = {"COM", "APP1"})
+    void jpegSegmentsDoNotLeave(String segment) throws Exception {
+        BufferedImage grey = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(grey, "jpeg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+        byte[] text = "ZZLEAK40 BAKER^JOHN MRN48213377".getBytes(StandardCharsets.US_ASCII);
+        byte[] marker = segment.equals("COM") ? new byte[] {(byte) 0xFF, (byte) 0xFE} : new byte[] {(byte) 0xFF, (byte) 0xE1};
+        byte[] withSegment = AdversarialCorpus.concat(java.util.Arrays.copyOf(plain, 2), marker,
+                new byte[] {(byte) ((text.length + 2) >>> 8), (byte) (text.length + 2)}, text, java.util.Arrays.copyOfRange(plain, 2, plain.length));
+        Part10Editor e = Part10Editor.read(AdversarialCorpus.ct(93).us(0x00280010, 32).us(0x00280011, 32).us(0x00280100, 8)
+                .us(0x00280101, 8).us(0x00280102, 7).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.93"));
+        byte[] asJpeg = e.encapsulatedFrames(new byte[][] {withSegment}).transferSyntax("1.2.840.10008.1.2.4.50").toBytes();
+        assertThat(LeakCorpusTest.indexOf(asJpeg, "ZZLEAK40".getBytes(StandardCharsets.US_ASCII))).isPositive();
+        Outcome outcome = teaching(asJpeg);
+        assertThat(outcome).isInstanceOf(Outcome.Derived.class);
+        assertThat(LeakCorpusTest.indexOf(((Outcome.Derived) outcome).part10(), "ZZLEAK40".getBytes(StandardCharsets.US_ASCII))).isNegative();
+    }
+
+    private static short le(byte[] b, int i) {
+        return (short) ((b[i] & 0xFF) | (b[i + 1] << 8));
+    }
+}
