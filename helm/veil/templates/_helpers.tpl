@@ -32,7 +32,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{/* The chart's own Secret holds only what no existingSecret provides. */}}
 {{- define "veil.ownSecret" -}}
-{{- if or (and (not .Values.database.existingSecret) .Values.database.password) (and (not .Values.oidc.existingSecret) .Values.oidc.clientSecret) (and (not .Values.deid.existingSecret) .Values.deid.secret) -}}
+{{- if or (and (not .Values.database.existingSecret) .Values.database.password) (and (not .Values.oidc.existingSecret) .Values.oidc.clientSecret) (and (not .Values.deid.existingSecret) .Values.deid.secret) (and (not .Values.audit.existingSecret) .Values.audit.secret) -}}
 true
 {{- end -}}
 {{- end -}}
@@ -58,6 +58,9 @@ true
       - secret:
           name: {{ default (include "veil.fullname" .) .Values.deid.existingSecret }}
           items: [{key: deid-secret, path: deid-secret}]
+      - secret:
+          name: {{ default (include "veil.fullname" .) .Values.audit.existingSecret }}
+          items: [{key: audit-secret, path: audit-secret}]
       {{- if and (eq .Values.storage.backend "s3") .Values.storage.s3.existingSecret }}
       - secret:
           name: {{ .Values.storage.s3.existingSecret }}
@@ -77,6 +80,7 @@ true
 - {name: VEIL_KEYCLOAK_CLIENT_SECRET_FILE, value: /var/run/secrets/veil/oidc-client-secret}
 {{- end }}
 - {name: VEIL_DEID_SECRET_FILE, value: /var/run/secrets/veil/deid-secret}
+- {name: VEIL_AUDIT_SECRET_FILE, value: /var/run/secrets/veil/audit-secret}
 - {name: VEIL_DATA_DIR, value: /var/lib/veil}
 - {name: VEIL_SHUTDOWN_TIMEOUT, value: {{ printf "%ds" (int .Values.shutdownTimeoutSeconds) | quote }}}
 - {name: VEIL_STORAGE_BACKEND, value: {{ .Values.storage.backend | quote }}}

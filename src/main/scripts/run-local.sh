@@ -29,6 +29,7 @@ curl -sf -o /dev/null http://127.0.0.1:9180/health/ready || { echo "Keycloak did
 # Demo only: a fixed de-identification secret, so that derivatives stay the same across restarts.
 # A real deployment sets its own from a secret store (docs/deidentification.md).
 export VEIL_DEID_SECRET="${VEIL_DEID_SECRET:-veil-demo-secret-not-for-production}"
+export VEIL_AUDIT_SECRET="${VEIL_AUDIT_SECRET:-veil-demo-audit-key-not-for-production}"
 # veil-server reads the realm (view-users) to check share audiences; the demo realm's secret.
 export VEIL_KEYCLOAK_CLIENT_SECRET="${VEIL_KEYCLOAK_CLIENT_SECRET:-veil-server-demo-secret}"
 

@@ -17,6 +17,13 @@ public interface AuditConfig {
 
     Syslog syslog();
 
+    /**
+     * The key of the audit chain (an HMAC key, at least 16 bytes); never logged. Without it the
+     * chain is unkeyed SHA-256, which detects careless edits but not a database owner who
+     * recomputes the chain; Veil logs a warning.
+     */
+    Optional<String> secret();
+
     /** A copy of every audit row, as a DICOM audit message, to a syslog collector (RFC 5424). */
     interface Syslog {
         /** The collector; forwarding is off without it. */

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record AuditEvent(Instant at, String subject, String username, List<String> roles, String purpose, String clientId,
                          String sourceIp, String action, String eventId, List<String> studyUids, List<String> patientIds,
-                         int instances, Outcome outcome, String reason) {
+                         int instances, Outcome outcome, String reason, String detail) {
 
     public static final String INSTANCES_ACCESSED = "110103";
     public static final String QUERY = "110112";
@@ -31,6 +31,12 @@ public record AuditEvent(Instant at, String subject, String username, List<Strin
         return new AuditEvent(Instant.now(), caller.subject(), caller.username(),
                 caller.roles().stream().map(org.veil.security.Role::roleName).sorted().toList(),
                 caller.grantedPurpose().map(org.veil.security.Purpose::scopeName).orElse(null), caller.clientId(), sourceIp,
-                action, eventId, studyUids, List.of(), instances, outcome, reason);
+                action, eventId, studyUids, List.of(), instances, outcome, reason, null);
+    }
+
+    /** The same event with what it was about beyond its studies, such as the filters of a read of the trail. */
+    public AuditEvent withDetail(String value) {
+        return new AuditEvent(at, subject, username, roles, purpose, clientId, sourceIp, action, eventId, studyUids, patientIds,
+                instances, outcome, reason, value);
     }
 }

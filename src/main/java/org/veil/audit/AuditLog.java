@@ -24,21 +24,40 @@ import java.util.Optional;
 public class AuditLog {
     private static final long CHAIN_LOCK = 0x5645494C41554449L;
 
-    private final AgroalDataSource db;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
 
-    public AuditLog(AgroalDataSource db) {
+    private final AgroalDataSource db;
+    private final Optional<AuditChain.Key> key;
+
+    public AuditLog(AgroalDataSource db, AuditConfig config) {
         this.db = db;
+        Optional<String> secret = config.secret().map(String::trim).filter(s -> !s.isEmpty());
+        if (secret.isPresent() && secret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16) {
+            throw new IllegalStateException("the audit secret (veil.audit.secret) is shorter than 16 bytes");
+        }
+        this.key = secret.map(AuditChain.Key::of);
+        if (key.isPresent()) {
+            LOG.infof("the audit chain is keyed (key %s)", key.get().fingerprint());
+        } else {
+            LOG.warn("no audit secret (VEIL_AUDIT_SECRET): the audit chain is not keyed, so a database owner could rewrite it");
+        }
     }
 
     public record Filter(Optional<String> studyUid, Optional<String> patientId, Optional<String> subject, Optional<String> purpose,
                          Optional<Instant> from, Optional<Instant> to, int limit, int offset) {
     }
 
-    public record Stored(long id, AuditEvent event, String hash) {
+    public record Stored(long id, AuditEvent event, String hash, String previousHash) {
     }
 
+    /**
+     * The chain recomputed: valid or not, over how many rows; the first row that breaks it and
+     * why; the head (the last row's id and hash), which a collector outside Veil can compare with
+     * what it received (the syslog copy carries every row's hash); where keyed rows begin and the key.
+     */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record Verification(boolean valid, long rows, Long firstBrokenRow) {
+    public record Verification(boolean valid, long rows, Long firstBrokenRow, String reason, Long headId, String headHash,
+                               Long keyedFrom, String key) {
     }
 
     /** Writes one row and commits it before returning. */
@@ -65,7 +84,7 @@ public class AuditLog {
     public void append(Connection c, AuditEvent event) throws SQLException {
         AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), event.subject(), event.username(), event.roles(),
                 event.purpose(), event.clientId(), event.sourceIp(), event.action(), event.eventId(), event.studyUids(),
-                patientIdsOf(c, event.studyUids()), event.instances(), event.outcome(), event.reason());
+                patientIdsOf(c, event.studyUids()), event.instances(), event.outcome(), event.reason(), event.detail());
         try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             s.setLong(1, CHAIN_LOCK);
             s.execute();
@@ -84,8 +103,8 @@ public class AuditLog {
         }
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO audit_event (id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id,
-                                         study_uids, patient_ids, instances, outcome, reason, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                         study_uids, patient_ids, instances, outcome, reason, previous_hash, hash, detail, chain_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             s.setLong(1, id);
             s.setTimestamp(2, Timestamp.from(e.at()));
             s.setString(3, e.subject());
@@ -102,7 +121,9 @@ public class AuditLog {
             s.setString(14, e.outcome().name().toLowerCase(java.util.Locale.ROOT));
             s.setString(15, e.reason());
             s.setString(16, previous);
-            s.setString(17, AuditChain.hash(previous, id, e));
+            s.setString(17, key.isPresent() ? AuditChain.mac(key.get(), previous, id, e) : AuditChain.hash(previous, id, e));
+            s.setString(18, e.detail());
+            s.setString(19, key.map(AuditChain.Key::fingerprint).orElse(null));
             s.executeUpdate();
         }
     }
@@ -185,10 +206,17 @@ public class AuditLog {
         return out;
     }
 
-    /** Recomputes the chain from the first row: valid, or the first row whose hash or link does not hold. */
+    /**
+     * Recomputes the chain from the first row: every link, and every row's hash, unkeyed rows with
+     * SHA-256 and keyed rows with this server's key. Once a keyed row has appeared, an unkeyed one
+     * breaks the chain (someone without the key rewrote the tail), and so does a row keyed with
+     * another key (which this server cannot check).
+     */
     public Verification verify() throws SQLException {
         long rows = 0;
         String previous = AuditChain.GENESIS;
+        Long keyedFrom = null;
+        Long headId = null;
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement(SELECT + " ORDER BY id")) {
@@ -197,10 +225,27 @@ public class AuditLog {
                     while (rs.next()) {
                         Stored row = stored(rs);
                         String link = rs.getString("previous_hash");
-                        if (!link.equals(previous) || !AuditChain.hash(previous, row.id(), row.event()).equals(row.hash())) {
-                            return new Verification(false, rows, row.id());
+                        String rowKey = rs.getString("chain_key");
+                        String broken = null;
+                        if (!link.equals(previous)) {
+                            broken = "the row does not link to the one before";
+                        } else if (rowKey == null && keyedFrom != null) {
+                            broken = "an unkeyed row after keyed rows";
+                        } else if (rowKey != null && (key.isEmpty() || !key.get().fingerprint().equals(rowKey))) {
+                            broken = "the row is keyed with another key than this server's";
+                        } else if (!(rowKey == null ? AuditChain.hash(previous, row.id(), row.event())
+                                : AuditChain.mac(key.get(), previous, row.id(), row.event())).equals(row.hash())) {
+                            broken = "the row's content does not match its hash";
+                        }
+                        if (broken != null) {
+                            return new Verification(false, rows, row.id(), broken, headId, previous, keyedFrom,
+                                    key.map(AuditChain.Key::fingerprint).orElse(null));
+                        }
+                        if (rowKey != null && keyedFrom == null) {
+                            keyedFrom = row.id();
                         }
                         previous = row.hash();
+                        headId = row.id();
                         rows++;
                     }
                 }
@@ -209,12 +254,18 @@ public class AuditLog {
                 c.setAutoCommit(true);
             }
         }
-        return new Verification(true, rows, null);
+        return new Verification(true, rows, null, null, headId, headId == null ? null : previous, keyedFrom,
+                key.map(AuditChain.Key::fingerprint).orElse(null));
+    }
+
+    /** The fingerprint of the chain's key, if it is keyed: for the syslog copy. */
+    public Optional<String> keyFingerprint() {
+        return key.map(AuditChain.Key::fingerprint);
     }
 
     private static final String SELECT = """
             SELECT id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id, study_uids, patient_ids,
-                   instances, outcome, reason, hash, previous_hash FROM audit_event""";
+                   instances, outcome, reason, hash, previous_hash, detail, chain_key FROM audit_event""";
 
     private static Stored stored(ResultSet rs) throws SQLException {
         String roles = rs.getString("roles");
@@ -222,8 +273,9 @@ public class AuditLog {
                 roles.isEmpty() ? List.of() : Arrays.asList(roles.split(",")), rs.getString("purpose"), rs.getString("client_id"),
                 rs.getString("source_ip"), rs.getString("action"), rs.getString("event_id"), strings(rs.getArray("study_uids")),
                 strings(rs.getArray("patient_ids")), rs.getInt("instances"),
-                AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(java.util.Locale.ROOT)), rs.getString("reason"));
-        return new Stored(rs.getLong("id"), e, rs.getString("hash"));
+                AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(java.util.Locale.ROOT)), rs.getString("reason"),
+                rs.getString("detail"));
+        return new Stored(rs.getLong("id"), e, rs.getString("hash"), rs.getString("previous_hash"));
     }
 
     private static List<String> strings(Array a) throws SQLException {

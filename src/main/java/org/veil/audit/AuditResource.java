@@ -36,9 +36,10 @@ public class AuditResource {
         this.config = config;
     }
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Row(long id, String at, String subject, String username, List<String> roles, String purpose, String client,
                       String sourceIp, String action, String eventId, List<String> studies, List<String> patientIds, int instances,
-                      String outcome, String reason, String hash) {
+                      String outcome, String reason, String detail, String hash) {
     }
 
     @GET
@@ -46,11 +47,12 @@ public class AuditResource {
     public List<Row> query(@BeanParam Query q) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
         List<AuditLog.Stored> rows = audit.query(q.filter());
-        used(caller, "audit trail read");
+        used(caller, "audit trail read", q);
         return rows.stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
                 s.event().username(), s.event().roles(), s.event().purpose(), s.event().clientId(), s.event().sourceIp(),
                 s.event().action(), s.event().eventId(), s.event().studyUids(), s.event().patientIds(), s.event().instances(),
-                s.event().outcome().name().toLowerCase(java.util.Locale.ROOT), s.event().reason(), s.hash())).toList();
+                s.event().outcome().name().toLowerCase(java.util.Locale.ROOT), s.event().reason(), s.event().detail(), s.hash()))
+                .toList();
     }
 
     @GET
@@ -60,7 +62,7 @@ public class AuditResource {
     public String export(@BeanParam Query q) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
         List<AuditLog.Stored> rows = audit.query(q.filter());
-        used(caller, "audit trail exported");
+        used(caller, "audit trail exported", q);
         java.io.StringWriter out = new java.io.StringWriter();
         try {
             javax.xml.stream.XMLStreamWriter w = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(out);
@@ -80,11 +82,12 @@ public class AuditResource {
 
     /**
      * Reading the trail reads patient identifiers, so it is on record too (DCM 110101), before the
-     * answer. The row names no study, so that it does not show up in the trail of the studies read.
+     * answer, with the filters it used: who looked up which patient or study is itself on record.
+     * The row names no study, so that it does not show up in the trail of the studies read.
      */
-    private void used(Caller caller, String action) throws SQLException {
+    private void used(Caller caller, String action, Query q) throws SQLException {
         audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
-                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null));
+                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null).withDetail(q.describe()));
     }
 
     /** The filters both read-outs take. */
@@ -105,6 +108,26 @@ public class AuditResource {
         Integer limit;
         @QueryParam("offset")
         Integer offset;
+
+        /** The filters as given, for the record: {@code patientId=P-1; limit=100}. */
+        String describe() {
+            java.util.StringJoiner out = new java.util.StringJoiner("; ");
+            java.util.Map<String, Object> given = new java.util.LinkedHashMap<>();
+            given.put("studyUid", study);
+            given.put("patientId", patient);
+            given.put("subject", subject);
+            given.put("purpose", purpose);
+            given.put("from", from);
+            given.put("to", to);
+            given.put("limit", limit);
+            given.put("offset", offset);
+            given.forEach((k, v) -> {
+                if (v != null) {
+                    out.add(k + "=" + v);
+                }
+            });
+            return out.length() == 0 ? "no filter" : out.toString();
+        }
 
         AuditLog.Filter filter() {
             int l = limit == null ? 100 : limit;

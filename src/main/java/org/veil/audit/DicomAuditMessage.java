@@ -50,8 +50,9 @@ public final class DicomAuditMessage {
     static void write(XMLStreamWriter w, AuditLog.Stored row, String sourceId, Optional<String> siteId) throws XMLStreamException {
         AuditEvent e = row.event();
         String[] event = EVENTS.getOrDefault(e.eventId(), new String[] {e.action(), "E"});
-        // STOW is Veil receiving instances: a create, in the event Transferred.
-        String actionCode = e.action().equals("store") ? "C" : event[1];
+        // STOW is Veil receiving instances: a create, in the event Transferred; a read of consents or
+        // shares reads the patient record that changes to them update.
+        String actionCode = e.action().equals("store") ? "C" : e.action().endsWith(" read") ? "R" : event[1];
         w.writeStartElement("AuditMessage");
         w.writeStartElement("EventIdentification");
         w.writeAttribute("EventActionCode", actionCode);

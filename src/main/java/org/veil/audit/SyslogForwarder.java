@@ -140,8 +140,13 @@ public class SyslogForwarder {
     /** RFC 5424: PRI VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA, then the message in UTF-8 with a BOM. */
     byte[] frame(AuditLog.Stored row) {
         int severity = row.event().outcome() == AuditEvent.Outcome.SUCCESS ? 5 : 4;
+        // The row's place in the chain as structured data (RFC 5424 6.3; 32473 is the documentation
+        // enterprise number of RFC 5612): a collector holds every head the trail ever had, so a
+        // rewrite or a truncation of the database's tail shows against it (docs/consent-and-policy.md).
+        String chain = "[veilChain@32473 id=\"" + row.id() + "\" hash=\"" + row.hash() + "\" previous=\"" + row.previousHash() + "\""
+                + audit.keyFingerprint().map(k -> " key=\"" + k + "\"").orElse("") + "]";
         String header = "<" + (AUTHPRIV * 8 + severity) + ">1 " + TIME.format(row.event().at()) + " " + hostname + " veil "
-                + procId + " DICOM+RFC3881 - ";
+                + procId + " DICOM+RFC3881 " + chain + " ";
         byte[] head = header.getBytes(StandardCharsets.US_ASCII);
         byte[] xml = DicomAuditMessage.of(row, config.sourceId(), config.siteId()).getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + 3 + xml.length];

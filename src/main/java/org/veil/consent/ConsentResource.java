@@ -66,8 +66,10 @@ public class ConsentResource {
     @Path("/studies/{study}/consents")
     @Operation(summary = "The full consent history of a study, withdrawn consents included")
     public List<ConsentViews.ConsentView> history(@PathParam("study") String study) throws SQLException {
-        access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
-        return registry.history(study, now());
+        Caller caller = access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        List<ConsentViews.ConsentView> history = registry.history(study, now());
+        read(caller, "consents read", study);
+        return history;
     }
 
     @POST
@@ -95,8 +97,19 @@ public class ConsentResource {
     @Path("/studies/{study}/shares")
     @Operation(summary = "Every share of a study, revoked and expired ones included")
     public List<ConsentViews.ShareView> shares(@PathParam("study") String study) throws SQLException {
-        access.requireAnyRole("reading shares", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
-        return registry.shareHistory(study, now());
+        Caller caller = access.requireAnyRole("reading shares", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        List<ConsentViews.ShareView> shares = registry.shareHistory(study, now());
+        read(caller, "shares read", study);
+        return shares;
+    }
+
+    /**
+     * A read of what a patient agreed to, or of who a study is shared with, is a read of the patient's
+     * record (DCM 110110, action R): on record before the answer.
+     */
+    private void read(Caller caller, String action, String study) throws SQLException {
+        audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
+                AuditEvent.PATIENT_RECORD, List.of(study), 0, AuditEvent.Outcome.SUCCESS, null));
     }
 
     @DELETE

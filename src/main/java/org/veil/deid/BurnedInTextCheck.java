@@ -23,9 +23,15 @@ public final class BurnedInTextCheck {
     /** Lines read per instance before the check gives up and withholds: the cost of one request is bounded. */
     static final int MAX_LINES_READ = 400;
 
+    /** Verdicts on strips already read, across instances: a series' slices carry the same overlay. Bounded in bytes. */
+    private static final long CACHE_BYTES = 32L << 20;
+
     private final Optional<TextReader> reader;
     private final TextJudge judge;
     private final boolean enabled;
+    private final com.github.benmanes.caffeine.cache.Cache<java.nio.ByteBuffer, Optional<String>> verdicts =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(CACHE_BYTES)
+                    .weigher((java.nio.ByteBuffer k, Optional<String> v) -> k.capacity() + 64).build();
 
     public BurnedInTextCheck(Optional<TextReader> reader, java.util.Set<String> vocabulary) {
         this(reader, vocabulary, true);
@@ -77,15 +83,20 @@ public final class BurnedInTextCheck {
                     return Optional.of("frame " + (f + 1) + " shows text and no text reader is installed to check it");
                 }
                 Strip strip = strip(grey, pixels.columns(), pixels.rows(), line);
-                // Overlays drawn by the device repeat from frame to frame: each distinct strip is read once.
+                // Overlays drawn by the device repeat from frame to frame and from slice to slice:
+                // each distinct strip (the same pixels, so the same reading) is read once.
                 Optional<String> verdict = seen.get(strip.hash());
+                if (verdict == null) {
+                    verdict = verdicts.getIfPresent(strip.hash());
+                }
                 if (verdict == null) {
                     if (++read > MAX_LINES_READ) {
                         return Optional.of("more text than the check reads in one instance");
                     }
-                    verdict = judge.identifying(reader.get().read(strip.grey(), strip.width(), strip.height()));
-                    seen.put(strip.hash(), verdict);
+                    verdict = judge.identifying(reader.get().read(strip.grey(), strip.width(), strip.height()), line.glyphs());
+                    verdicts.put(strip.hash(), verdict);
                 }
+                seen.put(strip.hash(), verdict);
                 if (verdict.isPresent()) {
                     return Optional.of("frame " + (f + 1) + " shows burned-in text with " + verdict.get());
                 }

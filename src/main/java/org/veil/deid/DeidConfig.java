@@ -27,7 +27,7 @@ public interface DeidConfig {
     @WithDefault("10737418240")
     long cacheMaxBytes();
 
-    /** Instances whose decoded pixel data is larger than this are withheld when they need cleaning. */
-    @WithDefault("1073741824")
+    /** Instances whose decoded pixel data is larger than this are withheld: every image is decoded to be checked. */
+    @WithDefault("268435456")
     long maxDecodedBytes();
 }

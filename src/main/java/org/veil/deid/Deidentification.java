@@ -37,7 +37,11 @@ public class Deidentification {
                         config.descriptorWords(), config.maxDecodedBytes());
                 s = Optional.of(new DerivativeStore(db, blobs, engine, config.cacheMaxBytes()));
                 v = Optional.of(new DerivedViews(db, blobs, s.get(), org.veil.dicom.DicomReader.Limits.DEFAULT));
-                LOG.infof("de-identification ready: %d profiles, key version %s", profiles.all().size(), engine.keys().version());
+                LOG.infof("de-identification ready: %d profiles, key version %s, text reader Tesseract %s", profiles.all().size(),
+                        engine.keys().version(), Tesseract.version());
+                if (Tesseract.available().isEmpty()) {
+                    LOG.warn("no text reader (libtesseract5 and tesseract-ocr-eng): images that show lines of text are withheld");
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

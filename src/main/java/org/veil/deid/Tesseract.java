@@ -39,8 +39,17 @@ public final class Tesseract implements TextReader {
         this.dataPath = dataPath;
     }
 
-    /** Tesseract, if its library loads and its English model initialises here; empty otherwise. */
+    private static final Optional<TextReader> SHARED = make();
+
+    /**
+     * Tesseract, if its library loads and its English model initialises here; empty otherwise. One
+     * reader for the process, whose handles (one per thread) are made once and kept.
+     */
     public static Optional<TextReader> available() {
+        return SHARED;
+    }
+
+    private static Optional<TextReader> make() {
         if (API.isEmpty()) {
             return Optional.empty();
         }
@@ -169,7 +178,9 @@ public final class Tesseract implements TextReader {
                         fn(linker, lib, "TessDeleteText", null, ADDRESS),
                         fn(linker, lib, "TessBaseAPIClear", null, ADDRESS),
                         fn(linker, lib, "TessBaseAPIDelete", null, ADDRESS)));
-            } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException | IllegalCallerException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // no library, or no foreign-function support (a native image built without it): the
+                // feature is unavailable, and what needs it is withheld rather than served unchecked
                 return Optional.empty();
             }
         }

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class TextJudge {
     /** Below this confidence (of 100) Tesseract's word is taken for noise. */
     static final float MIN_CONFIDENCE = 50f;
+    /** A line of this many glyphs that nothing is read of is text all the same. */
+    static final int UNREADABLE_GLYPHS = 5;
 
     private static final Pattern DATE = Pattern.compile(
             "\\d{1,4}[/.\\-]\\d{1,2}[/.\\-]\\d{2,4}|\\d{1,2}[/.\\-]\\d{1,2}[/.\\-]?'\\d{2}|(19|20)\\d{2}[01]\\d[0-3]\\d");
@@ -45,7 +47,20 @@ final class TextJudge {
      * other word beside it, it counts.
      */
     Optional<String> identifying(List<TextReader.Word> words) {
+        return identifying(words, 0);
+    }
+
+    /**
+     * As above, for a line of the given number of glyphs: a line of at least {@value #UNREADABLE_GLYPHS}
+     * glyphs of which nothing is read with confidence is text that cannot be read (small print, a
+     * script Tesseract's English model does not know), and what cannot be read cannot be known to
+     * be safe. Shorter unread lines are, in the sample images, shapes of anatomy and speckle.
+     */
+    Optional<String> identifying(List<TextReader.Word> words, int glyphs) {
         List<TextReader.Word> confident = words.stream().filter(w -> w.confidence() >= MIN_CONFIDENCE).toList();
+        if (confident.isEmpty() && glyphs >= UNREADABLE_GLYPHS) {
+            return Optional.of("text that cannot be read");
+        }
         for (TextReader.Word w : confident) {
             Optional<String> why = identifying(w.text());
             if (why.isPresent() && !(why.get().equals(UNKNOWN) && confident.size() == 1 && letters(w.text()) <= 3)) {

@@ -378,7 +378,12 @@ public final class TextLineFinder {
                 heights[i] = q.h();
             }
             java.util.Arrays.sort(heights);
-            lines.add(new Line(bounds, g.size(), heights[heights.length / 2], light));
+            int median = heights[heights.length / 2];
+            // A line of text is straight: its glyphs, descenders and accents included, stay within
+            // about one and a half glyph heights. Chains of speckle wander up and down.
+            if (bounds.height * 10 <= median * 16) {
+                lines.add(new Line(bounds, g.size(), median, light));
+            }
         }
         return lines;
     }

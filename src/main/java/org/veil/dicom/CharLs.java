@@ -99,7 +99,9 @@ final class CharLs {
                         fn(linker, lib, "charls_jpegls_decoder_get_interleave_mode", JAVA_INT, ADDRESS, ADDRESS),
                         fn(linker, lib, "charls_jpegls_decoder_get_destination_size", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
                         fn(linker, lib, "charls_jpegls_decoder_decode_to_buffer", JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT)));
-            } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException | IllegalCallerException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // no library, or no foreign-function support (a native image built without it): the
+                // feature is unavailable, and what needs it is withheld rather than served unchecked
                 return Optional.empty();
             }
         }

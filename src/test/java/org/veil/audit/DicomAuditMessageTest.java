@@ -28,9 +28,9 @@ class DicomAuditMessageTest {
                                   String outcomeIndicator, String purpose, String purposeCode) throws Exception {
         AuditEvent e = new AuditEvent(Instant.parse("2026-11-22T03:40:00.123456Z"), "sub-1", "consultant", List.of("consultant"),
                 purpose, "veil-viewer", "127.0.0.1", action, eventId, List.of("1.2.3.4"), List.of("P-1"), 3,
-                AuditEvent.Outcome.valueOf(outcome), outcome.equals("SUCCESS") ? null : "consultation needs an active share");
+                AuditEvent.Outcome.valueOf(outcome), outcome.equals("SUCCESS") ? null : "consultation needs an active share", null);
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
-                DicomAuditMessage.of(new AuditLog.Stored(7, e, "hash"), "veil-test", Optional.of("Veil General Hospital"))
+                DicomAuditMessage.of(new AuditLog.Stored(7, e, "hash", "previous"), "veil-test", Optional.of("Veil General Hospital"))
                         .getBytes(StandardCharsets.UTF_8)));
         Element root = doc.getDocumentElement();
         assertThat(root.getTagName()).isEqualTo("AuditMessage");

@@ -94,6 +94,7 @@ final class DeidBenchmark {
                 blobs.readAll(store.derive(i[0], teaching, "teaching").orElseThrow().storageKey());
             }
         });
+        TextCheckCost text = textCheck(originals.get(0));
         System.out.printf(Locale.ROOT, """
                 | De-identification, one thread, %d real CT instances (512x512, 16-bit), after warm-up | instances/s | vs reading the originals | |
                 |---|---|---|---|
@@ -105,6 +106,65 @@ final class DeidBenchmark {
 
                 """, instances.size(), read, engineAttributes, engineAttributes / read, enginePixels, enginePixels / read,
                 first, first / read, cached, cached / read);
+        System.out.printf(Locale.ROOT, """
+                | The text check, one thread | per second | |
+                |---|---|---|
+                | Looking for lines (TextLineFinder) on a 512x512 CT frame without text | %.0f frames | |
+                | Looking for lines on the real CT after its rule painted (%d lines found) | %.0f frames | |
+                | Reading and judging those %d lines with Tesseract, nothing cached (a new instance's overlay) | %.1f instances | %.0f ms a line |
+
+                """, text.plainFrames(), text.lines(), text.ctFrames(), text.lines(), text.uncachedInstances(),
+                1000.0 / (text.uncachedInstances() * Math.max(1, text.lines())));
+    }
+
+    /** What the text check costs, apart from the rest of the engine. */
+    private record TextCheckCost(double plainFrames, double ctFrames, int lines, double uncachedInstances) {
+    }
+
+    private static TextCheckCost textCheck(byte[] ct) throws Exception {
+        org.veil.dicom.PixelFrames frames = org.veil.dicom.Part10Editor.readDecoded(ct).pixels(1L << 30);
+        frames.paint(List.of(new java.awt.Rectangle(0, 0, 512, 62)));
+        byte[] grey = frames.luminance(0, frames.window());
+        byte[] plain = plainCt(512);
+        for (int i = 0; i < 200; i++) {
+            org.veil.deid.TextLineFinder.find(plain, 512, 512);
+            org.veil.deid.TextLineFinder.find(grey, 512, 512);
+        }
+        double plainRate = rate(2000, () -> {
+            for (int i = 0; i < 2000; i++) {
+                org.veil.deid.TextLineFinder.find(plain, 512, 512);
+            }
+        });
+        int lines = org.veil.deid.TextLineFinder.find(grey, 512, 512).size();
+        double ctRate = rate(500, () -> {
+            for (int i = 0; i < 500; i++) {
+                org.veil.deid.TextLineFinder.find(grey, 512, 512);
+            }
+        });
+        java.util.Set<String> vocabulary = org.veil.deid.BurnedInTextCheck.standardVocabulary();
+        java.util.Optional<org.veil.deid.TextReader> reader = org.veil.deid.Tesseract.available();
+        new org.veil.deid.BurnedInTextCheck(reader, vocabulary).check(frames);
+        double uncached = rate(20, () -> {
+            for (int i = 0; i < 20; i++) {
+                // a new check each time: nothing read before is remembered
+                new org.veil.deid.BurnedInTextCheck(reader, vocabulary).check(frames);
+            }
+        });
+        return new TextCheckCost(plainRate, ctRate, lines, uncached);
+    }
+
+    /** A CT-like frame with no text: air, a disc of soft tissue with noise, a ring of bone, 8-bit as the check sees it. */
+    private static byte[] plainCt(int size) {
+        byte[] out = new byte[size * size];
+        java.util.Random r = new java.util.Random(1);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double d = Math.hypot(x - size / 2.0, y - size / 2.0);
+                int v = d < size * 0.35 ? 110 + (int) (r.nextGaussian() * 8) : d < size * 0.4 ? 230 : 0;
+                out[y * size + x] = (byte) Math.max(0, Math.min(255, v));
+            }
+        }
+        return out;
     }
 
     private static javax.sql.DataSource pooledOne(Connection connection) {

@@ -159,6 +159,15 @@ class PixelCorpusTest {
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
     }
 
+    /** A name in a script the English model cannot read is still text: withheld, read or not. */
+    @Test
+    void aNameInCyrillicIsWithheld() throws Exception {
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null,
+                List.of(draw(ct(256, 6), 6, 6, 16, "\u0418\u0412\u0410\u041D\u041E\u0412 \u041F\u0401\u0422\u0420 19.06.1932")), null);
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
     @Test
     void textBelowADeviceRulesRectangleIsWithheld() throws Exception {
         // the GE GENESIS_ZEUS rule blacks out rows 0 to 61 of 512 x 512 secondary captures; the name is at row 70

@@ -61,6 +61,28 @@ class ValidityTest {
         }
     }
 
+    static Stream<AdversarialCorpus.Case> hostile() {
+        return AdversarialCorpus.attributes().stream();
+    }
+
+    /** The hostile instances too: default deny removes and replaces, and must not make an instance invalid that was not. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostile")
+    void noNewErrorsOnHostileInstances(AdversarialCorpus.Case hostile) throws Exception {
+        Path original = dir.resolve("hostile-" + Math.abs(hostile.name().hashCode()) + ".dcm");
+        Files.write(original, hostile.part10());
+        Set<String> before = errors(original);
+        for (Profile profile : Profiles.defaults().all().values()) {
+            Outcome outcome = engine.deidentify(hostile.part10(), profile, profile.name());
+            assertThat(outcome).as(hostile.name()).isInstanceOf(Outcome.Derived.class);
+            Path out = dir.resolve(original.getFileName() + "." + profile.name() + ".dcm");
+            Files.write(out, ((Outcome.Derived) outcome).part10());
+            Set<String> after = errors(out);
+            after.removeAll(before);
+            assertThat(after).as(profile.name() + " on " + hostile.name()).isEmpty();
+        }
+    }
+
     private static Set<String> errors(Path file) throws Exception {
         Process p = new ProcessBuilder("dciodvfy", file.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

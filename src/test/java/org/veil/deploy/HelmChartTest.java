@@ -125,14 +125,15 @@ class HelmChartTest {
     void oneReplicaOnAVolumeWithTheChartsOwnSecret() throws Exception {
         List<HasMetadata> objects = render(Map.of("storage.backend", "file", "replicaCount", "1", "autoscaling.enabled", "false",
                 "database.existingSecret", "", "database.password", "db-pass", "deid.existingSecret", "",
-                "deid.secret", "a-de-identification-secret-of-40-chars!!"));
+                "deid.secret", "a-de-identification-secret-of-40-chars!!", "audit.existingSecret", "",
+                "audit.secret", "an-audit-chain-secret-of-some-40-chars!!"));
         assertProductionRules(objects);
         Deployment veil = only(objects, Deployment.class);
         assertThat(veil.getSpec().getReplicas()).isEqualTo(1);
         assertThat(veil.getSpec().getStrategy().getType()).isEqualTo("Recreate");
         assertThat(kinds(objects)).contains("PersistentVolumeClaim").doesNotContain("HorizontalPodAutoscaler");
         Secret secret = only(objects, Secret.class);
-        assertThat(secret.getData()).containsOnlyKeys("password", "deid-secret");
+        assertThat(secret.getData()).containsOnlyKeys("password", "deid-secret", "audit-secret");
     }
 
     @Test
@@ -144,6 +145,7 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(Map.of("image.tag", "latest"))).hasMessageContaining("/image/tag");
         assertThatThrownBy(() -> render(Map.of("migration.mode", "sometimes"))).hasMessageContaining("/migration/mode");
         assertThatThrownBy(() -> render(Map.of("deid.existingSecret", "", "deid.secret", "short"))).hasMessageContaining("/deid");
+        assertThatThrownBy(() -> render(Map.of("audit.existingSecret", "", "audit.secret", "short"))).hasMessageContaining("/audit");
         assertThatThrownBy(() -> render(Map.of("database.existingSecret", ""))).hasMessageContaining("/database");
     }
 

@@ -1,0 +1,136 @@
+package org.veil.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.veil.EmbeddedPostgresResource;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.dicomweb.DicomWebClient;
+import org.veil.security.TestTokens;
+
+/**
+ * The audit trail against its own database owner: rows are chained with a key the database does
+ * not hold, so an owner who edits a row and recomputes the chain the unkeyed way is caught; the
+ * table refuses TRUNCATE; the head of the chain is reported for comparison outside Veil; reads of
+ * the trail record their filters, and reads of consents and shares are on record.
+ */
+@QuarkusTest
+class AuditChainKeyTest {
+
+    private static RequestSpecification as(String user) {
+        return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of(user, "openid")).contentType("application/json");
+    }
+
+    @Test
+    void verifyReportsTheKeyedHead() {
+        as("clinician").get("/api/v1/me");
+        DicomWebClient.given().get("/dicomweb/studies?limit=1");
+        Response v = as("auditor").get("/api/v1/audit/verify");
+        assertThat(v.jsonPath().getBoolean("valid")).as(v.asString()).isTrue();
+        assertThat(v.jsonPath().getString("key")).hasSize(12);
+        assertThat(v.jsonPath().getString("headHash")).hasSize(64);
+        assertThat(v.jsonPath().getLong("headId")).isPositive();
+        assertThat(v.jsonPath().getLong("keyedFrom")).isPositive();
+    }
+
+    @Test
+    void truncatingTheTrailIsRefused() throws Exception {
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("TRUNCATE audit_event")).hasMessageContaining("append-only");
+        }
+    }
+
+    /** What a database owner without the key can do: edit a row, then recompute every later hash with SHA-256. */
+    @Test
+    void anEditedRowWithARecomputedChainIsCaught() throws Exception {
+        DicomWebClient.given().get("/dicomweb/studies?limit=1");
+        DicomWebClient.given().get("/dicomweb/studies?limit=2");
+        long edited;
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
+            // The rows as they were, to put back for the other tests of this database.
+            s.execute("CREATE TEMP TABLE saved AS SELECT id, username, previous_hash, hash, chain_key FROM audit_event");
+            ResultSet rs = s.executeQuery("SELECT max(id) - 1 FROM audit_event");
+            rs.next();
+            edited = rs.getLong(1);
+            s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            try {
+                s.executeUpdate("UPDATE audit_event SET username = 'nobody' WHERE id = " + edited);
+                rechainUnkeyed(c, edited);
+                Response v = as("auditor").get("/api/v1/audit/verify");
+                assertThat(v.jsonPath().getBoolean("valid")).isFalse();
+                assertThat(v.jsonPath().getLong("firstBrokenRow")).isEqualTo(edited);
+                assertThat(v.jsonPath().getString("reason")).isNotBlank();
+            } finally {
+                s.executeUpdate("UPDATE audit_event a SET username = v.username, previous_hash = v.previous_hash, hash = v.hash, "
+                        + "chain_key = v.chain_key FROM saved v WHERE v.id = a.id");
+                s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+            }
+        }
+        assertThat(as("auditor").get("/api/v1/audit/verify").jsonPath().getBoolean("valid")).isTrue();
+    }
+
+    /** Recomputes the hashes from a row on, as someone who knows the unkeyed formula but not the key would. */
+    private static void rechainUnkeyed(Connection c, long from) throws Exception {
+        String previous;
+        try (PreparedStatement p = c.prepareStatement("SELECT hash FROM audit_event WHERE id < ? ORDER BY id DESC LIMIT 1")) {
+            p.setLong(1, from);
+            ResultSet rs = p.executeQuery();
+            previous = rs.next() ? rs.getString(1) : AuditChain.GENESIS;
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT id, at, subject, username, roles, purpose, client_id, source_ip, action,"
+                + " event_id, study_uids, patient_ids, instances, outcome, reason FROM audit_event WHERE id >= ? ORDER BY id");
+             PreparedStatement u = c.prepareStatement("UPDATE audit_event SET previous_hash = ?, hash = ?, chain_key = NULL WHERE id = ?")) {
+            q.setLong(1, from);
+            ResultSet rs = q.executeQuery();
+            while (rs.next()) {
+                String roles = rs.getString("roles");
+                AuditEvent e = new AuditEvent(rs.getTimestamp("at").toInstant(), rs.getString("subject"), rs.getString("username"),
+                        roles.isEmpty() ? List.of() : Arrays.asList(roles.split(",")), rs.getString("purpose"), rs.getString("client_id"),
+                        rs.getString("source_ip"), rs.getString("action"), rs.getString("event_id"),
+                        Arrays.asList((String[]) rs.getArray("study_uids").getArray()),
+                        Arrays.asList((String[]) rs.getArray("patient_ids").getArray()), rs.getInt("instances"),
+                        AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(java.util.Locale.ROOT)), rs.getString("reason"), null);
+                String hash = AuditChain.hash(previous, rs.getLong("id"), e);
+                u.setString(1, previous);
+                u.setString(2, hash);
+                u.setLong(3, rs.getLong("id"));
+                u.executeUpdate();
+                previous = hash;
+            }
+        }
+    }
+
+    @Test
+    void aReadOfTheTrailRecordsItsFiltersAndReadsOfConsentsAndSharesAreOnRecord() throws Exception {
+        String study = "1.2.826.0.1.3680043.99.8." + System.nanoTime() % 1_000_000;
+        assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("pydicom/CT_small.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1").set(Tag.PatientID, "AUDIT-P7")
+                .toBytes()).statusCode()).isEqualTo(200);
+        assertThat(as("auditor").queryParam("patientId", "AUDIT-P7").get("/api/v1/audit").statusCode()).isEqualTo(200);
+        assertThat(as("clinician").get("/api/v1/studies/" + study + "/consents").statusCode()).isEqualTo(200);
+        assertThat(as("auditor").get("/api/v1/studies/" + study + "/shares").statusCode()).isEqualTo(200);
+
+        Response reads = as("admin").queryParam("subject", "auditor").queryParam("from", Instant.now().minusSeconds(60).toString())
+                .queryParam("limit", 1000).get("/api/v1/audit");
+        assertThat(reads.jsonPath().getList("detail", String.class)).anySatisfy(d -> assertThat(d).contains("patientId=AUDIT-P7"));
+        Response trail = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
+        assertThat(trail.jsonPath().getList("action")).contains("consents read", "shares read");
+        assertThat(trail.jsonPath().getList("username")).contains("clinician", "auditor");
+        String xml = as("auditor").queryParam("studyUid", study).get("/api/v1/audit/messages").asString();
+        assertThat(xml).contains("EventActionCode=\"R\"");
+    }
+}
