@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-"$JAVA_HOME/bin/java" -Xmx6g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+"$JAVA_HOME/bin/java" -Xmx6g --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   -Dveil.shared="$(cd ../shared && pwd)" \
   -Dveil.app.jar=target/quarkus-app/quarkus-run.jar \

@@ -82,21 +82,24 @@ public final class BurnedInTextCheck {
                 if (reader.isEmpty()) {
                     return Optional.of("frame " + (f + 1) + " shows text and no text reader is installed to check it");
                 }
-                Strip strip = strip(grey, pixels.columns(), pixels.rows(), line);
                 // Overlays drawn by the device repeat from frame to frame and from slice to slice:
-                // each distinct strip (the same pixels, so the same reading) is read once.
-                Optional<String> verdict = seen.get(strip.hash());
+                // each distinct strip (the same pixels, so the same reading) is read once, and
+                // only then scaled for the reader.
+                Rectangle area = area(pixels.columns(), pixels.rows(), line);
+                java.nio.ByteBuffer key = key(grey, pixels.columns(), area);
+                Optional<String> verdict = seen.get(key);
                 if (verdict == null) {
-                    verdict = verdicts.getIfPresent(strip.hash());
+                    verdict = verdicts.getIfPresent(key);
                 }
                 if (verdict == null) {
                     if (++read > MAX_LINES_READ) {
                         return Optional.of("more text than the check reads in one instance");
                     }
+                    Strip strip = strip(grey, pixels.columns(), area, line);
                     verdict = judge.identifying(reader.get().read(strip.grey(), strip.width(), strip.height()), line.glyphs());
-                    verdicts.put(strip.hash(), verdict);
+                    verdicts.put(key, verdict);
                 }
-                seen.put(strip.hash(), verdict);
+                seen.put(key, verdict);
                 if (verdict.isPresent()) {
                     return Optional.of("frame " + (f + 1) + " shows burned-in text with " + verdict.get());
                 }
@@ -105,15 +108,29 @@ public final class BurnedInTextCheck {
         return Optional.empty();
     }
 
-    /** A line cut out with a margin, scaled to a readable height, dark text on white; keyed by its source pixels. */
-    record Strip(byte[] grey, int width, int height, java.nio.ByteBuffer hash) {
+    /** A line cut out with a margin, scaled to a readable height, dark text on white. */
+    record Strip(byte[] grey, int width, int height) {
     }
 
-    static Strip strip(byte[] grey, int width, int height, TextLineFinder.Line line) {
+    /** The line with a margin of half a glyph, within the frame. */
+    static Rectangle area(int width, int height, TextLineFinder.Line line) {
         Rectangle b = line.bounds();
         int margin = Math.max(3, line.glyphHeight() / 2);
-        Rectangle r = new Rectangle(b.x - margin, b.y - margin, b.width + 2 * margin, b.height + 2 * margin)
+        return new Rectangle(b.x - margin, b.y - margin, b.width + 2 * margin, b.height + 2 * margin)
                 .intersection(new Rectangle(0, 0, width, height));
+    }
+
+    /** The key of a strip is its source pixels and size: equal keys are equal strips, never a hash collision. */
+    static java.nio.ByteBuffer key(byte[] grey, int width, Rectangle r) {
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(8 + r.width * r.height);
+        key.putInt(r.width).putInt(r.height);
+        for (int y = 0; y < r.height; y++) {
+            key.put(grey, (r.y + y) * width + r.x, r.width);
+        }
+        return key.flip();
+    }
+
+    static Strip strip(byte[] grey, int width, Rectangle r, TextLineFinder.Line line) {
         int scale = Math.max(1, Math.min(4, Math.round((float) READ_HEIGHT / Math.max(1, line.glyphHeight()))));
         int border = 8;
         int w = r.width * scale + 2 * border;
@@ -136,13 +153,7 @@ public final class BurnedInTextCheck {
                 out[(y + border) * w + x + border] = (byte) (line.lightOnDark() ? 255 - v : v);
             }
         }
-        // The key of a strip is its source pixels and size: equal keys are equal strips, never a hash collision.
-        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(8 + r.width * r.height);
-        key.putInt(r.width).putInt(r.height);
-        for (int y = 0; y < r.height; y++) {
-            key.put(grey, (r.y + y) * width + r.x, r.width);
-        }
-        return new Strip(out, w, h, key.flip());
+        return new Strip(out, w, h);
     }
 
     private static int at(byte[] grey, int width, Rectangle r, int x, int y) {

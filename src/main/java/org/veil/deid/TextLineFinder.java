@@ -178,10 +178,9 @@ public final class TextLineFinder {
         // side of the middle of the region's range; the quarter levels catch text over anatomy.
         for (int level : new int[] {2, 1, 3}) {
             int threshold = min + (max - min) * level / 4;
-            List<Line> lines = new ArrayList<>();
-            for (boolean light : new boolean[] {true, false}) {
-                lines.addAll(chain(glyphs(local, w, h, region.x, region.y, threshold, light, scratch), light));
-            }
+            List<List<Glyph>> shapes = glyphs(local, w, h, region.x, region.y, threshold, scratch);
+            List<Line> lines = new ArrayList<>(chain(shapes.get(0), true));
+            lines.addAll(chain(shapes.get(1), false));
             if (!lines.isEmpty()) {
                 return lines;
             }
@@ -203,8 +202,15 @@ public final class TextLineFinder {
     /** Arrays reused across the regions of one frame. */
     static final class Scratch {
         private byte[] pixels = new byte[0];
-        private int[] label = new int[0];
-        private int[] stack = new int[0];
+        /** Per run: row, first and last column, union-find parent; per root: box and area. */
+        private int[] runY = new int[0];
+        private int[] runX0 = new int[0];
+        private int[] runX1 = new int[0];
+        private int[] parent = new int[0];
+        private int[] minX = new int[0];
+        private int[] maxX = new int[0];
+        private int[] maxY = new int[0];
+        private int[] area = new int[0];
 
         byte[] pixels(int n) {
             if (pixels.length < n) {
@@ -213,109 +219,137 @@ public final class TextLineFinder {
             return pixels;
         }
 
-        int[] label(int n) {
-            if (label.length < n) {
-                label = new int[n];
-                stack = new int[n];
-            } else {
-                java.util.Arrays.fill(label, 0, n, 0);
+        void runs(int n) {
+            if (runY.length < n) {
+                runY = new int[n];
+                runX0 = new int[n];
+                runX1 = new int[n];
+                parent = new int[n];
+                minX = new int[n];
+                maxX = new int[n];
+                maxY = new int[n];
+                area = new int[n];
             }
-            return label;
         }
     }
 
     /**
-     * Shapes on the given side of the threshold, 8-connected, of glyph size and fill, with a clear
-     * margin around them: light text has dark pixels around it, and speckle does not.
+     * The shapes on either side of the threshold, light ({@code >= threshold}) and dark, each
+     * 8-connected, of glyph size and fill, with a clear margin around them: light text has dark
+     * pixels around it, and speckle does not. Returns {light, dark}.
+     *
+     * <p>One pass over the rows cuts each row into runs of one side; a run joins the runs of its
+     * side in the row above that touch it, diagonals included (union-find). So the cost is one
+     * comparison per pixel and a few steps per run, for both sides at once.
      */
-    static List<Glyph> glyphs(byte[] px, int w, int h, int ox, int oy, int threshold, boolean light, Scratch scratch) {
-        int[] label = scratch.label(w * h);
-        int[] stack = scratch.stack;
-        int sign = light ? 1 : -1;
-        int t = light ? threshold : threshold - 1;
-        List<Glyph> out = new ArrayList<>();
-        int next = 0;
-        for (int i = 0; i < w * h; i++) {
-            if (label[i] != 0 || sign * ((px[i] & 0xFF) - t) < 0) {
-                continue;
-            }
-            next++;
-            int x0 = i % w;
-            int x1 = x0;
-            int y0 = i / w;
-            int y1 = y0;
-            int area = 0;
-            int top = 0;
-            stack[top++] = i;
-            label[i] = next;
-            while (top > 0) {
-                int p = stack[--top];
-                int py = p / w;
-                int px0 = p - py * w;
-                area++;
-                if (px0 < x0) {
-                    x0 = px0;
+    static List<List<Glyph>> glyphs(byte[] px, int w, int h, int ox, int oy, int threshold, Scratch scratch) {
+        scratch.runs(w * h);
+        int[] runY = scratch.runY;
+        int[] runX0 = scratch.runX0;
+        int[] runX1 = scratch.runX1;
+        int[] parent = scratch.parent;
+        int runs = 0;
+        int previousStart = 0;
+        int previousEnd = 0;
+        for (int y = 0; y < h; y++) {
+            int rowStart = runs;
+            int row = y * w;
+            int x = 0;
+            int j = previousStart;
+            while (x < w) {
+                boolean light = (px[row + x] & 0xFF) >= threshold;
+                int x0 = x;
+                while (x < w && ((px[row + x] & 0xFF) >= threshold) == light) {
+                    x++;
                 }
-                if (px0 > x1) {
-                    x1 = px0;
+                int r = runs++;
+                runY[r] = y;
+                runX0[r] = x0;
+                runX1[r] = x - 1;
+                parent[r] = r;
+                // Runs of the row above alternate sides and cover it: skip those left of this
+                // run's reach, join those of its side within it (one column of slack each way).
+                while (j < previousEnd && runX1[j] < x0 - 1) {
+                    j++;
                 }
-                if (py > y1) {
-                    y1 = py;
-                }
-                if (py < y0) {
-                    y0 = py;
-                }
-                for (int dy = -1; dy <= 1; dy++) {
-                    int ny = py + dy;
-                    if (ny < 0 || ny >= h) {
-                        continue;
-                    }
-                    int rowStart = ny * w;
-                    for (int dx = -1; dx <= 1; dx++) {
-                        int nx = px0 + dx;
-                        if (nx < 0 || nx >= w) {
-                            continue;
-                        }
-                        int n = rowStart + nx;
-                        if (label[n] == 0 && sign * ((px[n] & 0xFF) - t) >= 0) {
-                            label[n] = next;
-                            stack[top++] = n;
-                        }
+                for (int k = j; k < previousEnd && runX0[k] <= x; k++) {
+                    if (((px[(y - 1) * w + runX0[k]] & 0xFF) >= threshold) == light) {
+                        union(parent, r, k);
                     }
                 }
             }
-            int gw = x1 - x0 + 1;
-            int gh = y1 - y0 + 1;
-            if (gh < MIN_GLYPH_HEIGHT || gh > MAX_GLYPH_HEIGHT || gw > 2 * gh || area < 5) {
-                continue;
-            }
-            double fill = (double) area / (gw * gh);
-            if (fill < 0.12 || (fill > 0.92 && gw > 2)) {
-                continue;
-            }
-            if (x0 == 0 || y0 == 0 || x1 == w - 1 || y1 == h - 1) {
-                continue; // cut by the region's edge: judged in the neighbouring piece
-            }
-            if (clearAround(px, w, x0, y0, x1, y1, label, next, sign, t)) {
-                out.add(new Glyph(ox + x0, oy + y0, gw, gh, area));
+            previousStart = rowStart;
+            previousEnd = runs;
+        }
+        int[] minX = scratch.minX;
+        int[] maxX = scratch.maxX;
+        int[] maxY = scratch.maxY;
+        int[] area = scratch.area;
+        for (int r = 0; r < runs; r++) {
+            if (parent[r] == r) {
+                minX[r] = Integer.MAX_VALUE;
+                maxX[r] = -1;
+                maxY[r] = -1;
+                area[r] = 0;
             }
         }
-        return out;
+        for (int r = 0; r < runs; r++) {
+            int root = find(parent, r);
+            minX[root] = Math.min(minX[root], runX0[r]);
+            maxX[root] = Math.max(maxX[root], runX1[r]);
+            maxY[root] = Math.max(maxY[root], runY[r]);
+            area[root] += runX1[r] - runX0[r] + 1;
+        }
+        List<Glyph> light = new ArrayList<>();
+        List<Glyph> dark = new ArrayList<>();
+        // Each shape is judged once, in the order of its first pixel (row by row), at its root.
+        boolean[] judged = new boolean[runs];
+        for (int r = 0; r < runs; r++) {
+            int root = find(parent, r);
+            if (judged[root]) {
+                continue;
+            }
+            judged[root] = true;
+            boolean isLight = (px[runY[r] * w + runX0[r]] & 0xFF) >= threshold;
+            Glyph g = glyph(px, w, h, threshold, isLight, minX[root], runY[r], maxX[root], maxY[root], area[root]);
+            if (g != null) {
+                (isLight ? light : dark).add(new Glyph(ox + g.x(), oy + g.y(), g.w(), g.h(), g.area()));
+            }
+        }
+        return List.of(light, dark);
+    }
+
+    /** The shape as a glyph, or null when its size, fill, place or surround says it is not one. */
+    private static Glyph glyph(byte[] px, int w, int h, int threshold, boolean light,
+                               int x0, int y0, int x1, int y1, int area) {
+        int gw = x1 - x0 + 1;
+        int gh = y1 - y0 + 1;
+        if (gh < MIN_GLYPH_HEIGHT || gh > MAX_GLYPH_HEIGHT || gw > 2 * gh || area < 5) {
+            return null;
+        }
+        double fill = (double) area / (gw * gh);
+        if (fill < 0.12 || (fill > 0.92 && gw > 2)) {
+            return null;
+        }
+        if (x0 == 0 || y0 == 0 || x1 == w - 1 || y1 == h - 1) {
+            return null; // cut by the region's edge: judged in the neighbouring piece
+        }
+        return clearAround(px, w, x0, y0, x1, y1, threshold, light) ? new Glyph(x0, y0, gw, gh, area) : null;
     }
 
     /**
      * Whether the ring of pixels just outside the shape's box is background: at least 85% of it
-     * on the other side of the threshold.
+     * on the other side of the threshold. (The ring lies outside the box, so none of it is the
+     * shape itself.)
      */
-    private static boolean clearAround(byte[] px, int w, int x0, int y0, int x1, int y1, int[] label, int own, int sign, int t) {
+    private static boolean clearAround(byte[] px, int w, int x0, int y0, int x1, int y1, int threshold, boolean light) {
         int total = 0;
         int background = 0;
         for (int y = y0 - 1; y <= y1 + 1; y++) {
             boolean edgeRow = y == y0 - 1 || y == y1 + 1;
             for (int x = x0 - 1; x <= x1 + 1; x += edgeRow ? 1 : x1 - x0 + 2) {
                 total++;
-                int i = y * w + x;
-                if (sign * ((px[i] & 0xFF) - t) < 0 && label[i] != own) {
+                if (((px[y * w + x] & 0xFF) >= threshold) != light) {
                     background++;
                 }
             }
@@ -379,13 +413,42 @@ public final class TextLineFinder {
             }
             java.util.Arrays.sort(heights);
             int median = heights[heights.length / 2];
-            // A line of text is straight: its glyphs, descenders and accents included, stay within
-            // about one and a half glyph heights. Chains of speckle wander up and down.
-            if (bounds.height * 10 <= median * 16) {
+            if (straight(g, median, bounds)) {
                 lines.add(new Line(bounds, g.size(), median, light));
             }
         }
         return lines;
+    }
+
+    /**
+     * A line of text is straight: its glyphs stay within about one and a half glyph heights, or
+     * nearly all of them stand on one baseline and only a few (descenders) reach past it, within
+     * about twice the median glyph. Chains of speckle wander up and down.
+     */
+    private static boolean straight(List<Glyph> g, int median, Rectangle bounds) {
+        if (bounds.height * 10 <= median * 16) {
+            return true;
+        }
+        // Mixed case: capitals, ascenders and descenders make the line taller; what stays is the
+        // baseline, which nearly every glyph of a line of five or more stands on. Speckle that
+        // happens to chain rarely does, and small glyphs are left to the first rule.
+        if (g.size() < 5 || median < 8 || bounds.height > 2 * median + 2) {
+            return false;
+        }
+        int[] bottoms = new int[g.size()];
+        for (int i = 0; i < bottoms.length; i++) {
+            bottoms[i] = g.get(i).bottom();
+        }
+        java.util.Arrays.sort(bottoms);
+        int baseline = bottoms[bottoms.length / 2];
+        int tolerance = Math.max(1, median / 8);
+        int onBaseline = 0;
+        for (int b : bottoms) {
+            if (Math.abs(b - baseline) <= tolerance) {
+                onBaseline++;
+            }
+        }
+        return onBaseline * 5 >= bottoms.length * 4;
     }
 
     private static int find(int[] parent, int i) {

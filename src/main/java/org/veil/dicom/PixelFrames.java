@@ -315,28 +315,52 @@ public final class PixelFrames {
                 return out;
             }
         }
-        double low;
-        double high;
-        if (window.width() > 1) {
-            low = window.centre() - 0.5 - (window.width() - 1) / 2;
-            high = window.centre() - 0.5 + (window.width() - 1) / 2;
-        } else {
-            low = Double.MAX_VALUE;
-            high = -Double.MAX_VALUE;
-            for (int i = 0; i < pixels; i++) {
-                double v = value(samples.get(base + i)) * window.slope() + window.intercept();
-                low = Math.min(low, v);
-                high = Math.max(high, v);
-            }
-        }
-        double span = Math.max(high - low, 1e-9);
         boolean inverted = photometric.equals("MONOCHROME1");
+        if (bitsAllocated != 1 && bitsStored <= 16) {
+            // One grey level per possible stored value, then one table look-up per pixel.
+            int mask = (1 << bitsStored) - 1;
+            double[] range = range(window, base, pixels, mask);
+            byte[] lut = new byte[mask + 1];
+            for (int raw = 0; raw <= mask; raw++) {
+                lut[raw] = grey(value(raw) * window.slope() + window.intercept(), range[0], range[1], inverted);
+            }
+            for (int i = 0; i < pixels; i++) {
+                out[i] = lut[samples.get(base + i) & mask];
+            }
+            return out;
+        }
+        double[] range = range(window, base, pixels, -1);
         for (int i = 0; i < pixels; i++) {
-            double v = value(samples.get(base + i)) * window.slope() + window.intercept();
-            int g = v <= low ? 0 : v >= high ? 255 : (int) ((v - low) / span * 255.0 + 0.5);
-            out[i] = (byte) (inverted ? 255 - g : g);
+            out[i] = grey(value(samples.get(base + i)) * window.slope() + window.intercept(), range[0], range[1], inverted);
         }
         return out;
+    }
+
+    /**
+     * The values that map to black and to white: the window's, or without one the frame's
+     * smallest and largest. {@code mask} masks stored values when it is not -1.
+     */
+    private double[] range(Window window, int base, int pixels, int mask) {
+        if (window.width() > 1) {
+            return new double[] {window.centre() - 0.5 - (window.width() - 1) / 2, window.centre() - 0.5 + (window.width() - 1) / 2};
+        }
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
+        for (int i = 0; i < pixels; i++) {
+            int raw = samples.get(base + i);
+            int v = value(mask == -1 ? raw : raw & mask);
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        double a = min * window.slope() + window.intercept();
+        double b = max * window.slope() + window.intercept();
+        return new double[] {Math.min(a, b), Math.max(a, b)};
+    }
+
+    private static byte grey(double v, double low, double high, boolean inverted) {
+        double span = Math.max(high - low, 1e-9);
+        int g = v <= low ? 0 : v >= high ? 255 : (int) ((v - low) / span * 255.0 + 0.5);
+        return (byte) (inverted ? 255 - g : g);
     }
 
     /** How a viewer would map stored values to grey: rescale, the first window, and the palette. */
