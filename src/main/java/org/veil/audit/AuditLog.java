@@ -82,9 +82,11 @@ public class AuditLog {
      * recorded with their audit row or not at all. The chain lock is held until that commit.
      */
     public void append(Connection c, AuditEvent event) throws SQLException {
-        AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), event.subject(), event.username(), event.roles(),
-                event.purpose(), event.clientId(), event.sourceIp(), event.action(), event.eventId(), event.studyUids(),
-                patientIdsOf(c, event.studyUids()), event.instances(), event.outcome(), event.reason(), event.detail());
+        List<String> studies = event.studyUids().stream().map(AuditLog::storable).toList();
+        AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), storable(event.subject()), storable(event.username()),
+                event.roles(), storable(event.purpose()), storable(event.clientId()), storable(event.sourceIp()),
+                storable(event.action()), event.eventId(), studies, patientIdsOf(c, studies), event.instances(), event.outcome(),
+                storable(event.reason()), storable(event.detail()));
         try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             s.setLong(1, CHAIN_LOCK);
             s.execute();
@@ -126,6 +128,15 @@ public class AuditLog {
             s.setString(19, key.map(AuditChain.Key::fingerprint).orElse(null));
             s.executeUpdate();
         }
+    }
+
+    /**
+     * PostgreSQL text cannot hold NUL, and a request may carry one (a token's claim, a filter, a
+     * study UID in a path): it is recorded as U+FFFD rather than refusing the row, which would
+     * turn a bad request into an unrecorded one.
+     */
+    private static String storable(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     /** The PatientIDs of the studies, read in the row's own transaction: one source for every kind of event. */

@@ -27,6 +27,11 @@ public class ConsentApiException extends RuntimeException {
         return new ConsentApiException(503, reason);
     }
 
+    /** A body larger than the API reads (413). */
+    public static ConsentApiException tooLarge(String reason) {
+        return new ConsentApiException(413, reason);
+    }
+
     public static ConsentApiException conflict(String reason) {
         return new ConsentApiException(409, reason);
     }

@@ -33,6 +33,8 @@ public class ConsentRegistry {
     private static final Set<Purpose> CONSENT_SCOPES = Set.of(Purpose.CONSULTATION, Purpose.TEACHING, Purpose.RESEARCH,
             Purpose.PUBLICATION);
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ConsentRegistry.class);
+
     private final AgroalDataSource db;
     private final Deidentification deid;
     private final AudienceDirectory directory;
@@ -75,44 +77,44 @@ public class ConsentRegistry {
         }
         try (Connection c = db.getConnection()) {
             String[] patient = patientOf(c, studyUid);
-            // The check for an overlapping consent and the insert are one step per study.
-            c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                lock.setString(1, "consent:" + studyUid);
-                lock.execute();
-            }
-            for (Consent existing : consents(c, studyUid)) {
-                boolean overlaps = existing.withdrawnAt().isEmpty()
-                        && existing.validUntil().map(u -> u.isAfter(from)).orElse(true)
-                        && until.map(u -> u.isAfter(existing.validFrom())).orElse(true)
-                        && existing.scopes().stream().anyMatch(scopes::contains);
-                if (overlaps) {
-                    c.rollback();
-                    throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
+            return org.veil.audit.RecordedChange.commit(c, () -> {
+                // The check for an overlapping consent and the insert are one step per study.
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, "consent:" + studyUid);
+                    lock.execute();
                 }
-            }
-            String id = UUID.randomUUID().toString();
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO consent (id, study_instance_uid, patient_id, issuer_of_patient_id, scopes, method, evidence_reference,
-                                         evidence_sha256, recorded_by, recorded_at, valid_from, valid_until)
-                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                s.setString(1, id);
-                s.setString(2, studyUid);
-                s.setString(3, patient[0]);
-                s.setString(4, patient[1]);
-                s.setArray(5, c.createArrayOf("text", scopes.stream().map(Purpose::scopeName).toArray()));
-                s.setString(6, method.apiName());
-                s.setString(7, evidence == null ? null : evidence.reference());
-                s.setString(8, evidence == null || evidence.sha256() == null ? null : evidence.sha256().toLowerCase(java.util.Locale.ROOT));
-                s.setString(9, recordedBy);
-                s.setTimestamp(10, Timestamp.from(now));
-                s.setTimestamp(11, Timestamp.from(from));
-                s.setTimestamp(12, until.map(Timestamp::from).orElse(null));
-                s.executeUpdate();
-            }
-            onChange.record(c, studyUid);
-            c.commit();
-            return id;
+                for (Consent existing : consents(c, studyUid)) {
+                    boolean overlaps = existing.withdrawnAt().isEmpty()
+                            && existing.validUntil().map(u -> u.isAfter(from)).orElse(true)
+                            && until.map(u -> u.isAfter(existing.validFrom())).orElse(true)
+                            && existing.scopes().stream().anyMatch(scopes::contains);
+                    if (overlaps) {
+                        throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
+                    }
+                }
+                String id = UUID.randomUUID().toString();
+                try (PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO consent (id, study_instance_uid, patient_id, issuer_of_patient_id, scopes, method, evidence_reference,
+                                             evidence_sha256, recorded_by, recorded_at, valid_from, valid_until)
+                        VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    s.setString(1, id);
+                    s.setString(2, studyUid);
+                    s.setString(3, patient[0]);
+                    s.setString(4, patient[1]);
+                    s.setArray(5, c.createArrayOf("text", scopes.stream().map(Purpose::scopeName).toArray()));
+                    s.setString(6, method.apiName());
+                    s.setString(7, evidence == null ? null : evidence.reference());
+                    s.setString(8, evidence == null || evidence.sha256() == null ? null
+                            : evidence.sha256().toLowerCase(java.util.Locale.ROOT));
+                    s.setString(9, recordedBy);
+                    s.setTimestamp(10, Timestamp.from(now));
+                    s.setTimestamp(11, Timestamp.from(from));
+                    s.setTimestamp(12, until.map(Timestamp::from).orElse(null));
+                    s.executeUpdate();
+                }
+                onChange.record(c, studyUid);
+                return id;
+            });
         }
     }
 
@@ -150,24 +152,26 @@ public class ConsentRegistry {
         String study;
         try (Connection c = db.getConnection()) {
             study = studyOfConsent(c, uuid);
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO consent_withdrawal (consent_id, withdrawn_by, withdrawn_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                s.setObject(1, uuid);
-                s.setString(2, by);
-                s.setTimestamp(3, Timestamp.from(now));
-                s.setString(4, req.reason());
-                if (s.executeUpdate() == 0) {
-                    c.rollback();
-                    throw ConsentApiException.conflict("the consent is already withdrawn");
+            String withdrawn = study;
+            org.veil.audit.RecordedChange.commit(c, () -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO consent_withdrawal (consent_id, withdrawn_by, withdrawn_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    s.setObject(1, uuid);
+                    s.setString(2, by);
+                    s.setTimestamp(3, Timestamp.from(now));
+                    s.setString(4, req.reason());
+                    if (s.executeUpdate() == 0) {
+                        throw ConsentApiException.conflict("the consent is already withdrawn");
+                    }
                 }
-            }
-            onChange.record(c, study);
-            c.commit();
+                onChange.record(c, withdrawn);
+                return null;
+            });
         }
-        if (deid.store().isPresent()) {
-            deid.store().get().invalidateStudy(study);
-        }
+        // Committed: the withdrawal holds from the next request on, because every request weighs
+        // the consents in the database. Dropping the derivatives only frees space and is retried
+        // by the next withdrawal or eviction; its failure does not make the answer a failure.
+        dropDerivatives(() -> deid.store().get().invalidateStudy(study), "withdrawal");
         return history(study, now).stream().filter(v -> v.id().equals(uuid.toString())).findFirst().orElseThrow();
     }
 
@@ -197,25 +201,25 @@ public class ConsentRegistry {
             patientOf(c, studyUid);
             AudienceDirectory.Resolved named = directory.resolve(type, audience.id().trim());
             String id = UUID.randomUUID().toString();
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at,
-                                             audience_id)
-                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                s.setString(1, id);
-                s.setString(2, studyUid);
-                s.setString(3, purpose.scopeName());
-                s.setString(4, type.name().toLowerCase(java.util.Locale.ROOT));
-                s.setString(5, named.audience());
-                s.setTimestamp(6, Timestamp.from(expires));
-                s.setString(7, by);
-                s.setTimestamp(8, Timestamp.from(now));
-                s.setString(9, named.stableId().orElse(null));
-                s.executeUpdate();
-            }
-            onChange.record(c, studyUid);
-            c.commit();
-            return id;
+            return org.veil.audit.RecordedChange.commit(c, () -> {
+                try (PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at,
+                                                 audience_id)
+                        VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    s.setString(1, id);
+                    s.setString(2, studyUid);
+                    s.setString(3, purpose.scopeName());
+                    s.setString(4, type.name().toLowerCase(java.util.Locale.ROOT));
+                    s.setString(5, named.audience());
+                    s.setTimestamp(6, Timestamp.from(expires));
+                    s.setString(7, by);
+                    s.setTimestamp(8, Timestamp.from(now));
+                    s.setString(9, named.stableId().orElse(null));
+                    s.executeUpdate();
+                }
+                onChange.record(c, studyUid);
+                return id;
+            });
         }
     }
 
@@ -252,19 +256,41 @@ public class ConsentRegistry {
                     study = rs.getString(1);
                 }
             }
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO share_revocation (share_id, revoked_by, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-                s.setObject(1, uuid);
-                s.setString(2, by);
-                s.setTimestamp(3, Timestamp.from(now));
-                s.executeUpdate();
-            }
-            onChange.record(c, study);
-            c.commit();
+            String revoked = study;
+            org.veil.audit.RecordedChange.commit(c, () -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO share_revocation (share_id, revoked_by, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    s.setObject(1, uuid);
+                    s.setString(2, by);
+                    s.setTimestamp(3, Timestamp.from(now));
+                    s.executeUpdate();
+                }
+                onChange.record(c, revoked);
+                return null;
+            });
         }
-        if (deid.store().isPresent()) {
-            deid.store().get().invalidateContext("share-" + uuid);
+        dropDerivatives(() -> deid.store().get().invalidateContext("share-" + uuid), "revocation");
+    }
+
+    @FunctionalInterface
+    private interface Cleanup {
+        void run() throws SQLException, IOException;
+    }
+
+    /**
+     * After a committed withdrawal or revocation: drops what was derived under it. Access is
+     * already refused (the policy reads the database on every request), so a failure here is
+     * logged and the change still answered as done.
+     */
+    private void dropDerivatives(Cleanup cleanup, String after) {
+        if (deid.store().isEmpty()) {
+            return;
+        }
+        try {
+            cleanup.run();
+        } catch (SQLException | IOException | RuntimeException e) {
+            LOG.warnf("the derivatives could not be dropped after a %s (%s); access is refused all the same",
+                    after, e.getClass().getSimpleName());
         }
     }
 
@@ -385,12 +411,21 @@ public class ConsentRegistry {
         return out;
     }
 
+    /** The years an instant of the API may fall in: PostgreSQL's timestamp and Java's millisecond clock hold them all. */
+    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private static Instant instant(String value, String field) {
+        Instant parsed;
         try {
-            return Instant.parse(value);
+            parsed = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw ConsentApiException.invalid(field + " must be an ISO 8601 instant such as 2027-06-30T00:00:00Z");
         }
+        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+            throw ConsentApiException.invalid(field + " must lie between the years 1900 and 9999");
+        }
+        return parsed;
     }
 
     private static UUID uuid(String id, String what) {

@@ -2,7 +2,13 @@ package org.veil.consent;
 
 import java.util.List;
 
-/** The JSON bodies of the consent API (docs/consent-and-policy.md). */
+/**
+ * The JSON bodies of the consent API (docs/consent-and-policy.md). Read by {@link StrictJson}
+ * rather than by the REST layer, so the native build is told they are deserialised.
+ */
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = {ConsentRequests.Evidence.class,
+        ConsentRequests.NewConsent.class, ConsentRequests.Withdrawal.class, ConsentRequests.Audience.class,
+        ConsentRequests.NewShare.class})
 public final class ConsentRequests {
 
     private ConsentRequests() {

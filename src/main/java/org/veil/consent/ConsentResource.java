@@ -15,6 +15,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestResponse;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Context;
@@ -39,7 +42,10 @@ public class ConsentResource {
     @Context
     HttpServerRequest request;
 
-    public ConsentResource(ConsentRegistry registry, StudyAccess access, AuditLog audit) {
+    private final org.veil.dicomweb.HttpLimitsConfig limits;
+
+    public ConsentResource(ConsentRegistry registry, StudyAccess access, AuditLog audit, org.veil.dicomweb.HttpLimitsConfig limits) {
+        this.limits = limits;
         this.registry = registry;
         this.access = access;
         this.audit = audit;
@@ -55,10 +61,11 @@ public class ConsentResource {
     @Path("/studies/{study}/consents")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record what the patient agreed to for a study")
-    public RestResponse<ConsentRequests.Created> record(@PathParam("study") String study, ConsentRequests.NewConsent body)
+    public RestResponse<ConsentRequests.Created> record(@PathParam("study") String study, @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ConsentRequests.NewConsent.class))) java.io.InputStream body)
             throws SQLException {
         Caller caller = access.requireAnyRole("recording consent", Role.CLINICIAN);
-        String id = registry.record(study, body, caller.subject(), now(), audited(caller, "consent recorded"));
+        String id = registry.record(study, StrictJson.read(body, ConsentRequests.NewConsent.class, limits.maxJsonBytes()), caller.subject(), now(), audited(caller, "consent recorded"));
         return created("/api/v1/consents/", id);
     }
 
@@ -76,20 +83,22 @@ public class ConsentResource {
     @Path("/consents/{id}/withdraw")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Withdraw a consent: effective on the next request; the study's derivatives are dropped")
-    public ConsentViews.ConsentView withdraw(@PathParam("id") String id, ConsentRequests.Withdrawal body)
+    public ConsentViews.ConsentView withdraw(@PathParam("id") String id, @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ConsentRequests.Withdrawal.class))) java.io.InputStream body)
             throws SQLException, IOException {
         Caller caller = access.requireAnyRole("withdrawing consent", Role.CLINICIAN);
-        return registry.withdraw(id, body, caller.subject(), now(), audited(caller, "consent withdrawn"));
+        return registry.withdraw(id, StrictJson.read(body, ConsentRequests.Withdrawal.class, limits.maxJsonBytes()), caller.subject(), now(), audited(caller, "consent withdrawn"));
     }
 
     @POST
     @Path("/studies/{study}/shares")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Grant a study for one purpose to a user, group, organisation or client until an expiry")
-    public RestResponse<ConsentRequests.Created> share(@PathParam("study") String study, ConsentRequests.NewShare body)
+    public RestResponse<ConsentRequests.Created> share(@PathParam("study") String study, @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ConsentRequests.NewShare.class))) java.io.InputStream body)
             throws SQLException {
         Caller caller = access.requireAnyRole("sharing a study", Role.CLINICIAN);
-        String id = registry.share(study, body, caller.subject(), now(), audited(caller, "study shared"));
+        String id = registry.share(study, StrictJson.read(body, ConsentRequests.NewShare.class, limits.maxJsonBytes()), caller.subject(), now(), audited(caller, "study shared"));
         return created("/api/v1/shares/", id);
     }
 

@@ -26,7 +26,7 @@ public class Deidentification {
     private final AgroalDataSource db;
 
     @Inject
-    public Deidentification(DeidConfig config, AgroalDataSource db, BlobStore blobs) {
+    public Deidentification(DeidConfig config, AgroalDataSource db, BlobStore blobs, org.veil.dicom.ComputeGate gate) {
         this.db = db;
         this.profiles = DeidSettings.profiles(config.profiles());
         Optional<DerivativeStore> s = Optional.empty();
@@ -36,7 +36,7 @@ public class Deidentification {
                 Deidentifier engine = DeidSettings.engine(DeidSettings.keys(config.secret()), config.pixelRules(),
                         config.descriptorWords(), config.maxDecodedBytes());
                 s = Optional.of(new DerivativeStore(db, blobs, engine, config.cacheMaxBytes()));
-                v = Optional.of(new DerivedViews(db, blobs, s.get(), org.veil.dicom.DicomReader.Limits.DEFAULT));
+                v = Optional.of(new DerivedViews(db, blobs, s.get(), org.veil.dicom.DicomReader.Limits.DEFAULT, gate));
                 LOG.infof("de-identification ready: %d profiles, key version %s, text reader Tesseract %s", profiles.all().size(),
                         engine.keys().version(), Tesseract.version());
                 if (Tesseract.available().isEmpty()) {

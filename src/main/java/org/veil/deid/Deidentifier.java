@@ -134,14 +134,14 @@ public final class Deidentifier {
         if (!Part10Editor.canDecode(header.transferSyntax())) {
             throw new PixelsWithheld("pixel data in transfer syntax " + header.transferSyntax() + " cannot be decoded for cleaning");
         }
-        long size = decodedBytes(header.root());
+        long size = header.decodedPixelBytes();
         if (size < 0) {
             throw new PixelsWithheld("the image pixel description cannot be read");
         }
         if (size > maxDecodedBytes) {
             throw new PixelsWithheld("the decoded pixel data is larger than the cleaning limit");
         }
-        Part10Editor decoded = Part10Editor.readDecoded(original);
+        Part10Editor decoded = Part10Editor.readDecoded(original, maxDecodedBytes);
         PixelFrames frames = decoded.pixels(maxDecodedBytes);
         frames.clearUnusedBits();
         if (plan instanceof PixelPlan.Black black) {
@@ -164,31 +164,6 @@ public final class Deidentifier {
         }
     }
 
-    /** The size the decoded pixel data will have, from the header; -1 when the header's numbers cannot be read. */
-    private static long decodedBytes(EditableDataset header) {
-        long rows = number(header, Tag.Rows, 0);
-        long columns = number(header, Tag.Columns, 0);
-        long samples = number(header, 0x00280002, 1);
-        long bits = number(header, 0x00280100, 16);
-        long frames = number(header, Tag.NumberOfFrames, 1);
-        if (rows < 0 || columns < 0 || samples < 0 || bits < 0 || frames < 0) {
-            return -1;
-        }
-        return rows * columns * samples * ((bits + 7) / 8) * frames;
-    }
-
-    private static long number(EditableDataset header, int tag, long absent) {
-        Optional<String> v = header.string(tag).map(String::trim).filter(x -> !x.isEmpty());
-        if (v.isEmpty()) {
-            return absent;
-        }
-        try {
-            long n = Long.parseLong(v.get());
-            return n < 0 || n > Integer.MAX_VALUE ? -1 : n;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 
 
 }

@@ -35,8 +35,11 @@ public final class DerivedViews {
     private final BlobStore blobs;
     private final DerivativeStore store;
     private final DicomReader.Limits limits;
+    private final org.veil.dicom.ComputeGate gate;
 
-    public DerivedViews(DataSource db, BlobStore blobs, DerivativeStore store, DicomReader.Limits limits) {
+    public DerivedViews(DataSource db, BlobStore blobs, DerivativeStore store, DicomReader.Limits limits,
+                        org.veil.dicom.ComputeGate gate) {
+        this.gate = gate;
         this.db = db;
         this.blobs = blobs;
         this.store = store;
@@ -109,13 +112,16 @@ public final class DerivedViews {
                 }
                 List<NewInstance> derived = new ArrayList<>();
                 int withheld = 0;
-                for (String sop : originals(c, study)) {
-                    Optional<Derivative> d = store.derive(sop, profile, context);
-                    if (d.isEmpty() || d.get().withheld()) {
-                        withheld++;
-                        continue;
+                // Deriving is the CPU-heavy part: it takes a turn at the gate (503 when too much runs).
+                try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
+                    for (String sop : originals(c, study)) {
+                        Optional<Derivative> d = store.derive(sop, profile, context);
+                        if (d.isEmpty() || d.get().withheld()) {
+                            withheld++;
+                            continue;
+                        }
+                        derived.add(parse(d.get()));
                     }
-                    derived.add(parse(d.get()));
                 }
                 holdDerivatives(c, derived, context);
                 long view = insertView(c, study, context, version, patientKey.get(), withheld);

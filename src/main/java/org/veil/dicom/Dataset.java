@@ -122,9 +122,27 @@ public final class Dataset implements Iterable<Element> {
         }
         SpecificCharacterSet cs = characterSet();
         if (cs != null && usesCharacterSet(e.vr())) {
-            return cs.translateByteArrayToString(v, 0, v.length);
+            try {
+                return cs.translateByteArrayToString(v, 0, v.length);
+            } catch (RuntimeException broken) {
+                // PixelMed indexes past the value on a cut escape sequence (ISO 2022, PS3.5 6.1.2.5):
+                // the text is shown as far as it can be, never refused with a 500.
+                return lenient(v);
+            }
         }
         return new String(v, usesCharacterSet(e.vr()) ? StandardCharsets.ISO_8859_1 : StandardCharsets.US_ASCII);
+    }
+
+    /** Bytes that are not valid in their character set: Latin-1, with control characters other than layout as U+FFFD. */
+    static String lenient(byte[] v) {
+        char[] out = new String(v, StandardCharsets.ISO_8859_1).toCharArray();
+        for (int i = 0; i < out.length; i++) {
+            char c = out[i];
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' || c == 0x7F) {
+                out[i] = '\uFFFD';
+            }
+        }
+        return new String(out);
     }
 
     /** Splits a multi-valued string element into its values (PS3.5 6.4), trimming padding. */

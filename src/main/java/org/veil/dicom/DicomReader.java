@@ -23,12 +23,21 @@ public final class DicomReader {
      * @param maxValueLength the longest non-binary value accepted
      * @param maxHeapBytes the most value bytes held for one object
      */
-    public record Limits(int inlineLimit, int maxValueLength, long maxHeapBytes) {
+    public record Limits(int inlineLimit, int maxValueLength, long maxHeapBytes, int maxElements, int maxFragments,
+                         long maxInflatedBytes) {
         public static final Limits DEFAULT = new Limits(1024, 16 * 1024 * 1024, 64L * 1024 * 1024);
+
+        /** With the default bounds on elements (and items), fragments and inflated size. */
+        public Limits(int inlineLimit, int maxValueLength, long maxHeapBytes) {
+            this(inlineLimit, maxValueLength, maxHeapBytes, 1_000_000, 1_000_000, 256L * 1024 * 1024);
+        }
     }
 
     private final Limits limits;
     private long heapBytes;
+    /** Elements and items read so far, at every depth: each costs an object, so their number is bounded. */
+    private long elements;
+    private long fragmentCount;
 
     private DicomReader(Limits limits) {
         this.limits = limits;
@@ -61,7 +70,9 @@ public final class DicomReader {
         TransferSyntax ts = TransferSyntax.forUid(tsUid).orElseThrow(UnknownTransferSyntaxException::new);
         long datasetOffset = in.position();
         if (ts == TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) {
-            in = new CountingInput(new InflaterInputStream(in.remainder(), new Inflater(true)), datasetOffset);
+            // A megabyte of deflate can stand for a gigabyte: the inflated bytes are counted and bounded.
+            in = new CountingInput(new Bounded(new InflaterInputStream(in.remainder(), new Inflater(true)),
+                    limits.maxInflatedBytes()), datasetOffset);
         }
         Dataset dataset = new Dataset(ts.isBigEndian(), null);
         try {
@@ -70,6 +81,8 @@ public final class DicomReader {
             throw new MalformedDicomException("truncated data set");
         } catch (java.util.zip.ZipException e) {
             throw new MalformedDicomException("deflated data set cannot be inflated");
+        } catch (Bounded.Exceeded e) {
+            throw new MalformedDicomException("deflated data set inflates to more than " + limits.maxInflatedBytes() + " bytes");
         }
         return new DicomFile(meta, dataset, ts, datasetOffset);
     }
@@ -83,6 +96,7 @@ public final class DicomReader {
 
     private Element readElement(CountingInput in, Dataset owner, boolean implicit, boolean bigEndian, int depth)
             throws IOException, MalformedDicomException {
+        count();
         int tag = (in.u16(bigEndian) << 16) | in.u16(bigEndian);
         if (Tag.group(tag) == 0xFFFE) {
             throw new MalformedDicomException("item tag outside a sequence");
@@ -158,6 +172,7 @@ public final class DicomReader {
             if (tag != Tag.Item) {
                 throw new MalformedDicomException("expected an item in sequence, found " + Tag.toHex(tag));
             }
+            count();
             Dataset item = new Dataset(bigEndian, owner);
             if (length == Element.UNDEFINED_LENGTH) {
                 while (true) {
@@ -202,6 +217,9 @@ public final class DicomReader {
             if (tag != Tag.Item || length == Element.UNDEFINED_LENGTH) {
                 throw new MalformedDicomException("malformed encapsulated pixel data");
             }
+            if (++fragmentCount > limits.maxFragments()) {
+                throw new MalformedDicomException("more than " + limits.maxFragments() + " fragments of pixel data");
+            }
             long offset = in.position();
             int leading = length >= 4 ? in.peekLeading() : 0;
             if (fragments.isEmpty() && length > BOT_READ_LIMIT) {
@@ -209,6 +227,56 @@ public final class DicomReader {
             }
             in.skipFully(length);
             fragments.add(new Fragment(offset, length, leading));
+        }
+    }
+
+    private void count() throws MalformedDicomException {
+        if (++elements > limits.maxElements()) {
+            throw new MalformedDicomException("more than " + limits.maxElements() + " data elements and items");
+        }
+    }
+
+    /** The inflated stream of a deflated data set, refusing to yield more than its bound. */
+    private static final class Bounded extends java.io.FilterInputStream {
+        static final class Exceeded extends IOException {
+            Exceeded() {
+                super("inflated size bound exceeded");
+            }
+        }
+
+        private final long max;
+        private long read;
+
+        Bounded(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && ++read > max) {
+                throw new Exceeded();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && (read += n) > max) {
+                throw new Exceeded();
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, max - read + 1));
+            if ((read += skipped) > max) {
+                throw new Exceeded();
+            }
+            return skipped;
         }
     }
 

@@ -1,5 +1,7 @@
 package org.veil.dicom;
 
+import java.util.Optional;
+
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
@@ -77,11 +79,27 @@ public final class Part10Editor {
      * by PixelMed's codecs, whose colour comes back as RGB whatever the codestream used.
      */
     public static Part10Editor readDecoded(byte[] part10) throws IOException, MalformedDicomException, UndecodablePixelDataException {
+        return readDecoded(part10, Integer.MAX_VALUE - 8L);
+    }
+
+    /**
+     * {@link #readDecoded(byte[])}, refusing before any decoding when the image pixel description
+     * says the decoded samples would take more than {@code maxDecodedBytes}.
+     */
+    public static Part10Editor readDecoded(byte[] part10, long maxDecodedBytes)
+            throws IOException, MalformedDicomException, UndecodablePixelDataException {
         Part10Editor editor;
         try {
             editor = new Part10Editor(new java.io.ByteArrayInputStream(part10), false);
         } catch (MalformedDicomException e) {
             throw new UndecodablePixelDataException("the pixel data cannot be decoded");
+        }
+        long size = editor.decodedPixelBytes();
+        if (size < 0) {
+            throw new UndecodablePixelDataException("the image pixel description cannot be read");
+        }
+        if (size > maxDecodedBytes) {
+            throw new PixelDataTooLargeException(size, maxDecodedBytes);
         }
         if (RLE.equals(editor.transferSyntax) || JPEG_LS.contains(editor.transferSyntax)) {
             editor.decodeFrames();
@@ -170,6 +188,35 @@ public final class Part10Editor {
             }
         }
         return out;
+    }
+
+    /**
+     * The bytes the decoded pixel data takes (Rows x Columns x Samples per Pixel x whole bytes of
+     * Bits Allocated x Number of Frames), from the header alone; -1 when one of them cannot be read.
+     */
+    public long decodedPixelBytes() {
+        long rows = number(Tag.Rows, 0);
+        long columns = number(Tag.Columns, 0);
+        long samples = number(0x00280002, 1);
+        long bits = number(0x00280100, 16);
+        long frames = number(Tag.NumberOfFrames, 1);
+        if (rows < 0 || columns < 0 || samples < 0 || bits < 0 || frames < 0) {
+            return -1;
+        }
+        return rows * columns * samples * ((bits + 7) / 8) * frames;
+    }
+
+    private long number(int tag, long absent) {
+        Optional<String> v = root().string(tag).map(String::trim).filter(x -> !x.isEmpty());
+        if (v.isEmpty()) {
+            return absent;
+        }
+        try {
+            long n = Long.parseLong(v.get());
+            return n < 0 || n > Integer.MAX_VALUE ? -1 : n;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private int integer(int tag) {

@@ -71,12 +71,12 @@ public final class Renderer {
      * @throws NotAnImageException when it has no pixel data
      * @throws UndecodablePixelDataException when its transfer syntax or samples cannot be decoded
      */
-    public static Renderer open(byte[] part10, String transferSyntax, Optional<Window> window)
+    public static Renderer open(byte[] part10, String transferSyntax, Optional<Window> window, long maxDecodedBytes)
             throws IOException, MalformedDicomException, UndecodablePixelDataException, NotAnImageException {
         if (!Part10Editor.canDecode(transferSyntax)) {
             throw new UndecodablePixelDataException("pixel data in this transfer syntax cannot be rendered");
         }
-        com.pixelmed.dicom.AttributeList list = Part10Editor.readDecoded(part10).attributes();
+        com.pixelmed.dicom.AttributeList list = Part10Editor.readDecoded(part10, maxDecodedBytes).attributes();
         if (list.get(PIXEL_DATA) == null) {
             throw new NotAnImageException();
         }
@@ -102,6 +102,22 @@ public final class Renderer {
         return source.getNumberOfBufferedImages();
     }
 
+    /** The pixels of one rendered frame under these options: the source's, or fitted to the viewport. */
+    public long outputPixels(Options options) {
+        int w = source.getWidth();
+        int h = source.getHeight();
+        if (options.viewport().isEmpty()) {
+            return (long) w * h;
+        }
+        int[] size = fitted(w, h, options.viewport().get());
+        return (long) size[0] * size[1];
+    }
+
+    private static int[] fitted(int width, int height, Viewport v) {
+        double scale = Math.min((double) v.width() / width, (double) v.height() / height);
+        return new int[] {Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale))};
+    }
+
     /** One frame, counted from 1, as an encoded image. */
     public byte[] render(int frame, Options options) throws IOException, UndecodablePixelDataException {
         BufferedImage image;
@@ -121,9 +137,9 @@ public final class Renderer {
 
     /** Scaled to fit the viewport, keeping the aspect ratio, never enlarged past it. */
     private static BufferedImage fit(BufferedImage image, Viewport v) {
-        double scale = Math.min((double) v.width() / image.getWidth(), (double) v.height() / image.getHeight());
-        int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
-        int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
+        int[] size = fitted(image.getWidth(), image.getHeight(), v);
+        int w = size[0];
+        int h = size[1];
         int type = image.getType() == BufferedImage.TYPE_BYTE_GRAY ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB;
         BufferedImage out = new BufferedImage(w, h, type);
         Graphics2D g = out.createGraphics();

@@ -22,6 +22,34 @@ public interface DicomWebConfig {
     @WithDefault("16777216")
     int maxValueBytes();
 
+    /** Most parts in one STOW-RS request. */
+    @WithDefault("10000")
+    int maxParts();
+
+    /** Most bytes a deflated data set (1.2.840.10008.1.2.1.99) may inflate to. */
+    @WithDefault("268435456")
+    long maxInflatedBytes();
+
+    /** Most data elements, at any depth, in one stored instance. */
+    @WithDefault("1000000")
+    int maxElements();
+
+    /** Most fragments of encapsulated pixel data in one stored instance. */
+    @WithDefault("1000000")
+    int maxFragments();
+
+    /** Most frames one frames or rendered request may name. */
+    @WithDefault("256")
+    int maxFramesPerRequest();
+
+    /** Most pixels of rendered output one request may ask for, over all its images. */
+    @WithDefault("67108864")
+    long maxRenderedPixels();
+
+    /** Most bytes of decoded pixel data one instance may take to render. */
+    @WithDefault("268435456")
+    long maxRenderDecodedBytes();
+
     /** QIDO-RS page size when the request gives no limit. */
     @WithDefault("100")
     int defaultQueryLimit();

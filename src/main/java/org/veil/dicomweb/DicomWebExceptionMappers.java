@@ -82,9 +82,55 @@ public class DicomWebExceptionMappers {
         return r;
     }
 
+    /** Too much pixel work running and waiting (dicom.ComputeGate): a moment later it will go. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> busy(org.veil.dicom.ComputeGate.BusyException e) {
+        RestResponse<ErrorBody> r = error(503, e.getMessage());
+        r.getHeaders().add("Retry-After", "5");
+        return r;
+    }
+
+    /** Decoding what was asked would take more memory than the configured bound. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> tooLarge(org.veil.dicom.PixelDataTooLargeException e) {
+        return error(400, e.getMessage());
+    }
+
     @ServerExceptionMapper
     public RestResponse<ErrorBody> refused(AccessRefusedException e) {
         return error(403, e.getMessage());
+    }
+
+    /**
+     * What the REST layer refuses itself (no method for the path, a Content-Type or an Accept the
+     * resource does not take, a body it cannot read): the status it chose, with Veil's reason for
+     * that status, because its own messages may quote the request.
+     */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> rest(jakarta.ws.rs.WebApplicationException e) {
+        int status = e.getResponse() == null ? 400 : e.getResponse().getStatus();
+        if (status < 400) {
+            status = 400;
+        }
+        return error(status, HttpBoundary.reason(status));
+    }
+
+    /** A body that is not the JSON a resource reads; the value is not repeated. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> json(com.fasterxml.jackson.core.JacksonException e) {
+        return error(400, "the request body is not valid JSON for this resource");
+    }
+
+    /**
+     * Anything else is Veil's fault, not the client's: logged with the request id and its stack,
+     * answered 500 with a fixed reason that names the id, never the exception's text.
+     */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> unexpected(Throwable e, io.vertx.core.http.HttpServerRequest request) {
+        String id = request == null ? null : request.response().headers().get(HttpBoundary.REQUEST_ID_HEADER);
+        org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).errorf(e, "request %s failed unexpectedly (%s)",
+                id, e.getClass().getSimpleName());
+        return error(500, "Veil failed to answer this request; the failure is logged as request " + (id == null ? "(no id)" : id));
     }
 
     /** Reasons may quote a parameter name the client sent: keep quotes and control characters out. */

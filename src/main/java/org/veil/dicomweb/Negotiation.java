@@ -135,15 +135,32 @@ final class Negotiation {
         return requested == null || requested.equals("*") || stored.stream().allMatch(requested::equals);
     }
 
-    static List<Integer> parseFrameList(String s) throws InvalidRequestException {
-        try {
-            List<Integer> frames = java.util.Arrays.stream(s.split(",")).map(String::trim).map(Integer::parseInt).toList();
-            if (frames.isEmpty() || frames.stream().anyMatch(f -> f < 1)) {
+    /**
+     * A frame list of a frames or rendered path (PS3.18 8.3.3.2): numbers from 1, each once, at
+     * most {@code max} of them, so that one request's cost is bounded.
+     */
+    static List<Integer> parseFrameList(String s, int max) throws InvalidRequestException {
+        String[] parts = s.split(",", max + 1);
+        if (parts.length > max) {
+            throw new InvalidRequestException("a request asks for at most " + max + " frames");
+        }
+        List<Integer> frames = new java.util.ArrayList<>(parts.length);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (String part : parts) {
+            int f;
+            try {
+                f = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("frame list must be comma-separated numbers");
+            }
+            if (f < 1) {
                 throw new InvalidRequestException("frame numbers start at 1");
             }
-            return frames;
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("frame list must be comma-separated numbers");
+            if (!seen.add(f)) {
+                throw new InvalidRequestException("a frame list names each frame once");
+            }
+            frames.add(f);
         }
+        return List.copyOf(frames);
     }
 }

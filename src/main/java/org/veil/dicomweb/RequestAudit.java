@@ -1,24 +1,36 @@
 package org.veil.dicomweb;
 
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.veil.audit.AuditEvent;
+import org.veil.security.CurrentCaller;
 
 /**
  * What one DICOMweb request touched, gathered while it runs: the act, the studies (by original
  * UID, whatever UIDs the caller saw), the number of instances, and why it was denied. Written
- * by {@link RequestAuditFilter} before the response goes out.
+ * by {@link RequestAuditFilter} before the response goes out, unless the request already wrote
+ * its row inside its own transaction ({@link #recorded()}: a store commits its index rows and
+ * its audit row together).
  */
 @RequestScoped
 public class RequestAudit {
+    @Inject
+    CurrentCaller caller;
+    @Inject
+    CurrentVertxRequest http;
+
     private String action;
     private String eventId;
     private final Set<String> studies = new LinkedHashSet<>();
     private int instances;
     private String deniedReason;
+    private boolean recorded;
 
     /** Marks the request as one the audit trail records. */
     public void begin(String action, String eventId) {
@@ -39,16 +51,23 @@ public class RequestAudit {
         deniedReason = reason;
     }
 
+    /** The row of this request, with what it gathered so far. */
+    public AuditEvent event(AuditEvent.Outcome outcome, String reason, int instanceCount) {
+        String ip = http.getCurrent() == null ? null : http.getCurrent().request().remoteAddress().hostAddress();
+        return AuditEvent.of(caller.forAudit(), ip, action, eventId, List.copyOf(studies), instanceCount, outcome, reason);
+    }
+
+    /** The request wrote its own row, committed with what it changed; the filter writes none. */
+    public void recorded() {
+        recorded = true;
+    }
+
+    boolean isRecorded() {
+        return recorded;
+    }
+
     Optional<String> action() {
         return Optional.ofNullable(action);
-    }
-
-    String eventId() {
-        return eventId;
-    }
-
-    List<String> studies() {
-        return List.copyOf(studies);
     }
 
     int instances() {

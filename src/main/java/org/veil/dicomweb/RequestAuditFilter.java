@@ -1,6 +1,5 @@
 package org.veil.dicomweb;
 
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.MediaType;
@@ -9,7 +8,6 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.veil.audit.AuditEvent;
 import org.veil.audit.AuditLog;
-import org.veil.security.CurrentCaller;
 
 /**
  * Writes the audit row of every DICOMweb request that marked itself with {@link RequestAudit},
@@ -22,13 +20,11 @@ public class RequestAuditFilter {
     @Inject
     RequestAudit audit;
     @Inject
-    CurrentCaller caller;
-    @Inject
     AuditLog log;
 
     @ServerResponseFilter
-    public void record(ContainerResponseContext response, HttpServerRequest request) {
-        if (audit.action().isEmpty()) {
+    public void record(ContainerResponseContext response) {
+        if (audit.action().isEmpty() || audit.isRecorded()) {
             return;
         }
         int status = response.getStatus();
@@ -37,8 +33,7 @@ public class RequestAuditFilter {
         String reason = audit.deniedReason()
                 .orElse(status >= 400 && response.getEntity() instanceof ErrorBody e ? e.reason() : null);
         try {
-            log.record(AuditEvent.of(caller.get(), request.remoteAddress().hostAddress(), audit.action().get(), audit.eventId(),
-                    audit.studies(), status < 400 ? audit.instances() : 0, outcome, reason));
+            log.record(audit.event(outcome, reason, status < 400 ? audit.instances() : 0));
         } catch (SQLException | RuntimeException e) {
             LOG.errorf("audit row could not be written (%s); answering 503", e.getClass().getSimpleName());
             response.setStatus(503);

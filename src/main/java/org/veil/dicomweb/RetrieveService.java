@@ -39,8 +39,13 @@ public class RetrieveService {
     private final InstanceRepository instances;
     private final BlobStore store;
     private final RequestAudit audit;
+    private final DicomWebConfig config;
+    private final org.veil.dicom.ComputeGate gate;
 
-    public RetrieveService(InstanceRepository instances, BlobStore store, RequestAudit audit) {
+    public RetrieveService(InstanceRepository instances, BlobStore store, RequestAudit audit, DicomWebConfig config,
+                           org.veil.dicom.ComputeGate gate) {
+        this.config = config;
+        this.gate = gate;
         this.instances = instances;
         this.store = store;
         this.audit = audit;
@@ -133,7 +138,8 @@ public class RetrieveService {
      * image is asked for; a thumbnail is one image of the middle instance.
      */
     public Payload rendered(Target target, RenderRequest request, String accept) throws UnknownResourceException,
-            NotAcceptableException, SQLException, java.io.IOException, UndecodablePixelDataException, NotAnImageException {
+            NotAcceptableException, SQLException, java.io.IOException, UndecodablePixelDataException, NotAnImageException,
+            InvalidRequestException {
         List<StoredInstance> found = find(target);
         InstanceRef ref = target.ref();
         boolean instanceLevel = ref.instance() != null;
@@ -144,24 +150,29 @@ public class RetrieveService {
                 request.viewport().or(() -> request.thumbnail() ? java.util.Optional.of(THUMBNAIL) : java.util.Optional.empty()),
                 how.format(), request.quality());
         List<byte[]> images = new ArrayList<>();
-        if (request.thumbnail() && !instanceLevel) {
-            images.add(render(found.get(found.size() / 2), List.of(1), options).get(0));
-        } else if (instanceLevel) {
-            List<Integer> frames = request.frames();
-            if (frames.isEmpty()) {
-                frames = how.multipart() ? null : List.of(1);
-            }
-            images.addAll(render(found.get(0), frames, options));
-        } else {
-            for (StoredInstance i : found) {
-                try {
-                    images.add(render(i, List.of(1), options).get(0));
-                } catch (NotAnImageException e) {
-                    // reports and other non-images in a study have nothing to show
+        // Rendering decodes: one turn at the gate for the whole answer, a bound on what each
+        // instance may decode, and a bound on the pixels of all images together.
+        Budget budget = new Budget(config.maxRenderedPixels());
+        try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
+            if (request.thumbnail() && !instanceLevel) {
+                images.add(render(found.get(found.size() / 2), List.of(1), options, budget).get(0));
+            } else if (instanceLevel) {
+                List<Integer> frames = request.frames();
+                if (frames.isEmpty()) {
+                    frames = how.multipart() ? null : List.of(1);
                 }
-            }
-            if (images.isEmpty()) {
-                throw new NotAnImageException();
+                images.addAll(render(found.get(0), frames, options, budget));
+            } else {
+                for (StoredInstance i : found) {
+                    try {
+                        images.add(render(i, List.of(1), options, budget).get(0));
+                    } catch (NotAnImageException e) {
+                        // reports and other non-images in a study have nothing to show
+                    }
+                }
+                if (images.isEmpty()) {
+                    throw new NotAnImageException();
+                }
             }
         }
         if (!how.multipart()) {
@@ -179,24 +190,56 @@ public class RetrieveService {
         });
     }
 
+    /** The pixels one rendered answer may still produce, over all its images. */
+    private static final class Budget {
+        private final long max;
+        private long used;
+
+        Budget(long max) {
+            this.max = max;
+        }
+
+        void spend(long pixels) throws InvalidRequestException {
+            used += pixels;
+            if (used > max) {
+                throw new InvalidRequestException("the rendered answer would hold more than " + max
+                        + " pixels; ask for fewer frames or a smaller viewport");
+            }
+        }
+    }
+
     /** Frames of one stored instance, counted from 1; null for every frame. */
-    private List<byte[]> render(StoredInstance i, List<Integer> frames, Renderer.Options options)
-            throws java.io.IOException, UndecodablePixelDataException, NotAnImageException, UnknownResourceException {
+    private List<byte[]> render(StoredInstance i, List<Integer> frames, Renderer.Options options, Budget budget)
+            throws java.io.IOException, UndecodablePixelDataException, NotAnImageException, UnknownResourceException,
+            InvalidRequestException {
+        if (i.sizeBytes() > config.maxRenderDecodedBytes()) {
+            // Rendering holds the whole instance in memory; one this large is not rendered at all.
+            throw new org.veil.dicom.PixelDataTooLargeException("the instance is " + i.sizeBytes()
+                    + " bytes, more than rendering holds in memory (" + config.maxRenderDecodedBytes() + ")");
+        }
         Renderer renderer;
         try {
-            renderer = Renderer.open(store.readAll(i.storageKey()), i.transferSyntaxUid(), options.window());
+            renderer = Renderer.open(store.readAll(i.storageKey()), i.transferSyntaxUid(), options.window(),
+                    config.maxRenderDecodedBytes());
         } catch (org.veil.dicom.MalformedDicomException e) {
             throw new UndecodablePixelDataException("the stored instance cannot be read for rendering");
         }
         List<Integer> wanted = frames;
         if (wanted == null) {
+            if (renderer.frames() > config.maxFramesPerRequest()) {
+                throw new InvalidRequestException("the instance has more than " + config.maxFramesPerRequest()
+                        + " frames; ask for them by number, at most that many at a time");
+            }
             wanted = java.util.stream.IntStream.rangeClosed(1, renderer.frames()).boxed().toList();
         }
-        List<byte[]> out = new ArrayList<>();
         for (int n : wanted) {
             if (n > renderer.frames()) {
                 throw new UnknownResourceException("frame");
             }
+        }
+        budget.spend(renderer.outputPixels(options) * wanted.size());
+        List<byte[]> out = new ArrayList<>();
+        for (int n : wanted) {
             out.add(renderer.render(n, options));
         }
         return out;

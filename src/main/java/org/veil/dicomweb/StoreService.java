@@ -10,12 +10,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import io.agroal.api.AgroalDataSource;
+import java.sql.Connection;
 import org.jboss.logging.Logger;
+import org.veil.audit.AuditEvent;
+import org.veil.audit.AuditLog;
+import org.veil.index.IndexTarget;
 import org.veil.dicom.DicomReader;
 import org.veil.dicom.InstanceParser;
 import org.veil.dicom.MalformedDicomException;
 import org.veil.dicom.MalformedMultipartException;
 import org.veil.dicom.MultipartReader;
+import org.veil.dicom.PayloadTooLargeException;
 import org.veil.dicom.ParsedInstance;
 import org.veil.dicom.UnknownTransferSyntaxException;
 import org.veil.index.IndexOutcome;
@@ -36,17 +42,20 @@ public class StoreService {
     private static final Logger LOG = Logger.getLogger(StoreService.class);
 
     private final BlobStore store;
-    private final IndexWriter index;
     private final InstanceRepository instances;
     private final DicomWebConfig config;
     private final org.veil.deid.Deidentification derivatives;
     private final RequestAudit audit;
+    private final AgroalDataSource dataSource;
+    private final AuditLog auditLog;
 
-    public StoreService(BlobStore store, IndexWriter index, InstanceRepository instances, DicomWebConfig config,
-                        org.veil.deid.Deidentification derivatives, RequestAudit audit) {
+    public StoreService(BlobStore store, InstanceRepository instances, DicomWebConfig config,
+                        org.veil.deid.Deidentification derivatives, RequestAudit audit, AgroalDataSource dataSource,
+                        AuditLog auditLog) {
         this.audit = audit;
+        this.dataSource = dataSource;
+        this.auditLog = auditLog;
         this.store = store;
-        this.index = index;
         this.instances = instances;
         this.config = config;
         this.derivatives = derivatives;
@@ -83,21 +92,27 @@ public class StoreService {
             throws IOException, MalformedMultipartException {
         MultipartReader parts = new MultipartReader(body, boundary, config.maxPartBytes(), config.maxRequestBytes());
         DicomReader.Limits limits = new DicomReader.Limits(config.inlineBinaryLimit(), config.maxValueBytes(),
-                Math.max(64L * 1024 * 1024, config.maxValueBytes() * 4L));
+                Math.max(64L * 1024 * 1024, config.maxValueBytes() * 4L), config.maxElements(), config.maxFragments(),
+                config.maxInflatedBytes());
         int count = 0;
         Map<String, String> headers;
         while ((headers = parts.nextPart()) != null) {
-            count++;
+            if (++count > config.maxParts()) {
+                // Refused whole: nothing of the request is published (no partial store).
+                throw new PayloadTooLargeException("the request has more than " + config.maxParts() + " parts");
+            }
             StagedBlob blob = store.stage();
             staged.add(blob);
             parts.copyPartTo(blob.output());
+            blob.seal();
             String type = headers.getOrDefault("content-type", "application/dicom").toLowerCase(Locale.ROOT);
             if (!type.startsWith("application/dicom") || type.startsWith("application/dicom+")) {
                 result.failed(new StoreResult.Failed(null, null, StoreFailure.CANNOT_UNDERSTAND,
                         "part " + count + " is not application/dicom"));
+                staged.remove(blob);
+                blob.close();
                 continue;
             }
-            blob.seal();
             try {
                 ParsedInstance p = InstanceParser.parse(blob.file(), limits);
                 if (studyUid.isPresent() && !studyUid.get().equals(p.studyInstanceUid())) {
@@ -129,7 +144,7 @@ public class StoreService {
                     .map(e -> new NewInstance(e.getValue(), BlobStore.keyOf(e.getKey()), e.getKey().size(), e.getKey().sha256()))
                     .toList();
             try {
-                outcomes = index.insert(batch);
+                outcomes = indexAndRecord(batch);
             } catch (SQLException | RuntimeException e) {
                 LOG.errorf("STOW index commit failed (%s); removing %d published objects", e.getClass().getSimpleName(), keys.size());
                 removeUnindexed(keys);
@@ -138,10 +153,6 @@ public class StoreService {
                 return;
             }
             dropDerivedViews(batch, outcomes);
-            List<NewInstance> kept = batch.stream()
-                    .filter(i -> outcomes.get(i) == IndexOutcome.STORED || outcomes.get(i) == IndexOutcome.ALREADY_STORED).toList();
-            audit.studies(kept.stream().map(i -> i.parsed().studyInstanceUid()).distinct().toList());
-            audit.instances(kept.size());
             List<String> refused = new ArrayList<>();
             for (NewInstance i : batch) {
                 ParsedInstance p = i.parsed();
@@ -167,6 +178,31 @@ public class StoreService {
                 }
             }
             removeUnindexed(refused);
+        }
+    }
+
+    /**
+     * Indexes the batch and, when any instance is kept, writes the request's audit row in the
+     * same transaction: a stored instance is never without its row, even if the process dies
+     * between the two (a SIGKILL after the commit leaves both, before it neither).
+     */
+    private Map<NewInstance, IndexOutcome> indexAndRecord(List<NewInstance> batch) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Map<NewInstance, IndexOutcome> outcomes = org.veil.audit.RecordedChange.commit(c, () -> {
+                Map<NewInstance, IndexOutcome> o = IndexWriter.insert(c, batch, IndexTarget.ORIGINAL);
+                List<NewInstance> kept = batch.stream()
+                        .filter(i -> o.get(i) == IndexOutcome.STORED || o.get(i) == IndexOutcome.ALREADY_STORED).toList();
+                audit.studies(kept.stream().map(i -> i.parsed().studyInstanceUid()).distinct().toList());
+                audit.instances(kept.size());
+                if (!kept.isEmpty()) {
+                    auditLog.append(c, audit.event(AuditEvent.Outcome.SUCCESS, null, kept.size()));
+                }
+                return o;
+            });
+            if (outcomes.values().stream().anyMatch(o -> o == IndexOutcome.STORED || o == IndexOutcome.ALREADY_STORED)) {
+                audit.recorded();
+            }
+            return outcomes;
         }
     }
 

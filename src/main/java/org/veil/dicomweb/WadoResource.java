@@ -24,8 +24,10 @@ public class WadoResource {
     private final RetrieveService service;
     private final Visibility visibility;
     private final RequestAudit audit;
+    private final DicomWebConfig config;
 
-    public WadoResource(RetrieveService service, Visibility visibility, RequestAudit audit) {
+    public WadoResource(RetrieveService service, Visibility visibility, RequestAudit audit, DicomWebConfig config) {
+        this.config = config;
         this.service = service;
         this.visibility = visibility;
         this.audit = audit;
@@ -93,7 +95,7 @@ public class WadoResource {
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
         RetrieveService.Target target = reach("retrieve frames", study, series, instance);
-        return send(service.frames(target, Negotiation.parseFrameList(frames), accept));
+        return send(service.frames(target, Negotiation.parseFrameList(frames, config.maxFramesPerRequest()), accept));
     }
 
     @GET
@@ -150,7 +152,7 @@ public class WadoResource {
             DeidentificationUnavailableException, UndecodablePixelDataException, NotAnImageException {
         boolean thumbnail = kind.equals("thumbnail");
         RetrieveService.Target target = reach(thumbnail ? "retrieve thumbnail" : "retrieve rendered", study, series, instance);
-        List<Integer> frameList = frames == null ? List.of() : Negotiation.parseFrameList(frames);
+        List<Integer> frameList = frames == null ? List.of() : Negotiation.parseFrameList(frames, config.maxFramesPerRequest());
         if (thumbnail && frameList.size() > 1) {
             throw new InvalidRequestException("a thumbnail is of one frame");
         }

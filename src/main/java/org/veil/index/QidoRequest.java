@@ -35,6 +35,10 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
         for (Map.Entry<String, List<String>> p : params.entrySet()) {
             String name = p.getKey();
             List<String> values = p.getValue();
+            if (hasControl(name) || values.stream().anyMatch(QidoRequest::hasControl)) {
+                // A NUL or another control character matches nothing and no database column holds it.
+                throw new InvalidQueryException("query parameters may not contain control characters");
+            }
             switch (name) {
                 case "limit" -> limit = Math.min(positive(single(name, values), name, 1), paging.maxLimit());
                 case "offset" -> offset = positive(single(name, values), name, 0);
@@ -53,9 +57,9 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                 default -> {
                     int tag = attribute(name);
                     MatchKey key = MatchKey.forTag(tag).orElseThrow(() ->
-                            new InvalidQueryException(name + " is not a supported matching key"));
+                            new InvalidQueryException(shown(name) + " is not a supported matching key"));
                     if (key.level.ordinal() > level.ordinal()) {
-                        throw new InvalidQueryException(name + " cannot be matched at " + level.name().toLowerCase() + " level");
+                        throw new InvalidQueryException(shown(name) + " cannot be matched at " + level.name().toLowerCase() + " level");
                     }
                     String value = single(name, values);
                     validate(key, value, name);
@@ -74,15 +78,32 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
             return tag;
         }
         if (name.contains(".")) {
-            throw new InvalidQueryException("sequence attribute paths are not supported: " + name);
+            throw new InvalidQueryException("sequence attribute paths are not supported: " + shown(name));
         }
         return DataDictionary.tagForKeyword(name)
-                .orElseThrow(() -> new InvalidQueryException("unknown attribute or parameter: " + name));
+                .orElseThrow(() -> new InvalidQueryException("unknown attribute or parameter: " + shown(name)));
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A parameter name as a reason may show it: keywords, tags and dotted paths of them are
+     * repeated, anything else is not (a reason never carries what a client could put there).
+     */
+    static String shown(String name) {
+        return name.matches("[A-Za-z0-9.]{1,128}") ? name : "(a parameter that is no keyword)";
     }
 
     private static String single(String name, List<String> values) throws InvalidQueryException {
         if (values.size() != 1) {
-            throw new InvalidQueryException(name + " is given more than once");
+            throw new InvalidQueryException(shown(name) + " is given more than once");
         }
         return values.get(0);
     }

@@ -37,7 +37,8 @@ public class AuthenticationFailureResponses {
     List<String> openPaths;
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+        // After dicomweb.HttpBoundary (MIN_VALUE), which refuses what is too large before anything else.
+        router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
             if (ctx.request().getHeader("Authorization") == null && !isOpen(ctx.normalizedPath()) && !isPreflight(ctx)) {
                 refuse(ctx, MISSING, "Bearer realm=\"veil\"");
             } else {

@@ -11,6 +11,12 @@ import java.util.Set;
 public record Caller(String subject, String username, Set<Role> roles, PurposeDecision purpose, String clientId,
                      Optional<String> organisation, Set<String> groups) {
 
+    /** Who the audit trail names when a request's token names no one: it is recorded all the same. */
+    public static Caller unidentified() {
+        return new Caller("(unidentified)", "(unidentified)", Set.of(), new PurposeDecision.Absent("no caller"), "",
+                Optional.empty(), Set.of());
+    }
+
     /** The granted purpose, if any. */
     public Optional<Purpose> grantedPurpose() {
         return purpose instanceof PurposeDecision.Granted g ? Optional.of(g.purpose()) : Optional.empty();

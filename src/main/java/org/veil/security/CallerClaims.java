@@ -33,6 +33,9 @@ public final class CallerClaims {
         }
     }
 
+    private static final String KNOWN = java.util.Arrays.stream(Purpose.values()).map(p -> Purpose.SCOPE_PREFIX + p.scopeName())
+            .collect(java.util.stream.Collectors.joining(", "));
+
     private CallerClaims() {
     }
 
@@ -48,13 +51,17 @@ public final class CallerClaims {
             }
         }
         Set<Purpose> named = EnumSet.noneOf(Purpose.class);
+        // A purpose Veil does not know identifies the caller no less; it is a claim Veil cannot
+        // use, so the request is refused with 403 (and audited), never read as no purpose.
+        String unknown = null;
         for (String scope : claims.path("scope").asText("").split(" ")) {
             if (scope.startsWith(Purpose.SCOPE_PREFIX)) {
                 Optional<Purpose> p = Purpose.fromScope(scope);
                 if (p.isEmpty()) {
-                    return new Result.Unidentified("the token names an unknown purpose of use");
+                    unknown = "the token names a purpose of use Veil does not know (known: " + KNOWN + ")";
+                } else {
+                    named.add(p.get());
                 }
-                named.add(p.get());
             }
         }
         JsonNode iua = claims.path("extensions").path("ihe_iua").path("purpose_of_use");
@@ -64,15 +71,16 @@ public final class CallerClaims {
             }
             Optional<Purpose> p = Purpose.fromCoding(coding.path("system").asText(""), coding.path("code").asText(""));
             if (p.isEmpty()) {
-                return new Result.Unidentified("the token's IUA purpose_of_use is not a known purpose of use");
+                unknown = "the token's IUA purpose_of_use is not a purpose of use Veil knows";
+            } else {
+                named.add(p.get());
             }
-            named.add(p.get());
         }
         Set<String> groups = new LinkedHashSet<>();
         claims.path("groups").forEach(g -> groups.add(g.asText()));
         String organisation = claims.path(settings.organisationClaim()).asText("");
         return new Result.Identified(new Caller(subject, claims.path("preferred_username").asText(subject), roles,
-                rules.decide(roles, named), claims.path("azp").asText(""),
+                unknown != null ? new PurposeDecision.Refused(unknown) : rules.decide(roles, named), claims.path("azp").asText(""),
                 organisation.isEmpty() ? Optional.empty() : Optional.of(organisation), groups));
     }
 

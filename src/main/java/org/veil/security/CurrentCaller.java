@@ -33,6 +33,18 @@ public class CurrentCaller {
         return caller;
     }
 
+    /**
+     * The caller for the audit trail, which must record every request, also those whose token
+     * names no one Veil can use: such a request is recorded as {@link Caller#unidentified()}.
+     */
+    public Caller forAudit() {
+        try {
+            return get();
+        } catch (NotAuthenticatedException e) {
+            return Caller.unidentified();
+        }
+    }
+
     private Caller read() {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getRawToken() == null) {
             throw new NotAuthenticatedException("a bearer token is required");

@@ -53,15 +53,23 @@ public final class StagedBlob implements AutoCloseable {
         return out;
     }
 
-    /** Ends the content and fixes its hash; {@link #sync} makes it durable later. */
-    public void seal() {
-        sha256 = HexFormat.of().formatHex(digest.digest());
+    /**
+     * Ends the content, fixes its hash and closes the file: a request of thousands of parts must
+     * not hold a descriptor for each. {@link #sync} makes it durable later.
+     */
+    public void seal() throws IOException {
+        if (sha256 == null) {
+            sha256 = HexFormat.of().formatHex(digest.digest());
+        }
+        channel.close();
     }
 
     /** Flushes the content to stable storage (fsync); the store calls this before publishing. */
     void sync() throws IOException {
-        channel.force(true);
-        channel.close();
+        // fsync through a new descriptor flushes the file's pages all the same (POSIX fsync is per file).
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
     }
 
     public Path file() {

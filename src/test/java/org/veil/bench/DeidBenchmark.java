@@ -125,7 +125,7 @@ final class DeidBenchmark {
         org.veil.dicom.PixelFrames frames = org.veil.dicom.Part10Editor.readDecoded(ct).pixels(1L << 30);
         frames.paint(List.of(new java.awt.Rectangle(0, 0, 512, 62)));
         byte[] grey = frames.luminance(0, frames.window());
-        byte[] plain = plainCt(512);
+        byte[] plain = org.veil.deid.SyntheticFrames.plainCt(512);
         for (int i = 0; i < 200; i++) {
             org.veil.deid.TextLineFinder.find(plain, 512, 512);
             org.veil.deid.TextLineFinder.find(grey, 512, 512);
@@ -151,20 +151,6 @@ final class DeidBenchmark {
             }
         });
         return new TextCheckCost(plainRate, ctRate, lines, uncached);
-    }
-
-    /** A CT-like frame with no text: air, a disc of soft tissue with noise, a ring of bone, 8-bit as the check sees it. */
-    private static byte[] plainCt(int size) {
-        byte[] out = new byte[size * size];
-        java.util.Random r = new java.util.Random(1);
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                double d = Math.hypot(x - size / 2.0, y - size / 2.0);
-                int v = d < size * 0.35 ? 110 + (int) (r.nextGaussian() * 8) : d < size * 0.4 ? 230 : 0;
-                out[y * size + x] = (byte) Math.max(0, Math.min(255, v));
-            }
-        }
-        return out;
     }
 
     private static javax.sql.DataSource pooledOne(Connection connection) {

@@ -90,6 +90,16 @@ class ConsentApiTest {
             "expiry in the past | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"2020-01-01T00:00:00Z\"} | 400 | past",
             "unreadable date | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"next tuesday\"} | 400 | ISO 8601",
             "bad evidence hash | {\"scopes\":[\"research\"],\"method\":\"written\",\"evidence\":{\"reference\":\"x\",\"sha256\":\"abc\"}} | 400 | sha256",
+            "year beyond any clock | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"+999999999-12-31T23:59:59Z\"} | 400 | between the years",
+            "year before any consent | {\"scopes\":[\"research\"],\"method\":\"written\",\"validFrom\":\"-000001-01-01T00:00:00Z\"} | 400 | between the years",
+            "misspelt field | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUnitl\":\"2030-01-01T00:00:00Z\"} | 400 | unknown field validUnitl",
+            "repeated field | {\"scopes\":[\"research\"],\"scopes\":[\"publication\"],\"method\":\"written\"} | 400 | not one JSON object",
+            "trailing content | {\"scopes\":[\"research\"],\"method\":\"written\"} {} | 400 | not one JSON object",
+            "text where a list belongs | {\"scopes\":\"research\",\"method\":\"written\"} | 400 | not one JSON object",
+            "number where text belongs | {\"scopes\":[\"research\"],\"method\":7} | 400 | not one JSON object",
+            "not JSON | scopes=research | 400 | not one JSON object",
+            "a list, not an object | [] | 400 | not one JSON object",
+            "null | null | 400 | JSON object",
     })
     void badConsentsAreRefusedWithAReason(String name, String body, int status, String reason) {
         Response r = record("clinician", body);
@@ -139,10 +149,80 @@ class ConsentApiTest {
                 "{\"purpose\":\"treatment\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
                 "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"planet\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
                 "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"2001-01-01T00:00:00Z\"}",
-                "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\"}}")) {
+                "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\"}}",
+                "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"+999999999-12-31T23:59:59Z\"}",
+                "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\",\"role\":\"admin\"},\"expiresAt\":\"" + future(3) + "\"}")) {
             assertThat(as("clinician").body(bad).post("/api/v1/studies/" + study + "/shares").statusCode()).as(bad).isEqualTo(400);
         }
         assertThat(as("clinician").delete("/api/v1/shares/" + java.util.UUID.randomUUID()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void emptyBodiesAndOtherContentTypesAreRefusedWithAReason() {
+        Response empty = as("clinician").body("").post("/api/v1/studies/" + study + "/consents");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.jsonPath().getString("reason")).contains("JSON object");
+        Response text = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician", "openid"))
+                .contentType("text/plain").body("{}").post("/api/v1/studies/" + study + "/consents");
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(text.contentType()).startsWith("application/json");
+        assertThat(text.jsonPath().getString("reason")).isNotBlank();
+    }
+
+    @jakarta.inject.Inject
+    ConsentRegistry registry;
+
+    /** A failure after the insert (here in the audit step) leaves neither the consent nor a row. */
+    @Test
+    void aConsentAndItsAuditRowCommitTogetherOrNotAtAll() throws Exception {
+        long consents = count("SELECT count(*) FROM consent WHERE study_instance_uid = '" + study + "'");
+        long rows = count("SELECT count(*) FROM audit_event");
+        ConsentRequests.NewConsent consent = new ConsentRequests.NewConsent(List.of("research"), "written", null, null, null);
+        assertThatThrownBy(() -> registry.record(study, consent, "tester", Instant.now(), (c, s) -> {
+            throw new IllegalStateException("the audit step failed");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(count("SELECT count(*) FROM consent WHERE study_instance_uid = '" + study + "'")).isEqualTo(consents);
+        assertThat(count("SELECT count(*) FROM audit_event")).isEqualTo(rows);
+        // The connection went back to the pool clean: the next change commits normally.
+        assertThat(record("clinician", "{\"scopes\":[\"research\"],\"method\":\"written\"}").statusCode()).isEqualTo(201);
+    }
+
+    /**
+     * A withdrawal that committed is answered as done even when dropping the study's derivatives
+     * fails afterwards: access is refused from the database on every request all the same.
+     */
+    @Test
+    void aCommittedWithdrawalIsAnsweredDoneWhenCleaningUpFails() throws Exception {
+        Response created = record("clinician", "{\"scopes\":[\"research\"],\"method\":\"written\"}");
+        String id = created.jsonPath().getString("id");
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE OR REPLACE FUNCTION veil_test_refuse() RETURNS trigger LANGUAGE plpgsql AS
+                    $$ BEGIN RAISE EXCEPTION 'cleanup refused by the test'; END $$""");
+            s.execute("CREATE TRIGGER veil_test_refuse_views BEFORE DELETE ON derived_view FOR EACH STATEMENT EXECUTE FUNCTION veil_test_refuse()");
+            s.execute("CREATE TRIGGER veil_test_refuse_derivatives BEFORE DELETE ON derivative FOR EACH STATEMENT EXECUTE FUNCTION veil_test_refuse()");
+        }
+        try {
+            Response withdrawn = as("clinician").body("{\"reason\":\"patient asked\"}").post("/api/v1/consents/" + id + "/withdraw");
+            assertThat(withdrawn.statusCode()).as(withdrawn.asString()).isEqualTo(200);
+            assertThat(withdrawn.jsonPath().getString("withdrawal.reason")).isEqualTo("patient asked");
+            assertThat(withdrawn.jsonPath().getBoolean("active")).isFalse();
+        } finally {
+            try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
+                s.execute("DROP TRIGGER veil_test_refuse_views ON derived_view");
+                s.execute("DROP TRIGGER veil_test_refuse_derivatives ON derivative");
+                s.execute("DROP FUNCTION veil_test_refuse()");
+            }
+        }
+        assertThat(count("SELECT count(*) FROM consent_withdrawal WHERE consent_id = '" + id + "'")).isEqualTo(1);
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

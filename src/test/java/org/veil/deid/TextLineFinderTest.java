@@ -9,7 +9,6 @@ import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +32,7 @@ class TextLineFinderTest {
     @ParameterizedTest(name = "{0} {1}px light={2}")
     @MethodSource("drawnText")
     void findsALineOfTextWhereverItIsDrawn(String font, int size, boolean light) {
-        byte[] frame = light ? plainCt(SIZE) : paper(SIZE);
+        byte[] frame = light ? SyntheticFrames.plainCt(SIZE) : SyntheticFrames.paper(SIZE);
         // Rows above 50 are air in the CT-like frame.
         Rectangle drawn = draw(frame, "Doe^Jane 4471923", font, size, light ? 235 : 20, 20, 40);
         List<TextLineFinder.Line> lines = TextLineFinder.find(frame, SIZE, SIZE);
@@ -43,7 +42,7 @@ class TextLineFinderTest {
 
     @Test
     void findsTextInEveryCornerOfOneFrame() {
-        byte[] frame = plainCt(SIZE);
+        byte[] frame = SyntheticFrames.plainCt(SIZE);
         Rectangle a = draw(frame, "ID 20231104", Font.SANS_SERIF, 12, 230, 4, 14);
         Rectangle b = draw(frame, "SMITH JOHN", Font.SANS_SERIF, 12, 230, 380, 14);
         Rectangle c = draw(frame, "Mount Hope", Font.SERIF, 14, 230, 4, 500);
@@ -56,14 +55,14 @@ class TextLineFinderTest {
 
     @Test
     void findsTextOverAnatomy() {
-        byte[] frame = plainCt(SIZE);
+        byte[] frame = SyntheticFrames.plainCt(SIZE);
         Rectangle drawn = draw(frame, "4471923", Font.SANS_SERIF, 16, 235, 200, 260);
         assertThat(TextLineFinder.find(frame, SIZE, SIZE)).anyMatch(l -> l.bounds().intersects(drawn));
     }
 
     @Test
     void findsNothingInAnatomyOrNoise() {
-        assertThat(TextLineFinder.find(plainCt(SIZE), SIZE, SIZE)).isEmpty();
+        assertThat(TextLineFinder.find(SyntheticFrames.plainCt(SIZE), SIZE, SIZE)).isEmpty();
         assertThat(TextLineFinder.find(new byte[SIZE * SIZE], SIZE, SIZE)).isEmpty();
         byte[] gradient = new byte[SIZE * SIZE];
         for (int i = 0; i < gradient.length; i++) {
@@ -91,29 +90,5 @@ class TextLineFinderTest {
         img.getRaster().getDataElements(0, 0, SIZE, SIZE, frame);
         bounds.translate(x, baseline);
         return bounds;
-    }
-
-    /** A CT-like frame: air, a disc of soft tissue with noise, a ring of bone. */
-    private static byte[] plainCt(int size) {
-        byte[] out = new byte[size * size];
-        Random r = new Random(1);
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                double d = Math.hypot(x - size / 2.0, y - size / 2.0);
-                int v = d < size * 0.35 ? 110 + (int) (r.nextGaussian() * 8) : d < size * 0.4 ? 230 : 0;
-                out[y * size + x] = (byte) Math.max(0, Math.min(255, v));
-            }
-        }
-        return out;
-    }
-
-    /** A light page with mild noise, as a scanned or secondary-capture document shows. */
-    private static byte[] paper(int size) {
-        byte[] out = new byte[size * size];
-        Random r = new Random(2);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) Math.max(0, Math.min(255, 225 + (int) (r.nextGaussian() * 6)));
-        }
-        return out;
     }
 }

@@ -76,7 +76,8 @@ class FramesTest {
     }
 
     private void checkFrames(String instance, String mediaType, List<byte[]> expected) {
-        List<Integer> wanted = expected.size() >= 5 ? List.of(1, 3, 5) : List.of(1, expected.size());
+        // Each frame once (PS3.18 8.3.3.2 lists frames; Veil refuses a repeated one).
+        List<Integer> wanted = expected.size() >= 5 ? List.of(1, 3, 5) : expected.size() == 1 ? List.of(1) : List.of(1, expected.size());
         for (String accept : List.of("multipart/related; type=\"" + mediaType + "\"",
                 "multipart/related; type=application/octet-stream; transfer-syntax=*")) {
             Response r = given().header("Accept", accept)

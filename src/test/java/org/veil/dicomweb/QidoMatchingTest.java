@@ -100,7 +100,8 @@ class QidoMatchingTest {
     static Stream<Arguments> errors() {
         return Stream.of(
                 Arguments.of("/studies?Foo=1", "unknown attribute"),
-                Arguments.of("/studies?Bad\"\r\nName=1", "unknown attribute or parameter: Bad"),
+                Arguments.of("/studies?Bad\"\r\nName=1", "may not contain control characters"),
+                Arguments.of("/studies?Bad\"Name=1", "unknown attribute or parameter: (a parameter that is no keyword)"),
                 Arguments.of("/studies?StudyDate=2020", "StudyDate must be a date"),
                 Arguments.of("/studies?limit=abc", "limit must be a whole number"),
                 Arguments.of("/studies?offset=-1", "offset must be at least 0"),

@@ -61,6 +61,9 @@ class CallerClaimsTest {
             "scope and IUA disagree | {'sub':'u','scope':'purpose:treatment','realm_access':{'roles':['clinician']},'extensions':{'ihe_iua':{'purpose_of_use':{'system':'http://terminology.hl7.org/CodeSystem/v3-ActReason','code':'TRAIN'}}}} | exactly one purpose",
             "purpose the role may not claim | {'sub':'u','scope':'purpose:treatment','realm_access':{'roles':['consultant']}} | may not claim",
             "no roles | {'sub':'u','scope':'purpose:treatment'} | may not claim",
+            "unknown purpose scope | {'sub':'u','scope':'purpose:curiosity','realm_access':{'roles':['clinician']}} | does not know (known: purpose:treatment",
+            "unknown beside a known one | {'sub':'u','scope':'purpose:treatment purpose:curiosity','realm_access':{'roles':['clinician']}} | does not know",
+            "unknown IUA code | {'sub':'u','realm_access':{'roles':['clinician']},'extensions':{'ihe_iua':{'purpose_of_use':{'system':'x','code':'TREAT'}}}} | not a purpose of use Veil knows",
     })
     void purposeRefusalsNameTheRule(String name, String claims, String reason) throws Exception {
         PurposeDecision d = caller(claims).purpose();
@@ -78,10 +81,8 @@ class CallerClaimsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "no subject | {'scope':'purpose:treatment','realm_access':{'roles':['clinician']}} | no subject",
-            "unknown purpose scope | {'sub':'u','scope':'purpose:curiosity','realm_access':{'roles':['clinician']}} | unknown purpose",
-            "unknown IUA code | {'sub':'u','realm_access':{'roles':['clinician']},'extensions':{'ihe_iua':{'purpose_of_use':{'system':'x','code':'TREAT'}}}} | not a known purpose",
     })
-    void tokensThatNameNoOneOrNoKnownPurposeMakeNoCaller(String name, String claims, String reason) throws Exception {
+    void tokensThatNameNoOneMakeNoCaller(String name, String claims, String reason) throws Exception {
         CallerClaims.Result r = read(claims);
         assertThat(r).isInstanceOf(CallerClaims.Result.Unidentified.class);
         assertThat(((CallerClaims.Result.Unidentified) r).reason()).contains(reason);

@@ -14,13 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class CallerResourceTest {
-    private static final String IUA_MAPPER = """
-            {"name":"iua purpose of use","protocol":"openid-connect","protocolMapper":"oidc-hardcoded-claim-mapper",
-             "config":{"claim.name":"extensions.ihe_iua.purpose_of_use",
-                       "claim.value":"{\\"system\\":\\"http://terminology.hl7.org/CodeSystem/v3-ActReason\\",\\"code\\":\\"TREAT\\"}",
-                       "jsonType.label":"JSON","access.token.claim":"true","id.token.claim":"false",
-                       "introspection.token.claim":"true"}}
-            """;
+    private static final String IUA_MAPPER = KeycloakServer.iuaPurposeMapper("iua purpose of use",
+            "http://terminology.hl7.org/CodeSystem/v3-ActReason", "TREAT");
 
     @Test
     void scopeStyleTokenMakesTheCaller() throws Exception {

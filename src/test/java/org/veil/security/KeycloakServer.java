@@ -139,6 +139,20 @@ public final class KeycloakServer {
     }
 
     /**
+     * A hardcoded-claim mapper that puts an IHE IUA purpose of use Coding in
+     * {@code extensions.ihe_iua.purpose_of_use}, for {@link #ensureTestClient}.
+     */
+    public static String iuaPurposeMapper(String name, String system, String code) {
+        return """
+                {"name":"%s","protocol":"openid-connect","protocolMapper":"oidc-hardcoded-claim-mapper",
+                 "config":{"claim.name":"extensions.ihe_iua.purpose_of_use",
+                           "claim.value":"{\\"system\\":\\"%s\\",\\"code\\":\\"%s\\"}",
+                           "jsonType.label":"JSON","access.token.claim":"true","id.token.claim":"false",
+                           "introspection.token.claim":"true"}}
+                """.formatted(name, system, code);
+    }
+
+    /**
      * A public test client with direct grants, created once. {@code audience} adds Veil's
      * audience scope; {@code tokenSeconds > 0} shortens its tokens' life; {@code mappers} are
      * protocol mappers as JSON objects.

@@ -45,6 +45,38 @@ abstract class BlobStoreContract {
         }
     }
 
+    /**
+     * A STOW of thousands of parts stages a blob for each before any is published: sealed blobs
+     * must not hold a file descriptor each (a 20,000-part request once exhausted the process's).
+     */
+    @Test
+    void sealedBlobsHoldNoDescriptorAndStillPublish() throws Exception {
+        BlobStore store = store();
+        long before = openDescriptors();
+        List<StagedBlob> blobs = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3000; i++) {
+                blobs.add(staged(store, new byte[] {(byte) i, (byte) (i >>> 8)}));
+            }
+            assertThat(openDescriptors() - before).as("descriptors held by 3,000 sealed blobs").isLessThan(50);
+            StagedBlob first = blobs.get(0);
+            try (BlobStore.Journal journal = store.begin(List.of(BlobStore.keyOf(first)))) {
+                store.publish(List.of(first));
+            }
+            assertThat(store.readAll(BlobStore.keyOf(first))).isEqualTo(new byte[] {0, 0});
+        } finally {
+            for (StagedBlob b : blobs) {
+                b.close();
+            }
+        }
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     @Test
     void aPublishedObjectReadsBackWholeAndByOffset() throws Exception {
         BlobStore store = store();
