@@ -62,6 +62,7 @@ public final class Benchmark {
             b.deidentifiedSearch(studies, perStudy, Integer.getInteger("bench.scaleStudies", 100_000));
             DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
         }
+        ParseBenchmark.run();
     }
 
     /**
