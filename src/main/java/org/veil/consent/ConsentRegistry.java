@@ -151,8 +151,8 @@ public class ConsentRegistry {
         UUID uuid = uuid(id, "consent");
         String study;
         try (Connection c = db.getConnection()) {
-            study = studyOfConsent(c, uuid);
-            String withdrawn = study;
+            String withdrawn = studyOfConsent(c, uuid);
+            study = withdrawn;
             org.veil.audit.RecordedChange.commit(c, () -> {
                 try (PreparedStatement s = c.prepareStatement(
                         "INSERT INTO consent_withdrawal (consent_id, withdrawn_by, withdrawn_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {

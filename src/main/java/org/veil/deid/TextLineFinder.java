@@ -211,6 +211,7 @@ public final class TextLineFinder {
         private int[] maxX = new int[0];
         private int[] maxY = new int[0];
         private int[] area = new int[0];
+        private boolean[] judged = new boolean[0];
 
         byte[] pixels(int n) {
             if (pixels.length < n) {
@@ -229,6 +230,9 @@ public final class TextLineFinder {
                 maxX = new int[n];
                 maxY = new int[n];
                 area = new int[n];
+                judged = new boolean[n];
+            } else {
+                java.util.Arrays.fill(judged, 0, n, false);
             }
         }
     }
@@ -303,7 +307,7 @@ public final class TextLineFinder {
         List<Glyph> light = new ArrayList<>();
         List<Glyph> dark = new ArrayList<>();
         // Each shape is judged once, in the order of its first pixel (row by row), at its root.
-        boolean[] judged = new boolean[runs];
+        boolean[] judged = scratch.judged;
         for (int r = 0; r < runs; r++) {
             int root = find(parent, r);
             if (judged[root]) {

@@ -1,8 +1,5 @@
 package org.veil.index;
 
-import io.agroal.api.AgroalDataSource;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,24 +16,15 @@ import org.veil.dicom.ParsedInstance;
 import org.veil.dicom.Tag;
 
 /**
- * Writes one STOW request's instances into the index in a single transaction. Rows are locked
+ * Writes one STOW request's instances into the index, in the caller's transaction (STOW's, which
+ * also holds its audit row; a view's build). Rows are locked
  * in a fixed order (studies, then series, then instances, each sorted by UID) so that parallel
  * requests into the same study wait for each other instead of deadlocking, and the study and
  * series counters stay exact.
  */
-@ApplicationScoped
-public class IndexWriter {
-    private final AgroalDataSource dataSource;
+public final class IndexWriter {
 
-    public IndexWriter(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
-    }
-
-    @Transactional
-    public Map<NewInstance, IndexOutcome> insert(List<NewInstance> batch) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return insert(c, batch, IndexTarget.ORIGINAL);
-        }
+    private IndexWriter() {
     }
 
     /** Inserts into the target on the caller's connection, inside the caller's transaction. */
