@@ -16,7 +16,7 @@ OHIF_VERSION := 3.12.10
 OHIF_HOME := $(HOME)/.cache/veil/ohif-$(OHIF_VERSION)
 export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 
-.PHONY: run test bench deid deps package clean k8s native native-toolchain test-native bench-native
+.PHONY: run test fuzz soak bench deid deps package clean k8s native native-toolchain test-native bench-native
 
 deps:
 	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
@@ -45,12 +45,32 @@ run: package
 test: deps
 	$(MVN) verify
 
+# Each fuzz test (Jazzer) mutates its corpus for FUZZ_DURATION, then what it found new joins the
+# committed corpus under src/test/resources/…/<Test>Inputs/ (commit it). make test runs the same
+# for 30 s each; a finding fails the run and is written beside the corpus as crash-<sha1>.
+FUZZ_DURATION ?= 10m
+FUZZ_TARGETS := part10 multipart qido json
+fuzz: deps
+	$(MVN) test-compile $(foreach t,$(FUZZ_TARGETS),surefire:test@fuzz-$(t)) -Dveil.fuzz.duration=$(FUZZ_DURATION)
+	@for d in .cifuzz-corpus/*/*; do \
+	  cls=$${d#.cifuzz-corpus/}; cls=$${cls%%/*}; \
+	  dest=src/test/resources/$$(echo $${cls%.*} | tr . /)/$${cls##*.}Inputs/$${d##*/}; mkdir -p $$dest; n=0; \
+	  for f in $$d/*; do [ -e $$dest/$${f##*/} ] || { cp $$f $$dest/; n=$$((n+1)); }; done; \
+	  echo "$$cls: $$n new inputs in $$dest"; done
+
 # k8s/base after a chart change: the chart rendered with k8s/values.yaml (HelmChartTest checks it).
 k8s:
 	$(MVN) -q test -Dtest='HelmChartTest#k8sBaseIsWhatTheChartRenders' -Dveil.k8s.write=true
 
 bench: package
 	bench/run.sh
+
+# STOW, WADO, QIDO, rendered, de-identified reads and consent changes at once for SOAK_DURATION
+# against the packaged server sized as in its pod: answers, p99 and resident memory over time
+# (docs/benchmarks.md). make test runs 90 s of it (SoakIT).
+SOAK_DURATION ?= 30m
+soak: package
+	SOAK_DURATION=$(SOAK_DURATION) bench/run.sh org.veil.bench.SoakBenchmark
 
 # The native executable (docs/deployment.md, "Native executable"): GRAALVM_HOME when set;
 # otherwise a Mandrel-equivalent toolchain assembled once into ~/.cache/veil-native-toolchain

@@ -48,6 +48,11 @@ public final class DerivativeStore {
         this.maxBytes = maxBytes;
     }
 
+    /** The engine this store derives with (another store over other blobs shares it). */
+    Deidentifier engine() {
+        return engine;
+    }
+
     /** The original stored instance a derivative is made from; empty when Veil holds no such instance. */
     record Original(String storageKey, String studyUid, String patientKey) {
     }
@@ -304,11 +309,10 @@ public final class DerivativeStore {
                     total -= rs.getLong(3);
                 }
             }
-            c.commit();
+            commitFreeing(c, freed);
         } catch (SQLException e) {
             throw new IOException("derivative eviction", e);
         }
-        deleteUnused(freed);
         LOG.debugf("evicted %d derivatives", freed.size());
     }
 
@@ -331,12 +335,28 @@ public final class DerivativeStore {
                     }
                 }
             }
-            c.commit();
-            deleteUnused(freed);
+            commitFreeing(c, freed);
             return n;
         } catch (SQLException e) {
             throw new IOException("derivative invalidation", e);
         }
+    }
+
+    /**
+     * Commits the deletion of rows whose files are {@code freed}, then deletes the files. The keys
+     * are journalled before the commit, so that a crash between the commit and the deletion leaves
+     * no file without a row: recovery deletes journalled keys nothing refers to (BlobStore#recover).
+     * A deletion that fails leaves its journal to the next start's recovery for the same reason.
+     */
+    private void commitFreeing(Connection c, List<String> freed) throws SQLException, IOException {
+        if (freed.isEmpty()) {
+            c.commit();
+            return;
+        }
+        BlobStore.Journal journal = blobs.begin(freed);
+        c.commit();
+        deleteUnused(freed);
+        journal.close();
     }
 
     /** Deletes files no derivative row refers to any more, each under its key's lock. */

@@ -145,18 +145,26 @@ public final class Dataset implements Iterable<Element> {
         return new String(out);
     }
 
-    /** Splits a multi-valued string element into its values (PS3.5 6.4), trimming padding. */
+    /**
+     * Splits a multi-valued string element into its values (PS3.5 6.4), trimming padding. A NUL
+     * left inside a value after trimming is not DICOM (PS3.5 6.1.2: NUL pads UI values only) and
+     * no PostgreSQL text or jsonb column holds one: it reads as U+FFFD, as an undecodable byte does.
+     */
     public List<String> values(Element e) {
         String all = decode(e);
         List<String> out = new ArrayList<>();
         if (e.vr().kind() == Vr.Kind.TEXT) {
-            out.add(trimTrailing(all));
+            out.add(withoutNul(trimTrailing(all)));
             return out;
         }
         for (String part : all.split("\\\\", -1)) {
-            out.add(trimValue(part));
+            out.add(withoutNul(trimValue(part)));
         }
         return out;
+    }
+
+    private static String withoutNul(String s) {
+        return s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
     }
 
     private SpecificCharacterSet characterSet() {

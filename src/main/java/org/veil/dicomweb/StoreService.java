@@ -146,7 +146,9 @@ public class StoreService {
             try {
                 outcomes = indexAndRecord(batch);
             } catch (SQLException | RuntimeException e) {
-                LOG.errorf("STOW index commit failed (%s); removing %d published objects", e.getClass().getSimpleName(), keys.size());
+                // The SQLState says what PostgreSQL refused; the message could quote a value and is not logged.
+                LOG.errorf("STOW index commit failed (%s%s); removing %d published objects", e.getClass().getSimpleName(),
+                        e instanceof SQLException sql ? ", SQLState " + sql.getSQLState() : "", keys.size());
                 removeUnindexed(keys);
                 batch.forEach(i -> result.failed(new StoreResult.Failed(i.parsed().sopClassUid(), i.parsed().sopInstanceUid(),
                         StoreFailure.PROCESSING_FAILURE, "the index could not record the instance")));

@@ -153,6 +153,10 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                 if (value.length() > 256) {
                     throw new InvalidQueryException(name + " is too long");
                 }
+                // A backslash separates values (PS3.18 8.3.4.1.2); an empty one in a list matches nothing definable.
+                if (value.contains("\\") && java.util.Arrays.stream(value.split("\\\\", -1)).anyMatch(String::isEmpty)) {
+                    throw new InvalidQueryException(name + " has an empty value in its list of values");
+                }
             }
         }
     }

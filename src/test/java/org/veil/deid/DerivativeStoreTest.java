@@ -96,6 +96,41 @@ class DerivativeStoreTest {
         assertThat(store.derive(sop(1), teaching, "teaching").orElseThrow().cached()).isFalse();
     }
 
+    /**
+     * Dropping derivatives deletes their rows, then their files. Whatever stops in between (a
+     * SIGKILL, a storage error, here a failing delete) leaves the keys journalled, and recovery
+     * deletes the files no row refers to: no orphan (KillLoopIT checks the same under SIGKILL).
+     */
+    @Test
+    void aFileOutlivingItsRowIsLeftToRecoveryNotOrphaned() throws Exception {
+        Derivative a = store.derive(sop(1), teaching, "teaching").orElseThrow();
+        BlobStore failingDeletes = (BlobStore) java.lang.reflect.Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
+                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("delete")) {
+                        throw new java.io.IOException("storage went away");
+                    }
+                    try {
+                        return method.invoke(blobs, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DerivativeStore broken = new DerivativeStore(db, failingDeletes, store.engine(), 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.invalidateStudy(STUDY))
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(exists(a.storageKey())).as("the file outlived its row").isTrue();
+        assertThat(deid.isStorageKeyUsed(a.storageKey())).isFalse();
+
+        assertThat(blobs.recover(key -> {
+            try {
+                return deid.isStorageKeyUsed(key);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })).isEqualTo(1);
+        assertThat(exists(a.storageKey())).isFalse();
+    }
+
     @Test
     void theCacheStaysWithinItsBoundEvictingTheLeastRecentlyUsed() throws Exception {
         Derivative one = store.derive(sop(1), teaching, "teaching").orElseThrow();

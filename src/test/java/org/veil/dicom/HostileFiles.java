@@ -155,6 +155,16 @@ public final class HostileFiles {
         return new byte[] {(byte) v, (byte) (v >>> 8)};
     }
 
+    /** A fresh UID under 2.25, as the files here use. */
+    public static String newUid() {
+        return uid();
+    }
+
+    /** Preamble, DICM and File Meta Information (explicit VR LE) for a Secondary Capture, then the data set bytes. */
+    public static byte[] part10(String transferSyntax, String sop, byte[] dataset) {
+        return part10(transferSyntax, sop, ByteBuffer.wrap(dataset).position(dataset.length));
+    }
+
     /** Preamble, DICM, File Meta Information (explicit VR LE), then the data set as given. */
     private static byte[] part10(String transferSyntax, String sop, ByteBuffer dataset) {
         ByteBuffer meta = le(512);

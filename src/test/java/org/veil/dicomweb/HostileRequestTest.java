@@ -120,6 +120,32 @@ class HostileRequestTest {
         }
     }
 
+    /**
+     * A NUL inside a text value is not DICOM (PS3.5 6.1.2), and PostgreSQL stores none in text or
+     * jsonb: such an instance is stored, indexed and served with U+FFFD in its place, never a 5xx
+     * (the soak's hostile client found it by flipping header bytes).
+     */
+    @Test
+    void aNulInsideATextValueIsStoredAndShownAsAReplacementCharacter() throws Exception {
+        byte[] file = org.veil.dicom.Part10Editor.read(TestData.file("pydicom/MR_small.dcm"))
+                .set(org.veil.dicom.Tag.PatientName, "NUL\0INSIDE").set(org.veil.dicom.Tag.PatientID, "NUL-1")
+                .set(0x00081030, "A\0B").toBytes();
+        Response stored = DicomWebClient.stow(file);
+        assertThat(stored.statusCode()).as(stored.asString()).isEqualTo(200);
+        Response found = given().get("/dicomweb/studies?PatientID=NUL-1&includefield=00081030");
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(found.asString()).contains("NUL\uFFFDINSIDE").contains("A\uFFFDB").doesNotContain("\\u0000");
+    }
+
+    /** "\\" alone is a list of two empty values: refused with a reason, as no SQL can match it. */
+    @Test
+    void anEmptyValueInAMatchingListIsABadRequest() {
+        for (String value : List.of("%5C", "A%5C", "%5CB", "A%5C%5CB")) {
+            refused(given().urlEncodingEnabled(false).get("/dicomweb/studies?PatientName=" + value), 400, "empty value");
+            refused(given().urlEncodingEnabled(false).get("/dicomweb/series?Modality=" + value), 400, "empty value");
+        }
+    }
+
     @Test
     void aStowOfTooManyPartsStoresNothing() throws Exception {
         byte[] mr = TestData.bytes("pydicom/MR_small.dcm");
