@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 "$JAVA_HOME/bin/java" -Xmx6g --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-  -Dveil.shared="$(cd ../shared && pwd)" \
+  -Dveil.testdata=src/test/data \
   -Dveil.app.jar=target/quarkus-app/quarkus-run.jar \
   -Dbench.native.executable="$(ls "$PWD"/target/*-runner 2>/dev/null | head -1)" \
   -Dveil.keycloak.home="$(ls -d target/keycloak/keycloak-* | head -1)" \

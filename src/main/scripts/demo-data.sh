@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 VEIL=${VEIL:-http://127.0.0.1:8080}
 TOKENS=${TOKENS:-http://127.0.0.1:8180/realms/veil/protocol/openid-connect/token}
-SAMPLES=../shared/testdata
+SAMPLES=src/test/data
 
 token() {
   curl -sf -d grant_type=password -d client_id=veil-cli -d "username=$1" -d "password=$1" \

@@ -41,9 +41,7 @@ for _ in $(seq 1 120); do
   kill -0 "$VEIL_PID" 2>/dev/null || { echo "Veil exited"; exit 1; }
   sleep 1
 done
-if [ -d ../shared/testdata ]; then
-  src/main/scripts/demo-data.sh
-fi
+src/main/scripts/demo-data.sh
 cat <<'USAGE'
 
 Veil is up.

@@ -12,7 +12,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.veil.consent.ConsentApiException;
 import org.veil.security.Caller;
 import org.veil.security.Role;
 import org.veil.security.StudyAccess;
@@ -133,7 +132,7 @@ public class AuditResource {
             int l = limit == null ? 100 : limit;
             int o = offset == null ? 0 : offset;
             if (l < 1 || l > MAX_LIMIT || o < 0) {
-                throw ConsentApiException.invalid("limit is 1 to " + MAX_LIMIT + " and offset is not negative");
+                throw new InvalidAuditQueryException("limit is 1 to " + MAX_LIMIT + " and offset is not negative");
             }
             return new AuditLog.Filter(Optional.ofNullable(study), Optional.ofNullable(patient),
                     Optional.ofNullable(subject), Optional.ofNullable(purpose), instant(from, "from"), instant(to, "to"), l, o);
@@ -155,7 +154,7 @@ public class AuditResource {
         try {
             return Optional.of(Instant.parse(value));
         } catch (DateTimeParseException e) {
-            throw ConsentApiException.invalid(field + " must be an ISO 8601 instant");
+            throw new InvalidAuditQueryException(field + " must be an ISO 8601 instant");
         }
     }
 }

@@ -58,6 +58,11 @@ public class DicomWebExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public RestResponse<ErrorBody> auditQuery(org.veil.audit.InvalidAuditQueryException e) {
+        return error(400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public RestResponse<ErrorBody> notAnImage(org.veil.dicom.NotAnImageException e) {
         return error(406, e.getMessage());
     }

@@ -122,4 +122,15 @@ class AuditTrailTest {
         }
         assertThat(as("clinician").get("/api/v1/studies/" + study + "/consents").jsonPath().getList("$")).isEmpty();
     }
+
+    /** A search the audit API cannot answer is refused with its own reason, in the documented body. */
+    @Test
+    void aSearchOutOfBoundsIsRefusedWithAReason() {
+        Response zero = as("auditor").queryParam("limit", 0).get("/api/v1/audit");
+        assertThat(zero.statusCode()).isEqualTo(400);
+        assertThat(zero.jsonPath().getString("reason")).contains("limit is 1 to");
+        Response notAnInstant = as("auditor").queryParam("from", "yesterday").get("/api/v1/audit");
+        assertThat(notAnInstant.statusCode()).isEqualTo(400);
+        assertThat(notAnInstant.jsonPath().getString("reason")).contains("ISO 8601 instant").doesNotContain("yesterday");
+    }
 }

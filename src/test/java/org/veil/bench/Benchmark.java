@@ -44,7 +44,7 @@ public final class Benchmark {
         Path work = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
         TempTree.delete(work);
         Files.createDirectories(work);
-        Path ct = Path.of(System.getProperty("veil.shared", "../shared"), "testdata/real/CT-MONO2-16-ankle.dcm");
+        Path ct = org.veil.TestData.file("real/CT-MONO2-16-ankle.dcm");
         List<List<byte[]>> data = generate(ct, studies, perStudy);
         long totalBytes = data.stream().flatMap(List::stream).mapToLong(b -> b.length).sum();
 

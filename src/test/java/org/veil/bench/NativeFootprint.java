@@ -33,7 +33,7 @@ public final class NativeFootprint {
             throw new IllegalStateException("no native executable in target/: run make native first");
         }
         Path jar = Path.of(System.getProperty("veil.app.jar"));
-        Path ct = Path.of(System.getProperty("veil.shared", "../shared"), "testdata/real/CT-MONO2-16-ankle.dcm");
+        Path ct = org.veil.TestData.file("real/CT-MONO2-16-ankle.dcm");
         byte[] instance = Part10Editor.read(ct).set(Tag.StudyInstanceUID, "2.25.909001")
                 .set(Tag.SeriesInstanceUID, "2.25.909001.1").set(Tag.SOPInstanceUID, "2.25.909001.1.1").toBytes();
         Path dir = Files.createTempDirectory("veil-footprint");

@@ -10,7 +10,7 @@ import org.veil.dicom.DataDictionary;
 
 /**
  * Writes Veil's derived burned-in rules from pydicom/deid's pixel filter recipe (MIT,
- * ../shared/reference/pixel-filters.deid.dicom). Run as a program to regenerate
+ * src/test/data/reference/pixel-filters.deid.dicom). Run as a program to regenerate
  * src/main/resources/deid/rules-derived.txt; DerivedRulesTest checks that the shipped
  * file is what this writes.
  *
@@ -32,7 +32,7 @@ public final class DeidRecipeConverter {
     }
 
     public static void main(String[] args) throws IOException {
-        Path source = Path.of(args.length > 0 ? args[0] : "../shared/reference/pixel-filters.deid.dicom");
+        Path source = Path.of(args.length > 0 ? args[0] : "src/test/data/reference/pixel-filters.deid.dicom");
         Path target = Path.of(args.length > 1 ? args[1] : "src/main/resources/deid/rules-derived.txt");
         Files.writeString(target, convert(Files.readAllLines(source, StandardCharsets.UTF_8)));
     }

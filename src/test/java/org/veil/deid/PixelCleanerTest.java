@@ -108,7 +108,7 @@ class PixelCleanerTest {
         assertThat(PixelCleaner.standardRules().rules()).hasSizeGreaterThan(100);
         String derived = new String(PixelCleaner.class.getResourceAsStream("/deid/rules-derived.txt").readAllBytes());
         String converted = DeidRecipeConverter.convert(java.nio.file.Files.readAllLines(
-                TestData.shared().resolve("reference/pixel-filters.deid.dicom")));
+                TestData.file("reference/pixel-filters.deid.dicom")));
         assertThat(derived).isEqualTo(converted);
     }
 

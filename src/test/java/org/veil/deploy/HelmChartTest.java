@@ -60,7 +60,8 @@ class HelmChartTest {
         assertThat(env(veil, "VEIL_SHUTDOWN_TIMEOUT")).isEqualTo("60s");
         assertThat(veil.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(75L);
         Ingress ingress = only(objects, Ingress.class);
-        assertThat(ingress.getSpec().getTls()).isNullOrEmpty();
+        // TLS by default, with the certificate in the veil-tls Secret.
+        assertThat(ingress.getSpec().getTls()).singleElement().satisfies(t -> assertThat(t.getSecretName()).isEqualTo("veil-tls"));
         assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "0");
         NetworkPolicy policy = only(objects, NetworkPolicy.class);
         assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
@@ -101,7 +102,7 @@ class HelmChartTest {
     @Test
     void ingressWithTlsMonitoringAndTheRealm() throws Exception {
         List<HasMetadata> objects = render(Map.of("ingress.tls.enabled", "true", "ingress.tls.secretName", "veil-cert",
-                "serviceMonitor.enabled", "true", "keycloakRealm.enabled", "true", "migration.mode", "job"));
+                "serviceMonitor.enabled", "true", "keycloakRealm.enabled", "true", "demo", "true", "migration.mode", "job"));
         assertProductionRules(objects);
         Ingress ingress = only(objects, Ingress.class);
         assertThat(ingress.getSpec().getTls()).singleElement().satisfies(t -> {
@@ -147,6 +148,8 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(Map.of("deid.existingSecret", "", "deid.secret", "short"))).hasMessageContaining("/deid");
         assertThatThrownBy(() -> render(Map.of("audit.existingSecret", "", "audit.secret", "short"))).hasMessageContaining("/audit");
         assertThatThrownBy(() -> render(Map.of("database.existingSecret", ""))).hasMessageContaining("/database");
+        // The demo realm (password = user name, password grants, no TLS) only when asked for as a demo.
+        assertThatThrownBy(() -> render(Map.of("keycloakRealm.enabled", "true"))).hasMessageContaining("demo");
     }
 
     @Test
