@@ -74,15 +74,15 @@ soak: package
 
 # The native executable (docs/deployment.md, "Native executable"): GRAALVM_HOME when set;
 # otherwise a Mandrel-equivalent toolchain assembled once into ~/.cache/veil-native-toolchain
-# from Maven Central and Debian by ../shared/tools/native-toolchain/assemble.sh.
+# from Maven Central and Debian by src/main/scripts/native-toolchain.sh.
 NATIVE_TOOLCHAIN := $(HOME)/.cache/veil-native-toolchain
 native-toolchain:
 	@if [ -n "$$GRAALVM_HOME" ]; then echo "using GRAALVM_HOME=$$GRAALVM_HOME"; \
 	elif [ -x "$(NATIVE_TOOLCHAIN)/bin/native-image" ]; then echo "using $(NATIVE_TOOLCHAIN)"; \
-	elif [ -f ../shared/tools/native-toolchain/assemble.sh ]; then \
+	else \
 	  echo "assembling a native-image toolchain into $(NATIVE_TOOLCHAIN) (3-5 minutes)"; \
-	  bash ../shared/tools/native-toolchain/assemble.sh "$(NATIVE_TOOLCHAIN)"; \
-	else echo "no native-image: install Mandrel or GraalVM 25 and set GRAALVM_HOME"; exit 1; fi
+	  bash src/main/scripts/native-toolchain.sh "$(NATIVE_TOOLCHAIN)"; \
+	fi
 
 NATIVE_HOME = $${GRAALVM_HOME:-$(NATIVE_TOOLCHAIN)}
 native: deps native-toolchain

@@ -41,8 +41,8 @@ final class HostileRequests {
         return switch (random.nextInt(6)) {
             case 0, 1 -> mutatedInstance(random, base, template, n, token);
             case 2 -> new Case(lyingMultipart(random, base, template, token), null);
-            case 3 -> new Case(get(base + "/dicomweb/" + qido(random), token, "application/dicom+json"), null);
-            case 4 -> new Case(get(base + wado(random, acked), token, random.nextBoolean() ? "*/*" : "image/png"), null);
+            case 3 -> new Case(MixedLoad.get(base + "/dicomweb/" + qido(random), token, "application/dicom+json"), null);
+            case 4 -> new Case(MixedLoad.get(base + wado(random, acked), token, random.nextBoolean() ? "*/*" : "image/png"), null);
             default -> new Case(consent(random, base, acked), null);
         };
     }
@@ -140,11 +140,6 @@ final class HostileRequests {
         return HttpRequest.newBuilder(URI.create(base + "/dicomweb/studies")).timeout(Duration.ofSeconds(120))
                 .header("Authorization", "Bearer " + token).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
-    private static HttpRequest get(String uri, String token, String accept) {
-        return HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(120))
-                .header("Authorization", "Bearer " + token).header("Accept", accept).GET().build();
     }
 
     private static String encode(String s) {

@@ -261,7 +261,7 @@ public final class MixedLoad {
 
     // ---- HTTP with accounting
 
-    private static HttpRequest get(String uri, String token, String accept) {
+    static HttpRequest get(String uri, String token, String accept) {
         return HttpRequest.newBuilder(URI.create(uri)).header("Authorization", "Bearer " + token).header("Accept", accept)
                 .timeout(Duration.ofSeconds(120)).GET().build();
     }

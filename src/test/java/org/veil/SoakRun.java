@@ -1,8 +1,5 @@
 package org.veil;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,24 +62,14 @@ public final class SoakRun {
         load.start(2, 100);
         try {
             while (System.nanoTime() < end) {
-                rss.add(new Sample((System.nanoTime() - start) / 1_000_000_000L, rssKb(veil.pid())));
+                rss.add(new Sample((System.nanoTime() - start) / 1_000_000_000L, veil.rssKb()));
                 Thread.sleep(Math.min(sampleEvery.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
             }
         } finally {
             load.stop();
         }
-        rss.add(new Sample((System.nanoTime() - start) / 1_000_000_000L, rssKb(veil.pid())));
+        rss.add(new Sample((System.nanoTime() - start) / 1_000_000_000L, veil.rssKb()));
         List<String> errorLog = veil.log().lines().filter(l -> l.contains(" ERROR ")).limit(30).toList();
         return new Result(duration, load, rss, Consistency.of(veil, load), errorLog);
-    }
-
-    /** VmRSS of a Linux process, in KiB. */
-    static long rssKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException("no VmRSS for process " + pid);
     }
 }

@@ -141,6 +141,16 @@ public final class VeilProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The server's resident memory now (VmRSS from /proc), in KiB. */
+    public long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IOException("no VmRSS for process " + pid());
+    }
+
     private void launch() throws Exception {
         List<String> options = new ArrayList<>(jvmOptions);
         options.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));

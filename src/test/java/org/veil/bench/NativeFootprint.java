@@ -74,7 +74,7 @@ public final class NativeFootprint {
         try (VeilProcess veil = executable == null ? VeilProcess.replica(db, env) : VeilProcess.nativeReplica(executable, db, env)) {
             double ready = veil.readyAfter().toNanos() / 1e6;
             Thread.sleep(5_000);
-            long idle = rssKb(veil.pid());
+            long idle = veil.rssKb();
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < 20; i++) {
                 HttpResponse<Void> stored = http.send(veil.request("/dicomweb/studies")
@@ -87,17 +87,8 @@ public final class NativeFootprint {
                     throw new IllegalStateException("STOW " + stored.statusCode() + ", WADO " + read.statusCode() + ": " + veil.log());
                 }
             }
-            return new Sample(ready, idle, rssKb(veil.pid()));
+            return new Sample(ready, idle, veil.rssKb());
         }
-    }
-
-    private static long rssKb(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS for " + pid);
     }
 
     /** Each measure's median over the rounds (not one round's sample). */

@@ -20,10 +20,10 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.veil.Consistency;
 import org.veil.TestData;
 import org.veil.VeilProcess;
 import org.veil.security.TestTokens;
@@ -67,7 +67,7 @@ class CrashRecoveryIT {
         out.write(body, 0, body.length - 20_000);
         out.flush();
         Thread.sleep(1500);
-        assertThat(listFiles(veil.storage().resolve("tmp"))).as("the stalled request is being staged").isNotEmpty();
+        assertThat(Consistency.files(veil.storage().resolve("tmp"))).as("the stalled request is being staged").isNotEmpty();
         veil.kill();
         try {
             out.close();
@@ -87,10 +87,10 @@ class CrashRecoveryIT {
         veil.start();
 
         assertThat(Files.exists(orphanPath)).as("orphan removed by recovery").isFalse();
-        assertThat(listFiles(storage.resolve("tmp"))).isEmpty();
-        assertThat(listFiles(storage.resolve("journal"))).isEmpty();
+        assertThat(Consistency.files(storage.resolve("tmp"))).isEmpty();
+        assertThat(Consistency.files(storage.resolve("journal"))).isEmpty();
         Set<String> objects = new HashSet<>();
-        for (Path p : listFiles(storage.resolve("objects"))) {
+        for (Path p : Consistency.files(storage.resolve("objects"))) {
             assertThat(sha256(Files.readAllBytes(p))).as("object content matches its key").isEqualTo(p.getFileName().toString());
             objects.add(p.getFileName().toString());
         }
@@ -119,12 +119,6 @@ class CrashRecoveryIT {
         return Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm"))
                 .set(Tag.StudyInstanceUID, "2.25.55").set(Tag.SeriesInstanceUID, "2.25.55.1")
                 .set(Tag.SOPInstanceUID, "2.25.55.1." + n).toBytes();
-    }
-
-    private static List<Path> listFiles(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).toList();
-        }
     }
 
     private static String sha256(byte[] b) throws Exception {
