@@ -108,6 +108,13 @@ true
 {{- else }}
 - {name: VEIL_VIEWER_DIR, value: ""}
 {{- end }}
+{{- if and .Values.ingress.enabled .Values.ingress.trustedProxies }}
+{{- /* Behind the ingress: believe its forwarding headers, and only its (docs/deployment.md). */}}
+- {name: QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING, value: "true"}
+- {name: QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED, value: "true"}
+- {name: QUARKUS_HTTP_PROXY_ENABLE_FORWARDED_HOST, value: "true"}
+- {name: QUARKUS_HTTP_PROXY_TRUSTED_PROXIES, value: {{ join "," .Values.ingress.trustedProxies | quote }}}
+{{- end }}
 {{- if .Values.ohif.enabled }}
 - {name: QUARKUS_HTTP_CORS_ENABLED, value: "true"}
 - {name: QUARKUS_HTTP_CORS_ORIGINS, value: {{ printf "https://%s" .Values.ohif.host | quote }}}

@@ -6,22 +6,25 @@ cd "$(dirname "$0")/../../.."
 : "${JAVA_HOME:?JAVA_HOME must name a JDK 21+}"
 KC_HOME=$(ls -d target/keycloak/keycloak-* 2>/dev/null | head -1)
 [ -n "$KC_HOME" ] || { echo "Keycloak is not unpacked: run 'make package' first"; exit 1; }
-mkdir -p "$KC_HOME/data/import" data
+# Veil's data (and these logs) under VEIL_DATA_DIR, ./data by default: kept from one run to the next.
+DATA=${VEIL_DATA_DIR:-data}
+export VEIL_DATA_DIR=$DATA
+mkdir -p "$KC_HOME/data/import" "$DATA"
 cp helm/veil/files/veil-realm.json "$KC_HOME/data/import/veil-realm.json"
 
 # Demo only: the Keycloak administrator is admin/admin, reachable from this machine only.
 KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
   setsid "$KC_HOME/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=8180 \
   --http-management-port=9180 --hostname-strict=false --db=dev-mem --import-realm --health-enabled=true \
-  >data/keycloak.log 2>&1 &
+  >"$DATA/keycloak.log" 2>&1 &
 KC_PID=$!
 # kc.sh starts Java as its child; setsid made KC_PID a process group, so both stop together.
 trap 'kill -- "-$KC_PID" 2>/dev/null || true' EXIT INT TERM
 
-echo "Keycloak starting on http://127.0.0.1:8180 (log: data/keycloak.log); the first start takes up to a minute"
+echo "Keycloak starting on http://127.0.0.1:8180 (log: $DATA/keycloak.log); the first start takes up to a minute"
 for _ in $(seq 1 240); do
   if curl -sf -o /dev/null http://127.0.0.1:9180/health/ready; then break; fi
-  kill -0 "$KC_PID" 2>/dev/null || { echo "Keycloak exited:"; tail -20 data/keycloak.log; exit 1; }
+  kill -0 "$KC_PID" 2>/dev/null || { echo "Keycloak exited:"; tail -20 "$DATA/keycloak.log"; exit 1; }
   sleep 1
 done
 curl -sf -o /dev/null http://127.0.0.1:9180/health/ready || { echo "Keycloak did not become ready"; exit 1; }

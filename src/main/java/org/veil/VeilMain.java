@@ -9,7 +9,7 @@ import org.veil.index.EmbeddedDatabase;
 
 /**
  * Starts Veil, or with the first argument {@code deid} runs the offline de-identification export
- * ({@link org.veil.deid.DeidCommand}). Without a configured database (VEIL_DB_URL or the Quarkus datasource URL) it
+ * ({@link org.veil.derivatives.DeidCommand}). Without a configured database (VEIL_DB_URL or the Quarkus datasource URL) it
  * first starts an embedded PostgreSQL under the data directory, because the datasource must
  * know its URL before Quarkus starts; the native executable has no embedded database and
  * refuses to start without one.
@@ -24,7 +24,7 @@ public class VeilMain {
         }
         if (args.length > 0 && args[0].equals("deid")) {
             // The offline export needs no server, database or identity provider.
-            System.exit(new org.veil.deid.DeidCommand(System.out, System.err)
+            System.exit(new org.veil.derivatives.DeidCommand(System.out, System.err)
                     .run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         if (setting("VEIL_DB_URL", "veil.db.url") == null

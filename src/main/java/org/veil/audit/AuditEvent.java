@@ -26,11 +26,11 @@ public record AuditEvent(Instant at, String subject, String username, List<Strin
     public enum Outcome { SUCCESS, DENIED, FAILED }
 
     /** An event of this caller, now; its PatientIDs are filled in from the studies when it is written ({@link AuditLog}). */
-    public static AuditEvent of(org.veil.security.Caller caller, String sourceIp, String action, String eventId,
+    public static AuditEvent of(org.veil.policy.Caller caller, String sourceIp, String action, String eventId,
                                 List<String> studyUids, int instances, Outcome outcome, String reason) {
         return new AuditEvent(Instant.now(), caller.subject(), caller.username(),
-                caller.roles().stream().map(org.veil.security.Role::roleName).sorted().toList(),
-                caller.grantedPurpose().map(org.veil.security.Purpose::scopeName).orElse(null), caller.clientId(), sourceIp,
+                caller.roles().stream().map(org.veil.policy.Role::roleName).sorted().toList(),
+                caller.grantedPurpose().map(org.veil.policy.Purpose::scopeName).orElse(null), caller.clientId(), sourceIp,
                 action, eventId, studyUids, List.of(), instances, outcome, reason, null);
     }
 

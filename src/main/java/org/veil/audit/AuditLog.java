@@ -1,7 +1,9 @@
 package org.veil.audit;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,19 +63,10 @@ public class AuditLog {
     }
 
     /** Writes one row and commits it before returning. */
+    @Transactional(rollbackOn = Exception.class)
     public void record(AuditEvent event) throws SQLException {
         try (Connection c = db.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                append(c, event);
-                c.commit();
-            } catch (SQLException | RuntimeException ex) {
-                c.rollback();
-                throw ex;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+            append(c, event);
         }
     }
 
@@ -223,13 +216,15 @@ public class AuditLog {
      * breaks the chain (someone without the key rewrote the tail), and so does a row keyed with
      * another key (which this server cannot check).
      */
+    @Transactional(rollbackOn = Exception.class)
+    @TransactionConfiguration(timeout = 3600)
     public Verification verify() throws SQLException {
         long rows = 0;
         String previous = AuditChain.GENESIS;
         Long keyedFrom = null;
         Long headId = null;
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
+            // The rows are read through a cursor (fetch size), which PostgreSQL keeps only inside a transaction.
             try (PreparedStatement s = c.prepareStatement(SELECT + " ORDER BY id")) {
                 s.setFetchSize(1000);
                 try (ResultSet rs = s.executeQuery()) {
@@ -260,9 +255,6 @@ public class AuditLog {
                         rows++;
                     }
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
             }
         }
         return new Verification(true, rows, null, null, headId, headId == null ? null : previous, keyedFrom,

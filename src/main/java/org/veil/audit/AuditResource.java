@@ -12,8 +12,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.veil.security.Caller;
-import org.veil.security.Role;
+import org.veil.policy.Caller;
+import org.veil.policy.Role;
 import org.veil.security.StudyAccess;
 
 /** {@code /api/v1/audit}: the audit trail for auditors and admins, and the check of its chain. */

@@ -9,7 +9,7 @@ import java.util.Optional;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
-import org.veil.security.Purpose;
+import org.veil.policy.Purpose;
 
 /**
  * One audit row as a DICOM Audit Message (PS3.15 A.5.1, the RFC 3881 schema as DICOM extends

@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import org.veil.logging.Failures;
 
 /**
  * Copies every audit row, once committed, to a syslog collector as a DICOM audit message in an
@@ -95,44 +97,40 @@ public class SyslogForwarder {
             }
         } catch (IOException | SQLException | RuntimeException e) {
             if (!failing) {
-                LOG.warnf("audit messages cannot be copied to syslog (%s); retrying, nothing is lost", e.getClass().getSimpleName());
+                LOG.warnf("audit messages cannot be copied to syslog (%s); retrying, nothing is lost", Failures.describe(e));
                 failing = true;
             }
             closeTcp();
         }
     }
 
-    /** Sends what was committed since the last position, and moves the position past what was sent. */
+    /**
+     * Sends what was committed since the last position, and moves the position past what was
+     * sent. A send that fails mid-batch ends with an IOException, which does not roll back: the
+     * position of what did go out is saved, so nothing is sent twice or skipped.
+     */
+    @Transactional(rollbackOn = SQLException.class)
     void forward() throws IOException, SQLException {
         String target = config.syslog().protocol() + "://" + config.syslog().host().orElseThrow() + ":" + config.syslog().port();
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                    s.setLong(1, FORWARD_LOCK);
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            return;
-                        }
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                s.setLong(1, FORWARD_LOCK);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return;
                     }
                 }
-                long position = position(c, target);
-                List<AuditLog.Stored> rows = audit.after(c, position, BATCH);
-                try {
-                    for (AuditLog.Stored row : rows) {
-                        send(frame(row));
-                        position = row.id();
-                    }
-                } finally {
-                    save(c, target, position);
-                    c.commit();
+            }
+            long position = position(c, target);
+            List<AuditLog.Stored> rows = audit.after(c, position, BATCH);
+            try {
+                for (AuditLog.Stored row : rows) {
+                    send(frame(row));
+                    position = row.id();
                 }
             } finally {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                }
+                save(c, target, position);
             }
         }
     }

@@ -2,7 +2,8 @@ package org.veil.consent;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,11 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.veil.deid.Deidentification;
 import org.veil.policy.Consent;
 import org.veil.policy.ConsentMethod;
+import org.veil.policy.Purpose;
 import org.veil.policy.Share;
-import org.veil.security.Purpose;
 
 /**
  * The consent registry and the shares, in PostgreSQL, append-only (V3__consent.sql). Validates
@@ -33,10 +33,8 @@ public class ConsentRegistry {
     private static final Set<Purpose> CONSENT_SCOPES = Set.of(Purpose.CONSULTATION, Purpose.TEACHING, Purpose.RESEARCH,
             Purpose.PUBLICATION);
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ConsentRegistry.class);
-
     private final AgroalDataSource db;
-    private final Deidentification deid;
+    private final Event<ConsentChange> changes;
     private final AudienceDirectory directory;
 
     /**
@@ -48,13 +46,14 @@ public class ConsentRegistry {
         void record(Connection c, String studyUid) throws SQLException;
     }
 
-    public ConsentRegistry(AgroalDataSource db, Deidentification deid, AudienceDirectory directory) {
+    public ConsentRegistry(AgroalDataSource db, Event<ConsentChange> changes, AudienceDirectory directory) {
         this.db = db;
-        this.deid = deid;
+        this.changes = changes;
         this.directory = directory;
     }
 
     /** Records a consent for a study; returns its id. */
+    @Transactional(rollbackOn = Exception.class)
     public String record(String studyUid, ConsentRequests.NewConsent req, String recordedBy, Instant now, OnChange onChange)
             throws SQLException {
         if (req == null) {
@@ -77,44 +76,43 @@ public class ConsentRegistry {
         }
         try (Connection c = db.getConnection()) {
             String[] patient = patientOf(c, studyUid);
-            return org.veil.audit.RecordedChange.commit(c, () -> {
-                // The check for an overlapping consent and the insert are one step per study.
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                    lock.setString(1, "consent:" + studyUid);
-                    lock.execute();
+            // The check for an overlapping consent and the insert are one step per study.
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setString(1, "consent:" + studyUid);
+                lock.execute();
+            }
+            for (Consent existing : consents(c, studyUid)) {
+                boolean overlaps = existing.withdrawnAt().isEmpty()
+                        && existing.validUntil().map(u -> u.isAfter(from)).orElse(true)
+                        && until.map(u -> u.isAfter(existing.validFrom())).orElse(true)
+                        && existing.scopes().stream().anyMatch(scopes::contains);
+                if (overlaps) {
+                    throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
                 }
-                for (Consent existing : consents(c, studyUid)) {
-                    boolean overlaps = existing.withdrawnAt().isEmpty()
-                            && existing.validUntil().map(u -> u.isAfter(from)).orElse(true)
-                            && until.map(u -> u.isAfter(existing.validFrom())).orElse(true)
-                            && existing.scopes().stream().anyMatch(scopes::contains);
-                    if (overlaps) {
-                        throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
-                    }
-                }
-                String id = UUID.randomUUID().toString();
-                try (PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO consent (id, study_instance_uid, patient_id, issuer_of_patient_id, scopes, method, evidence_reference,
-                                             evidence_sha256, recorded_by, recorded_at, valid_from, valid_until)
-                        VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    s.setString(1, id);
-                    s.setString(2, studyUid);
-                    s.setString(3, patient[0]);
-                    s.setString(4, patient[1]);
-                    s.setArray(5, c.createArrayOf("text", scopes.stream().map(Purpose::scopeName).toArray()));
-                    s.setString(6, method.apiName());
-                    s.setString(7, evidence == null ? null : evidence.reference());
-                    s.setString(8, evidence == null || evidence.sha256() == null ? null
-                            : evidence.sha256().toLowerCase(java.util.Locale.ROOT));
-                    s.setString(9, recordedBy);
-                    s.setTimestamp(10, Timestamp.from(now));
-                    s.setTimestamp(11, Timestamp.from(from));
-                    s.setTimestamp(12, until.map(Timestamp::from).orElse(null));
-                    s.executeUpdate();
-                }
-                onChange.record(c, studyUid);
-                return id;
-            });
+            }
+            String id = UUID.randomUUID().toString();
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO consent (id, study_instance_uid, patient_id, issuer_of_patient_id, scopes, method, evidence_reference,
+                                         evidence_sha256, recorded_by, recorded_at, valid_from, valid_until)
+                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                s.setString(1, id);
+                s.setString(2, studyUid);
+                s.setString(3, patient[0]);
+                s.setString(4, patient[1]);
+                s.setArray(5, c.createArrayOf("text", scopes.stream().map(Purpose::scopeName).toArray()));
+                s.setString(6, method.apiName());
+                s.setString(7, evidence == null ? null : evidence.reference());
+                s.setString(8, evidence == null || evidence.sha256() == null ? null
+                        : evidence.sha256().toLowerCase(java.util.Locale.ROOT));
+                s.setString(9, recordedBy);
+                s.setTimestamp(10, Timestamp.from(now));
+                s.setTimestamp(11, Timestamp.from(from));
+                s.setTimestamp(12, until.map(Timestamp::from).orElse(null));
+                s.executeUpdate();
+            }
+            onChange.record(c, studyUid);
+            changes.fire(new ConsentChange.ConsentRecorded(studyUid, id));
+            return id;
         }
     }
 
@@ -142,9 +140,14 @@ public class ConsentRegistry {
         }
     }
 
-    /** Withdraws a consent; takes effect on the next request and drops the study's derivatives. */
+    /**
+     * Withdraws a consent. It holds from the next request on, because every request weighs the
+     * consents in the database; what was derived under it is dropped by the observers of
+     * {@link ConsentChange.ConsentWithdrawn} once this commits.
+     */
+    @Transactional(rollbackOn = Exception.class)
     public ConsentViews.ConsentView withdraw(String id, ConsentRequests.Withdrawal req, String by, Instant now, OnChange onChange)
-            throws SQLException, IOException {
+            throws SQLException {
         if (req == null || req.reason() == null || req.reason().isBlank()) {
             throw ConsentApiException.invalid("a withdrawal needs a reason");
         }
@@ -153,29 +156,24 @@ public class ConsentRegistry {
         try (Connection c = db.getConnection()) {
             String withdrawn = studyOfConsent(c, uuid);
             study = withdrawn;
-            org.veil.audit.RecordedChange.commit(c, () -> {
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO consent_withdrawal (consent_id, withdrawn_by, withdrawn_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                    s.setObject(1, uuid);
-                    s.setString(2, by);
-                    s.setTimestamp(3, Timestamp.from(now));
-                    s.setString(4, req.reason());
-                    if (s.executeUpdate() == 0) {
-                        throw ConsentApiException.conflict("the consent is already withdrawn");
-                    }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO consent_withdrawal (consent_id, withdrawn_by, withdrawn_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                s.setObject(1, uuid);
+                s.setString(2, by);
+                s.setTimestamp(3, Timestamp.from(now));
+                s.setString(4, req.reason());
+                if (s.executeUpdate() == 0) {
+                    throw ConsentApiException.conflict("the consent is already withdrawn");
                 }
-                onChange.record(c, withdrawn);
-                return null;
-            });
+            }
+            onChange.record(c, withdrawn);
+            changes.fire(new ConsentChange.ConsentWithdrawn(withdrawn, uuid.toString()));
         }
-        // Committed: the withdrawal holds from the next request on, because every request weighs
-        // the consents in the database. Dropping the derivatives only frees space and is retried
-        // by the next withdrawal or eviction; its failure does not make the answer a failure.
-        dropDerivatives(() -> deid.store().get().invalidateStudy(study), "withdrawal");
         return history(study, now).stream().filter(v -> v.id().equals(uuid.toString())).findFirst().orElseThrow();
     }
 
     /** Grants a study to an audience for a purpose until an expiry; returns the share's id. */
+    @Transactional(rollbackOn = Exception.class)
     public String share(String studyUid, ConsentRequests.NewShare req, String by, Instant now, OnChange onChange)
             throws SQLException {
         if (req == null) {
@@ -201,25 +199,24 @@ public class ConsentRegistry {
             patientOf(c, studyUid);
             AudienceDirectory.Resolved named = directory.resolve(type, audience.id().trim());
             String id = UUID.randomUUID().toString();
-            return org.veil.audit.RecordedChange.commit(c, () -> {
-                try (PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at,
-                                                 audience_id)
-                        VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    s.setString(1, id);
-                    s.setString(2, studyUid);
-                    s.setString(3, purpose.scopeName());
-                    s.setString(4, type.name().toLowerCase(java.util.Locale.ROOT));
-                    s.setString(5, named.audience());
-                    s.setTimestamp(6, Timestamp.from(expires));
-                    s.setString(7, by);
-                    s.setTimestamp(8, Timestamp.from(now));
-                    s.setString(9, named.stableId().orElse(null));
-                    s.executeUpdate();
-                }
-                onChange.record(c, studyUid);
-                return id;
-            });
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at,
+                                             audience_id)
+                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                s.setString(1, id);
+                s.setString(2, studyUid);
+                s.setString(3, purpose.scopeName());
+                s.setString(4, type.name().toLowerCase(java.util.Locale.ROOT));
+                s.setString(5, named.audience());
+                s.setTimestamp(6, Timestamp.from(expires));
+                s.setString(7, by);
+                s.setTimestamp(8, Timestamp.from(now));
+                s.setString(9, named.stableId().orElse(null));
+                s.executeUpdate();
+            }
+            onChange.record(c, studyUid);
+            changes.fire(new ConsentChange.ShareRecorded(studyUid, id));
+            return id;
         }
     }
 
@@ -243,7 +240,8 @@ public class ConsentRegistry {
     }
 
     /** Revokes a share; the share stays in the history. Revoking twice changes nothing. */
-    public void revoke(String id, String by, Instant now, OnChange onChange) throws SQLException, IOException {
+    @Transactional(rollbackOn = Exception.class)
+    public void revoke(String id, String by, Instant now, OnChange onChange) throws SQLException {
         UUID uuid = uuid(id, "share");
         String study;
         try (Connection c = db.getConnection()) {
@@ -257,40 +255,15 @@ public class ConsentRegistry {
                 }
             }
             String revoked = study;
-            org.veil.audit.RecordedChange.commit(c, () -> {
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO share_revocation (share_id, revoked_by, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-                    s.setObject(1, uuid);
-                    s.setString(2, by);
-                    s.setTimestamp(3, Timestamp.from(now));
-                    s.executeUpdate();
-                }
-                onChange.record(c, revoked);
-                return null;
-            });
-        }
-        dropDerivatives(() -> deid.store().get().invalidateContext("share-" + uuid), "revocation");
-    }
-
-    @FunctionalInterface
-    private interface Cleanup {
-        void run() throws SQLException, IOException;
-    }
-
-    /**
-     * After a committed withdrawal or revocation: drops what was derived under it. Access is
-     * already refused (the policy reads the database on every request), so a failure here is
-     * logged and the change still answered as done.
-     */
-    private void dropDerivatives(Cleanup cleanup, String after) {
-        if (deid.store().isEmpty()) {
-            return;
-        }
-        try {
-            cleanup.run();
-        } catch (SQLException | IOException | RuntimeException e) {
-            LOG.warnf("the derivatives could not be dropped after a %s (%s); access is refused all the same",
-                    after, e.getClass().getSimpleName());
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO share_revocation (share_id, revoked_by, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                s.setObject(1, uuid);
+                s.setString(2, by);
+                s.setTimestamp(3, Timestamp.from(now));
+                s.executeUpdate();
+            }
+            onChange.record(c, revoked);
+            changes.fire(new ConsentChange.ShareRevoked(revoked, uuid.toString()));
         }
     }
 

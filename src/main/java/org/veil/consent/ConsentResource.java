@@ -1,5 +1,6 @@
 package org.veil.consent;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -7,6 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.net.URI;
@@ -14,17 +16,16 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestResponse;
-import io.vertx.core.http.HttpServerRequest;
-import jakarta.ws.rs.core.Context;
 import org.veil.audit.AuditEvent;
 import org.veil.audit.AuditLog;
-import org.veil.security.Caller;
-import org.veil.security.Role;
+import org.veil.policy.Caller;
+import org.veil.policy.Role;
 import org.veil.security.StudyAccess;
 
 /**
@@ -42,10 +43,12 @@ public class ConsentResource {
     @Context
     HttpServerRequest request;
 
-    private final org.veil.dicomweb.HttpLimitsConfig limits;
+    /** veil.http.max-json-bytes, whose default the HTTP edge's configuration (dicomweb.HttpLimitsConfig) declares. */
+    private final long maxJsonBytes;
 
-    public ConsentResource(ConsentRegistry registry, StudyAccess access, AuditLog audit, org.veil.dicomweb.HttpLimitsConfig limits) {
-        this.limits = limits;
+    public ConsentResource(ConsentRegistry registry, StudyAccess access, AuditLog audit,
+                           @ConfigProperty(name = "veil.http.max-json-bytes") long maxJsonBytes) {
+        this.maxJsonBytes = maxJsonBytes;
         this.registry = registry;
         this.access = access;
         this.audit = audit;
@@ -65,7 +68,7 @@ public class ConsentResource {
                     schema = @Schema(implementation = ConsentRequests.NewConsent.class))) java.io.InputStream body)
             throws SQLException {
         Caller caller = access.requireAnyRole("recording consent", Role.CLINICIAN);
-        String id = registry.record(study, StrictJson.read(body, ConsentRequests.NewConsent.class, limits.maxJsonBytes()), caller.subject(), now(), audited(caller, "consent recorded"));
+        String id = registry.record(study, StrictJson.read(body, ConsentRequests.NewConsent.class, maxJsonBytes), caller.subject(), now(), audited(caller, "consent recorded"));
         return created("/api/v1/consents/", id);
     }
 
@@ -87,7 +90,7 @@ public class ConsentResource {
                     schema = @Schema(implementation = ConsentRequests.Withdrawal.class))) java.io.InputStream body)
             throws SQLException, IOException {
         Caller caller = access.requireAnyRole("withdrawing consent", Role.CLINICIAN);
-        return registry.withdraw(id, StrictJson.read(body, ConsentRequests.Withdrawal.class, limits.maxJsonBytes()), caller.subject(), now(), audited(caller, "consent withdrawn"));
+        return registry.withdraw(id, StrictJson.read(body, ConsentRequests.Withdrawal.class, maxJsonBytes), caller.subject(), now(), audited(caller, "consent withdrawn"));
     }
 
     @POST
@@ -98,7 +101,7 @@ public class ConsentResource {
                     schema = @Schema(implementation = ConsentRequests.NewShare.class))) java.io.InputStream body)
             throws SQLException {
         Caller caller = access.requireAnyRole("sharing a study", Role.CLINICIAN);
-        String id = registry.share(study, StrictJson.read(body, ConsentRequests.NewShare.class, limits.maxJsonBytes()), caller.subject(), now(), audited(caller, "study shared"));
+        String id = registry.share(study, StrictJson.read(body, ConsentRequests.NewShare.class, maxJsonBytes), caller.subject(), now(), audited(caller, "study shared"));
         return created("/api/v1/shares/", id);
     }
 

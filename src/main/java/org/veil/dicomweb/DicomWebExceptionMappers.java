@@ -6,6 +6,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.veil.dicom.MalformedMultipartException;
 import org.veil.dicom.PayloadTooLargeException;
 import org.veil.index.InvalidQueryException;
+import org.veil.logging.Failures;
 import org.veil.security.AccessRefusedException;
 import org.veil.security.NotAuthenticatedException;
 
@@ -81,7 +82,7 @@ public class DicomWebExceptionMappers {
     /** The database refused or failed mid-request; what it was asked is not repeated. */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> database(java.sql.SQLException e) {
-        org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).errorf("database error (SQLState %s)", e.getSQLState());
+        org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).errorf("database error (%s)", Failures.describe(e));
         RestResponse<ErrorBody> r = error(503, "the database could not complete the request; nothing was changed");
         r.getHeaders().add("Retry-After", "5");
         return r;
@@ -133,8 +134,10 @@ public class DicomWebExceptionMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorBody> unexpected(Throwable e, io.vertx.core.http.HttpServerRequest request) {
         String id = request == null ? null : request.response().headers().get(HttpBoundary.REQUEST_ID_HEADER);
-        org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).errorf(e, "request %s failed unexpectedly (%s)",
-                id, e.getClass().getSimpleName());
+        // The chain of causes with their SQLStates and throwing frames, not the stack's messages:
+        // those may quote patient data (Failures).
+        org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).errorf("request %s failed unexpectedly (%s)",
+                id, Failures.describe(e));
         return error(500, "Veil failed to answer this request; the failure is logged as request " + (id == null ? "(no id)" : id));
     }
 

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.veil.audit.AuditEvent;
 import org.veil.audit.AuditLog;
+import org.veil.logging.Failures;
 
 /**
  * Writes the audit row of every DICOMweb request that marked itself with {@link RequestAudit},
@@ -24,9 +25,18 @@ public class RequestAuditFilter {
 
     @ServerResponseFilter
     public void record(ContainerResponseContext response) {
-        if (audit.action().isEmpty() || audit.isRecorded()) {
+        if (audit.action().isEmpty()) {
             return;
         }
+        if (!audit.isRecorded()) {
+            write(response);
+        }
+        // The request log: the act and its status, never a UID or a value; the line carries the
+        // request id (the log format's %X{requestId}), which the answer carries as X-Request-Id.
+        LOG.debugf("%s answered %d", audit.action().get(), response.getStatus());
+    }
+
+    private void write(ContainerResponseContext response) {
         int status = response.getStatus();
         AuditEvent.Outcome outcome = status < 400 ? AuditEvent.Outcome.SUCCESS
                 : status == 401 || status == 403 || status == 404 ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED;
@@ -35,7 +45,7 @@ public class RequestAuditFilter {
         try {
             log.record(audit.event(outcome, reason, status < 400 ? audit.instances() : 0));
         } catch (SQLException | RuntimeException e) {
-            LOG.errorf("audit row could not be written (%s); answering 503", e.getClass().getSimpleName());
+            LOG.errorf("audit row could not be written (%s); answering 503", Failures.describe(e));
             response.setStatus(503);
             response.getHeaders().putSingle("Retry-After", "5");
             response.setEntity(new ErrorBody(503, "the audit trail is unavailable; nothing was sent"),

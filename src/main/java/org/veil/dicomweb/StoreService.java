@@ -1,8 +1,12 @@
 package org.veil.dicomweb;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,24 +14,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import io.agroal.api.AgroalDataSource;
-import java.sql.Connection;
 import org.jboss.logging.Logger;
 import org.veil.audit.AuditEvent;
 import org.veil.audit.AuditLog;
-import org.veil.index.IndexTarget;
 import org.veil.dicom.DicomReader;
 import org.veil.dicom.InstanceParser;
 import org.veil.dicom.MalformedDicomException;
 import org.veil.dicom.MalformedMultipartException;
 import org.veil.dicom.MultipartReader;
-import org.veil.dicom.PayloadTooLargeException;
 import org.veil.dicom.ParsedInstance;
+import org.veil.dicom.PayloadTooLargeException;
 import org.veil.dicom.UnknownTransferSyntaxException;
 import org.veil.index.IndexOutcome;
+import org.veil.index.IndexTarget;
 import org.veil.index.IndexWriter;
 import org.veil.index.InstanceRepository;
 import org.veil.index.NewInstance;
+import org.veil.logging.Failures;
 import org.veil.storage.BlobStore;
 import org.veil.storage.StagedBlob;
 
@@ -44,13 +47,13 @@ public class StoreService {
     private final BlobStore store;
     private final InstanceRepository instances;
     private final DicomWebConfig config;
-    private final org.veil.deid.Deidentification derivatives;
+    private final org.veil.derivatives.Deidentification derivatives;
     private final RequestAudit audit;
     private final AgroalDataSource dataSource;
     private final AuditLog auditLog;
 
     public StoreService(BlobStore store, InstanceRepository instances, DicomWebConfig config,
-                        org.veil.deid.Deidentification derivatives, RequestAudit audit, AgroalDataSource dataSource,
+                        org.veil.derivatives.Deidentification derivatives, RequestAudit audit, AgroalDataSource dataSource,
                         AuditLog auditLog) {
         this.audit = audit;
         this.dataSource = dataSource;
@@ -63,8 +66,15 @@ public class StoreService {
 
     /** Undoes what a crash left half done, before the first request is served. */
     void recover(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) throws IOException {
-        store.recover(key -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-                .call(() -> instances.isStorageKeyIndexed(key) || derivatives.isStorageKeyUsed(key)));
+        store.recover(key -> {
+            try {
+                return instances.isStorageKeyIndexed(key) || derivatives.isStorageKeyUsed(key);
+            } catch (SQLException e) {
+                throw new UncheckedIOException(new IOException("recovery look-up", e));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     public StoreResult store(InputStream body, String boundary, Optional<String> studyUid, String baseUrl)
@@ -145,10 +155,12 @@ public class StoreService {
                     .toList();
             try {
                 outcomes = indexAndRecord(batch);
+                if (outcomes.values().stream().anyMatch(o -> o == IndexOutcome.STORED || o == IndexOutcome.ALREADY_STORED)) {
+                    audit.recorded();
+                }
             } catch (SQLException | RuntimeException e) {
                 // The SQLState says what PostgreSQL refused; the message could quote a value and is not logged.
-                LOG.errorf("STOW index commit failed (%s%s); removing %d published objects", e.getClass().getSimpleName(),
-                        e instanceof SQLException sql ? ", SQLState " + sql.getSQLState() : "", keys.size());
+                LOG.errorf("STOW index commit failed (%s); removing %d published objects", Failures.describe(e), keys.size());
                 removeUnindexed(keys);
                 batch.forEach(i -> result.failed(new StoreResult.Failed(i.parsed().sopClassUid(), i.parsed().sopInstanceUid(),
                         StoreFailure.PROCESSING_FAILURE, "the index could not record the instance")));
@@ -188,23 +200,18 @@ public class StoreService {
      * same transaction: a stored instance is never without its row, even if the process dies
      * between the two (a SIGKILL after the commit leaves both, before it neither).
      */
-    private Map<NewInstance, IndexOutcome> indexAndRecord(List<NewInstance> batch) throws SQLException {
+    @Transactional(rollbackOn = Exception.class)
+    Map<NewInstance, IndexOutcome> indexAndRecord(List<NewInstance> batch) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            Map<NewInstance, IndexOutcome> outcomes = org.veil.audit.RecordedChange.commit(c, () -> {
-                Map<NewInstance, IndexOutcome> o = IndexWriter.insert(c, batch, IndexTarget.ORIGINAL);
-                List<NewInstance> kept = batch.stream()
-                        .filter(i -> o.get(i) == IndexOutcome.STORED || o.get(i) == IndexOutcome.ALREADY_STORED).toList();
-                audit.studies(kept.stream().map(i -> i.parsed().studyInstanceUid()).distinct().toList());
-                audit.instances(kept.size());
-                if (!kept.isEmpty()) {
-                    auditLog.append(c, audit.event(AuditEvent.Outcome.SUCCESS, null, kept.size()));
-                }
-                return o;
-            });
-            if (outcomes.values().stream().anyMatch(o -> o == IndexOutcome.STORED || o == IndexOutcome.ALREADY_STORED)) {
-                audit.recorded();
+            Map<NewInstance, IndexOutcome> o = IndexWriter.insert(c, batch, IndexTarget.ORIGINAL);
+            List<NewInstance> kept = batch.stream()
+                    .filter(i -> o.get(i) == IndexOutcome.STORED || o.get(i) == IndexOutcome.ALREADY_STORED).toList();
+            audit.studies(kept.stream().map(i -> i.parsed().studyInstanceUid()).distinct().toList());
+            audit.instances(kept.size());
+            if (!kept.isEmpty()) {
+                auditLog.append(c, audit.event(AuditEvent.Outcome.SUCCESS, null, kept.size()));
             }
-            return outcomes;
+            return o;
         }
     }
 
@@ -221,8 +228,13 @@ public class StoreService {
 
     private void removeUnindexed(List<String> keys) throws IOException {
         for (String key : keys) {
-            if (!instances.isStorageKeyIndexed(key)) {
-                store.delete(key);
+            try {
+                if (!instances.isStorageKeyIndexed(key)) {
+                    store.delete(key);
+                }
+            } catch (SQLException e) {
+                // Left to the journal: recovery at the next start removes what no row refers to.
+                throw new IOException("index look-up", e);
             }
         }
     }

@@ -12,17 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.veil.consent.ConsentRegistry;
-import org.veil.deid.Deidentification;
-import org.veil.deid.DerivedViews;
 import org.veil.deid.Profile;
+import org.veil.derivatives.Deidentification;
+import org.veil.derivatives.DerivedViews;
 import org.veil.index.IndexTarget;
 import org.veil.index.QidoSearch;
 import org.veil.index.SearchScope;
 import org.veil.policy.AccessDecision;
 import org.veil.policy.AccessPolicy;
-import org.veil.policy.PolicyConfig;
+import org.veil.policy.Caller;
 import org.veil.policy.Requirement;
-import org.veil.security.Caller;
 import org.veil.security.StudyAccess;
 
 /**

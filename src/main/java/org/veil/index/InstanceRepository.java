@@ -1,7 +1,6 @@
 package org.veil.index;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -19,7 +18,7 @@ import java.util.Objects;
  * series, instance number, id. Plain SQL, because the de-identified index has no entities.
  */
 @ApplicationScoped
-public class InstanceRepository implements PanacheRepository<InstanceEntity> {
+public class InstanceRepository {
     @Inject
     AgroalDataSource db;
 
@@ -70,7 +69,14 @@ public class InstanceRepository implements PanacheRepository<InstanceEntity> {
         return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 
-    public boolean isStorageKeyIndexed(String key) {
-        return count("storageKey", key) > 0;
+    /** Whether an instance row refers to the stored object: crash recovery keeps what one does. */
+    public boolean isStorageKeyIndexed(String key) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT 1 FROM instance WHERE storage_key = ? LIMIT 1")) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 }

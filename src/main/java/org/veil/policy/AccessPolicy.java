@@ -3,10 +3,6 @@ package org.veil.policy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.veil.security.Caller;
-import org.veil.security.Purpose;
-import org.veil.security.PurposeDecision;
-import org.veil.security.Role;
 
 /**
  * The only place Veil decides whether a caller may see a study, and how. Pure Java: the caller,

@@ -2,7 +2,6 @@ package org.veil.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.veil.security.Caller;
 
 /**
  * One name a caller answers to as a share's audience: its subject and user name, each group it

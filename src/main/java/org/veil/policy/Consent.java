@@ -3,7 +3,6 @@ package org.veil.policy;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import org.veil.security.Purpose;
 
 /**
  * What the patient agreed to for one study: the purposes, how, and from when until when; and

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.veil.security.Purpose;
 
 /**
  * What a caller needs of a study to see it, before any study is looked at. {@link AccessPolicy}

@@ -2,7 +2,6 @@ package org.veil.policy;
 
 import java.time.Instant;
 import java.util.Optional;
-import org.veil.security.Purpose;
 
 /**
  * A study granted for one purpose to an audience until an expiry: a user (its stable subject),

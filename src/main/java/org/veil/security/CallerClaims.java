@@ -6,6 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.veil.policy.Caller;
+import org.veil.policy.Purpose;
+import org.veil.policy.PurposeDecision;
+import org.veil.policy.Role;
 
 /**
  * Reads a {@link Caller} from a validated token's claims: roles from the configured claim paths

@@ -7,6 +7,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.veil.policy.Caller;
+import org.veil.policy.PurposeDecision;
+import org.veil.policy.Role;
 
 /**
  * {@code GET /api/v1/me}: the caller as Veil understands the token, so that a client or an

@@ -6,6 +6,8 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import org.veil.policy.Purpose;
+import org.veil.policy.Role;
 
 /**
  * The configured {@link PurposeRules} and claim settings, checked once at start-up: an unknown

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.Base64;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.veil.policy.Caller;
 
 /**
  * The {@link Caller} of the current request, read once from the token quarkus-oidc has already

@@ -6,6 +6,9 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.veil.policy.Purpose;
+import org.veil.policy.PurposeDecision;
+import org.veil.policy.Role;
 
 /**
  * Which role may claim which purpose, and the purpose a role gets when its token names none.

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
 import java.util.Map;
+import org.veil.policy.Role;
 
 /**
  * {@code veil.security.*}: where roles are read from in the token and which role may claim which

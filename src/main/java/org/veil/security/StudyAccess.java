@@ -4,6 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.EnumSet;
 import java.util.Set;
+import org.veil.policy.Caller;
+import org.veil.policy.Purpose;
+import org.veil.policy.PurposeDecision;
+import org.veil.policy.Role;
 
 /**
  * The first gate of every DICOMweb request, before any study is looked at: the caller's roles

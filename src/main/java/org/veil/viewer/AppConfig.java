@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.veil.security.Purpose;
+import org.veil.policy.Purpose;
 
 /**
  * The viewer's {@code app-config.js} for one purpose: OHIF's shipped defaults (modes, hot keys,

@@ -2,7 +2,7 @@ package org.veil.viewer;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import org.veil.security.Purpose;
+import org.veil.policy.Purpose;
 
 /**
  * /viewer/: the purpose is part of the token request, so it is chosen before login. Keycloak

@@ -15,7 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.veil.security.Purpose;
+import org.veil.logging.Failures;
+import org.veil.policy.Purpose;
 
 /**
  * Serves the prebuilt OHIF viewer, same-origin with DICOMweb, once per purpose of use:
@@ -118,7 +119,7 @@ public class ViewerRoutes {
             // Everything else is a route of the single-page app.
             send(ctx, "text/html; charset=utf-8", rewritten.computeIfAbsent(prefix, k -> indexAt(dist.resolve("index.html"), prefix)));
         } catch (UncheckedIOException e) {
-            LOG.errorf("the viewer's files cannot be read (%s)", e.getCause().getClass().getSimpleName());
+            LOG.errorf("the viewer's files cannot be read (%s)", Failures.describe(e));
             ctx.response().setStatusCode(500).end();
         }
     }

@@ -2,6 +2,7 @@ package org.veil.bench;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -10,12 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.veil.deid.Deidentifier;
-import org.veil.deid.DerivativeStore;
 import org.veil.deid.Keys;
 import org.veil.deid.Option;
 import org.veil.deid.Outcome;
 import org.veil.deid.Profile;
 import org.veil.deid.Profiles;
+import org.veil.derivatives.DerivativeStore;
+import org.veil.derivatives.Transactions;
 import org.veil.index.EmbeddedDatabase;
 import org.veil.storage.BlobStore;
 import org.veil.storage.FileBlobStore;
@@ -54,7 +56,7 @@ final class DeidBenchmark {
 
         List<byte[]> originals = new ArrayList<>();
         // Warm-up, untimed, in another context: the JIT compiles the paths the timed runs take.
-        DerivativeStore warmStore = new DerivativeStore(ds, blobs, engine, 0);
+        DerivativeStore warmStore = new DerivativeStore(ds, jdbcTransactions(ds), blobs, engine, 0);
         for (int round = 0; round < 3; round++) {
             for (String[] i : instances.subList(0, Math.min(100, instances.size()))) {
                 byte[] b = blobs.readAll(i[1]);
@@ -83,7 +85,7 @@ final class DeidBenchmark {
                 }
             }
         });
-        DerivativeStore store = new DerivativeStore(ds, blobs, engine, 0);
+        DerivativeStore store = new DerivativeStore(ds, jdbcTransactions(ds), blobs, engine, 0);
         double first = rate(instances.size(), () -> {
             for (String[] i : instances) {
                 store.derive(i[0], teaching, "teaching").orElseThrow();
@@ -151,6 +153,30 @@ final class DeidBenchmark {
             }
         });
         return new TextCheckCost(plainRate, ctRate, lines, uncached);
+    }
+
+    /**
+     * The server runs the store's transactions as JTA ({@code JtaTransactions}); without Quarkus,
+     * the same boundaries on the one kept connection.
+     */
+    private static Transactions jdbcTransactions(javax.sql.DataSource ds) {
+        return new Transactions() {
+            @Override
+            public <T> T inNew(Work<T> work) throws SQLException, java.io.IOException {
+                Connection c = ds.getConnection();
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run();
+                    c.commit();
+                    return result;
+                } catch (SQLException | java.io.IOException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        };
     }
 
     private static javax.sql.DataSource pooledOne(Connection connection) {

@@ -59,6 +59,11 @@ class HelmChartTest {
         // Every replica drains for shutdownTimeoutSeconds, and gets 15 s more from Kubernetes.
         assertThat(env(veil, "VEIL_SHUTDOWN_TIMEOUT")).isEqualTo("60s");
         assertThat(veil.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(75L);
+        // Behind the ingress, its forwarding headers are believed, and only from the pod network (BehindProxyTest).
+        assertThat(env(veil, "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING")).isEqualTo("true");
+        assertThat(env(veil, "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED")).isEqualTo("true");
+        assertThat(env(veil, "QUARKUS_HTTP_PROXY_ENABLE_FORWARDED_HOST")).isEqualTo("true");
+        assertThat(env(veil, "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES")).isEqualTo("10.0.0.0/8");
         Ingress ingress = only(objects, Ingress.class);
         // TLS by default, with the certificate in the veil-tls Secret.
         assertThat(ingress.getSpec().getTls()).singleElement().satisfies(t -> assertThat(t.getSecretName()).isEqualTo("veil-tls"));

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.veil.consent.ConsentRegistry;
 import org.veil.policy.AccessDecision;
 import org.veil.policy.AccessPolicy;
+import org.veil.policy.Caller;
+import org.veil.policy.Purpose;
+import org.veil.policy.PurposeDecision;
 import org.veil.policy.Requirement;
-import org.veil.security.Caller;
-import org.veil.security.Purpose;
-import org.veil.security.PurposeDecision;
-import org.veil.security.Role;
+import org.veil.policy.Role;
 
 /**
  * The search's SQL and the retrieval's Java must agree on every study: random consent and share

@@ -10,10 +10,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.veil.security.Caller;
-import org.veil.security.Purpose;
-import org.veil.security.PurposeDecision;
-import org.veil.security.Role;
 
 /**
  * The default policy, cell by cell: role and purpose × consent state × share state. Expected:

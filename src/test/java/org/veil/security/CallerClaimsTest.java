@@ -1,5 +1,9 @@
 package org.veil.security;
 
+import org.veil.policy.Caller;
+import org.veil.policy.Purpose;
+import org.veil.policy.PurposeDecision;
+import org.veil.policy.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package org.veil.security;
 
+import org.veil.policy.Caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;

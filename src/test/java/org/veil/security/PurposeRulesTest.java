@@ -1,5 +1,8 @@
 package org.veil.security;
 
+import org.veil.policy.Purpose;
+import org.veil.policy.PurposeDecision;
+import org.veil.policy.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

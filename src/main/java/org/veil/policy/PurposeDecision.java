@@ -1,4 +1,4 @@
-package org.veil.security;
+package org.veil.policy;
 
 /**
  * The outcome of {@link PurposeRules#decide}: a purpose; none, because the token names none and

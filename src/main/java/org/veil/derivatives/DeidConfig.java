@@ -1,4 +1,4 @@
-package org.veil.deid;
+package org.veil.derivatives;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.veil.deid.Profile;
 
 /** {@code veil.deid.*}: the secret, the profiles, extra rules and the derivative cache (docs/configuration.md). */
 @ConfigMapping(prefix = "veil.deid")

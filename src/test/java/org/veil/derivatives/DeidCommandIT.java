@@ -1,5 +1,9 @@
-package org.veil.deid;
+package org.veil.derivatives;
 
+import org.veil.deid.Deidentifier;
+import org.veil.deid.Keys;
+import org.veil.deid.Outcome;
+import org.veil.deid.Profiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.veil.deid;
+package org.veil.derivatives;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -16,6 +16,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.veil.deid.DeidSettings;
+import org.veil.deid.Deidentifier;
+import org.veil.deid.Keys;
+import org.veil.deid.Outcome;
+import org.veil.deid.Profile;
 import org.veil.dicom.MalformedDicomException;
 
 /**

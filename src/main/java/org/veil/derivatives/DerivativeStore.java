@@ -1,4 +1,4 @@
-package org.veil.deid;
+package org.veil.derivatives;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
+import org.veil.deid.Deidentifier;
+import org.veil.deid.Outcome;
+import org.veil.deid.Profile;
 import org.veil.dicom.MalformedDicomException;
 import org.veil.storage.BlobStore;
 import org.veil.storage.StagedBlob;
@@ -29,7 +32,8 @@ import org.veil.storage.StagedBlob;
  *
  * <p>Derivatives are deterministic, so two requests racing for the same one make the same file
  * under the same key; an advisory lock per storage key keeps a publication and an eviction of
- * that key from interleaving. Plain JDBC, so that it runs without Quarkus in the benchmark.
+ * that key from interleaving. Every write runs in a transaction of its own ({@link Transactions}):
+ * declarative JTA in the server, plain JDBC in the benchmark, which runs without Quarkus.
  */
 public final class DerivativeStore {
     private static final Logger LOG = Logger.getLogger(DerivativeStore.class);
@@ -40,9 +44,11 @@ public final class DerivativeStore {
     private final BlobStore blobs;
     private final Deidentifier engine;
     private final long maxBytes;
+    private final Transactions tx;
 
-    public DerivativeStore(DataSource db, BlobStore blobs, Deidentifier engine, long maxBytes) {
+    public DerivativeStore(DataSource db, Transactions tx, BlobStore blobs, Deidentifier engine, long maxBytes) {
         this.db = db;
+        this.tx = tx;
         this.blobs = blobs;
         this.engine = engine;
         this.maxBytes = maxBytes;
@@ -162,13 +168,13 @@ public final class DerivativeStore {
                 String key = rs.getString(4);
                 if (key != null && !exists(key)) {
                     // The file went missing under the row: forget the row and make it again.
-                    delete(c, sop, context, version);
+                    onRow("DELETE FROM derivative", sop, context, version);
                     return Optional.empty();
                 }
                 Derivative d = new Derivative(sop, context, rs.getString(1), rs.getString(2), rs.getString(3), key,
                         rs.getLong(5), Optional.ofNullable(rs.getString(6)), true);
                 if (rs.getBoolean(7)) {
-                    touch(c, sop, context, version);
+                    onRow("UPDATE derivative SET last_access = now()", sop, context, version);
                 }
                 return Optional.of(d);
             }
@@ -203,7 +209,12 @@ public final class DerivativeStore {
             made = publish(sop, original, context, version, d);
         } else {
             String reason = ((Outcome.Withheld) outcome).reason();
-            insert(null, sop, original, context, version, null, null, 0, reason, Map.of());
+            tx.inNew(() -> {
+                try (Connection c = db.getConnection()) {
+                    insert(c, sop, original, context, version, null, null, 0, reason, Map.of());
+                }
+                return null;
+            });
             made = new Derivative(sop, context, null, null, null, null, 0, Optional.of(reason), false);
         }
         if (maxBytes > 0 && made.sizeBytes() > 0) {
@@ -220,15 +231,17 @@ public final class DerivativeStore {
             }
             blob.seal();
             String key = BlobStore.keyOf(blob);
-            try (Connection c = db.getConnection(); BlobStore.Journal journal = blobs.begin(List.of(key))) {
-                c.setAutoCommit(false);
-                lock(c, key);
-                blobs.publish(List.of(blob));
+            try (BlobStore.Journal journal = blobs.begin(List.of(key))) {
                 try {
-                    insert(c, sop, original, context, version, d, key, blob.size(), null, d.derivedUids());
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
+                    tx.inNew(() -> {
+                        try (Connection c = db.getConnection()) {
+                            lock(c, key);
+                            blobs.publish(List.of(blob));
+                            insert(c, sop, original, context, version, d, key, blob.size(), null, d.derivedUids());
+                        }
+                        return null;
+                    });
+                } catch (SQLException | RuntimeException e) {
                     deleteUnused(List.of(key));
                     throw e;
                 }
@@ -238,9 +251,8 @@ public final class DerivativeStore {
         }
     }
 
-    private void insert(Connection given, String sop, Original original, String context, String version, Outcome.Derived d,
+    private void insert(Connection c, String sop, Original original, String context, String version, Outcome.Derived d,
                         String storageKey, long size, String withheld, Map<String, String> uids) throws SQLException {
-        Connection c = given != null ? given : db.getConnection();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO derivative (original_sop_uid, context, key_version, original_study_uid, patient_key,
                                         derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason)
@@ -269,47 +281,45 @@ public final class DerivativeStore {
             if (!uids.isEmpty()) {
                 u.executeBatch();
             }
-        } finally {
-            if (given == null) {
-                c.close();
-            }
         }
     }
 
     /** Removes least recently used derivatives until the cache is under its bound. */
     void evictOver(long bound) throws IOException {
         List<String> freed = new ArrayList<>();
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            long total;
-            try (PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(size_bytes), 0) FROM derivative");
-                 ResultSet rs = s.executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
-            }
-            if (total <= bound) {
-                c.rollback();
-                return;
-            }
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, storage_key, size_bytes, original_study_uid, context FROM derivative WHERE storage_key IS NOT NULL
-                     ORDER BY last_access, id FOR UPDATE SKIP LOCKED""");
-                 PreparedStatement del = c.prepareStatement("DELETE FROM derivative WHERE id = ?");
-                 PreparedStatement view = c.prepareStatement(
-                         "DELETE FROM derived_view WHERE original_study_uid = ? AND context = ?");
-                 ResultSet rs = s.executeQuery()) {
-                while (total > bound && rs.next()) {
-                    del.setLong(1, rs.getLong(1));
-                    del.executeUpdate();
-                    // A view pointing at an evicted file is dropped with it and rebuilt on need.
-                    view.setString(1, rs.getString(4));
-                    view.setString(2, rs.getString(5));
-                    view.executeUpdate();
-                    freed.add(rs.getString(2));
-                    total -= rs.getLong(3);
+        try {
+            deleteFreed(freed, tx.inNew(() -> {
+                try (Connection c = db.getConnection()) {
+                    long total;
+                    try (PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(size_bytes), 0) FROM derivative");
+                         ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        total = rs.getLong(1);
+                    }
+                    if (total <= bound) {
+                        return null;
+                    }
+                    try (PreparedStatement s = c.prepareStatement("""
+                            SELECT id, storage_key, size_bytes, original_study_uid, context FROM derivative WHERE storage_key IS NOT NULL
+                             ORDER BY last_access, id FOR UPDATE SKIP LOCKED""");
+                         PreparedStatement del = c.prepareStatement("DELETE FROM derivative WHERE id = ?");
+                         PreparedStatement view = c.prepareStatement(
+                                 "DELETE FROM derived_view WHERE original_study_uid = ? AND context = ?");
+                         ResultSet rs = s.executeQuery()) {
+                        while (total > bound && rs.next()) {
+                            del.setLong(1, rs.getLong(1));
+                            del.executeUpdate();
+                            // A view pointing at an evicted file is dropped with it and rebuilt on need.
+                            view.setString(1, rs.getString(4));
+                            view.setString(2, rs.getString(5));
+                            view.executeUpdate();
+                            freed.add(rs.getString(2));
+                            total -= rs.getLong(3);
+                        }
+                    }
+                    return journalled(freed);
                 }
-            }
-            commitFreeing(c, freed);
+            }));
         } catch (SQLException e) {
             throw new IOException("derivative eviction", e);
         }
@@ -319,42 +329,47 @@ public final class DerivativeStore {
     /** Deletes derivatives and the de-identified views built from them, in one transaction. */
     private int invalidate(String where, String value) throws IOException {
         List<String> freed = new ArrayList<>();
-        try (Connection c = db.getConnection();
-             PreparedStatement views = c.prepareStatement("DELETE FROM derived_view WHERE " + where);
-             PreparedStatement s = c.prepareStatement("DELETE FROM derivative WHERE " + where + " RETURNING storage_key")) {
-            c.setAutoCommit(false);
-            views.setString(1, value);
-            views.executeUpdate();
-            s.setString(1, value);
-            int n = 0;
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    n++;
-                    if (rs.getString(1) != null) {
-                        freed.add(rs.getString(1));
+        int[] rows = {0};
+        try {
+            deleteFreed(freed, tx.inNew(() -> {
+                try (Connection c = db.getConnection();
+                     PreparedStatement views = c.prepareStatement("DELETE FROM derived_view WHERE " + where);
+                     PreparedStatement s = c.prepareStatement("DELETE FROM derivative WHERE " + where + " RETURNING storage_key")) {
+                    views.setString(1, value);
+                    views.executeUpdate();
+                    s.setString(1, value);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            rows[0]++;
+                            if (rs.getString(1) != null) {
+                                freed.add(rs.getString(1));
+                            }
+                        }
                     }
+                    return journalled(freed);
                 }
-            }
-            commitFreeing(c, freed);
-            return n;
+            }));
+            return rows[0];
         } catch (SQLException e) {
             throw new IOException("derivative invalidation", e);
         }
     }
 
     /**
-     * Commits the deletion of rows whose files are {@code freed}, then deletes the files. The keys
-     * are journalled before the commit, so that a crash between the commit and the deletion leaves
-     * no file without a row: recovery deletes journalled keys nothing refers to (BlobStore#recover).
-     * A deletion that fails leaves its journal to the next start's recovery for the same reason.
+     * The last step of a transaction that deletes rows whose files are {@code freed}: the keys are
+     * journalled before the commit, so that a crash between the commit and the deletion of the
+     * files leaves no file without a row: recovery deletes journalled keys nothing refers to
+     * (BlobStore#recover). Null when nothing was freed.
      */
-    private void commitFreeing(Connection c, List<String> freed) throws SQLException, IOException {
-        if (freed.isEmpty()) {
-            c.commit();
+    private BlobStore.Journal journalled(List<String> freed) throws IOException {
+        return freed.isEmpty() ? null : blobs.begin(freed);
+    }
+
+    /** After the commit: deletes the freed files, then the journal. A deletion that fails leaves the journal to recovery. */
+    private void deleteFreed(List<String> freed, BlobStore.Journal journal) throws IOException {
+        if (journal == null) {
             return;
         }
-        BlobStore.Journal journal = blobs.begin(freed);
-        c.commit();
         deleteUnused(freed);
         journal.close();
     }
@@ -362,36 +377,34 @@ public final class DerivativeStore {
     /** Deletes files no derivative row refers to any more, each under its key's lock. */
     private void deleteUnused(List<String> keys) throws IOException {
         for (String key : keys) {
-            try (Connection c = db.getConnection()) {
-                c.setAutoCommit(false);
-                lock(c, key);
-                if (!isStorageKeyUsed(c, key)) {
-                    blobs.delete(key);
-                }
-                c.commit();
+            try {
+                tx.inNew(() -> {
+                    try (Connection c = db.getConnection()) {
+                        lock(c, key);
+                        if (!isStorageKeyUsed(c, key)) {
+                            blobs.delete(key);
+                        }
+                    }
+                    return null;
+                });
             } catch (SQLException e) {
                 throw new IOException("derivative clean-up", e);
             }
         }
     }
 
-    private static void touch(Connection c, String sop, String context, String version) throws SQLException {
-        onRow(c, "UPDATE derivative SET last_access = now()", sop, context, version);
-    }
-
-    private static void delete(Connection c, String sop, String context, String version) throws SQLException {
-        onRow(c, "DELETE FROM derivative", sop, context, version);
-    }
-
-    /** Runs an UPDATE or DELETE on the one row of an original, context and key version. */
-    private static void onRow(Connection c, String statement, String sop, String context, String version) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                statement + " WHERE original_sop_uid = ? AND context = ? AND key_version = ?")) {
-            s.setString(1, sop);
-            s.setString(2, context);
-            s.setString(3, version);
-            s.executeUpdate();
-        }
+    /** Runs an UPDATE or DELETE on the one row of an original, context and key version, in a transaction of its own. */
+    private void onRow(String statement, String sop, String context, String version) throws SQLException, IOException {
+        tx.inNew(() -> {
+            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                    statement + " WHERE original_sop_uid = ? AND context = ? AND key_version = ?")) {
+                s.setString(1, sop);
+                s.setString(2, context);
+                s.setString(3, version);
+                s.executeUpdate();
+            }
+            return null;
+        });
     }
 
     private static void lock(Connection c, String key) throws SQLException {

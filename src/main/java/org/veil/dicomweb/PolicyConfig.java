@@ -1,9 +1,12 @@
-package org.veil.policy;
+package org.veil.dicomweb;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** {@code veil.policy.*}: the switches of the default policy (docs/consent-and-policy.md). */
+/**
+ * {@code veil.policy.*}: the switches of the default policy (docs/consent-and-policy.md), read
+ * here and handed to the plain-Java {@link org.veil.policy.AccessPolicy}, which knows no configuration.
+ */
 @ConfigMapping(prefix = "veil.policy")
 public interface PolicyConfig {
 

@@ -1,4 +1,4 @@
-package org.veil.security;
+package org.veil.policy;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,5 +1,9 @@
-package org.veil.deid;
+package org.veil.derivatives;
 
+import org.veil.deid.Deidentifier;
+import org.veil.deid.Keys;
+import org.veil.deid.Profile;
+import org.veil.deid.Profiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agroal.api.AgroalDataSource;
@@ -35,6 +39,8 @@ class DerivativeStoreTest {
     AgroalDataSource db;
     @Inject
     BlobStore blobs;
+    @Inject
+    Transactions tx;
     private final IndexReset reset = new IndexReset();
 
     private DerivativeStore store;
@@ -115,7 +121,7 @@ class DerivativeStoreTest {
                         throw e.getCause();
                     }
                 });
-        DerivativeStore broken = new DerivativeStore(db, failingDeletes, store.engine(), 0);
+        DerivativeStore broken = new DerivativeStore(db, tx, failingDeletes, store.engine(), 0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.invalidateStudy(STUDY))
                 .isInstanceOf(java.io.IOException.class);
         assertThat(exists(a.storageKey())).as("the file outlived its row").isTrue();
@@ -136,7 +142,7 @@ class DerivativeStoreTest {
         Derivative one = store.derive(sop(1), teaching, "teaching").orElseThrow();
         long size = one.sizeBytes();
         Deidentifier engine = Deidentifier.standard(new Keys("veil-test-deid-secret-0123456789".getBytes()));
-        DerivativeStore bounded = new DerivativeStore(db, blobs, engine, size * 2 + size / 2);
+        DerivativeStore bounded = new DerivativeStore(db, tx, blobs, engine, size * 2 + size / 2);
         bounded.derive(sop(2), teaching, "teaching");
         bounded.derive(sop(3), teaching, "teaching");
         assertThat(bounded.cachedBytes()).isLessThanOrEqualTo(size * 2 + size / 2);

@@ -1,4 +1,4 @@
-package org.veil.deid;
+package org.veil.derivatives;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.veil.deid.Profile;
 import org.veil.dicom.DicomReader;
 import org.veil.dicom.InstanceParser;
 import org.veil.dicom.MalformedDicomException;
@@ -32,15 +33,17 @@ public final class DerivedViews {
     private static final int BUILD_ATTEMPTS = 3;
 
     private final DataSource db;
+    private final Transactions tx;
     private final BlobStore blobs;
     private final DerivativeStore store;
     private final DicomReader.Limits limits;
     private final org.veil.dicom.ComputeGate gate;
 
-    public DerivedViews(DataSource db, BlobStore blobs, DerivativeStore store, DicomReader.Limits limits,
+    public DerivedViews(DataSource db, Transactions tx, BlobStore blobs, DerivativeStore store, DicomReader.Limits limits,
                         org.veil.dicom.ComputeGate gate) {
         this.gate = gate;
         this.db = db;
+        this.tx = tx;
         this.blobs = blobs;
         this.store = store;
         this.limits = limits;
@@ -88,31 +91,31 @@ public final class DerivedViews {
         }
     }
 
-    private boolean build(String study, Profile profile, String context) throws SQLException, IOException, EvictedMeanwhile {
+    private boolean build(String study, Profile profile, String context) throws SQLException, IOException {
         String version = store.derivativeVersion(profile);
         try (Connection c = db.getConnection()) {
             // Every retrieval asks; nearly always the view is there, and a plain read says so.
             if (exists(c, study, context, version)) {
                 return true;
             }
-            c.setAutoCommit(false);
-            try {
+        }
+        return tx.inNew(() -> {
+            try (Connection c = db.getConnection()) {
                 try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
                     s.setString(1, "view|" + study + "|" + context + "|" + version);
                     s.execute();
                 }
                 if (exists(c, study, context, version)) {
-                    c.commit();
                     return true;
                 }
                 Optional<String> patientKey = patientKey(c, study);
                 if (patientKey.isEmpty()) {
-                    c.rollback();
                     return false;
                 }
                 List<NewInstance> derived = new ArrayList<>();
                 int withheld = 0;
                 // Deriving is the CPU-heavy part: it takes a turn at the gate (503 when too much runs).
+                // Each derivative commits in its own transaction (Transactions), this one waits.
                 try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
                     for (String sop : originals(c, study)) {
                         Optional<Derivative> d = store.derive(sop, profile, context);
@@ -126,13 +129,9 @@ public final class DerivedViews {
                 holdDerivatives(c, derived, context);
                 long view = insertView(c, study, context, version, patientKey.get(), withheld);
                 IndexWriter.insert(c, derived, IndexTarget.view(view));
-                c.commit();
                 return true;
-            } catch (SQLException | IOException | EvictedMeanwhile | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        }
+        });
     }
 
     private NewInstance parse(Derivative d) throws IOException {
@@ -149,7 +148,7 @@ public final class DerivedViews {
      * Share-locks the derivative rows the view will point at, so that an eviction running now
      * skips them; if one is already gone, the build starts again.
      */
-    private static void holdDerivatives(Connection c, List<NewInstance> derived, String context) throws SQLException, EvictedMeanwhile {
+    private static void holdDerivatives(Connection c, List<NewInstance> derived, String context) throws SQLException {
         Set<String> wanted = new HashSet<>();
         derived.forEach(d -> wanted.add(d.storageKey()));
         if (wanted.isEmpty()) {
@@ -227,8 +226,8 @@ public final class DerivedViews {
         }
     }
 
-    /** A derivative the view needs was evicted between being made and being held. */
-    private static final class EvictedMeanwhile extends Exception {
+    /** A derivative the view needs was evicted between being made and being held; the build's transaction rolls back. */
+    private static final class EvictedMeanwhile extends RuntimeException {
         EvictedMeanwhile() {
             super(null, null, false, false);
         }

@@ -1,4 +1,4 @@
-package org.veil.deid;
+package org.veil.derivatives;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.veil.deid.DeidSettings;
+import org.veil.deid.Deidentifier;
+import org.veil.deid.Profiles;
+import org.veil.deid.Tesseract;
 import org.veil.storage.BlobStore;
 
 /**
@@ -26,7 +30,7 @@ public class Deidentification {
     private final AgroalDataSource db;
 
     @Inject
-    public Deidentification(DeidConfig config, AgroalDataSource db, BlobStore blobs, org.veil.dicom.ComputeGate gate) {
+    public Deidentification(DeidConfig config, AgroalDataSource db, Transactions tx, BlobStore blobs, org.veil.dicom.ComputeGate gate) {
         this.db = db;
         this.profiles = DeidSettings.profiles(config.profiles());
         Optional<DerivativeStore> s = Optional.empty();
@@ -35,8 +39,8 @@ public class Deidentification {
             try {
                 Deidentifier engine = DeidSettings.engine(DeidSettings.keys(config.secret()), config.pixelRules(),
                         config.descriptorWords(), config.maxDecodedBytes());
-                s = Optional.of(new DerivativeStore(db, blobs, engine, config.cacheMaxBytes()));
-                v = Optional.of(new DerivedViews(db, blobs, s.get(), org.veil.dicom.DicomReader.Limits.DEFAULT, gate));
+                s = Optional.of(new DerivativeStore(db, tx, blobs, engine, config.cacheMaxBytes()));
+                v = Optional.of(new DerivedViews(db, tx, blobs, s.get(), org.veil.dicom.DicomReader.Limits.DEFAULT, gate));
                 LOG.infof("de-identification ready: %d profiles, key version %s, text reader Tesseract %s", profiles.all().size(),
                         engine.keys().version(), Tesseract.version());
                 if (Tesseract.available().isEmpty()) {

@@ -1,4 +1,4 @@
-package org.veil.deid;
+package org.veil.derivatives;
 
 import java.util.Optional;
 
