@@ -62,7 +62,9 @@ fuzz: deps
 k8s:
 	$(MVN) -q test -Dtest='HelmChartTest#k8sBaseIsWhatTheChartRenders' -Dveil.k8s.write=true
 
+# Veil beside Orthanc (bench/orthanc.sh unpacks Debian's), then Veil's own figures; docs/benchmarks.md.
 bench: package
+	bench/run.sh org.veil.bench.SideBySide
 	bench/run.sh
 
 # STOW, WADO, QIDO, rendered, de-identified reads and consent changes at once for SOAK_DURATION

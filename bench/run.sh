@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
 # Runs the benchmark against the packaged server (with the test Keycloak for tokens); prints a Markdown section for docs/benchmarks.md.
 # Sizes: BENCH_STUDIES (default 20) x BENCH_INSTANCES (default 50); BENCH_SERVER_JVM_OPTS go to the server.
+# With the argument org.veil.bench.SideBySide (the first half of make bench) it runs Veil beside
+# Debian's Orthanc (bench/orthanc.sh) in alternating rounds, BENCH_ROUNDS (default 2).
 # With the argument org.veil.bench.NativeFootprint (make bench-native) it compares the JVM
 # application with the native executable instead; with org.veil.bench.SoakBenchmark (make soak) it
 # runs the mixed load for SOAK_DURATION (default 30m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-"$JAVA_HOME/bin/java" -Xmx6g --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+MAIN=${1:-org.veil.bench.Benchmark}
+NAMESPACE=()
+if [ "$MAIN" = org.veil.bench.SideBySide ]; then
+  # Orthanc 1.10 cannot be told to listen on 127.0.0.1 alone, so this benchmark runs in a network
+  # namespace of its own, where loopback is the only interface: nothing it starts is reachable
+  # from outside. Without namespaces (no root, no user namespaces) it does not run at all.
+  ORTHANC_ROOT=$(bench/orthanc.sh)
+  if [ "$(id -u)" = 0 ]; then NAMESPACE=(unshare --net); else NAMESPACE=(unshare --net --map-root-user); fi
+  "${NAMESPACE[@]}" true 2>/dev/null || { echo "the side-by-side benchmark needs a network namespace (unshare --net); not run"; exit 1; }
+  NAMESPACE+=(sh -c 'ip link set lo up && exec "$@"' sh)
+fi
+"${NAMESPACE[@]}" "$JAVA_HOME/bin/java" -Xmx6g --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   -Dveil.testdata=src/test/data \
   -Dveil.app.jar=target/quarkus-app/quarkus-run.jar \
@@ -17,4 +30,5 @@ cd "$(dirname "$0")/.."
   -Dbench.jvmOptions="${BENCH_SERVER_JVM_OPTS:-}" \
   -Dsoak.duration="${SOAK_DURATION:-30m}" \
   -Dbench.studies="${BENCH_STUDIES:-20}" -Dbench.instances="${BENCH_INSTANCES:-50}" \
-  "${1:-org.veil.bench.Benchmark}"
+  -Dbench.rounds="${BENCH_ROUNDS:-2}" -Dbench.orthanc.root="${ORTHANC_ROOT:-}" \
+  "$MAIN"

@@ -1,7 +1,5 @@
 package org.veil.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +14,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.veil.TempTree;
 import org.veil.VeilProcess;
 import org.veil.dicom.Part10Editor;
@@ -190,8 +187,7 @@ public final class Benchmark {
 
     private void drainAs(String token, String path) throws Exception {
         HttpResponse<Long> r = http.send(HttpRequest.newBuilder(URI.create(veil.base() + path)).header("Authorization", "Bearer " + token)
-                .header("Accept", "application/dicom+json").build(), info -> HttpResponse.BodySubscribers.fromSubscriber(new ByteCounter(),
-                ByteCounter::total));
+                .header("Accept", "application/dicom+json").build(), Raw.counting());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode());
         }
@@ -200,7 +196,7 @@ public final class Benchmark {
     private void run(List<List<byte[]>> data, long totalBytes, Path objects, Path rawDir, int studies, int perStudy)
             throws Exception {
         // The physical limit for STOW: write and fsync the same files, one by one, with no server.
-        double rawWrite = writeAll(data, rawDir);
+        double rawWrite = Raw.writeAll(data, rawDir);
         int half = data.size() / 2;
         long n1 = data.subList(0, half).stream().mapToLong(List::size).sum();
         long t0 = System.nanoTime();
@@ -226,7 +222,7 @@ public final class Benchmark {
         pool.shutdown();
 
         // The physical limit: read every stored object once, straight from the file system.
-        double rawRead = readAll(objects);
+        double rawRead = Raw.readAll(objects);
         t0 = System.nanoTime();
         long wadoBytes = 0;
         for (int s = 0; s < studies; s++) {
@@ -299,7 +295,7 @@ public final class Benchmark {
     /** Receives a whole response and counts its bytes, keeping none of them. */
     private HttpResponse<Long> get(String path, String accept) throws Exception {
         HttpResponse<Long> r = http.send(veil.request(path).header("Accept", accept).build(),
-                info -> HttpResponse.BodySubscribers.fromSubscriber(new ByteCounter(), ByteCounter::total));
+                Raw.counting());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode());
         }
@@ -308,74 +304,6 @@ public final class Benchmark {
 
     private static long drain(HttpResponse<Long> r) {
         return r.body();
-    }
-
-    private static final class ByteCounter implements java.util.concurrent.Flow.Subscriber<List<java.nio.ByteBuffer>> {
-        private long total;
-
-        @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<java.nio.ByteBuffer> buffers) {
-            buffers.forEach(b -> total += b.remaining());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-        }
-
-        @Override
-        public void onComplete() {
-        }
-
-        long total() {
-            return total;
-        }
-    }
-
-    private static double writeAll(List<List<byte[]>> data, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        long t0 = System.nanoTime();
-        long n = 0;
-        int i = 0;
-        for (List<byte[]> study : data) {
-            for (byte[] f : study) {
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("f" + i++),
-                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                    ch.force(true);
-                }
-                n += f.length;
-            }
-        }
-        double mbps = n / seconds(t0) / 1e6;
-        TempTree.delete(dir);
-        return mbps;
-    }
-
-    private static double readAll(Path dir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).toList();
-        }
-        byte[] buf = new byte[256 * 1024];
-        long t0 = System.nanoTime();
-        long n = 0;
-        for (Path p : files) {
-            try (InputStream in = Files.newInputStream(p)) {
-                int k;
-                while ((k = in.read(buf)) > 0) {
-                    n += k;
-                }
-            }
-        }
-        return n / seconds(t0) / 1e6;
     }
 
     private static double percentile(long[] nanos, int p) {

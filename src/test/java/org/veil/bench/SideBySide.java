@@ -1,0 +1,271 @@
+package org.veil.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.veil.TempTree;
+import org.veil.VeilProcess;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.dicomweb.DicomWebClient;
+import org.veil.security.TestTokens;
+
+/**
+ * `make bench`, first part: Veil and Debian's Orthanc side by side, as a hospital comparing them
+ * would run them, on one machine, in one run. The same client (the JDK's, HTTP/1.1, counting
+ * response bytes without keeping them), the same real 512x512 CT slices under new UIDs per round,
+ * the same requests against both, in alternating rounds (Orthanc, Veil, Orthanc, Veil), so that a
+ * noisy neighbour hurts both. Beside the figures, the ceilings measured in the same run: writing
+ * and fsyncing the same files, reading them back. Prints a Markdown section for docs/benchmarks.md.
+ *
+ * <p>Veil fsyncs every instance before it answers a STOW and writes an audit row for every request;
+ * Orthanc in its Debian defaults does neither. That is the comparison a hospital makes.
+ */
+public final class SideBySide {
+    private static final String ALL_SYNTAXES = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+    private static final String JSON = "application/dicom+json";
+    /** What OHIF 3 asks for its study list. */
+    private static final String OHIF_STUDY_LIST = "/studies?limit=101&offset=0&fuzzymatching=false&includefield=00081030%2C00080060";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** A server under test: its DICOMweb root and the header its callers send. */
+    private record Server(String name, String root, Supplier<String> authorization, Path objects) {
+        HttpRequest.Builder request(String path) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofMinutes(5));
+            String auth = authorization.get();
+            return auth == null ? b : b.header("Authorization", auth);
+        }
+    }
+
+    /** One figure's values per server, round by round. */
+    private final Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        int studies = Integer.getInteger("bench.studies", 20);
+        int perStudy = Integer.getInteger("bench.instances", 50);
+        int rounds = Integer.getInteger("bench.rounds", 2);
+        Path orthancRoot = Path.of(System.getProperty("bench.orthanc.root"));
+        Path work = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath().resolve("side-by-side");
+        TempTree.delete(work);
+        Files.createDirectories(work);
+        Path ct = org.veil.TestData.file("real/CT-MONO2-16-ankle.dcm");
+        SideBySide bench = new SideBySide();
+        String orthancVersion;
+        // BENCH_SERVER_JVM_OPTS reach Veil (a flight recording, say), as in the rest of make bench.
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.log.level=WARN", "-Dveil.deid.secret=bench-deid-secret-0123456789"));
+        String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
+        if (!jvmOptions.isEmpty()) {
+            options.addAll(List.of(jvmOptions.split("\\s+")));
+        }
+        try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new));
+             OrthancProcess orthanc = OrthancProcess.started(orthancRoot, work.resolve("orthanc"))) {
+            orthancVersion = bench.orthancVersion(orthanc);
+            String token = TestTokens.treatingClinician();
+            Server v = new Server("Veil", veil.base() + "/dicomweb", () -> "Bearer " + token, veil.storage().resolve("objects"));
+            Server o = new Server("Orthanc", orthanc.dicomweb(), () -> null, orthanc.storage());
+            for (int round = 1; round <= rounds; round++) {
+                List<List<byte[]>> data = generate(ct, round, studies, perStudy);
+                bench.ceilings(data, work.resolve("raw-" + round));
+                bench.round(o, data, round);
+                bench.round(v, data, round);
+            }
+            bench.record("ceiling", "raw read of Veil's stored objects (MB/s)", Raw.readAll(v.objects()));
+            bench.record("ceiling", "raw read of Orthanc's stored files (MB/s)", Raw.readAll(o.objects()));
+            // Stopped as a pod is (SIGTERM), so that a flight recording asked for in
+            // BENCH_SERVER_JVM_OPTS is written out.
+            veil.terminate();
+            veil.awaitExit(60);
+        }
+        bench.print(studies, perStudy, rounds, orthancVersion);
+    }
+
+    private String orthancVersion(OrthancProcess orthanc) throws Exception {
+        String system = http.send(HttpRequest.newBuilder(URI.create(orthanc.dicomweb().replace("/dicom-web", "/system"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(system).path("Version").asText();
+    }
+
+    private void ceilings(List<List<byte[]>> data, Path dir) throws Exception {
+        record("ceiling", "raw write+fsync of the same files, one by one (MB/s)", Raw.writeAll(data, dir));
+    }
+
+    private void round(Server s, List<List<byte[]>> data, int round) throws Exception {
+        int half = data.size() / 2;
+        long n1 = data.subList(0, half).stream().mapToLong(List::size).sum();
+        long t0 = System.nanoTime();
+        for (List<byte[]> study : data.subList(0, half)) {
+            stow(s, study);
+        }
+        record(s.name(), "STOW, 1 client (instances/s)", n1 / seconds(t0));
+        long n4 = data.subList(half, data.size()).stream().mapToLong(List::size).sum();
+        t0 = System.nanoTime();
+        parallel(4, data.subList(half, data.size()), study -> stow(s, study));
+        record(s.name(), "STOW, 4 clients (instances/s)", n4 / seconds(t0));
+
+        List<String> studies = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            studies.add(studyOf(round, i));
+        }
+        long[] bytes = {0};
+        t0 = System.nanoTime();
+        for (String study : studies) {
+            bytes[0] += get(s, "/studies/" + study, ALL_SYNTAXES);
+        }
+        record(s.name(), "WADO study retrieve, 1 client (MB/s)", bytes[0] / seconds(t0) / 1e6);
+        long[] total = new long[studies.size()];
+        t0 = System.nanoTime();
+        parallel(4, studies, study -> total[studies.indexOf(study)] = get(s, "/studies/" + study, ALL_SYNTAXES));
+        record(s.name(), "WADO study retrieve, 4 clients (MB/s)", Arrays.stream(total).sum() / seconds(t0) / 1e6);
+
+        record(s.name(), "QIDO by PatientID, p50 (ms)", p50(200, i -> get(s, "/studies?PatientID=" + patientOf(round, i % data.size()), JSON)));
+        record(s.name(), "OHIF study list, p50 (ms)", p50(100, i -> get(s, OHIF_STUDY_LIST, JSON)));
+        record(s.name(), "series metadata, " + data.get(0).size() + " instances, p50 (ms)",
+                p50(60, i -> get(s, "/studies/" + studies.get(i % studies.size()) + "/series/" + studies.get(i % studies.size()) + ".1/metadata",
+                        JSON)));
+    }
+
+    @FunctionalInterface
+    private interface Step<T> {
+        void run(T item) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Timed {
+        long run(int i) throws Exception;
+    }
+
+    private static <T> void parallel(int clients, List<T> items, Step<T> step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> pending = new ArrayList<>();
+            for (T item : items) {
+                pending.add(pool.submit(() -> {
+                    step.run(item);
+                    return null;
+                }));
+            }
+            for (Future<?> f : pending) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static double p50(int n, Timed request) throws Exception {
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            request.run(i);
+            nanos[i] = System.nanoTime() - t;
+        }
+        Arrays.sort(nanos);
+        return nanos[(n - 1) / 2] / 1e6;
+    }
+
+    private void stow(Server s, List<byte[]> files) throws Exception {
+        HttpResponse<String> r = http.send(s.request("/studies")
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
+                .header("Accept", JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(DicomWebClient.multipart(files))).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(s.name() + " STOW answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** Receives a whole response and counts its bytes, keeping none of them. */
+    private long get(Server s, String path, String accept) throws Exception {
+        HttpResponse<Long> r = http.send(s.request(path).header("Accept", accept).build(), Raw.counting());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(s.name() + " " + path + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    private void record(String server, String figure, double value) {
+        figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).computeIfAbsent(server, k -> new ArrayList<>()).add(value);
+    }
+
+    private void print(int studies, int perStudy, int rounds, String orthancVersion) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, """
+                ### Veil beside Orthanc %s, %s
+
+                Machine: %d cores, Java %s. Data per round: %d studies x %d instances of the 512x512 CT, new UIDs each round;
+                %d rounds, alternating (Orthanc first). Each cell lists the rounds; the ratio compares the means.
+
+                | Figure | Orthanc | Veil | Veil vs Orthanc |
+                |---|---|---|---|
+                """, orthancVersion, java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), studies, perStudy, rounds));
+        for (Map.Entry<String, Map<String, List<Double>>> f : figures.entrySet()) {
+            if (f.getValue().containsKey("ceiling")) {
+                continue;
+            }
+            List<Double> o = f.getValue().getOrDefault("Orthanc", List.of());
+            List<Double> v = f.getValue().getOrDefault("Veil", List.of());
+            boolean latency = f.getKey().contains("(ms)");
+            double ratio = latency ? mean(o) / mean(v) : mean(v) / mean(o);
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", f.getKey(), cells(o), cells(v),
+                    String.format(Locale.ROOT, latency ? "%.2fx as fast" : "%.2fx", ratio)));
+        }
+        out.append("\n| Ceiling, same run | MB/s |\n|---|---|\n");
+        for (Map.Entry<String, Map<String, List<Double>>> f : figures.entrySet()) {
+            if (f.getValue().containsKey("ceiling")) {
+                out.append(String.format(Locale.ROOT, "| %s | %s |%n", f.getKey().replace(" (MB/s)", ""), cells(f.getValue().get("ceiling"))));
+            }
+        }
+        System.out.println(out);
+    }
+
+    private static String cells(List<Double> values) {
+        return String.join(", ", values.stream().map(x -> String.format(Locale.ROOT, x < 10 ? "%.2f" : "%.0f", x)).toList());
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static List<List<byte[]>> generate(Path ct, int round, int studies, int perStudy) throws Exception {
+        List<List<byte[]>> out = new ArrayList<>();
+        for (int s = 0; s < studies; s++) {
+            String study = studyOf(round, s);
+            List<byte[]> files = new ArrayList<>();
+            for (int i = 0; i < perStudy; i++) {
+                files.add(Part10Editor.read(ct).set(Tag.StudyInstanceUID, study).set(Tag.SeriesInstanceUID, study + ".1")
+                        .set(Tag.SOPInstanceUID, study + ".1." + (i + 1)).set(Tag.InstanceNumber, Integer.toString(i + 1))
+                        .set(Tag.PatientID, patientOf(round, s)).toBytes());
+            }
+            out.add(files);
+        }
+        return out;
+    }
+
+    private static String patientOf(int round, int study) {
+        return "SIDE" + round + "X" + study;
+    }
+
+    private static String studyOf(int round, int study) {
+        return "2.25.97" + round + "000" + study;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
