@@ -111,7 +111,7 @@ public class ConsentRegistry {
                 s.executeUpdate();
             }
             onChange.record(c, studyUid);
-            changes.fire(new ConsentChange.ConsentRecorded(studyUid, id));
+            changes.fire(new ConsentChange.ConsentRecorded(studyUid, id, Set.copyOf(scopes)));
             return id;
         }
     }
@@ -215,7 +215,7 @@ public class ConsentRegistry {
                 s.executeUpdate();
             }
             onChange.record(c, studyUid);
-            changes.fire(new ConsentChange.ShareRecorded(studyUid, id));
+            changes.fire(new ConsentChange.ShareRecorded(studyUid, id, purpose));
             return id;
         }
     }

@@ -33,7 +33,8 @@ public class ConsentObserver {
         try {
             switch (change) {
                 case ConsentChange.ConsentWithdrawn w -> store.invalidateStudy(w.studyUid());
-                case ConsentChange.ShareRevoked r -> store.invalidateContext(Requirement.Deidentified.SHARE_CONTEXT_PREFIX + r.shareId());
+                case ConsentChange.ShareRevoked r ->
+                        store.invalidateShare(r.studyUid(), Requirement.Deidentified.SHARE_CONTEXT_PREFIX + r.shareId());
                 case ConsentChange.ConsentRecorded r -> {
                     // Nothing was derived under a consent that did not exist.
                 }

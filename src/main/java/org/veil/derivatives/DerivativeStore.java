@@ -107,19 +107,28 @@ public final class DerivativeStore {
         }
     }
 
-    /** Drops every derivative of a study: on consent withdrawal. Returns how many. */
+    /**
+     * Drops every derivative of a study: on consent withdrawal. Returns how many. Waits for the
+     * study's views being built to finish first ({@link #lockStudy}), so that nothing a build
+     * started before the withdrawal makes outlives this.
+     */
     public int invalidateStudy(String originalStudyUid) throws IOException {
-        return invalidate("original_study_uid = ?", originalStudyUid);
+        return invalidate("original_study_uid = ?", originalStudyUid, originalStudyUid);
+    }
+
+    /** Drops every derivative made for a share of the study: on revocation; waits for its builds as above. */
+    public int invalidateShare(String originalStudyUid, String context) throws IOException {
+        return invalidate("context = ?", context, originalStudyUid);
     }
 
     /** Drops every derivative of a patient (issuer and PatientID as stored). */
     public int invalidatePatient(String issuer, String patientId) throws IOException {
-        return invalidate("patient_key = ?", patientKey(issuer, patientId));
+        return invalidate("patient_key = ?", patientKey(issuer, patientId), null);
     }
 
     /** Drops every derivative made in a context: a profile whose options changed, or a revoked share. */
     public int invalidateContext(String context) throws IOException {
-        return invalidate("context = ?", context);
+        return invalidate("context = ?", context, null);
     }
 
     /** Total bytes of cached derivatives. */
@@ -327,7 +336,7 @@ public final class DerivativeStore {
     }
 
     /** Deletes derivatives and the de-identified views built from them, in one transaction. */
-    private int invalidate(String where, String value) throws IOException {
+    private int invalidate(String where, String value, String lockedStudy) throws IOException {
         List<String> freed = new ArrayList<>();
         int[] rows = {0};
         try {
@@ -335,6 +344,9 @@ public final class DerivativeStore {
                 try (Connection c = db.getConnection();
                      PreparedStatement views = c.prepareStatement("DELETE FROM derived_view WHERE " + where);
                      PreparedStatement s = c.prepareStatement("DELETE FROM derivative WHERE " + where + " RETURNING storage_key")) {
+                    if (lockedStudy != null) {
+                        lockStudy(c, lockedStudy, true);
+                    }
                     views.setString(1, value);
                     views.executeUpdate();
                     s.setString(1, value);
@@ -405,6 +417,20 @@ public final class DerivativeStore {
             }
             return null;
         });
+    }
+
+    /**
+     * The study's derivation lock, until the transaction ends: shared by the builds of its views
+     * (which re-check the grant they build for once they hold it), exclusive for a withdrawal's or
+     * a revocation's invalidation. So a build either sees the withdrawal and builds nothing, or
+     * finishes before the invalidation starts and has its work dropped by it.
+     */
+    static void lockStudy(Connection c, String study, boolean exclusive) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(exclusive ? "SELECT pg_advisory_xact_lock(hashtext(?))"
+                : "SELECT pg_advisory_xact_lock_shared(hashtext(?))")) {
+            s.setString(1, "derive|" + study);
+            s.execute();
+        }
     }
 
     private static void lock(Connection c, String key) throws SQLException {

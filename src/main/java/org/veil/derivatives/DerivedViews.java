@@ -60,13 +60,23 @@ public final class DerivedViews {
     }
 
     /**
-     * Makes sure the view of an original study in a context exists, building it if not. Returns
-     * false when Veil holds no such study.
+     * Whether the access a view is built for still holds: evaluated inside the build, under the
+     * study's derivation lock, against the registry as committed then.
      */
-    public boolean ensure(String originalStudyUid, Profile profile, String context) throws IOException {
+    @FunctionalInterface
+    public interface Grant {
+        boolean stillHolds() throws SQLException;
+    }
+
+    /**
+     * Makes sure the view of an original study in a context exists, building it if not. Returns
+     * false when Veil holds no such study, or when the grant no longer holds once the build has
+     * the study's lock (a consent withdrawn meanwhile): then nothing is built.
+     */
+    public boolean ensure(String originalStudyUid, Profile profile, String context, Grant grant) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return build(originalStudyUid, profile, context);
+                return build(originalStudyUid, profile, context, grant);
             } catch (EvictedMeanwhile e) {
                 if (attempt == BUILD_ATTEMPTS) {
                     throw new IOException("derivatives were evicted while a view was built; the cache is too small", e);
@@ -91,7 +101,7 @@ public final class DerivedViews {
         }
     }
 
-    private boolean build(String study, Profile profile, String context) throws SQLException, IOException {
+    private boolean build(String study, Profile profile, String context, Grant grant) throws SQLException, IOException {
         String version = store.derivativeVersion(profile);
         try (Connection c = db.getConnection()) {
             // Every retrieval asks; nearly always the view is there, and a plain read says so.
@@ -101,6 +111,10 @@ public final class DerivedViews {
         }
         return tx.inNew(() -> {
             try (Connection c = db.getConnection()) {
+                DerivativeStore.lockStudy(c, study, false);
+                if (!grant.stillHolds()) {
+                    return false;
+                }
                 try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
                     s.setString(1, "view|" + study + "|" + context + "|" + version);
                     s.execute();

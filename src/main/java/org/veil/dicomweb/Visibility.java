@@ -71,7 +71,7 @@ public class Visibility {
                 Profile profile = profile(r.profile());
                 SearchScope.Deidentified scope = new SearchScope.Deidentified(r, Instant.now(), views.viewVersion(profile));
                 for (Map.Entry<String, String> unbuilt : search.unbuiltViews(scope)) {
-                    views.ensure(unbuilt.getKey(), profile, unbuilt.getValue());
+                    views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()));
                 }
                 yield scope;
             }
@@ -104,12 +104,18 @@ public class Visibility {
                 if (!seen.context().equals(origin.get()[1])) {
                     throw hidden("the UID was derived for another audience or purpose");
                 }
-                if (!views.ensure(original, profile(seen.profile()), seen.context())) {
+                if (!views.ensure(original, profile(seen.profile()), seen.context(), grantOf(r, original, seen.context()))) {
                     throw hidden("the UID is not a study's");
                 }
                 return new Reachable(IndexTarget.DERIVED, studyUid, original);
             }
         }
+    }
+
+    /** The requirement still met for the study, in the same context, when a build re-checks it. */
+    private DerivedViews.Grant grantOf(Requirement.Deidentified r, String original, String context) {
+        return () -> r.evaluate(registry.consents(original), registry.shares(original), Instant.now())
+                instanceof AccessDecision.Deidentified d && d.context().equals(context);
     }
 
     private UnknownResourceException hidden(String reason) {

@@ -55,11 +55,23 @@ public final class AccessPolicy {
             });
         }
         Purpose purpose = granted.purpose();
-        return switch (purpose) {
-            case TREATMENT -> caller.roles().contains(Role.CLINICIAN)
+        if (purpose == Purpose.TREATMENT) {
+            return caller.roles().contains(Role.CLINICIAN)
                     ? new Requirement.Identified()
                     : new Requirement.Denied("treatment is for clinicians");
-            case CONSULTATION -> deidentified(purpose, Optional.of(purpose), false, Optional.of(purpose), Audience.of(caller));
+        }
+        return deidentifiedFor(purpose, Audience.of(caller));
+    }
+
+    /**
+     * What a caller with a purpose other than treatment, known to the audiences given, needs of
+     * any study: for a request, and for work done ahead of such callers (the views built in the
+     * background when a consent or share is recorded).
+     */
+    public Requirement.Deidentified deidentifiedFor(Purpose purpose, List<Audience> audiences) {
+        return switch (purpose) {
+            case TREATMENT -> throw new IllegalArgumentException("treatment is seen identified");
+            case CONSULTATION -> deidentified(purpose, Optional.of(purpose), false, Optional.of(purpose), audiences);
             case TEACHING -> deidentified(purpose, settings.teachingWithoutConsent() ? Optional.empty() : Optional.of(purpose),
                     false, Optional.empty(), List.of());
             case RESEARCH -> deidentified(purpose, Optional.of(purpose), false, Optional.empty(), List.of());
@@ -68,7 +80,7 @@ public final class AccessPolicy {
     }
 
     /** The profile and, without a share, the context are named after the purpose. */
-    private static Requirement deidentified(Purpose purpose, Optional<Purpose> consent, boolean written,
+    private static Requirement.Deidentified deidentified(Purpose purpose, Optional<Purpose> consent, boolean written,
                                             Optional<Purpose> share, List<Audience> audiences) {
         return new Requirement.Deidentified(purpose.scopeName(), purpose.scopeName(), consent, written, share, audiences);
     }

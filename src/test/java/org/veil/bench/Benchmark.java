@@ -134,12 +134,14 @@ public final class Benchmark {
 
     /**
      * A researcher among the same 100,000 studies, of which the generated ones carry research
-     * consent: the first search builds their de-identified views (every instance de-identified
-     * and indexed); later searches are the policy in SQL over the views. The baseline is the same
-     * search by the treating clinician in the original index, in the same run.
+     * consent: recording the consents has their de-identified views built in the background
+     * (every instance de-identified and indexed, derivatives.ViewBuilder); the researcher's first
+     * search comes once that is done; later searches are the policy in SQL over the views. The
+     * baseline is the same search by the treating clinician in the original index, in the same run.
      */
     private void deidentifiedSearch(int studies, int perStudy, int scaleStudies) throws Exception {
         String clinician = org.veil.security.TestTokens.of("clinician", "openid");
+        long consented = System.nanoTime();
         for (int s = 0; s < studies; s++) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/api/v1/studies/" + studyUid(s) + "/consents"))
                     .header("Authorization", "Bearer " + clinician).header("Content-Type", "application/json")
@@ -149,6 +151,7 @@ public final class Benchmark {
                 throw new IllegalStateException("consent answered " + r.statusCode());
             }
         }
+        double ahead = awaitViewsBuiltAhead(consented);
         String researcher = org.veil.security.TestTokens.of("researcher", "openid purpose:research");
         long t0 = System.nanoTime();
         HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/dicomweb/studies?limit=100"))
@@ -176,13 +179,31 @@ public final class Benchmark {
             baseline[i] = System.nanoTime() - t;
         }
         System.out.printf(Locale.ROOT, """
-                | De-identified search: first search after consent on %d studies builds their views (%,d instances) | %.1f s (%.0f instances/s) | | |
+                | De-identified views built in the background after consent on %d studies (%,d instances) | %.1f s from the first consent (%.0f instances/s) | | |
+                | De-identified search: the researcher's first search, once they are built | %.3f s | | |
                 | QIDO by a researcher, all visible studies (%d of %,d) | p50 %.2f ms, p95 %.2f ms | | |
                 | QIDO by a researcher, by pseudonymous PatientID | p50 %.2f ms, p95 %.2f ms | identified QIDO by PatientID, same run: p50 %.2f ms | %.1fx |
 
-                """, studies, studies * perStudy, build, studies * perStudy / build, studies, scaleStudies + studies + 1,
+                """, studies, studies * perStudy, ahead, studies * perStudy / ahead, build, studies, scaleStudies + studies + 1,
                 percentile(all, 50), percentile(all, 95), percentile(byId, 50), percentile(byId, 95),
                 percentile(baseline, 50), percentile(byId, 50) / percentile(baseline, 50));
+    }
+
+    /** Seconds from the first consent until the background builder has no view left to build. */
+    private double awaitViewsBuiltAhead(long since) throws Exception {
+        EmbeddedDatabase db = veil.db();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*) FROM view_request")) {
+            while (true) {
+                try (java.sql.ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return seconds(since);
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     private void drainAs(String token, String path) throws Exception {

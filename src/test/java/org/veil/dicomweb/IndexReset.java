@@ -20,7 +20,8 @@ public class IndexReset {
 
     public void reset() throws SQLException {
         try (Connection c = ds().getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE instance, series, study, derivative, derived_uid, derived_instance, derived_series, derived_study, derived_view RESTART IDENTITY");
+            s.execute("TRUNCATE instance, series, study, derivative, derived_uid, derived_instance, derived_series, derived_study, derived_view,"
+                    + " view_request RESTART IDENTITY");
         }
     }
 

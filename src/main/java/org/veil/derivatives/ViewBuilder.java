@@ -1,0 +1,228 @@
+package org.veil.derivatives;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+import org.veil.consent.ConsentChange;
+import org.veil.consent.ConsentRegistry;
+import org.veil.deid.Profile;
+import org.veil.dicom.ComputeGate;
+import org.veil.logging.Failures;
+import org.veil.policy.AccessDecision;
+import org.veil.policy.AccessPolicy;
+import org.veil.policy.Audience;
+import org.veil.policy.Purpose;
+import org.veil.policy.Requirement;
+import org.veil.policy.Share;
+
+/**
+ * Builds de-identified views ahead of the first request that needs them: when a consent or a
+ * share is recorded, the views it makes visible are requested in {@code view_request}, in the
+ * change's own transaction (so a request survives a restart), and built here, one at a time, on a
+ * thread of their own, after the change commits and at every start. A request that comes first
+ * still builds what it needs itself; both take the same locks, so a view is built once.
+ *
+ * <p>Default deny: before building, and again inside the build under the study's derivation lock,
+ * the view must be visible under the registry as it is then, with the default policy (teaching
+ * needs consent here even where the site lets teachers see without it: those views are built on
+ * request). A withdrawal or revocation deletes the study's or share's requests in its transaction.
+ */
+@ApplicationScoped
+public class ViewBuilder {
+    private static final Logger LOG = Logger.getLogger(ViewBuilder.class);
+    /** Consents whose scope names a view of its own; consultation is seen through shares. */
+    private static final Set<Purpose> VIEW_SCOPES = EnumSet.of(Purpose.TEACHING, Purpose.RESEARCH, Purpose.PUBLICATION);
+    private static final long BUSY_PAUSE_MILLIS = 5_000;
+
+    private final Deidentification deid;
+    private final AgroalDataSource db;
+    private final ConsentRegistry registry;
+    private final AccessPolicy policy = new AccessPolicy(AccessPolicy.Settings.DEFAULTS);
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "veil-view-builder");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+    });
+    private final AtomicBoolean pending = new AtomicBoolean();
+
+    public ViewBuilder(Deidentification deid, AgroalDataSource db, ConsentRegistry registry) {
+        this.deid = deid;
+        this.db = db;
+        this.registry = registry;
+    }
+
+    /** A view to build: an original study in a context, under a profile. */
+    record Request(String study, String context, String profile, Instant requestedAt) {
+    }
+
+    /** Inside the change's transaction: what it asks to build, or no longer allows to. */
+    void record(@Observes ConsentChange change) throws SQLException {
+        if (deid.views().isEmpty()) {
+            return;
+        }
+        try (Connection c = db.getConnection()) {
+            switch (change) {
+                case ConsentChange.ConsentRecorded r -> {
+                    for (Purpose scope : r.scopes()) {
+                        if (VIEW_SCOPES.contains(scope)) {
+                            request(c, r.studyUid(), scope.scopeName(), scope.scopeName());
+                        }
+                    }
+                    if (r.scopes().contains(Purpose.CONSULTATION)) {
+                        for (Share s : registry.shares(r.studyUid())) {
+                            if (s.purpose() == Purpose.CONSULTATION && s.revokedAt().isEmpty()) {
+                                request(c, r.studyUid(), Requirement.Deidentified.SHARE_CONTEXT_PREFIX + s.id(),
+                                        Purpose.CONSULTATION.scopeName());
+                            }
+                        }
+                    }
+                }
+                case ConsentChange.ShareRecorded r -> {
+                    if (r.purpose() == Purpose.CONSULTATION) {
+                        request(c, r.studyUid(), Requirement.Deidentified.SHARE_CONTEXT_PREFIX + r.shareId(),
+                                Purpose.CONSULTATION.scopeName());
+                    }
+                }
+                case ConsentChange.ConsentWithdrawn w -> forget(c, "original_study_uid = ?", w.studyUid());
+                case ConsentChange.ShareRevoked r -> forget(c, "context = ?", Requirement.Deidentified.SHARE_CONTEXT_PREFIX + r.shareId());
+            }
+        }
+    }
+
+    /** Once a change has committed: build what it asked for. */
+    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) ConsentChange change) {
+        wake();
+    }
+
+    /** At every start: build what was asked for before a stop or a crash. */
+    void onStart(@Observes StartupEvent start) {
+        wake();
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        worker.shutdownNow();
+    }
+
+    /** Runs the queue unless a run is already waiting to start. */
+    public void wake() {
+        if (deid.views().isPresent() && pending.compareAndSet(false, true)) {
+            worker.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        pending.set(false);
+        try {
+            for (Optional<Request> next = next(); next.isPresent() && !Thread.currentThread().isInterrupted(); next = next()) {
+                build(next.get());
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("views could not be built ahead (%s); requests build them on need", Failures.describe(e));
+        }
+    }
+
+    private void build(Request r) throws SQLException {
+        try {
+            Optional<Profile> profile = deid.profiles().get(r.profile());
+            if (profile.isPresent() && stillVisible(r)) {
+                deid.views().get().ensure(r.study(), profile.get(), r.context(), () -> stillVisible(r));
+            }
+            done(r);
+        } catch (ComputeGate.BusyException busy) {
+            // Requests come first: the gate is full, so wait and try the same request again.
+            pause(BUSY_PAUSE_MILLIS);
+        } catch (IOException | SQLException | RuntimeException e) {
+            LOG.warnf("a view could not be built ahead (%s); it is built on the first request instead", Failures.describe(e));
+            done(r);
+        }
+    }
+
+    /** Whether the view is visible now, to anyone, under the default policy: a request would build it too. */
+    private boolean stillVisible(Request r) throws SQLException {
+        List<Share> shares = registry.shares(r.study());
+        Requirement.Deidentified requirement;
+        if (r.context().startsWith(Requirement.Deidentified.SHARE_CONTEXT_PREFIX)) {
+            String id = r.context().substring(Requirement.Deidentified.SHARE_CONTEXT_PREFIX.length());
+            Optional<Share> share = shares.stream().filter(s -> s.id().equals(id)).findFirst();
+            if (share.isEmpty()) {
+                return false;
+            }
+            requirement = policy.deidentifiedFor(Purpose.CONSULTATION,
+                    List.of(new Audience(share.get().audienceType(), share.get().audience())));
+        } else {
+            Optional<Purpose> purpose = Purpose.fromScope(Purpose.SCOPE_PREFIX + r.context());
+            if (purpose.isEmpty() || !VIEW_SCOPES.contains(purpose.get())) {
+                return false;
+            }
+            requirement = policy.deidentifiedFor(purpose.get(), List.of());
+        }
+        return requirement.evaluate(registry.consents(r.study()), shares, Instant.now()) instanceof AccessDecision.Deidentified d
+                && d.context().equals(r.context()) && d.profile().equals(r.profile());
+    }
+
+    private Optional<Request> next() throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT original_study_uid, context, profile, requested_at FROM view_request ORDER BY requested_at, original_study_uid, context LIMIT 1");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? Optional.of(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()))
+                    : Optional.empty();
+        }
+    }
+
+    /** Removes the request as it was taken; one made again meanwhile (a newer time) stays. */
+    private void done(Request r) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "DELETE FROM view_request WHERE original_study_uid = ? AND context = ? AND requested_at = ?")) {
+            s.setString(1, r.study());
+            s.setString(2, r.context());
+            s.setTimestamp(3, Timestamp.from(r.requestedAt()));
+            s.executeUpdate();
+        }
+    }
+
+    private static void request(Connection c, String study, String context, String profile) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO view_request (original_study_uid, context, profile) VALUES (?, ?, ?)
+                ON CONFLICT (original_study_uid, context) DO UPDATE SET profile = excluded.profile, requested_at = now()""")) {
+            s.setString(1, study);
+            s.setString(2, context);
+            s.setString(3, profile);
+            s.executeUpdate();
+        }
+    }
+
+    private static void forget(Connection c, String where, String value) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM view_request WHERE " + where)) {
+            s.setString(1, value);
+            s.executeUpdate();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

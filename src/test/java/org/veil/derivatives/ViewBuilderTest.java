@@ -1,0 +1,158 @@
+package org.veil.derivatives;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+import org.veil.deid.Profiles;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.dicomweb.DicomWebClient;
+import org.veil.dicomweb.IndexReset;
+import org.veil.security.TestTokens;
+
+/**
+ * Views built ahead of the first request: a consent or a share recorded is enough for its view
+ * to appear, with nobody asking; a view is never built for a grant that no longer holds once the
+ * build holds the study's lock; and a withdrawal's clean-up waits for a build in flight, so that
+ * nothing it made survives the withdrawal.
+ */
+@QuarkusTest
+class ViewBuilderTest {
+    private static int next = 1;
+    private final IndexReset index = new IndexReset();
+    private String study;
+
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    Deidentification deid;
+
+    @BeforeEach
+    void storeAStudy() throws Exception {
+        index.reset();
+        index.forgetConsents();
+        study = "1.2.826.0.1.3680043.99.60." + next++;
+        for (int n = 1; n <= 3; n++) {
+            assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
+                    .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1." + n)
+                    .set(Tag.PatientID, "AHEAD-" + study).toBytes()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aConsentBuildsItsViewBeforeAnyoneAsks() throws Exception {
+        consent("research");
+        awaitView("research");
+        long view = index.sum("SELECT id FROM derived_view WHERE original_study_uid = '" + study + "' AND context = 'research'");
+        assertThat(index.count("view_request")).isZero();
+        assertThat(index.sum("SELECT count(*) FROM derived_instance di JOIN derived_study ds ON ds.id = di.study_fk"
+                + " JOIN derived_view v ON v.id = ds.view_fk WHERE v.original_study_uid = '" + study + "'")).isEqualTo(3);
+
+        Response found = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("researcher", "openid purpose:research"))
+                .accept("application/dicom+json").get("/dicomweb/studies");
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(found.jsonPath().getList("$")).hasSize(1);
+        assertThat(found.asString()).doesNotContain(study);
+        // The search found the view built and built nothing itself.
+        assertThat(index.sum("SELECT id FROM derived_view WHERE original_study_uid = '" + study + "' AND context = 'research'"))
+                .isEqualTo(view);
+    }
+
+    @Test
+    void aShareBuildsTheConsultantsView() throws Exception {
+        consent("consultation");
+        Response r = clinician().body("{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"consultant\"},\"expiresAt\":\""
+                + Instant.now().plus(2, ChronoUnit.DAYS) + "\"}").post("/api/v1/studies/" + study + "/shares");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        awaitView("share-" + r.jsonPath().getString("id"));
+    }
+
+    @Test
+    void aConsentNotYetValidBuildsNothing() throws Exception {
+        Response r = clinician().body("{\"scopes\":[\"teaching\"],\"method\":\"written\",\"validFrom\":\""
+                + Instant.now().plus(1, ChronoUnit.DAYS) + "\"}").post("/api/v1/studies/" + study + "/consents");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        awaitQueueEmpty();
+        assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "'")).isZero();
+        assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'")).isZero();
+    }
+
+    @Test
+    void aBuildWhoseGrantNoLongerHoldsUnderTheLockBuildsNothing() throws Exception {
+        boolean built = deid.views().orElseThrow().ensure(study, Profiles.defaults().get("research").orElseThrow(), "research", () -> false);
+        assertThat(built).isFalse();
+        assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "'")).isZero();
+        assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'")).isZero();
+    }
+
+    @Test
+    void aWithdrawalWaitsForABuildInFlightAndThenLeavesNothing() throws Exception {
+        String consent = consent("research");
+        awaitView("research");
+        CompletableFuture<Integer> withdrawal;
+        // A build in flight holds the study's derivation lock shared; this transaction stands in for it.
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(hashtext(?))")) {
+                s.setString(1, "derive|" + study);
+                s.execute();
+            }
+            withdrawal = CompletableFuture.supplyAsync(() -> clinician().body("{\"reason\":\"changed mind\"}")
+                    .post("/api/v1/consents/" + consent + "/withdraw").statusCode());
+            try {
+                withdrawal.get(1500, TimeUnit.MILLISECONDS);
+                throw new AssertionError("the withdrawal's clean-up did not wait for the build in flight");
+            } catch (TimeoutException expected) {
+                // waiting for the lock, as it should
+            }
+            assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'"))
+                    .as("nothing dropped while the build holds the lock").isEqualTo(3);
+            c.rollback();
+        }
+        assertThat(withdrawal.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'")).isZero();
+        assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "'")).isZero();
+    }
+
+    private String consent(String scope) {
+        Response r = clinician().body("{\"scopes\":[\"" + scope + "\"],\"method\":\"written\"}").post("/api/v1/studies/" + study + "/consents");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        return r.jsonPath().getString("id");
+    }
+
+    private void awaitView(String context) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "' AND context = '" + context + "'") == 0) {
+            assertThat(Instant.now()).as("the view of %s in %s was built ahead", study, context).isBefore(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private void awaitQueueEmpty() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (index.count("view_request") > 0) {
+            assertThat(Instant.now()).as("the queue was worked through").isBefore(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static RequestSpecification clinician() {
+        return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician", "openid")).contentType("application/json");
+    }
+}
