@@ -49,6 +49,7 @@ public record Consistency(int acked, long missing, int instanceRows, long stored
         long withdrawalAudits;
         try (Connection c = DriverManager.getConnection(veil.db().jdbcUrl(), veil.db().username(), veil.db().password());
              Statement s = c.createStatement()) {
+            awaitViewsBuiltAhead(s);
             collect(s, "SELECT sop_instance_uid, storage_key FROM instance", rs -> rows.put(rs.getString(1), rs.getString(2)));
             collect(s, "SELECT storage_key FROM derivative WHERE storage_key IS NOT NULL", rs -> derivativeKeys.add(rs.getString(1)));
             collect(s, "SELECT id FROM consent", rs -> consentIds.add(rs.getString(1)));
@@ -129,6 +130,21 @@ public record Consistency(int acked, long missing, int instanceRows, long stored
     }
 
     /** The regular files under a directory, none if it does not exist. */
+    /**
+     * The load has stopped, but the server may still be building views a consent asked for
+     * (derivatives.ViewBuilder), staging and journalling as it goes: the counts are taken once it
+     * has built them all, so that a file in flight is not taken for a leftover.
+     */
+    private static void awaitViewsBuiltAhead(Statement s) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+        while (single(s, "SELECT count(*) FROM view_request") > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the views asked for were not built within 5 minutes");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     public static List<Path> files(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return List.of();
