@@ -2,7 +2,6 @@ package org.veil.bench;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import org.veil.deid.Outcome;
 import org.veil.deid.Profile;
 import org.veil.deid.Profiles;
 import org.veil.derivatives.DerivativeStore;
-import org.veil.derivatives.Transactions;
 import org.veil.index.EmbeddedDatabase;
 import org.veil.storage.BlobStore;
 import org.veil.storage.FileBlobStore;
@@ -38,9 +36,10 @@ final class DeidBenchmark {
         simple.setUrl(db.jdbcUrl());
         simple.setUser(db.username());
         simple.setPassword(db.password());
-        // One thread, one connection kept open, as the server's pool keeps them: otherwise every
-        // lookup would pay for a new PostgreSQL connection.
-        javax.sql.DataSource ds = pooledOne(simple.getConnection());
+        // Connections kept open, as the server's pool keeps them: otherwise every look-up would
+        // pay for a new PostgreSQL connection.
+        BenchConnections connections = new BenchConnections(simple);
+        javax.sql.DataSource ds = connections.dataSource();
         BlobStore blobs = new FileBlobStore(storage);
         List<String[]> instances = new ArrayList<>();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
@@ -56,7 +55,7 @@ final class DeidBenchmark {
 
         List<byte[]> originals = new ArrayList<>();
         // Warm-up, untimed, in another context: the JIT compiles the paths the timed runs take.
-        DerivativeStore warmStore = new DerivativeStore(ds, jdbcTransactions(ds), blobs, engine, 0);
+        DerivativeStore warmStore = new DerivativeStore(ds, connections.transactions(), blobs, engine, 0);
         for (int round = 0; round < 3; round++) {
             for (String[] i : instances.subList(0, Math.min(100, instances.size()))) {
                 byte[] b = blobs.readAll(i[1]);
@@ -85,7 +84,7 @@ final class DeidBenchmark {
                 }
             }
         });
-        DerivativeStore store = new DerivativeStore(ds, jdbcTransactions(ds), blobs, engine, 0);
+        DerivativeStore store = new DerivativeStore(ds, connections.transactions(), blobs, engine, 0);
         double first = rate(instances.size(), () -> {
             for (String[] i : instances) {
                 store.derive(i[0], teaching, "teaching").orElseThrow();
@@ -153,55 +152,6 @@ final class DeidBenchmark {
             }
         });
         return new TextCheckCost(plainRate, ctRate, lines, uncached);
-    }
-
-    /**
-     * The server runs the store's transactions as JTA ({@code JtaTransactions}); without Quarkus,
-     * the same boundaries on the one kept connection.
-     */
-    private static Transactions jdbcTransactions(javax.sql.DataSource ds) {
-        return new Transactions() {
-            @Override
-            public <T> T inNew(Work<T> work) throws SQLException, java.io.IOException {
-                Connection c = ds.getConnection();
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run();
-                    c.commit();
-                    return result;
-                } catch (SQLException | java.io.IOException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            }
-        };
-    }
-
-    private static javax.sql.DataSource pooledOne(Connection connection) {
-        Connection kept = (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("close")) {
-                        if (!connection.getAutoCommit()) {
-                            connection.rollback();
-                            connection.setAutoCommit(true);
-                        }
-                        return null;
-                    }
-                    try {
-                        return method.invoke(connection, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(javax.sql.DataSource.class.getClassLoader(),
-                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        return kept;
-                    }
-                    throw new IllegalStateException("the benchmark's data source only hands out its one connection");
-                });
     }
 
     private interface Work {
