@@ -217,7 +217,8 @@ public final class VeilProcess implements AutoCloseable {
         return db;
     }
 
-    private static int freePort() throws IOException {
+    /** A port nothing listens on now, on the loopback interface. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -126,10 +125,10 @@ public final class Benchmark {
                 | QIDO by StudyDate month range among %,d studies (limit 100) | p50 %.2f ms, p95 %.2f ms | | |
                 | QIDO by PatientName prefix among %,d studies | p50 %.2f ms, p95 %.2f ms | | |
 
-                """, seriesInstances, percentile(meta, 50), percentile(meta, 95),
-                scaleStudies, percentile(byId, 50), percentile(byId, 95),
-                scaleStudies, percentile(byDate, 50), percentile(byDate, 95),
-                scaleStudies, percentile(byName, 50), percentile(byName, 95));
+                """, seriesInstances, Raw.percentile(meta, 50), Raw.percentile(meta, 95),
+                scaleStudies, Raw.percentile(byId, 50), Raw.percentile(byId, 95),
+                scaleStudies, Raw.percentile(byDate, 50), Raw.percentile(byDate, 95),
+                scaleStudies, Raw.percentile(byName, 50), Raw.percentile(byName, 95));
     }
 
     /**
@@ -185,8 +184,8 @@ public final class Benchmark {
                 | QIDO by a researcher, by pseudonymous PatientID | p50 %.2f ms, p95 %.2f ms | identified QIDO by PatientID, same run: p50 %.2f ms | %.1fx |
 
                 """, studies, studies * perStudy, ahead, studies * perStudy / ahead, build, studies, scaleStudies + studies + 1,
-                percentile(all, 50), percentile(all, 95), percentile(byId, 50), percentile(byId, 95),
-                percentile(baseline, 50), percentile(byId, 50) / percentile(baseline, 50));
+                Raw.percentile(all, 50), Raw.percentile(all, 95), Raw.percentile(byId, 50), Raw.percentile(byId, 95),
+                Raw.percentile(baseline, 50), Raw.percentile(byId, 50) / Raw.percentile(baseline, 50));
     }
 
     /** Seconds from the first consent until the background builder has no view left to build. */
@@ -282,7 +281,7 @@ public final class Benchmark {
                 stow1, stow1 * data.get(0).get(0).length / 1e6, rawWrite, stow1 * data.get(0).get(0).length / 1e6 / rawWrite,
                 stow4, stow4 * data.get(0).get(0).length / 1e6, rawWrite, stow4 * data.get(0).get(0).length / 1e6 / rawWrite,
                 wado, rawRead, wado / rawRead,
-                perStudy, percentile(meta, 50), percentile(meta, 95), percentile(qido, 50), percentile(qido, 95));
+                perStudy, Raw.percentile(meta, 50), Raw.percentile(meta, 95), Raw.percentile(qido, 50), Raw.percentile(qido, 95));
     }
 
     private static List<List<byte[]>> generate(Path ct, int studies, int perStudy) throws Exception {
@@ -327,11 +326,6 @@ public final class Benchmark {
         return r.body();
     }
 
-    private static double percentile(long[] nanos, int p) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
-    }
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;

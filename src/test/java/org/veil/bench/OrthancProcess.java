@@ -1,7 +1,6 @@
 package org.veil.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.veil.TempTree;
+import org.veil.VeilProcess;
 
 /**
  * Debian's Orthanc with its DICOMweb plugin, as a hospital would try it: default settings except
@@ -36,10 +36,7 @@ final class OrthancProcess implements AutoCloseable {
     static OrthancProcess started(Path root, Path dir) throws Exception {
         TempTree.delete(dir);
         Files.createDirectories(dir.resolve("storage"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = VeilProcess.freePort();
         Path plugin;
         try (Stream<Path> libs = Files.list(root.resolve("usr/lib/orthanc"))) {
             plugin = libs.filter(p -> p.getFileName().toString().startsWith("libOrthancDicomWeb.so")).findFirst().orElseThrow();

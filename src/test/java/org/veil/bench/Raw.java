@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.stream.Stream;
@@ -68,6 +69,13 @@ final class Raw {
             }
         }
         return n / ((System.nanoTime() - t0) / 1e9) / 1e6;
+    }
+
+    /** The p-th percentile of the durations, in milliseconds. */
+    static double percentile(long[] nanos, int p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
     }
 
     private static final class ByteCounter implements Flow.Subscriber<List<ByteBuffer>> {
