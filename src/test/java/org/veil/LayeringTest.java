@@ -76,6 +76,14 @@ class LayeringTest {
     }
 
     @Test
+    void hapiFhirStaysInsideFhirAndNothingCallsFhir() {
+        // FHIR is one more way in to the registry and one more way out of the trail, nothing more.
+        noClasses().that().resideOutsideOfPackage("org.veil.fhir..")
+                .should().dependOnClassesThat().resideInAnyPackage("ca.uhn.fhir..", "org.hl7.fhir..", "org.veil.fhir..")
+                .check(VEIL);
+    }
+
+    @Test
     void theRegistryAndTheAuditTrailDoNotCallTheDerivativeSide() {
         // Consent and share changes are events (consent.ConsentChange) that derivatives observes.
         noClasses().that().resideInAnyPackage("org.veil.consent..", "org.veil.audit..", "org.veil.policy..",

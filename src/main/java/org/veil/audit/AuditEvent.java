@@ -34,6 +34,12 @@ public record AuditEvent(Instant at, String subject, String username, List<Strin
                 action, eventId, studyUids, List.of(), instances, outcome, reason, null);
     }
 
+    /** The same event naming patients beyond those of its studies (a consent for a patient with no study yet). */
+    public AuditEvent withPatients(List<String> value) {
+        return new AuditEvent(at, subject, username, roles, purpose, clientId, sourceIp, action, eventId, studyUids, List.copyOf(value),
+                instances, outcome, reason, detail);
+    }
+
     /** The same event with what it was about beyond its studies, such as the filters of a read of the trail. */
     public AuditEvent withDetail(String value) {
         return new AuditEvent(at, subject, username, roles, purpose, clientId, sourceIp, action, eventId, studyUids, patientIds,

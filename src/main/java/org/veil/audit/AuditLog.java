@@ -78,7 +78,7 @@ public class AuditLog {
         List<String> studies = event.studyUids().stream().map(AuditLog::storable).toList();
         AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), storable(event.subject()), storable(event.username()),
                 event.roles(), storable(event.purpose()), storable(event.clientId()), storable(event.sourceIp()),
-                storable(event.action()), event.eventId(), studies, patientIdsOf(c, studies), event.instances(), event.outcome(),
+                storable(event.action()), event.eventId(), studies, patientIds(c, event, studies), event.instances(), event.outcome(),
                 storable(event.reason()), storable(event.detail()));
         try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             s.setLong(1, CHAIN_LOCK);
@@ -133,6 +133,14 @@ public class AuditLog {
     }
 
     /** The PatientIDs of the studies, read in the row's own transaction: one source for every kind of event. */
+    /** The patients the event names itself (a patient consent before any study) and those of its studies. */
+    private static List<String> patientIds(Connection c, AuditEvent event, List<String> studies) throws SQLException {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        event.patientIds().stream().map(AuditLog::storable).forEach(all::add);
+        all.addAll(patientIdsOf(c, studies));
+        return List.copyOf(all);
+    }
+
     private static List<String> patientIdsOf(Connection c, List<String> studyUids) throws SQLException {
         if (studyUids.isEmpty()) {
             return List.of();

@@ -33,6 +33,21 @@ public final class DicomAuditMessage {
     private DicomAuditMessage() {
     }
 
+    /** The event's meaning in DCM (PS3.16 CID 400), as the audit message and the FHIR AuditEvent name it. */
+    public static String eventName(AuditEvent e) {
+        return EVENTS.getOrDefault(e.eventId(), new String[] {e.action(), "E"})[0];
+    }
+
+    /**
+     * The RFC 3881 / FHIR action code (C, R, U, E). STOW is Veil receiving instances: a create, in
+     * the event Transferred; a read of consents or shares reads the patient record that changes
+     * to them update.
+     */
+    public static String actionCode(AuditEvent e) {
+        return e.action().equals("store") ? "C" : e.action().endsWith(" read") ? "R"
+                : EVENTS.getOrDefault(e.eventId(), new String[] {e.action(), "E"})[1];
+    }
+
     /** @param sourceId this Veil, as AuditSourceID; {@code siteId} the enterprise, if configured */
     public static String of(AuditLog.Stored row, String sourceId, Optional<String> siteId) {
         StringWriter out = new StringWriter();
@@ -49,10 +64,7 @@ public final class DicomAuditMessage {
     /** Writes the AuditMessage element, for one message or a sequence of them. */
     static void write(XMLStreamWriter w, AuditLog.Stored row, String sourceId, Optional<String> siteId) throws XMLStreamException {
         AuditEvent e = row.event();
-        String[] event = EVENTS.getOrDefault(e.eventId(), new String[] {e.action(), "E"});
-        // STOW is Veil receiving instances: a create, in the event Transferred; a read of consents or
-        // shares reads the patient record that changes to them update.
-        String actionCode = e.action().equals("store") ? "C" : e.action().endsWith(" read") ? "R" : event[1];
+        String actionCode = actionCode(e);
         w.writeStartElement("AuditMessage");
         w.writeStartElement("EventIdentification");
         w.writeAttribute("EventActionCode", actionCode);
@@ -62,7 +74,7 @@ public final class DicomAuditMessage {
             case DENIED -> "4";
             case FAILED -> "8";
         });
-        coded(w, "EventID", e.eventId(), "DCM", event[0]);
+        coded(w, "EventID", e.eventId(), "DCM", eventName(e));
         if (e.reason() != null) {
             w.writeStartElement("EventOutcomeDescription");
             w.writeCharacters(e.reason());

@@ -59,6 +59,25 @@ public class ConsentRegistry {
         if (req == null) {
             throw ConsentApiException.invalid("a consent needs a JSON body");
         }
+        Terms terms = terms(req, now);
+        try (Connection c = db.getConnection()) {
+            String[] patient = patientOf(c, studyUid);
+            lockStudyConsents(c, studyUid);
+            if (overlaps(c, studyUid, terms)) {
+                throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
+            }
+            String id = insert(c, studyUid, patient, terms, recordedBy, now, null);
+            onChange.record(c, studyUid);
+            changes.fire(new ConsentChange.ConsentRecorded(studyUid, id, Set.copyOf(terms.scopes())));
+            return id;
+        }
+    }
+
+    /** What a consent says, checked: the same rules for a study's consent and a patient's. */
+    record Terms(Set<Purpose> scopes, ConsentMethod method, Instant from, Optional<Instant> until, ConsentRequests.Evidence evidence) {
+    }
+
+    static Terms terms(ConsentRequests.NewConsent req, Instant now) {
         Set<Purpose> scopes = scopes(req.scopes());
         ConsentMethod method = Optional.ofNullable(req.method()).flatMap(ConsentMethod::fromApiName)
                 .orElseThrow(() -> ConsentApiException.invalid("method must be written, electronic or verbal"));
@@ -74,46 +93,63 @@ public class ConsentRegistry {
         if (evidence != null && evidence.sha256() != null && !evidence.sha256().matches("[0-9a-fA-F]{64}")) {
             throw ConsentApiException.invalid("evidence.sha256 must be 64 hexadecimal digits");
         }
-        try (Connection c = db.getConnection()) {
-            String[] patient = patientOf(c, studyUid);
-            // The check for an overlapping consent and the insert are one step per study.
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                lock.setString(1, "consent:" + studyUid);
-                lock.execute();
-            }
-            for (Consent existing : consents(c, studyUid)) {
-                boolean overlaps = existing.withdrawnAt().isEmpty()
-                        && existing.validUntil().map(u -> u.isAfter(from)).orElse(true)
-                        && until.map(u -> u.isAfter(existing.validFrom())).orElse(true)
-                        && existing.scopes().stream().anyMatch(scopes::contains);
-                if (overlaps) {
-                    throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
-                }
-            }
-            String id = UUID.randomUUID().toString();
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO consent (id, study_instance_uid, patient_id, issuer_of_patient_id, scopes, method, evidence_reference,
-                                         evidence_sha256, recorded_by, recorded_at, valid_from, valid_until)
-                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                s.setString(1, id);
-                s.setString(2, studyUid);
-                s.setString(3, patient[0]);
-                s.setString(4, patient[1]);
-                s.setArray(5, c.createArrayOf("text", scopes.stream().map(Purpose::scopeName).toArray()));
-                s.setString(6, method.apiName());
-                s.setString(7, evidence == null ? null : evidence.reference());
-                s.setString(8, evidence == null || evidence.sha256() == null ? null
-                        : evidence.sha256().toLowerCase(java.util.Locale.ROOT));
-                s.setString(9, recordedBy);
-                s.setTimestamp(10, Timestamp.from(now));
-                s.setTimestamp(11, Timestamp.from(from));
-                s.setTimestamp(12, until.map(Timestamp::from).orElse(null));
-                s.executeUpdate();
-            }
-            onChange.record(c, studyUid);
-            changes.fire(new ConsentChange.ConsentRecorded(studyUid, id, Set.copyOf(scopes)));
-            return id;
+        return new Terms(java.util.Collections.unmodifiableSet(scopes), method, from, until, evidence);
+    }
+
+    /** The check for an overlapping consent and the insert are one step per study. */
+    static void lockStudyConsents(Connection c, String studyUid) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            lock.setString(1, "consent:" + studyUid);
+            lock.execute();
         }
+    }
+
+    /** True when an active consent of the study overlaps these terms in time and in a scope. */
+    static boolean overlaps(Connection c, String studyUid, Terms t) throws SQLException {
+        for (Consent existing : consents(c, studyUid)) {
+            boolean overlaps = existing.withdrawnAt().isEmpty()
+                    && existing.validUntil().map(u -> u.isAfter(t.from())).orElse(true)
+                    && t.until().map(u -> u.isAfter(existing.validFrom())).orElse(true)
+                    && existing.scopes().stream().anyMatch(t.scopes()::contains);
+            if (overlaps) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Inserts one study's consent row; {@code patientConsentId} names the patient consent it carries out, if any. */
+    static String insert(Connection c, String studyUid, String[] patient, Terms t, String recordedBy, Instant now,
+                         UUID patientConsentId) throws SQLException {
+        String id = UUID.randomUUID().toString();
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO consent (id, study_instance_uid, patient_id, issuer_of_patient_id, scopes, method, evidence_reference,
+                                     evidence_sha256, recorded_by, recorded_at, valid_from, valid_until, patient_consent_id)
+                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setString(1, id);
+            s.setString(2, studyUid);
+            s.setString(3, patient[0]);
+            s.setString(4, patient[1]);
+            s.setArray(5, scopeArray(c, t.scopes()));
+            s.setString(6, t.method().apiName());
+            s.setString(7, t.evidence() == null ? null : t.evidence().reference());
+            s.setString(8, sha256(t.evidence()));
+            s.setString(9, recordedBy);
+            s.setTimestamp(10, Timestamp.from(now));
+            s.setTimestamp(11, Timestamp.from(t.from()));
+            s.setTimestamp(12, t.until().map(Timestamp::from).orElse(null));
+            s.setObject(13, patientConsentId);
+            s.executeUpdate();
+        }
+        return id;
+    }
+
+    static Array scopeArray(Connection c, Set<Purpose> scopes) throws SQLException {
+        return c.createArrayOf("text", scopes.stream().map(Purpose::scopeName).toArray());
+    }
+
+    static String sha256(ConsentRequests.Evidence evidence) {
+        return evidence == null || evidence.sha256() == null ? null : evidence.sha256().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Every consent ever recorded for the study, withdrawn ones included, oldest first. */
@@ -127,6 +163,65 @@ public class ConsentRegistry {
                     while (rs.next()) {
                         out.add(view(rs, now));
                     }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A study's consent with the patient it was recorded for (PatientID, issuer), for the FHIR view. */
+    public record Recorded(ConsentViews.ConsentView view, String patientId, String issuer) {
+    }
+
+    /**
+     * True when the study belongs to the patient (PatientID and issuer compared as
+     * index.PatientIdentity does); 404 for a study Veil does not hold.
+     */
+    public boolean isStudyOf(String studyUid, String patientId, String issuer) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            String[] owner = patientOf(c, studyUid);
+            return strip(owner[0]).equals(strip(patientId)) && strip(owner[1]).equals(strip(issuer));
+        }
+    }
+
+    private static String strip(String s) {
+        return s == null ? "" : s.strip();
+    }
+
+    /** One consent by id, withdrawn or not. */
+    public Optional<Recorded> find(String id, Instant now) throws SQLException {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement(CONSENT_SELECT + " WHERE c.id = ?")) {
+            s.setObject(1, uuid);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new Recorded(view(rs, now), rs.getString(15), rs.getString(16))) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The consents recorded for one study at a time for a patient (not those carrying out a
+     * patient consent: that is listed by {@link PatientConsents}), oldest first; no issuer: any.
+     */
+    public List<Recorded> ofPatient(String patientId, Optional<String> issuer, Instant now) throws SQLException {
+        List<Recorded> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement(CONSENT_SELECT + " " + """
+                      WHERE btrim(c.patient_id) = ? AND (? OR coalesce(btrim(c.issuer_of_patient_id), '') = ?)
+                        AND c.patient_consent_id IS NULL
+                      ORDER BY c.recorded_at, c.id""")) {
+            s.setString(1, patientId.strip());
+            s.setBoolean(2, issuer.isEmpty());
+            s.setString(3, strip(issuer.orElse("")));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Recorded(view(rs, now), rs.getString(15), rs.getString(16)));
                 }
             }
         }
@@ -269,7 +364,8 @@ public class ConsentRegistry {
 
     private static final String CONSENT_SELECT = """
             SELECT c.id, c.study_instance_uid, c.scopes, c.method, c.evidence_reference, c.evidence_sha256, c.recorded_by,
-                   c.recorded_at, c.valid_from, c.valid_until, w.withdrawn_by, w.withdrawn_at, w.reason
+                   c.recorded_at, c.valid_from, c.valid_until, w.withdrawn_by, w.withdrawn_at, w.reason, c.patient_consent_id,
+                   c.patient_id, c.issuer_of_patient_id
               FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id""";
 
     private static List<Consent> consents(Connection c, String studyUid) throws SQLException {
@@ -304,7 +400,8 @@ public class ConsentRegistry {
                 : new ConsentRequests.Evidence(rs.getString(5), rs.getString(6));
         return new ConsentViews.ConsentView(consent.id(), rs.getString(2), consent.scopes().stream().map(Purpose::scopeName).toList(),
                 consent.method().apiName(), evidence, rs.getString(7), rs.getTimestamp(8).toInstant().toString(),
-                consent.validFrom().toString(), consent.validUntil().map(Instant::toString).orElse(null), withdrawn, consent.activeAt(now));
+                consent.validFrom().toString(), consent.validUntil().map(Instant::toString).orElse(null), withdrawn, consent.activeAt(now),
+                rs.getString(14));
     }
 
     private static List<Share> shares(Connection c, String studyUid) throws SQLException {
@@ -342,7 +439,7 @@ public class ConsentRegistry {
     }
 
     /** The study's patient (PatientID, issuer); 404 for a study Veil does not hold. */
-    private static String[] patientOf(Connection c, String studyUid) throws SQLException {
+    static String[] patientOf(Connection c, String studyUid) throws SQLException {
         if (studyUid == null || !org.veil.dicom.InstanceParser.isValidUid(studyUid)) {
             throw ConsentApiException.invalid("not a valid StudyInstanceUID");
         }

@@ -13,7 +13,9 @@ public final class ConsentViews {
 
     public record ConsentView(String id, String studyInstanceUid, List<String> scopes, String method,
                               ConsentRequests.Evidence evidence, String recordedBy, String recordedAt, String validFrom,
-                              String validUntil, Withdrawn withdrawal, boolean active) {
+                              String validUntil, Withdrawn withdrawal, boolean active,
+                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                              String patientConsent) {
     }
 
     public record Revoked(String by, String at) {

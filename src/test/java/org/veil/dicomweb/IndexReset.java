@@ -32,7 +32,7 @@ public class IndexReset {
      */
     public void forgetConsents() throws SQLException {
         try (Connection c = ds().getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE share_revocation, study_share, consent_withdrawal, consent");
+            s.execute("TRUNCATE share_revocation, study_share, consent_withdrawal, consent, patient_consent_withdrawal, patient_consent");
         }
     }
 

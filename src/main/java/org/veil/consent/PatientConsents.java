@@ -1,0 +1,298 @@
+package org.veil.consent;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.veil.policy.ConsentMethod;
+import org.veil.policy.Purpose;
+
+/**
+ * Consents recorded for a patient: for several named studies, or for all the patient's studies,
+ * now and later (V10__patient_consents.sql). The policy never reads them: each is carried out as
+ * one consent row per study in {@link ConsentRegistry}'s table, in the same transaction, and a
+ * study stored later gains its row from the database trigger as it is stored. Withdrawing a
+ * patient consent withdraws every row it made and stops new ones.
+ */
+@ApplicationScoped
+public class PatientConsents {
+    private final AgroalDataSource db;
+    private final Event<ConsentChange> changes;
+
+    /** Writes the record of a change on the change's connection, naming every study it touched. */
+    @FunctionalInterface
+    public interface OnChange {
+        void record(Connection c, List<String> studyUids) throws SQLException;
+    }
+
+    /** A patient (PatientID and its issuer) and what they agreed to; no studies means all of them, now and later. */
+    public record NewPatientConsent(String patientId, String issuer, List<String> studies, ConsentRequests.NewConsent terms) {
+    }
+
+    /** A patient consent as recorded, with the studies it covers so far and its withdrawal. */
+    public record PatientConsentView(String id, String patientId, String issuer, boolean allStudies, List<String> studies,
+                                     List<String> scopes, String method, ConsentRequests.Evidence evidence, String recordedBy,
+                                     String recordedAt, String validFrom, String validUntil, ConsentViews.Withdrawn withdrawal,
+                                     boolean active) {
+    }
+
+    public PatientConsents(AgroalDataSource db, Event<ConsentChange> changes) {
+        this.db = db;
+        this.changes = changes;
+    }
+
+    /** Records a patient consent and carries it out on the studies it covers today; returns its id. */
+    @Transactional(rollbackOn = Exception.class)
+    public String record(NewPatientConsent req, String recordedBy, Instant now, OnChange onChange) throws SQLException {
+        String patientId = req.patientId() == null ? "" : req.patientId().strip();
+        if (patientId.isEmpty()) {
+            throw ConsentApiException.invalid("a patient consent needs the patient's identifier");
+        }
+        String issuer = normalIssuer(req.issuer());
+        ConsentRegistry.Terms terms = ConsentRegistry.terms(req.terms(), now);
+        boolean allStudies = req.studies() == null || req.studies().isEmpty();
+        try (Connection c = db.getConnection()) {
+            lockPatient(c, patientId, issuer);
+            TreeSet<String> studies = new TreeSet<>();
+            if (allStudies) {
+                if (overlapsPatientWide(c, patientId, issuer, terms)) {
+                    throw ConsentApiException.conflict("an active consent for all of this patient's studies already covers one of these scopes");
+                }
+                studies.addAll(studiesOf(c, patientId, issuer));
+            } else {
+                for (String study : req.studies()) {
+                    String[] owner = ConsentRegistry.patientOf(c, study);
+                    if (!patientId.equals(strip(owner[0])) || !Optional.ofNullable(issuer).orElse("").equals(strip(owner[1]))) {
+                        throw ConsentApiException.invalid("a study the consent names belongs to another patient");
+                    }
+                    studies.add(study);
+                }
+            }
+            UUID id = UUID.randomUUID();
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO patient_consent (id, patient_id, issuer_of_patient_id, all_studies, scopes, method, evidence_reference,
+                                                 evidence_sha256, recorded_by, recorded_at, valid_from, valid_until)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                s.setObject(1, id);
+                s.setString(2, patientId);
+                s.setString(3, issuer);
+                s.setBoolean(4, allStudies);
+                s.setArray(5, ConsentRegistry.scopeArray(c, terms.scopes()));
+                s.setString(6, terms.method().apiName());
+                s.setString(7, terms.evidence() == null ? null : terms.evidence().reference());
+                s.setString(8, ConsentRegistry.sha256(terms.evidence()));
+                s.setString(9, recordedBy);
+                s.setTimestamp(10, Timestamp.from(now));
+                s.setTimestamp(11, Timestamp.from(terms.from()));
+                s.setTimestamp(12, terms.until().map(Timestamp::from).orElse(null));
+                s.executeUpdate();
+            }
+            Map<String, String> made = new LinkedHashMap<>();
+            for (String study : studies) {
+                ConsentRegistry.lockStudyConsents(c, study);
+                if (ConsentRegistry.overlaps(c, study, terms)) {
+                    throw ConsentApiException.conflict("an active consent already covers one of these scopes for a study this consent covers");
+                }
+                made.put(study, ConsentRegistry.insert(c, study, ConsentRegistry.patientOf(c, study), terms, recordedBy, now, id));
+            }
+            onChange.record(c, List.copyOf(studies));
+            made.forEach((study, consentId) ->
+                    changes.fire(new ConsentChange.ConsentRecorded(study, consentId, java.util.Set.copyOf(terms.scopes()))));
+            return id.toString();
+        }
+    }
+
+    /**
+     * Withdraws a patient consent: every consent row it made is withdrawn with the same reason,
+     * and no study stored from now on gains one. Effective on the next request.
+     */
+    @Transactional(rollbackOn = Exception.class)
+    public PatientConsentView withdraw(String id, ConsentRequests.Withdrawal req, String by, Instant now, OnChange onChange)
+            throws SQLException {
+        if (req == null || req.reason() == null || req.reason().isBlank()) {
+            throw ConsentApiException.invalid("a withdrawal needs a reason");
+        }
+        UUID uuid = uuid(id).orElseThrow(() -> ConsentApiException.unknown("unknown consent"));
+        try (Connection c = db.getConnection()) {
+            String[] patient = patientOfConsent(c, uuid).orElseThrow(() -> ConsentApiException.unknown("unknown consent"));
+            lockPatient(c, patient[0], patient[1]);
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO patient_consent_withdrawal (patient_consent_id, withdrawn_by, withdrawn_at, reason)
+                    VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+                s.setObject(1, uuid);
+                s.setString(2, by);
+                s.setTimestamp(3, Timestamp.from(now));
+                s.setString(4, req.reason());
+                if (s.executeUpdate() == 0) {
+                    throw ConsentApiException.conflict("the consent is already withdrawn");
+                }
+            }
+            Map<String, String> withdrawn = new LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO consent_withdrawal (consent_id, withdrawn_by, withdrawn_at, reason)
+                    SELECT c.id, ?, ?, ? FROM consent c
+                     WHERE c.patient_consent_id = ?
+                       AND NOT EXISTS (SELECT 1 FROM consent_withdrawal w WHERE w.consent_id = c.id)
+                    RETURNING consent_id, (SELECT study_instance_uid FROM consent WHERE id = consent_id)""")) {
+                s.setString(1, by);
+                s.setTimestamp(2, Timestamp.from(now));
+                s.setString(3, req.reason());
+                s.setObject(4, uuid);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        withdrawn.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            onChange.record(c, withdrawn.values().stream().distinct().sorted().toList());
+            withdrawn.forEach((consentId, study) -> changes.fire(new ConsentChange.ConsentWithdrawn(study, consentId)));
+        }
+        return find(id, now).orElseThrow();
+    }
+
+    /** One patient consent by id. */
+    public Optional<PatientConsentView> find(String id, Instant now) throws SQLException {
+        Optional<UUID> uuid = uuid(id);
+        if (uuid.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Connection c = db.getConnection()) {
+            List<PatientConsentView> found = select(c, "p.id = ?", List.of(uuid.get()), now);
+            return found.stream().findFirst();
+        }
+    }
+
+    /** Every patient consent recorded for the patient, withdrawn ones included, oldest first; no issuer: any. */
+    public List<PatientConsentView> ofPatient(String patientId, Optional<String> issuer, Instant now) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            return select(c, "p.patient_id = ? AND (? OR coalesce(p.issuer_of_patient_id, '') = ?)",
+                    List.of(patientId.strip(), issuer.isEmpty(), Optional.ofNullable(normalIssuer(issuer.orElse(null))).orElse("")), now);
+        }
+    }
+
+    private static List<PatientConsentView> select(Connection c, String where, List<Object> params, Instant now) throws SQLException {
+        List<PatientConsentView> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT p.id, p.patient_id, p.issuer_of_patient_id, p.all_studies, p.scopes, p.method, p.evidence_reference,
+                       p.evidence_sha256, p.recorded_by, p.recorded_at, p.valid_from, p.valid_until,
+                       w.withdrawn_by, w.withdrawn_at, w.reason,
+                       ARRAY(SELECT DISTINCT m.study_instance_uid FROM consent m WHERE m.patient_consent_id = p.id
+                              ORDER BY m.study_instance_uid)
+                  FROM patient_consent p LEFT JOIN patient_consent_withdrawal w ON w.patient_consent_id = p.id
+                 WHERE %s ORDER BY p.recorded_at, p.id""".formatted(where))) {
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(view(rs, now));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static PatientConsentView view(ResultSet rs, Instant now) throws SQLException {
+        List<String> scopes = Arrays.stream((Object[]) rs.getArray(5).getArray()).map(String::valueOf).toList();
+        Instant from = rs.getTimestamp(11).toInstant();
+        Optional<Instant> until = Optional.ofNullable(rs.getTimestamp(12)).map(Timestamp::toInstant);
+        ConsentViews.Withdrawn withdrawn = rs.getString(13) == null ? null
+                : new ConsentViews.Withdrawn(rs.getString(13), rs.getTimestamp(14).toInstant().toString(), rs.getString(15));
+        boolean active = withdrawn == null && !from.isAfter(now) && until.map(u -> u.isAfter(now)).orElse(true);
+        ConsentRequests.Evidence evidence = rs.getString(7) == null && rs.getString(8) == null ? null
+                : new ConsentRequests.Evidence(rs.getString(7), rs.getString(8));
+        Array studies = rs.getArray(16);
+        return new PatientConsentView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                Arrays.stream((Object[]) studies.getArray()).map(String::valueOf).toList(), scopes,
+                ConsentMethod.fromApiName(rs.getString(6)).orElseThrow().apiName(), evidence, rs.getString(9),
+                rs.getTimestamp(10).toInstant().toString(), from.toString(), until.map(Instant::toString).orElse(null), withdrawn, active);
+    }
+
+    /** The lock the storing trigger takes shared (V10__patient_consents.sql): the same key, exclusively. */
+    private static void lockPatient(Connection c, String patientId, String issuer) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            s.setString(1, "patient-consent|" + patientId + "|" + Optional.ofNullable(issuer).orElse(""));
+            s.execute();
+        }
+    }
+
+    private static boolean overlapsPatientWide(Connection c, String patientId, String issuer, ConsentRegistry.Terms t)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT 1 FROM patient_consent p LEFT JOIN patient_consent_withdrawal w ON w.patient_consent_id = p.id
+                 WHERE p.all_studies AND w.patient_consent_id IS NULL
+                   AND p.patient_id = ? AND coalesce(p.issuer_of_patient_id, '') = ?
+                   AND p.scopes && ?
+                   AND (p.valid_until IS NULL OR p.valid_until > ?)
+                   AND (?::timestamptz IS NULL OR ? > p.valid_from)""")) {
+            Timestamp until = t.until().map(Timestamp::from).orElse(null);
+            s.setString(1, patientId);
+            s.setString(2, Optional.ofNullable(issuer).orElse(""));
+            s.setArray(3, ConsentRegistry.scopeArray(c, t.scopes()));
+            s.setTimestamp(4, Timestamp.from(t.from()));
+            s.setTimestamp(5, until);
+            s.setTimestamp(6, until);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static List<String> studiesOf(Connection c, String patientId, String issuer) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT study_instance_uid FROM study
+                 WHERE btrim(patient_id) = ? AND coalesce(btrim(issuer_of_patient_id), '') = ?""")) {
+            s.setString(1, patientId);
+            s.setString(2, Optional.ofNullable(issuer).orElse(""));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String[]> patientOfConsent(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT patient_id, issuer_of_patient_id FROM patient_consent WHERE id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new String[] {rs.getString(1), rs.getString(2)}) : Optional.empty();
+            }
+        }
+    }
+
+    /** As index.PatientIdentity compares them: surrounding spaces aside, an empty issuer is none. */
+    private static String normalIssuer(String issuer) {
+        String s = strip(issuer);
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String strip(String s) {
+        return s == null ? "" : s.strip();
+    }
+
+    private static Optional<UUID> uuid(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+}

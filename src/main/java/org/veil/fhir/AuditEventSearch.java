@@ -1,0 +1,152 @@
+package org.veil.fhir;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.veil.audit.AuditLog;
+import org.veil.policy.Purpose;
+
+/**
+ * The search parameters of {@code GET /fhir/r4/AuditEvent} as a filter of the audit trail:
+ * {@code date} (repeatable, with the prefixes eq, ge, gt, le, lt, at the precision given),
+ * {@code patient.identifier} ([system|]PatientID; the trail keeps PatientIDs, so the system is not
+ * compared), {@code purpose} ([system|]code of the purpose of use), {@code agent} (the user's
+ * subject or user name), {@code _count} (1 to 1000, default 100) and {@code _offset}. Default deny:
+ * any other parameter is refused with 400 rather than ignored, so that a filter the client
+ * believes applied never silently widens the answer.
+ */
+record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String describe) {
+    static final int MAX_COUNT = 1000;
+    private static final Set<String> KNOWN = Set.of("date", "patient.identifier", "purpose", "agent", "_count", "_offset", "_format");
+
+    static AuditEventSearch of(Map<String, List<String>> params) {
+        for (String name : params.keySet()) {
+            if (!KNOWN.contains(name)) {
+                throw FhirProblem.notSupported(400, plain(name) ? name : null,
+                        "unsupported search parameter; AuditEvent is searched by date, patient.identifier, purpose, agent, _count and _offset");
+            }
+        }
+        StringJoiner describe = new StringJoiner("; ");
+        Instant from = null;
+        Instant to = null;
+        for (String d : params.getOrDefault("date", List.of())) {
+            Instant[] range = dateRange(d);
+            if (range[0] != null && (from == null || range[0].isAfter(from))) {
+                from = range[0];
+            }
+            if (range[1] != null && (to == null || range[1].isBefore(to))) {
+                to = range[1];
+            }
+            describe.add("date=" + d);
+        }
+        Optional<String> patient = single(params, "patient.identifier").map(v -> v.contains("|") ? v.substring(v.indexOf('|') + 1) : v);
+        patient.ifPresent(v -> describe.add("patient.identifier=" + v));
+        boolean nothing = false;
+        Optional<String> purpose = Optional.empty();
+        Optional<String> given = single(params, "purpose");
+        if (given.isPresent()) {
+            describe.add("purpose=" + given.get());
+            Optional<Purpose> p = purpose(given.get());
+            nothing = p.isEmpty();
+            purpose = p.map(Purpose::scopeName);
+        }
+        Optional<String> agent = single(params, "agent").map(v -> v.contains("/") ? v.substring(v.lastIndexOf('/') + 1) : v);
+        agent.ifPresent(v -> describe.add("agent=" + v));
+        int count = integer(params, "_count", 100);
+        int offset = integer(params, "_offset", 0);
+        if (count < 1 || count > MAX_COUNT || offset < 0) {
+            throw FhirProblem.invalid(400, "_count", "_count is 1 to " + MAX_COUNT + " and _offset is not negative");
+        }
+        describe.add("_count=" + count);
+        if (offset > 0) {
+            describe.add("_offset=" + offset);
+        }
+        return new AuditEventSearch(new AuditLog.Filter(Optional.empty(), patient, agent, purpose, Optional.ofNullable(from),
+                Optional.ofNullable(to), count, offset), nothing, "FHIR AuditEvent search: " + describe);
+    }
+
+    /** A purpose by system|code, by code alone, or by Veil's name for it. */
+    private static Optional<Purpose> purpose(String token) {
+        if (token.contains("|")) {
+            String system = token.substring(0, token.indexOf('|'));
+            String code = token.substring(token.indexOf('|') + 1);
+            return Purpose.fromCoding(system, code);
+        }
+        for (Purpose p : Purpose.values()) {
+            if (p.code().equals(token) || p.scopeName().equals(token)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** [from, to) of a FHIR date search value: the prefix applied to the range its precision spans. */
+    static Instant[] dateRange(String value) {
+        String prefix = value.length() > 2 && Character.isLetter(value.charAt(0)) ? value.substring(0, 2) : "eq";
+        String date = value.length() > 2 && Character.isLetter(value.charAt(0)) ? value.substring(2) : value;
+        Instant[] span = span(date);
+        return switch (prefix) {
+            case "eq" -> span;
+            case "ge" -> new Instant[] {span[0], null};
+            case "gt" -> new Instant[] {span[1], null};
+            case "lt" -> new Instant[] {null, span[0]};
+            case "le" -> new Instant[] {null, span[1]};
+            default -> throw FhirProblem.notSupported(400, "date", "the date prefixes are eq, ge, gt, le and lt");
+        };
+    }
+
+    private static Instant[] span(String date) {
+        try {
+            if (date.matches("\\d{4}")) {
+                LocalDate start = LocalDate.of(Integer.parseInt(date), 1, 1);
+                return new Instant[] {utc(start), utc(start.plusYears(1))};
+            }
+            if (date.matches("\\d{4}-\\d{2}")) {
+                YearMonth m = YearMonth.parse(date);
+                return new Instant[] {utc(m.atDay(1)), utc(m.plusMonths(1).atDay(1))};
+            }
+            if (date.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                LocalDate d = LocalDate.parse(date);
+                return new Instant[] {utc(d), utc(d.plusDays(1))};
+            }
+            Instant at = OffsetDateTime.parse(date).toInstant();
+            // A dateTime names its second (or the fraction it gives): the range is that instant's second.
+            return new Instant[] {at, date.contains(".") ? at.plusNanos(1) : at.plusSeconds(1)};
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw FhirProblem.invalid(400, "date", "a date is YYYY, YYYY-MM, YYYY-MM-DD or a dateTime with its time zone, after an optional prefix");
+        }
+    }
+
+    private static Instant utc(LocalDate d) {
+        return d.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    private static Optional<String> single(Map<String, List<String>> params, String name) {
+        List<String> values = params.getOrDefault(name, List.of());
+        if (values.size() > 1) {
+            throw FhirProblem.notSupported(400, name, "this parameter may be given once");
+        }
+        return values.stream().findFirst().filter(v -> !v.isBlank());
+    }
+
+    private static int integer(Map<String, List<String>> params, String name, int fallback) {
+        Optional<String> v = single(params, name);
+        try {
+            return v.map(Integer::parseInt).orElse(fallback);
+        } catch (NumberFormatException e) {
+            throw FhirProblem.invalid(400, name, name + " must be a whole number");
+        }
+    }
+
+    private static boolean plain(String s) {
+        return s.matches("[A-Za-z_][A-Za-z0-9_.:-]{0,63}");
+    }
+}

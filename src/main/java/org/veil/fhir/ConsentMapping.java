@@ -1,0 +1,270 @@
+package org.veil.fhir;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.veil.consent.ConsentRequests;
+import org.veil.consent.ConsentViews;
+import org.veil.consent.PatientConsents;
+import org.veil.policy.Purpose;
+
+/**
+ * FHIR R4 Consent to and from Veil's consent registry (docs/consent-and-policy.md, "FHIR").
+ * Default deny: an element that would narrow or qualify the consent in a way Veil cannot honour
+ * (a nested or deny provision, actors, actions, classes, codes, security labels, data periods,
+ * modifier extensions) makes the resource unsupported, rather than recorded as broader than the
+ * patient agreed.
+ */
+final class ConsentMapping {
+    /** Studies are named as ImagingStudy identifiers are: system urn:dicom:uid, value urn:oid:&lt;uid&gt;. */
+    static final String DICOM_UID_SYSTEM = "urn:dicom:uid";
+    /** How the consent was given: written, electronic or verbal, in category or policyRule. */
+    static final String METHOD_SYSTEM = "urn:veil:consent-method";
+    /** The SHA-256 of the evidence document, on sourceAttachment (R4's Attachment.hash is SHA-1). */
+    static final String EVIDENCE_SHA256 = "urn:veil:fhir:evidence-sha256";
+    static final String LOINC = "http://loinc.org";
+    static final String CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope";
+
+    private ConsentMapping() {
+    }
+
+    /** A Consent as Veil will record it: the patient, the studies named (none: all of them) and the terms. */
+    record Request(String patientId, String issuer, List<String> studies, ConsentRequests.NewConsent terms) {
+    }
+
+    static Request read(Consent c) {
+        if (!c.getModifierExtension().isEmpty()) {
+            throw FhirProblem.notSupported(422, "Consent.modifierExtension", "Veil does not understand this modifier extension, so it cannot honour the consent");
+        }
+        if (c.getStatus() != Consent.ConsentState.ACTIVE) {
+            throw FhirProblem.unprocessable("Consent.status", "only an active consent can be recorded (to withdraw one, update it with status inactive)");
+        }
+        Identifier patient = c.getPatient().getIdentifier();
+        if (!c.hasPatient() || patient == null || !patient.hasValue() || patient.getValue().isBlank()) {
+            throw FhirProblem.unprocessable("Consent.patient.identifier", "the patient must be named by identifier: value the PatientID, system its issuer");
+        }
+        if (patient.getValue().strip().length() > 64) {
+            throw FhirProblem.unprocessable("Consent.patient.identifier.value", "a PatientID has at most 64 characters (PS3.5 LO)");
+        }
+        if (!c.hasProvision()) {
+            throw FhirProblem.unprocessable("Consent.provision", "a consent needs a provision of type permit with its purposes");
+        }
+        Consent.ProvisionComponent p = c.getProvision();
+        refuseNarrowing(p);
+        if (p.getType() != Consent.ConsentProvisionType.PERMIT) {
+            throw FhirProblem.notSupported(422, "Consent.provision.type", "only a permit is recorded: a study without consent is already denied");
+        }
+        List<String> scopes = purposes(p.getPurpose());
+        List<String> studies = studies(p.getData());
+        String method = method(c);
+        ConsentRequests.Evidence evidence = evidence(c);
+        String from = p.getPeriod().hasStart() ? instant(p.getPeriod().getStart()) : null;
+        String until = p.getPeriod().hasEnd() ? instant(p.getPeriod().getEnd()) : null;
+        String issuer = patient.hasSystem() && !patient.getSystem().isBlank() ? patient.getSystem().strip() : null;
+        return new Request(patient.getValue().strip(), issuer, studies,
+                new ConsentRequests.NewConsent(scopes, method, evidence, from, until));
+    }
+
+    private static void refuseNarrowing(Consent.ProvisionComponent p) {
+        String at = "Consent.provision.";
+        if (!p.getModifierExtension().isEmpty()) {
+            throw FhirProblem.notSupported(422, at + "modifierExtension", "Veil does not understand this modifier extension, so it cannot honour the consent");
+        }
+        List<String[]> narrowing = List.of(
+                new String[] {"provision", p.hasProvision() ? "x" : null, "nested provisions (exceptions) are not supported"},
+                new String[] {"actor", p.hasActor() ? "x" : null, "Veil cannot limit a consent to actors: record a share for an audience instead"},
+                new String[] {"action", p.hasAction() ? "x" : null, "Veil cannot limit a consent to actions"},
+                new String[] {"securityLabel", p.hasSecurityLabel() ? "x" : null, "Veil cannot limit a consent by security label"},
+                new String[] {"class", p.hasClass_() ? "x" : null, "Veil cannot limit a consent by resource class"},
+                new String[] {"code", p.hasCode() ? "x" : null, "Veil cannot limit a consent by code"},
+                new String[] {"dataPeriod", p.hasDataPeriod() ? "x" : null, "Veil cannot limit a consent by the time of the data"});
+        for (String[] n : narrowing) {
+            if (n[1] != null) {
+                throw FhirProblem.notSupported(422, at + n[0], n[2]);
+            }
+        }
+        for (int i = 0; i < p.getData().size(); i++) {
+            if (!p.getData().get(i).getModifierExtension().isEmpty()) {
+                throw FhirProblem.notSupported(422, at + "data[" + i + "].modifierExtension", "Veil does not understand this modifier extension");
+            }
+        }
+    }
+
+    private static List<String> purposes(List<Coding> codings) {
+        if (codings.isEmpty()) {
+            throw FhirProblem.unprocessable("Consent.provision.purpose", "name at least one purpose: TRAIN, HRESCH (v3-ActReason), CONSULT or PUBLISH (urn:veil:purpose-of-use)");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < codings.size(); i++) {
+            Coding coding = codings.get(i);
+            String at = "Consent.provision.purpose[" + i + "]";
+            Purpose purpose = Purpose.fromCoding(coding.getSystem(), coding.getCode()).orElseThrow(() -> FhirProblem.notSupported(422, at,
+                    "not a purpose Veil knows: TRAIN, HRESCH (v3-ActReason), CONSULT or PUBLISH (urn:veil:purpose-of-use)"));
+            if (purpose == Purpose.TREATMENT) {
+                throw FhirProblem.unprocessable(at, "treatment needs no consent in Veil; record consultation, teaching, research or publication");
+            }
+            out.add(purpose.scopeName());
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> studies(List<Consent.provisionDataComponent> data) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            String at = "Consent.provision.data[" + i + "].reference.identifier";
+            Identifier id = data.get(i).getReference().getIdentifier();
+            if (id == null || !DICOM_UID_SYSTEM.equals(id.getSystem()) || !id.hasValue()) {
+                throw FhirProblem.notSupported(422, at, "name a study by identifier, system urn:dicom:uid, value urn:oid:<StudyInstanceUID>");
+            }
+            String uid = id.getValue().startsWith("urn:oid:") ? id.getValue().substring("urn:oid:".length()) : id.getValue();
+            if (!org.veil.dicom.InstanceParser.isValidUid(uid)) {
+                throw FhirProblem.unprocessable(at + ".value", "not a valid StudyInstanceUID");
+            }
+            if (!out.contains(uid)) {
+                out.add(uid);
+            }
+        }
+        return out;
+    }
+
+    /** The one method named in category or policyRule; none or two different ones is ambiguous. */
+    private static String method(Consent c) {
+        Set<String> methods = new LinkedHashSet<>();
+        List<CodeableConcept> concepts = new ArrayList<>(c.getCategory());
+        if (c.hasPolicyRule()) {
+            concepts.add(c.getPolicyRule());
+        }
+        for (CodeableConcept concept : concepts) {
+            for (Coding coding : concept.getCoding()) {
+                if (METHOD_SYSTEM.equals(coding.getSystem())) {
+                    if (!Set.of("written", "electronic", "verbal").contains(coding.getCode())) {
+                        throw FhirProblem.unprocessable("Consent.category", "the method (urn:veil:consent-method) is written, electronic or verbal");
+                    }
+                    methods.add(coding.getCode());
+                }
+            }
+        }
+        if (methods.size() != 1) {
+            throw FhirProblem.unprocessable("Consent.category", methods.isEmpty()
+                    ? "say how the consent was given: a coding of urn:veil:consent-method (written, electronic or verbal) in category or policyRule"
+                    : "the consent names more than one method (urn:veil:consent-method)");
+        }
+        return methods.iterator().next();
+    }
+
+    private static ConsentRequests.Evidence evidence(Consent c) {
+        if (!c.hasSource()) {
+            return null;
+        }
+        if (c.getSource() instanceof Reference ref) {
+            String reference = ref.hasReference() ? ref.getReference() : ref.hasIdentifier() ? ref.getIdentifier().getValue() : null;
+            if (reference == null || reference.isBlank()) {
+                throw FhirProblem.unprocessable("Consent.sourceReference", "the evidence reference names no document");
+            }
+            return new ConsentRequests.Evidence(reference, null);
+        }
+        Attachment a = (Attachment) c.getSource();
+        String sha256 = Optional.ofNullable(a.getExtensionByUrl(EVIDENCE_SHA256)).map(Extension::getValue)
+                .map(v -> v instanceof StringType s ? s.getValue() : "").orElse(null);
+        if (a.hasData()) {
+            String computed = sha256(a.getData());
+            if (sha256 != null && !sha256.equalsIgnoreCase(computed)) {
+                throw FhirProblem.unprocessable("Consent.sourceAttachment", "the evidence's SHA-256 does not match its data");
+            }
+            sha256 = computed;
+        }
+        if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
+            throw FhirProblem.unprocessable("Consent.sourceAttachment.extension", "the evidence SHA-256 must be 64 hexadecimal digits");
+        }
+        if (!a.hasUrl() && !a.hasData()) {
+            throw FhirProblem.unprocessable("Consent.sourceAttachment", "the evidence needs a url or its data");
+        }
+        return new ConsentRequests.Evidence(a.hasUrl() ? a.getUrl() : "sha256:" + sha256, sha256);
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String instant(Date d) {
+        return d.toInstant().toString();
+    }
+
+    /** A study's consent as FHIR: its one study in provision.data. */
+    static Consent render(ConsentViews.ConsentView v, String patientId, String issuer) {
+        Consent c = base(v.id(), v.withdrawal(), v.recordedAt(), patientId, issuer, v.method(), v.evidence(), v.scopes(), v.validFrom(),
+                v.validUntil());
+        c.getProvision().addData(data(v.studyInstanceUid()));
+        return c;
+    }
+
+    /** A patient consent as FHIR: its named studies in provision.data, or none when it covers all the patient's studies. */
+    static Consent render(PatientConsents.PatientConsentView v) {
+        Consent c = base(v.id(), v.withdrawal(), v.recordedAt(), v.patientId(), v.issuer(), v.method(), v.evidence(), v.scopes(),
+                v.validFrom(), v.validUntil());
+        if (!v.allStudies()) {
+            v.studies().forEach(s -> c.getProvision().addData(data(s)));
+        }
+        return c;
+    }
+
+    private static Consent.provisionDataComponent data(String study) {
+        return new Consent.provisionDataComponent().setMeaning(Consent.ConsentDataMeaning.RELATED)
+                .setReference(new Reference().setType("ImagingStudy")
+                        .setIdentifier(new Identifier().setSystem(DICOM_UID_SYSTEM).setValue("urn:oid:" + study)));
+    }
+
+    /** Version 1 is the consent as recorded; version 2, if any, its withdrawal. */
+    private static Consent base(String id, ConsentViews.Withdrawn withdrawn, String recordedAt, String patientId, String issuer,
+                                String method, ConsentRequests.Evidence evidence, List<String> scopes, String validFrom, String validUntil) {
+        Consent c = new Consent();
+        c.setId(id);
+        c.getMeta().setVersionId(withdrawn == null ? "1" : "2")
+                .setLastUpdated(Date.from(Instant.parse(withdrawn == null ? recordedAt : withdrawn.at())));
+        c.setStatus(withdrawn == null ? Consent.ConsentState.ACTIVE : Consent.ConsentState.INACTIVE);
+        c.setScope(new CodeableConcept(new Coding(CONSENT_SCOPE, "patient-privacy", "Privacy Consent")));
+        c.addCategory(new CodeableConcept(new Coding(LOINC, "59284-0", "Patient Consent")));
+        c.addCategory(new CodeableConcept(new Coding(METHOD_SYSTEM, method, method)));
+        c.setPatient(new Reference().setType("Patient").setIdentifier(new Identifier().setSystem(issuer).setValue(patientId)));
+        c.setDateTime(Date.from(Instant.parse(recordedAt)));
+        if (evidence != null) {
+            Attachment a = new Attachment().setUrl(evidence.reference());
+            if (evidence.sha256() != null) {
+                a.addExtension(EVIDENCE_SHA256, new StringType(evidence.sha256()));
+            }
+            c.setSource(a);
+        }
+        Consent.ProvisionComponent p = c.getProvision().setType(Consent.ConsentProvisionType.PERMIT);
+        Period period = new Period().setStart(Date.from(Instant.parse(validFrom)));
+        if (validUntil != null) {
+            period.setEnd(Date.from(Instant.parse(validUntil)));
+        }
+        p.setPeriod(period);
+        for (String scope : scopes) {
+            Purpose purpose = Purpose.fromScope(Purpose.SCOPE_PREFIX + scope).orElseThrow();
+            p.addPurpose(new Coding(purpose.system(), purpose.code(), purpose.scopeName()));
+        }
+        return c;
+    }
+}

@@ -1,0 +1,176 @@
+package org.veil.fhir;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
+import org.veil.audit.AuditEvent;
+import org.veil.audit.AuditLog;
+import org.veil.consent.ConsentApiException;
+import org.veil.consent.ConsentRegistry;
+import org.veil.consent.ConsentRequests;
+import org.veil.consent.PatientConsents;
+import org.veil.policy.Caller;
+
+/**
+ * Consents through FHIR, on the one registry: a Consent for one study is a study consent of
+ * {@code /api/v1} with the same id; one for several studies or for all of a patient's is a
+ * {@link PatientConsents} record. Every change and every read is on the audit trail exactly as
+ * through {@code /api/v1} (Patient Record, DCM 110110).
+ */
+@ApplicationScoped
+public class FhirConsents {
+    private final ConsentRegistry registry;
+    private final PatientConsents patients;
+    private final AuditLog audit;
+
+    public FhirConsents(ConsentRegistry registry, PatientConsents patients, AuditLog audit) {
+        this.registry = registry;
+        this.patients = patients;
+        this.audit = audit;
+    }
+
+    /** Records the Consent; answers it as stored. */
+    public Consent create(Consent resource, Caller caller, String sourceIp, Instant now) throws SQLException {
+        ConsentMapping.Request req = ConsentMapping.read(resource);
+        try {
+            if (req.studies().size() == 1) {
+                String study = req.studies().get(0);
+                if (!registry.isStudyOf(study, req.patientId(), req.issuer())) {
+                    throw FhirProblem.unprocessable("Consent.patient.identifier",
+                            "the study in provision.data belongs to another patient (PatientID and IssuerOfPatientID, which is the identifier's system)");
+                }
+                String id = registry.record(study, req.terms(), caller.subject(), now,
+                        (c, s) -> audit.append(c, changed(caller, sourceIp, "consent recorded", List.of(s), List.of())));
+                return read(id, now).orElseThrow();
+            }
+            String id = patients.record(new PatientConsents.NewPatientConsent(req.patientId(), req.issuer(), req.studies(), req.terms()),
+                    caller.subject(), now,
+                    (c, studies) -> audit.append(c, changed(caller, sourceIp, "consent recorded", studies, List.of(req.patientId()))));
+            return read(id, now).orElseThrow();
+        } catch (ConsentApiException e) {
+            throw translate(e);
+        }
+    }
+
+    /** The consent by id, of either kind; read on record. */
+    public Consent get(String id, Caller caller, String sourceIp, Instant now) throws SQLException {
+        Consent found = read(id, now).orElseThrow(() -> FhirProblem.notFound("no consent with this id"));
+        audit.record(changed(caller, sourceIp, "consents read", studiesOf(found), List.of(found.getPatient().getIdentifier().getValue())));
+        return found;
+    }
+
+    /**
+     * An update: Veil's consent history is append-only, so the only change it takes is a
+     * withdrawal, status inactive or rejected. Updating a withdrawn consent to inactive again
+     * changes nothing and answers it as it is.
+     */
+    public Consent update(String id, Consent resource, Caller caller, String sourceIp, Instant now) throws SQLException {
+        Consent current = read(id, now).orElseThrow(() -> FhirProblem.notFound("no consent with this id"));
+        if (resource.hasIdElement() && resource.getIdElement().hasIdPart() && !id.equals(resource.getIdElement().getIdPart())) {
+            throw FhirProblem.invalid(400, "Consent.id", "the resource's id is not the id in the URL");
+        }
+        Consent.ConsentState status = resource.getStatus();
+        if (status != Consent.ConsentState.INACTIVE && status != Consent.ConsentState.REJECTED) {
+            throw FhirProblem.notSupported(422, "Consent.status",
+                    "a recorded consent is never changed; to withdraw it set status inactive or rejected, to change it record a new one");
+        }
+        if (current.getStatus() == Consent.ConsentState.INACTIVE) {
+            return current;
+        }
+        ConsentRequests.Withdrawal withdrawal = new ConsentRequests.Withdrawal(
+                "withdrawn through FHIR (Consent.status " + status.toCode() + ")");
+        String patient = current.getPatient().getIdentifier().getValue();
+        try {
+            if (patients.find(id, now).isPresent()) {
+                patients.withdraw(id, withdrawal, caller.subject(), now,
+                        (c, studies) -> audit.append(c, changed(caller, sourceIp, "consent withdrawn", studies, List.of(patient))));
+            } else {
+                registry.withdraw(id, withdrawal, caller.subject(), now,
+                        (c, s) -> audit.append(c, changed(caller, sourceIp, "consent withdrawn", List.of(s), List.of())));
+            }
+        } catch (ConsentApiException e) {
+            throw translate(e);
+        }
+        return read(id, now).orElseThrow();
+    }
+
+    /** Every consent recorded for the patient, withdrawn ones included (status inactive); read on record. */
+    public List<Consent> ofPatient(String patientId, Optional<String> issuer, Caller caller, String sourceIp, Instant now)
+            throws SQLException {
+        List<Consent> out = new ArrayList<>();
+        for (ConsentRegistry.Recorded r : registry.ofPatient(patientId, issuer, now)) {
+            out.add(ConsentMapping.render(r.view(), r.patientId(), r.issuer()));
+        }
+        for (PatientConsents.PatientConsentView v : patients.ofPatient(patientId, issuer, now)) {
+            out.add(ConsentMapping.render(v));
+        }
+        out.sort(java.util.Comparator.comparing(Consent::getDateTime).thenComparing(Consent::getIdPart));
+        List<String> studies = out.stream().flatMap(c -> studiesOf(c).stream()).distinct().toList();
+        audit.record(changed(caller, sourceIp, "consents read", studies, List.of(patientId.strip())));
+        return out;
+    }
+
+    /** A searchset of consents. */
+    static Bundle searchset(List<Consent> consents, String base) {
+        Bundle b = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(consents.size());
+        for (Consent c : consents) {
+            b.addEntry().setFullUrl(base + "Consent/" + c.getIdPart()).setResource(c)
+                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return b;
+    }
+
+    private Optional<Consent> read(String id, Instant now) throws SQLException {
+        Optional<ConsentRegistry.Recorded> single = registry.find(id, now);
+        if (single.isPresent()) {
+            return Optional.of(ConsentMapping.render(single.get().view(), single.get().patientId(), single.get().issuer()));
+        }
+        return patients.find(id, now).map(ConsentMapping::render);
+    }
+
+    private static List<String> studiesOf(Consent c) {
+        return c.getProvision().getData().stream().map(d -> d.getReference().getIdentifier().getValue())
+                .map(v -> v.substring("urn:oid:".length())).toList();
+    }
+
+    private static AuditEvent changed(Caller caller, String sourceIp, String action, List<String> studies, List<String> patients) {
+        return AuditEvent.of(caller, sourceIp, action, AuditEvent.PATIENT_RECORD, studies, 0, AuditEvent.Outcome.SUCCESS, null)
+                .withPatients(patients).withDetail("FHIR Consent");
+    }
+
+    /** The registry's refusals, in FHIR's terms: what it cannot record as sent is 422, naming the element. */
+    private static RuntimeException translate(ConsentApiException e) {
+        String reason = e.getMessage();
+        return switch (e.status()) {
+            case 400 -> FhirProblem.unprocessable(element(reason), reason.replace("validUntil", "provision.period.end")
+                    .replace("validFrom", "provision.period.start").replace("evidence.sha256", "the evidence SHA-256"));
+            case 404 -> FhirProblem.unprocessable("Consent.provision.data", "Veil holds no study with this StudyInstanceUID");
+            case 409 -> new FhirProblem(409, org.hl7.fhir.r4.model.OperationOutcome.IssueType.CONFLICT, "Consent.provision.purpose", reason);
+            default -> e;
+        };
+    }
+
+    private static String element(String reason) {
+        if (reason.contains("validUntil")) {
+            return "Consent.provision.period.end";
+        }
+        if (reason.contains("validFrom")) {
+            return "Consent.provision.period.start";
+        }
+        if (reason.contains("evidence")) {
+            return "Consent.sourceAttachment";
+        }
+        if (reason.contains("patient")) {
+            return "Consent.patient.identifier";
+        }
+        if (reason.contains("stud")) {
+            return "Consent.provision.data";
+        }
+        return null;
+    }
+}
