@@ -50,6 +50,11 @@ public class VeilMain {
                 }
             }, "embedded-postgres-stop"));
         }
+        // Veil checks request URIs itself, with a JSON reason, and accepts raw "unwise"
+        // characters in queries (dicomweb.RequestUris); Quarkus's own check would answer an empty 400.
+        if (System.getProperty("vertx.disableURIValidation") == null) {
+            System.setProperty("vertx.disableURIValidation", "true");
+        }
         Quarkus.run(args);
     }
 

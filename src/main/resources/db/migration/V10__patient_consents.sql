@@ -30,6 +30,8 @@ CREATE TABLE patient_consent_withdrawal (
 
 ALTER TABLE consent ADD COLUMN patient_consent_id UUID REFERENCES patient_consent (id);
 CREATE INDEX consent_patient_consent_idx ON consent (patient_consent_id) WHERE patient_consent_id IS NOT NULL;
+-- The patient look-ups compare PatientID as the trigger does, without DICOM's padding.
+CREATE INDEX study_patient_id_trimmed_idx ON study (btrim(patient_id));
 
 CREATE TRIGGER patient_consent_append_only BEFORE UPDATE OR DELETE ON patient_consent
     FOR EACH ROW EXECUTE FUNCTION veil_append_only();

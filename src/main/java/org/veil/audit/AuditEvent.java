@@ -40,6 +40,12 @@ public record AuditEvent(Instant at, String subject, String username, List<Strin
                 instances, outcome, reason, detail);
     }
 
+    /** Another act of the same caller at the same moment: a consent a patient consent made for a study being stored. */
+    public AuditEvent withAct(String newAction, String newEventId, List<String> studies) {
+        return new AuditEvent(at, subject, username, roles, purpose, clientId, sourceIp, newAction, newEventId, List.copyOf(studies),
+                List.of(), 0, outcome, reason, detail);
+    }
+
     /** The same event with what it was about beyond its studies, such as the filters of a read of the trail. */
     public AuditEvent withDetail(String value) {
         return new AuditEvent(at, subject, username, roles, purpose, clientId, sourceIp, action, eventId, studyUids, patientIds,

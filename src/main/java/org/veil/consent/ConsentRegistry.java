@@ -185,7 +185,24 @@ public class ConsentRegistry {
     }
 
     private static String strip(String s) {
-        return s == null ? "" : s.strip();
+        return s == null ? "" : spaceTrimmed(s);
+    }
+
+    /**
+     * Trimmed of the spaces DICOM pads values with, exactly as PostgreSQL's btrim, which the
+     * SQL side (V10's trigger, the patient look-ups) uses: one rule on both sides, so that the
+     * two agree on a patient and on the lock key that keeps them apart.
+     */
+    public static String spaceTrimmed(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && s.charAt(from) == ' ') {
+            from++;
+        }
+        while (to > from && s.charAt(to - 1) == ' ') {
+            to--;
+        }
+        return s.substring(from, to);
     }
 
     /** One consent by id, withdrawn or not. */
@@ -216,7 +233,7 @@ public class ConsentRegistry {
                       WHERE btrim(c.patient_id) = ? AND (? OR coalesce(btrim(c.issuer_of_patient_id), '') = ?)
                         AND c.patient_consent_id IS NULL
                       ORDER BY c.recorded_at, c.id""")) {
-            s.setString(1, patientId.strip());
+            s.setString(1, spaceTrimmed(patientId));
             s.setBoolean(2, issuer.isEmpty());
             s.setString(3, strip(issuer.orElse("")));
             try (ResultSet rs = s.executeQuery()) {

@@ -59,7 +59,7 @@ public class PatientConsents {
     /** Records a patient consent and carries it out on the studies it covers today; returns its id. */
     @Transactional(rollbackOn = Exception.class)
     public String record(NewPatientConsent req, String recordedBy, Instant now, OnChange onChange) throws SQLException {
-        String patientId = req.patientId() == null ? "" : req.patientId().strip();
+        String patientId = req.patientId() == null ? "" : ConsentRegistry.spaceTrimmed(req.patientId());
         if (patientId.isEmpty()) {
             throw ConsentApiException.invalid("a patient consent needs the patient's identifier");
         }
@@ -74,6 +74,12 @@ public class PatientConsents {
                     throw ConsentApiException.conflict("an active consent for all of this patient's studies already covers one of these scopes");
                 }
                 studies.addAll(studiesOf(c, patientId, issuer));
+                if (studies.isEmpty() && hasStudiesUnderAnotherIssuer(c, patientId, issuer)) {
+                    // Most likely the identifier's system is not written as the studies' IssuerOfPatientID:
+                    // recorded as sent, it would cover nothing, now or later, and say nothing.
+                    throw ConsentApiException.invalid("the patient's identifier system matches no IssuerOfPatientID of the studies "
+                            + "with this PatientID; name the issuer as the studies do, or leave the system out if they have none");
+                }
             } else {
                 for (String study : req.studies()) {
                     String[] owner = ConsentRegistry.patientOf(c, study);
@@ -110,9 +116,10 @@ public class PatientConsents {
                 }
                 made.put(study, ConsentRegistry.insert(c, study, ConsentRegistry.patientOf(c, study), terms, recordedBy, now, id));
             }
-            onChange.record(c, List.copyOf(studies));
+            // The events first: their observers' work is done before the audit row takes the chain lock.
             made.forEach((study, consentId) ->
                     changes.fire(new ConsentChange.ConsentRecorded(study, consentId, java.util.Set.copyOf(terms.scopes()))));
+            onChange.record(c, List.copyOf(studies));
             return id.toString();
         }
     }
@@ -148,6 +155,7 @@ public class PatientConsents {
                     SELECT c.id, ?, ?, ? FROM consent c
                      WHERE c.patient_consent_id = ?
                        AND NOT EXISTS (SELECT 1 FROM consent_withdrawal w WHERE w.consent_id = c.id)
+                    ON CONFLICT (consent_id) DO NOTHING
                     RETURNING consent_id, (SELECT study_instance_uid FROM consent WHERE id = consent_id)""")) {
                 s.setString(1, by);
                 s.setTimestamp(2, Timestamp.from(now));
@@ -159,10 +167,40 @@ public class PatientConsents {
                     }
                 }
             }
-            onChange.record(c, withdrawn.values().stream().distinct().sorted().toList());
             withdrawn.forEach((consentId, study) -> changes.fire(new ConsentChange.ConsentWithdrawn(study, consentId)));
+            onChange.record(c, withdrawn.values().stream().distinct().sorted().toList());
         }
         return find(id, now).orElseThrow();
+    }
+
+    /**
+     * The study consents the storing trigger (V10) made in the current transaction for studies
+     * being stored, announced like any recorded consent (so their views are built ahead); returns
+     * the studies they cover, for the audit row the store writes beside its own.
+     */
+    public List<String> carriedOutOnStore(Connection c, List<String> studyUids) throws SQLException {
+        if (studyUids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> made = new LinkedHashMap<>();
+        Map<String, java.util.Set<Purpose>> scopes = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT id, study_instance_uid, scopes FROM consent
+                 WHERE patient_consent_id IS NOT NULL AND study_instance_uid = ANY (?) AND recorded_at = now()""")) {
+            s.setArray(1, c.createArrayOf("text", studyUids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    made.put(rs.getString(1), rs.getString(2));
+                    java.util.Set<Purpose> set = new java.util.LinkedHashSet<>();
+                    for (Object o : (Object[]) rs.getArray(3).getArray()) {
+                        Purpose.fromScope(Purpose.SCOPE_PREFIX + o).ifPresent(set::add);
+                    }
+                    scopes.put(rs.getString(1), set);
+                }
+            }
+        }
+        made.forEach((id, study) -> changes.fire(new ConsentChange.ConsentRecorded(study, id, java.util.Set.copyOf(scopes.get(id)))));
+        return made.values().stream().distinct().sorted().toList();
     }
 
     /** One patient consent by id. */
@@ -181,7 +219,7 @@ public class PatientConsents {
     public List<PatientConsentView> ofPatient(String patientId, Optional<String> issuer, Instant now) throws SQLException {
         try (Connection c = db.getConnection()) {
             return select(c, "p.patient_id = ? AND (? OR coalesce(p.issuer_of_patient_id, '') = ?)",
-                    List.of(patientId.strip(), issuer.isEmpty(), Optional.ofNullable(normalIssuer(issuer.orElse(null))).orElse("")), now);
+                    List.of(strip(patientId), issuer.isEmpty(), Optional.ofNullable(normalIssuer(issuer.orElse(null))).orElse("")), now);
         }
     }
 
@@ -269,6 +307,17 @@ public class PatientConsents {
         return out;
     }
 
+    private static boolean hasStudiesUnderAnotherIssuer(Connection c, String patientId, String issuer) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT 1 FROM study WHERE btrim(patient_id) = ? AND coalesce(btrim(issuer_of_patient_id), '') <> ? LIMIT 1""")) {
+            s.setString(1, patientId);
+            s.setString(2, Optional.ofNullable(issuer).orElse(""));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     private static Optional<String[]> patientOfConsent(Connection c, UUID id) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT patient_id, issuer_of_patient_id FROM patient_consent WHERE id = ?")) {
             s.setObject(1, id);
@@ -285,7 +334,7 @@ public class PatientConsents {
     }
 
     private static String strip(String s) {
-        return s == null ? "" : s.strip();
+        return s == null ? "" : ConsentRegistry.spaceTrimmed(s);
     }
 
     private static Optional<UUID> uuid(String id) {

@@ -47,6 +47,50 @@ public final class DicomReader {
         return new DicomReader(limits).readPart10(in);
     }
 
+    /**
+     * The SOP Class and Instance UIDs of a Part 10 file that does not read as a whole: from the
+     * data set as far as it reads (they come early, in group 0008), else from the File Meta
+     * Information (Media Storage SOP Class and Instance UID); null where neither holds a valid
+     * UID. Never throws: it only names a failed instance in a STOW response (PS3.18 10.5.3).
+     */
+    public static String[] salvageSopUids(InputStream raw, Limits limits) {
+        DicomReader reader = new DicomReader(limits);
+        Dataset meta = new Dataset(false, null);
+        Dataset dataset = new Dataset(false, null);
+        try {
+            CountingInput in = new CountingInput(raw, 0);
+            in.skipFully(128);
+            if (in.u32(true) == 0x4449434DL) {
+                while (!in.atEnd() && in.peekU16(false) == 0x0002) {
+                    add(meta, reader.readElement(in, meta, false, false, 0));
+                }
+                TransferSyntax ts = meta.string(Tag.TransferSyntaxUID).flatMap(TransferSyntax::forUid).orElse(null);
+                if (ts != null && ts != TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) {
+                    dataset = new Dataset(ts.isBigEndian(), null);
+                    while (!in.atEnd()) {
+                        Element e = reader.readElement(in, dataset, ts.isImplicitVr(), ts.isBigEndian(), 0);
+                        if (Integer.compareUnsigned(e.tag(), Tag.SOPInstanceUID) > 0) {
+                            break;
+                        }
+                        add(dataset, e);
+                    }
+                }
+            }
+        } catch (IOException | MalformedDicomException | RuntimeException e) {
+            // What was read before the fault stands; the rest is what made the file unreadable.
+        }
+        return new String[] {valid(dataset, Tag.SOPClassUID).or(() -> valid(meta, Tag.MediaStorageSOPClassUID)).orElse(null),
+                valid(dataset, Tag.SOPInstanceUID).or(() -> valid(meta, Tag.MediaStorageSOPInstanceUID)).orElse(null)};
+    }
+
+    private static java.util.Optional<String> valid(Dataset ds, int tag) {
+        try {
+            return ds.string(tag).filter(InstanceParser::isValidUid);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private DicomFile readPart10(InputStream raw) throws IOException, MalformedDicomException {
         CountingInput in = new CountingInput(raw, 0);
         try {
@@ -67,7 +111,8 @@ public final class DicomReader {
         }
         String tsUid = meta.string(Tag.TransferSyntaxUID)
                 .orElseThrow(() -> new MalformedDicomException("File Meta Information has no TransferSyntaxUID"));
-        TransferSyntax ts = TransferSyntax.forUid(tsUid).orElseThrow(UnknownTransferSyntaxException::new);
+        TransferSyntax ts = TransferSyntax.forUid(tsUid).orElseThrow(() -> new UnknownTransferSyntaxException(
+                meta.string(Tag.MediaStorageSOPClassUID).orElse(null), meta.string(Tag.MediaStorageSOPInstanceUID).orElse(null)));
         long datasetOffset = in.position();
         if (ts == TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) {
             // A megabyte of deflate can stand for a gigabyte: the inflated bytes are counted and bounded.

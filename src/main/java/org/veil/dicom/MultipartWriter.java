@@ -22,9 +22,17 @@ public final class MultipartWriter {
 
     /** Starts a part; the caller then writes its content to {@link #stream()}. */
     public void startPart(String contentType) throws IOException {
+        startPart(contentType, null);
+    }
+
+    /** Starts a part holding a range of its content, named by a Content-Range header (RFC 9110 14.4). */
+    public void startPart(String contentType, String contentRange) throws IOException {
         StringBuilder head = new StringBuilder();
         head.append(first ? "--" : "\r\n--").append(boundary).append("\r\n");
         head.append("Content-Type: ").append(contentType).append("\r\n");
+        if (contentRange != null) {
+            head.append("Content-Range: ").append(contentRange).append("\r\n");
+        }
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         first = false;

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -41,6 +42,24 @@ public final class RangeCopier {
             }
             out.write(buf, 0, n);
             left -= n;
+        }
+    }
+
+    /**
+     * Bytes [start, end) of the content the ranges make together (a frame's fragments, a bulk
+     * data value), straight from the file. Not for deflated data sets, whose file bytes are not
+     * the content's.
+     */
+    public static void copyPart(FileChannel file, List<FrameIndex.Range> ranges, long start, long end, OutputStream out)
+            throws IOException {
+        long at = 0;
+        for (FrameIndex.Range r : ranges) {
+            long from = Math.max(start, at);
+            long to = Math.min(end, at + r.length());
+            if (from < to) {
+                copyFileRange(file, r.offset() + (from - at), to - from, out);
+            }
+            at += r.length();
         }
     }
 

@@ -37,6 +37,13 @@ public class DicomWebExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public RestResponse<ErrorBody> rangeNotSatisfiable(RangeNotSatisfiableException e) {
+        RestResponse<ErrorBody> r = error(416, e.getMessage());
+        r.getHeaders().add("Content-Range", "bytes */" + e.total());
+        return r;
+    }
+
+    @ServerExceptionMapper
     public RestResponse<ErrorBody> unsupported(UnsupportedMediaTypeException e) {
         return error(415, e.getMessage());
     }

@@ -60,10 +60,17 @@ public class HttpBoundary {
 
     private void admit(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        String id = requestId(request.getHeader(REQUEST_ID_HEADER));
+        // A rerouted request (below) keeps the id it was given the first time through.
+        String id = ctx.get(REQUEST_ID) instanceof String given ? given : requestId(request.getHeader(REQUEST_ID_HEADER));
         ctx.put(REQUEST_ID, id);
         MDC.put("requestId", id);
         ctx.response().putHeader(REQUEST_ID_HEADER, id);
+        String encoded = RequestUris.encodeUnwise(request.uri());
+        if (!encoded.equals(request.uri()) && RequestUris.problem(encoded) == null && request.uri().length() <= limits.maxUriLength()) {
+            // Raw ^ { } | and the like, as browsers and scripts send them: routed again, encoded.
+            ctx.reroute(request.method(), encoded);
+            return;
+        }
         String refusal = refusal(request);
         if (refusal == null) {
             ctx.next();
@@ -79,6 +86,10 @@ public class HttpBoundary {
     private String refusal(HttpServerRequest request) {
         if (request.uri().length() > limits.maxUriLength()) {
             return "414 the request URI is longer than " + limits.maxUriLength() + " characters";
+        }
+        String uriProblem = RequestUris.problem(request.uri());
+        if (uriProblem != null) {
+            return "400 " + uriProblem;
         }
         long headerBytes = 0;
         for (Map.Entry<String, String> h : request.headers()) {

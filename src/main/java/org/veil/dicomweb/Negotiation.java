@@ -72,6 +72,22 @@ final class Negotiation {
                 + (ts.isEncapsulated() ? ts.frameMediaType() : OCTET_STREAM));
     }
 
+    /**
+     * True when the client's first acceptable choice is a single {@code application/octet-stream}
+     * body rather than multipart/related (PS3.18 8.7.3.3, single-part bulk data and frames).
+     */
+    static boolean singleOctetStream(String accept) {
+        for (MediaRange r : MediaRange.parseAccept(accept)) {
+            if (r.matches("multipart", "related")) {
+                return false;
+            }
+            if (r.type().equals("application") && r.subtype().equals("octet-stream")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Other bulk data: octet-stream. */
     static void bulkData(String accept) throws NotAcceptableException {
         for (MediaRange r : MediaRange.parseAccept(accept)) {

@@ -32,8 +32,36 @@ public class RetrieveService {
     public record Target(IndexTarget index, InstanceRef ref) {
     }
 
-    /** A response decided: its Content-Type and the body to stream. */
-    public record Payload(String contentType, StreamingOutput body) {
+    /** A response decided: its Content-Type, the body to stream, and its entity tag when it has one. */
+    public record Payload(String contentType, StreamingOutput body, String etag, int status, Map<String, String> headers) {
+        public Payload(String contentType, StreamingOutput body) {
+            this(contentType, body, null, 200, Map.of());
+        }
+
+        public Payload(String contentType, StreamingOutput body, String etag) {
+            this(contentType, body, etag, 200, Map.of());
+        }
+    }
+
+    /**
+     * A weak entity tag (RFC 9110 8.8.3) for what a retrieval sends: the instances it reaches, as
+     * stored (an instance row and its object never change; a derived view is rebuilt with new
+     * rows), in which index, as which representation. Weak, because a multipart body's boundary
+     * differs from one answer to the next while what it carries does not. It names no UID and no
+     * value: a hash of row ids, object keys and sizes.
+     */
+    static String etag(String representation, IndexTarget index, List<StoredInstance> found) {
+        java.security.MessageDigest d;
+        try {
+            d = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        d.update((representation + "\n" + index + "\n").getBytes(StandardCharsets.UTF_8));
+        for (StoredInstance i : found) {
+            d.update((i.id() + ":" + i.storageKey() + ":" + i.sizeBytes() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return "W/\"" + java.util.HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
     }
 
     private final InstanceRepository instances;
@@ -64,7 +92,7 @@ public class RetrieveService {
                 }
             }
             mp.finish();
-        });
+        }, etag("instances " + accept, ref.index(), found));
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
@@ -87,11 +115,16 @@ public class RetrieveService {
                 }
             }
             out.write(']');
-        });
+        }, etag("metadata " + baseUrl, ref.index(), found));
     }
 
-    public Payload frames(Target ref, List<Integer> numbers, String accept)
-            throws UnknownResourceException, NotAcceptableException, SQLException {
+    /**
+     * Frames. One native little-endian frame may also be asked for as a single
+     * {@code application/octet-stream} body; one frame, either way, may be asked for in part with
+     * {@code Range}, which then ranges over the frame's bytes (docs/conformance.md, "Ranges").
+     */
+    public Payload frames(Target ref, List<Integer> numbers, String accept, String range)
+            throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException {
         StoredInstance i = find(ref).get(0);
         FrameIndex index = i.frameIndex();
         for (int n : numbers) {
@@ -100,18 +133,19 @@ public class RetrieveService {
             }
         }
         TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
-        String partType = Negotiation.frames(accept, ts);
+        boolean single = numbers.size() == 1 && !ts.isEncapsulated() && !ts.isBigEndian() && Negotiation.singleOctetStream(accept);
+        String partType = single ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + ts.uid() : Negotiation.frames(accept, ts);
         List<List<FrameIndex.Range>> ranges = new ArrayList<>();
         numbers.forEach(n -> ranges.add(index.frames().get(n - 1)));
-        return multipartOfRanges(i, ts, partType, ranges);
+        return ranged(i, ts, partType, ranges, single, numbers.size() == 1 ? range : null);
     }
 
-    public Payload bulkData(Target ref, String path, String accept)
-            throws UnknownResourceException, NotAcceptableException, SQLException {
+    public Payload bulkData(Target ref, String path, String accept, String range)
+            throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException {
         StoredInstance i = find(ref).get(0);
         Map<String, FrameIndex.Range> bulk = i.bulkDataIndex();
-        FrameIndex.Range range = bulk.get(path);
-        if (range == null) {
+        FrameIndex.Range value = bulk.get(path);
+        if (value == null) {
             throw new UnknownResourceException("bulk data");
         }
         TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
@@ -119,8 +153,57 @@ public class RetrieveService {
             // Pixel Data is served frame by frame, in its stored syntax (PS3.18 10.4.1.1.3).
             return multipartOfRanges(i, ts, Negotiation.frames(accept, ts), i.frameIndex().frames());
         }
-        Negotiation.bulkData(accept);
-        return multipartOfRanges(i, ts, Negotiation.OCTET_STREAM, List.of(List.of(range)));
+        boolean single = Negotiation.singleOctetStream(accept);
+        if (!single) {
+            Negotiation.bulkData(accept);
+        }
+        return ranged(i, ts, Negotiation.OCTET_STREAM, List.of(List.of(value)), single, range);
+    }
+
+    /**
+     * One content (a frame, a bulk data value) or several, as a single body or as multipart
+     * parts. With a Range over one content: 206 and those bytes only, named by Content-Range on
+     * the body or on its part. Deflated data sets are sent whole: their file bytes are not the
+     * content's, so a range of them cannot be cut without inflating all before it.
+     */
+    private Payload ranged(StoredInstance i, TransferSyntax ts, String type, List<List<FrameIndex.Range>> contents,
+                           boolean single, String rangeHeader) throws RangeNotSatisfiableException {
+        boolean rangeable = ts != TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN && contents.size() == 1;
+        java.util.Optional<ByteRange> range = rangeable ? ByteRange.parse(rangeHeader) : java.util.Optional.empty();
+        Map<String, String> headers = rangeable ? Map.of("Accept-Ranges", "bytes") : Map.of();
+        if (range.isEmpty()) {
+            if (!single) {
+                Payload whole = multipartOfRanges(i, ts, type, contents);
+                return new Payload(whole.contentType(), whole.body(), null, 200, headers);
+            }
+            return new Payload(type, out -> {
+                try (FileChannel ch = store.open(i.storageKey())) {
+                    for (FrameIndex.Range r : contents.get(0)) {
+                        RangeCopier.copy(ch, i.datasetOffset(), ts, r, out);
+                    }
+                }
+            }, null, 200, headers);
+        }
+        List<FrameIndex.Range> parts = contents.get(0);
+        long total = parts.stream().mapToLong(FrameIndex.Range::length).sum();
+        long[] span = range.get().within(total);
+        String contentRange = "bytes " + span[0] + "-" + (span[1] - 1) + "/" + total;
+        StreamingOutput bytes = out -> {
+            try (FileChannel ch = store.open(i.storageKey())) {
+                RangeCopier.copyPart(ch, parts, span[0], span[1], out);
+            }
+        };
+        if (single) {
+            return new Payload(type, bytes, null, 206, Map.of("Accept-Ranges", "bytes", "Content-Range", contentRange));
+        }
+        String boundary = MultipartWriter.newBoundary();
+        String root = type.substring(0, type.indexOf(';') < 0 ? type.length() : type.indexOf(';'));
+        return new Payload("multipart/related; type=\"" + root + "\"; boundary=" + boundary, out -> {
+            MultipartWriter mp = new MultipartWriter(out, boundary);
+            mp.startPart(type, contentRange);
+            bytes.write(mp.stream());
+            mp.finish();
+        }, null, 206, headers);
     }
 
     /** What to render: the frames asked for (empty for the resource's own choice), whether a thumbnail, how. */

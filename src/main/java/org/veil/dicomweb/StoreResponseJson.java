@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.veil.dicom.Tag;
 
 /** The Store Instances Response Module (PS3.18 Table 10.5.3-1) as DICOM JSON. */
@@ -18,17 +19,25 @@ final class StoreResponseJson {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
-            if (r.studyRetrieveUrl() != null && !r.stored().isEmpty()) {
-                string(g, Tag.RetrieveURL, "UR", r.studyRetrieveUrl());
-            }
-            if (!r.failed().isEmpty()) {
+            // Type 2: always present, empty when the request stored nothing or spanned studies.
+            string(g, Tag.RetrieveURL, "UR", r.studyRetrieveUrl());
+            // An item names the failed instance by the UIDs that could be read (Type 1 in the
+            // item: an unread UID is left out rather than sent empty); a part of which nothing
+            // could be read has no item, and is counted in the status and the Warning header
+            // (docs/conformance.md, "STOW-RS").
+            List<StoreResult.Failed> named = r.failed().stream().filter(f -> f.sopClassUid() != null || f.sopInstanceUid() != null).toList();
+            if (!named.isEmpty()) {
                 g.writeObjectFieldStart(Tag.toHex(Tag.FailedSOPSequence));
                 g.writeStringField("vr", "SQ");
                 g.writeArrayFieldStart("Value");
-                for (StoreResult.Failed f : r.failed()) {
+                for (StoreResult.Failed f : named) {
                     g.writeStartObject();
-                    string(g, Tag.ReferencedSOPClassUID, "UI", f.sopClassUid());
-                    string(g, Tag.ReferencedSOPInstanceUID, "UI", f.sopInstanceUid());
+                    if (f.sopClassUid() != null) {
+                        string(g, Tag.ReferencedSOPClassUID, "UI", f.sopClassUid());
+                    }
+                    if (f.sopInstanceUid() != null) {
+                        string(g, Tag.ReferencedSOPInstanceUID, "UI", f.sopInstanceUid());
+                    }
                     g.writeObjectFieldStart(Tag.toHex(Tag.FailureReason));
                     g.writeStringField("vr", "US");
                     g.writeArrayFieldStart("Value");

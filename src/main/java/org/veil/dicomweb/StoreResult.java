@@ -17,18 +17,20 @@ public final class StoreResult {
 
     private final List<Stored> stored = new ArrayList<>();
     private final List<Failed> failed = new ArrayList<>();
-    private String studyRetrieveUrl;
+    private final Set<String> storedStudies = new LinkedHashSet<>();
+    private String baseUrl;
 
-    void stored(Stored s) {
+    void stored(Stored s, String studyUid) {
         stored.add(s);
+        storedStudies.add(studyUid);
     }
 
     void failed(Failed f) {
         failed.add(f);
     }
 
-    void studyRetrieveUrl(String url) {
-        this.studyRetrieveUrl = url;
+    void baseUrl(String url) {
+        this.baseUrl = url;
     }
 
     public List<Stored> stored() {
@@ -39,8 +41,13 @@ public final class StoreResult {
         return failed;
     }
 
+    /**
+     * The study's Retrieve URL (0008,1190), Type 2 in the response (PS3.18 Table 10.5.3-1): the
+     * study every stored instance belongs to, or null (an empty value) when none was stored or
+     * they belong to several studies.
+     */
     public String studyRetrieveUrl() {
-        return studyRetrieveUrl;
+        return storedStudies.size() == 1 && baseUrl != null ? baseUrl + "/studies/" + storedStudies.iterator().next() : null;
     }
 
     /**

@@ -51,10 +51,12 @@ public class StoreService {
     private final RequestAudit audit;
     private final AgroalDataSource dataSource;
     private final AuditLog auditLog;
+    private final org.veil.consent.PatientConsents patientConsents;
 
     public StoreService(BlobStore store, InstanceRepository instances, DicomWebConfig config,
                         org.veil.derivatives.Deidentification derivatives, RequestAudit audit, AgroalDataSource dataSource,
-                        AuditLog auditLog) {
+                        AuditLog auditLog, org.veil.consent.PatientConsents patientConsents) {
+        this.patientConsents = patientConsents;
         this.audit = audit;
         this.dataSource = dataSource;
         this.auditLog = auditLog;
@@ -92,7 +94,7 @@ public class StoreService {
                 blob.close();
             }
         }
-        studyUid.ifPresent(uid -> result.studyRetrieveUrl(baseUrl + "/studies/" + uid));
+        result.baseUrl(baseUrl);
         LOG.infof("STOW stored=%d failed=%d", result.stored().size(), result.failed().size());
         return result;
     }
@@ -132,10 +134,12 @@ public class StoreService {
                 }
                 accepted.put(blob, p);
             } catch (UnknownTransferSyntaxException e) {
-                result.failed(new StoreResult.Failed(null, null, StoreFailure.TRANSFER_SYNTAX_NOT_SUPPORTED,
+                result.failed(new StoreResult.Failed(e.sopClassUid().orElse(null), e.sopInstanceUid().orElse(null),
+                        StoreFailure.TRANSFER_SYNTAX_NOT_SUPPORTED,
                         "part " + count + ": " + e.getMessage()));
             } catch (MalformedDicomException e) {
-                result.failed(new StoreResult.Failed(null, null, StoreFailure.CANNOT_UNDERSTAND,
+                String[] uids = salvageSopUids(blob.file(), limits);
+                result.failed(new StoreResult.Failed(uids[0], uids[1], StoreFailure.CANNOT_UNDERSTAND,
                         "part " + count + ": " + e.getMessage()));
             }
         }
@@ -173,7 +177,7 @@ public class StoreService {
                 switch (outcomes.get(i)) {
                     case STORED, ALREADY_STORED -> result.stored(new StoreResult.Stored(p.sopClassUid(), p.sopInstanceUid(),
                             baseUrl + "/studies/" + p.studyInstanceUid() + "/series/" + p.seriesInstanceUid()
-                                    + "/instances/" + p.sopInstanceUid()));
+                                    + "/instances/" + p.sopInstanceUid()), p.studyInstanceUid());
                     case CONFLICTING_DUPLICATE -> {
                         refused.add(i.storageKey());
                         result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(),
@@ -206,10 +210,19 @@ public class StoreService {
             Map<NewInstance, IndexOutcome> o = IndexWriter.insert(c, batch, IndexTarget.ORIGINAL);
             List<NewInstance> kept = batch.stream()
                     .filter(i -> o.get(i) == IndexOutcome.STORED || o.get(i) == IndexOutcome.ALREADY_STORED).toList();
-            audit.studies(kept.stream().map(i -> i.parsed().studyInstanceUid()).distinct().toList());
+            List<String> studies = kept.stream().map(i -> i.parsed().studyInstanceUid()).distinct().toList();
+            audit.studies(studies);
             audit.instances(kept.size());
             if (!kept.isEmpty()) {
-                auditLog.append(c, audit.event(AuditEvent.Outcome.SUCCESS, null, kept.size()));
+                AuditEvent stored = audit.event(AuditEvent.Outcome.SUCCESS, null, kept.size());
+                // A new study of a patient whose consent covers all their studies gained its
+                // consent in this transaction (V10's trigger): on record beside the store.
+                List<String> covered = patientConsents.carriedOutOnStore(c, studies);
+                auditLog.append(c, stored);
+                if (!covered.isEmpty()) {
+                    auditLog.append(c, stored.withAct("consent recorded", AuditEvent.PATIENT_RECORD, covered)
+                            .withDetail("a patient consent covers the study stored"));
+                }
             }
             return o;
         }
@@ -236,6 +249,15 @@ public class StoreService {
                 // Left to the journal: recovery at the next start removes what no row refers to.
                 throw new IOException("index look-up", e);
             }
+        }
+    }
+
+    /** The UIDs a failed part names, as far as they can be read (docs/conformance.md, "STOW-RS"). */
+    private static String[] salvageSopUids(java.nio.file.Path file, DicomReader.Limits limits) {
+        try (InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 64 * 1024)) {
+            return org.veil.dicom.DicomReader.salvageSopUids(in, limits);
+        } catch (IOException e) {
+            return new String[2];
         }
     }
 }

@@ -35,77 +35,80 @@ public class WadoResource {
 
     @GET
     @Path("studies/{study}")
-    public Response retrieveStudy(@PathParam("study") String study, @HeaderParam("Accept") String accept)
+    public Response retrieveStudy(@PathParam("study") String study, @HeaderParam("Accept") String accept,
+                                  @HeaderParam("If-None-Match") String ifNoneMatch)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
-        return send(service.instances(reach(TRANSFER, study, null, null), accept));
+        return send(service.instances(reach(TRANSFER, study, null, null), accept), ifNoneMatch);
     }
 
     @GET
     @Path("studies/{study}/series/{series}")
     public Response retrieveSeries(@PathParam("study") String study, @PathParam("series") String series,
-                           @HeaderParam("Accept") String accept)
+                           @HeaderParam("Accept") String accept, @HeaderParam("If-None-Match") String ifNoneMatch)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
-        return send(service.instances(reach(TRANSFER, study, series, null), accept));
+        return send(service.instances(reach(TRANSFER, study, series, null), accept), ifNoneMatch);
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}")
     public Response retrieveInstance(@PathParam("study") String study, @PathParam("series") String series,
-                             @PathParam("instance") String instance, @HeaderParam("Accept") String accept)
+                             @PathParam("instance") String instance, @HeaderParam("Accept") String accept,
+                             @HeaderParam("If-None-Match") String ifNoneMatch)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
-        return send(service.instances(reach(TRANSFER, study, series, instance), accept));
+        return send(service.instances(reach(TRANSFER, study, series, instance), accept), ifNoneMatch);
     }
 
     @GET
     @Path("studies/{study}/metadata")
     public Response studyMetadata(@PathParam("study") String study, @HeaderParam("Accept") String accept,
-                                  @Context UriInfo uri)
+                                  @HeaderParam("If-None-Match") String ifNoneMatch, @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
-        return send(service.metadata(reach(METADATA, study, null, null), accept, ServiceUrls.base(uri)));
+        return send(service.metadata(reach(METADATA, study, null, null), accept, ServiceUrls.base(uri)), ifNoneMatch);
     }
 
     @GET
     @Path("studies/{study}/series/{series}/metadata")
     public Response seriesMetadata(@PathParam("study") String study, @PathParam("series") String series,
-                                   @HeaderParam("Accept") String accept, @Context UriInfo uri)
+                                   @HeaderParam("Accept") String accept, @HeaderParam("If-None-Match") String ifNoneMatch,
+                                   @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
-        return send(service.metadata(reach(METADATA, study, series, null), accept, ServiceUrls.base(uri)));
+        return send(service.metadata(reach(METADATA, study, series, null), accept, ServiceUrls.base(uri)), ifNoneMatch);
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/metadata")
     public Response instanceMetadata(@PathParam("study") String study, @PathParam("series") String series,
                                      @PathParam("instance") String instance, @HeaderParam("Accept") String accept,
-                                     @Context UriInfo uri)
+                                     @HeaderParam("If-None-Match") String ifNoneMatch, @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
-        return send(service.metadata(reach(METADATA, study, series, instance), accept, ServiceUrls.base(uri)));
+        return send(service.metadata(reach(METADATA, study, series, instance), accept, ServiceUrls.base(uri)), ifNoneMatch);
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
     public Response retrieveFrames(@PathParam("study") String study, @PathParam("series") String series,
                            @PathParam("instance") String instance, @PathParam("frames") String frames,
-                           @HeaderParam("Accept") String accept)
+                           @HeaderParam("Accept") String accept, @HeaderParam("Range") String range)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, RangeNotSatisfiableException {
         RetrieveService.Target target = reach("retrieve frames", study, series, instance);
-        return send(service.frames(target, Negotiation.parseFrameList(frames, config.maxFramesPerRequest()), accept));
+        return send(service.frames(target, Negotiation.parseFrameList(frames, config.maxFramesPerRequest()), accept, range));
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/bulkdata/{path: .+}")
     public Response retrieveBulkData(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String instance, @PathParam("path") String path,
-                             @HeaderParam("Accept") String accept)
+                             @HeaderParam("Accept") String accept, @HeaderParam("Range") String range)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
-        return send(service.bulkData(reach("retrieve bulk data", study, series, instance), path, accept));
+            DeidentificationUnavailableException, RangeNotSatisfiableException {
+        return send(service.bulkData(reach("retrieve bulk data", study, series, instance), path, accept, range));
     }
 
     @GET
@@ -173,6 +176,36 @@ public class WadoResource {
     }
 
     private static Response send(RetrieveService.Payload p) {
-        return Response.ok(p.body()).type(p.contentType()).build();
+        Response.ResponseBuilder r = Response.status(p.status()).entity(p.body()).type(p.contentType());
+        p.headers().forEach(r::header);
+        return r.build();
+    }
+
+    /**
+     * With an entity tag: 304 without a body when the client already holds it (If-None-Match,
+     * RFC 9110 13.1.2, weak comparison), else the body with its tag. Either way the answer may be
+     * kept by the client only, and revalidated before reuse: it is patient data.
+     */
+    private static Response send(RetrieveService.Payload p, String ifNoneMatch) {
+        Response.ResponseBuilder r = p.etag() != null && matches(ifNoneMatch, p.etag())
+                ? Response.notModified() : Response.ok(p.body()).type(p.contentType());
+        if (p.etag() != null) {
+            r.header("ETag", p.etag());
+        }
+        return r.header("Cache-Control", "private, no-cache").build();
+    }
+
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.strip();
+            if (c.equals("*") || (c.startsWith("W/") ? c.substring(2) : c).equals(opaque)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

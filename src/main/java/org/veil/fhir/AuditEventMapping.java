@@ -96,7 +96,8 @@ final class AuditEventMapping {
                 entity.addDetail().setType("NumberOfInstances").setValue(new StringType(Integer.toString(e.instances())));
             }
         }
-        if (e.detail() != null) {
+        if (e.detail() != null && (e.eventId().equals(org.veil.audit.AuditEvent.AUDIT_LOG_USED)
+                || e.eventId().equals(org.veil.audit.AuditEvent.QUERY))) {
             // What a search or a read of the trail asked for (its filters), as BALP's query entity.
             a.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object")).setRole(new Coding(OBJECT_ROLE, "24", "Query"))
                     .setDescription(e.detail()).setQuery(e.detail().getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,22 +106,37 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
         try {
             if (date.matches("\\d{4}")) {
                 LocalDate start = LocalDate.of(Integer.parseInt(date), 1, 1);
-                return new Instant[] {utc(start), utc(start.plusYears(1))};
+                return inRange(new Instant[] {utc(start), utc(start.plusYears(1))});
             }
             if (date.matches("\\d{4}-\\d{2}")) {
                 YearMonth m = YearMonth.parse(date);
-                return new Instant[] {utc(m.atDay(1)), utc(m.plusMonths(1).atDay(1))};
+                return inRange(new Instant[] {utc(m.atDay(1)), utc(m.plusMonths(1).atDay(1))});
             }
             if (date.matches("\\d{4}-\\d{2}-\\d{2}")) {
                 LocalDate d = LocalDate.parse(date);
-                return new Instant[] {utc(d), utc(d.plusDays(1))};
+                return inRange(new Instant[] {utc(d), utc(d.plusDays(1))});
             }
             Instant at = OffsetDateTime.parse(date).toInstant();
-            // A dateTime names its second (or the fraction it gives): the range is that instant's second.
-            return new Instant[] {at, date.contains(".") ? at.plusNanos(1) : at.plusSeconds(1)};
-        } catch (DateTimeParseException | NumberFormatException e) {
+            // A dateTime spans what its precision names: a minute, a second, or (with a fraction)
+            // the trail's own resolution, a microsecond.
+            String time = date.substring(11);
+            java.time.Duration step = time.matches("\\d{2}:\\d{2}(Z|[+-].*)") ? java.time.Duration.ofMinutes(1)
+                    : time.contains(".") ? java.time.Duration.ofNanos(1000) : java.time.Duration.ofSeconds(1);
+            return inRange(new Instant[] {at, at.plus(step)});
+        } catch (java.time.DateTimeException | NumberFormatException | ArithmeticException | StringIndexOutOfBoundsException e) {
             throw FhirProblem.invalid(400, "date", "a date is YYYY, YYYY-MM, YYYY-MM-DD or a dateTime with its time zone, after an optional prefix");
         }
+    }
+
+    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /** The years the trail's timestamps and the registry's take. */
+    private static Instant[] inRange(Instant[] span) {
+        if (span[0].isBefore(EARLIEST) || span[1].isAfter(LATEST.plusSeconds(1))) {
+            throw FhirProblem.invalid(400, "date", "a date lies between the years 1900 and 9999");
+        }
+        return span;
     }
 
     private static Instant utc(LocalDate d) {

@@ -30,7 +30,6 @@ final class Capabilities {
                         + "withdraw consents; clinicians, auditors and admins read them; auditors and admins read AuditEvents");
 
         CapabilityStatement.CapabilityStatementRestResourceComponent consent = rest.addResource().setType("Consent")
-                .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED)
                 .setUpdateCreate(false)
                 .setDocumentation("Active permits for consultation (CONSULT), teaching (TRAIN), research (HRESCH) and publication "
                         + "(PUBLISH); the patient by identifier; studies in provision.data (urn:dicom:uid), none for all of the "

@@ -39,6 +39,10 @@ final class ConsentMapping {
     static final String METHOD_SYSTEM = "urn:veil:consent-method";
     /** The SHA-256 of the evidence document, on sourceAttachment (R4's Attachment.hash is SHA-1). */
     static final String EVIDENCE_SHA256 = "urn:veil:fhir:evidence-sha256";
+    /** Who withdrew the consent, when and why (extensions at, by, reason). */
+    static final String WITHDRAWAL = "urn:veil:fhir:withdrawal";
+    /** On a study's consent that carries out a patient consent: a reference to it. */
+    static final String PATIENT_CONSENT = "urn:veil:fhir:patient-consent";
     static final String LOINC = "http://loinc.org";
     static final String CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope";
 
@@ -49,18 +53,32 @@ final class ConsentMapping {
     record Request(String patientId, String issuer, List<String> studies, ConsentRequests.NewConsent terms) {
     }
 
+    /** The Consent as Veil would record it; anything it cannot read exactly is a FhirProblem, never another exception. */
     static Request read(Consent c) {
-        if (!c.getModifierExtension().isEmpty()) {
-            throw FhirProblem.notSupported(422, "Consent.modifierExtension", "Veil does not understand this modifier extension, so it cannot honour the consent");
+        try {
+            return readStrictly(c);
+        } catch (FhirProblem e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A value HAPI holds only as an extension, a repeated extension, a date out of range:
+            // not something Veil can record as sent.
+            throw FhirProblem.invalid(422, null, "the Consent holds a value Veil cannot read (an element with only an extension, "
+                    + "a repeated extension or a date out of range)");
         }
+    }
+
+    private static Request readStrictly(Consent c) {
+        refuseModifiers(c);
         if (c.getStatus() != Consent.ConsentState.ACTIVE) {
             throw FhirProblem.unprocessable("Consent.status", "only an active consent can be recorded (to withdraw one, update it with status inactive)");
         }
-        Identifier patient = c.getPatient().getIdentifier();
-        if (!c.hasPatient() || patient == null || !patient.hasValue() || patient.getValue().isBlank()) {
+        scope(c);
+        Identifier patient = c.hasPatient() ? c.getPatient().getIdentifier() : null;
+        String patientId = patient == null ? null : (patient.getValue() == null ? null : org.veil.consent.ConsentRegistry.spaceTrimmed(patient.getValue()));
+        if (patientId == null || patientId.isEmpty()) {
             throw FhirProblem.unprocessable("Consent.patient.identifier", "the patient must be named by identifier: value the PatientID, system its issuer");
         }
-        if (patient.getValue().strip().length() > 64) {
+        if (patientId.length() > 64) {
             throw FhirProblem.unprocessable("Consent.patient.identifier.value", "a PatientID has at most 64 characters (PS3.5 LO)");
         }
         if (!c.hasProvision()) {
@@ -75,18 +93,76 @@ final class ConsentMapping {
         List<String> studies = studies(p.getData());
         String method = method(c);
         ConsentRequests.Evidence evidence = evidence(c);
-        String from = p.getPeriod().hasStart() ? instant(p.getPeriod().getStart()) : null;
-        String until = p.getPeriod().hasEnd() ? instant(p.getPeriod().getEnd()) : null;
-        String issuer = patient.hasSystem() && !patient.getSystem().isBlank() ? patient.getSystem().strip() : null;
-        return new Request(patient.getValue().strip(), issuer, studies,
+        String from = p.getPeriod().hasStart() ? bound(p.getPeriod().getStartElement(), false, "Consent.provision.period.start") : null;
+        String until = p.getPeriod().hasEnd() ? bound(p.getPeriod().getEndElement(), true, "Consent.provision.period.end") : null;
+        String system = patient.getSystem() == null ? null : org.veil.consent.ConsentRegistry.spaceTrimmed(patient.getSystem());
+        return new Request(patientId, system == null || system.isEmpty() ? null : system, studies,
                 new ConsentRequests.NewConsent(scopes, method, evidence, from, until));
+    }
+
+    /**
+     * Elements that change what the Consent means (FHIR R4 marks them isModifier, or they bind it
+     * to rules Veil does not evaluate): refused, not dropped.
+     */
+    private static void refuseModifiers(Consent c) {
+        if (c.hasImplicitRules()) {
+            throw FhirProblem.notSupported(422, "Consent.implicitRules", "Veil cannot honour rules it does not know");
+        }
+        if (c.hasContained()) {
+            throw FhirProblem.notSupported(422, "Consent.contained", "contained resources are not supported");
+        }
+        if (c.hasPolicy()) {
+            throw FhirProblem.notSupported(422, "Consent.policy", "Veil cannot evaluate an external policy; record what the patient allowed in the provision");
+        }
+        if (c.hasVerification()) {
+            // Verification may say the patient did not confirm (verified false): not a consent to record.
+            for (Consent.ConsentVerificationComponent v : c.getVerification()) {
+                if (!v.getVerified()) {
+                    throw FhirProblem.unprocessable("Consent.verification", "the consent is not verified");
+                }
+            }
+        }
+        String path = modifierExtension(c, "Consent");
+        if (path != null) {
+            throw FhirProblem.notSupported(422, path, "Veil does not understand this modifier extension, so it cannot honour the consent");
+        }
+    }
+
+    /** The path of the first modifier extension anywhere in the element, or null. */
+    private static String modifierExtension(org.hl7.fhir.r4.model.Base element, String path) {
+        if (element instanceof org.hl7.fhir.r4.model.DomainResource r && r.hasModifierExtension()
+                || element instanceof org.hl7.fhir.r4.model.BackboneElement b && b.hasModifierExtension()) {
+            return path + ".modifierExtension";
+        }
+        for (org.hl7.fhir.r4.model.Property child : element.children()) {
+            List<org.hl7.fhir.r4.model.Base> values = child.getValues();
+            for (int i = 0; i < values.size(); i++) {
+                String found = modifierExtension(values.get(i), path + "." + child.getName() + (child.getMaxCardinality() > 1 ? "[" + i + "]" : ""));
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Consent.scope is a modifier in R4: only a privacy or research consent is what Veil records. */
+    private static void scope(Consent c) {
+        if (!c.hasScope()) {
+            return;
+        }
+        boolean privacy = c.getScope().getCoding().stream().anyMatch(cd -> CONSENT_SCOPE.equals(cd.getSystem())
+                && ("patient-privacy".equals(cd.getCode()) || "research".equals(cd.getCode())));
+        boolean other = c.getScope().getCoding().stream().anyMatch(cd -> CONSENT_SCOPE.equals(cd.getSystem())
+                && !("patient-privacy".equals(cd.getCode()) || "research".equals(cd.getCode())));
+        if (!privacy || other) {
+            throw FhirProblem.notSupported(422, "Consent.scope",
+                    "Veil records privacy consents: scope patient-privacy or research (consentscope), not treatment or advance directives");
+        }
     }
 
     private static void refuseNarrowing(Consent.ProvisionComponent p) {
         String at = "Consent.provision.";
-        if (!p.getModifierExtension().isEmpty()) {
-            throw FhirProblem.notSupported(422, at + "modifierExtension", "Veil does not understand this modifier extension, so it cannot honour the consent");
-        }
         List<String[]> narrowing = List.of(
                 new String[] {"provision", p.hasProvision() ? "x" : null, "nested provisions (exceptions) are not supported"},
                 new String[] {"actor", p.hasActor() ? "x" : null, "Veil cannot limit a consent to actors: record a share for an audience instead"},
@@ -100,10 +176,35 @@ final class ConsentMapping {
                 throw FhirProblem.notSupported(422, at + n[0], n[2]);
             }
         }
-        for (int i = 0; i < p.getData().size(); i++) {
-            if (!p.getData().get(i).getModifierExtension().isEmpty()) {
-                throw FhirProblem.notSupported(422, at + "data[" + i + "].modifierExtension", "Veil does not understand this modifier extension");
+    }
+
+    /**
+     * A period bound as an instant. A date without a time is a whole day in UTC: a start from its
+     * first moment, an end through its last (FHIR datatypes.html, "dateTime"), so "end 2027-06-30"
+     * still allows the 30th. The years are those the registry takes.
+     */
+    private static String bound(org.hl7.fhir.r4.model.DateTimeType value, boolean end, String path) {
+        String text = value.getValueAsString();
+        if (text == null) {
+            throw FhirProblem.unprocessable(path, "the date has no value");
+        }
+        try {
+            java.time.Instant at;
+            if (text.matches("\\d{4}")) {
+                java.time.LocalDate d = java.time.LocalDate.of(Integer.parseInt(text), 1, 1);
+                at = (end ? d.plusYears(1) : d).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            } else if (text.matches("\\d{4}-\\d{2}")) {
+                java.time.LocalDate d = java.time.YearMonth.parse(text).atDay(1);
+                at = (end ? d.plusMonths(1) : d).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            } else if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                java.time.LocalDate d = java.time.LocalDate.parse(text);
+                at = (end ? d.plusDays(1) : d).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            } else {
+                at = java.time.OffsetDateTime.parse(text).toInstant();
             }
+            return at.toString();
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            throw FhirProblem.unprocessable(path, "a date is YYYY, YYYY-MM, YYYY-MM-DD or a dateTime with its time zone");
         }
     }
 
@@ -115,7 +216,8 @@ final class ConsentMapping {
         for (int i = 0; i < codings.size(); i++) {
             Coding coding = codings.get(i);
             String at = "Consent.provision.purpose[" + i + "]";
-            Purpose purpose = Purpose.fromCoding(coding.getSystem(), coding.getCode()).orElseThrow(() -> FhirProblem.notSupported(422, at,
+            Purpose purpose = (coding.getCode() == null ? java.util.Optional.<Purpose>empty()
+                    : Purpose.fromCoding(coding.getSystem(), coding.getCode())).orElseThrow(() -> FhirProblem.notSupported(422, at,
                     "not a purpose Veil knows: TRAIN, HRESCH (v3-ActReason), CONSULT or PUBLISH (urn:veil:purpose-of-use)"));
             if (purpose == Purpose.TREATMENT) {
                 throw FhirProblem.unprocessable(at, "treatment needs no consent in Veil; record consultation, teaching, research or publication");
@@ -130,7 +232,7 @@ final class ConsentMapping {
         for (int i = 0; i < data.size(); i++) {
             String at = "Consent.provision.data[" + i + "].reference.identifier";
             Identifier id = data.get(i).getReference().getIdentifier();
-            if (id == null || !DICOM_UID_SYSTEM.equals(id.getSystem()) || !id.hasValue()) {
+            if (id == null || !DICOM_UID_SYSTEM.equals(id.getSystem()) || id.getValue() == null) {
                 throw FhirProblem.notSupported(422, at, "name a study by identifier, system urn:dicom:uid, value urn:oid:<StudyInstanceUID>");
             }
             String uid = id.getValue().startsWith("urn:oid:") ? id.getValue().substring("urn:oid:".length()) : id.getValue();
@@ -149,12 +251,19 @@ final class ConsentMapping {
         Set<String> methods = new LinkedHashSet<>();
         List<CodeableConcept> concepts = new ArrayList<>(c.getCategory());
         if (c.hasPolicyRule()) {
+            for (Coding coding : c.getPolicyRule().getCoding()) {
+                // A rule is a rule Veil would have to apply: only the method, or an opt-in (which a permit is), pass.
+                boolean optIn = "http://terminology.hl7.org/CodeSystem/v3-ActCode".equals(coding.getSystem()) && "OPTIN".equals(coding.getCode());
+                if (!METHOD_SYSTEM.equals(coding.getSystem()) && !optIn) {
+                    throw FhirProblem.notSupported(422, "Consent.policyRule", "Veil applies no policy rule but the method (urn:veil:consent-method) and OPTIN");
+                }
+            }
             concepts.add(c.getPolicyRule());
         }
         for (CodeableConcept concept : concepts) {
             for (Coding coding : concept.getCoding()) {
                 if (METHOD_SYSTEM.equals(coding.getSystem())) {
-                    if (!Set.of("written", "electronic", "verbal").contains(coding.getCode())) {
+                    if (coding.getCode() == null || !Set.of("written", "electronic", "verbal").contains(coding.getCode())) {
                         throw FhirProblem.unprocessable("Consent.category", "the method (urn:veil:consent-method) is written, electronic or verbal");
                     }
                     methods.add(coding.getCode());
@@ -174,16 +283,20 @@ final class ConsentMapping {
             return null;
         }
         if (c.getSource() instanceof Reference ref) {
-            String reference = ref.hasReference() ? ref.getReference() : ref.hasIdentifier() ? ref.getIdentifier().getValue() : null;
+            String reference = ref.getReference() != null ? ref.getReference() : ref.hasIdentifier() ? ref.getIdentifier().getValue() : null;
             if (reference == null || reference.isBlank()) {
                 throw FhirProblem.unprocessable("Consent.sourceReference", "the evidence reference names no document");
             }
             return new ConsentRequests.Evidence(reference, null);
         }
         Attachment a = (Attachment) c.getSource();
-        String sha256 = Optional.ofNullable(a.getExtensionByUrl(EVIDENCE_SHA256)).map(Extension::getValue)
-                .map(v -> v instanceof StringType s ? s.getValue() : "").orElse(null);
-        if (a.hasData()) {
+        List<Extension> given = a.getExtensionsByUrl(EVIDENCE_SHA256);
+        if (given.size() > 1) {
+            throw FhirProblem.unprocessable("Consent.sourceAttachment.extension", "the evidence SHA-256 is given more than once");
+        }
+        String sha256 = given.stream().findFirst().map(Extension::getValue)
+                .map(v -> v instanceof StringType s && s.getValue() != null ? s.getValue() : "").orElse(null);
+        if (a.getData() != null) {
             String computed = sha256(a.getData());
             if (sha256 != null && !sha256.equalsIgnoreCase(computed)) {
                 throw FhirProblem.unprocessable("Consent.sourceAttachment", "the evidence's SHA-256 does not match its data");
@@ -193,10 +306,10 @@ final class ConsentMapping {
         if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
             throw FhirProblem.unprocessable("Consent.sourceAttachment.extension", "the evidence SHA-256 must be 64 hexadecimal digits");
         }
-        if (!a.hasUrl() && !a.hasData()) {
+        if (a.getUrl() == null && a.getData() == null) {
             throw FhirProblem.unprocessable("Consent.sourceAttachment", "the evidence needs a url or its data");
         }
-        return new ConsentRequests.Evidence(a.hasUrl() ? a.getUrl() : "sha256:" + sha256, sha256);
+        return new ConsentRequests.Evidence(a.getUrl() != null ? a.getUrl() : "sha256:" + sha256, sha256);
     }
 
     private static String sha256(byte[] data) {
@@ -207,15 +320,15 @@ final class ConsentMapping {
         }
     }
 
-    private static String instant(Date d) {
-        return d.toInstant().toString();
-    }
-
     /** A study's consent as FHIR: its one study in provision.data. */
     static Consent render(ConsentViews.ConsentView v, String patientId, String issuer) {
         Consent c = base(v.id(), v.withdrawal(), v.recordedAt(), patientId, issuer, v.method(), v.evidence(), v.scopes(), v.validFrom(),
                 v.validUntil());
         c.getProvision().addData(data(v.studyInstanceUid()));
+        if (v.patientConsent() != null) {
+            // This study's consent carries out a patient consent: the link to it.
+            c.addExtension(PATIENT_CONSENT, new Reference("Consent/" + v.patientConsent()));
+        }
         return c;
     }
 
@@ -249,11 +362,21 @@ final class ConsentMapping {
         c.setPatient(new Reference().setType("Patient").setIdentifier(new Identifier().setSystem(issuer).setValue(patientId)));
         c.setDateTime(Date.from(Instant.parse(recordedAt)));
         if (evidence != null) {
-            Attachment a = new Attachment().setUrl(evidence.reference());
-            if (evidence.sha256() != null) {
-                a.addExtension(EVIDENCE_SHA256, new StringType(evidence.sha256()));
+            if (evidence.sha256() == null && evidence.reference() != null && evidence.reference().matches("[A-Z][A-Za-z]{1,63}/[A-Za-z0-9\\-.]{1,64}")) {
+                c.setSource(new Reference(evidence.reference()));
+            } else {
+                Attachment a = new Attachment().setUrl(evidence.reference());
+                if (evidence.sha256() != null) {
+                    a.addExtension(EVIDENCE_SHA256, new StringType(evidence.sha256()));
+                }
+                c.setSource(a);
             }
-            c.setSource(a);
+        }
+        if (withdrawn != null) {
+            Extension w = c.addExtension().setUrl(WITHDRAWAL);
+            w.addExtension("at", new org.hl7.fhir.r4.model.DateTimeType(Date.from(Instant.parse(withdrawn.at()))));
+            w.addExtension("by", new StringType(withdrawn.by()));
+            w.addExtension("reason", new StringType(withdrawn.reason()));
         }
         Consent.ProvisionComponent p = c.getProvision().setType(Consent.ConsentProvisionType.PERMIT);
         Period period = new Period().setStart(Date.from(Instant.parse(validFrom)));

@@ -94,6 +94,10 @@ public class FhirConsents {
                         (c, s) -> audit.append(c, changed(caller, sourceIp, "consent withdrawn", List.of(s), List.of())));
             }
         } catch (ConsentApiException e) {
+            if (e.status() == 409) {
+                // Withdrawn meanwhile by another request (or through /api/v1): the same end state.
+                return read(id, now).orElseThrow();
+            }
             throw translate(e);
         }
         return read(id, now).orElseThrow();

@@ -39,6 +39,7 @@ public class FhirJson {
         if (body.length == 0) {
             throw FhirProblem.invalid(422, null, "the request needs a " + type.getSimpleName() + " resource as its body");
         }
+        wellFormed(body);
         IParser parser = context.newJsonParser().setParserErrorHandler(new Strict());
         try {
             return parser.parseResource(type, new String(body, StandardCharsets.UTF_8));
@@ -49,6 +50,54 @@ public class FhirJson {
             throw FhirProblem.invalid(422, null, "the body is not a FHIR R4 " + type.getSimpleName()
                     + " in JSON: malformed JSON, another resource type, a value of the wrong type or an element out of place");
         }
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build();
+
+    /**
+     * What FHIR's JSON rules forbid (R4 json.html) and HAPI's reader lets through: a repeated
+     * property, where the last would silently win and drop the first (a whole provision, say);
+     * an empty array, object or string, which would read as absent (an empty {@code data} list
+     * as "all of the patient's studies"); and trailing content.
+     */
+    private static void wellFormed(byte[] body) {
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(body)) {
+            com.fasterxml.jackson.core.JsonToken previous = null;
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == com.fasterxml.jackson.core.JsonToken.END_ARRAY && previous == com.fasterxml.jackson.core.JsonToken.START_ARRAY
+                        || t == com.fasterxml.jackson.core.JsonToken.END_OBJECT && previous == com.fasterxml.jackson.core.JsonToken.START_OBJECT
+                        || t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && p.getTextLength() == 0) {
+                    throw FhirProblem.invalid(422, plainPath(p), "FHIR JSON has no empty arrays, objects or strings: leave the element out");
+                }
+                previous = t;
+                if (p.getParsingContext().inRoot() && t.isStructEnd() && p.nextToken() != null) {
+                    throw FhirProblem.invalid(422, null, "the body holds more than one JSON value");
+                }
+            }
+        } catch (com.fasterxml.jackson.core.exc.StreamReadException e) {
+            throw FhirProblem.invalid(422, null, e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+                    ? "a property is repeated; FHIR JSON names each once" : "the body is not well-formed JSON");
+        } catch (IOException e) {
+            throw FhirProblem.invalid(422, null, "the body is not well-formed JSON");
+        }
+    }
+
+    /** The property path at the parser, when every name on it is a plain FHIR name. */
+    private static String plainPath(com.fasterxml.jackson.core.JsonParser p) {
+        java.util.Deque<String> names = new java.util.ArrayDeque<>();
+        for (com.fasterxml.jackson.core.JsonStreamContext c = p.getParsingContext(); c != null; c = c.getParent()) {
+            if (c.getCurrentName() != null) {
+                if (!c.getCurrentName().matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+                    return null;
+                }
+                names.addFirst(c.getCurrentName());
+            }
+        }
+        return names.isEmpty() ? null : "Consent." + String.join(".", names);
     }
 
     public String write(IBaseResource resource) {

@@ -46,7 +46,7 @@ import org.veil.security.StudyAccess;
  * {@code application/fhir+json}; refusals are OperationOutcomes.
  */
 @Path("/fhir/r4")
-@Produces(FhirJson.MEDIA_TYPE)
+@Produces({FhirJson.MEDIA_TYPE, "application/json"})
 public class FhirResource {
     private static final String FHIR_JSON = FhirJson.MEDIA_TYPE + ";charset=UTF-8";
 
@@ -147,8 +147,10 @@ public class FhirResource {
         AuditEventSearch search = AuditEventSearch.of(params());
         List<AuditLog.Stored> rows = search.matchesNothing() ? List.of() : audit.query(search.filter());
         // Reading the trail reads patient identifiers: on record before the answer (DCM 110101).
+        // Filed under the patient searched for too, so that the patient's own trail shows who looked.
         audit.record(AuditEvent.of(caller, sourceIp(), "audit trail read", AuditEvent.AUDIT_LOG_USED, List.of(), 0,
-                AuditEvent.Outcome.SUCCESS, null).withDetail(search.describe()));
+                AuditEvent.Outcome.SUCCESS, null).withDetail(search.describe())
+                .withPatients(search.filter().patientId().map(List::of).orElse(List.of())));
         Bundle b = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         String self = uri.getRequestUri().toString();
         b.addLink().setRelation("self").setUrl(self);
@@ -182,6 +184,11 @@ public class FhirResource {
         Map<String, List<String>> out = new LinkedHashMap<>();
         MultivaluedMap<String, String> q = uri.getQueryParameters();
         q.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        for (String format : out.getOrDefault("_format", List.of())) {
+            if (!List.of("json", "application/json", "application/fhir+json").contains(format)) {
+                throw FhirProblem.notSupported(406, "_format", "Veil answers FHIR in JSON only");
+            }
+        }
         return out;
     }
 

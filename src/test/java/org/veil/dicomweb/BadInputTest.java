@@ -152,7 +152,7 @@ class BadInputTest {
     }
 
     /** The same file with its transfer syntax UID changed to one no standard defines. */
-    private static byte[] unknownTransferSyntax(byte[] file) {
+    static byte[] unknownTransferSyntax(byte[] file) {
         byte[] out = file.clone();
         byte[] ts = "1.2.840.10008.1.2.1".getBytes(StandardCharsets.US_ASCII);
         for (int i = 132; i < 400; i++) {

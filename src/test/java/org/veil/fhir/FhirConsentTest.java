@@ -197,9 +197,15 @@ class FhirConsentTest {
         store(later, patient, null);
         assertThat(seenByResearcher(later)).as("a study stored afterwards").isNotNull();
         assertThat(seenByResearcher(sameIdOtherIssuer)).as("the same PatientID from another issuer is another patient").isNull();
-        // The registry shows the study's consent as carrying out the patient's.
+        // The registry shows the study's consent as carrying out the patient's, FHIR links it, and
+        // the store that made it has it on record.
         Response v1 = as("auditor").get("/api/v1/studies/" + later + "/consents");
         assertThat(v1.jsonPath().getString("[0].patientConsent")).isEqualTo(stored.getIdPart());
+        Consent member = FHIR.newJsonParser().parseResource(Consent.class,
+                as("auditor").get("/fhir/r4/Consent/" + v1.jsonPath().getString("[0].id")).asString());
+        assertThat(((org.hl7.fhir.r4.model.Reference) member.getExtensionByUrl("urn:veil:fhir:patient-consent").getValue()).getReference())
+                .isEqualTo("Consent/" + stored.getIdPart());
+        assertThat(index.count("audit_event WHERE action = 'consent recorded' AND '" + later + "' = ANY (study_uids)")).isEqualTo(1);
 
         // A second patient-wide consent for research would overlap: refused, nothing recorded.
         long before = index.count("patient_consent");
@@ -217,6 +223,28 @@ class FhirConsentTest {
         store(afterWithdrawal, patient, null);
         assertThat(seenByResearcher(afterWithdrawal)).as("a withdrawn patient consent covers nothing new").isNull();
         assertThat(index.count("consent WHERE study_instance_uid = '" + afterWithdrawal + "'")).isZero();
+        Consent read = FHIR.newJsonParser().parseResource(Consent.class, as("auditor").get("/fhir/r4/Consent/" + stored.getIdPart()).asString());
+        assertThat(read.getStatus()).isEqualTo(Consent.ConsentState.INACTIVE);
+        assertThat(read.getExtensionByUrl("urn:veil:fhir:withdrawal").getExtensionString("reason")).contains("rejected");
+    }
+
+    @Test
+    void aPatientIdentifierSystemThatNoStudyCarriesIsRefusedNotRecordedAsCoveringNothing() throws Exception {
+        long before = index.count("patient_consent");
+        Response r = post(research(patient).replace("\"patient\":{\"identifier\":{\"value\"",
+                "\"patient\":{\"identifier\":{\"system\":\"urn:oid:1.2.3.4\",\"value\""));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(422);
+        assertThat(outcome(r).getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Consent.patient.identifier");
+        assertThat(index.count("patient_consent")).isEqualTo(before);
+    }
+
+    @Test
+    void aDateWithoutATimeEndsWithItsDayInUtc() {
+        String day = Instant.now().plus(40, ChronoUnit.DAYS).toString().substring(0, 10);
+        Response r = post(research(patient, study).replaceFirst("\"end\":\"[^\"]+\"", "\"end\":\"" + day + "\""));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        String until = as("auditor").get("/api/v1/studies/" + study + "/consents").jsonPath().getString("[0].validUntil");
+        assertThat(until).isEqualTo(java.time.LocalDate.parse(day).plusDays(1) + "T00:00:00Z");
     }
 
     /**
@@ -298,6 +326,21 @@ class FhirConsentTest {
             "another patient's study | \"value\":\"PID\"=>\"value\":\"SOMEONE-ELSE\" | Consent.patient.identifier",
             "modifier extension | \"status\":\"active\",=>\"status\":\"active\",\"modifierExtension\":[{\"url\":\"urn:x\",\"valueBoolean\":true}], | Consent.modifierExtension",
             "end in the past | PERIOD=2020-01-01T00:00:00Z | Consent.provision.period.end",
+            "empty data list (would read as all studies) | RE:,\"data\":\\[.*\\]=>,\"data\":[] | Consent.provision.data",
+            "a repeated provision (the last would win) | CONSENT+\"provision\":{\"type\":\"permit\",\"purpose\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"HRESCH\"}]} | ",
+            "treatment scope | consentscope\",\"code\":\"research\"=>consentscope\",\"code\":\"treatment\" | Consent.scope",
+            "an external policy | CONSENT+\"policy\":[{\"uri\":\"https://example.org/policy\"}] | Consent.policy",
+            "implicit rules | CONSENT+\"implicitRules\":\"https://example.org/rules\" | Consent.implicitRules",
+            "a contained resource | CONSENT+\"contained\":[{\"resourceType\":\"Patient\",\"id\":\"p1\"}] | Consent.contained",
+            "not verified | CONSENT+\"verification\":[{\"verified\":false}] | Consent.verification",
+            "an opt-out rule | CONSENT+\"policyRule\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"OPTOUT\"}]} | Consent.policyRule",
+            "a method without a code | {\"system\":\"urn:veil:consent-method\",\"code\":\"written\"}=>{\"system\":\"urn:veil:consent-method\"} | Consent.category",
+            "PatientID only as an extension | \"value\":\"PID\"=>\"_value\":{\"extension\":[{\"url\":\"urn:x\",\"valueString\":\"y\"}]} | Consent.patient.identifier",
+            "period end only as an extension | RE:\"end\":\"[^\"]+\"=>\"_end\":{\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/data-absent-reason\",\"valueCode\":\"unknown\"}]} | Consent.provision.period.end",
+            "two evidence hashes | \"sourceAttachment\":{\"url\":\"urn:ehr:document:7781\"}=>\"sourceAttachment\":{\"url\":\"urn:ehr:document:7781\",\"extension\":[{\"url\":\"urn:veil:fhir:evidence-sha256\",\"valueString\":\"A\"},{\"url\":\"urn:veil:fhir:evidence-sha256\",\"valueString\":\"B\"}]} | Consent.sourceAttachment.extension",
+            "a modifier extension deep in data | \"meaning\":\"related\"=>\"meaning\":\"related\",\"modifierExtension\":[{\"url\":\"urn:x\",\"valueBoolean\":true}] | Consent.provision.data[0].modifierExtension",
+            "an empty string | \"code\":\"HRESCH\"=>\"code\":\"\" | Consent.provision.purpose",
+            "a year beyond the registry's | PERIOD=+20000-01-01T00:00:00Z | ",
     })
     void whatVeilCannotRecordAsSentIs422WithAnOperationOutcomeAndRecordsNothing(String name, String edit, String expression)
             throws Exception {
@@ -326,6 +369,12 @@ class FhirConsentTest {
     private static String edit(String good, String edit) {
         if (!edit.contains("=>") && !edit.matches("(CONSENT\\+|STATUS=|PERIOD=).*")) {
             return edit;
+        }
+        if (edit.startsWith("RE:")) {
+            String[] ab = edit.substring(3).split("=>", 2);
+            String out = good.replaceFirst(ab[0], java.util.regex.Matcher.quoteReplacement(ab[1]));
+            assertThat(out).as("the edit applies").isNotEqualTo(good);
+            return out;
         }
         if (edit.startsWith("CONSENT+")) {
             return good.replaceFirst("\\{", "{" + edit.substring("CONSENT+".length()) + ",");
@@ -423,7 +472,8 @@ class FhirConsentTest {
         Bundle today = FHIR.newJsonParser().parseResource(Bundle.class, as("auditor")
                 .get("/fhir/r4/AuditEvent?date=ge" + Instant.now().minus(1, ChronoUnit.DAYS).toString().substring(0, 10)
                         + "&patient.identifier=" + patient).asString());
-        assertThat(today.getEntry()).hasSameSizeAs(events);
+        assertThat(today.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsAll(events.stream().map(e -> e.getIdElement().getIdPart()).toList());
         assertThat(as("auditor").get("/fhir/r4/AuditEvent?entity=x").statusCode()).as("unknown parameter").isEqualTo(400);
         assertThat(as("auditor").get("/fhir/r4/AuditEvent?date=sa2020").statusCode()).isEqualTo(400);
 
@@ -431,5 +481,7 @@ class FhirConsentTest {
         assertThat(index.count("audit_event WHERE event_id = '110101'")).isEqualTo(usedBefore + 6);
         assertThat(index.strings("SELECT detail FROM audit_event WHERE event_id = '110101' ORDER BY id DESC LIMIT 6"))
                 .anySatisfy(d -> assertThat(d).contains("purpose=HRESCH"));
+        // Filed under the patient searched for: the patient's own trail shows who read it.
+        assertThat(index.count("audit_event WHERE event_id = '110101' AND '" + patient + "' = ANY (patient_ids)")).isEqualTo(6);
     }
 }

@@ -1,0 +1,89 @@
+package org.veil.dicomweb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+
+/**
+ * Range requests on frames and bulk data (RFC 9110 14), as OHIF's loaders and dicomweb-client
+ * make them: the range is over the frame's or the value's bytes; 206 with Content-Range on the
+ * single body or on the one part; 416 beyond the end; what Veil does not serve (several ranges)
+ * is ignored and the whole sent.
+ */
+@QuarkusTest
+class RangeRetrieveTest {
+    private static boolean stored;
+    private static final String MULTIPART_OCTETS = "multipart/related; type=\"application/octet-stream\"";
+    private static String instance;
+    private static byte[] frame;
+
+    /** Once, before the first test: the application is up (and its port known) only from then. */
+    @BeforeEach
+    void store() throws Exception {
+        if (stored) {
+            return;
+        }
+        stored = true;
+        String study = "2.25.8181" + System.nanoTime() % 1_000_000;
+        byte[] mr = Part10Editor.read(TestData.file("pydicom/MR_small.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1").toBytes();
+        assertThat(DicomWebClient.stow(mr).statusCode()).isEqualTo(200);
+        instance = "/dicomweb/studies/" + study + "/series/" + study + ".1/instances/" + study + ".1.1";
+        Response whole = DicomWebClient.given().accept(MULTIPART_OCTETS).get(instance + "/frames/1");
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.header("Accept-Ranges")).isEqualTo("bytes");
+        frame = DicomWebClient.parts(whole).get(0).content();
+        assertThat(frame).hasSize(64 * 64 * 2);
+    }
+
+    @Test
+    void aRangeOfAFrameInAMultipartAnswer() {
+        Response r = DicomWebClient.given().accept(MULTIPART_OCTETS).header("Range", "bytes=100-199").get(instance + "/frames/1");
+        assertThat(r.statusCode()).isEqualTo(206);
+        List<DicomWebClient.Part> parts = DicomWebClient.parts(r);
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0).headers()).contains("Content-Range: bytes 100-199/8192");
+        assertThat(parts.get(0).content()).isEqualTo(Arrays.copyOfRange(frame, 100, 200));
+    }
+
+    @Test
+    void aSingleBodyAndItsRanges() {
+        Response whole = DicomWebClient.given().accept("application/octet-stream").get(instance + "/frames/1");
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.contentType()).startsWith("application/octet-stream");
+        assertThat(whole.asByteArray()).isEqualTo(frame);
+
+        Response tail = DicomWebClient.given().accept("application/octet-stream").header("Range", "bytes=-10").get(instance + "/frames/1");
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.header("Content-Range")).isEqualTo("bytes 8182-8191/8192");
+        assertThat(tail.asByteArray()).isEqualTo(Arrays.copyOfRange(frame, 8182, 8192));
+
+        Response open = DicomWebClient.given().accept("application/octet-stream").header("Range", "bytes=8000-")
+                .get(instance + "/bulkdata/7FE00010");
+        assertThat(open.statusCode()).isEqualTo(206);
+        assertThat(open.header("Content-Range")).isEqualTo("bytes 8000-8191/8192");
+        assertThat(open.asByteArray()).isEqualTo(Arrays.copyOfRange(frame, 8000, 8192));
+    }
+
+    @Test
+    void beyondTheEndIs416AndWhatVeilDoesNotServeGetsTheWhole() {
+        Response beyond = DicomWebClient.given().accept(MULTIPART_OCTETS).header("Range", "bytes=9000-9100").get(instance + "/frames/1");
+        assertThat(beyond.statusCode()).isEqualTo(416);
+        assertThat(beyond.header("Content-Range")).isEqualTo("bytes */8192");
+        assertThat(beyond.jsonPath().getString("reason")).contains("8192");
+
+        Response several = DicomWebClient.given().accept(MULTIPART_OCTETS).header("Range", "bytes=0-1,5-6").get(instance + "/frames/1");
+        assertThat(several.statusCode()).isEqualTo(200);
+        assertThat(DicomWebClient.parts(several).get(0).content()).isEqualTo(frame);
+        Response words = DicomWebClient.given().accept(MULTIPART_OCTETS).header("Range", "lines=1-2").get(instance + "/frames/1");
+        assertThat(words.statusCode()).isEqualTo(200);
+    }
+}

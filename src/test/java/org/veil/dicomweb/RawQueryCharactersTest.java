@@ -1,0 +1,118 @@
+package org.veil.dicomweb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.security.TestTokens;
+
+/**
+ * Query values as browsers and scripts send them: a raw {@code ^} (and the other RFC 2396
+ * "unwise" characters) is accepted and means what it says; what a URI may not hold at all is
+ * refused with Veil's JSON reason, not the HTTP layer's empty 400. Sent over a plain socket,
+ * because HTTP client libraries encode (or refuse) these characters themselves.
+ */
+@QuarkusTest
+class RawQueryCharactersTest {
+    private static boolean stored;
+    private static final String PATIENT = "RAW-" + System.nanoTime() % 1_000_000;
+
+    /** Once, before the first test: the application is up (and its port known) only from then. */
+    @BeforeEach
+    void store() throws Exception {
+        if (stored) {
+            return;
+        }
+        stored = true;
+        String study = "2.25.6161" + System.nanoTime() % 1_000_000;
+        byte[] ct = Part10Editor.read(TestData.file("pydicom/MR_small.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1")
+                .set(Tag.PatientID, PATIENT).set(Tag.PatientName, "Doe^John").toBytes();
+        assertThat(DicomWebClient.stow(ct).statusCode()).isEqualTo(200);
+    }
+
+    record Answer(int status, String body) {
+    }
+
+    private static Answer raw(String target) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/dicom+json\r\nAuthorization: Bearer "
+                    + TestTokens.treatingClinician() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            byte[] all = s.getInputStream().readAllBytes();
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            String head = text.substring(0, end).toLowerCase(Locale.ROOT);
+            byte[] body = java.util.Arrays.copyOfRange(all, end + 4, all.length);
+            if (head.contains("transfer-encoding: chunked")) {
+                body = dechunk(new java.io.ByteArrayInputStream(body));
+            }
+            return new Answer(Integer.parseInt(text.substring(9, 12)), new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static byte[] dechunk(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (true) {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != '\n') {
+                if (c < 0) {
+                    return out.toByteArray();
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            int size = Integer.parseInt(line.toString().split(";")[0].trim(), 16);
+            if (size == 0) {
+                return out.toByteArray();
+            }
+            out.write(in.readNBytes(size));
+            in.readNBytes(2);
+        }
+    }
+
+    @Test
+    void aRawCaretMatchesTheNameItSpells() throws Exception {
+        Answer a = raw("/dicomweb/studies?PatientName=Doe^John&PatientID=" + PATIENT);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(JsonPath.from(a.body()).getString("[0].'00100020'.Value[0]")).isEqualTo(PATIENT);
+        Answer encoded = raw("/dicomweb/studies?PatientName=Doe%5EJohn&PatientID=" + PATIENT);
+        assertThat(encoded.body()).isEqualTo(a.body());
+    }
+
+    @Test
+    void otherUnwiseCharactersAreAcceptedToo() throws Exception {
+        for (String value : new String[] {"{Doe^John}", "Doe|John", "Doe`John", "Doe\\John", "[Doe]"}) {
+            Answer a = raw("/dicomweb/studies?PatientID=" + PATIENT + "&PatientName=" + value);
+            assertThat(a.status()).as(value + ": " + a.body()).isIn(200, 204);
+        }
+    }
+
+    @Test
+    void whatAUriMayNotHoldIsRefusedWithAReason() throws Exception {
+        for (String target : new String[] {"/dicomweb/studies?PatientName=<script>", "/dicomweb/studies?PatientName=%zz",
+                "/dicomweb/studies?PatientName=\"Doe\"", "/dicomweb/studies?PatientName=D%"}) {
+            Answer a = raw(target);
+            assertThat(a.status()).as(target).isEqualTo(400);
+            JsonPath json = JsonPath.from(a.body());
+            assertThat(json.getInt("status")).isEqualTo(400);
+            assertThat(json.getString("reason")).contains("RFC 3986").doesNotContain("script").doesNotContain("Doe");
+        }
+    }
+}
