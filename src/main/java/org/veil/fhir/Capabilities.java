@@ -30,13 +30,15 @@ final class Capabilities {
                         + "withdraw consents; clinicians, auditors and admins read them; auditors and admins read AuditEvents");
 
         CapabilityStatement.CapabilityStatementRestResourceComponent consent = rest.addResource().setType("Consent")
+                .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED)
                 .setUpdateCreate(false)
                 .setDocumentation("Active permits for consultation (CONSULT), teaching (TRAIN), research (HRESCH) and publication "
                         + "(PUBLISH); the patient by identifier; studies in provision.data (urn:dicom:uid), none for all of the "
                         + "patient's studies. An update may only withdraw (status inactive or rejected).");
         for (CapabilityStatement.TypeRestfulInteraction i : new CapabilityStatement.TypeRestfulInteraction[] {
                 CapabilityStatement.TypeRestfulInteraction.CREATE, CapabilityStatement.TypeRestfulInteraction.READ,
-                CapabilityStatement.TypeRestfulInteraction.UPDATE, CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE}) {
+                CapabilityStatement.TypeRestfulInteraction.UPDATE, CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE,
+                CapabilityStatement.TypeRestfulInteraction.VREAD, CapabilityStatement.TypeRestfulInteraction.HISTORYINSTANCE}) {
             consent.addInteraction().setCode(i);
         }
         consent.addSearchParam().setName("patient.identifier").setType(Enumerations.SearchParamType.TOKEN)

@@ -65,6 +65,34 @@ public class FhirConsents {
     }
 
     /**
+     * The versions of a consent, newest first: version 1 as recorded and, once withdrawn,
+     * version 2 with status inactive. Read on record like the consent itself.
+     */
+    public List<Consent> history(String id, Caller caller, String sourceIp, Instant now) throws SQLException {
+        Consent current = get(id, caller, sourceIp, now);
+        if (!"2".equals(current.getMeta().getVersionId())) {
+            return List.of(current);
+        }
+        return List.of(current, asRecorded(id, now));
+    }
+
+    /** Version 1 of a consent: as it was recorded, before any withdrawal. */
+    private Consent asRecorded(String id, Instant now) throws SQLException {
+        Optional<ConsentRegistry.Recorded> single = registry.find(id, now);
+        if (single.isPresent()) {
+            org.veil.consent.ConsentViews.ConsentView v = single.get().view();
+            org.veil.consent.ConsentViews.ConsentView recorded = new org.veil.consent.ConsentViews.ConsentView(v.id(),
+                    v.studyInstanceUid(), v.scopes(), v.method(), v.evidence(), v.recordedBy(), v.recordedAt(), v.validFrom(),
+                    v.validUntil(), null, false, v.patientConsent());
+            return ConsentMapping.render(recorded, single.get().patientId(), single.get().issuer());
+        }
+        PatientConsents.PatientConsentView v = patients.find(id, now).orElseThrow(() -> FhirProblem.notFound("no consent with this id"));
+        return ConsentMapping.render(new PatientConsents.PatientConsentView(v.id(), v.patientId(), v.issuer(), v.allStudies(),
+                v.studies(), v.scopes(), v.method(), v.evidence(), v.recordedBy(), v.recordedAt(), v.validFrom(), v.validUntil(),
+                null, false));
+    }
+
+    /**
      * An update: Veil's consent history is append-only, so the only change it takes is a
      * withdrawal, status inactive or rejected. Updating a withdrawn consent to inactive again
      * changes nothing and answers it as it is.

@@ -103,6 +103,30 @@ public class FhirResource {
                 .type(FHIR_JSON).build();
     }
 
+    @GET
+    @Path("/Consent/{id}/_history")
+    @Operation(summary = "A consent's versions, newest first: as recorded, and withdrawn")
+    public RestResponse<String> history(@PathParam("id") String id) throws SQLException {
+        Caller caller = access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        Bundle b = new Bundle().setType(Bundle.BundleType.HISTORY);
+        for (Consent c : consents.history(id, caller, sourceIp(), now())) {
+            b.addEntry().setFullUrl(base() + "Consent/" + c.getIdPart()).setResource(c);
+        }
+        b.setTotal(b.getEntry().size());
+        return ok(b);
+    }
+
+    @GET
+    @Path("/Consent/{id}/_history/{version}")
+    @Operation(summary = "One version of a consent (vread)")
+    public RestResponse<String> version(@PathParam("id") String id, @PathParam("version") String version) throws SQLException {
+        Caller caller = access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        Consent c = consents.history(id, caller, sourceIp(), now()).stream()
+                .filter(v -> v.getMeta().getVersionId().equals(version)).findFirst()
+                .orElseThrow(() -> FhirProblem.notFound("no such version of this consent"));
+        return RestResponse.ResponseBuilder.<String>ok(json.write(c)).header("ETag", "W/\"" + version + "\"").type(FHIR_JSON).build();
+    }
+
     @PUT
     @Path("/Consent/{id}")
     @Consumes("*/*")

@@ -181,6 +181,17 @@ class FhirConsentTest {
         Consent after = FHIR.newJsonParser().parseResource(Consent.class, as("auditor").get("/fhir/r4/Consent/" + id).asString());
         assertThat(after.getStatus()).isEqualTo(Consent.ConsentState.INACTIVE);
         assertThat(after.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(after.getExtensionByUrl("urn:veil:fhir:withdrawal").getExtensionString("reason")).isEqualTo("asked in clinic");
+
+        // The history: withdrawn, then as recorded.
+        Bundle history = FHIR.newJsonParser().parseResource(Bundle.class, as("auditor").get("/fhir/r4/Consent/" + id + "/_history").asString());
+        assertThat(history.getType()).isEqualTo(Bundle.BundleType.HISTORY);
+        assertThat(history.getEntry()).extracting(e -> ((Consent) e.getResource()).getStatus())
+                .containsExactly(Consent.ConsentState.INACTIVE, Consent.ConsentState.ACTIVE);
+        Consent first = FHIR.newJsonParser().parseResource(Consent.class, as("auditor").get("/fhir/r4/Consent/" + id + "/_history/1").asString());
+        assertThat(first.getStatus()).isEqualTo(Consent.ConsentState.ACTIVE);
+        assertThat(first.getExtensionByUrl("urn:veil:fhir:withdrawal")).isNull();
+        assertThat(as("auditor").get("/fhir/r4/Consent/" + id + "/_history/3").statusCode()).isEqualTo(404);
     }
 
     @Test
