@@ -252,6 +252,52 @@ public final class Part10Editor {
     }
 
     /** The data set itself (File Meta Information included, as group 0002), for editing. */
+    /**
+     * Frame {@code n} (from 1) of an instance read with {@link #readDecoded}, as the native
+     * little-endian bytes an {@code application/octet-stream} frame carries in Explicit VR Little
+     * Endian (PS3.18 8.7.3.5): rows x columns x samples x BitsAllocated/8 bytes, in the image's
+     * planar configuration. Whole-byte samples only.
+     */
+    public byte[] nativeFrame(int n) throws UndecodablePixelDataException {
+        int rows = integer(Tag.Rows);
+        int columns = integer(Tag.Columns);
+        int samples = Math.max(1, integer(0x00280002));
+        int allocated = integer(0x00280100);
+        int frames = Math.max(1, integer(Tag.NumberOfFrames));
+        if (rows <= 0 || columns <= 0 || (allocated != 8 && allocated != 16 && allocated != 32) || n < 1 || n > frames) {
+            throw new UndecodablePixelDataException("the pixel data cannot be cut into whole-byte frames");
+        }
+        long frameBytes = (long) rows * columns * samples * (allocated / 8);
+        Attribute pixels = list.get(pixelMed(Tag.PixelData));
+        if (pixels == null || frameBytes * frames > Integer.MAX_VALUE - 8) {
+            throw new UndecodablePixelDataException("the instance has no pixel data Veil can cut into frames");
+        }
+        byte[] out = new byte[(int) frameBytes];
+        int from = (int) ((n - 1) * frameBytes);
+        try {
+            if (pixels instanceof com.pixelmed.dicom.OtherWordAttribute || allocated == 16 && pixels.getVR()[1] == 'W') {
+                short[] words = pixels.getShortValues();
+                if (allocated != 16 || (long) words.length * 2 < from + frameBytes) {
+                    throw new UndecodablePixelDataException("the pixel data is shorter than its description");
+                }
+                for (int i = 0; i < out.length / 2; i++) {
+                    short w = words[from / 2 + i];
+                    out[2 * i] = (byte) w;
+                    out[2 * i + 1] = (byte) (w >> 8);
+                }
+            } else {
+                byte[] bytes = pixels.getByteValues();
+                if (bytes == null || bytes.length < from + frameBytes) {
+                    throw new UndecodablePixelDataException("the pixel data is shorter than its description");
+                }
+                System.arraycopy(bytes, from, out, 0, out.length);
+            }
+        } catch (DicomException e) {
+            throw new UndecodablePixelDataException("the pixel data cannot be read");
+        }
+        return out;
+    }
+
     public EditableDataset root() {
         return new EditableDataset(list, new SpecificCharacterSet((String[]) null));
     }

@@ -88,6 +88,34 @@ final class Negotiation {
         return false;
     }
 
+    /**
+     * True when the client asks for frames as native {@code application/octet-stream} in Explicit
+     * VR Little Endian (no transfer-syntax parameter, or that syntax's UID: PS3.18 8.7.3.5) of an
+     * instance stored otherwise (compressed, or big-endian), whose frames must then be decoded.
+     */
+    static boolean decodedFrames(String accept, TransferSyntax ts) {
+        if (!ts.isEncapsulated() && !ts.isBigEndian()) {
+            return false;
+        }
+        for (MediaRange r : MediaRange.parseAccept(accept)) {
+            if (!r.matches("multipart", "related")) {
+                continue;
+            }
+            String type = r.param("type");
+            String syntax = r.param("transfer-syntax");
+            if (type == null || (syntax != null && (syntax.equals("*") || syntax.equals(ts.uid())))) {
+                return false;
+            }
+            if (type.equals(OCTET_STREAM) && (syntax == null || syntax.equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()))) {
+                return true;
+            }
+            if (type.equals(ts.frameMediaType())) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** Other bulk data: octet-stream. */
     static void bulkData(String accept) throws NotAcceptableException {
         for (MediaRange r : MediaRange.parseAccept(accept)) {

@@ -96,7 +96,7 @@ public class WadoResource {
                            @PathParam("instance") String instance, @PathParam("frames") String frames,
                            @HeaderParam("Accept") String accept, @HeaderParam("Range") String range)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException, RangeNotSatisfiableException {
+            DeidentificationUnavailableException, RangeNotSatisfiableException, UndecodablePixelDataException {
         RetrieveService.Target target = reach("retrieve frames", study, series, instance);
         return send(service.frames(target, Negotiation.parseFrameList(frames, config.maxFramesPerRequest()), accept, range));
     }

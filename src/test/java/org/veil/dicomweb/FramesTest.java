@@ -60,11 +60,40 @@ class FramesTest {
         checkFrames(instance, "image/jp2", List.of(codestream, second, codestream));
     }
 
+    /**
+     * Frames asked for as plain octet-stream (what dicomweb-client asks for by default) are the
+     * decoded native samples in Explicit VR Little Endian (PS3.18 8.7.3.5), whatever the stored
+     * syntax: the RLE, big-endian and lossless JPEG 2000 copies of one MR decode to exactly the
+     * frame of its native original.
+     */
     @Test
-    void framesOfCompressedInstanceAsPlainOctetStreamAreNotAcceptable() throws Exception {
-        String instance = store(TestData.bytes("pydicom/examples_ybr_color.dcm"));
-        given().header("Accept", "multipart/related; type=\"application/octet-stream\"")
-                .get(instance + "/frames/1").then().statusCode(406);
+    void framesOfCompressedAndBigEndianInstancesAsPlainOctetStreamAreDecoded() throws Exception {
+        String octets = "multipart/related; type=\"application/octet-stream\"";
+        byte[] nativeFrame = DicomWebClient.parts(given().header("Accept", octets).get(store(renamed("pydicom/MR_small.dcm"))
+                + "/frames/1")).get(0).content();
+        assertThat(nativeFrame).hasSize(64 * 64 * 2);
+        for (String file : List.of("pydicom/MR_small_RLE.dcm", "pydicom/MR_small_bigendian.dcm", "pydicom/MR_small_jp2klossless.dcm")) {
+            String instance = store(renamed(file));
+            io.restassured.response.Response r = given().header("Accept", octets).get(instance + "/frames/1");
+            assertThat(r.statusCode()).as(file).isEqualTo(200);
+            DicomWebClient.Part part = DicomWebClient.parts(r).get(0);
+            assertThat(part.contentType()).as(file).isEqualTo("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1");
+            assertThat(part.content()).as(file).isEqualTo(nativeFrame);
+            // The stored syntax is still there for whoever asks for it.
+            given().header("Accept", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*")
+                    .get(instance + "/frames/1").then().statusCode(200);
+        }
+        String colour = store(TestData.bytes("pydicom/examples_ybr_color.dcm"));
+        io.restassured.response.Response decoded = given().header("Accept", octets).get(colour + "/frames/1");
+        assertThat(decoded.statusCode()).isEqualTo(200);
+        assertThat(DicomWebClient.parts(decoded).get(0).content().length % 3).as("RGB, 8 bits").isZero();
+    }
+
+    /** The file under new UIDs, in its own transfer syntax: the copies of one MR share theirs. */
+    private static byte[] renamed(String file) throws Exception {
+        String uid = "2.25.9191" + System.nanoTime() % 1_000_000_000L;
+        return org.veil.dicom.Part10Editor.read(TestData.file(file)).set(Tag.StudyInstanceUID, uid)
+                .set(Tag.SeriesInstanceUID, uid + ".1").set(Tag.SOPInstanceUID, uid + ".1.1").toBytes();
     }
 
     @Test
