@@ -30,15 +30,24 @@ final class Negotiation {
                 + " in their stored transfer syntax");
     }
 
-    /** Metadata: DICOM JSON. */
-    static void metadata(String accept) throws NotAcceptableException {
+    /**
+     * Metadata and search results: DICOM JSON, or the Native DICOM Model in XML as
+     * {@code multipart/related; type="application/dicom+xml"} (PS3.18 Table 10.4.4-1, PS3.19 A.1).
+     * Returns true for XML.
+     */
+    static boolean metadata(String accept) throws NotAcceptableException {
         for (MediaRange r : MediaRange.parseAccept(accept)) {
             if (r.matches("application", "dicom+json") || r.matches("application", "json")) {
-                return;
+                return false;
+            }
+            if (r.type().equals("multipart") && r.subtype().equals("related") && DICOM_XML.equals(r.param("type"))) {
+                return true;
             }
         }
-        throw new NotAcceptableException("metadata is available only as application/dicom+json");
+        throw new NotAcceptableException("metadata is available as application/dicom+json or multipart/related; type=\"application/dicom+xml\"");
     }
+
+    static final String DICOM_XML = "application/dicom+xml";
 
     /**
      * Frames and pixel bulk data: returns the Content-Type each part gets, with the transfer

@@ -96,7 +96,7 @@ public class QidoResource {
         if (series != null) {
             InstanceRef.check(series, "SeriesInstanceUID");
         }
-        Negotiation.metadata(accept);
+        boolean xml = Negotiation.metadata(accept);
         access.requireReader();
         QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
         SearchScope scope = visibility.forSearch();
@@ -106,11 +106,24 @@ public class QidoResource {
         if (result.objects().isEmpty()) {
             return Response.noContent().build();
         }
-        Response.ResponseBuilder r = Response.ok("[" + String.join(",", result.objects()) + "]")
-                .type("application/dicom+json");
+        Response.ResponseBuilder r = xml ? xml(result.objects())
+                : Response.ok("[" + String.join(",", result.objects()) + "]").type("application/dicom+json");
         if (result.remaining() > 0) {
             r.header("Warning", "299 veil \"There are " + result.remaining() + " additional results that can be requested\"");
         }
         return r.build();
+    }
+
+    /** Search results as Native DICOM Model documents, one part each (PS3.18 10.6.3, PS3.19 A.1). */
+    private static Response.ResponseBuilder xml(java.util.List<String> objects) throws IOException {
+        String boundary = org.veil.dicom.MultipartWriter.newBoundary();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        org.veil.dicom.MultipartWriter mp = new org.veil.dicom.MultipartWriter(body, boundary);
+        for (String json : objects) {
+            mp.startPart(Negotiation.DICOM_XML);
+            org.veil.dicom.DicomXmlWriter.write(json, mp.stream());
+        }
+        mp.finish();
+        return Response.ok(body.toByteArray()).type("multipart/related; type=\"" + Negotiation.DICOM_XML + "\"; boundary=" + boundary);
     }
 }

@@ -98,9 +98,24 @@ public class RetrieveService {
     public Payload metadata(Target ref, String accept, String baseUrl)
             throws UnknownResourceException, NotAcceptableException, SQLException {
         List<StoredInstance> found = find(ref);
-        Negotiation.metadata(accept);
+        boolean xml = Negotiation.metadata(accept);
         List<Long> ids = found.stream().map(StoredInstance::id).toList();
         String bulkPrefix = "\"BulkDataURI\":\"" + baseUrl + "/";
+        if (xml) {
+            // One Native DICOM Model document per instance, each a part (PS3.18 10.4.4).
+            String boundary = MultipartWriter.newBoundary();
+            return new Payload("multipart/related; type=\"" + Negotiation.DICOM_XML + "\"; boundary=" + boundary, out -> {
+                MultipartWriter mp = new MultipartWriter(out, boundary);
+                for (int from = 0; from < ids.size(); from += METADATA_CHUNK) {
+                    List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + METADATA_CHUNK));
+                    for (String json : metadataOf(ref.index(), chunk)) {
+                        mp.startPart(Negotiation.DICOM_XML);
+                        org.veil.dicom.DicomXmlWriter.write(json.replace("\"BulkDataURI\":\"", bulkPrefix), mp.stream());
+                    }
+                }
+                mp.finish();
+            }, etag("metadata xml " + baseUrl, ref.index(), found));
+        }
         return new Payload("application/dicom+json", out -> {
             out.write('[');
             boolean first = true;
