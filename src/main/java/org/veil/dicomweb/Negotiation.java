@@ -16,18 +16,29 @@ final class Negotiation {
     private Negotiation() {
     }
 
-    /** Instances: multipart/related of application/dicom in the stored transfer syntaxes. */
-    static void instances(String accept, Collection<String> storedSyntaxes) throws NotAcceptableException {
+    /**
+     * Instances: multipart/related of application/dicom in the stored transfer syntaxes, or in
+     * Explicit VR Little Endian when that is asked for by name and every instance can be decoded
+     * ({@code transcodable}). Returns true when the instances are to be transcoded.
+     */
+    static boolean instances(String accept, Collection<String> storedSyntaxes, boolean transcodable) throws NotAcceptableException {
         for (MediaRange r : MediaRange.parseAccept(accept)) {
             if (r.matches("multipart", "related")) {
                 String type = r.param("type");
-                if ((type == null || type.equals(DICOM)) && syntaxAllowed(r.param("transfer-syntax"), storedSyntaxes)) {
-                    return;
+                if (type != null && !type.equals(DICOM)) {
+                    continue;
+                }
+                String syntax = r.param("transfer-syntax");
+                if (syntaxAllowed(syntax, storedSyntaxes)) {
+                    return false;
+                }
+                if (TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid().equals(syntax) && transcodable) {
+                    return true;
                 }
             }
         }
-        throw new NotAcceptableException("instances are available only as multipart/related; type=\"application/dicom\""
-                + " in their stored transfer syntax");
+        throw new NotAcceptableException("instances are available as multipart/related; type=\"application/dicom\""
+                + " in their stored transfer syntax, or in Explicit VR Little Endian where Veil can decode them");
     }
 
     /**

@@ -81,11 +81,20 @@ public class RetrieveService {
 
     public Payload instances(Target ref, String accept) throws UnknownResourceException, NotAcceptableException, SQLException {
         List<StoredInstance> found = find(ref);
-        Negotiation.instances(accept, found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList());
+        boolean transcodable = found.stream().allMatch(i -> org.veil.dicom.Part10Editor.canDecode(i.transferSyntaxUid())
+                && i.sizeBytes() <= config.maxRenderDecodedBytes());
+        boolean transcode = Negotiation.instances(accept, found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList(),
+                transcodable);
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"application/dicom\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (StoredInstance i : found) {
+                if (transcode && !i.transferSyntaxUid().equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid())) {
+                    byte[] converted = transcoded(i);
+                    mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
+                    mp.stream().write(converted);
+                    continue;
+                }
                 mp.startPart("application/dicom; transfer-syntax=" + i.transferSyntaxUid());
                 try (FileChannel ch = store.open(i.storageKey())) {
                     RangeCopier.copyWhole(ch, mp.stream());
@@ -93,6 +102,31 @@ public class RetrieveService {
             }
             mp.finish();
         }, etag("instances " + accept, ref.index(), found));
+    }
+
+    /** Syntaxes whose pixels lost information when they were compressed (PS3.5 8.2). */
+    private static final java.util.Set<String> LOSSY = java.util.Set.of("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51",
+            "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.203");
+
+    /**
+     * One instance in Explicit VR Little Endian, its pixels decoded, in a turn at the compute gate.
+     * Decoded lossy pixels stay marked lossy: Lossy Image Compression "01" (PS3.3 C.7.6.1.1.5),
+     * whatever the stored data set said.
+     */
+    private byte[] transcoded(StoredInstance i) throws java.io.IOException {
+        try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
+            org.veil.dicom.Part10Editor decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()),
+                    config.maxRenderDecodedBytes());
+            if (LOSSY.contains(i.transferSyntaxUid())) {
+                decoded.set(0x00282110, "01");
+            }
+            return decoded.toBytes();
+        } catch (org.veil.dicom.MalformedDicomException | UndecodablePixelDataException e) {
+            // Checked before the answer began (canDecode, size); what still fails ends it short.
+            throw new java.io.IOException("the stored instance could not be transcoded", e);
+        } catch (org.veil.dicom.ComputeGate.BusyException e) {
+            throw new java.io.IOException("no compute turn for transcoding", e);
+        }
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)

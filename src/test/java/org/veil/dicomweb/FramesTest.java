@@ -89,6 +89,34 @@ class FramesTest {
         assertThat(DicomWebClient.parts(decoded).get(0).content().length % 3).as("RGB, 8 bits").isZero();
     }
 
+    /**
+     * An instance asked for in Explicit VR Little Endian by name is transcoded: the implicit,
+     * big-endian, RLE and JPEG 2000 copies of one MR come back in that syntax, readable, with the
+     * native original's pixels; a lossy one is marked lossy.
+     */
+    @Test
+    void instancesAskedForInExplicitLittleEndianAreTranscoded() throws Exception {
+        String ele = "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.1";
+        String octets = "multipart/related; type=\"application/octet-stream\"";
+        for (String file : List.of("pydicom/MR_small_implicit.dcm", "pydicom/MR_small_bigendian.dcm", "pydicom/MR_small_RLE.dcm",
+                "pydicom/MR_small_jp2klossless.dcm", "pydicom/SC_rgb_jpeg_lossy_gdcm.dcm")) {
+            String instance = store(renamed(file));
+            Response r = given().header("Accept", ele).get(instance);
+            assertThat(r.statusCode()).as(file).isEqualTo(200);
+            DicomWebClient.Part part = DicomWebClient.parts(r).get(0);
+            assertThat(part.contentType()).as(file).isEqualTo("application/dicom; transfer-syntax=1.2.840.10008.1.2.1");
+            Part10Editor back = Part10Editor.read(part.content());
+            assertThat(back.transferSyntax()).as(file).isEqualTo("1.2.840.10008.1.2.1");
+            byte[] stored = DicomWebClient.parts(given().header("Accept", octets).get(instance + "/frames/1")).get(0).content();
+            assertThat(back.nativeFrame(1)).as(file + ": the same pixels").isEqualTo(stored);
+            if (file.contains("lossy")) {
+                // (0028,2110) CS "01", as Explicit VR Little Endian writes it.
+                assertThat(new String(part.content(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as("lossy stays lossy").contains("\u0028\u0000\u0010\u0021CS\u0002\u000001");
+            }
+        }
+    }
+
     /** The file under new UIDs, in its own transfer syntax: the copies of one MR share theirs. */
     private static byte[] renamed(String file) throws Exception {
         String uid = "2.25.9191" + System.nanoTime() % 1_000_000_000L;

@@ -21,16 +21,26 @@ class NegotiationTest {
             "*/*",
     })
     void instancesInTheirStoredSyntaxAreAcceptable(String accept) throws Exception {
-        Negotiation.instances(accept, List.of("1.2.840.10008.1.2.1"));
+        assertThat(Negotiation.instances(accept, List.of("1.2.840.10008.1.2.1"), true)).as("stored, not transcoded").isFalse();
+    }
+
+    @Test
+    void explicitLittleEndianByNameIsATranscodingWhereVeilCanDecode() throws Exception {
+        String ele = "multipart/related; type=application/dicom; transfer-syntax=1.2.840.10008.1.2.1";
+        assertThat(Negotiation.instances(ele, List.of("1.2.840.10008.1.2.5"), true)).isTrue();
+        assertThatThrownBy(() -> Negotiation.instances(ele, List.of("1.2.840.10008.1.2.4.100"), false))
+                .isInstanceOf(NotAcceptableException.class);
+        assertThat(Negotiation.instances("multipart/related; type=application/dicom", List.of("1.2.840.10008.1.2.5"), true))
+                .as("without a transfer-syntax parameter, as stored").isFalse();
     }
 
     @Test
     void instancesInAnotherSyntaxOrTypeAreNotAcceptable() {
         assertThatThrownBy(() -> Negotiation.instances("multipart/related; type=application/dicom; transfer-syntax=1.2.840.10008.1.2.4.50",
-                List.of("1.2.840.10008.1.2.1"))).isInstanceOf(NotAcceptableException.class);
+                List.of("1.2.840.10008.1.2.1"), true)).isInstanceOf(NotAcceptableException.class);
         assertThatThrownBy(() -> Negotiation.instances("multipart/related; type=application/dicom; q=0",
-                List.of("1.2.840.10008.1.2.1"))).isInstanceOf(NotAcceptableException.class);
-        assertThatThrownBy(() -> Negotiation.instances("application/json", List.of("1.2.840.10008.1.2.1")))
+                List.of("1.2.840.10008.1.2.1"), true)).isInstanceOf(NotAcceptableException.class);
+        assertThatThrownBy(() -> Negotiation.instances("application/json", List.of("1.2.840.10008.1.2.1"), true))
                 .isInstanceOf(NotAcceptableException.class);
     }
 
