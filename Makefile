@@ -31,10 +31,11 @@ deps:
 	  mkdir -p "$(OHIF_HOME).tmp" && cd "$(OHIF_HOME).tmp" && \
 	  npm pack --silent --cache "$(NPM_CACHE)" "@ohif/app@$(OHIF_VERSION)" >/dev/null && tar xzf ohif-app-$(OHIF_VERSION).tgz && \
 	  rm -rf "$(OHIF_HOME)" && mv package "$(OHIF_HOME)" && cd / && rm -rf "$(OHIF_HOME).tmp"; }
-	@# playwright-core for the browser tests, at the version package-lock.json pins (Debian's chromium runs it).
-	@cd src/test/browser && [ "$$(node -p "require('./node_modules/playwright-core/package.json').version" 2>/dev/null)" = \
-	  "$$(node -p "require('./package-lock.json').packages['node_modules/playwright-core'].version")" ] || \
-	  npm ci --silent --no-audit --no-fund --cache "$(NPM_CACHE)"
+	@# playwright-core and dicomweb-client for the browser tests, at the versions package-lock.json pins (Debian's chromium runs them).
+	@cd src/test/browser && for m in playwright-core dicomweb-client; do \
+	  [ "$$(node -p "require('./node_modules/'+process.argv[1]+'/package.json').version" $$m 2>/dev/null)" = \
+	    "$$(node -p "require('./package-lock.json').packages['node_modules/'+process.argv[1]].version" $$m)" ] || exit 1; \
+	  done || npm ci --silent --no-audit --no-fund --cache "$(NPM_CACHE)"
 
 package: deps
 	$(MVN) package -DskipTests
