@@ -128,6 +128,8 @@ public class ViewerRoutes {
     static byte[] indexAt(Path index, String prefix) {
         String html = read(index)
                 .replace("window.PUBLIC_URL = '/'", "window.PUBLIC_URL = '" + prefix + "'")
+                // OHIF 3.13 minifies the same assignment.
+                .replace("window.PUBLIC_URL=\"/\"", "window.PUBLIC_URL=\"" + prefix + "\"")
                 .replace("href=\"/", "href=\"" + prefix)
                 .replace("src=\"/", "src=\"" + prefix);
         return html.getBytes(StandardCharsets.UTF_8);

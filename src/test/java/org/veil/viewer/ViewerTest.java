@@ -50,7 +50,8 @@ class ViewerTest {
     @Test
     void theViewerLivesUnderThePurposesPrefix() throws Exception {
         String index = RestAssured.get("/viewer/consultation/").asString();
-        assertThat(index).contains("window.PUBLIC_URL = '/viewer/consultation/'")
+        assertThat(index).containsAnyOf("window.PUBLIC_URL = '/viewer/consultation/'", "window.PUBLIC_URL=\"/viewer/consultation/\"")
+                .doesNotContain("window.PUBLIC_URL = '/'").doesNotContain("window.PUBLIC_URL=\"/\"")
                 .contains("src=\"/viewer/consultation/app-config.js\"").doesNotContain("src=\"/app").doesNotContain("href=\"/assets");
         // Any route of the app is the app.
         Response route = RestAssured.get("/viewer/consultation/viewer/dicomweb?StudyInstanceUIDs=1.2.3");
