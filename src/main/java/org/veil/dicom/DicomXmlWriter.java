@@ -18,7 +18,10 @@ import javax.xml.stream.XMLStreamWriter;
  */
 public final class DicomXmlWriter {
     public static final String NAMESPACE = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Decimals read exactly, so that a DS value is written as the JSON held it, not as a double. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
     private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
     private static final String[] NAME_PARTS = {"FamilyName", "GivenName", "MiddleName", "NamePrefix", "NameSuffix"};
 
@@ -55,6 +58,13 @@ public final class DicomXmlWriter {
             w.writeAttribute("vr", vr);
             if ((Tag.group(tag) & 1) == 0) {
                 DataDictionary.keywordForTag(tag).ifPresent(k -> attribute(w, "keyword", k));
+            } else if (Tag.element(tag) >= 0x1000) {
+                // A private element names its creator (PS3.19 A.1.1): the value of (gggg,00xx) beside it.
+                String creator = String.format("%04X%04X", Tag.group(tag), Tag.element(tag) >> 8);
+                JsonNode c = dataset.path(creator).path("Value").path(0);
+                if (c.isTextual()) {
+                    attribute(w, "privateCreator", xmlSafe(c.asText().strip()));
+                }
             }
             if (a.has("BulkDataURI")) {
                 w.writeEmptyElement("BulkData");
@@ -103,7 +113,7 @@ public final class DicomXmlWriter {
         } else {
             w.writeStartElement("Value");
             w.writeAttribute("number", Integer.toString(number));
-            w.writeCharacters(xmlSafe(v.isNumber() ? v.numberValue().toString() : v.asText()));
+            w.writeCharacters(xmlSafe(v.isBigDecimal() ? v.decimalValue().toString() : v.asText()));
             w.writeEndElement();
         }
     }

@@ -60,6 +60,14 @@ public enum TransferSyntax {
         return encoding == Encoding.EXPLICIT_BE;
     }
 
+    /** Compression that loses information (PS3.5 8.2): JPEG baseline and extended, JPEG-LS near-lossless, JPEG 2000, HTJ2K, MPEG. */
+    public boolean isLossy() {
+        return switch (this) {
+            case JPEG_BASELINE, JPEG_EXTENDED, JPEG_LS_NEAR_LOSSLESS, JPEG_2000, HTJ2K, MPEG2_MAIN, MPEG4_HP41 -> true;
+            default -> false;
+        };
+    }
+
     public boolean isImplicitVr() {
         return encoding == Encoding.IMPLICIT_LE;
     }

@@ -49,6 +49,7 @@ record ByteRange(Long first, Long last, Long suffix) {
         if (first >= total) {
             throw new RangeNotSatisfiableException(total);
         }
-        return new long[] {first, last == null ? total : Math.min(total, last + 1)};
+        // A last position at or beyond the end means the end (RFC 9110 14.1.1), without last + 1 overflowing.
+        return new long[] {first, last == null || last >= total - 1 ? total : last + 1};
     }
 }

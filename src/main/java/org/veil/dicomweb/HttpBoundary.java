@@ -66,7 +66,8 @@ public class HttpBoundary {
         MDC.put("requestId", id);
         ctx.response().putHeader(REQUEST_ID_HEADER, id);
         String encoded = RequestUris.encodeUnwise(request.uri());
-        if (!encoded.equals(request.uri()) && RequestUris.problem(encoded) == null && request.uri().length() <= limits.maxUriLength()) {
+        if (!encoded.equals(request.uri()) && encoded.startsWith("/") && RequestUris.problem(encoded) == null
+                && request.uri().length() <= limits.maxUriLength()) {
             // Raw ^ { } | and the like, as browsers and scripts send them: routed again, encoded.
             ctx.reroute(request.method(), encoded);
             return;

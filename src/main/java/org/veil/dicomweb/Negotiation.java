@@ -75,6 +75,12 @@ final class Negotiation {
             if (type == null) {
                 return ts.frameMediaType() + labelled;
             }
+            boolean nativeLittleEndian = !ts.isEncapsulated() && !ts.isBigEndian();
+            if (syntax != null && syntax.equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()) && nativeLittleEndian
+                    && type.equals(OCTET_STREAM)) {
+                // The native samples of every little-endian syntax are Explicit VR Little Endian's.
+                return OCTET_STREAM + "; transfer-syntax=" + syntax;
+            }
             if (syntax != null && !syntax.equals("*") && !syntax.equals(ts.uid())) {
                 continue;
             }
@@ -114,7 +120,8 @@ final class Negotiation {
      * instance stored otherwise (compressed, or big-endian), whose frames must then be decoded.
      */
     static boolean decodedFrames(String accept, TransferSyntax ts) {
-        if (!ts.isEncapsulated() && !ts.isBigEndian()) {
+        if (!ts.isEncapsulated() && !ts.isBigEndian() || ts.isLossy()) {
+            // Lossy frames are served only as their codestream: decoded, nothing would show the loss.
             return false;
         }
         for (MediaRange r : MediaRange.parseAccept(accept)) {

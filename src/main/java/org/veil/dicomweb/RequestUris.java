@@ -39,6 +39,10 @@ final class RequestUris {
 
     /** Why the (encoded) URI cannot be routed, or null. The reason never repeats the URI. */
     static String problem(String uri) {
+        if (!uri.startsWith("/") && UNWISE.chars().anyMatch(c -> uri.indexOf(c) >= 0)) {
+            // An absolute-form target (RFC 9112 3.2.2) with raw unwise characters: encode them.
+            return "the request URI holds characters that must be percent-encoded (RFC 3986)";
+        }
         for (int i = 0; i < uri.length(); i++) {
             char c = uri.charAt(i);
             if (c <= 0x20 || c == 0x7F || c > 0x7E) {

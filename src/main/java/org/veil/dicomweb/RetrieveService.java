@@ -79,20 +79,24 @@ public class RetrieveService {
         this.audit = audit;
     }
 
-    public Payload instances(Target ref, String accept) throws UnknownResourceException, NotAcceptableException, SQLException {
+    public Payload instances(Target ref, String accept) throws UnknownResourceException, NotAcceptableException, SQLException,
+            UndecodablePixelDataException, java.io.IOException {
         List<StoredInstance> found = find(ref);
         boolean transcodable = found.stream().allMatch(i -> org.veil.dicom.Part10Editor.canDecode(i.transferSyntaxUid())
                 && i.sizeBytes() <= config.maxRenderDecodedBytes());
         boolean transcode = Negotiation.instances(accept, found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList(),
                 transcodable);
+        // Transcoded before the answer starts, so that a failure is a status rather than a body
+        // cut short; all of it within one bound on what the answer may hold decoded.
+        java.util.Map<Long, byte[]> converted = transcode ? transcodeAll(found) : java.util.Map.of();
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"application/dicom\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (StoredInstance i : found) {
-                if (transcode && !i.transferSyntaxUid().equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid())) {
-                    byte[] converted = transcoded(i);
+                byte[] c = converted.get(i.id());
+                if (c != null) {
                     mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
-                    mp.stream().write(converted);
+                    mp.stream().write(c);
                     continue;
                 }
                 mp.startPart("application/dicom; transfer-syntax=" + i.transferSyntaxUid());
@@ -104,29 +108,43 @@ public class RetrieveService {
         }, etag("instances " + accept, ref.index(), found));
     }
 
-    /** Syntaxes whose pixels lost information when they were compressed (PS3.5 8.2). */
-    private static final java.util.Set<String> LOSSY = java.util.Set.of("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51",
-            "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.203");
-
     /**
-     * One instance in Explicit VR Little Endian, its pixels decoded, in a turn at the compute gate.
-     * Decoded lossy pixels stay marked lossy: Lossy Image Compression "01" (PS3.3 C.7.6.1.1.5),
-     * whatever the stored data set said.
+     * Every instance not already in Explicit VR Little Endian, in it, its pixels decoded, in one
+     * turn at the compute gate; the answer may hold at most veil.dicomweb.max-render-decoded-bytes
+     * of them (406 beyond: ask for fewer, or in the stored syntax). Decoded lossy pixels stay marked
+     * lossy: Lossy Image Compression "01" (PS3.3 C.7.6.1.1.5), whatever the stored data set said.
      */
-    private byte[] transcoded(StoredInstance i) throws java.io.IOException {
+    private java.util.Map<Long, byte[]> transcodeAll(List<StoredInstance> found)
+            throws UndecodablePixelDataException, java.io.IOException, NotAcceptableException {
+        java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
+        long total = 0;
         try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-            org.veil.dicom.Part10Editor decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()),
-                    config.maxRenderDecodedBytes());
-            if (LOSSY.contains(i.transferSyntaxUid())) {
-                decoded.set(0x00282110, "01");
+            for (StoredInstance i : found) {
+                if (i.transferSyntaxUid().equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid())) {
+                    continue;
+                }
+                org.veil.dicom.Part10Editor decoded;
+                try {
+                    decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()), config.maxRenderDecodedBytes() - total);
+                } catch (org.veil.dicom.PixelDataTooLargeException e) {
+                    throw new NotAcceptableException("decoded, these instances would hold more than " + config.maxRenderDecodedBytes()
+                            + " bytes; ask for fewer at a time, or in their stored syntax (transfer-syntax=*)");
+                } catch (org.veil.dicom.MalformedDicomException e) {
+                    throw new UndecodablePixelDataException("a stored instance cannot be read for transcoding");
+                }
+                if (TransferSyntax.forUid(i.transferSyntaxUid()).map(TransferSyntax::isLossy).orElse(false)) {
+                    decoded.set(0x00282110, "01");
+                }
+                byte[] bytes = decoded.toBytes();
+                total += bytes.length;
+                if (total > config.maxRenderDecodedBytes()) {
+                    throw new NotAcceptableException("transcoded, these instances would hold more than " + config.maxRenderDecodedBytes()
+                            + " bytes; ask for fewer at a time, or in their stored syntax (transfer-syntax=*)");
+                }
+                out.put(i.id(), bytes);
             }
-            return decoded.toBytes();
-        } catch (org.veil.dicom.MalformedDicomException | UndecodablePixelDataException e) {
-            // Checked before the answer began (canDecode, size); what still fails ends it short.
-            throw new java.io.IOException("the stored instance could not be transcoded", e);
-        } catch (org.veil.dicom.ComputeGate.BusyException e) {
-            throw new java.io.IOException("no compute turn for transcoding", e);
         }
+        return out;
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
@@ -244,7 +262,9 @@ public class RetrieveService {
         if (!single) {
             Negotiation.bulkData(accept);
         }
-        return ranged(i, ts, Negotiation.OCTET_STREAM, List.of(List.of(value)), single, range);
+        // Big-endian values are sent as stored, and say so (docs/conformance.md).
+        String type = ts.isBigEndian() ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + ts.uid() : Negotiation.OCTET_STREAM;
+        return ranged(i, ts, type, List.of(List.of(value)), single, range);
     }
 
     /**

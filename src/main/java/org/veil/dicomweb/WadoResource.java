@@ -38,7 +38,7 @@ public class WadoResource {
     public Response retrieveStudy(@PathParam("study") String study, @HeaderParam("Accept") String accept,
                                   @HeaderParam("If-None-Match") String ifNoneMatch)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, UndecodablePixelDataException {
         return send(service.instances(reach(TRANSFER, study, null, null), accept), ifNoneMatch);
     }
 
@@ -47,7 +47,7 @@ public class WadoResource {
     public Response retrieveSeries(@PathParam("study") String study, @PathParam("series") String series,
                            @HeaderParam("Accept") String accept, @HeaderParam("If-None-Match") String ifNoneMatch)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, UndecodablePixelDataException {
         return send(service.instances(reach(TRANSFER, study, series, null), accept), ifNoneMatch);
     }
 
@@ -57,7 +57,7 @@ public class WadoResource {
                              @PathParam("instance") String instance, @HeaderParam("Accept") String accept,
                              @HeaderParam("If-None-Match") String ifNoneMatch)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, UndecodablePixelDataException {
         return send(service.instances(reach(TRANSFER, study, series, instance), accept), ifNoneMatch);
     }
 
