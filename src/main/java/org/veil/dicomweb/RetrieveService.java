@@ -69,11 +69,21 @@ public class RetrieveService {
     private final RequestAudit audit;
     private final DicomWebConfig config;
     private final org.veil.dicom.ComputeGate gate;
+    /**
+     * Instances decoded for frames in the last half minute, by storage key (an object never
+     * changes under its key): a viewer or a client that reads a compressed cine frame by frame
+     * decodes it once, not once per frame. Bounded by the decoding bound's worth of samples.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, org.veil.dicom.Part10Editor> recentlyDecoded;
 
     public RetrieveService(InstanceRepository instances, BlobStore store, RequestAudit audit, DicomWebConfig config,
                            org.veil.dicom.ComputeGate gate) {
         this.config = config;
         this.gate = gate;
+        this.recentlyDecoded = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                .maximumWeight(config.maxRenderDecodedBytes())
+                .weigher((String key, org.veil.dicom.Part10Editor e) -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, e.decodedPixelBytes())))
+                .expireAfterAccess(java.time.Duration.ofSeconds(30)).build();
         this.instances = instances;
         this.store = store;
         this.audit = audit;
@@ -224,14 +234,17 @@ public class RetrieveService {
                     + " bytes, more than decoding holds in memory (" + config.maxRenderDecodedBytes() + ")");
         }
         List<byte[]> frames = new ArrayList<>();
-        try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-            org.veil.dicom.Part10Editor decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()),
-                    config.maxRenderDecodedBytes());
-            for (int n : numbers) {
-                frames.add(decoded.nativeFrame(n));
+        org.veil.dicom.Part10Editor decoded = recentlyDecoded.getIfPresent(i.storageKey());
+        if (decoded == null) {
+            try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
+                decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()), config.maxRenderDecodedBytes());
+            } catch (org.veil.dicom.MalformedDicomException e) {
+                throw new UndecodablePixelDataException("the stored instance cannot be read for decoding");
             }
-        } catch (org.veil.dicom.MalformedDicomException e) {
-            throw new UndecodablePixelDataException("the stored instance cannot be read for decoding");
+            recentlyDecoded.put(i.storageKey(), decoded);
+        }
+        for (int n : numbers) {
+            frames.add(decoded.nativeFrame(n));
         }
         String type = Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
         String boundary = MultipartWriter.newBoundary();
