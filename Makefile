@@ -32,10 +32,10 @@ deps:
 	  npm pack --silent --cache "$(NPM_CACHE)" "@ohif/app@$(OHIF_VERSION)" >/dev/null && tar xzf ohif-app-$(OHIF_VERSION).tgz && \
 	  rm -rf "$(OHIF_HOME)" && mv package "$(OHIF_HOME)" && cd / && rm -rf "$(OHIF_HOME).tmp"; }
 	@# playwright-core and dicomweb-client for the browser tests, at the versions package-lock.json pins (Debian's chromium runs them).
-	@cd src/test/browser && for m in playwright-core dicomweb-client; do \
+	@cd src/test/browser && ( for m in playwright-core dicomweb-client; do \
 	  [ "$$(node -p "require('./node_modules/'+process.argv[1]+'/package.json').version" $$m 2>/dev/null)" = \
 	    "$$(node -p "require('./package-lock.json').packages['node_modules/'+process.argv[1]].version" $$m)" ] || exit 1; \
-	  done || npm ci --silent --no-audit --no-fund --cache "$(NPM_CACHE)"
+	  done ) || npm ci --silent --no-audit --no-fund --cache "$(NPM_CACHE)"
 
 package: deps
 	$(MVN) package -DskipTests
