@@ -42,8 +42,13 @@ public class RequestAuditFilter {
                 : status == 401 || status == 403 || status == 404 ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED;
         String reason = audit.deniedReason()
                 .orElse(status >= 400 && response.getEntity() instanceof ErrorBody e ? e.reason() : null);
+        // What was sent when it was not the whole: the client already held it (304), or asked for
+        // part of a frame or value (206). The instances reached are on the row either way.
+        String sent = status == 304 ? "not modified: nothing sent (If-None-Match)"
+                : status == 206 ? "partial content: a byte range (Range)" : null;
         try {
-            log.record(audit.event(outcome, reason, status < 400 ? audit.instances() : 0));
+            AuditEvent event = audit.event(outcome, reason, status < 400 ? audit.instances() : 0);
+            log.record(sent == null ? event : event.withDetail(sent));
         } catch (SQLException | RuntimeException e) {
             LOG.errorf("audit row could not be written (%s); answering 503", Failures.describe(e));
             response.setStatus(503);

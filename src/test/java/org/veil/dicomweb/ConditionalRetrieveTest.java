@@ -42,6 +42,8 @@ class ConditionalRetrieveTest {
         assertThat(again.asByteArray()).isEmpty();
         assertThat(again.header("ETag")).isEqualTo(tag);
         assertThat(index.count("audit_event WHERE '" + study + "' = ANY (study_uids)")).as("on the trail").isEqualTo(rows + 1);
+        assertThat(index.strings("SELECT detail FROM audit_event WHERE '" + study + "' = ANY (study_uids) ORDER BY id DESC LIMIT 1"))
+                .containsExactly("not modified: nothing sent (If-None-Match)");
         assertThat(DicomWebClient.given().accept("application/dicom+json").header("If-None-Match", "\"other\", " + tag.substring(2))
                 .get(series + "/metadata").statusCode()).as("strong form, in a list").isEqualTo(304);
         assertThat(DicomWebClient.given().accept("application/dicom+json").header("If-None-Match", "W/\"0123\"")

@@ -20,6 +20,7 @@ import org.veil.dicom.Tag;
  */
 @QuarkusTest
 class RangeRetrieveTest {
+    private final IndexReset index = new IndexReset();
     private static boolean stored;
     private static final String MULTIPART_OCTETS = "multipart/related; type=\"application/octet-stream\"";
     private static String instance;
@@ -45,13 +46,15 @@ class RangeRetrieveTest {
     }
 
     @Test
-    void aRangeOfAFrameInAMultipartAnswer() {
+    void aRangeOfAFrameInAMultipartAnswer() throws Exception {
         Response r = DicomWebClient.given().accept(MULTIPART_OCTETS).header("Range", "bytes=100-199").get(instance + "/frames/1");
         assertThat(r.statusCode()).isEqualTo(206);
         List<DicomWebClient.Part> parts = DicomWebClient.parts(r);
         assertThat(parts).hasSize(1);
         assertThat(parts.get(0).headers()).contains("Content-Range: bytes 100-199/8192");
         assertThat(parts.get(0).content()).isEqualTo(Arrays.copyOfRange(frame, 100, 200));
+        assertThat(index.strings("SELECT detail FROM audit_event WHERE action = 'retrieve frames' ORDER BY id DESC LIMIT 1"))
+                .as("the trail says a part was sent").containsExactly("partial content: a byte range (Range)");
     }
 
     @Test
