@@ -251,7 +251,9 @@ public class PatientConsents {
         Optional<Instant> until = Optional.ofNullable(rs.getTimestamp(12)).map(Timestamp::toInstant);
         ConsentViews.Withdrawn withdrawn = rs.getString(13) == null ? null
                 : new ConsentViews.Withdrawn(rs.getString(13), rs.getTimestamp(14).toInstant().toString(), rs.getString(15));
-        boolean active = withdrawn == null && !from.isAfter(now) && until.map(u -> u.isAfter(now)).orElse(true);
+        // Active as the policy defines it for every consent (policy.Consent#activeAt), not by a second rule.
+        boolean active = new org.veil.policy.Consent(rs.getString(1), java.util.Set.of(), ConsentMethod.fromApiName(rs.getString(6)).orElseThrow(),
+                from, until, Optional.ofNullable(rs.getTimestamp(14)).map(Timestamp::toInstant)).activeAt(now);
         ConsentRequests.Evidence evidence = rs.getString(7) == null && rs.getString(8) == null ? null
                 : new ConsentRequests.Evidence(rs.getString(7), rs.getString(8));
         Array studies = rs.getArray(16);

@@ -31,6 +31,8 @@ final class BenchConnections {
         return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
                     if (!method.getName().equals("getConnection")) {
+                        // The engine and the derivative store only ever ask a DataSource for a
+                        // connection; anything else from them would be a change to notice here.
                         throw new UnsupportedOperationException(method.getName());
                     }
                     Connection current = transactions.get().peek();
