@@ -12,7 +12,7 @@ APT_COMMANDS := node:nodejs npm:npm
 NPM_CACHE := $(HOME)/.cache/veil/npm
 APP := target/quarkus-app/quarkus-run.jar
 # The prebuilt OHIF viewer, pinned; fetched from the npm registry once (docs/ohif.md).
-OHIF_VERSION := 3.12.10
+OHIF_VERSION := 3.13.2
 OHIF_HOME := $(HOME)/.cache/veil/ohif-$(OHIF_VERSION)
 export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 

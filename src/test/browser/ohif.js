@@ -23,15 +23,45 @@ const shot = name => path.join(spec.shots, `${spec.name}-${name}.png`);
 const stdin = readline.createInterface({ input: process.stdin });
 const nextLine = () => new Promise(resolve => stdin.once('line', resolve));
 
+// OHIF 3.13's study list (ui-next): one table, a header row of column labels, a filter row, and
+// one body row per study. Columns drop out as the window narrows (MRN first), so cells are read
+// by their header's label, and the window is wide enough to keep every column. Each study row is
+// tagged with its index so that openStudy double-clicks the row it measured.
 async function studyRows(page) {
-  // OHIF nests a table in each study row; the innermost rows hold one cell per column.
-  await page.waitForSelector('table tbody tr', { timeout: 60000 });
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('table tbody tr:not([data-filter-row])')];
+    return rows.some(tr => tr.querySelectorAll(':scope > td').length >= 5)
+      || document.body.innerText.includes('No studies available');
+  }, null, { timeout: 60000 });
   await page.waitForTimeout(1500); // the list renders, then fills its cells
-  return page.$$eval('table tbody tr:not(:has(table))', trs => trs
-    .map(tr => [...tr.querySelectorAll(':scope > td')].map(td => td.innerText.trim()))
-    .filter(cells => cells.length >= 7)
-    .map(([patient, mrn, date, description, modality, accession, instances]) =>
-      ({ patient, mrn, date, description, modality, accession, instances })));
+  return page.evaluate(() => {
+    // The header and the body may be separate tables (a sticky header): labels from the first
+    // header row in the page, rows from every table body.
+    const header = document.querySelector('thead tr');
+    const labels = header ? [...header.querySelectorAll(':scope > th')].map(th => th.innerText.trim()) : [];
+    const at = (cells, label) => {
+      const i = labels.indexOf(label);
+      return i < 0 ? undefined : cells[i];
+    };
+    const rows = [...document.querySelectorAll('tbody tr:not([data-filter-row])')]
+      .filter(tr => tr.querySelectorAll(':scope > td').length === labels.length && labels.length >= 5);
+    if (rows.length === 0) {
+      // For whoever reads the log of an empty list: what the page held instead.
+      console.error(`study list: labels ${JSON.stringify(labels)}, body rows of ${JSON.stringify(
+        [...document.querySelectorAll('tbody tr')].map(tr => tr.querySelectorAll(':scope > td').length))} cells`);
+    }
+    return rows.map((tr, index) => {
+      tr.setAttribute('data-veil-row', String(index));
+      // A muted placeholder ("No Description") stands for an empty value.
+      const cells = [...tr.querySelectorAll(':scope > td')]
+        .map(td => td.querySelector('[class~="text-muted-foreground/40"]') ? '' : td.innerText.trim());
+      return {
+        patient: at(cells, 'Patient'), mrn: at(cells, 'MRN'), date: at(cells, 'Study Date'),
+        description: at(cells, 'Description'), modality: at(cells, 'Modalities'),
+        accession: at(cells, 'Accession'), instances: at(cells, 'Instances'),
+      };
+    });
+  });
 }
 
 async function login(page) {
@@ -113,8 +143,8 @@ async function openStudy(page, wanted) {
   const rows = await studyRows(page);
   const index = rows.findIndex(r => r.modality === wanted.modality && (wanted.description === undefined || r.description === wanted.description));
   if (index < 0) throw new Error(`no study ${JSON.stringify(wanted)} in the list`);
-  await page.locator('table tbody tr:not(:has(table))').nth(index).click();
-  await page.locator(`a[href*="/viewer/${spec.purpose}/viewer?"]`).first().click();
+  // A double click launches the study in the default workflow (the basic viewer).
+  await page.locator(`tr[data-veil-row="${index}"]`).dblclick();
   await page.waitForFunction(() => {
     const cs = window.cornerstone;
     const element = cs && cs.getEnabledElements()[0];
@@ -139,7 +169,7 @@ async function openStudy(page, wanted) {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking'],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   page.on('pageerror', e => process.stderr.write(`page error: ${String(e).slice(0, 500)}\n`));
   page.on('console', m => { if (m.type() === 'error') process.stderr.write(`console: ${m.text().slice(0, 500)}\n`); });
   page.on('framenavigated', f => { if (f === page.mainFrame()) process.stderr.write(`at ${f.url().split('?')[0]}\n`); });
