@@ -50,7 +50,9 @@ public final class DataDictionary {
         }
         Vr known = Vr.fromBytes(vr[0], vr[1]);
         if (vr[0] == 'X' && vr[1] == 'S') {
-            return signedPixels ? Vr.SS : Vr.US;
+            // LUT descriptors count entries and bits whatever the pixels' sign (PS3.3 C.7.6.3.1.5,
+            // C.11.1.1.1): US, as dcmtk and dcm4che read them.
+            return signedPixels && !isLutDescriptor(tag) ? Vr.SS : Vr.US;
         }
         if (known == null) {
             // PixelMed's dictionary writes ambiguous VRs such as "US or SS" as the first of them,
@@ -58,6 +60,10 @@ public final class DataDictionary {
             return vr[0] == 'O' ? Vr.OW : Vr.UN;
         }
         return known;
+    }
+
+    private static boolean isLutDescriptor(int tag) {
+        return tag == 0x00283002 || (tag >= 0x00281101 && tag <= 0x00281103) || (tag >= 0x00281111 && tag <= 0x00281113);
     }
 
     /** The query/retrieve level an attribute belongs to (PS3.3 information entities). */

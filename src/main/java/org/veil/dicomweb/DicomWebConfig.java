@@ -57,4 +57,13 @@ public interface DicomWebConfig {
     /** Largest QIDO-RS page. */
     @WithDefault("1000")
     int maxQueryLimit();
+
+    /**
+     * The bounds a stored instance is read within, at STOW and again when it is rewritten for
+     * retrieval: one set, so that what was stored reads again.
+     */
+    default org.veil.dicom.DicomReader.Limits readerLimits() {
+        return new org.veil.dicom.DicomReader.Limits(inlineBinaryLimit(), maxValueBytes(),
+                Math.max(64L * 1024 * 1024, maxValueBytes() * 4L), maxElements(), maxFragments(), maxInflatedBytes());
+    }
 }

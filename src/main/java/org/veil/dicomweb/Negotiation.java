@@ -6,8 +6,8 @@ import org.veil.dicom.TransferSyntax;
 
 /**
  * Content negotiation for WADO-RS (PS3.18 8.7): picks a representation from the Accept header,
- * in q order, among those Veil can send without transcoding. Veil never transcodes, so a request
- * that names only other transfer syntaxes gets 406.
+ * in q order, among those Veil can send: stored, or in Explicit VR Little Endian where it can
+ * decode. A request that names only other transfer syntaxes gets 406.
  */
 final class Negotiation {
     static final String DICOM = "application/dicom";
@@ -16,12 +16,26 @@ final class Negotiation {
     private Negotiation() {
     }
 
+    /** How the instances of a retrieval are encoded. */
+    enum InstanceSyntax {
+        /** As stored: {@code transfer-syntax=*}, or the stored syntax named. */
+        STORED,
+        /** Explicit VR Little Endian named: every instance in it, or 406. */
+        EXPLICIT_NAMED,
+        /**
+         * No syntax named: Explicit VR Little Endian, the default of PS3.18 8.7.3.4, except for what
+         * it permits to stay as stored (lossy pixel data) and what Veil cannot decode.
+         */
+        DEFAULT
+    }
+
     /**
-     * Instances: multipart/related of application/dicom in the stored transfer syntaxes, or in
-     * Explicit VR Little Endian when that is asked for by name and every instance can be decoded
-     * ({@code transcodable}). Returns true when the instances are to be transcoded.
+     * Instances: multipart/related of application/dicom, in Explicit VR Little Endian by default
+     * (PS3.18 8.7.3.4), as stored when {@code *} or their stored syntax is named, in Explicit VR
+     * Little Endian when named and every instance can be decoded ({@code transcodable}).
      */
-    static boolean instances(String accept, Collection<String> storedSyntaxes, boolean transcodable) throws NotAcceptableException {
+    static InstanceSyntax instances(String accept, Collection<String> storedSyntaxes, boolean transcodable)
+            throws NotAcceptableException {
         for (MediaRange r : MediaRange.parseAccept(accept)) {
             if (r.matches("multipart", "related")) {
                 String type = r.param("type");
@@ -29,11 +43,14 @@ final class Negotiation {
                     continue;
                 }
                 String syntax = r.param("transfer-syntax");
-                if (syntaxAllowed(syntax, storedSyntaxes)) {
-                    return false;
+                if (syntax == null) {
+                    return InstanceSyntax.DEFAULT;
+                }
+                if (syntax.equals("*") || storedSyntaxes.stream().allMatch(syntax::equals)) {
+                    return InstanceSyntax.STORED;
                 }
                 if (TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid().equals(syntax) && transcodable) {
-                    return true;
+                    return InstanceSyntax.EXPLICIT_NAMED;
                 }
             }
         }
@@ -66,6 +83,10 @@ final class Negotiation {
      */
     static String frames(String accept, TransferSyntax ts) throws NotAcceptableException {
         String labelled = "; transfer-syntax=" + ts.uid();
+        boolean nativeLittleEndian = !ts.isEncapsulated() && !ts.isBigEndian();
+        // Native little-endian samples are Explicit VR Little Endian's, and are labelled so unless
+        // the stored syntax was named: Implicit VR is not used by web services (PS3.18 8.7.3).
+        String explicitLabel = "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
         for (MediaRange r : MediaRange.parseAccept(accept)) {
             if (!r.matches("multipart", "related")) {
                 continue;
@@ -73,9 +94,8 @@ final class Negotiation {
             String type = r.param("type");
             String syntax = r.param("transfer-syntax");
             if (type == null) {
-                return ts.frameMediaType() + labelled;
+                return ts.frameMediaType() + (nativeLittleEndian ? explicitLabel : labelled);
             }
-            boolean nativeLittleEndian = !ts.isEncapsulated() && !ts.isBigEndian();
             if (syntax != null && syntax.equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()) && nativeLittleEndian
                     && type.equals(OCTET_STREAM)) {
                 // The native samples of every little-endian syntax are Explicit VR Little Endian's.
@@ -87,8 +107,11 @@ final class Negotiation {
             if (type.equals(OCTET_STREAM)) {
                 // Without a transfer-syntax parameter octet-stream means Explicit VR Little Endian,
                 // whose native pixel bytes are those of every little-endian native syntax.
-                if (syntax != null || (!ts.isEncapsulated() && !ts.isBigEndian())) {
+                if (syntax != null) {
                     return OCTET_STREAM + labelled;
+                }
+                if (nativeLittleEndian) {
+                    return OCTET_STREAM + explicitLabel;
                 }
             } else if (type.equals(ts.frameMediaType())) {
                 return type + labelled;
@@ -200,10 +223,6 @@ final class Negotiation {
             }
         }
         return java.util.Optional.empty();
-    }
-
-    private static boolean syntaxAllowed(String requested, Collection<String> stored) {
-        return requested == null || requested.equals("*") || stored.stream().allMatch(requested::equals);
     }
 
     /**

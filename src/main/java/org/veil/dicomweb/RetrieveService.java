@@ -92,53 +92,139 @@ public class RetrieveService {
     public Payload instances(Target ref, String accept) throws UnknownResourceException, NotAcceptableException, SQLException,
             UndecodablePixelDataException, java.io.IOException {
         List<StoredInstance> found = find(ref);
-        boolean transcodable = found.stream().allMatch(i -> org.veil.dicom.Part10Editor.canDecode(i.transferSyntaxUid())
-                && i.sizeBytes() <= config.maxRenderDecodedBytes());
-        boolean transcode = Negotiation.instances(accept, found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList(),
-                transcodable);
-        // Transcoded before the answer starts, so that a failure is a status rather than a body
-        // cut short; all of it within one bound on what the answer may hold decoded.
-        java.util.Map<Long, byte[]> converted = transcode ? transcodeAll(found) : java.util.Map.of();
+        boolean transcodable = found.stream().allMatch(i -> routeToExplicit(i, true) != ToExplicit.NONE);
+        Negotiation.InstanceSyntax syntax = Negotiation.instances(accept,
+                found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList(), transcodable);
+        boolean named = syntax == Negotiation.InstanceSyntax.EXPLICIT_NAMED;
+        java.util.Map<Long, byte[]> decoded = java.util.Map.of();
+        if (named) {
+            // Named, every instance is in it or the request is 406: settled before the answer
+            // starts, so that a failure is a status rather than a body cut short.
+            requireRewritable(found.stream().filter(i -> routeToExplicit(i, true) == ToExplicit.REWRITE).toList());
+            decoded = decodeAll(found.stream().filter(i -> routeToExplicit(i, true) == ToExplicit.DECODE).toList());
+        }
+        java.util.Map<Long, byte[]> decodedNamed = decoded;
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"application/dicom\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (StoredInstance i : found) {
-                byte[] c = converted.get(i.id());
+                ToExplicit route = syntax == Negotiation.InstanceSyntax.STORED ? ToExplicit.NONE : routeToExplicit(i, named);
+                byte[] c = route != ToExplicit.DECODE ? null : named ? decodedNamed.get(i.id()) : decodedOrNull(i);
                 if (c != null) {
                     mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
                     mp.stream().write(c);
                     continue;
                 }
-                mp.startPart("application/dicom; transfer-syntax=" + i.transferSyntaxUid());
                 try (FileChannel ch = store.open(i.storageKey())) {
+                    if (route == ToExplicit.REWRITE && rewrite(ch, mp)) {
+                        continue;
+                    }
+                    mp.startPart("application/dicom; transfer-syntax=" + i.transferSyntaxUid());
                     RangeCopier.copyWhole(ch, mp.stream());
                 }
             }
             mp.finish();
-        }, etag("instances " + accept, ref.index(), found));
+        }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + accept, ref.index(), found));
+    }
+
+    /** How an instance reaches Explicit VR Little Endian, if it can. */
+    private enum ToExplicit { ALREADY, REWRITE, DECODE, NONE }
+
+    /**
+     * Explicit VR Little Endian as stored; Implicit VR and Deflated rewritten without decoding;
+     * what Veil decodes, within the decoding bound, decoded. Lossy pixel data is decoded only when
+     * Explicit VR Little Endian is {@code named}: by default it stays as stored, as PS3.18 8.7.3.4
+     * permits, in the syntax that shows what it lost (JPEG 2000 .91 counts as lossy: the syntax
+     * allows it, and the index does not say which coding an instance used).
+     */
+    private ToExplicit routeToExplicit(StoredInstance i, boolean named) {
+        java.util.Optional<TransferSyntax> ts = TransferSyntax.forUid(i.transferSyntaxUid());
+        if (ts.isEmpty()) {
+            return ToExplicit.NONE;
+        }
+        if (ts.get() == TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN) {
+            return ToExplicit.ALREADY;
+        }
+        if (org.veil.dicom.ExplicitLittleEndianCopy.copies(ts.get())) {
+            return ToExplicit.REWRITE;
+        }
+        if ((named || !ts.get().isLossy()) && org.veil.dicom.Part10Editor.canDecode(ts.get().uid())
+                && i.sizeBytes() <= config.maxRenderDecodedBytes()) {
+            return ToExplicit.DECODE;
+        }
+        return ToExplicit.NONE;
     }
 
     /**
-     * Every instance not already in Explicit VR Little Endian, in it, its pixels decoded, in one
-     * turn at the compute gate; the answer may hold at most veil.dicomweb.max-render-decoded-bytes
-     * of them (406 beyond: ask for fewer, or in the stored syntax). Decoded lossy pixels stay marked
-     * lossy: Lossy Image Compression "01" (PS3.3 C.7.6.1.1.5), whatever the stored data set said.
+     * Starts a part with the instance rewritten in Explicit VR Little Endian; false, with nothing
+     * written, when its header does not read within Veil's bounds (then it is sent as stored, its
+     * part saying so).
      */
-    private java.util.Map<Long, byte[]> transcodeAll(List<StoredInstance> found)
+    private boolean rewrite(FileChannel ch, MultipartWriter mp) throws java.io.IOException {
+        org.veil.dicom.ExplicitLittleEndianCopy copy;
+        try {
+            copy = org.veil.dicom.ExplicitLittleEndianCopy.prepare(ch, config.readerLimits());
+        } catch (org.veil.dicom.MalformedDicomException e) {
+            return false;
+        }
+        mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
+        copy.writeTo(mp.stream());
+        return true;
+    }
+
+    /** 406 unless every one of these Implicit VR or Deflated instances can be rewritten. */
+    private void requireRewritable(List<StoredInstance> toRewrite) throws NotAcceptableException, java.io.IOException {
+        for (StoredInstance i : toRewrite) {
+            try (FileChannel ch = store.open(i.storageKey())) {
+                org.veil.dicom.ExplicitLittleEndianCopy.prepare(ch, config.readerLimits());
+            } catch (org.veil.dicom.MalformedDicomException e) {
+                throw new NotAcceptableException("an instance cannot be written in Explicit VR Little Endian;"
+                        + " ask for it in its stored syntax (transfer-syntax=*)");
+            }
+        }
+    }
+
+    /**
+     * By default, one instance decoded and written in Explicit VR Little Endian while the answer
+     * streams, in a turn at the compute gate of its own; null when it cannot be, for whatever reason
+     * (busy, beyond the decoding bound, a codestream that does not decode), and then it is sent as
+     * stored. So the default never fails a whole answer, and holds one decoded instance at a time.
+     */
+    private byte[] decodedOrNull(StoredInstance i) {
+        try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
+            byte[] stored = store.readAll(i.storageKey());
+            return org.veil.dicom.Part10Editor.readDecoded(stored, config.maxRenderDecodedBytes()).toBytes();
+        } catch (UndecodablePixelDataException | org.veil.dicom.MalformedDicomException | java.io.IOException
+                 | RuntimeException e) {
+            // RuntimeException includes the gate's BusyException and codec failures.
+            return null;
+        }
+    }
+
+    /**
+     * The instances given, decoded and written in Explicit VR Little Endian, in one turn at the
+     * compute gate, when that syntax was named; the answer may hold at most
+     * veil.dicomweb.max-render-decoded-bytes of them, and an instance beyond that bound or that
+     * does not decode makes the request 406 (ask for fewer, or in the stored syntax). Decoded lossy
+     * pixels stay marked lossy: Lossy Image Compression "01" (PS3.3 C.7.6.1.1.5), whatever the
+     * stored data set said.
+     */
+    private java.util.Map<Long, byte[]> decodeAll(List<StoredInstance> toDecode)
             throws UndecodablePixelDataException, java.io.IOException, NotAcceptableException {
         java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
+        if (toDecode.isEmpty()) {
+            return out;
+        }
+        String tooMuch = " bytes; ask for fewer at a time, or in their stored syntax (transfer-syntax=*)";
         long total = 0;
         try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-            for (StoredInstance i : found) {
-                if (i.transferSyntaxUid().equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid())) {
-                    continue;
-                }
+            for (StoredInstance i : toDecode) {
                 org.veil.dicom.Part10Editor decoded;
                 try {
                     decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()), config.maxRenderDecodedBytes() - total);
                 } catch (org.veil.dicom.PixelDataTooLargeException e) {
-                    throw new NotAcceptableException("decoded, these instances would hold more than " + config.maxRenderDecodedBytes()
-                            + " bytes; ask for fewer at a time, or in their stored syntax (transfer-syntax=*)");
+                    throw new NotAcceptableException("decoded, these instances would hold more than "
+                            + config.maxRenderDecodedBytes() + tooMuch);
                 } catch (org.veil.dicom.MalformedDicomException e) {
                     throw new UndecodablePixelDataException("a stored instance cannot be read for transcoding");
                 }
@@ -148,8 +234,8 @@ public class RetrieveService {
                 byte[] bytes = decoded.toBytes();
                 total += bytes.length;
                 if (total > config.maxRenderDecodedBytes()) {
-                    throw new NotAcceptableException("transcoded, these instances would hold more than " + config.maxRenderDecodedBytes()
-                            + " bytes; ask for fewer at a time, or in their stored syntax (transfer-syntax=*)");
+                    throw new NotAcceptableException("transcoded, these instances would hold more than "
+                            + config.maxRenderDecodedBytes() + tooMuch);
                 }
                 out.put(i.id(), bytes);
             }
@@ -215,7 +301,8 @@ public class RetrieveService {
             return decodedFrames(i, numbers);
         }
         boolean single = numbers.size() == 1 && !ts.isEncapsulated() && !ts.isBigEndian() && Negotiation.singleOctetStream(accept);
-        String partType = single ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + ts.uid() : Negotiation.frames(accept, ts);
+        String partType = single ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()
+                : Negotiation.frames(accept, ts);
         List<List<FrameIndex.Range>> ranges = new ArrayList<>();
         numbers.forEach(n -> ranges.add(index.frames().get(n - 1)));
         return ranged(i, ts, partType, ranges, single, numbers.size() == 1 ? range : null);
@@ -234,15 +321,7 @@ public class RetrieveService {
                     + " bytes, more than decoding holds in memory (" + config.maxRenderDecodedBytes() + ")");
         }
         List<byte[]> frames = new ArrayList<>();
-        org.veil.dicom.Part10Editor decoded = recentlyDecoded.getIfPresent(i.storageKey());
-        if (decoded == null) {
-            try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-                decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()), config.maxRenderDecodedBytes());
-            } catch (org.veil.dicom.MalformedDicomException e) {
-                throw new UndecodablePixelDataException("the stored instance cannot be read for decoding");
-            }
-            recentlyDecoded.put(i.storageKey(), decoded);
-        }
+        org.veil.dicom.Part10Editor decoded = decodedInstance(i);
         for (int n : numbers) {
             frames.add(decoded.nativeFrame(n));
         }
@@ -258,6 +337,54 @@ public class RetrieveService {
         });
     }
 
+    /** The instance decoded, from the half-minute cache or in a turn at the compute gate. */
+    private org.veil.dicom.Part10Editor decodedInstance(StoredInstance i) throws UndecodablePixelDataException, java.io.IOException {
+        org.veil.dicom.Part10Editor decoded = recentlyDecoded.getIfPresent(i.storageKey());
+        if (decoded == null) {
+            try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
+                decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()), config.maxRenderDecodedBytes());
+            } catch (org.veil.dicom.MalformedDicomException e) {
+                throw new UndecodablePixelDataException("the stored instance cannot be read for decoding");
+            }
+            recentlyDecoded.put(i.storageKey(), decoded);
+        }
+        return decoded;
+    }
+
+    /**
+     * Pixel Data asked for as octet-stream in Explicit VR Little Endian (the default of PS3.18
+     * 8.7.3.4) of a compressed or big-endian instance: the decoded value, one part, as a native
+     * little-endian instance's Pixel Data would be, its frames written one after another. Null
+     * when it cannot be decoded (busy, beyond the decoding bound, samples not in whole bytes): the
+     * value is then answered as it would be without decoding.
+     */
+    private Payload decodedPixelData(StoredInstance i) {
+        org.veil.dicom.Part10Editor decoded;
+        int frames = i.frameIndex().count();
+        try {
+            if (i.sizeBytes() > config.maxRenderDecodedBytes()) {
+                return null;
+            }
+            decoded = decodedInstance(i);
+            decoded.nativeFrame(frames);
+        } catch (UndecodablePixelDataException | java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        String boundary = MultipartWriter.newBoundary();
+        return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
+            MultipartWriter mp = new MultipartWriter(out, boundary);
+            mp.startPart(Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
+            for (int n = 1; n <= frames; n++) {
+                try {
+                    mp.stream().write(decoded.nativeFrame(n));
+                } catch (UndecodablePixelDataException e) {
+                    throw new java.io.IOException("a decoded frame could not be cut", e);
+                }
+            }
+            mp.finish();
+        });
+    }
+
     public Payload bulkData(Target ref, String path, String accept, String range)
             throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException {
         StoredInstance i = find(ref).get(0);
@@ -267,6 +394,13 @@ public class RetrieveService {
             throw new UnknownResourceException("bulk data");
         }
         TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
+        if (path.equals("7FE00010") && Negotiation.decodedFrames(accept, ts)
+                && (ts.isBigEndian() || org.veil.dicom.Part10Editor.canDecode(ts.uid()))) {
+            Payload decoded = decodedPixelData(i);
+            if (decoded != null) {
+                return decoded;
+            }
+        }
         if (path.equals("7FE00010") && ts.isEncapsulated()) {
             // Pixel Data is served frame by frame, in its stored syntax (PS3.18 10.4.1.1.3).
             return multipartOfRanges(i, ts, Negotiation.frames(accept, ts), i.frameIndex().frames());

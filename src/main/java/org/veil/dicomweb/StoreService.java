@@ -103,9 +103,7 @@ public class StoreService {
                          Map<StagedBlob, ParsedInstance> accepted, List<StagedBlob> staged)
             throws IOException, MalformedMultipartException {
         MultipartReader parts = new MultipartReader(body, boundary, config.maxPartBytes(), config.maxRequestBytes());
-        DicomReader.Limits limits = new DicomReader.Limits(config.inlineBinaryLimit(), config.maxValueBytes(),
-                Math.max(64L * 1024 * 1024, config.maxValueBytes() * 4L), config.maxElements(), config.maxFragments(),
-                config.maxInflatedBytes());
+        DicomReader.Limits limits = config.readerLimits();
         int count = 0;
         Map<String, String> headers;
         while ((headers = parts.nextPart()) != null) {

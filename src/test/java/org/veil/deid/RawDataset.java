@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * dictionary, NUL bytes inside values, non-dictionary tags. Elements are kept in tag order, as
  * PS3.5 7.1 asks (Veil refuses anything else at STOW).
  */
-final class RawDataset {
+public final class RawDataset {
     private static final String LONG_VRS = "OB OW OF OD OL OV UN SQ UT UC UR SV UV";
 
     /** One element: a value, or the items of a sequence. */
@@ -22,20 +22,20 @@ final class RawDataset {
 
     private final TreeMap<Long, Element> elements = new TreeMap<>();
 
-    RawDataset put(int tag, String vr, byte[] value) {
+    public RawDataset put(int tag, String vr, byte[] value) {
         elements.put(tag & 0xFFFFFFFFL, new Element(tag, vr, value, null));
         return this;
     }
 
-    RawDataset text(int tag, String vr, String value) {
+    public RawDataset text(int tag, String vr, String value) {
         return put(tag, vr, padded(value.getBytes(StandardCharsets.ISO_8859_1), vr.equals("UI") ? 0 : ' '));
     }
 
-    RawDataset text(int tag, String vr, String value, Charset charset) {
+    public RawDataset text(int tag, String vr, String value, Charset charset) {
         return put(tag, vr, padded(value.getBytes(charset), ' '));
     }
 
-    RawDataset us(int tag, int... values) {
+    public RawDataset us(int tag, int... values) {
         byte[] b = new byte[2 * values.length];
         for (int i = 0; i < values.length; i++) {
             b[2 * i] = (byte) values[i];
@@ -45,18 +45,18 @@ final class RawDataset {
     }
 
     /** A sequence of defined length, written with the given VR (SQ, or UN to hide it, PS3.5 6.2.2). */
-    RawDataset sequence(int tag, String vr, RawDataset... items) {
+    public RawDataset sequence(int tag, String vr, RawDataset... items) {
         elements.put(tag & 0xFFFFFFFFL, new Element(tag, vr, null, List.of(items)));
         return this;
     }
 
-    RawDataset remove(int tag) {
+    public RawDataset remove(int tag) {
         elements.remove(tag & 0xFFFFFFFFL);
         return this;
     }
 
     /** The elements in Explicit VR Little Endian. */
-    byte[] bytes() {
+    public byte[] bytes() {
         return encode(false);
     }
 
@@ -81,12 +81,17 @@ final class RawDataset {
     }
 
     /** A Part 10 file of this data set, with File Meta Information naming its SOP class and instance. */
-    byte[] part10(String sopClass, String sopInstance) {
+    public byte[] part10(String sopClass, String sopInstance) {
+        return part10(sopClass, sopInstance, "1.2.840.10008.1.2.1");
+    }
+
+    /** As {@link #part10(String, String)}, in Explicit VR or, for 1.2.840.10008.1.2, Implicit VR Little Endian. */
+    public byte[] part10(String sopClass, String sopInstance, String transferSyntax) {
         ByteArrayOutputStream meta = new ByteArrayOutputStream();
         meta.writeBytes(element(0x00020001, "OB", new byte[] {0, 1}));
         meta.writeBytes(element(0x00020002, "UI", padded(sopClass.getBytes(StandardCharsets.US_ASCII), 0)));
         meta.writeBytes(element(0x00020003, "UI", padded(sopInstance.getBytes(StandardCharsets.US_ASCII), 0)));
-        meta.writeBytes(element(0x00020010, "UI", padded("1.2.840.10008.1.2.1".getBytes(StandardCharsets.US_ASCII), 0)));
+        meta.writeBytes(element(0x00020010, "UI", padded(transferSyntax.getBytes(StandardCharsets.US_ASCII), 0)));
         meta.writeBytes(element(0x00020012, "UI", padded("1.2.826.0.1.3680043.10.1".getBytes(StandardCharsets.US_ASCII), 0)));
         meta.writeBytes(element(0x00020016, "AE", padded("ZZLEAKMETA".getBytes(StandardCharsets.US_ASCII), ' ')));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -94,7 +99,7 @@ final class RawDataset {
         out.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(element(0x00020000, "UL", le32(meta.size())));
         out.writeBytes(meta.toByteArray());
-        out.writeBytes(bytes());
+        out.writeBytes(encode(transferSyntax.equals("1.2.840.10008.1.2")));
         return out.toByteArray();
     }
 

@@ -13,25 +13,36 @@ class NegotiationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "multipart/related; type=\"application/dicom\"",
-            "multipart/related; type=application/dicom",
             "multipart/related; type=application/dicom; transfer-syntax=*",
             "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.1",
+            "text/html, multipart/related; type=application/dicom; transfer-syntax=*; q=0.2",
+    })
+    void instancesAsStoredWhenStarOrTheirSyntaxIsNamed(String accept) throws Exception {
+        assertThat(Negotiation.instances(accept, List.of("1.2.840.10008.1.2.1"), true)).isEqualTo(Negotiation.InstanceSyntax.STORED);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "multipart/related; type=\"application/dicom\"",
+            "multipart/related; type=application/dicom",
             "text/html, multipart/related; type=application/dicom; q=0.2",
             "*/*",
+            "multipart/related",
     })
-    void instancesInTheirStoredSyntaxAreAcceptable(String accept) throws Exception {
-        assertThat(Negotiation.instances(accept, List.of("1.2.840.10008.1.2.1"), true)).as("stored, not transcoded").isFalse();
+    void withoutASyntaxInstancesTakeTheDefaultOfWebServices(String accept) throws Exception {
+        // PS3.18 8.7.3.4: Explicit VR Little Endian unless named otherwise, whatever is stored.
+        assertThat(Negotiation.instances(accept, List.of("1.2.840.10008.1.2"), false)).isEqualTo(Negotiation.InstanceSyntax.DEFAULT);
+        assertThat(Negotiation.instances(accept, List.of("1.2.840.10008.1.2.4.100"), false)).isEqualTo(Negotiation.InstanceSyntax.DEFAULT);
     }
 
     @Test
     void explicitLittleEndianByNameIsATranscodingWhereVeilCanDecode() throws Exception {
         String ele = "multipart/related; type=application/dicom; transfer-syntax=1.2.840.10008.1.2.1";
-        assertThat(Negotiation.instances(ele, List.of("1.2.840.10008.1.2.5"), true)).isTrue();
+        assertThat(Negotiation.instances(ele, List.of("1.2.840.10008.1.2.5"), true)).isEqualTo(Negotiation.InstanceSyntax.EXPLICIT_NAMED);
         assertThatThrownBy(() -> Negotiation.instances(ele, List.of("1.2.840.10008.1.2.4.100"), false))
                 .isInstanceOf(NotAcceptableException.class);
-        assertThat(Negotiation.instances("multipart/related; type=application/dicom", List.of("1.2.840.10008.1.2.5"), true))
-                .as("without a transfer-syntax parameter, as stored").isFalse();
+        assertThat(Negotiation.instances("multipart/related; type=application/dicom; transfer-syntax=1.2.840.10008.1.2.5",
+                List.of("1.2.840.10008.1.2.5"), true)).as("its own syntax named, as stored").isEqualTo(Negotiation.InstanceSyntax.STORED);
     }
 
     @Test
@@ -46,7 +57,9 @@ class NegotiationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "multipart/related; type=application/octet-stream | IMPLICIT_VR_LITTLE_ENDIAN | application/octet-stream; transfer-syntax=1.2.840.10008.1.2",
+            "multipart/related; type=application/octet-stream | IMPLICIT_VR_LITTLE_ENDIAN | application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1",
+            "multipart/related; type=application/octet-stream; transfer-syntax=1.2.840.10008.1.2 | IMPLICIT_VR_LITTLE_ENDIAN | application/octet-stream; transfer-syntax=1.2.840.10008.1.2",
+            "multipart/related | DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN | application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1",
             "multipart/related; type=application/octet-stream; transfer-syntax=* | JPEG_BASELINE | application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.50",
             "multipart/related; type=\"image/jpeg\" | JPEG_BASELINE | image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50",
             "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50 | JPEG_BASELINE | image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50",

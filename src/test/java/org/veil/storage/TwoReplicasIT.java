@@ -74,7 +74,7 @@ class TwoReplicasIT {
         assertThat(stow(a, instance)).isEqualTo(200);
 
         HttpResponse<byte[]> retrieved = http.send(b.request("/dicomweb/studies/" + study + "/series/" + study + ".1/instances/"
-                + study + ".1.1").header("Accept", "multipart/related; type=\"application/dicom\"").build(),
+                + study + ".1.1").header("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(retrieved.statusCode()).isEqualTo(200);
         List<DicomWebClient.Part> parts = DicomWebClient.parts(retrieved.body(), retrieved.headers().firstValue("Content-Type").orElseThrow());
