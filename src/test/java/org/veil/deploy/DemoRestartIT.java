@@ -47,7 +47,7 @@ class DemoRestartIT {
     }
 
     private List<String> startListAndStop(Path data) throws Exception {
-        awaitPortsFree();
+        awaitPortsFree(() -> "before the start");
         ProcessBuilder pb = new ProcessBuilder("setsid", "src/main/scripts/run-local.sh").redirectErrorStream(true);
         pb.environment().put("VEIL_DATA_DIR", data.toString());
         Process run = pb.start();
@@ -74,7 +74,7 @@ class DemoRestartIT {
             assertThat(started).as("make run's script reached 'Veil is up.':\n%s", output).isTrue();
             return consultantStudies();
         } finally {
-            stop(run);
+            stop(run, data, output);
         }
     }
 
@@ -105,23 +105,37 @@ class DemoRestartIT {
      * Ctrl-C as a user would give it: SIGINT to the script's process group (setsid made the
      * script its leader), so Veil drains and the script's trap stops the Keycloak it started.
      */
-    private static void stop(Process run) throws Exception {
+    private static void stop(Process run, Path data, StringBuilder output) throws Exception {
         if (run.isAlive()) {
             new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).inheritIO().start().waitFor();
         }
-        if (!run.waitFor(90, TimeUnit.SECONDS)) {
+        boolean exited = run.waitFor(90, TimeUnit.SECONDS);
+        if (!exited) {
             new ProcessBuilder("kill", "-KILL", "--", "-" + run.pid()).inheritIO().start().waitFor();
             run.waitFor(10, TimeUnit.SECONDS);
         }
-        awaitPortsFree();
+        // Whoever reads a failure here needs the script's own account and Keycloak's last words.
+        awaitPortsFree(() -> "after Ctrl-C the script " + (exited ? "exited with " + run.exitValue() : "was killed after 90 s")
+                + "; its output:\n" + output + "\nkeycloak.log ends:\n" + tail(data.resolve("keycloak.log")));
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /** Keycloak and Veil both gone: nothing listens on the demo's ports any more. */
-    private static void awaitPortsFree() throws InterruptedException {
+    private static void awaitPortsFree(java.util.function.Supplier<String> context) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         for (int port : PORTS) {
             while (listening(port)) {
-                assertThat(Instant.now()).as("port %d is still taken", port).isBefore(deadline);
+                if (!Instant.now().isBefore(deadline)) {
+                    throw new AssertionError("port " + port + " is still taken " + context.get());
+                }
                 Thread.sleep(500);
             }
         }
