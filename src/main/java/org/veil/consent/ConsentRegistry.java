@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -25,14 +24,12 @@ import org.veil.policy.Purpose;
 import org.veil.policy.Share;
 
 /**
- * The consent registry and the shares, in PostgreSQL, append-only (V3__consent.sql). Validates
- * what the API receives; the decision what a consent allows is {@link org.veil.policy.AccessPolicy}'s.
+ * The consent registry and the shares, in PostgreSQL, append-only (V3__consent.sql). What a
+ * consent says is checked by {@link ConsentTerms}; the decision what a consent allows is
+ * {@link org.veil.policy.AccessPolicy}'s.
  */
 @ApplicationScoped
 public class ConsentRegistry {
-    private static final Set<Purpose> CONSENT_SCOPES = Set.of(Purpose.CONSULTATION, Purpose.TEACHING, Purpose.RESEARCH,
-            Purpose.PUBLICATION);
-
     private final AgroalDataSource db;
     private final Event<ConsentChange> changes;
     private final AudienceDirectory directory;
@@ -59,7 +56,7 @@ public class ConsentRegistry {
         if (req == null) {
             throw ConsentApiException.invalid("a consent needs a JSON body");
         }
-        Terms terms = terms(req, now);
+        ConsentTerms terms = ConsentTerms.of(req, now);
         try (Connection c = db.getConnection()) {
             String[] patient = patientOf(c, studyUid);
             lockStudyConsents(c, studyUid);
@@ -73,29 +70,6 @@ public class ConsentRegistry {
         }
     }
 
-    /** What a consent says, checked: the same rules for a study's consent and a patient's. */
-    record Terms(Set<Purpose> scopes, ConsentMethod method, Instant from, Optional<Instant> until, ConsentRequests.Evidence evidence) {
-    }
-
-    static Terms terms(ConsentRequests.NewConsent req, Instant now) {
-        Set<Purpose> scopes = scopes(req.scopes());
-        ConsentMethod method = Optional.ofNullable(req.method()).flatMap(ConsentMethod::fromApiName)
-                .orElseThrow(() -> ConsentApiException.invalid("method must be written, electronic or verbal"));
-        Instant from = req.validFrom() == null ? now : instant(req.validFrom(), "validFrom");
-        Optional<Instant> until = Optional.ofNullable(req.validUntil()).map(v -> instant(v, "validUntil"));
-        if (until.isPresent() && !until.get().isAfter(now)) {
-            throw ConsentApiException.invalid("validUntil is in the past");
-        }
-        if (until.isPresent() && !until.get().isAfter(from)) {
-            throw ConsentApiException.invalid("validUntil is not after validFrom");
-        }
-        ConsentRequests.Evidence evidence = req.evidence();
-        if (evidence != null && evidence.sha256() != null && !evidence.sha256().matches("[0-9a-fA-F]{64}")) {
-            throw ConsentApiException.invalid("evidence.sha256 must be 64 hexadecimal digits");
-        }
-        return new Terms(java.util.Collections.unmodifiableSet(scopes), method, from, until, evidence);
-    }
-
     /** The check for an overlapping consent and the insert are one step per study. */
     static void lockStudyConsents(Connection c, String studyUid) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
@@ -105,7 +79,7 @@ public class ConsentRegistry {
     }
 
     /** True when an active consent of the study overlaps these terms in time and in a scope. */
-    static boolean overlaps(Connection c, String studyUid, Terms t) throws SQLException {
+    static boolean overlaps(Connection c, String studyUid, ConsentTerms t) throws SQLException {
         for (Consent existing : consents(c, studyUid)) {
             boolean overlaps = existing.withdrawnAt().isEmpty()
                     && existing.validUntil().map(u -> u.isAfter(t.from())).orElse(true)
@@ -119,7 +93,7 @@ public class ConsentRegistry {
     }
 
     /** Inserts one study's consent row; {@code patientConsentId} names the patient consent it carries out, if any. */
-    static String insert(Connection c, String studyUid, String[] patient, Terms t, String recordedBy, Instant now,
+    static String insert(Connection c, String studyUid, String[] patient, ConsentTerms t, String recordedBy, Instant now,
                          UUID patientConsentId) throws SQLException {
         String id = UUID.randomUUID().toString();
         try (PreparedStatement s = c.prepareStatement("""
@@ -133,7 +107,7 @@ public class ConsentRegistry {
             s.setArray(5, scopeArray(c, t.scopes()));
             s.setString(6, t.method().apiName());
             s.setString(7, t.evidence() == null ? null : t.evidence().reference());
-            s.setString(8, sha256(t.evidence()));
+            s.setString(8, t.evidenceSha256());
             s.setString(9, recordedBy);
             s.setTimestamp(10, Timestamp.from(now));
             s.setTimestamp(11, Timestamp.from(t.from()));
@@ -146,10 +120,6 @@ public class ConsentRegistry {
 
     static Array scopeArray(Connection c, Set<Purpose> scopes) throws SQLException {
         return c.createArrayOf("text", scopes.stream().map(Purpose::scopeName).toArray());
-    }
-
-    static String sha256(ConsentRequests.Evidence evidence) {
-        return evidence == null || evidence.sha256() == null ? null : evidence.sha256().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Every consent ever recorded for the study, withdrawn ones included, oldest first. */
@@ -292,7 +262,7 @@ public class ConsentRegistry {
             throw ConsentApiException.invalid("a share needs a JSON body");
         }
         Purpose purpose = Optional.ofNullable(req.purpose()).flatMap(p -> Purpose.fromScope(Purpose.SCOPE_PREFIX + p))
-                .filter(CONSENT_SCOPES::contains)
+                .filter(ConsentTerms.CONSENTABLE::contains)
                 .orElseThrow(() -> ConsentApiException.invalid("purpose must be consultation, teaching, research or publication"));
         ConsentRequests.Audience audience = req.audience();
         Share.AudienceType type = audience == null || audience.type() == null ? null : Arrays.stream(Share.AudienceType.values())
@@ -303,7 +273,7 @@ public class ConsentRegistry {
         if (req.expiresAt() == null) {
             throw ConsentApiException.invalid("a share needs expiresAt");
         }
-        Instant expires = instant(req.expiresAt(), "expiresAt");
+        Instant expires = ConsentTerms.instant(req.expiresAt(), "expiresAt");
         if (!expires.isAfter(now)) {
             throw ConsentApiException.invalid("expiresAt is in the past");
         }
@@ -481,38 +451,6 @@ public class ConsentRegistry {
                 return rs.getString(1);
             }
         }
-    }
-
-    private static Set<Purpose> scopes(List<String> names) {
-        if (names == null || names.isEmpty()) {
-            throw ConsentApiException.invalid("scopes must name at least one of consultation, teaching, research, publication");
-        }
-        Set<Purpose> out = new LinkedHashSet<>();
-        for (String n : names) {
-            Purpose p = n == null ? null : Purpose.fromScope(Purpose.SCOPE_PREFIX + n).filter(CONSENT_SCOPES::contains).orElse(null);
-            if (p == null) {
-                throw ConsentApiException.invalid("scopes may only be consultation, teaching, research and publication");
-            }
-            out.add(p);
-        }
-        return out;
-    }
-
-    /** The years an instant of the API may fall in: PostgreSQL's timestamp and Java's millisecond clock hold them all. */
-    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
-
-    private static Instant instant(String value, String field) {
-        Instant parsed;
-        try {
-            parsed = Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ConsentApiException.invalid(field + " must be an ISO 8601 instant such as 2027-06-30T00:00:00Z");
-        }
-        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
-            throw ConsentApiException.invalid(field + " must lie between the years 1900 and 9999");
-        }
-        return parsed;
     }
 
     private static UUID uuid(String id, String what) {

@@ -64,7 +64,7 @@ public class PatientConsents {
             throw ConsentApiException.invalid("a patient consent needs the patient's identifier");
         }
         String issuer = normalIssuer(req.issuer());
-        ConsentRegistry.Terms terms = ConsentRegistry.terms(req.terms(), now);
+        ConsentTerms terms = ConsentTerms.of(req.terms(), now);
         boolean allStudies = req.studies() == null || req.studies().isEmpty();
         try (Connection c = db.getConnection()) {
             lockPatient(c, patientId, issuer);
@@ -101,7 +101,7 @@ public class PatientConsents {
                 s.setArray(5, ConsentRegistry.scopeArray(c, terms.scopes()));
                 s.setString(6, terms.method().apiName());
                 s.setString(7, terms.evidence() == null ? null : terms.evidence().reference());
-                s.setString(8, ConsentRegistry.sha256(terms.evidence()));
+                s.setString(8, terms.evidenceSha256());
                 s.setString(9, recordedBy);
                 s.setTimestamp(10, Timestamp.from(now));
                 s.setTimestamp(11, Timestamp.from(terms.from()));
@@ -271,7 +271,7 @@ public class PatientConsents {
         }
     }
 
-    private static boolean overlapsPatientWide(Connection c, String patientId, String issuer, ConsentRegistry.Terms t)
+    private static boolean overlapsPatientWide(Connection c, String patientId, String issuer, ConsentTerms t)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT 1 FROM patient_consent p LEFT JOIN patient_consent_withdrawal w ON w.patient_consent_id = p.id

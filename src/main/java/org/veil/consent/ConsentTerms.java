@@ -1,0 +1,80 @@
+package org.veil.consent;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.veil.policy.ConsentMethod;
+import org.veil.policy.Purpose;
+
+/**
+ * What a consent says, checked: the same rules for a study's consent, a patient's and one that
+ * arrives as a FHIR Consent. Scopes are the purposes that need consent (treatment does not);
+ * validity is a window of instants within the years PostgreSQL and Java's clock both hold; the
+ * evidence's digest, when given, is a SHA-256.
+ */
+record ConsentTerms(Set<Purpose> scopes, ConsentMethod method, Instant from, Optional<Instant> until,
+                    ConsentRequests.Evidence evidence) {
+    /** The purposes a consent can name: every one but treatment, which needs none. */
+    static final Set<Purpose> CONSENTABLE = Set.of(Purpose.CONSULTATION, Purpose.TEACHING, Purpose.RESEARCH,
+            Purpose.PUBLICATION);
+
+    /** The years an instant of the API may fall in: PostgreSQL's timestamp and Java's millisecond clock hold them all. */
+    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    static ConsentTerms of(ConsentRequests.NewConsent req, Instant now) {
+        Set<Purpose> scopes = scopes(req.scopes());
+        ConsentMethod method = Optional.ofNullable(req.method()).flatMap(ConsentMethod::fromApiName)
+                .orElseThrow(() -> ConsentApiException.invalid("method must be written, electronic or verbal"));
+        Instant from = req.validFrom() == null ? now : instant(req.validFrom(), "validFrom");
+        Optional<Instant> until = Optional.ofNullable(req.validUntil()).map(v -> instant(v, "validUntil"));
+        if (until.isPresent() && !until.get().isAfter(now)) {
+            throw ConsentApiException.invalid("validUntil is in the past");
+        }
+        if (until.isPresent() && !until.get().isAfter(from)) {
+            throw ConsentApiException.invalid("validUntil is not after validFrom");
+        }
+        ConsentRequests.Evidence evidence = req.evidence();
+        if (evidence != null && evidence.sha256() != null && !evidence.sha256().matches("[0-9a-fA-F]{64}")) {
+            throw ConsentApiException.invalid("evidence.sha256 must be 64 hexadecimal digits");
+        }
+        return new ConsentTerms(java.util.Collections.unmodifiableSet(scopes), method, from, until, evidence);
+    }
+
+    /** The evidence's SHA-256 as stored: lower case, or null without one. */
+    String evidenceSha256() {
+        return evidence == null || evidence.sha256() == null ? null : evidence.sha256().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** An ISO 8601 instant of the API, within the years Veil can store. */
+    static Instant instant(String value, String field) {
+        Instant parsed;
+        try {
+            parsed = Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ConsentApiException.invalid(field + " must be an ISO 8601 instant such as 2027-06-30T00:00:00Z");
+        }
+        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+            throw ConsentApiException.invalid(field + " must lie between the years 1900 and 9999");
+        }
+        return parsed;
+    }
+
+    private static Set<Purpose> scopes(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            throw ConsentApiException.invalid("scopes must name at least one of consultation, teaching, research, publication");
+        }
+        Set<Purpose> out = new LinkedHashSet<>();
+        for (String n : names) {
+            Purpose p = n == null ? null : Purpose.fromScope(Purpose.SCOPE_PREFIX + n).filter(CONSENTABLE::contains).orElse(null);
+            if (p == null) {
+                throw ConsentApiException.invalid("scopes may only be consultation, teaching, research and publication");
+            }
+            out.add(p);
+        }
+        return out;
+    }
+}
