@@ -193,24 +193,8 @@ public final class ExplicitLittleEndianCopy {
                 // A large value: what is pending goes first, then the value straight from the file.
                 pending.writeTo(out);
                 pending.reset();
-                copy(e.offset(), e.length(), out);
+                RangeCopier.copyFileRange(file, e.offset(), e.length(), out);
             }
-        }
-    }
-
-    private void copy(long offset, long length, OutputStream out) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(256 * 1024, Math.max(1, length)));
-        long pos = offset;
-        long end = offset + length;
-        while (pos < end) {
-            buf.clear();
-            buf.limit((int) Math.min(buf.capacity(), end - pos));
-            int n = file.read(buf, pos);
-            if (n < 0) {
-                throw new EOFException("stored instance is shorter than its header says");
-            }
-            out.write(buf.array(), 0, n);
-            pos += n;
         }
     }
 

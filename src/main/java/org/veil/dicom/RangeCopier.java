@@ -63,7 +63,8 @@ public final class RangeCopier {
         }
     }
 
-    private static void copyFileRange(FileChannel file, long offset, long length, OutputStream out) throws IOException {
+    /** Bytes [offset, offset + length) of the file, as they are. */
+    static void copyFileRange(FileChannel file, long offset, long length, OutputStream out) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate((int) Math.min(256 * 1024, Math.max(length, 1)));
         long pos = offset;
         long end = offset + length;
