@@ -67,7 +67,7 @@ public class PatientConsents {
         ConsentTerms terms = ConsentTerms.of(req.terms(), now);
         boolean allStudies = req.studies() == null || req.studies().isEmpty();
         try (Connection c = db.getConnection()) {
-            lockPatient(c, patientId, issuer);
+            lockPatientConsents(c);
             TreeSet<String> studies = new TreeSet<>();
             if (allStudies) {
                 if (overlapsPatientWide(c, patientId, issuer, terms)) {
@@ -137,7 +137,7 @@ public class PatientConsents {
         UUID uuid = uuid(id).orElseThrow(() -> ConsentApiException.unknown("unknown consent"));
         try (Connection c = db.getConnection()) {
             String[] patient = patientOfConsent(c, uuid).orElseThrow(() -> ConsentApiException.unknown("unknown consent"));
-            lockPatient(c, patient[0], patient[1]);
+            lockPatientConsents(c);
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO patient_consent_withdrawal (patient_consent_id, withdrawn_by, withdrawn_at, reason)
                     VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
@@ -263,10 +263,16 @@ public class PatientConsents {
                 rs.getTimestamp(10).toInstant().toString(), from.toString(), until.map(Instant::toString).orElse(null), withdrawn, active);
     }
 
-    /** The lock the storing trigger takes shared (V10__patient_consents.sql): the same key, exclusively. */
-    private static void lockPatient(Connection c, String patientId, String issuer) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-            s.setString(1, "patient-consent|" + patientId + "|" + Optional.ofNullable(issuer).orElse(""));
+    /**
+     * The lock every storing transaction takes shared (V11__patient_consent_lock.sql, the same
+     * number), taken exclusively to record or withdraw a patient consent: one lock for all
+     * patients, so that a store holds one lock whatever it stores.
+     */
+    static final long PATIENT_CONSENT_LOCK = 7320191401L;
+
+    private static void lockPatientConsents(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            s.setLong(1, PATIENT_CONSENT_LOCK);
             s.execute();
         }
     }

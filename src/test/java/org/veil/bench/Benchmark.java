@@ -54,8 +54,8 @@ public final class Benchmark {
         try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new))) {
             Benchmark b = new Benchmark(veil);
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
-            b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 600), Integer.getInteger("bench.scaleStudies", 100_000));
-            b.deidentifiedSearch(studies, perStudy, Integer.getInteger("bench.scaleStudies", 100_000));
+            b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 2_000), Integer.getInteger("bench.scaleStudies", 1_000_000));
+            b.deidentifiedSearch(studies, perStudy, Integer.getInteger("bench.scaleStudies", 1_000_000));
             DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
         }
         ParseBenchmark.run();
