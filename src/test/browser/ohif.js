@@ -52,7 +52,7 @@ async function studyRows(page) {
     }
     return rows.map((tr, index) => {
       tr.setAttribute('data-veil-row', String(index));
-      // A muted placeholder ("No Description") stands for an empty value.
+      // OHIF writes "No Description", muted, where a study has none: that cell reads as empty.
       const cells = [...tr.querySelectorAll(':scope > td')]
         .map(td => td.querySelector('[class~="text-muted-foreground/40"]') ? '' : td.innerText.trim());
       return {

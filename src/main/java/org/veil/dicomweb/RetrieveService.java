@@ -69,21 +69,13 @@ public class RetrieveService {
     private final RequestAudit audit;
     private final DicomWebConfig config;
     private final org.veil.dicom.ComputeGate gate;
-    /**
-     * Instances decoded for frames in the last half minute, by storage key (an object never
-     * changes under its key): a viewer or a client that reads a compressed cine frame by frame
-     * decodes it once, not once per frame. Bounded by the decoding bound's worth of samples.
-     */
-    private final com.github.benmanes.caffeine.cache.Cache<String, org.veil.dicom.Part10Editor> recentlyDecoded;
+    private final ExplicitTranscoding transcoding;
 
     public RetrieveService(InstanceRepository instances, BlobStore store, RequestAudit audit, DicomWebConfig config,
-                           org.veil.dicom.ComputeGate gate) {
+                           org.veil.dicom.ComputeGate gate, ExplicitTranscoding transcoding) {
         this.config = config;
         this.gate = gate;
-        this.recentlyDecoded = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-                .maximumWeight(config.maxRenderDecodedBytes())
-                .weigher((String key, org.veil.dicom.Part10Editor e) -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, e.decodedPixelBytes())))
-                .expireAfterAccess(java.time.Duration.ofSeconds(30)).build();
+        this.transcoding = transcoding;
         this.instances = instances;
         this.store = store;
         this.audit = audit;
@@ -92,7 +84,7 @@ public class RetrieveService {
     public Payload instances(Target ref, String accept) throws UnknownResourceException, NotAcceptableException, SQLException,
             UndecodablePixelDataException, java.io.IOException {
         List<StoredInstance> found = find(ref);
-        boolean transcodable = found.stream().allMatch(i -> routeToExplicit(i, true) != ToExplicit.NONE);
+        boolean transcodable = found.stream().allMatch(i -> transcoding.route(i, true) != ExplicitTranscoding.Route.NONE);
         Negotiation.InstanceSyntax syntax = Negotiation.instances(accept,
                 found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList(), transcodable);
         boolean named = syntax == Negotiation.InstanceSyntax.EXPLICIT_NAMED;
@@ -100,23 +92,28 @@ public class RetrieveService {
         if (named) {
             // Named, every instance is in it or the request is 406: settled before the answer
             // starts, so that a failure is a status rather than a body cut short.
-            requireRewritable(found.stream().filter(i -> routeToExplicit(i, true) == ToExplicit.REWRITE).toList());
-            decoded = decodeAll(found.stream().filter(i -> routeToExplicit(i, true) == ToExplicit.DECODE).toList());
+            transcoding.requireRewritable(found.stream().filter(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.REWRITE).toList());
+            decoded = transcoding.decodeAll(found.stream().filter(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.DECODE).toList());
         }
         java.util.Map<Long, byte[]> decodedNamed = decoded;
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"application/dicom\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (StoredInstance i : found) {
-                ToExplicit route = syntax == Negotiation.InstanceSyntax.STORED ? ToExplicit.NONE : routeToExplicit(i, named);
-                byte[] c = route != ToExplicit.DECODE ? null : named ? decodedNamed.get(i.id()) : decodedOrNull(i);
+                ExplicitTranscoding.Route route = syntax == Negotiation.InstanceSyntax.STORED ? ExplicitTranscoding.Route.NONE
+                        : transcoding.route(i, named);
+                byte[] c = route != ExplicitTranscoding.Route.DECODE ? null : named ? decodedNamed.get(i.id()) : transcoding.decodedOrNull(i);
                 if (c != null) {
                     mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
                     mp.stream().write(c);
                     continue;
                 }
                 try (FileChannel ch = store.open(i.storageKey())) {
-                    if (route == ToExplicit.REWRITE && rewrite(ch, mp)) {
+                    org.veil.dicom.ExplicitLittleEndianCopy copy = route == ExplicitTranscoding.Route.REWRITE
+                            ? transcoding.rewriteOrNull(ch) : null;
+                    if (copy != null) {
+                        mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
+                        copy.writeTo(mp.stream());
                         continue;
                     }
                     mp.startPart("application/dicom; transfer-syntax=" + i.transferSyntaxUid());
@@ -125,122 +122,6 @@ public class RetrieveService {
             }
             mp.finish();
         }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + accept, ref.index(), found));
-    }
-
-    /** How an instance reaches Explicit VR Little Endian, if it can. */
-    private enum ToExplicit { ALREADY, REWRITE, DECODE, NONE }
-
-    /**
-     * Explicit VR Little Endian as stored; Implicit VR and Deflated rewritten without decoding;
-     * what Veil decodes, within the decoding bound, decoded. Lossy pixel data is decoded only when
-     * Explicit VR Little Endian is {@code named}: by default it stays as stored, as PS3.18 8.7.3.4
-     * permits, in the syntax that shows what it lost (JPEG 2000 .91 counts as lossy: the syntax
-     * allows it, and the index does not say which coding an instance used).
-     */
-    private ToExplicit routeToExplicit(StoredInstance i, boolean named) {
-        java.util.Optional<TransferSyntax> ts = TransferSyntax.forUid(i.transferSyntaxUid());
-        if (ts.isEmpty()) {
-            return ToExplicit.NONE;
-        }
-        if (ts.get() == TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN) {
-            return ToExplicit.ALREADY;
-        }
-        if (org.veil.dicom.ExplicitLittleEndianCopy.copies(ts.get())) {
-            return ToExplicit.REWRITE;
-        }
-        if ((named || !ts.get().isLossy()) && org.veil.dicom.Part10Editor.canDecode(ts.get().uid())
-                && i.sizeBytes() <= config.maxRenderDecodedBytes()) {
-            return ToExplicit.DECODE;
-        }
-        return ToExplicit.NONE;
-    }
-
-    /**
-     * Starts a part with the instance rewritten in Explicit VR Little Endian; false, with nothing
-     * written, when its header does not read within Veil's bounds (then it is sent as stored, its
-     * part saying so).
-     */
-    private boolean rewrite(FileChannel ch, MultipartWriter mp) throws java.io.IOException {
-        org.veil.dicom.ExplicitLittleEndianCopy copy;
-        try {
-            copy = org.veil.dicom.ExplicitLittleEndianCopy.prepare(ch, config.readerLimits());
-        } catch (org.veil.dicom.MalformedDicomException e) {
-            return false;
-        }
-        mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
-        copy.writeTo(mp.stream());
-        return true;
-    }
-
-    /** 406 unless every one of these Implicit VR or Deflated instances can be rewritten. */
-    private void requireRewritable(List<StoredInstance> toRewrite) throws NotAcceptableException, java.io.IOException {
-        for (StoredInstance i : toRewrite) {
-            try (FileChannel ch = store.open(i.storageKey())) {
-                org.veil.dicom.ExplicitLittleEndianCopy.prepare(ch, config.readerLimits());
-            } catch (org.veil.dicom.MalformedDicomException e) {
-                throw new NotAcceptableException("an instance cannot be written in Explicit VR Little Endian;"
-                        + " ask for it in its stored syntax (transfer-syntax=*)");
-            }
-        }
-    }
-
-    /**
-     * By default, one instance decoded and written in Explicit VR Little Endian while the answer
-     * streams, in a turn at the compute gate of its own; null when it cannot be, for whatever reason
-     * (busy, beyond the decoding bound, a codestream that does not decode), and then it is sent as
-     * stored. So the default never fails a whole answer, and holds one decoded instance at a time.
-     */
-    private byte[] decodedOrNull(StoredInstance i) {
-        try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-            byte[] stored = store.readAll(i.storageKey());
-            return org.veil.dicom.Part10Editor.readDecoded(stored, config.maxRenderDecodedBytes()).toBytes();
-        } catch (UndecodablePixelDataException | org.veil.dicom.MalformedDicomException | java.io.IOException
-                 | RuntimeException e) {
-            // RuntimeException includes the gate's BusyException and codec failures.
-            return null;
-        }
-    }
-
-    /**
-     * The instances given, decoded and written in Explicit VR Little Endian, in one turn at the
-     * compute gate, when that syntax was named; the answer may hold at most
-     * veil.dicomweb.max-render-decoded-bytes of them, and an instance beyond that bound or that
-     * does not decode makes the request 406 (ask for fewer, or in the stored syntax). Decoded lossy
-     * pixels stay marked lossy: Lossy Image Compression "01" (PS3.3 C.7.6.1.1.5), whatever the
-     * stored data set said.
-     */
-    private java.util.Map<Long, byte[]> decodeAll(List<StoredInstance> toDecode)
-            throws UndecodablePixelDataException, java.io.IOException, NotAcceptableException {
-        java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
-        if (toDecode.isEmpty()) {
-            return out;
-        }
-        String tooMuch = " bytes; ask for fewer at a time, or in their stored syntax (transfer-syntax=*)";
-        long total = 0;
-        try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-            for (StoredInstance i : toDecode) {
-                org.veil.dicom.Part10Editor decoded;
-                try {
-                    decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()), config.maxRenderDecodedBytes() - total);
-                } catch (org.veil.dicom.PixelDataTooLargeException e) {
-                    throw new NotAcceptableException("decoded, these instances would hold more than "
-                            + config.maxRenderDecodedBytes() + tooMuch);
-                } catch (org.veil.dicom.MalformedDicomException e) {
-                    throw new UndecodablePixelDataException("a stored instance cannot be read for transcoding");
-                }
-                if (TransferSyntax.forUid(i.transferSyntaxUid()).map(TransferSyntax::isLossy).orElse(false)) {
-                    decoded.set(0x00282110, "01");
-                }
-                byte[] bytes = decoded.toBytes();
-                total += bytes.length;
-                if (total > config.maxRenderDecodedBytes()) {
-                    throw new NotAcceptableException("transcoded, these instances would hold more than "
-                            + config.maxRenderDecodedBytes() + tooMuch);
-                }
-                out.put(i.id(), bytes);
-            }
-        }
-        return out;
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
@@ -321,7 +202,7 @@ public class RetrieveService {
                     + " bytes, more than decoding holds in memory (" + config.maxRenderDecodedBytes() + ")");
         }
         List<byte[]> frames = new ArrayList<>();
-        org.veil.dicom.Part10Editor decoded = decodedInstance(i);
+        org.veil.dicom.Part10Editor decoded = transcoding.decodedInstance(i);
         for (int n : numbers) {
             frames.add(decoded.nativeFrame(n));
         }
@@ -335,20 +216,6 @@ public class RetrieveService {
             }
             mp.finish();
         });
-    }
-
-    /** The instance decoded, from the half-minute cache or in a turn at the compute gate. */
-    private org.veil.dicom.Part10Editor decodedInstance(StoredInstance i) throws UndecodablePixelDataException, java.io.IOException {
-        org.veil.dicom.Part10Editor decoded = recentlyDecoded.getIfPresent(i.storageKey());
-        if (decoded == null) {
-            try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-                decoded = org.veil.dicom.Part10Editor.readDecoded(store.readAll(i.storageKey()), config.maxRenderDecodedBytes());
-            } catch (org.veil.dicom.MalformedDicomException e) {
-                throw new UndecodablePixelDataException("the stored instance cannot be read for decoding");
-            }
-            recentlyDecoded.put(i.storageKey(), decoded);
-        }
-        return decoded;
     }
 
     /**
@@ -365,7 +232,7 @@ public class RetrieveService {
             if (i.sizeBytes() > config.maxRenderDecodedBytes()) {
                 return null;
             }
-            decoded = decodedInstance(i);
+            decoded = transcoding.decodedInstance(i);
             decoded.nativeFrame(frames);
         } catch (UndecodablePixelDataException | java.io.IOException | RuntimeException e) {
             return null;
