@@ -50,16 +50,23 @@ public enum Vr {
         };
     }
 
+    /**
+     * Every VR by its two letters, (first - 'A') * 26 + (second - 'A'). A table rather than
+     * {@code valueOf}: that throws for each unknown code, and the reader asks for every element.
+     */
+    private static final Vr[] BY_CODE = new Vr[26 * 26];
+
+    static {
+        for (Vr vr : values()) {
+            BY_CODE[(vr.name().charAt(0) - 'A') * 26 + vr.name().charAt(1) - 'A'] = vr;
+        }
+    }
+
     /** Returns the VR for two ASCII bytes, or null when they are not a VR the standard defines. */
     public static Vr fromBytes(int b0, int b1) {
         if (b0 < 'A' || b0 > 'Z' || b1 < 'A' || b1 > 'Z') {
             return null;
         }
-        String code = new String(new char[] {(char) b0, (char) b1});
-        try {
-            return valueOf(code);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return BY_CODE[(b0 - 'A') * 26 + b1 - 'A'];
     }
 }

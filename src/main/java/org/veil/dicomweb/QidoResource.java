@@ -109,7 +109,8 @@ public class QidoResource {
         Response.ResponseBuilder r = xml ? xml(result.objects())
                 : Response.ok("[" + String.join(",", result.objects()) + "]").type("application/dicom+json");
         if (result.remaining() > 0) {
-            r.header("Warning", "299 veil \"There are " + result.remaining() + " additional results that can be requested\"");
+            r.header("Warning", "299 veil \"There are " + (result.moreThanRemaining() ? "more than " : "")
+                    + result.remaining() + " additional results that can be requested\"");
         }
         return r.build();
     }

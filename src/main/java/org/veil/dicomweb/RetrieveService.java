@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.veil.dicom.BulkDataUris;
 import org.veil.dicom.FrameIndex;
 import org.veil.dicom.MultipartWriter;
 import org.veil.dicom.NotAnImageException;
@@ -129,7 +130,6 @@ public class RetrieveService {
         List<StoredInstance> found = find(ref);
         boolean xml = Negotiation.metadata(accept);
         List<Long> ids = found.stream().map(StoredInstance::id).toList();
-        String bulkPrefix = "\"BulkDataURI\":\"" + baseUrl + "/";
         if (xml) {
             // One Native DICOM Model document per instance, each a part (PS3.18 10.4.4).
             String boundary = MultipartWriter.newBoundary();
@@ -137,25 +137,27 @@ public class RetrieveService {
                 MultipartWriter mp = new MultipartWriter(out, boundary);
                 for (int from = 0; from < ids.size(); from += METADATA_CHUNK) {
                     List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + METADATA_CHUNK));
-                    for (String json : metadataOf(ref.index(), chunk)) {
+                    for (byte[] json : metadataOf(ref.index(), chunk)) {
                         mp.startPart(Negotiation.DICOM_XML);
-                        org.veil.dicom.DicomXmlWriter.write(json.replace("\"BulkDataURI\":\"", bulkPrefix), mp.stream());
+                        org.veil.dicom.DicomXmlWriter.write(BulkDataUris.absolute(new String(json, StandardCharsets.UTF_8), baseUrl),
+                                mp.stream());
                     }
                 }
                 mp.finish();
             }, etag("metadata xml " + baseUrl, ref.index(), found));
         }
+        byte[] base = (baseUrl + "/").getBytes(StandardCharsets.UTF_8);
         return new Payload("application/dicom+json", out -> {
             out.write('[');
             boolean first = true;
             for (int from = 0; from < ids.size(); from += METADATA_CHUNK) {
                 List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + METADATA_CHUNK));
-                for (String json : metadataOf(ref.index(), chunk)) {
+                for (byte[] json : metadataOf(ref.index(), chunk)) {
                     if (!first) {
                         out.write(',');
                     }
                     first = false;
-                    out.write(json.replace("\"BulkDataURI\":\"", bulkPrefix).getBytes(StandardCharsets.UTF_8));
+                    BulkDataUris.writeAbsolute(json, base, out);
                 }
             }
             out.write(']');
@@ -478,7 +480,7 @@ public class RetrieveService {
     }
 
     /** Read while the body streams, after the request's scope has ended: no request-bound state here. */
-    private List<String> metadataOf(IndexTarget index, List<Long> ids) throws java.io.IOException {
+    private List<byte[]> metadataOf(IndexTarget index, List<Long> ids) throws java.io.IOException {
         try {
             return instances.metadataOf(index, ids);
         } catch (SQLException e) {

@@ -55,14 +55,15 @@ public class InstanceRepository {
     }
 
     /** Metadata texts for the given instance ids, in the order of the ids. */
-    public List<String> metadataOf(IndexTarget t, List<Long> ids) throws SQLException {
-        Map<Long, String> byId = new HashMap<>();
+    /** Each instance's DICOM JSON as stored, UTF-8 (the driver's bytes of the text column, not decoded). */
+    public List<byte[]> metadataOf(IndexTarget t, List<Long> ids) throws SQLException {
+        Map<Long, byte[]> byId = new HashMap<>();
         try (Connection c = db.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT id, metadata FROM " + t.instance() + " WHERE id = ANY(?)")) {
             s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    byId.put(rs.getLong(1), rs.getString(2));
+                    byId.put(rs.getLong(1), rs.getBytes(2));
                 }
             }
         }

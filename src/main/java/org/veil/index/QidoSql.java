@@ -54,11 +54,19 @@ final class QidoSql {
         predicate(consented.sql(), consented.params().toArray());
     }
 
+    private static final String NEWEST_STUDY_FIRST =
+            " ORDER BY s.study_date DESC NULLS LAST, s.study_time DESC NULLS LAST, s.id DESC";
+
+    /**
+     * Deterministic order, so that pages do not overlap: studies newest first (V12's index, which
+     * makes a page of a broad search the first rows of one index scan), series by SeriesNumber,
+     * instances by InstanceNumber; the row id breaks ties.
+     */
     static String order(QueryLevel level) {
         return switch (level) {
-            case PATIENT, STUDY -> " ORDER BY s.id";
-            case SERIES -> " ORDER BY s.id, se.series_number NULLS LAST, se.id";
-            case INSTANCE -> " ORDER BY s.id, se.series_number NULLS LAST, se.id, i.instance_number NULLS LAST, i.id";
+            case PATIENT, STUDY -> NEWEST_STUDY_FIRST;
+            case SERIES -> NEWEST_STUDY_FIRST + ", se.series_number NULLS LAST, se.id";
+            case INSTANCE -> NEWEST_STUDY_FIRST + ", se.series_number NULLS LAST, se.id, i.instance_number NULLS LAST, i.id";
         };
     }
 

@@ -53,12 +53,25 @@ public final class Benchmark {
         }
         try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new))) {
             Benchmark b = new Benchmark(veil);
+            if (System.getProperty("bench.only", "").equals("scale")) {
+                // BENCH_ONLY=scale: the scale phase alone, for profiling it without the rest.
+                b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 2_000), Integer.getInteger("bench.scaleStudies", 1_000_000));
+                stopGracefully(veil);
+                return;
+            }
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
             b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 2_000), Integer.getInteger("bench.scaleStudies", 1_000_000));
             b.deidentifiedSearch(studies, perStudy, Integer.getInteger("bench.scaleStudies", 1_000_000));
             DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
+            stopGracefully(veil);
         }
         ParseBenchmark.run();
+    }
+
+    /** SIGTERM and a wait, so that a flight recording asked for in BENCH_SERVER_JVM_OPTS is written. */
+    private static void stopGracefully(VeilProcess veil) throws InterruptedException {
+        veil.terminate();
+        veil.awaitExit(60);
     }
 
     /**
@@ -77,7 +90,12 @@ public final class Benchmark {
                 batch.clear();
             }
         }
-        long[] meta = new long[30];
+        // Unrecorded first requests: the figures are the server's steady state, not the JIT
+        // compiling the path (the scale phase may run alone, on a fresh server: BENCH_ONLY=scale).
+        for (int i = 0; i < 10; i++) {
+            drain(get("/dicomweb/studies/" + study + "/series/" + study + ".1/metadata", "application/dicom+json"));
+        }
+        long[] meta = new long[100];
         for (int i = 0; i < meta.length; i++) {
             long t = System.nanoTime();
             drain(get("/dicomweb/studies/" + study + "/series/" + study + ".1/metadata", "application/dicom+json"));
@@ -98,6 +116,13 @@ public final class Benchmark {
             s.execute("ANALYZE study");
         }
         java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 50; i++) {
+            drain(get("/dicomweb/studies?PatientID=SYN" + (1 + random.nextInt(scaleStudies)), "application/dicom+json"));
+            drain(get("/dicomweb/studies?StudyDate=200503" + String.format("%02d", 1 + random.nextInt(28)) + "-200504"
+                    + String.format("%02d", 1 + random.nextInt(28)) + "&limit=100", "application/dicom+json"));
+            drain(get("/dicomweb/studies?PatientName=Synthetic%5EPatient" + (1 + random.nextInt(scaleStudies)) + "*",
+                    "application/dicom+json"));
+        }
         long[] byId = new long[400];
         long[] byDate = new long[100];
         long[] byName = new long[100];
