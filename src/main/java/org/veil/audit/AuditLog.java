@@ -76,26 +76,16 @@ public class AuditLog {
      */
     public void append(Connection c, AuditEvent event) throws SQLException {
         List<String> studies = event.studyUids().stream().map(AuditLog::storable).toList();
+        ChainPosition position = takeChainPosition(c, studies);
+        java.util.LinkedHashSet<String> patients = new java.util.LinkedHashSet<>();
+        event.patientIds().stream().map(AuditLog::storable).forEach(patients::add);
+        patients.addAll(position.patientsOfStudies());
         AuditEvent e = new AuditEvent(event.at().truncatedTo(ChronoUnit.MICROS), storable(event.subject()), storable(event.username()),
                 event.roles(), storable(event.purpose()), storable(event.clientId()), storable(event.sourceIp()),
-                storable(event.action()), event.eventId(), studies, patientIds(c, event, studies), event.instances(), event.outcome(),
+                storable(event.action()), event.eventId(), studies, List.copyOf(patients), event.instances(), event.outcome(),
                 storable(event.reason()), storable(event.detail()));
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            s.setLong(1, CHAIN_LOCK);
-            s.execute();
-        }
-        String previous = AuditChain.GENESIS;
-        try (PreparedStatement s = c.prepareStatement("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1");
-             ResultSet rs = s.executeQuery()) {
-            if (rs.next()) {
-                previous = rs.getString(1);
-            }
-        }
-        long id;
-        try (PreparedStatement s = c.prepareStatement("SELECT nextval('audit_event_id_seq')"); ResultSet rs = s.executeQuery()) {
-            rs.next();
-            id = rs.getLong(1);
-        }
+        String previous = position.previousHash();
+        long id = position.id();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO audit_event (id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id,
                                          study_uids, patient_ids, instances, outcome, reason, previous_hash, hash, detail, chain_key)
@@ -132,30 +122,36 @@ public class AuditLog {
         return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
-    /** The PatientIDs of the studies, read in the row's own transaction: one source for every kind of event. */
-    /** The patients the event names itself (a patient consent before any study) and those of its studies. */
-    private static List<String> patientIds(Connection c, AuditEvent event, List<String> studies) throws SQLException {
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
-        event.patientIds().stream().map(AuditLog::storable).forEach(all::add);
-        all.addAll(patientIdsOf(c, studies));
-        return List.copyOf(all);
+    /** Where the row goes in the chain, and the PatientIDs of the studies it names. */
+    private record ChainPosition(String previousHash, long id, List<String> patientsOfStudies) {
     }
 
-    private static List<String> patientIdsOf(Connection c, List<String> studyUids) throws SQLException {
-        if (studyUids.isEmpty()) {
-            return List.of();
-        }
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT DISTINCT patient_id FROM study WHERE study_instance_uid = ANY(?) AND patient_id IS NOT NULL ORDER BY 1")) {
-            s.setArray(1, c.createArrayOf("text", studyUids.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
+    /**
+     * Takes the chain lock, then reads the previous row's hash, the next id and the PatientIDs of
+     * the event's studies (read in the row's own transaction: one source for every kind of event),
+     * in one round trip: the two statements go to PostgreSQL together. The second still runs after
+     * the lock is granted, with its own snapshot (READ COMMITTED takes one per statement), so it
+     * sees the row another writer committed while this one waited.
+     */
+    private ChainPosition takeChainPosition(Connection c, List<String> studies) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT pg_advisory_xact_lock(?);
+                SELECT (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1), nextval('audit_event_id_seq'),
+                       ARRAY(SELECT DISTINCT patient_id FROM study
+                              WHERE study_instance_uid = ANY(?) AND patient_id IS NOT NULL ORDER BY 1)""")) {
+            s.setLong(1, CHAIN_LOCK);
+            s.setArray(2, c.createArrayOf("text", studies.toArray()));
+            s.execute();
+            if (!s.getMoreResults()) {
+                throw new SQLException("the audit chain's position was not answered");
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                rs.next();
+                String previous = rs.getString(1);
+                return new ChainPosition(previous == null ? AuditChain.GENESIS : previous, rs.getLong(2),
+                        List.of((String[]) rs.getArray(3).getArray()));
             }
         }
-        return ids;
     }
 
     public List<Stored> query(Filter f) throws SQLException {
