@@ -35,18 +35,6 @@ final class AttributeCleaner {
     static final int CODE_VALUE = 0x00080100;
     static final int CODING_SCHEME_DESIGNATOR = 0x00080102;
     static final int CODE_MEANING = 0x00080104;
-    private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
-    private static final int MODALITY = 0x00080060;
-    private static final int TEXT_VALUE = 0x0040A160;
-    private static final int CONCEPT_NAME_CODES = 0x0040A043;
-    private static final int MEASURED_VALUES = 0x0040A300;
-    private static final int NUMERIC_VALUE = 0x0040A30A;
-    private static final int FLOATING_POINT_VALUE = 0x0040A161;
-    private static final int RATIONAL_NUMERATOR = 0x0040A162;
-    private static final int RATIONAL_DENOMINATOR = 0x0040A163;
-    private static final int UNITS = 0x004008EA;
-    private static final int DATE = 0x0040A121;
-    private static final int DATETIME = 0x0040A120;
     /**
      * Dates of a device's events (calibration, manufacture, installation, expiry), which the table
      * cleans by shifting under Modified Dates: removed instead, because the same device's dates in
@@ -55,22 +43,8 @@ final class AttributeCleaner {
      */
     private static final Set<Integer> DEVICE_DATES = Set.of(0x00181200, 0x00181202, 0x00181203, 0x0018700C, 0x00181204, 0x00181205,
             0x00143076, 0x0044000B, 0x00080106);
-    /** Code strings that are Type 1 where they appear (Content Label): a dummy rather than no value when no term of them is known. */
-    private static final Set<Integer> REQUIRED_TEXT = Set.of(0x00700080);
     /** A registered UID: the DICOM root, short numeric components (PS3.6 Annex A); a class or syntax, never an instance. */
     private static final Pattern REGISTERED_UID = Pattern.compile("1\\.2\\.840\\.10008(\\.\\d{1,4}){1,8}");
-    private static final Pattern DS = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
-    private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
-    private static final Pattern CS = Pattern.compile("[A-Z0-9 _]{1,16}");
-    private static final Pattern DATE_LIKE = Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
-    private static final Set<String> CHARACTER_SETS = Set.of("", "ISO_IR 6", "ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110",
-            "ISO_IR 144", "ISO_IR 127", "ISO_IR 126", "ISO_IR 138", "ISO_IR 148", "ISO_IR 203", "ISO_IR 13", "ISO_IR 166", "ISO_IR 192",
-            "GB18030", "GBK", "ISO 2022 IR 6", "ISO 2022 IR 100", "ISO 2022 IR 101", "ISO 2022 IR 109", "ISO 2022 IR 110",
-            "ISO 2022 IR 144", "ISO 2022 IR 127", "ISO 2022 IR 126", "ISO 2022 IR 138", "ISO 2022 IR 148", "ISO 2022 IR 203",
-            "ISO 2022 IR 13", "ISO 2022 IR 166", "ISO 2022 IR 87", "ISO 2022 IR 159", "ISO 2022 IR 149", "ISO 2022 IR 58");
-    /** Subject Age (DCM 121033) and Subject Birth Date (DCM 121031), the SR's own record of the patient's age (TID 1007). */
-    private static final String SUBJECT_AGE = "121033";
-    private static final String SUBJECT_BIRTH_DATE = "121031";
 
     /**
      * How far down the walk is. Items of a sequence the profile replaces (D) or cleans (C) hold
@@ -182,7 +156,7 @@ final class AttributeCleaner {
             }
         }
         if (content != Content.PLAIN) {
-            subjectContext(ds);
+            SafeHarborAges.subjectContext(ds);
         }
     }
 
@@ -249,7 +223,7 @@ final class AttributeCleaner {
                 if (vr == Vr.SQ) {
                     ds.items(tag).forEach(item -> walk(item, content, depth + 1));
                 } else if (vr == Vr.AS) {
-                    capAges(ds, tag);
+                    SafeHarborAges.cap(ds, tag);
                 }
             }
             case U -> {
@@ -281,8 +255,8 @@ final class AttributeCleaner {
         }
         Vr vr = ds.vr(tag);
         switch (treatment.get()) {
-            case NUMBER -> numbers(ds, tag, vr);
-            case CODE -> codeStrings(ds, tag);
+            case NUMBER -> ValueShapes.numbers(ds, tag, vr);
+            case CODE -> ValueShapes.codeStrings(ds, tag, vocabulary);
             case TEXT -> {
                 if (content == Content.DUMMIED && ds.strings(tag).stream().anyMatch(v -> v != null && !v.isBlank())) {
                     dummy(ds, tag, vr);
@@ -306,7 +280,7 @@ final class AttributeCleaner {
                     ds.remove(tag);
                 }
             }
-            case AGE -> capAges(ds, tag);
+            case AGE -> SafeHarborAges.cap(ds, tag);
             case SEQUENCE -> ds.items(tag).forEach(item -> walk(item, content, depth + 1));
             case SAMPLES -> {
                 // the image's samples: decoded and checked by the pixel half
@@ -316,59 +290,6 @@ final class AttributeCleaner {
                     ds.remove(tag);
                 }
             }
-        }
-    }
-
-    /** Numbers are kept when they parse as their VR; a counter with more than six digits, or shaped like a date, is an identifier. */
-    private static void numbers(EditableDataset ds, int tag, Vr vr) {
-        if (vr != Vr.DS && vr != Vr.IS) {
-            return; // binary numbers: two to eight bytes of a fixed type, read as numbers by every reader
-        }
-        List<String> values = ds.strings(tag);
-        for (String v : values) {
-            String s = v == null ? "" : v.trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            boolean ok = vr == Vr.DS ? DS.matcher(s).matches()
-                    : IS.matcher(s).matches() && s.replaceAll("[^0-9]", "").length() <= 6 && !DATE_LIKE.matcher(s).matches();
-            if (!ok) {
-                ds.empty(tag);
-                return;
-            }
-        }
-    }
-
-    /** Code strings keep the values whose words are all known terms; Modality falls back to OT (PS3.3 C.7.3.1.1.1). */
-    private void codeStrings(EditableDataset ds, int tag) {
-        List<String> values = ds.strings(tag);
-        if (tag == SPECIFIC_CHARACTER_SET) {
-            if (!values.stream().allMatch(v -> CHARACTER_SETS.contains(v == null ? "" : v.trim()))) {
-                ds.remove(tag);
-            }
-            return;
-        }
-        List<String> kept = new ArrayList<>();
-        for (String v : values) {
-            String s = v == null ? "" : v.trim();
-            if (s.isEmpty() || CS.matcher(s).matches() && vocabulary.codeString(s)) {
-                kept.add(s);
-            }
-        }
-        while (!kept.isEmpty() && kept.get(kept.size() - 1).isEmpty()) {
-            kept.remove(kept.size() - 1);
-        }
-        if (kept.size() == values.size()) {
-            return;
-        }
-        if (tag == MODALITY) {
-            ds.put(tag, Vr.CS, "OT");
-        } else if (kept.isEmpty() && REQUIRED_TEXT.contains(tag)) {
-            ds.put(tag, Vr.CS, "REMOVED");
-        } else if (kept.isEmpty()) {
-            ds.empty(tag);
-        } else {
-            ds.put(tag, Vr.CS, kept);
         }
     }
 
@@ -387,10 +308,10 @@ final class AttributeCleaner {
                 }
             }
             case AE -> ds.put(tag, vr, ds.strings(tag).stream().map(ae -> keys.aeTitle(context, ae)).toList());
-            case AS -> capAges(ds, tag);
+            case AS -> SafeHarborAges.cap(ds, tag);
             case PN -> dummy(ds, tag, vr);
             case UI -> replaceUids(ds, tag, true);
-            case CS -> codeStrings(ds, tag);
+            case CS -> ValueShapes.codeStrings(ds, tag, vocabulary);
             case LO, LT, SH, ST, UT, UC, UR -> cleanText(ds, tag, vr);
             default -> {
                 // numbers and binary values carry no text to clean
@@ -511,68 +432,6 @@ final class AttributeCleaner {
         }
     }
 
-    private static void capAges(EditableDataset ds, int tag) {
-        ds.put(tag, Vr.AS, ds.strings(tag).stream().map(AttributeCleaner::cappedAge).toList());
-    }
-
-    /**
-     * In a cleaned or dummied content item (an SR's TID 1007 subject context): Subject Age over 89
-     * years is given as 90 years, and Subject Birth Date never leaves, whatever else is kept.
-     */
-    private void subjectContext(EditableDataset item) {
-        List<EditableDataset> concept = item.items(CONCEPT_NAME_CODES);
-        if (concept.isEmpty()) {
-            return;
-        }
-        String code = concept.get(0).string(CODE_VALUE).orElse("").trim();
-        String scheme = concept.get(0).string(CODING_SCHEME_DESIGNATOR).orElse("").trim();
-        if (!scheme.equals("DCM")) {
-            return;
-        }
-        if (code.equals(SUBJECT_BIRTH_DATE)) {
-            if (item.contains(DATE)) {
-                item.put(DATE, Vr.DA, "19000101");
-            }
-            if (item.contains(DATETIME)) {
-                item.put(DATETIME, Vr.DT, "19000101000000");
-            }
-        } else if (code.equals(SUBJECT_AGE)) {
-            for (EditableDataset value : item.items(MEASURED_VALUES)) {
-                double years = years(value);
-                if (years >= 90 || Double.isNaN(years)) {
-                    value.put(NUMERIC_VALUE, Vr.DS, "90");
-                    value.remove(FLOATING_POINT_VALUE);
-                    value.remove(RATIONAL_NUMERATOR);
-                    value.remove(RATIONAL_DENOMINATOR);
-                    List<EditableDataset> unit = value.newSequence(UNITS, 1);
-                    unit.get(0).put(CODE_VALUE, Vr.SH, "a");
-                    unit.get(0).put(CODING_SCHEME_DESIGNATOR, Vr.SH, "UCUM");
-                    unit.get(0).put(CODE_MEANING, Vr.LO, "year");
-                }
-            }
-        }
-    }
-
-    /** The age a measured value states, in years; NaN when it cannot be read. */
-    private static double years(EditableDataset value) {
-        double n;
-        try {
-            n = Double.parseDouble(value.string(NUMERIC_VALUE).orElse("").trim());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-        List<EditableDataset> unit = value.items(UNITS);
-        String u = unit.isEmpty() ? "a" : unit.get(0).string(CODE_VALUE).orElse("a").trim();
-        return switch (u) {
-            case "a" -> n;
-            case "mo" -> n / 12;
-            case "wk" -> n / 52;
-            case "d" -> n / 365;
-            case "h" -> n / (365 * 24);
-            default -> Double.NaN;
-        };
-    }
-
     /**
      * The patient's pseudonym, birth date and age, after the table's actions. Under Retain Patient
      * Characteristics the birth date keeps only its year (of the shifted date when dates are
@@ -596,7 +455,7 @@ final class AttributeCleaner {
             }
         }
         if (root.contains(PATIENT_AGE)) {
-            capAges(root, PATIENT_AGE);
+            SafeHarborAges.cap(root, PATIENT_AGE);
         }
     }
 
@@ -663,18 +522,5 @@ final class AttributeCleaner {
                 profile.shiftsDates() ? "MODIFIED" : profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES) ? "UNMODIFIED" : "REMOVED");
     }
 
-    /** HIPAA Safe Harbor: ages over 89 years are given as 90 years. Unreadable ages are not kept. */
-    static String cappedAge(String age) {
-        if (age == null || !age.matches("\\d{3}[DWMY]")) {
-            return "";
-        }
-        int n = Integer.parseInt(age.substring(0, 3));
-        boolean over = switch (age.charAt(3)) {
-            case 'Y' -> n > 89;
-            case 'M' -> n > 89 * 12;
-            case 'W' -> n > 89 * 52;
-            default -> false;
-        };
-        return over ? "090Y" : age;
-    }
+
 }

@@ -48,7 +48,7 @@ class DateShiftTest {
     @CsvSource(value = {"089Y, 089Y", "090Y, 090Y", "091Y, 090Y", "104Y, 090Y", "120M, 120M", "003W, 003W", "010D, 010D",
             "'', ''", "12Y, ''", "abcd, ''"})
     void agesOverEightyNineAreNinety(String in, String expected) {
-        assertThat(AttributeCleaner.cappedAge(in)).isEqualTo(expected);
+        assertThat(SafeHarborAges.cappedAge(in)).isEqualTo(expected);
     }
 
     @Test

@@ -1,0 +1,86 @@
+package org.veil.deid;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.veil.dicom.EditableDataset;
+import org.veil.dicom.Vr;
+
+/**
+ * Values the attribute policy keeps only in the shape their VR allows (PS3.5 6.2): numbers that
+ * parse as DS or IS and do not look like an identifier or a date, code strings whose every word is
+ * a known term, character sets the standard defines. Anything else in such an attribute could be
+ * free text, so it is not kept.
+ */
+final class ValueShapes {
+    private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
+    private static final int MODALITY = 0x00080060;
+    private static final Pattern DS = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
+    private static final Pattern CS = Pattern.compile("[A-Z0-9 _]{1,16}");
+    private static final Pattern DATE_LIKE = Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
+    /** Code strings that are Type 1 where they appear (Content Label): a dummy rather than no value when no term of them is known. */
+    private static final Set<Integer> REQUIRED_TEXT = Set.of(0x00700080);
+    private static final Set<String> CHARACTER_SETS = Set.of("", "ISO_IR 6", "ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110",
+            "ISO_IR 144", "ISO_IR 127", "ISO_IR 126", "ISO_IR 138", "ISO_IR 148", "ISO_IR 203", "ISO_IR 13", "ISO_IR 166", "ISO_IR 192",
+            "GB18030", "GBK", "ISO 2022 IR 6", "ISO 2022 IR 100", "ISO 2022 IR 101", "ISO 2022 IR 109", "ISO 2022 IR 110",
+            "ISO 2022 IR 144", "ISO 2022 IR 127", "ISO 2022 IR 126", "ISO 2022 IR 138", "ISO 2022 IR 148", "ISO 2022 IR 203",
+            "ISO 2022 IR 13", "ISO 2022 IR 166", "ISO 2022 IR 87", "ISO 2022 IR 159", "ISO 2022 IR 149", "ISO 2022 IR 58");
+
+    private ValueShapes() {
+    }
+
+    /** Numbers are kept when they parse as their VR; a counter with more than six digits, or shaped like a date, is an identifier. */
+    static void numbers(EditableDataset ds, int tag, Vr vr) {
+        if (vr != Vr.DS && vr != Vr.IS) {
+            return; // binary numbers: two to eight bytes of a fixed type, read as numbers by every reader
+        }
+        List<String> values = ds.strings(tag);
+        for (String v : values) {
+            String s = v == null ? "" : v.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            boolean ok = vr == Vr.DS ? DS.matcher(s).matches()
+                    : IS.matcher(s).matches() && s.replaceAll("[^0-9]", "").length() <= 6 && !DATE_LIKE.matcher(s).matches();
+            if (!ok) {
+                ds.empty(tag);
+                return;
+            }
+        }
+    }
+
+    /** Code strings keep the values whose words are all known terms; Modality falls back to OT (PS3.3 C.7.3.1.1.1). */
+    static void codeStrings(EditableDataset ds, int tag, Vocabulary vocabulary) {
+        List<String> values = ds.strings(tag);
+        if (tag == SPECIFIC_CHARACTER_SET) {
+            if (!values.stream().allMatch(v -> CHARACTER_SETS.contains(v == null ? "" : v.trim()))) {
+                ds.remove(tag);
+            }
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String v : values) {
+            String s = v == null ? "" : v.trim();
+            if (s.isEmpty() || CS.matcher(s).matches() && vocabulary.codeString(s)) {
+                kept.add(s);
+            }
+        }
+        while (!kept.isEmpty() && kept.get(kept.size() - 1).isEmpty()) {
+            kept.remove(kept.size() - 1);
+        }
+        if (kept.size() == values.size()) {
+            return;
+        }
+        if (tag == MODALITY) {
+            ds.put(tag, Vr.CS, "OT");
+        } else if (kept.isEmpty() && REQUIRED_TEXT.contains(tag)) {
+            ds.put(tag, Vr.CS, "REMOVED");
+        } else if (kept.isEmpty()) {
+            ds.empty(tag);
+        } else {
+            ds.put(tag, Vr.CS, kept);
+        }
+    }
+}
