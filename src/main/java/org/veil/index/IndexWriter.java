@@ -125,7 +125,10 @@ public final class IndexWriter {
             set(ps, 5, p.string(Tag.IssuerOfPatientID));
             set(ps, 6, p.string(Tag.PatientBirthDate));
             set(ps, 7, p.string(Tag.PatientSex));
-            set(ps, 8, p.string(Tag.StudyDate));
+            // Only a date (PS3.5 DA, eight digits) is indexed: "UNKNOWN" or "2020.01.15" would sort
+            // ahead of every date in the newest-first order (docs/conformance.md, "Search") and no
+            // validated date query can match it. The value stays in the study's attributes.
+            set(ps, 8, p.string(Tag.StudyDate).map(String::trim).filter(d -> d.matches("\\d{8}")));
             set(ps, 9, p.string(Tag.StudyTime));
             set(ps, 10, p.string(Tag.AccessionNumber));
             set(ps, 11, p.string(Tag.StudyID));

@@ -86,6 +86,23 @@ class QidoPagingTest {
         assertThat(seen).hasSize(365).startsWith("2.25.6060729").endsWith("2.25.6060365");
     }
 
+    @Test
+    void aStudyDateThatIsNotADateSortsWithTheUndatedStudies() throws Exception {
+        byte[] dated = org.veil.dicom.Part10Editor.read(org.veil.TestData.file("pydicom/MR_small.dcm"))
+                .set(org.veil.dicom.Tag.StudyInstanceUID, "2.25.7070.1").set(org.veil.dicom.Tag.SeriesInstanceUID, "2.25.7070.1.1")
+                .set(org.veil.dicom.Tag.SOPInstanceUID, "2.25.7070.1.1.1").set(org.veil.dicom.Tag.StudyDate, "20200101").toBytes();
+        byte[] malformed = org.veil.dicom.Part10Editor.read(org.veil.TestData.file("pydicom/MR_small.dcm"))
+                .set(org.veil.dicom.Tag.StudyInstanceUID, "2.25.7070.2").set(org.veil.dicom.Tag.SeriesInstanceUID, "2.25.7070.2.1")
+                .set(org.veil.dicom.Tag.SOPInstanceUID, "2.25.7070.2.1.1").set(org.veil.dicom.Tag.StudyDate, "UNKNOWN").toBytes();
+        assertThat(DicomWebClient.stow(dated, malformed).statusCode()).isEqualTo(200);
+
+        // As text "UNKNOWN" sorts after "2020...": indexed, it would come first, newest first.
+        Response both = given().get("/dicomweb/studies?StudyInstanceUID=2.25.7070.1,2.25.7070.2&includefield=StudyDate");
+        assertThat(uids(both)).containsExactly("2.25.7070.1", "2.25.7070.2");
+        assertThat(both.jsonPath().getString("[1].'00080020'.Value[0]")).as("the value as stored").isEqualTo("UNKNOWN");
+        assertThat(given().get("/dicomweb/studies?StudyInstanceUID=2.25.7070.2&StudyDate=20000101-").statusCode()).isEqualTo(204);
+    }
+
     private static List<String> uids(Response r) {
         return r.jsonPath().getList("collect { it.'0020000D'.Value[0] }", String.class);
     }
