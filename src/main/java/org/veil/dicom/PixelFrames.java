@@ -32,19 +32,6 @@ public final class PixelFrames {
     private final String photometric;
     private final Samples samples;
 
-    /**
-     * The decoded values where PixelMed holds them, read and written in place: one sample per
-     * byte, per 16-bit word, per pair of words (32 bits) or per bit (1 bit), so that cleaning
-     * costs no copy of the image.
-     */
-    private interface Samples {
-        int get(int i);
-
-        void set(int i, int v);
-
-        int size();
-    }
-
     private PixelFrames(AttributeList list, int rows, int columns, int frames, int samplesPerPixel, boolean planar,
                         int bitsAllocated, int bitsStored, boolean signed, String photometric, Samples samples) {
         this.list = list;
@@ -97,94 +84,25 @@ public final class PixelFrames {
             if (allocated == 1) {
                 byte[] packed = pixels.getByteValues(false);
                 require(packed.length * 8L >= total);
-                samples = bits(packed, (int) total);
+                samples = Samples.ofBits(packed, (int) total);
             } else if (allocated == 8) {
                 byte[] b = pixels.getByteValues(false);
                 if (photometric.equals("YBR_FULL_422") && spp == 3) {
-                    b = expand422(b, rows, columns, frames);
+                    b = Samples.expand422(b, rows, columns, frames);
                     photometric = "YBR_FULL";
                     planar = false;
                 }
                 require(b.length >= total);
-                samples = bytes(b, (int) total);
+                samples = Samples.ofBytes(b, (int) total);
             } else {
-                short[] w = pixels instanceof OtherWordAttribute ? pixels.getShortValues() : toShorts(pixels.getByteValues(false));
+                short[] w = pixels instanceof OtherWordAttribute ? pixels.getShortValues() : Samples.toShorts(pixels.getByteValues(false));
                 require(w.length >= total * (allocated / 16));
-                samples = allocated == 16 ? words(w, (int) total) : pairs(w, (int) total);
+                samples = allocated == 16 ? Samples.ofWords(w, (int) total) : Samples.ofPairs(w, (int) total);
             }
         } catch (DicomException | IllegalStateException e) {
             throw new UndecodablePixelDataException("the pixel data does not match its description");
         }
         return new PixelFrames(list, rows, columns, frames, spp, planar, allocated, stored, signed, photometric, samples);
-    }
-
-    private static Samples bytes(byte[] b, int n) {
-        return new Samples() {
-            public int get(int i) {
-                return b[i] & 0xFF;
-            }
-
-            public void set(int i, int v) {
-                b[i] = (byte) v;
-            }
-
-            public int size() {
-                return n;
-            }
-        };
-    }
-
-    private static Samples words(short[] w, int n) {
-        return new Samples() {
-            public int get(int i) {
-                return w[i] & 0xFFFF;
-            }
-
-            public void set(int i, int v) {
-                w[i] = (short) v;
-            }
-
-            public int size() {
-                return n;
-            }
-        };
-    }
-
-    private static Samples pairs(short[] w, int n) {
-        return new Samples() {
-            public int get(int i) {
-                return (w[2 * i] & 0xFFFF) | (w[2 * i + 1] << 16);
-            }
-
-            public void set(int i, int v) {
-                w[2 * i] = (short) v;
-                w[2 * i + 1] = (short) (v >>> 16);
-            }
-
-            public int size() {
-                return n;
-            }
-        };
-    }
-
-    private static Samples bits(byte[] packed, int n) {
-        return new Samples() {
-            public int get(int i) {
-                return (packed[i >>> 3] >>> (i & 7)) & 1;
-            }
-
-            public void set(int i, int v) {
-                if ((v & 1) != 0) {
-                    packed[i >>> 3] |= (byte) (1 << (i & 7));
-                } else {
-                    packed[i >>> 3] &= (byte) ~(1 << (i & 7));
-                }
-            }
-
-            public int size() {
-                return n;
-            }
-        };
     }
 
     /** Where sample s of pixel p of frame f lies, for either planar configuration (PS3.3 C.7.6.3.1.3). */
@@ -471,7 +389,7 @@ public final class PixelFrames {
                 int[] desc = d.getIntegerValues();
                 int entries = desc[0] == 0 ? 65536 : desc[0] & 0xFFFF;
                 int bits = desc.length > 2 ? desc[2] : 16;
-                short[] words = v instanceof OtherWordAttribute ? v.getShortValues() : toShorts(v.getByteValues(false));
+                short[] words = v instanceof OtherWordAttribute ? v.getShortValues() : Samples.toShorts(v.getByteValues(false));
                 int[] table = new int[entries + 1];
                 table[0] = desc[1];
                 for (int i = 0; i < entries && i < words.length; i++) {
@@ -496,40 +414,7 @@ public final class PixelFrames {
         return (299 * rgb[0] + 587 * rgb[1] + 114 * rgb[2]) / 1000;
     }
 
-    /** YBR_FULL_422 (PS3.3 C.7.6.3.1.2): Y Y Cb Cr for each pair of pixels, expanded to full YBR, colour by pixel. */
-    private static byte[] expand422(byte[] b, int rows, int columns, int frames) {
-        int pairsPerRow = (columns + 1) / 2;
-        require((long) b.length >= (long) pairsPerRow * 4 * rows * frames);
-        byte[] out = new byte[rows * columns * 3 * frames];
-        int o = 0;
-        int i = 0;
-        for (int f = 0; f < frames; f++) {
-            for (int y = 0; y < rows; y++) {
-                for (int x = 0; x < columns; x += 2) {
-                    out[o++] = b[i];
-                    out[o++] = b[i + 2];
-                    out[o++] = b[i + 3];
-                    if (x + 1 < columns) {
-                        out[o++] = b[i + 1];
-                        out[o++] = b[i + 2];
-                        out[o++] = b[i + 3];
-                    }
-                    i += 4;
-                }
-            }
-        }
-        return out;
-    }
-
-    private static short[] toShorts(byte[] littleEndian) {
-        short[] w = new short[littleEndian.length / 2];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (short) ((littleEndian[2 * i] & 0xFF) | (littleEndian[2 * i + 1] << 8));
-        }
-        return w;
-    }
-
-    private static void require(boolean condition) {
+    static void require(boolean condition) {
         if (!condition) {
             throw new IllegalStateException("the pixel data is shorter than its description");
         }
