@@ -55,32 +55,45 @@ public class FileBlobStore implements BlobStore {
 
     @Override
     public void publish(Collection<StagedBlob> blobs) throws IOException {
-        syncAll(blobs);
+        syncAll(blobs, StagedBlob::sync);
         Set<Path> dirs = new LinkedHashSet<>();
         for (StagedBlob blob : blobs) {
             Path target = pathOf(BlobStore.keyOf(blob));
-            Files.createDirectories(target.getParent());
+            Path dir = target.getParent();
+            if (!Files.isDirectory(dir)) {
+                // A new objects/ab/cd is an entry in objects/ab, and a new objects/ab one in
+                // objects: those directories are flushed too, or the file's own directory could
+                // be lost with the entry that names it.
+                if (!Files.isDirectory(dir.getParent())) {
+                    dirs.add(objects);
+                }
+                dirs.add(dir.getParent());
+                Files.createDirectories(dir);
+            }
             try {
                 Files.move(blob.file(), target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException e) {
                 Files.deleteIfExists(blob.file()); // same hash, same bytes: already stored
             }
-            dirs.add(target.getParent());
+            dirs.add(dir);
         }
-        for (Path dir : dirs) {
-            syncDirectory(dir);
-        }
+        syncAll(dirs, FileBlobStore::syncDirectory);
+    }
+
+    @FunctionalInterface
+    private interface Flush<T> {
+        void run(T item) throws IOException;
     }
 
     /**
-     * Flushes a request's files together: the device works on several flushes at once, where one
-     * after another each waits for the last.
+     * Flushes a request's files, then its directories, together: the device works on several
+     * flushes at once, where one after another each waits for the last.
      */
-    private static void syncAll(Collection<StagedBlob> blobs) throws IOException {
+    private static <T> void syncAll(Collection<T> items, Flush<T> flush) throws IOException {
         try {
-            blobs.parallelStream().forEach(blob -> {
+            items.parallelStream().forEach(item -> {
                 try {
-                    blob.sync();
+                    flush.run(item);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
