@@ -521,6 +521,4 @@ final class AttributeCleaner {
         root.put(LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED, Vr.CS,
                 profile.shiftsDates() ? "MODIFIED" : profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES) ? "UNMODIFIED" : "REMOVED");
     }
-
-
 }

@@ -29,6 +29,8 @@ public class FileBlobStore implements BlobStore {
     private final Path objects;
     private final Path tmp;
     private final Path journals;
+    /** The objects/ab/cd directories whose entries, and their parents', this process has flushed. */
+    private final Set<Path> durableDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FileBlobStore(Path configuredRoot) throws IOException {
         Path root = configuredRoot.toAbsolutePath();
@@ -60,13 +62,12 @@ public class FileBlobStore implements BlobStore {
         for (StagedBlob blob : blobs) {
             Path target = pathOf(BlobStore.keyOf(blob));
             Path dir = target.getParent();
-            if (!Files.isDirectory(dir)) {
-                // A new objects/ab/cd is an entry in objects/ab, and a new objects/ab one in
-                // objects: those directories are flushed too, or the file's own directory could
-                // be lost with the entry that names it.
-                if (!Files.isDirectory(dir.getParent())) {
-                    dirs.add(objects);
-                }
+            if (!durableDirectories.contains(dir)) {
+                // objects/ab/cd is an entry in objects/ab, and objects/ab one in objects: until
+                // this process has flushed them once, they are flushed with the file's own
+                // directory, whoever created them (another request may have created them and not
+                // yet flushed, or a process that stopped before it did).
+                dirs.add(objects);
                 dirs.add(dir.getParent());
                 Files.createDirectories(dir);
             }
@@ -78,6 +79,11 @@ public class FileBlobStore implements BlobStore {
             dirs.add(dir);
         }
         syncAll(dirs, FileBlobStore::syncDirectory);
+        for (Path dir : dirs) {
+            if (!dir.equals(objects) && dir.getParent().getParent().equals(objects)) {
+                durableDirectories.add(dir);
+            }
+        }
     }
 
     @FunctionalInterface
