@@ -139,7 +139,7 @@ final class AttributeCleaner {
                 if (table.actionFor(tag, profile).orElse(Action.X) != Action.K || EditableDataset.dictionaryVr(tag) == Vr.SQ) {
                     ds.remove(tag);
                 }
-            } else if (wrongVr(ds, tag)) {
+            } else if (ValueShapes.wrongVr(ds, tag)) {
                 ds.remove(tag);
             } else {
                 Optional<Action> action = table.actionFor(tag, profile);
@@ -158,26 +158,6 @@ final class AttributeCleaner {
         if (content != Content.PLAIN) {
             SafeHarborAges.subjectContext(ds);
         }
-    }
-
-    /**
-     * A VR on the wire other than the dictionary's is not trusted (a SliceThickness sent as UT can
-     * hold anything): such attributes are removed, unless the two VRs are the dictionary's
-     * alternatives (US or SS, OB or OW) or both are text of the same kind.
-     */
-    private static boolean wrongVr(EditableDataset ds, int tag) {
-        Vr wire = ds.vr(tag);
-        Vr dictionary = EditableDataset.dictionaryVr(tag);
-        if (wire == dictionary || dictionary == Vr.UN) {
-            return false;
-        }
-        return !(alternatives(wire, dictionary) || alternatives(dictionary, wire));
-    }
-
-    private static boolean alternatives(Vr a, Vr b) {
-        return (a == Vr.US && b == Vr.SS) || (a == Vr.OB && b == Vr.OW) || (a == Vr.OW && (b == Vr.US || b == Vr.SS))
-                || (a == Vr.LO && b == Vr.SH) || (a == Vr.LT && b == Vr.ST) || (a == Vr.UT && (b == Vr.LT || b == Vr.ST))
-                || (a == Vr.UC && (b == Vr.LO || b == Vr.SH));
     }
 
     /**
@@ -239,7 +219,7 @@ final class AttributeCleaner {
                 } else if (vr == Vr.UI) {
                     replaceUids(ds, tag, true);
                 } else {
-                    dummy(ds, tag, vr);
+                    ValueShapes.dummy(ds, tag, vr);
                 }
             }
             case C -> clean(ds, tag, vr, depth);
@@ -259,7 +239,7 @@ final class AttributeCleaner {
             case CODE -> ValueShapes.codeStrings(ds, tag, vocabulary);
             case TEXT -> {
                 if (content == Content.DUMMIED && ds.strings(tag).stream().anyMatch(v -> v != null && !v.isBlank())) {
-                    dummy(ds, tag, vr);
+                    ValueShapes.dummy(ds, tag, vr);
                 } else {
                     cleanText(ds, tag, vr);
                 }
@@ -304,12 +284,12 @@ final class AttributeCleaner {
             case DA, DT -> cleanDates(ds, tag, vr);
             case TM -> {
                 if (!profile.shiftsDates() && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
-                    dummy(ds, tag, vr);
+                    ValueShapes.dummy(ds, tag, vr);
                 }
             }
             case AE -> ds.put(tag, vr, ds.strings(tag).stream().map(ae -> keys.aeTitle(context, ae)).toList());
             case AS -> SafeHarborAges.cap(ds, tag);
-            case PN -> dummy(ds, tag, vr);
+            case PN -> ValueShapes.dummy(ds, tag, vr);
             case UI -> replaceUids(ds, tag, true);
             case CS -> ValueShapes.codeStrings(ds, tag, vocabulary);
             case LO, LT, SH, ST, UT, UC, UR -> cleanText(ds, tag, vr);
@@ -339,7 +319,7 @@ final class AttributeCleaner {
             // some IOD (Manufacturer in the enhanced ones, a segment's label), and an empty Type 1
             // makes the instance invalid; a dummy says that something was removed.
             if (ds.strings(tag).stream().anyMatch(v -> v != null && !v.isBlank())) {
-                dummy(ds, tag, vr);
+                ValueShapes.dummy(ds, tag, vr);
             } else {
                 ds.empty(tag);
             }
@@ -362,7 +342,7 @@ final class AttributeCleaner {
         }
         if (!profile.shiftsDates()) {
             if (ds.strings(tag).stream().anyMatch(v -> v != null && !v.isBlank())) {
-                dummy(ds, tag, vr);
+                ValueShapes.dummy(ds, tag, vr);
             }
             return;
         }
@@ -410,26 +390,6 @@ final class AttributeCleaner {
             }
         }
         ds.put(tag, Vr.UI, out);
-    }
-
-    private void dummy(EditableDataset ds, int tag, Vr vr) {
-        String value = switch (vr) {
-            case DA -> "19000101";
-            case DT -> "19000101000000";
-            case TM -> "000000";
-            case AS -> "000Y";
-            case AE, CS -> "VEIL";
-            case PN -> "ANONYMOUS";
-            case UR -> "urn:veil:removed";
-            case DS, IS, US, SS, UL, SL, FL, FD, UV, SV -> "0";
-            case LO, SH, LT, ST, UT, UC -> "REMOVED";
-            default -> null;
-        };
-        if (value == null) {
-            ds.putBytes(tag, vr, new byte[0]);
-        } else {
-            ds.put(tag, vr, value);
-        }
     }
 
     /**

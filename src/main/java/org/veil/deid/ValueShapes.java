@@ -10,8 +10,9 @@ import org.veil.dicom.Vr;
 /**
  * Values the attribute policy keeps only in the shape their VR allows (PS3.5 6.2): numbers that
  * parse as DS or IS and do not look like an identifier or a date, code strings whose every word is
- * a known term, character sets the standard defines. Anything else in such an attribute could be
- * free text, so it is not kept.
+ * a known term, character sets the standard defines, and a VR on the wire that the dictionary
+ * allows. Anything else in such an attribute could be free text, so it is not kept. Also the
+ * dummy of each VR: a value of its shape that says nothing.
  */
 final class ValueShapes {
     private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
@@ -81,6 +82,50 @@ final class ValueShapes {
             ds.empty(tag);
         } else {
             ds.put(tag, Vr.CS, kept);
+        }
+    }
+
+    /**
+     * A VR on the wire other than the dictionary's is not trusted (a SliceThickness sent as UT can
+     * hold anything): such attributes are removed, unless the two VRs are the dictionary's
+     * alternatives (US or SS, OB or OW) or both are text of the same kind.
+     */
+    static boolean wrongVr(EditableDataset ds, int tag) {
+        Vr wire = ds.vr(tag);
+        Vr dictionary = EditableDataset.dictionaryVr(tag);
+        if (wire == dictionary || dictionary == Vr.UN) {
+            return false;
+        }
+        return !(alternatives(wire, dictionary) || alternatives(dictionary, wire));
+    }
+
+    private static boolean alternatives(Vr a, Vr b) {
+        return (a == Vr.US && b == Vr.SS) || (a == Vr.OB && b == Vr.OW) || (a == Vr.OW && (b == Vr.US || b == Vr.SS))
+                || (a == Vr.LO && b == Vr.SH) || (a == Vr.LT && b == Vr.ST) || (a == Vr.UT && (b == Vr.LT || b == Vr.ST))
+                || (a == Vr.UC && (b == Vr.LO || b == Vr.SH));
+    }
+
+    /**
+     * Replaces the value with a dummy of the VR's shape that says nothing (PS3.15 E.1.1, action D),
+     * or with no bytes where the VR has no such value.
+     */
+    static void dummy(EditableDataset ds, int tag, Vr vr) {
+        String value = switch (vr) {
+            case DA -> "19000101";
+            case DT -> "19000101000000";
+            case TM -> "000000";
+            case AS -> "000Y";
+            case AE, CS -> "VEIL";
+            case PN -> "ANONYMOUS";
+            case UR -> "urn:veil:removed";
+            case DS, IS, US, SS, UL, SL, FL, FD, UV, SV -> "0";
+            case LO, SH, LT, ST, UT, UC -> "REMOVED";
+            default -> null;
+        };
+        if (value == null) {
+            ds.putBytes(tag, vr, new byte[0]);
+        } else {
+            ds.put(tag, vr, value);
         }
     }
 }

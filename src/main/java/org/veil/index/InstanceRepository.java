@@ -54,8 +54,10 @@ public class InstanceRepository {
         return out;
     }
 
-    /** Metadata texts for the given instance ids, in the order of the ids. */
-    /** Each instance's DICOM JSON as stored, UTF-8 (the driver's bytes of the text column, not decoded). */
+    /**
+     * Each instance's DICOM JSON as stored, in the order of the ids: UTF-8, the driver's bytes of
+     * the text column, not decoded.
+     */
     public List<byte[]> metadataOf(IndexTarget t, List<Long> ids) throws SQLException {
         Map<Long, byte[]> byId = new HashMap<>();
         try (Connection c = db.getConnection();

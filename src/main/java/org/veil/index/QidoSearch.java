@@ -77,13 +77,14 @@ public class QidoSearch {
             ps.setInt(n++, q.limit() + 1);
             ps.setInt(n, q.offset());
             try (ResultSet rs = ps.executeQuery()) {
+                int originalColumn = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
                     if (out.size() == q.limit()) {
                         more = true;
                         break;
                     }
                     out.add(render(q, rs, baseUrl));
-                    originals.add(rs.getString(rs.getMetaData().getColumnCount()));
+                    originals.add(rs.getString(originalColumn));
                 }
             }
             long remaining = more ? countBeyond(c, q, sql, scope, q.offset() + out.size()) : 0;

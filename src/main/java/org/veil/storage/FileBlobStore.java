@@ -59,6 +59,7 @@ public class FileBlobStore implements BlobStore {
     public void publish(Collection<StagedBlob> blobs) throws IOException {
         syncAll(blobs, StagedBlob::sync);
         Set<Path> dirs = new LinkedHashSet<>();
+        Set<Path> notYetDurable = new LinkedHashSet<>();
         for (StagedBlob blob : blobs) {
             Path target = pathOf(BlobStore.keyOf(blob));
             Path dir = target.getParent();
@@ -69,6 +70,7 @@ public class FileBlobStore implements BlobStore {
                 // yet flushed, or a process that stopped before it did).
                 dirs.add(objects);
                 dirs.add(dir.getParent());
+                notYetDurable.add(dir);
                 Files.createDirectories(dir);
             }
             try {
@@ -79,11 +81,7 @@ public class FileBlobStore implements BlobStore {
             dirs.add(dir);
         }
         syncAll(dirs, FileBlobStore::syncDirectory);
-        for (Path dir : dirs) {
-            if (!dir.equals(objects) && dir.getParent().getParent().equals(objects)) {
-                durableDirectories.add(dir);
-            }
-        }
+        durableDirectories.addAll(notYetDurable);
     }
 
     @FunctionalInterface

@@ -53,19 +53,36 @@ public final class Benchmark {
         }
         try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new))) {
             Benchmark b = new Benchmark(veil);
+            int seriesInstances = Integer.getInteger("bench.seriesInstances", 2_000);
+            int scaleStudies = Integer.getInteger("bench.scaleStudies", 1_000_000);
             if (System.getProperty("bench.only", "").equals("scale")) {
                 // BENCH_ONLY=scale: the scale phase alone, for profiling it without the rest.
-                b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 2_000), Integer.getInteger("bench.scaleStudies", 1_000_000));
+                b.atScale(ct, veil.db(), seriesInstances, scaleStudies);
                 stopGracefully(veil);
                 return;
             }
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
-            b.atScale(ct, veil.db(), Integer.getInteger("bench.seriesInstances", 2_000), Integer.getInteger("bench.scaleStudies", 1_000_000));
-            b.deidentifiedSearch(studies, perStudy, Integer.getInteger("bench.scaleStudies", 1_000_000));
+            b.atScale(ct, veil.db(), seriesInstances, scaleStudies);
+            b.deidentifiedSearch(studies, perStudy, scaleStudies);
             DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
             stopGracefully(veil);
         }
         ParseBenchmark.run();
+    }
+
+    /** {@code warmUp} unrecorded requests, then the times of {@code n} more, each to the path given then. */
+    private long[] timed(int warmUp, int n, java.util.function.Supplier<String> path) throws Exception {
+        for (int i = 0; i < warmUp; i++) {
+            drain(get(path.get(), "application/dicom+json"));
+        }
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            String p = path.get();
+            long t = System.nanoTime();
+            drain(get(p, "application/dicom+json"));
+            nanos[i] = System.nanoTime() - t;
+        }
+        return nanos;
     }
 
     /** SIGTERM and a wait, so that a flight recording asked for in BENCH_SERVER_JVM_OPTS is written. */
@@ -90,17 +107,10 @@ public final class Benchmark {
                 batch.clear();
             }
         }
+        String seriesMetadata = "/dicomweb/studies/" + study + "/series/" + study + ".1/metadata";
         // Unrecorded first requests: the figures are the server's steady state, not the JIT
         // compiling the path (the scale phase may run alone, on a fresh server: BENCH_ONLY=scale).
-        for (int i = 0; i < 10; i++) {
-            drain(get("/dicomweb/studies/" + study + "/series/" + study + ".1/metadata", "application/dicom+json"));
-        }
-        long[] meta = new long[100];
-        for (int i = 0; i < meta.length; i++) {
-            long t = System.nanoTime();
-            drain(get("/dicomweb/studies/" + study + "/series/" + study + ".1/metadata", "application/dicom+json"));
-            meta[i] = System.nanoTime() - t;
-        }
+        long[] meta = timed(10, 100, () -> seriesMetadata);
 
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
              java.sql.Statement s = c.createStatement()) {
@@ -116,34 +126,12 @@ public final class Benchmark {
             s.execute("ANALYZE study");
         }
         java.util.Random random = new java.util.Random(7);
-        for (int i = 0; i < 50; i++) {
-            drain(get("/dicomweb/studies?PatientID=SYN" + (1 + random.nextInt(scaleStudies)), "application/dicom+json"));
-            drain(get("/dicomweb/studies?StudyDate=200503" + String.format("%02d", 1 + random.nextInt(28)) + "-200504"
-                    + String.format("%02d", 1 + random.nextInt(28)) + "&limit=100", "application/dicom+json"));
-            drain(get("/dicomweb/studies?PatientName=Synthetic%5EPatient" + (1 + random.nextInt(scaleStudies)) + "*",
-                    "application/dicom+json"));
-        }
-        long[] byId = new long[400];
-        long[] byDate = new long[100];
-        long[] byName = new long[100];
-        for (int i = 0; i < byId.length; i++) {
-            long t = System.nanoTime();
-            drain(get("/dicomweb/studies?PatientID=SYN" + (1 + random.nextInt(scaleStudies)), "application/dicom+json"));
-            byId[i] = System.nanoTime() - t;
-        }
-        for (int i = 0; i < byDate.length; i++) {
-            int day = 1 + random.nextInt(28);
-            long t = System.nanoTime();
-            drain(get("/dicomweb/studies?StudyDate=201003" + String.format("%02d", day) + "-201004" + String.format("%02d", day)
-                    + "&limit=100", "application/dicom+json"));
-            byDate[i] = System.nanoTime() - t;
-        }
-        for (int i = 0; i < byName.length; i++) {
-            long t = System.nanoTime();
-            drain(get("/dicomweb/studies?PatientName=Synthetic%5EPatient" + (1 + random.nextInt(scaleStudies)) + "*",
-                    "application/dicom+json"));
-            byName[i] = System.nanoTime() - t;
-        }
+        long[] byId = timed(50, 400, () -> "/dicomweb/studies?PatientID=SYN" + (1 + random.nextInt(scaleStudies)));
+        long[] byDate = timed(50, 100, () -> {
+            String day = String.format("%02d", 1 + random.nextInt(28));
+            return "/dicomweb/studies?StudyDate=201003" + day + "-201004" + day + "&limit=100";
+        });
+        long[] byName = timed(50, 100, () -> "/dicomweb/studies?PatientName=Synthetic%5EPatient" + (1 + random.nextInt(scaleStudies)) + "*");
         System.out.printf(Locale.ROOT, """
                 | Series metadata (%d instances, stored through STOW) | p50 %.1f ms, p95 %.1f ms | | |
                 | QIDO by PatientID among %,d studies | p50 %.2f ms, p95 %.2f ms | | |
