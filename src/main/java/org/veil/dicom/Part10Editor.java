@@ -46,6 +46,27 @@ public final class Part10Editor {
         } catch (DicomException | RuntimeException e) {
             throw new MalformedDicomException("PixelMed cannot read the file");
         }
+        readTransferSyntax();
+    }
+
+    /** From memory, native 16-bit Pixel Data in bulk ({@link NativeWords}), everything else through PixelMed. */
+    private Part10Editor(byte[] part10) throws MalformedDicomException {
+        Optional<NativeWords.Split> split = NativeWords.locate(part10);
+        try {
+            list.setDecompressPixelData(false);
+            list.read(new com.pixelmed.dicom.DicomInputStream(split.isPresent() ? split.get().header(part10)
+                    : new java.io.ByteArrayInputStream(part10)));
+            if (split.isPresent()) {
+                list.put(split.get().attribute(part10));
+            }
+        } catch (IOException | DicomException | RuntimeException e) {
+            // nothing to read from but memory: the bytes are not a file PixelMed understands
+            throw new MalformedDicomException("PixelMed cannot read the file");
+        }
+        readTransferSyntax();
+    }
+
+    private void readTransferSyntax() throws MalformedDicomException {
         transferSyntax = Attribute.getSingleStringValueOrNull(list, new AttributeTag(0x0002, 0x0010));
         if (transferSyntax == null) {
             throw new MalformedDicomException("File Meta Information has no TransferSyntaxUID");
@@ -59,12 +80,7 @@ public final class Part10Editor {
     }
 
     public static Part10Editor read(byte[] part10) throws MalformedDicomException {
-        try {
-            return new Part10Editor(new java.io.ByteArrayInputStream(part10));
-        } catch (IOException e) {
-            // nothing to read from but memory: the bytes are not a file PixelMed understands
-            throw new MalformedDicomException("PixelMed cannot read the file");
-        }
+        return new Part10Editor(part10);
     }
 
     /** Whether pixel data in this transfer syntax can be decoded ({@link #readDecoded}). */
@@ -90,7 +106,7 @@ public final class Part10Editor {
             throws IOException, MalformedDicomException, UndecodablePixelDataException {
         Part10Editor editor;
         try {
-            editor = new Part10Editor(new java.io.ByteArrayInputStream(part10), false);
+            editor = new Part10Editor(part10);
         } catch (MalformedDicomException e) {
             throw new UndecodablePixelDataException("the pixel data cannot be decoded");
         }
@@ -350,8 +366,22 @@ public final class Part10Editor {
                 list.removeMetaInformationHeaderAttributes();
                 FileMetaInformation.addFileMetaInformation(list, transferSyntax, "VEIL");
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            list.write(out, transferSyntax, true, true);
+            Attribute pixels = list.get(pixelMed(Tag.PixelData));
+            boolean bulk = EXPLICIT_LITTLE_ENDIAN.equals(transferSyntax) && pixels instanceof com.pixelmed.dicom.OtherWordAttribute
+                    && pixels.getClass() == com.pixelmed.dicom.OtherWordAttribute.class && list.lastKey().equals(pixels.getTag());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(bulk ? (int) Math.min(Integer.MAX_VALUE - 8L, pixels.getVL() + 65536) : 8192);
+            if (!bulk) {
+                list.write(out, transferSyntax, true, true);
+                return out.toByteArray();
+            }
+            // The last element, after PixelMed has written all the others (NativeWords).
+            list.remove(pixels.getTag());
+            try {
+                list.write(out, transferSyntax, true, true);
+            } finally {
+                list.put(pixels);
+            }
+            NativeWords.writeExplicit((com.pixelmed.dicom.OtherWordAttribute) pixels, out);
             return out.toByteArray();
         } catch (DicomException e) {
             throw new IOException("PixelMed cannot write the file", e);

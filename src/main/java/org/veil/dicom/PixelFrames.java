@@ -314,15 +314,11 @@ public final class PixelFrames {
                 a.setValues(b);
                 list.put(a);
             } else {
-                short[] w = new short[bitsAllocated == 16 ? n : 2 * n];
-                for (int i = 0; i < n; i++) {
+                short[] w = bitsAllocated == 16 ? samples.words(n) : new short[2 * n];
+                for (int i = 0; bitsAllocated == 32 && i < n; i++) {
                     int v = samples.get(i);
-                    if (bitsAllocated == 16) {
-                        w[i] = (short) v;
-                    } else {
-                        w[2 * i] = (short) v;
-                        w[2 * i + 1] = (short) (v >>> 16);
-                    }
+                    w[2 * i] = (short) v;
+                    w[2 * i + 1] = (short) (v >>> 16);
                 }
                 OtherWordAttribute a = new OtherWordAttribute(PIXEL_DATA);
                 a.setValues(w);

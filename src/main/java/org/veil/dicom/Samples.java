@@ -12,6 +12,15 @@ interface Samples {
 
     int size();
 
+    /** The first {@code n} samples as 16-bit words, for writing native Pixel Data back. */
+    default short[] words(int n) {
+        short[] w = new short[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (short) get(i);
+        }
+        return w;
+    }
+
     static Samples ofBytes(byte[] b, int n) {
         return new Samples() {
             public int get(int i) {
@@ -40,6 +49,11 @@ interface Samples {
 
             public int size() {
                 return n;
+            }
+
+            @Override
+            public short[] words(int count) {
+                return java.util.Arrays.copyOf(w, count);
             }
         };
     }
