@@ -2,7 +2,7 @@
 # Runs the benchmark against the packaged server (with the test Keycloak for tokens); prints a Markdown section for docs/benchmarks.md.
 # Sizes: BENCH_STUDIES (default 20) x BENCH_INSTANCES (default 50); the scale phase's series of
 # BENCH_SERIES_INSTANCES (2,000) and index of BENCH_SCALE_STUDIES (1,000,000), the targets;
-# BENCH_SERVER_JVM_OPTS go to the server; BENCH_ONLY=scale runs the scale phase alone.
+# BENCH_SERVER_JVM_OPTS go to the server; BENCH_ONLY=scale runs the scale phase alone, BENCH_ONLY=deid the de-identified phases.
 # With the argument org.veil.bench.SideBySide (the first half of make bench) it runs Veil beside
 # Debian's Orthanc (bench/orthanc.sh) in alternating rounds, BENCH_ROUNDS (default 2).
 # With the argument org.veil.bench.NativeFootprint (make bench-native) it compares the JVM

@@ -37,6 +37,8 @@ import org.veil.storage.StagedBlob;
  */
 public final class DerivativeStore {
     private static final Logger LOG = Logger.getLogger(DerivativeStore.class);
+    /** Instances made per journal, flush and transaction (a view's build makes its study's in such batches). */
+    static final int BATCH = 32;
     /** Last-access times are refreshed at most this often, so that hits stay reads. */
     private static final String TOUCH_AFTER = "60 seconds";
 
@@ -68,17 +70,28 @@ public final class DerivativeStore {
      * a share), made now if it is not cached. Empty when no instance has this SOP Instance UID.
      */
     public Optional<Derivative> derive(String originalSopUid, Profile profile, String context) throws IOException {
+        return deriveAll(List.of(originalSopUid), profile, context).stream().findFirst();
+    }
+
+    /**
+     * The derivatives of several stored instances, in their order, made now where not cached:
+     * a view's build. Those made now go in batches of {@value #BATCH} that share one journal, one
+     * round of flushes and one transaction, where one at a time each paid for its own. Instances
+     * Veil does not hold are left out.
+     */
+    public List<Derivative> deriveAll(List<String> originalSopUids, Profile profile, String context) throws IOException {
         String version = engine.derivativeVersion(profile);
         try {
-            Optional<Derivative> cached = cached(originalSopUid, context, version);
-            if (cached.isPresent()) {
-                return cached;
+            Map<String, Derivative> found = cached(originalSopUids, context, version);
+            List<String> missing = originalSopUids.stream().filter(sop -> !found.containsKey(sop)).distinct().toList();
+            Map<String, Original> originals = originals(missing);
+            List<String> toMake = missing.stream().filter(originals::containsKey).toList();
+            for (int from = 0; from < toMake.size(); from += BATCH) {
+                for (Derivative d : make(toMake.subList(from, Math.min(toMake.size(), from + BATCH)), originals, profile, context, version)) {
+                    found.put(d.originalSopUid(), d);
+                }
             }
-            Optional<Original> original = original(originalSopUid);
-            if (original.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(make(originalSopUid, original.get(), profile, context, version));
+            return originalSopUids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
         } catch (SQLException e) {
             throw new IOException("derivative index", e);
         }
@@ -161,103 +174,137 @@ public final class DerivativeStore {
         }
     }
 
-    private Optional<Derivative> cached(String sop, String context, String version) throws SQLException, IOException {
+    /** The cached derivatives among these originals, by original SOP Instance UID; a row whose file went missing is forgotten. */
+    private Map<String, Derivative> cached(List<String> sops, String context, String version) throws SQLException, IOException {
+        Map<String, Derivative> out = new java.util.HashMap<>();
+        List<String> stale = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
         try (Connection c = db.getConnection();
              PreparedStatement q = c.prepareStatement("""
-                     SELECT derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason,
-                            last_access < now() - interval '%s'
-                       FROM derivative WHERE original_sop_uid = ? AND context = ? AND key_version = ?""".formatted(TOUCH_AFTER))) {
-            q.setString(1, sop);
+                     SELECT original_sop_uid, derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes,
+                            withheld_reason, last_access < now() - interval '%s'
+                       FROM derivative WHERE original_sop_uid = ANY(?) AND context = ? AND key_version = ?""".formatted(TOUCH_AFTER))) {
+            q.setArray(1, c.createArrayOf("text", sops.toArray()));
             q.setString(2, context);
             q.setString(3, version);
             try (ResultSet rs = q.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                while (rs.next()) {
+                    String sop = rs.getString(1);
+                    String key = rs.getString(5);
+                    if (key != null && !exists(key)) {
+                        // The file went missing under the row: forget the row and make it again.
+                        gone.add(sop);
+                        continue;
+                    }
+                    out.put(sop, new Derivative(sop, context, rs.getString(2), rs.getString(3), rs.getString(4), key,
+                            rs.getLong(6), Optional.ofNullable(rs.getString(7)), true));
+                    if (rs.getBoolean(8)) {
+                        stale.add(sop);
+                    }
                 }
-                String key = rs.getString(4);
-                if (key != null && !exists(key)) {
-                    // The file went missing under the row: forget the row and make it again.
-                    onRow("DELETE FROM derivative", sop, context, version);
-                    return Optional.empty();
-                }
-                Derivative d = new Derivative(sop, context, rs.getString(1), rs.getString(2), rs.getString(3), key,
-                        rs.getLong(5), Optional.ofNullable(rs.getString(6)), true);
-                if (rs.getBoolean(7)) {
-                    onRow("UPDATE derivative SET last_access = now()", sop, context, version);
-                }
-                return Optional.of(d);
             }
         }
+        onRows("DELETE FROM derivative", gone, context, version);
+        onRows("UPDATE derivative SET last_access = now()", stale, context, version);
+        return out;
     }
 
-    private Optional<Original> original(String sop) throws SQLException {
+    /** The stored originals among these SOP Instance UIDs; those Veil does not hold are absent. */
+    private Map<String, Original> originals(List<String> sops) throws SQLException {
+        Map<String, Original> out = new java.util.HashMap<>();
+        if (sops.isEmpty()) {
+            return out;
+        }
         try (Connection c = db.getConnection();
              PreparedStatement s = c.prepareStatement("""
-                     SELECT i.storage_key, st.study_instance_uid, st.issuer_of_patient_id, st.patient_id
-                       FROM instance i JOIN study st ON st.id = i.study_fk WHERE i.sop_instance_uid = ?""")) {
-            s.setString(1, sop);
+                     SELECT i.sop_instance_uid, i.storage_key, st.study_instance_uid, st.issuer_of_patient_id, st.patient_id
+                       FROM instance i JOIN study st ON st.id = i.study_fk WHERE i.sop_instance_uid = ANY(?)""")) {
+            s.setArray(1, c.createArrayOf("text", sops.toArray()));
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Original(rs.getString(1), rs.getString(2), patientKey(rs.getString(3), rs.getString(4))))
-                        : Optional.empty();
-            }
-        }
-    }
-
-    private Derivative make(String sop, Original original, Profile profile, String context, String version)
-            throws IOException, SQLException {
-        byte[] source = blobs.readAll(original.storageKey());
-        Outcome outcome;
-        try {
-            outcome = engine.deidentify(source, profile, context);
-        } catch (MalformedDicomException e) {
-            // Stored instances were read when stored; one that cannot be read now is not served.
-            outcome = new Outcome.Withheld("the stored instance cannot be read for de-identification");
-        }
-        Derivative made;
-        if (outcome instanceof Outcome.Derived d) {
-            made = publish(sop, original, context, version, d);
-        } else {
-            String reason = ((Outcome.Withheld) outcome).reason();
-            tx.inNew(() -> {
-                try (Connection c = db.getConnection()) {
-                    insert(c, sop, original, context, version, null, null, 0, reason, Map.of());
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Original(rs.getString(2), rs.getString(3), patientKey(rs.getString(4), rs.getString(5))));
                 }
-                return null;
-            });
-            made = new Derivative(sop, context, null, null, null, null, 0, Optional.of(reason), false);
+            }
         }
-        if (maxBytes > 0 && made.sizeBytes() > 0) {
-            evictOver(maxBytes);
-        }
-        return made;
+        return out;
     }
 
-    private Derivative publish(String sop, Original original, String context, String version, Outcome.Derived d)
+    /** One made derivative before it is published: its staged file, or the reason it is withheld. */
+    private record Made(String sop, Original original, Outcome.Derived derived, StagedBlob blob, String withheld) {
+    }
+
+    /**
+     * Makes a batch: each instance de-identified and its derivative staged (written and hashed,
+     * not yet durable); then one journal of their keys, one publication (the files and their
+     * directories flushed together) and one transaction for every row, withheld ones included.
+     */
+    private List<Derivative> make(List<String> sops, Map<String, Original> originals, Profile profile, String context, String version)
             throws IOException, SQLException {
-        try (StagedBlob blob = blobs.stage()) {
-            try (OutputStream out = blob.output()) {
-                out.write(d.part10());
+        List<Made> made = new ArrayList<>();
+        try {
+            for (String sop : sops) {
+                Original original = originals.get(sop);
+                Outcome outcome;
+                try {
+                    outcome = engine.deidentify(blobs.readAll(original.storageKey()), profile, context);
+                } catch (MalformedDicomException e) {
+                    // Stored instances were read when stored; one that cannot be read now is not served.
+                    outcome = new Outcome.Withheld("the stored instance cannot be read for de-identification");
+                }
+                if (outcome instanceof Outcome.Derived d) {
+                    StagedBlob blob = blobs.stage();
+                    made.add(new Made(sop, original, d, blob, null));
+                    try (OutputStream out = blob.output()) {
+                        out.write(d.part10());
+                    }
+                    blob.seal();
+                } else {
+                    made.add(new Made(sop, original, null, null, ((Outcome.Withheld) outcome).reason()));
+                }
             }
-            blob.seal();
-            String key = BlobStore.keyOf(blob);
-            try (BlobStore.Journal journal = blobs.begin(List.of(key))) {
+            List<StagedBlob> staged = made.stream().map(Made::blob).filter(java.util.Objects::nonNull).toList();
+            // Sorted, so that two batches that share a key take its lock in the same order.
+            List<String> keys = staged.stream().map(BlobStore::keyOf).distinct().sorted().toList();
+            try (BlobStore.Journal journal = keys.isEmpty() ? () -> { } : blobs.begin(keys)) {
                 try {
                     tx.inNew(() -> {
                         try (Connection c = db.getConnection()) {
-                            lock(c, key);
-                            blobs.publish(List.of(blob));
-                            insert(c, sop, original, context, version, d, key, blob.size(), null, d.derivedUids());
+                            for (String key : keys) {
+                                lock(c, key);
+                            }
+                            if (!staged.isEmpty()) {
+                                blobs.publish(staged);
+                            }
+                            for (Made m : made) {
+                                if (m.derived() == null) {
+                                    insert(c, m.sop(), m.original(), context, version, null, null, 0, m.withheld(), Map.of());
+                                } else {
+                                    insert(c, m.sop(), m.original(), context, version, m.derived(), BlobStore.keyOf(m.blob()),
+                                            m.blob().size(), null, m.derived().derivedUids());
+                                }
+                            }
                         }
                         return null;
                     });
                 } catch (SQLException | RuntimeException e) {
-                    deleteUnused(List.of(key));
+                    deleteUnused(keys);
                     throw e;
                 }
             }
-            return new Derivative(sop, context, d.studyUid(), d.seriesUid(), d.sopInstanceUid(), key, blob.size(),
-                    Optional.empty(), false);
+        } finally {
+            for (Made m : made) {
+                if (m.blob() != null) {
+                    m.blob().close();
+                }
+            }
         }
+        if (maxBytes > 0 && made.stream().anyMatch(m -> m.blob() != null)) {
+            evictOver(maxBytes);
+        }
+        return made.stream().map(m -> m.derived() == null
+                ? new Derivative(m.sop(), context, null, null, null, null, 0, Optional.of(m.withheld()), false)
+                : new Derivative(m.sop(), context, m.derived().studyUid(), m.derived().seriesUid(), m.derived().sopInstanceUid(),
+                        BlobStore.keyOf(m.blob()), m.blob().size(), Optional.empty(), false)).toList();
     }
 
     private void insert(Connection c, String sop, Original original, String context, String version, Outcome.Derived d,
@@ -405,12 +452,15 @@ public final class DerivativeStore {
         }
     }
 
-    /** Runs an UPDATE or DELETE on the one row of an original, context and key version, in a transaction of its own. */
-    private void onRow(String statement, String sop, String context, String version) throws SQLException, IOException {
+    /** Runs an UPDATE or DELETE on the rows of these originals in a context and key version, in a transaction of its own. */
+    private void onRows(String statement, List<String> sops, String context, String version) throws SQLException, IOException {
+        if (sops.isEmpty()) {
+            return;
+        }
         tx.inNew(() -> {
             try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                    statement + " WHERE original_sop_uid = ? AND context = ? AND key_version = ?")) {
-                s.setString(1, sop);
+                    statement + " WHERE original_sop_uid = ANY(?) AND context = ? AND key_version = ?")) {
+                s.setArray(1, c.createArrayOf("text", sops.toArray()));
                 s.setString(2, context);
                 s.setString(3, version);
                 s.executeUpdate();

@@ -74,9 +74,33 @@ public final class DerivedViews {
      * the study's lock (a consent withdrawn meanwhile): then nothing is built.
      */
     public boolean ensure(String originalStudyUid, Profile profile, String context, Grant grant) throws IOException {
+        return ensure(originalStudyUid, profile, context, grant, true) == Readiness.READY;
+    }
+
+    /** What {@link #ensureUnlessBusy} did. */
+    public enum Readiness {
+        /** The view exists now. */
+        READY,
+        /** Veil holds no such study, or the grant no longer holds: nothing was built. */
+        NOT_VISIBLE,
+        /** Another request or the background builder is building the view right now. */
+        BUSY
+    }
+
+    /**
+     * {@link #ensure}, except that a view another thread or replica is building now is left to
+     * it rather than waited for: a search that needs several views and the background builder
+     * then build different ones side by side, where they took them in the same order and the
+     * second waited on the first for each.
+     */
+    public Readiness ensureUnlessBusy(String originalStudyUid, Profile profile, String context, Grant grant) throws IOException {
+        return ensure(originalStudyUid, profile, context, grant, false);
+    }
+
+    private Readiness ensure(String originalStudyUid, Profile profile, String context, Grant grant, boolean wait) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return build(originalStudyUid, profile, context, grant);
+                return build(originalStudyUid, profile, context, grant, wait);
             } catch (EvictedMeanwhile e) {
                 if (attempt == BUILD_ATTEMPTS) {
                     throw new IOException("derivatives were evicted while a view was built; the cache is too small", e);
@@ -101,49 +125,46 @@ public final class DerivedViews {
         }
     }
 
-    private boolean build(String study, Profile profile, String context, Grant grant) throws SQLException, IOException {
+    private Readiness build(String study, Profile profile, String context, Grant grant, boolean wait) throws SQLException, IOException {
         String version = store.derivativeVersion(profile);
         try (Connection c = db.getConnection()) {
             // Every retrieval asks; nearly always the view is there, and a plain read says so.
             if (exists(c, study, context, version)) {
-                return true;
+                return Readiness.READY;
             }
         }
         return tx.inNew(() -> {
             try (Connection c = db.getConnection()) {
                 DerivativeStore.lockStudy(c, study, false);
                 if (!grant.stillHolds()) {
-                    return false;
+                    return Readiness.NOT_VISIBLE;
                 }
-                try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                    s.setString(1, "view|" + study + "|" + context + "|" + version);
-                    s.execute();
+                if (!lockView(c, "view|" + study + "|" + context + "|" + version, wait)) {
+                    return Readiness.BUSY;
                 }
                 if (exists(c, study, context, version)) {
-                    return true;
+                    return Readiness.READY;
                 }
                 Optional<String> patientKey = patientKey(c, study);
                 if (patientKey.isEmpty()) {
-                    return false;
+                    return Readiness.NOT_VISIBLE;
                 }
+                List<String> originals = originals(c, study);
                 List<NewInstance> derived = new ArrayList<>();
-                int withheld = 0;
                 // Deriving is the CPU-heavy part: it takes a turn at the gate (503 when too much runs).
-                // Each derivative commits in its own transaction (Transactions), this one waits.
+                // The derivatives commit in transactions of their own (Transactions), this one waits.
                 try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-                    for (String sop : originals(c, study)) {
-                        Optional<Derivative> d = store.derive(sop, profile, context);
-                        if (d.isEmpty() || d.get().withheld()) {
-                            withheld++;
-                            continue;
+                    for (Derivative d : store.deriveAll(originals, profile, context)) {
+                        if (!d.withheld()) {
+                            derived.add(parse(d));
                         }
-                        derived.add(parse(d.get()));
                     }
                 }
                 holdDerivatives(c, derived, context);
-                long view = insertView(c, study, context, version, patientKey.get(), withheld);
+                // Withheld, or gone from the store since the list was read: no row, counted.
+                long view = insertView(c, study, context, version, patientKey.get(), originals.size() - derived.size());
                 IndexWriter.insert(c, derived, IndexTarget.view(view));
-                return true;
+                return Readiness.READY;
             }
         });
     }
@@ -181,6 +202,21 @@ public final class DerivedViews {
         }
         if (!held.containsAll(wanted)) {
             throw new EvictedMeanwhile();
+        }
+    }
+
+    /** The view's build lock, until the transaction ends: waited for, or only taken when free (false when not). */
+    private static boolean lockView(Connection c, String name, boolean wait) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(wait ? "SELECT pg_advisory_xact_lock(hashtext(?))"
+                : "SELECT pg_try_advisory_xact_lock(hashtext(?))")) {
+            s.setString(1, name);
+            if (wait) {
+                s.execute();
+                return true;
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 

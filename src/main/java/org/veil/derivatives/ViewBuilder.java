@@ -51,6 +51,8 @@ public class ViewBuilder {
     /** Consents whose scope names a view of its own; consultation is seen through shares. */
     private static final Set<Purpose> VIEW_SCOPES = EnumSet.of(Purpose.TEACHING, Purpose.RESEARCH, Purpose.PUBLICATION);
     private static final long BUSY_PAUSE_MILLIS = 5_000;
+    /** Before views passed over (another thread was building them) are tried again. */
+    private static final long PASSED_OVER_PAUSE_MILLIS = 500;
 
     private final Deidentification deid;
     private final AgroalDataSource db;
@@ -131,20 +133,37 @@ public class ViewBuilder {
 
     private void drain() {
         pending.set(false);
+        // A view a search is building right now is passed over and left in the queue: the two
+        // build side by side. Once only such views are left, they are tried again after a pause
+        // (the search has built them by then, or failed and left them to be built here), while
+        // requests recorded meanwhile still come first.
+        Set<Request> passed = new java.util.HashSet<>();
         try {
-            for (Optional<Request> next = next(); next.isPresent() && !Thread.currentThread().isInterrupted(); next = next()) {
-                build(next.get());
+            while (!Thread.currentThread().isInterrupted()) {
+                Optional<Request> next = next(passed);
+                if (next.isPresent()) {
+                    if (!build(next.get())) {
+                        passed.add(next.get());
+                    }
+                } else if (passed.isEmpty()) {
+                    break;
+                } else {
+                    pause(PASSED_OVER_PAUSE_MILLIS);
+                    passed.clear();
+                }
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("views could not be built ahead (%s); requests build them on need", Failures.describe(e));
         }
     }
 
-    private void build(Request r) throws SQLException {
+    /** Builds a requested view; false, with the request left queued, when another thread is building it now. */
+    private boolean build(Request r) throws SQLException {
         try {
             Optional<Profile> profile = deid.profiles().get(r.profile());
-            if (profile.isPresent() && stillVisible(r)) {
-                deid.views().get().ensure(r.study(), profile.get(), r.context(), () -> stillVisible(r));
+            if (profile.isPresent() && stillVisible(r) && deid.views().get().ensureUnlessBusy(r.study(), profile.get(), r.context(),
+                    () -> stillVisible(r)) == DerivedViews.Readiness.BUSY) {
+                return false;
             }
             done(r);
         } catch (ComputeGate.BusyException busy) {
@@ -154,6 +173,7 @@ public class ViewBuilder {
             LOG.warnf("a view could not be built ahead (%s); it is built on the first request instead", Failures.describe(e));
             done(r);
         }
+        return true;
     }
 
     /** Whether the view is visible now, to anyone, under the default policy: a request would build it too. */
@@ -179,13 +199,21 @@ public class ViewBuilder {
                 && d.context().equals(r.context()) && d.profile().equals(r.profile());
     }
 
-    private Optional<Request> next() throws SQLException {
+    /** The oldest request not passed over. */
+    private Optional<Request> next(Set<Request> passed) throws SQLException {
         try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT original_study_uid, context, profile, requested_at FROM view_request ORDER BY requested_at, original_study_uid, context LIMIT 1");
-             ResultSet rs = s.executeQuery()) {
-            return rs.next() ? Optional.of(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()))
-                    : Optional.empty();
+             PreparedStatement s = c.prepareStatement("SELECT original_study_uid, context, profile, requested_at FROM view_request"
+                     + " ORDER BY requested_at, original_study_uid, context LIMIT ?")) {
+            s.setInt(1, passed.size() + 1);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Request r = new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant());
+                    if (!passed.contains(r)) {
+                        return Optional.of(r);
+                    }
+                }
+                return Optional.empty();
+            }
         }
     }
 

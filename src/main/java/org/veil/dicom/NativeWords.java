@@ -24,7 +24,6 @@ import java.util.Optional;
  * attribute list either way ({@code NativeWordsTest} compares both).
  */
 final class NativeWords {
-    private static final AttributeTag PIXEL_DATA = new AttributeTag(0x7FE0, 0x0010);
     private static final int BITS_ALLOCATED = 0x00280100;
 
     /** Where the Pixel Data element starts (its tag) and where its value lies. */
@@ -38,7 +37,8 @@ final class NativeWords {
         OtherWordAttribute attribute(byte[] part10) throws DicomException {
             short[] words = new short[length / 2];
             ByteBuffer.wrap(part10, valueOffset, length).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(words);
-            OtherWordAttribute a = new OtherWordAttribute(PIXEL_DATA);
+            // Made here, not held in a static field: PixelMed is initialised at run time in the native image.
+            OtherWordAttribute a = new OtherWordAttribute(new AttributeTag(0x7FE0, 0x0010));
             a.setValues(words);
             return a;
         }

@@ -61,6 +61,16 @@ public final class Benchmark {
                 stopGracefully(veil);
                 return;
             }
+            if (System.getProperty("bench.only", "").equals("deid")) {
+                // BENCH_ONLY=deid: the generated studies stored, then the de-identified phases alone.
+                for (List<byte[]> study : data) {
+                    b.stow(study);
+                }
+                b.deidentifiedSearch(studies, perStudy, 0);
+                DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
+                stopGracefully(veil);
+                return;
+            }
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
             b.atScale(ct, veil.db(), seriesInstances, scaleStudies);
             b.deidentifiedSearch(studies, perStudy, scaleStudies);
@@ -145,25 +155,24 @@ public final class Benchmark {
     }
 
     /**
-     * A researcher among the same 100,000 studies, of which the generated ones carry research
-     * consent: recording the consents has their de-identified views built in the background
-     * (every instance de-identified and indexed, derivatives.ViewBuilder); the researcher's first
-     * search comes once that is done; later searches are the policy in SQL over the views. The
-     * baseline is the same search by the treating clinician in the original index, in the same run.
+     * A researcher among the same studies, of which the generated ones carry consent: recording
+     * a consent has its de-identified views built in the background (every instance
+     * de-identified and indexed, derivatives.ViewBuilder), timed alone for teaching; the
+     * researcher's first search comes right after the last research consent and builds what is
+     * not built yet; later searches are the policy in SQL over the views. The baseline is the
+     * same search by the treating clinician in the original index, in the same run.
      */
     private void deidentifiedSearch(int studies, int perStudy, int scaleStudies) throws Exception {
-        String clinician = org.veil.security.TestTokens.of("clinician", "openid");
+        // Teaching consent on every study: the background builder's own rate, with no request
+        // building beside it; it also runs the de-identification path once, as a server that has
+        // built views before has.
         long consented = System.nanoTime();
-        for (int s = 0; s < studies; s++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/api/v1/studies/" + studyUid(s) + "/consents"))
-                    .header("Authorization", "Bearer " + clinician).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"scopes\":[\"research\"],\"method\":\"written\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-                throw new IllegalStateException("consent answered " + r.statusCode());
-            }
-        }
+        consentAll(studies, "teaching");
         double ahead = awaitViewsBuiltAhead(consented);
+        // Research consent on the same studies (other views, another profile), and the
+        // researcher's search right after the last one: what it finds not yet built in the
+        // background it builds itself, beside the builder (the target's figure).
+        consentAll(studies, "research");
         String researcher = org.veil.security.TestTokens.of("researcher", "openid purpose:research");
         long t0 = System.nanoTime();
         HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/dicomweb/studies?limit=100"))
@@ -173,6 +182,7 @@ public final class Benchmark {
         if (first.statusCode() != 200) {
             throw new IllegalStateException("de-identified QIDO answered " + first.statusCode());
         }
+        awaitViewsBuiltAhead(System.nanoTime());
         String pseudonym = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.body()).get(0).get("00100020")
                 .get("Value").get(0).asText();
         long[] all = new long[200];
@@ -191,14 +201,27 @@ public final class Benchmark {
             baseline[i] = System.nanoTime() - t;
         }
         System.out.printf(Locale.ROOT, """
-                | De-identified views built in the background after consent on %d studies (%,d instances) | %.1f s from the first consent (%.0f instances/s) | | |
-                | De-identified search: the researcher's first search, once they are built | %.3f s | | |
+                | De-identified views built in the background after teaching consent on %d studies (%,d instances) | %.1f s from the first consent (%.0f instances/s) | | |
+                | De-identified search: the researcher's first search right after research consent on the same studies | %.2f s | | ≤ 2 s |
                 | QIDO by a researcher, all visible studies (%d of %,d) | p50 %.2f ms, p95 %.2f ms | | |
                 | QIDO by a researcher, by pseudonymous PatientID | p50 %.2f ms, p95 %.2f ms | identified QIDO by PatientID, same run: p50 %.2f ms | %.1fx |
 
                 """, studies, studies * perStudy, ahead, studies * perStudy / ahead, build, studies, scaleStudies + studies + 1,
                 Raw.percentile(all, 50), Raw.percentile(all, 95), Raw.percentile(byId, 50), Raw.percentile(byId, 95),
                 Raw.percentile(baseline, 50), Raw.percentile(byId, 50) / Raw.percentile(baseline, 50));
+    }
+
+    private void consentAll(int studies, String scope) throws Exception {
+        String clinician = org.veil.security.TestTokens.of("clinician", "openid");
+        for (int s = 0; s < studies; s++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/api/v1/studies/" + studyUid(s) + "/consents"))
+                    .header("Authorization", "Bearer " + clinician).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"scopes\":[\"" + scope + "\"],\"method\":\"written\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("consent answered " + r.statusCode());
+            }
+        }
     }
 
     /** Seconds from the first consent until the background builder has no view left to build. */

@@ -76,6 +76,27 @@ class DerivativeStoreTest {
         assertThat(store.derive("1.2.3.4.5.6.7", teaching, "teaching")).isEmpty();
     }
 
+    /** A view's build makes its study's derivatives in one batch: one journal, one round of flushes, one transaction. */
+    @Test
+    void aBatchMakesEachInstanceInOrderWithTheWithheldAndWithoutTheUnknown() throws Exception {
+        String icon = Part10Editor.read(TestData.file("real/simpleImageWithIcon.dcm")).root().string(Tag.SOPInstanceUID).orElseThrow();
+        List<String> asked = List.of(sop(2), "1.2.3.4.5.6.7", icon, sop(1));
+        List<Derivative> made = store.deriveAll(asked, teaching, "teaching");
+        assertThat(made).extracting(Derivative::originalSopUid).containsExactly(sop(2), icon, sop(1));
+        assertThat(made).noneMatch(Derivative::cached);
+        assertThat(made).extracting(Derivative::withheld).containsExactly(false, true, false);
+        for (Derivative d : List.of(made.get(0), made.get(2))) {
+            assertThat(Part10Editor.read(blobs.readAll(d.storageKey())).root().string(Tag.SOPInstanceUID)).contains(d.derivedSopUid());
+            assertThat(store.originalOf(d.derivedSopUid())).contains(d.originalSopUid());
+        }
+        assertThat(made.get(0).storageKey()).isNotEqualTo(made.get(2).storageKey());
+
+        List<Derivative> again = store.deriveAll(asked, teaching, "teaching");
+        assertThat(again).allMatch(Derivative::cached);
+        assertThat(again).extracting(Derivative::storageKey).containsExactlyElementsOf(made.stream().map(Derivative::storageKey).toList());
+        assertThat(again.get(1).withheldReason()).isEqualTo(made.get(1).withheldReason());
+    }
+
     @Test
     void aWithheldInstanceIsRememberedWithItsReason() throws Exception {
         String icon = Part10Editor.read(TestData.file("real/simpleImageWithIcon.dcm")).root().string(Tag.SOPInstanceUID).orElseThrow();

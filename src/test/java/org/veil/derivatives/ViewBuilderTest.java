@@ -101,6 +101,44 @@ class ViewBuilderTest {
         assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'")).isZero();
     }
 
+    /**
+     * A view another thread is building is passed over, by a search's first pass and by the
+     * background builder, which leaves the request queued and tries it again once nothing else
+     * is left; so the two build different views side by side rather than one waiting on the other.
+     */
+    @Test
+    void aViewAnotherThreadIsBuildingIsPassedOverThenBuilt() throws Exception {
+        DerivedViews views = deid.views().orElseThrow();
+        org.veil.deid.Profile research = Profiles.defaults().get("research").orElseThrow();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            // Another builder of this view, in flight: it holds the view's lock.
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                s.setString(1, "view|" + study + "|research|" + views.viewVersion(research));
+                s.execute();
+            }
+            assertThat(views.ensureUnlessBusy(study, research, "research", () -> true)).isEqualTo(DerivedViews.Readiness.BUSY);
+            assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'")).isZero();
+
+            String busyStudy = study;
+            consent("research");
+            // A second study consented after it: built meanwhile, not queued behind the busy one.
+            study = busyStudy + ".2";
+            assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
+                    .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1")
+                    .set(Tag.PatientID, "AHEAD-" + study).toBytes()).statusCode()).isEqualTo(200);
+            consent("research");
+            awaitView("research");
+            assertThat(index.count("view_request")).as("the busy view's request stays queued").isEqualTo(1);
+            assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + busyStudy + "'")).isZero();
+            study = busyStudy;
+            c.rollback();
+        }
+        awaitView("research");
+        awaitQueueEmpty();
+        assertThat(views.ensureUnlessBusy(study, research, "research", () -> true)).isEqualTo(DerivedViews.Readiness.READY);
+    }
+
     @Test
     void aWithdrawalWaitsForABuildInFlightAndThenLeavesNothing() throws Exception {
         String consent = consent("research");
