@@ -39,6 +39,8 @@ public final class DerivativeStore {
     private static final Logger LOG = Logger.getLogger(DerivativeStore.class);
     /** Instances made per journal, flush and transaction (a view's build makes its study's in such batches). */
     static final int BATCH = 32;
+    /** A batch also ends once its derivatives pass this many bytes: the files flushed together. */
+    static final long BATCH_BYTES = 64L << 20;
     /** Last-access times are refreshed at most this often, so that hits stay reads. */
     private static final String TOUCH_AFTER = "60 seconds";
 
@@ -75,9 +77,9 @@ public final class DerivativeStore {
 
     /**
      * The derivatives of several stored instances, in their order, made now where not cached:
-     * a view's build. Those made now go in batches of {@value #BATCH} that share one journal, one
-     * round of flushes and one transaction, where one at a time each paid for its own. Instances
-     * Veil does not hold are left out.
+     * a view's build. Those made now go in batches of up to {@value #BATCH} (or {@value #BATCH_BYTES}
+     * bytes) that share one journal, one round of flushes and one transaction, where one at a time
+     * each paid for its own. Instances Veil does not hold are left out.
      */
     public List<Derivative> deriveAll(List<String> originalSopUids, Profile profile, String context) throws IOException {
         String version = engine.derivativeVersion(profile);
@@ -86,10 +88,12 @@ public final class DerivativeStore {
             List<String> missing = originalSopUids.stream().filter(sop -> !found.containsKey(sop)).distinct().toList();
             Map<String, Original> originals = originals(missing);
             List<String> toMake = missing.stream().filter(originals::containsKey).toList();
-            for (int from = 0; from < toMake.size(); from += BATCH) {
-                for (Derivative d : make(toMake.subList(from, Math.min(toMake.size(), from + BATCH)), originals, profile, context, version)) {
+            for (int from = 0; from < toMake.size(); ) {
+                List<Derivative> made = make(toMake.subList(from, toMake.size()), originals, profile, context, version);
+                for (Derivative d : made) {
                     found.put(d.originalSopUid(), d);
                 }
+                from += made.size();
             }
             return originalSopUids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
         } catch (SQLException e) {
@@ -229,86 +233,163 @@ public final class DerivativeStore {
         return out;
     }
 
-    /** One made derivative before it is published: its staged file, or the reason it is withheld. */
-    private record Made(String sop, Original original, Outcome.Derived derived, StagedBlob blob, String withheld) {
+    /**
+     * One made derivative before it is published: its derived UIDs and staged file, or the reason
+     * it is withheld. The derivative's bytes are on disk by then, not held here.
+     */
+    private record Made(String sop, Original original, String studyUid, String seriesUid, String sopInstanceUid,
+                        Map<String, String> derivedUids, StagedBlob blob, String withheld) {
+        Derivative derivative(String context) {
+            return blob == null ? new Derivative(sop, context, null, null, null, null, 0, Optional.of(withheld), false)
+                    : new Derivative(sop, context, studyUid, seriesUid, sopInstanceUid, BlobStore.keyOf(blob), blob.size(),
+                            Optional.empty(), false);
+        }
     }
 
     /**
-     * Makes a batch: each instance de-identified and its derivative staged (written and hashed,
-     * not yet durable); then one journal of their keys, one publication (the files and their
-     * directories flushed together) and one transaction for every row, withheld ones included.
+     * Makes a batch from the front of {@code sops}: each instance de-identified and its derivative
+     * staged (written and hashed, not yet durable), until {@value #BATCH} are made or their files
+     * pass {@value #BATCH_BYTES} bytes; then one journal of their keys, one publication (the files
+     * and their directories flushed together) and one transaction for every row, withheld ones
+     * included. Returns what it made, at least one. When an instance fails, what was made before
+     * it is published all the same and the failure is thrown after.
      */
     private List<Derivative> make(List<String> sops, Map<String, Original> originals, Profile profile, String context, String version)
             throws IOException, SQLException {
         List<Made> made = new ArrayList<>();
+        Exception failed = null;
         try {
-            for (String sop : sops) {
-                Original original = originals.get(sop);
-                Outcome outcome;
+            long staged = 0;
+            for (int i = 0; i < sops.size() && i < BATCH && staged < BATCH_BYTES; i++) {
                 try {
-                    outcome = engine.deidentify(blobs.readAll(original.storageKey()), profile, context);
-                } catch (MalformedDicomException e) {
-                    // Stored instances were read when stored; one that cannot be read now is not served.
-                    outcome = new Outcome.Withheld("the stored instance cannot be read for de-identification");
-                }
-                if (outcome instanceof Outcome.Derived d) {
-                    StagedBlob blob = blobs.stage();
-                    made.add(new Made(sop, original, d, blob, null));
-                    try (OutputStream out = blob.output()) {
-                        out.write(d.part10());
-                    }
-                    blob.seal();
-                } else {
-                    made.add(new Made(sop, original, null, null, ((Outcome.Withheld) outcome).reason()));
+                    Made m = makeOne(sops.get(i), originals.get(sops.get(i)), profile, context);
+                    made.add(m);
+                    staged += m.blob() == null ? 0 : m.blob().size();
+                } catch (IOException | RuntimeException e) {
+                    failed = e;
+                    break;
                 }
             }
-            List<StagedBlob> staged = made.stream().map(Made::blob).filter(java.util.Objects::nonNull).toList();
-            // Sorted, so that two batches that share a key take its lock in the same order.
-            List<String> keys = staged.stream().map(BlobStore::keyOf).distinct().sorted().toList();
-            try (BlobStore.Journal journal = keys.isEmpty() ? () -> { } : blobs.begin(keys)) {
-                try {
-                    tx.inNew(() -> {
-                        try (Connection c = db.getConnection()) {
-                            for (String key : keys) {
-                                lock(c, key);
-                            }
-                            if (!staged.isEmpty()) {
-                                blobs.publish(staged);
-                            }
-                            for (Made m : made) {
-                                if (m.derived() == null) {
-                                    insert(c, m.sop(), m.original(), context, version, null, null, 0, m.withheld(), Map.of());
-                                } else {
-                                    insert(c, m.sop(), m.original(), context, version, m.derived(), BlobStore.keyOf(m.blob()),
-                                            m.blob().size(), null, m.derived().derivedUids());
-                                }
-                            }
-                        }
-                        return null;
-                    });
-                } catch (SQLException | RuntimeException e) {
-                    deleteUnused(keys);
-                    throw e;
-                }
-            }
+            publish(made, context, version);
         } finally {
             for (Made m : made) {
                 if (m.blob() != null) {
-                    m.blob().close();
+                    try {
+                        m.blob().close();
+                    } catch (IOException e) {
+                        // Only the temporary file is left; recovery empties the staging directory.
+                        LOG.debugf("a staged derivative could not be removed (%s)", e.getClass().getSimpleName());
+                    }
                 }
             }
         }
         if (maxBytes > 0 && made.stream().anyMatch(m -> m.blob() != null)) {
             evictOver(maxBytes);
         }
-        return made.stream().map(m -> m.derived() == null
-                ? new Derivative(m.sop(), context, null, null, null, null, 0, Optional.of(m.withheld()), false)
-                : new Derivative(m.sop(), context, m.derived().studyUid(), m.derived().seriesUid(), m.derived().sopInstanceUid(),
-                        BlobStore.keyOf(m.blob()), m.blob().size(), Optional.empty(), false)).toList();
+        if (failed instanceof IOException e) {
+            throw e;
+        } else if (failed instanceof RuntimeException e) {
+            throw e;
+        }
+        return made.stream().map(m -> m.derivative(context)).toList();
     }
 
-    private void insert(Connection c, String sop, Original original, String context, String version, Outcome.Derived d,
-                        String storageKey, long size, String withheld, Map<String, String> uids) throws SQLException {
+    private Made makeOne(String sop, Original original, Profile profile, String context) throws IOException {
+        Outcome outcome;
+        try {
+            outcome = engine.deidentify(blobs.readAll(original.storageKey()), profile, context);
+        } catch (MalformedDicomException e) {
+            // Stored instances were read when stored; one that cannot be read now is not served.
+            outcome = new Outcome.Withheld("the stored instance cannot be read for de-identification");
+        }
+        if (!(outcome instanceof Outcome.Derived d)) {
+            return new Made(sop, original, null, null, null, Map.of(), null, ((Outcome.Withheld) outcome).reason());
+        }
+        StagedBlob blob = blobs.stage();
+        try {
+            try (OutputStream out = blob.output()) {
+                out.write(d.part10());
+            }
+            blob.seal();
+        } catch (IOException | RuntimeException e) {
+            blob.close();
+            throw e;
+        }
+        return new Made(sop, original, d.studyUid(), d.seriesUid(), d.sopInstanceUid(), d.derivedUids(), blob, null);
+    }
+
+    /**
+     * Publishes a batch: the keys journalled first, so that a crash or a failure after a file is
+     * moved into place leaves nothing recovery does not know of (BlobStore#recover); the journal
+     * goes once the rows are committed, or once the files of a failed batch are deleted again. A
+     * file whose row lost to a concurrent maker's is deleted after the commit.
+     */
+    private void publish(List<Made> made, String context, String version) throws IOException, SQLException {
+        List<StagedBlob> staged = made.stream().map(Made::blob).filter(java.util.Objects::nonNull).toList();
+        List<String> keys = staged.stream().map(BlobStore::keyOf).distinct().toList();
+        BlobStore.Journal journal = keys.isEmpty() ? null : blobs.begin(keys);
+        List<String> lost = new ArrayList<>();
+        try {
+            tx.inNew(() -> {
+                try (Connection c = db.getConnection()) {
+                    lockAll(c, keys);
+                    if (!staged.isEmpty()) {
+                        blobs.publish(staged);
+                    }
+                    for (Made m : made) {
+                        boolean inserted = m.blob() == null
+                                ? insert(c, m.sop(), m.original(), context, version, null, null, null, null, 0, m.withheld(), Map.of())
+                                : insert(c, m.sop(), m.original(), context, version, m.studyUid(), m.seriesUid(), m.sopInstanceUid(),
+                                        BlobStore.keyOf(m.blob()), m.blob().size(), null, m.derivedUids());
+                        if (!inserted && m.blob() != null) {
+                            lost.add(BlobStore.keyOf(m.blob()));
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                deleteUnused(keys);
+            } catch (IOException | RuntimeException cleanup) {
+                // The journal stays: recovery deletes the keys no row refers to.
+                e.addSuppressed(cleanup);
+                throw e;
+            }
+            closeJournal(journal);
+            throw e;
+        }
+        closeJournal(journal);
+        if (!lost.isEmpty()) {
+            deleteUnused(lost);
+        }
+    }
+
+    private static void closeJournal(BlobStore.Journal journal) throws IOException {
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    /**
+     * The storage keys' locks, in one statement and in the order of the lock numbers themselves,
+     * so that two transactions that share keys cannot take them in opposite orders.
+     */
+    private static void lockAll(Connection c, List<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(?::text[]) k ORDER BY 1) o""")) {
+            s.setArray(1, c.createArrayOf("text", keys.toArray()));
+            s.execute();
+        }
+    }
+
+    /** Inserts a derivative's row and its UIDs' reverse map; false when a row for the instance was there already. */
+    private boolean insert(Connection c, String sop, Original original, String context, String version, String studyUid,
+                           String seriesUid, String sopInstanceUid, String storageKey, long size, String withheld,
+                           Map<String, String> uids) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO derivative (original_sop_uid, context, key_version, original_study_uid, patient_key,
                                         derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason)
@@ -320,13 +401,13 @@ public final class DerivativeStore {
             s.setString(3, version);
             s.setString(4, original.studyUid());
             s.setString(5, original.patientKey());
-            s.setString(6, d == null ? null : d.studyUid());
-            s.setString(7, d == null ? null : d.seriesUid());
-            s.setString(8, d == null ? null : d.sopInstanceUid());
+            s.setString(6, studyUid);
+            s.setString(7, seriesUid);
+            s.setString(8, sopInstanceUid);
             s.setString(9, storageKey);
             s.setLong(10, size);
             s.setString(11, withheld);
-            s.executeUpdate();
+            boolean inserted = s.executeUpdate() == 1;
             for (Map.Entry<String, String> e : uids.entrySet()) {
                 u.setString(1, e.getKey());
                 u.setString(2, e.getValue());
@@ -337,6 +418,7 @@ public final class DerivativeStore {
             if (!uids.isEmpty()) {
                 u.executeBatch();
             }
+            return inserted;
         }
     }
 

@@ -70,7 +70,16 @@ public class Visibility {
                 DerivedViews views = views();
                 Profile profile = profile(r.profile());
                 SearchScope.Deidentified scope = new SearchScope.Deidentified(r, Instant.now(), views.viewVersion(profile));
+                // Views another thread is building now (the background builder, another search)
+                // are left to it at first and waited for last, so that both build side by side.
+                List<Map.Entry<String, String>> busy = new java.util.ArrayList<>();
                 for (Map.Entry<String, String> unbuilt : search.unbuiltViews(scope)) {
+                    if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
+                            grantOf(r, unbuilt.getKey(), unbuilt.getValue())) == DerivedViews.Readiness.BUSY) {
+                        busy.add(unbuilt);
+                    }
+                }
+                for (Map.Entry<String, String> unbuilt : busy) {
                     views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()));
                 }
                 yield scope;

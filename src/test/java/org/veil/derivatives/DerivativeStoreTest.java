@@ -158,6 +158,44 @@ class DerivativeStoreTest {
         assertThat(exists(a.storageKey())).isFalse();
     }
 
+    /**
+     * A batch whose publication fails after its files are in place (here the flush of their
+     * directories) commits no row and leaves no file: the keys journalled before are deleted
+     * again, and nothing is left for a withdrawal to miss.
+     */
+    @Test
+    void aBatchThatFailsToPublishLeavesNeitherRowsNorFiles() throws Exception {
+        List<String> published = new java.util.ArrayList<>();
+        BlobStore failingPublish = (BlobStore) java.lang.reflect.Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
+                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
+                    try {
+                        Object result = method.invoke(blobs, args);
+                        if (method.getName().equals("publish")) {
+                            for (Object blob : (java.util.Collection<?>) args[0]) {
+                                published.add(BlobStore.keyOf((org.veil.storage.StagedBlob) blob));
+                            }
+                            throw new java.io.IOException("the directory could not be flushed");
+                        }
+                        return result;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DerivativeStore broken = new DerivativeStore(db, tx, failingPublish, store.engine(), 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.deriveAll(List.of(sop(1), sop(2)), teaching, "teaching"))
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(published).hasSize(2);
+        for (String key : published) {
+            assertThat(exists(key)).as("a file of the failed batch").isFalse();
+        }
+        try (var c = db.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM derivative WHERE context = 'teaching'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+        assertThat(store.deriveAll(List.of(sop(1), sop(2)), teaching, "teaching")).noneMatch(Derivative::cached).hasSize(2);
+    }
+
     @Test
     void theCacheStaysWithinItsBoundEvictingTheLeastRecentlyUsed() throws Exception {
         Derivative one = store.derive(sop(1), teaching, "teaching").orElseThrow();

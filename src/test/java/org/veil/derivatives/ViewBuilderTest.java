@@ -139,6 +139,39 @@ class ViewBuilderTest {
         assertThat(views.ensureUnlessBusy(study, research, "research", () -> true)).isEqualTo(DerivedViews.Readiness.READY);
     }
 
+    /**
+     * A search passes over a view another thread is building only to wait for it at the end: it
+     * never answers without a view it needs, so its results and counts stay exact.
+     */
+    @Test
+    void aSearchWaitsForAViewAnotherThreadIsBuildingBeforeItAnswers() throws Exception {
+        DerivedViews views = deid.views().orElseThrow();
+        org.veil.deid.Profile research = Profiles.defaults().get("research").orElseThrow();
+        CompletableFuture<Response> search;
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                s.setString(1, "view|" + study + "|research|" + views.viewVersion(research));
+                s.execute();
+            }
+            consent("research");
+            search = CompletableFuture.supplyAsync(() -> RestAssured.given()
+                    .header("Authorization", "Bearer " + TestTokens.of("researcher", "openid purpose:research"))
+                    .accept("application/dicom+json").get("/dicomweb/studies"));
+            try {
+                search.get(1500, TimeUnit.MILLISECONDS);
+                throw new AssertionError("the search answered without the view it needs");
+            } catch (TimeoutException expected) {
+                // waiting for the other builder, as it should
+            }
+            c.rollback();
+        }
+        Response found = search.get(60, TimeUnit.SECONDS);
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(found.jsonPath().getList("$")).hasSize(1);
+        assertThat(found.asString()).doesNotContain(study);
+    }
+
     @Test
     void aWithdrawalWaitsForABuildInFlightAndThenLeavesNothing() throws Exception {
         String consent = consent("research");
