@@ -11,9 +11,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -95,7 +97,7 @@ public final class DerivativeStore {
                 }
                 from += made.size();
             }
-            return originalSopUids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+            return originalSopUids.stream().map(found::get).filter(Objects::nonNull).toList();
         } catch (SQLException e) {
             throw new IOException("derivative index", e);
         }
@@ -180,7 +182,7 @@ public final class DerivativeStore {
 
     /** The cached derivatives among these originals, by original SOP Instance UID; a row whose file went missing is forgotten. */
     private Map<String, Derivative> cached(List<String> sops, String context, String version) throws SQLException, IOException {
-        Map<String, Derivative> out = new java.util.HashMap<>();
+        Map<String, Derivative> out = new HashMap<>();
         List<String> stale = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         try (Connection c = db.getConnection();
@@ -215,7 +217,7 @@ public final class DerivativeStore {
 
     /** The stored originals among these SOP Instance UIDs; those Veil does not hold are absent. */
     private Map<String, Original> originals(List<String> sops) throws SQLException {
-        Map<String, Original> out = new java.util.HashMap<>();
+        Map<String, Original> out = new HashMap<>();
         if (sops.isEmpty()) {
             return out;
         }
@@ -325,7 +327,7 @@ public final class DerivativeStore {
      * file whose row lost to a concurrent maker's is deleted after the commit.
      */
     private void publish(List<Made> made, String context, String version) throws IOException, SQLException {
-        List<StagedBlob> staged = made.stream().map(Made::blob).filter(java.util.Objects::nonNull).toList();
+        List<StagedBlob> staged = made.stream().map(Made::blob).filter(Objects::nonNull).toList();
         List<String> keys = staged.stream().map(BlobStore::keyOf).distinct().toList();
         BlobStore.Journal journal = keys.isEmpty() ? null : blobs.begin(keys);
         List<String> lost = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -137,7 +138,7 @@ public class ViewBuilder {
         // build side by side. Once only such views are left, they are tried again after a pause
         // (the search has built them by then, or failed and left them to be built here), while
         // requests recorded meanwhile still come first.
-        Set<Request> passed = new java.util.HashSet<>();
+        Set<Request> passed = new HashSet<>();
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Optional<Request> next = next(passed);

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,7 @@ public class Visibility {
                 SearchScope.Deidentified scope = new SearchScope.Deidentified(r, Instant.now(), views.viewVersion(profile));
                 // Views another thread is building now (the background builder, another search)
                 // are left to it at first and waited for last, so that both build side by side.
-                List<Map.Entry<String, String>> busy = new java.util.ArrayList<>();
+                List<Map.Entry<String, String>> busy = new ArrayList<>();
                 for (Map.Entry<String, String> unbuilt : search.unbuiltViews(scope)) {
                     if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
                             grantOf(r, unbuilt.getKey(), unbuilt.getValue())) == DerivedViews.Readiness.BUSY) {
