@@ -268,7 +268,10 @@ public final class KeycloakServer {
                 throw new IllegalStateException("Keycloak exited; see target/keycloak/*/keycloak-test.log");
             }
             try {
-                if (get("http://127.0.0.1:" + management + "/health/ready").statusCode() == 200) {
+                // Ready, and the realm served on the HTTP port: once a token request found no realm (404)
+                // right after the management port said ready.
+                if (get("http://127.0.0.1:" + management + "/health/ready").statusCode() == 200
+                        && get(issuer() + "/.well-known/openid-configuration").statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
