@@ -40,9 +40,9 @@ import org.veil.storage.StagedBlob;
 public final class DerivativeStore {
     private static final Logger LOG = Logger.getLogger(DerivativeStore.class);
     /** Instances made per journal, flush and transaction (a view's build makes its study's in such batches). */
-    static final int BATCH = 32;
+    private static final int BATCH = 32;
     /** A batch also ends once its derivatives pass this many bytes: the files flushed together. */
-    static final long BATCH_BYTES = 64L << 20;
+    private static final long BATCH_BYTES = 64L << 20;
     /** Last-access times are refreshed at most this often, so that hits stay reads. */
     private static final String TOUCH_AFTER = "60 seconds";
 
@@ -65,7 +65,7 @@ public final class DerivativeStore {
         return engine;
     }
 
-    /** The original stored instance a derivative is made from; empty when Veil holds no such instance. */
+    /** The original stored instance a derivative is made from. */
     record Original(String storageKey, String studyUid, String patientKey) {
     }
 
@@ -183,6 +183,9 @@ public final class DerivativeStore {
     /** The cached derivatives among these originals, by original SOP Instance UID; a row whose file went missing is forgotten. */
     private Map<String, Derivative> cached(List<String> sops, String context, String version) throws SQLException, IOException {
         Map<String, Derivative> out = new HashMap<>();
+        if (sops.isEmpty()) {
+            return out;
+        }
         List<String> stale = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         try (Connection c = db.getConnection();
@@ -272,7 +275,14 @@ public final class DerivativeStore {
                     break;
                 }
             }
-            publish(made, context, version);
+            try {
+                publish(made, context, version);
+            } catch (IOException | SQLException | RuntimeException e) {
+                if (failed != null) {
+                    e.addSuppressed(failed);
+                }
+                throw e;
+            }
         } finally {
             for (Made m : made) {
                 if (m.blob() != null) {
@@ -361,10 +371,11 @@ public final class DerivativeStore {
             closeJournal(journal);
             throw e;
         }
-        closeJournal(journal);
+        // The lost files go before the journal does, so that a crash between leaves them to recovery.
         if (!lost.isEmpty()) {
             deleteUnused(lost);
         }
+        closeJournal(journal);
     }
 
     private static void closeJournal(BlobStore.Journal journal) throws IOException {

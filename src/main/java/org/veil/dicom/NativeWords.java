@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,7 +60,7 @@ final class NativeWords {
         if (ts != TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN && ts != TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN) {
             return Optional.empty();
         }
-        java.util.List<Element> elements = file.dataset().elements();
+        List<Element> elements = file.dataset().elements();
         if (elements.isEmpty()) {
             return Optional.empty();
         }

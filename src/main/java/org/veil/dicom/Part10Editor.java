@@ -367,7 +367,8 @@ public final class Part10Editor {
                 FileMetaInformation.addFileMetaInformation(list, transferSyntax, "VEIL");
             }
             Attribute pixels = list.get(pixelMed(Tag.PixelData));
-            boolean bulk = EXPLICIT_LITTLE_ENDIAN.equals(transferSyntax) && pixels instanceof com.pixelmed.dicom.OtherWordAttribute
+            // Exactly PixelMed's OW class (not a subclass with its own writing), as the last element.
+            boolean bulk = EXPLICIT_LITTLE_ENDIAN.equals(transferSyntax) && pixels != null
                     && pixels.getClass() == com.pixelmed.dicom.OtherWordAttribute.class && list.lastKey().equals(pixels.getTag());
             ByteArrayOutputStream out = new ByteArrayOutputStream(bulk ? (int) Math.min(Integer.MAX_VALUE - 8L, pixels.getVL() + 65536) : 8192);
             if (!bulk) {

@@ -314,11 +314,16 @@ public final class PixelFrames {
                 a.setValues(b);
                 list.put(a);
             } else {
-                short[] w = bitsAllocated == 16 ? samples.words(n) : new short[2 * n];
-                for (int i = 0; bitsAllocated == 32 && i < n; i++) {
-                    int v = samples.get(i);
-                    w[2 * i] = (short) v;
-                    w[2 * i + 1] = (short) (v >>> 16);
+                short[] w;
+                if (bitsAllocated == 16) {
+                    w = samples.words(n);
+                } else {
+                    w = new short[2 * n];
+                    for (int i = 0; i < n; i++) {
+                        int v = samples.get(i);
+                        w[2 * i] = (short) v;
+                        w[2 * i + 1] = (short) (v >>> 16);
+                    }
                 }
                 OtherWordAttribute a = new OtherWordAttribute(PIXEL_DATA);
                 a.setValues(w);

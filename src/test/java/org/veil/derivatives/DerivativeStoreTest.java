@@ -97,6 +97,47 @@ class DerivativeStoreTest {
         assertThat(again.get(1).withheldReason()).isEqualTo(made.get(1).withheldReason());
     }
 
+    /** More instances than one batch holds: the batches follow each other and every instance is made once. */
+    @Test
+    void aStudyLargerThanABatchIsMadeInSeveralBatches() throws Exception {
+        List<byte[]> files = new java.util.ArrayList<>();
+        List<String> sops = new java.util.ArrayList<>();
+        for (int n = 10; n < 44; n++) {
+            files.add(ct(n, "P-1"));
+            sops.add(sop(n));
+        }
+        assertThat(DicomWebClient.stow(files.toArray(byte[][]::new)).statusCode()).isEqualTo(200);
+        List<Derivative> made = store.deriveAll(sops, teaching, "teaching");
+        assertThat(made).hasSize(34).noneMatch(Derivative::cached).noneMatch(Derivative::withheld);
+        assertThat(made).extracting(Derivative::originalSopUid).containsExactlyElementsOf(sops);
+        assertThat(made.stream().map(Derivative::storageKey).distinct()).hasSize(34);
+        assertThat(store.deriveAll(sops, teaching, "teaching")).hasSize(34).allMatch(Derivative::cached);
+    }
+
+    /** An instance that fails to be made fails the call, but those made before it in its batch are kept. */
+    @Test
+    void aFailingInstanceKeepsThoseMadeBeforeItInItsBatch() throws Exception {
+        int[] reads = {0};
+        BlobStore failingSecondRead = (BlobStore) java.lang.reflect.Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
+                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("readAll") && ++reads[0] == 2) {
+                        throw new java.io.IOException("the disk went away");
+                    }
+                    try {
+                        return method.invoke(blobs, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DerivativeStore broken = new DerivativeStore(db, tx, failingSecondRead, store.engine(), 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.deriveAll(List.of(sop(1), sop(2)), teaching, "teaching"))
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(reads[0]).isEqualTo(2);
+        List<Derivative> after = store.deriveAll(List.of(sop(1), sop(2)), teaching, "teaching");
+        assertThat(after).extracting(Derivative::cached).containsExactly(true, false);
+        assertThat(exists(after.get(0).storageKey())).isTrue();
+    }
+
     @Test
     void aWithheldInstanceIsRememberedWithItsReason() throws Exception {
         String icon = Part10Editor.read(TestData.file("real/simpleImageWithIcon.dcm")).root().string(Tag.SOPInstanceUID).orElseThrow();

@@ -102,9 +102,9 @@ class ViewBuilderTest {
     }
 
     /**
-     * A view another thread is building is passed over, by a search's first pass and by the
-     * background builder, which leaves the request queued and tries it again once nothing else
-     * is left; so the two build different views side by side rather than one waiting on the other.
+     * A view another thread is building is passed over: {@code ensureUnlessBusy} answers BUSY at
+     * once, and the background builder leaves the request queued, builds the next study's view
+     * meanwhile and tries the busy one again once nothing else is left.
      */
     @Test
     void aViewAnotherThreadIsBuildingIsPassedOverThenBuilt() throws Exception {

@@ -54,6 +54,21 @@ class NativeWordsTest {
         assertThat(java.util.Arrays.equals(bulk, pixelMed.toByteArray())).as("the same file written").isTrue();
     }
 
+    /** The CT decoded is the case the bulk writer is for, so the comparison above exercises it. */
+    @Test
+    void theRealCtIsWrittenInBulk() throws Exception {
+        Part10Editor decoded = Part10Editor.readDecoded(TestData.bytes("real/CT-MONO2-16-ankle.dcm"));
+        assertThat(decoded.transferSyntax()).isEqualTo("1.2.840.10008.1.2.1");
+        assertThat(decoded.attributes().lastKey()).isEqualTo(new com.pixelmed.dicom.AttributeTag(0x7FE0, 0x0010));
+        assertThat(decoded.attributes().get(decoded.attributes().lastKey()).getClass())
+                .isEqualTo(com.pixelmed.dicom.OtherWordAttribute.class);
+        byte[] bulk = decoded.toBytes();
+        ByteArrayOutputStream pixelMed = new ByteArrayOutputStream();
+        decoded.attributes().write(pixelMed, decoded.transferSyntax(), true, true);
+        assertThat(java.util.Arrays.equals(bulk, pixelMed.toByteArray())).as("the same file written").isTrue();
+        assertThat(bulk.length).isGreaterThan(512 * 512 * 2);
+    }
+
     @Test
     void theRealCtTakesTheBulkPathAndFilesItWasNotWrittenForDoNot() throws Exception {
         byte[] ct = TestData.bytes("real/CT-MONO2-16-ankle.dcm");
