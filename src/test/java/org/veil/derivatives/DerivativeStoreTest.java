@@ -118,17 +118,11 @@ class DerivativeStoreTest {
     @Test
     void aFailingInstanceKeepsThoseMadeBeforeItInItsBatch() throws Exception {
         int[] reads = {0};
-        BlobStore failingSecondRead = (BlobStore) java.lang.reflect.Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
-                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("readAll") && ++reads[0] == 2) {
-                        throw new java.io.IOException("the disk went away");
-                    }
-                    try {
-                        return method.invoke(blobs, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        BlobStore failingSecondRead = intercepted((method, args) -> {
+            if (method.equals("readAll") && ++reads[0] == 2) {
+                throw new java.io.IOException("the disk went away");
+            }
+        }, (method, args) -> { });
         DerivativeStore broken = new DerivativeStore(db, tx, failingSecondRead, store.engine(), 0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.deriveAll(List.of(sop(1), sop(2)), teaching, "teaching"))
                 .isInstanceOf(java.io.IOException.class);
@@ -172,17 +166,11 @@ class DerivativeStoreTest {
     @Test
     void aFileOutlivingItsRowIsLeftToRecoveryNotOrphaned() throws Exception {
         Derivative a = store.derive(sop(1), teaching, "teaching").orElseThrow();
-        BlobStore failingDeletes = (BlobStore) java.lang.reflect.Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
-                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("delete")) {
-                        throw new java.io.IOException("storage went away");
-                    }
-                    try {
-                        return method.invoke(blobs, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        BlobStore failingDeletes = intercepted((method, args) -> {
+            if (method.equals("delete")) {
+                throw new java.io.IOException("storage went away");
+            }
+        }, (method, args) -> { });
         DerivativeStore broken = new DerivativeStore(db, tx, failingDeletes, store.engine(), 0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.invalidateStudy(STUDY))
                 .isInstanceOf(java.io.IOException.class);
@@ -207,21 +195,14 @@ class DerivativeStoreTest {
     @Test
     void aBatchThatFailsToPublishLeavesNeitherRowsNorFiles() throws Exception {
         List<String> published = new java.util.ArrayList<>();
-        BlobStore failingPublish = (BlobStore) java.lang.reflect.Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
-                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
-                    try {
-                        Object result = method.invoke(blobs, args);
-                        if (method.getName().equals("publish")) {
-                            for (Object blob : (java.util.Collection<?>) args[0]) {
-                                published.add(BlobStore.keyOf((org.veil.storage.StagedBlob) blob));
-                            }
-                            throw new java.io.IOException("the directory could not be flushed");
-                        }
-                        return result;
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        BlobStore failingPublish = intercepted((method, args) -> { }, (method, args) -> {
+            if (method.equals("publish")) {
+                for (Object blob : (java.util.Collection<?>) args[0]) {
+                    published.add(BlobStore.keyOf((org.veil.storage.StagedBlob) blob));
+                }
+                throw new java.io.IOException("the directory could not be flushed");
+            }
+        });
         DerivativeStore broken = new DerivativeStore(db, tx, failingPublish, store.engine(), 0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.deriveAll(List.of(sop(1), sop(2)), teaching, "teaching"))
                 .isInstanceOf(java.io.IOException.class);
@@ -281,6 +262,28 @@ class DerivativeStoreTest {
         Derivative again = store.derive(sop(1), teaching, "teaching").orElseThrow();
         assertThat(again.cached()).isFalse();
         assertThat(exists(again.storageKey())).isTrue();
+    }
+
+    /** What a test's blob store does around one call of the real one: it may throw instead. */
+    @FunctionalInterface
+    private interface Hook {
+        void run(String method, Object[] args) throws java.io.IOException;
+    }
+
+    /** The real blob store, with {@code before} run ahead of every call and {@code after} once it has returned. */
+    private BlobStore intercepted(Hook before, Hook after) {
+        return (BlobStore) java.lang.reflect.Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
+                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
+                    before.run(method.getName(), args);
+                    Object result;
+                    try {
+                        result = method.invoke(blobs, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    after.run(method.getName(), args);
+                    return result;
+                });
     }
 
     private static String sop(int n) {
