@@ -339,7 +339,7 @@ public final class DerivativeStore {
     private void publish(List<Made> made, String context, String version) throws IOException, SQLException {
         List<StagedBlob> staged = made.stream().map(Made::blob).filter(Objects::nonNull).toList();
         List<String> keys = staged.stream().map(BlobStore::keyOf).distinct().toList();
-        BlobStore.Journal journal = keys.isEmpty() ? null : blobs.begin(keys);
+        BlobStore.Journal journal = journalled(keys);
         List<String> lost = new ArrayList<>();
         try {
             tx.inNew(() -> {
@@ -349,11 +349,7 @@ public final class DerivativeStore {
                         blobs.publish(staged);
                     }
                     for (Made m : made) {
-                        boolean inserted = m.blob() == null
-                                ? insert(c, m.sop(), m.original(), context, version, null, null, null, null, 0, m.withheld(), Map.of())
-                                : insert(c, m.sop(), m.original(), context, version, m.studyUid(), m.seriesUid(), m.sopInstanceUid(),
-                                        BlobStore.keyOf(m.blob()), m.blob().size(), null, m.derivedUids());
-                        if (!inserted && m.blob() != null) {
+                        if (!insert(c, m, context, version) && m.blob() != null) {
                             lost.add(BlobStore.keyOf(m.blob()));
                         }
                     }
@@ -362,26 +358,15 @@ public final class DerivativeStore {
             });
         } catch (SQLException | IOException | RuntimeException e) {
             try {
-                deleteUnused(keys);
+                deleteFreed(keys, journal);
             } catch (IOException | RuntimeException cleanup) {
                 // The journal stays: recovery deletes the keys no row refers to.
                 e.addSuppressed(cleanup);
-                throw e;
             }
-            closeJournal(journal);
             throw e;
         }
         // The lost files go before the journal does, so that a crash between leaves them to recovery.
-        if (!lost.isEmpty()) {
-            deleteUnused(lost);
-        }
-        closeJournal(journal);
-    }
-
-    private static void closeJournal(BlobStore.Journal journal) throws IOException {
-        if (journal != null) {
-            journal.close();
-        }
+        deleteFreed(lost, journal);
     }
 
     /**
@@ -399,36 +384,34 @@ public final class DerivativeStore {
         }
     }
 
-    /** Inserts a derivative's row and its UIDs' reverse map; false when a row for the instance was there already. */
-    private boolean insert(Connection c, String sop, Original original, String context, String version, String studyUid,
-                           String seriesUid, String sopInstanceUid, String storageKey, long size, String withheld,
-                           Map<String, String> uids) throws SQLException {
+    /** Inserts a made derivative's row and its UIDs' reverse map; false when a row for the instance was there already. */
+    private boolean insert(Connection c, Made m, String context, String version) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO derivative (original_sop_uid, context, key_version, original_study_uid, patient_key,
                                         derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
              PreparedStatement u = c.prepareStatement(
                      "INSERT INTO derived_uid (derived_uid, original_uid, context, key_version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            s.setString(1, sop);
+            s.setString(1, m.sop());
             s.setString(2, context);
             s.setString(3, version);
-            s.setString(4, original.studyUid());
-            s.setString(5, original.patientKey());
-            s.setString(6, studyUid);
-            s.setString(7, seriesUid);
-            s.setString(8, sopInstanceUid);
-            s.setString(9, storageKey);
-            s.setLong(10, size);
-            s.setString(11, withheld);
+            s.setString(4, m.original().studyUid());
+            s.setString(5, m.original().patientKey());
+            s.setString(6, m.studyUid());
+            s.setString(7, m.seriesUid());
+            s.setString(8, m.sopInstanceUid());
+            s.setString(9, m.blob() == null ? null : BlobStore.keyOf(m.blob()));
+            s.setLong(10, m.blob() == null ? 0 : m.blob().size());
+            s.setString(11, m.withheld());
             boolean inserted = s.executeUpdate() == 1;
-            for (Map.Entry<String, String> e : uids.entrySet()) {
+            for (Map.Entry<String, String> e : m.derivedUids().entrySet()) {
                 u.setString(1, e.getKey());
                 u.setString(2, e.getValue());
                 u.setString(3, context);
                 u.setString(4, engine.keys().version());
                 u.addBatch();
             }
-            if (!uids.isEmpty()) {
+            if (!m.derivedUids().isEmpty()) {
                 u.executeBatch();
             }
             return inserted;
@@ -510,10 +493,10 @@ public final class DerivativeStore {
     }
 
     /**
-     * The last step of a transaction that deletes rows whose files are {@code freed}: the keys are
-     * journalled before the commit, so that a crash between the commit and the deletion of the
-     * files leaves no file without a row: recovery deletes journalled keys nothing refers to
-     * (BlobStore#recover). Null when nothing was freed.
+     * The keys of files a transaction may leave without a row (freed by a deletion, or published
+     * by a batch that may fail), journalled before the commit, so that a crash between the commit
+     * and the deletion of the files leaves no file without a row: recovery deletes journalled keys
+     * nothing refers to (BlobStore#recover). Null when there are none.
      */
     private BlobStore.Journal journalled(List<String> freed) throws IOException {
         return freed.isEmpty() ? null : blobs.begin(freed);
