@@ -6,7 +6,8 @@
 # With the argument org.veil.bench.SideBySide (the first half of make bench) it runs Veil beside
 # Debian's Orthanc (bench/orthanc.sh) in alternating rounds, BENCH_ROUNDS (default 2).
 # With the argument org.veil.bench.NativeFootprint (make bench-native) it compares the JVM
-# application with the native executable instead; with org.veil.bench.SoakBenchmark (make soak) it
+# application with the native executable instead (BENCH_ONLY=native: the executable alone; both are
+# configured with de-identification and audit secrets, as the chart does); with org.veil.bench.SoakBenchmark (make soak) it
 # runs the mixed load for SOAK_DURATION (default 30m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,6 @@ fi
   -Dsoak.duration="${SOAK_DURATION:-30m}" \
   -Dbench.studies="${BENCH_STUDIES:-20}" -Dbench.instances="${BENCH_INSTANCES:-50}" \
   -Dbench.rounds="${BENCH_ROUNDS:-2}" -Dbench.orthanc.root="${ORTHANC_ROOT:-}" \
-  -Dbench.only="${BENCH_ONLY:-}" \
+  -Dbench.only="${BENCH_ONLY:-}" -Dbench.showLog="${BENCH_SHOW_LOG:-false}" \
   -Dbench.seriesInstances="${BENCH_SERIES_INSTANCES:-2000}" -Dbench.scaleStudies="${BENCH_SCALE_STUDIES:-1000000}" \
   "$MAIN"

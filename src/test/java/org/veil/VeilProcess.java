@@ -57,9 +57,9 @@ public final class VeilProcess implements AutoCloseable {
      * One replica of several, run from this native executable whatever veil.native.executable
      * says (the benchmark runs both kinds in one JVM).
      */
-    public static VeilProcess nativeReplica(String executable, EmbeddedDatabase shared, Map<String, String> environment)
-            throws Exception {
-        VeilProcess veil = new VeilProcess(Files.createTempDirectory("veil-replica"), shared);
+    public static VeilProcess nativeReplica(String executable, EmbeddedDatabase shared, Map<String, String> environment,
+                                            String... options) throws Exception {
+        VeilProcess veil = new VeilProcess(Files.createTempDirectory("veil-replica"), shared, options);
         veil.executable = executable;
         veil.ownsDatabase = false;
         veil.environment.putAll(environment);

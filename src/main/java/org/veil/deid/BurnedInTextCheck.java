@@ -96,7 +96,15 @@ public final class BurnedInTextCheck {
                         return Optional.of("more text than the check reads in one instance");
                     }
                     Strip strip = strip(grey, pixels.columns(), area, line);
-                    verdict = judge.identifying(reader.get().read(strip.grey(), strip.width(), strip.height()), line.glyphs());
+                    List<TextReader.Word> words;
+                    try {
+                        words = reader.get().read(strip.grey(), strip.width(), strip.height());
+                    } catch (TextReader.Unavailable e) {
+                        // As without a reader: what cannot be read cannot be known to be safe. Not a
+                        // verdict on the strip, so nothing is remembered.
+                        return Optional.of("frame " + (f + 1) + " shows text and the text reader cannot work here");
+                    }
+                    verdict = judge.identifying(words, line.glyphs());
                     verdicts.put(key, verdict);
                 }
                 seen.put(key, verdict);

@@ -5,22 +5,26 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import static org.veil.dicom.ForeignLibrary.function;
+
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.veil.dicom.ForeignLibrary;
 
 /**
  * Reads words from grey images with Tesseract (Debian's libtesseract5 and its English model),
  * through Tesseract's C API (capi.h) and the Java foreign-function API: no binding library, and
  * the same code in the JVM and in the native executable. One Tesseract handle per thread, made on
  * first use and kept, because a handle is not thread-safe and costs 80-300 ms to initialise.
+ * None is made at start-up: a handle holds the English model (tens of MiB), and a replica that
+ * never reads text should neither wait for one nor keep one. A model that cannot be loaded is
+ * found on the first read, which then throws {@link TextReader.Unavailable}, as does every later
+ * read without trying again.
  *
  * <p>libtesseract parallelises with OpenMP, which on two cores makes each call two to three times
  * slower; {@code OMP_THREAD_LIMIT=1} is set before the library is loaded (libgomp reads it once).
@@ -34,31 +38,46 @@ public final class Tesseract implements TextReader {
 
     private final ThreadLocal<MemorySegment> handles = ThreadLocal.withInitial(this::newHandle);
     private final String dataPath;
+    /** Why no handle can be made here, once one attempt has failed; null until then. */
+    private volatile String unusable;
 
     private Tesseract(String dataPath) {
         this.dataPath = dataPath;
     }
 
-    private static final Optional<TextReader> SHARED = make();
+    private static final Optional<TextReader> SHARED = API.map(api -> new Tesseract(null));
 
     /**
-     * Tesseract, if its library loads and its English model initialises here; empty otherwise. One
-     * reader for the process, whose handles (one per thread) are made once and kept.
+     * Tesseract, if its library loads here; empty otherwise. One reader for the process, whose
+     * handles (one per thread) are made on each thread's first read and kept.
      */
     public static Optional<TextReader> available() {
         return SHARED;
     }
 
-    private static Optional<TextReader> make() {
+    /** A reader that looks for its models in this directory instead of Tesseract's own: for tests. */
+    static TextReader withModelsIn(String dataPath) {
+        API.orElseThrow(() -> new IllegalStateException("libtesseract is not available"));
+        return new Tesseract(dataPath);
+    }
+
+    /**
+     * Whether a handle can be made here: loads the English model once and lets it go. For the
+     * start-up log, off the path to ready; the reads do not depend on it.
+     */
+    public static Optional<String> problem() {
         if (API.isEmpty()) {
-            return Optional.empty();
+            return Optional.of("libtesseract is not available");
         }
-        Tesseract t = new Tesseract(null);
+        Tesseract probe = new Tesseract(null);
         try {
-            t.handles.get();
-            return Optional.of(t);
-        } catch (IllegalStateException e) {
+            MemorySegment h = probe.newHandle();
+            API.get().delete.invokeExact(h);
             return Optional.empty();
+        } catch (IllegalStateException e) {
+            return Optional.of(e.getMessage());
+        } catch (Throwable e) {
+            return Optional.of("Tesseract could not be released: " + e);
         }
     }
 
@@ -70,7 +89,7 @@ public final class Tesseract implements TextReader {
     @Override
     public List<Word> read(byte[] grey, int width, int height) {
         Api api = API.orElseThrow();
-        MemorySegment h = handles.get();
+        MemorySegment h = handle();
         List<Word> words = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment image = arena.allocate(grey.length);
@@ -110,6 +129,22 @@ public final class Tesseract implements TextReader {
         return words;
     }
 
+    /** This thread's handle, made on its first read; the reason as Unavailable once making one has failed. */
+    private MemorySegment handle() {
+        String reason = unusable;
+        if (reason != null) {
+            throw new Unavailable(reason);
+        }
+        try {
+            return handles.get();
+        } catch (IllegalStateException e) {
+            // Initialising costs up to 300 ms: a missing model must not cost that on every read.
+            unusable = e.getMessage();
+            handles.remove();
+            throw new Unavailable(e.getMessage());
+        }
+    }
+
     private MemorySegment newHandle() {
         Api api = API.orElseThrow(() -> new IllegalStateException("libtesseract is not available"));
         try (Arena arena = Arena.ofConfined()) {
@@ -139,7 +174,41 @@ public final class Tesseract implements TextReader {
         }
     }
 
-    /** The C functions Veil calls, looked up once in libtesseract.so.5. */
+    /**
+     * The C functions Veil calls (tesseract/capi.h), and libc's setenv: declared here, looked up
+     * once at run time. Reading the declarations does not initialise {@link Tesseract}.
+     */
+    public static final class Functions {
+        private Functions() {
+        }
+
+        public static ForeignLibrary tesseract() {
+            return new ForeignLibrary("libtesseract.so.5", List.of(
+                    function("TessVersion", ADDRESS),
+                    function("TessBaseAPICreate", ADDRESS),
+                    function("TessBaseAPIInit3", JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+                    function("TessBaseAPISetVariable", JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+                    function("TessBaseAPISetPageSegMode", null, ADDRESS, JAVA_INT),
+                    function("TessBaseAPISetImage", null, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+                    function("TessBaseAPIRecognize", JAVA_INT, ADDRESS, ADDRESS),
+                    function("TessBaseAPIGetIterator", ADDRESS, ADDRESS),
+                    function("TessResultIteratorGetPageIterator", ADDRESS, ADDRESS),
+                    function("TessResultIteratorGetUTF8Text", ADDRESS, ADDRESS, JAVA_INT),
+                    function("TessResultIteratorConfidence", JAVA_FLOAT, ADDRESS, JAVA_INT),
+                    function("TessPageIteratorBoundingBox", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+                    function("TessResultIteratorNext", JAVA_INT, ADDRESS, JAVA_INT),
+                    function("TessResultIteratorDelete", null, ADDRESS),
+                    function("TessDeleteText", null, ADDRESS),
+                    function("TessBaseAPIClear", null, ADDRESS),
+                    function("TessBaseAPIDelete", null, ADDRESS)));
+        }
+
+        /** setenv(3), to limit OpenMP before libtesseract loads libgomp. */
+        public static ForeignLibrary libc() {
+            return new ForeignLibrary(null, List.of(function("setenv", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)));
+        }
+    }
+
     private record Api(MethodHandle versionText, MethodHandle create, MethodHandle init, MethodHandle setVariable,
                        MethodHandle setPageSegMode, MethodHandle setImage, MethodHandle recognize, MethodHandle getIterator,
                        MethodHandle pageIterator, MethodHandle wordText, MethodHandle confidence, MethodHandle boundingBox,
@@ -156,55 +225,33 @@ public final class Tesseract implements TextReader {
         }
 
         static Optional<Api> load() {
-            Linker linker = Linker.nativeLinker();
             try {
-                limitOpenMp(linker);
-                SymbolLookup lib = SymbolLookup.libraryLookup("libtesseract.so.5", Arena.global());
-                return Optional.of(new Api(
-                        fn(linker, lib, "TessVersion", ADDRESS),
-                        fn(linker, lib, "TessBaseAPICreate", ADDRESS),
-                        fn(linker, lib, "TessBaseAPIInit3", JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
-                        fn(linker, lib, "TessBaseAPISetVariable", JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
-                        fn(linker, lib, "TessBaseAPISetPageSegMode", null, ADDRESS, JAVA_INT),
-                        fn(linker, lib, "TessBaseAPISetImage", null, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-                        fn(linker, lib, "TessBaseAPIRecognize", JAVA_INT, ADDRESS, ADDRESS),
-                        fn(linker, lib, "TessBaseAPIGetIterator", ADDRESS, ADDRESS),
-                        fn(linker, lib, "TessResultIteratorGetPageIterator", ADDRESS, ADDRESS),
-                        fn(linker, lib, "TessResultIteratorGetUTF8Text", ADDRESS, ADDRESS, JAVA_INT),
-                        fn(linker, lib, "TessResultIteratorConfidence", JAVA_FLOAT, ADDRESS, JAVA_INT),
-                        fn(linker, lib, "TessPageIteratorBoundingBox", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-                        fn(linker, lib, "TessResultIteratorNext", JAVA_INT, ADDRESS, JAVA_INT),
-                        fn(linker, lib, "TessResultIteratorDelete", null, ADDRESS),
-                        fn(linker, lib, "TessDeleteText", null, ADDRESS),
-                        fn(linker, lib, "TessBaseAPIClear", null, ADDRESS),
-                        fn(linker, lib, "TessBaseAPIDelete", null, ADDRESS)));
+                limitOpenMp();
+                Map<String, MethodHandle> fn = Functions.tesseract().bind();
+                return Optional.of(new Api(fn.get("TessVersion"), fn.get("TessBaseAPICreate"), fn.get("TessBaseAPIInit3"),
+                        fn.get("TessBaseAPISetVariable"), fn.get("TessBaseAPISetPageSegMode"), fn.get("TessBaseAPISetImage"),
+                        fn.get("TessBaseAPIRecognize"), fn.get("TessBaseAPIGetIterator"), fn.get("TessResultIteratorGetPageIterator"),
+                        fn.get("TessResultIteratorGetUTF8Text"), fn.get("TessResultIteratorConfidence"),
+                        fn.get("TessPageIteratorBoundingBox"), fn.get("TessResultIteratorNext"), fn.get("TessResultIteratorDelete"),
+                        fn.get("TessDeleteText"), fn.get("TessBaseAPIClear"), fn.get("TessBaseAPIDelete")));
             } catch (RuntimeException | LinkageError e) {
-                // no library, or no foreign-function support (a native image built without it): the
-                // feature is unavailable, and what needs it is withheld rather than served unchecked
+                // no library, or no foreign-function support here: the feature is unavailable, and
+                // what needs it is withheld rather than served unchecked
                 return Optional.empty();
             }
         }
 
         /** OMP_THREAD_LIMIT=1 through libc's setenv, unless the environment already says otherwise. */
-        private static void limitOpenMp(Linker linker) {
+        private static void limitOpenMp() {
             if (System.getenv("OMP_THREAD_LIMIT") != null) {
                 return;
             }
-            MemorySegment setenv = linker.defaultLookup().find("setenv").orElse(null);
-            if (setenv == null) {
-                return;
-            }
-            MethodHandle h = linker.downcallHandle(setenv, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
             try (Arena arena = Arena.ofConfined()) {
-                int rc = (int) h.invokeExact(arena.allocateFrom("OMP_THREAD_LIMIT"), arena.allocateFrom("1"), 0);
+                int rc = (int) Functions.libc().bind().get("setenv")
+                        .invokeExact(arena.allocateFrom("OMP_THREAD_LIMIT"), arena.allocateFrom("1"), 0);
             } catch (Throwable e) {
                 // only a speed matter: OCR still works with more threads
             }
-        }
-
-        private static MethodHandle fn(Linker linker, SymbolLookup lib, String name, MemoryLayout result, MemoryLayout... args) {
-            MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalStateException("libtesseract has no " + name));
-            return linker.downcallHandle(symbol, result == null ? FunctionDescriptor.ofVoid(args) : FunctionDescriptor.of(result, args));
         }
     }
 }

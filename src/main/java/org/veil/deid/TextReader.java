@@ -11,5 +11,13 @@ public interface TextReader {
     record Word(String text, float confidence, int top, int bottom) {
     }
 
+    /** Reads the words; throws {@link Unavailable} when this reader cannot read here at all. */
     List<Word> read(byte[] grey, int width, int height);
+
+    /** The reader cannot work here (e.g. its model is not installed): nothing it was asked to read has been read. */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
 }

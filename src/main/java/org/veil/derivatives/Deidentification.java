@@ -43,9 +43,7 @@ public class Deidentification {
                 v = Optional.of(new DerivedViews(db, tx, blobs, s.get(), org.veil.dicom.DicomReader.Limits.DEFAULT, gate));
                 LOG.infof("de-identification ready: %d profiles, key version %s, text reader Tesseract %s", profiles.all().size(),
                         engine.keys().version(), Tesseract.version());
-                if (Tesseract.available().isEmpty()) {
-                    LOG.warn("no text reader (libtesseract5 and tesseract-ocr-eng): images that show lines of text are withheld");
-                }
+                warnWithoutTextReader();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -54,6 +52,17 @@ public class Deidentification {
         }
         this.store = s;
         this.views = v;
+    }
+
+    /**
+     * Whether Tesseract's model loads is found out beside the start, not before it: loading it
+     * takes 80-300 ms, and the handle made for the look is let go (docs/deployment.md, "Native
+     * executable"). Reads do not wait for this; without a model they withhold what shows text.
+     */
+    private static void warnWithoutTextReader() {
+        Thread.ofVirtual().name("text-reader-check").start(() -> Tesseract.problem().ifPresent(problem -> LOG.warnf(
+                "no text reader (%s; install libtesseract5 and tesseract-ocr-eng): images that show lines of text are withheld",
+                problem)));
     }
 
     public Profiles profiles() {

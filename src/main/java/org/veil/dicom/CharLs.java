@@ -1,17 +1,13 @@
 package org.veil.dicom;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,33 +78,22 @@ final class CharLs {
         }
     }
 
-    /** The C functions of libcharls.so.2 (charls/charls_jpegls_decoder.h), looked up once. */
+    /** The C functions of libcharls.so.2 ({@link ForeignLibrary#charls()}), looked up once. */
     private record Api(MethodHandle create, MethodHandle destroy, MethodHandle setSource, MethodHandle readHeader,
                        MethodHandle frameInfo, MethodHandle interleave, MethodHandle destinationSize, MethodHandle decode) {
 
         static Optional<Api> load() {
-            Linker linker = Linker.nativeLinker();
             try {
-                SymbolLookup lib = SymbolLookup.libraryLookup("libcharls.so.2", Arena.global());
-                return Optional.of(new Api(
-                        fn(linker, lib, "charls_jpegls_decoder_create", ADDRESS),
-                        fn(linker, lib, "charls_jpegls_decoder_destroy", null, ADDRESS),
-                        fn(linker, lib, "charls_jpegls_decoder_set_source_buffer", JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
-                        fn(linker, lib, "charls_jpegls_decoder_read_header", JAVA_INT, ADDRESS),
-                        fn(linker, lib, "charls_jpegls_decoder_get_frame_info", JAVA_INT, ADDRESS, ADDRESS),
-                        fn(linker, lib, "charls_jpegls_decoder_get_interleave_mode", JAVA_INT, ADDRESS, ADDRESS),
-                        fn(linker, lib, "charls_jpegls_decoder_get_destination_size", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
-                        fn(linker, lib, "charls_jpegls_decoder_decode_to_buffer", JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT)));
+                Map<String, MethodHandle> fn = ForeignLibrary.charls().bind();
+                return Optional.of(new Api(fn.get("charls_jpegls_decoder_create"), fn.get("charls_jpegls_decoder_destroy"),
+                        fn.get("charls_jpegls_decoder_set_source_buffer"), fn.get("charls_jpegls_decoder_read_header"),
+                        fn.get("charls_jpegls_decoder_get_frame_info"), fn.get("charls_jpegls_decoder_get_interleave_mode"),
+                        fn.get("charls_jpegls_decoder_get_destination_size"), fn.get("charls_jpegls_decoder_decode_to_buffer")));
             } catch (RuntimeException | LinkageError e) {
-                // no library, or no foreign-function support (a native image built without it): the
-                // feature is unavailable, and what needs it is withheld rather than served unchecked
+                // no library, or no foreign-function support here: the feature is unavailable, and
+                // what needs it is withheld rather than served unchecked
                 return Optional.empty();
             }
-        }
-
-        private static MethodHandle fn(Linker linker, SymbolLookup lib, String name, MemoryLayout result, MemoryLayout... args) {
-            MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalStateException("libcharls has no " + name));
-            return linker.downcallHandle(symbol, result == null ? FunctionDescriptor.ofVoid(args) : FunctionDescriptor.of(result, args));
         }
     }
 }

@@ -6,6 +6,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.OtherByteAttribute;
 import com.pixelmed.dicom.OtherWordAttribute;
+import com.pixelmed.dicom.TagFromName;
 import java.awt.Rectangle;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,6 @@ import java.util.Locale;
  * no codec segments, no bytes after the last frame, no bits above Bits Stored.
  */
 public final class PixelFrames {
-    private static final AttributeTag PIXEL_DATA = new AttributeTag(0x7FE0, 0x0010);
 
     private final AttributeList list;
     private final int rows;
@@ -75,7 +75,7 @@ public final class PixelFrames {
         if (total * Math.max(1, allocated / 8) > maxBytes || total > Integer.MAX_VALUE - 8) {
             throw new UndecodablePixelDataException("the decoded pixel data is larger than the cleaning limit");
         }
-        Attribute pixels = list.get(PIXEL_DATA);
+        Attribute pixels = list.get(TagFromName.PixelData);
         if (pixels == null) {
             throw new UndecodablePixelDataException("the instance has no pixel data to clean");
         }
@@ -310,7 +310,7 @@ public final class PixelFrames {
                         b[i >>> 3] |= (byte) (1 << (i & 7));
                     }
                 }
-                OtherByteAttribute a = new OtherByteAttribute(PIXEL_DATA);
+                OtherByteAttribute a = new OtherByteAttribute(TagFromName.PixelData);
                 a.setValues(b);
                 list.put(a);
             } else {
@@ -325,7 +325,7 @@ public final class PixelFrames {
                         w[2 * i + 1] = (short) (v >>> 16);
                     }
                 }
-                OtherWordAttribute a = new OtherWordAttribute(PIXEL_DATA);
+                OtherWordAttribute a = new OtherWordAttribute(TagFromName.PixelData);
                 a.setValues(w);
                 list.put(a);
             }

@@ -39,13 +39,20 @@ public final class NativeFootprint {
         Path dir = Files.createTempDirectory("veil-footprint");
         List<Sample> jvm = new ArrayList<>();
         List<Sample> nat = new ArrayList<>();
+        boolean nativeOnly = "native".equals(System.getProperty("bench.only"));
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("postgres"))) {
             measure(db, null, instance); // migrates the schema, so that no measured start does
             for (int round = 0; round < ROUNDS; round++) {
                 // alternating, so that the machine's drift falls on both alike
-                jvm.add(measure(db, null, instance));
+                if (!nativeOnly) {
+                    jvm.add(measure(db, null, instance));
+                }
                 nat.add(measure(db, executable, instance));
             }
+        }
+        if (nativeOnly) {
+            System.out.println("Native only (BENCH_ONLY=native), each round: " + nat + "; median " + median(nat));
+            return;
         }
         long jvmApp = size(jar.getParent());
         long nativeApp = Files.size(Path.of(executable)) + size(Path.of(executable).getParent(), ".so");
@@ -71,10 +78,22 @@ public final class NativeFootprint {
     private static Sample measure(EmbeddedDatabase db, String executable, byte[] instance) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(Map.of("QUARKUS_LOG_LEVEL", "WARN"));
         env.put("JAVA_TOOL_OPTIONS", executable == null ? "-XX:MaxRAMPercentage=75" : null); // as in the Dockerfiles
-        try (VeilProcess veil = executable == null ? VeilProcess.replica(db, env) : VeilProcess.nativeReplica(executable, db, env)) {
+        // Configured as the Helm chart configures every replica: with the de-identification and
+        // audit secrets, so that what a secret switches on at start-up is measured too.
+        env.put("VEIL_DEID_SECRET", "bench-deid-secret-0123456789abcdef0123456789");
+        env.put("VEIL_AUDIT_SECRET", "bench-audit-secret-0123456789abcdef");
+        String[] options = System.getProperty("bench.jvmOptions", "").isBlank() ? new String[0]
+                : System.getProperty("bench.jvmOptions").trim().split("\\s+");
+        try (VeilProcess veil = executable == null ? VeilProcess.replica(db, env, options)
+                : VeilProcess.nativeReplica(executable, db, env, options)) {
             double ready = veil.readyAfter().toNanos() / 1e6;
             Thread.sleep(5_000);
             long idle = veil.rssKb();
+            if (Boolean.getBoolean("bench.showLog")) {
+                // for looking into a start: Quarkus's "started in" line and any warning
+                veil.log().lines().filter(l -> l.contains("started in") || l.contains("WARN") || l.contains("ERROR"))
+                        .forEach(l -> System.out.println((executable == null ? "[jvm] " : "[native] ") + l));
+            }
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < 20; i++) {
                 HttpResponse<Void> stored = http.send(veil.request("/dicomweb/studies")
