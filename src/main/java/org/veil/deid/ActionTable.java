@@ -39,12 +39,24 @@ public final class ActionTable {
     private ActionTable() {
     }
 
-    /** The table Veil ships, {@code deid/ps3.15-table-e.1-1.json} on the class path. */
+    /**
+     * The table Veil ships, {@code deid/ps3.15-table-e.1-1.json} on the class path: read once and
+     * shared (it is not changed once loaded). In the native executable it is read while the image
+     * is built, because its holder is initialised then, so no start pays for it.
+     */
     public static ActionTable standard() {
-        try (InputStream in = ActionTable.class.getResourceAsStream("/deid/ps3.15-table-e.1-1.json")) {
-            return load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return Shipped.TABLE;
+    }
+
+    private static final class Shipped {
+        static final ActionTable TABLE = read();
+
+        private static ActionTable read() {
+            try (InputStream in = ActionTable.class.getResourceAsStream("/deid/ps3.15-table-e.1-1.json")) {
+                return load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -27,11 +27,20 @@ final class AttributePolicy {
         this.treatments = treatments;
     }
 
+    /** {@code deid/attribute-policy.tsv}, read once and shared, in the native image's build (as {@link ActionTable#standard()}). */
     static AttributePolicy standard() {
-        try (InputStream in = AttributePolicy.class.getResourceAsStream("/deid/attribute-policy.tsv")) {
-            return read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return Shipped.POLICY;
+    }
+
+    private static final class Shipped {
+        static final AttributePolicy POLICY = load();
+
+        private static AttributePolicy load() {
+            try (InputStream in = AttributePolicy.class.getResourceAsStream("/deid/attribute-policy.tsv")) {
+                return read(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -51,16 +51,27 @@ final class CodedEntries {
 
     /** The DCM meanings Veil ships, and a meaning cleaner that knows their words as well as the descriptor words. */
     static CodedEntries standard(Set<String> descriptorWords) {
-        Map<String, String> codes = dcmCodes();
         Set<String> words = new HashSet<>(descriptorWords);
-        for (String meaning : codes.values()) {
-            for (String w : meaning.split("[^A-Za-z0-9]+")) {
-                if (w.length() > 1 && w.chars().anyMatch(Character::isLetter)) {
-                    words.add(w);
+        words.addAll(Shipped.MEANING_WORDS);
+        return new CodedEntries(Shipped.CODES, new DescriptorCleaner(words));
+    }
+
+    /** {@code deid/dcm-codes.tsv} and the words of its meanings: read once, in the native image's build (as {@link ActionTable#standard()}). */
+    private static final class Shipped {
+        static final Map<String, String> CODES = Map.copyOf(dcmCodes());
+        static final Set<String> MEANING_WORDS = meaningWords(CODES);
+
+        private static Set<String> meaningWords(Map<String, String> codes) {
+            Set<String> words = new HashSet<>();
+            for (String meaning : codes.values()) {
+                for (String w : meaning.split("[^A-Za-z0-9]+")) {
+                    if (w.length() > 1 && w.chars().anyMatch(Character::isLetter)) {
+                        words.add(w);
+                    }
                 }
             }
+            return Set.copyOf(words);
         }
-        return new CodedEntries(codes, new DescriptorCleaner(words));
     }
 
     static Map<String, String> dcmCodes() {

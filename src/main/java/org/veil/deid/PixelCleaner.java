@@ -60,7 +60,11 @@ public final class PixelCleaner {
         this.rules = rules;
     }
 
-    /** Veil's rule files, in order: device rules, rules derived from deid, catch-all rules. */
+    /**
+     * Veil's rule files, in order: device rules, rules derived from deid, catch-all rules. Parsed
+     * at each call, also in the native executable: the rules hold AWT rectangles, and AWT starts
+     * at run time there, so they cannot be made in the image's build as the attribute tables are.
+     */
     public static BurnedInRules standardRules() {
         BurnedInRules all = new BurnedInRules(List.of());
         for (String name : List.of("rules-devices.txt", "rules-derived.txt", "rules-catch-all.txt")) {

@@ -23,6 +23,8 @@ import org.veil.index.EmbeddedDatabase;
  */
 public final class NativeFootprint {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    /** What Dockerfile.native's ENTRYPOINT gives the executable. */
+    public static final String NATIVE_OPTIONS = "-Xmn16m";
 
     private record Sample(double readyMs, long idleRssKb, long workRssKb) {
     }
@@ -82,16 +84,19 @@ public final class NativeFootprint {
         // audit secrets, so that what a secret switches on at start-up is measured too.
         env.put("VEIL_DEID_SECRET", "bench-deid-secret-0123456789abcdef0123456789");
         env.put("VEIL_AUDIT_SECRET", "bench-audit-secret-0123456789abcdef");
-        String[] options = System.getProperty("bench.jvmOptions", "").isBlank() ? new String[0]
-                : System.getProperty("bench.jvmOptions").trim().split("\\s+");
+        // As the Dockerfiles start them: the JVM with MaxRAMPercentage above, the executable with
+        // Dockerfile.native's -Xmn16m (ContainerImageTest holds the two to each other).
+        String[] options = !System.getProperty("bench.jvmOptions", "").isBlank()
+                ? System.getProperty("bench.jvmOptions").trim().split("\\s+")
+                : executable == null ? new String[0] : new String[] {NATIVE_OPTIONS};
         try (VeilProcess veil = executable == null ? VeilProcess.replica(db, env, options)
                 : VeilProcess.nativeReplica(executable, db, env, options)) {
             double ready = veil.readyAfter().toNanos() / 1e6;
             Thread.sleep(5_000);
             long idle = veil.rssKb();
             if (Boolean.getBoolean("bench.showLog")) {
-                // for looking into a start: Quarkus's "started in" line and any warning
-                veil.log().lines().filter(l -> l.contains("started in") || l.contains("WARN") || l.contains("ERROR"))
+                // for looking into a start: Quarkus's "started in" line, -Dquarkus.debug.print-startup-times=true lines, warnings
+                veil.log().lines().filter(l -> l.contains("started in") || l.contains("completed in") || l.contains("WARN") || l.contains("ERROR"))
                         .forEach(l -> System.out.println((executable == null ? "[jvm] " : "[native] ") + l));
             }
             HttpClient http = HttpClient.newHttpClient();

@@ -32,6 +32,12 @@ class ContainerImageTest {
     }
 
     @Test
+    void theNativeImageStartsTheExecutableAsTheBenchmarkMeasuresIt() throws Exception {
+        assertThat(Files.readString(DOCKER.resolve("Dockerfile.native")))
+                .contains("ENTRYPOINT [\"/deployments/veil\", \"" + org.veil.bench.NativeFootprint.NATIVE_OPTIONS + "\"]");
+    }
+
+    @Test
     void bothImagesCarryTheNativeLibrariesVeilCalls() throws Exception {
         for (String image : new String[] {"Dockerfile.jvm", "Dockerfile.native"}) {
             assertThat(Files.readString(DOCKER.resolve(image))).as(image)
