@@ -7,7 +7,8 @@
 # Debian's Orthanc (bench/orthanc.sh) in alternating rounds, BENCH_ROUNDS (default 2).
 # With the argument org.veil.bench.NativeFootprint (make bench-native) it compares the JVM
 # application with the native executable instead (BENCH_ONLY=native: the executable alone; both are
-# configured with de-identification and audit secrets, as the chart does); with org.veil.bench.SoakBenchmark (make soak) it
+# configured with de-identification and audit secrets, as the chart does; BENCH_SHOW_LOG=true prints
+# each start's "started in" line, warnings and -Dquarkus.debug.print-startup-times=true lines); with org.veil.bench.SoakBenchmark (make soak) it
 # runs the mixed load for SOAK_DURATION (default 30m).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.veil.dicom.ForeignLibrary;
 
@@ -21,8 +20,9 @@ import org.veil.dicom.ForeignLibrary;
  * through Tesseract's C API (capi.h) and the Java foreign-function API: no binding library, and
  * the same code in the JVM and in the native executable. One Tesseract handle per thread, made on
  * first use and kept, because a handle is not thread-safe and costs 80-300 ms to initialise.
- * None is made at start-up: a handle holds the English model (tens of MiB), and a replica that
- * never reads text should neither wait for one nor keep one. A model that cannot be loaded is
+ * None is kept from start-up (the start-up check makes one and releases it): a handle holds the
+ * English model (tens of MiB), and a replica that never reads text should neither wait for one
+ * nor keep one. A model that cannot be loaded is
  * found on the first read, which then throws {@link TextReader.Unavailable}, as does every later
  * read without trying again.
  *
@@ -40,6 +40,8 @@ public final class Tesseract implements TextReader {
     private final String dataPath;
     /** Why no handle can be made here, once one attempt has failed; null until then. */
     private volatile String unusable;
+    /** Handles this reader has tried to make: for tests. */
+    final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
 
     private Tesseract(String dataPath) {
         this.dataPath = dataPath;
@@ -56,7 +58,7 @@ public final class Tesseract implements TextReader {
     }
 
     /** A reader that looks for its models in this directory instead of Tesseract's own: for tests. */
-    static TextReader withModelsIn(String dataPath) {
+    static Tesseract withModelsIn(String dataPath) {
         API.orElseThrow(() -> new IllegalStateException("libtesseract is not available"));
         return new Tesseract(dataPath);
     }
@@ -139,13 +141,20 @@ public final class Tesseract implements TextReader {
             return handles.get();
         } catch (IllegalStateException e) {
             // Initialising costs up to 300 ms: a missing model must not cost that on every read.
-            unusable = e.getMessage();
+            // The failures are all of the installation (no model, a variable this version does not
+            // know), so no later attempt would do better; said once, for the operator.
             handles.remove();
+            if (unusable == null) {
+                System.getLogger(Tesseract.class.getName()).log(System.Logger.Level.WARNING,
+                        "Tesseract cannot read here ({0}): images that show lines of text are withheld", e.getMessage());
+            }
+            unusable = e.getMessage();
             throw new Unavailable(e.getMessage());
         }
     }
 
     private MemorySegment newHandle() {
+        attempts.incrementAndGet();
         Api api = API.orElseThrow(() -> new IllegalStateException("libtesseract is not available"));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment h = (MemorySegment) api.create.invokeExact();
@@ -227,7 +236,7 @@ public final class Tesseract implements TextReader {
         static Optional<Api> load() {
             try {
                 limitOpenMp();
-                Map<String, MethodHandle> fn = Functions.tesseract().bind();
+                ForeignLibrary.Handles fn = Functions.tesseract().bind();
                 return Optional.of(new Api(fn.get("TessVersion"), fn.get("TessBaseAPICreate"), fn.get("TessBaseAPIInit3"),
                         fn.get("TessBaseAPISetVariable"), fn.get("TessBaseAPISetPageSegMode"), fn.get("TessBaseAPISetImage"),
                         fn.get("TessBaseAPIRecognize"), fn.get("TessBaseAPIGetIterator"), fn.get("TessResultIteratorGetPageIterator"),

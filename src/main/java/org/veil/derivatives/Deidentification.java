@@ -60,7 +60,8 @@ public class Deidentification {
      * executable"). Reads do not wait for this; without a model they withhold what shows text.
      */
     private static void warnWithoutTextReader() {
-        Thread.ofVirtual().name("text-reader-check").start(() -> Tesseract.problem().ifPresent(problem -> LOG.warnf(
+        // A platform thread: a foreign call pins a virtual thread's carrier for as long as it runs.
+        Thread.ofPlatform().daemon().name("text-reader-check").start(() -> Tesseract.problem().ifPresent(problem -> LOG.warnf(
                 "no text reader (%s; install libtesseract5 and tesseract-ocr-eng): images that show lines of text are withheld",
                 problem)));
     }

@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -84,7 +83,7 @@ final class CharLs {
 
         static Optional<Api> load() {
             try {
-                Map<String, MethodHandle> fn = ForeignLibrary.charls().bind();
+                ForeignLibrary.Handles fn = ForeignLibrary.charls().bind();
                 return Optional.of(new Api(fn.get("charls_jpegls_decoder_create"), fn.get("charls_jpegls_decoder_destroy"),
                         fn.get("charls_jpegls_decoder_set_source_buffer"), fn.get("charls_jpegls_decoder_read_header"),
                         fn.get("charls_jpegls_decoder_get_frame_info"), fn.get("charls_jpegls_decoder_get_interleave_mode"),

@@ -38,7 +38,7 @@ public record ForeignLibrary(String soname, List<Function> functions) {
      * by name. Throws when the library or one of its functions is missing, or when foreign calls
      * are not possible here.
      */
-    public Map<String, MethodHandle> bind() {
+    public Handles bind() {
         Linker linker = Linker.nativeLinker();
         SymbolLookup lookup = soname == null ? linker.defaultLookup() : SymbolLookup.libraryLookup(soname, Arena.global());
         Map<String, MethodHandle> handles = new HashMap<>();
@@ -47,7 +47,19 @@ public record ForeignLibrary(String soname, List<Function> functions) {
                     .orElseThrow(() -> new IllegalStateException((soname == null ? "libc" : soname) + " has no " + f.name())),
                     f.descriptor()));
         }
-        return Map.copyOf(handles);
+        return new Handles(Map.copyOf(handles));
+    }
+
+    /** A bound library's handles by function name. */
+    public record Handles(Map<String, MethodHandle> byName) {
+        /** The handle of a declared function; a name that was not declared is a mistake in the caller. */
+        public MethodHandle get(String name) {
+            MethodHandle h = byName.get(name);
+            if (h == null) {
+                throw new IllegalStateException(name + " is not declared");
+            }
+            return h;
+        }
     }
 
     /** CharLS's JPEG-LS decoder (charls/charls_jpegls_decoder.h), as {@link CharLs} calls it. */

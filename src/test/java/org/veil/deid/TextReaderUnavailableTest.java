@@ -57,13 +57,30 @@ class TextReaderUnavailableTest {
     }
 
     @Test
-    void tesseractWithoutItsModelFailsOnTheFirstReadAndEveryLaterOne(@TempDir Path empty) {
-        TextReader reader = Tesseract.withModelsIn(empty.toString());
+    void tesseractWithoutItsModelFailsOnTheFirstReadAndEveryLaterOne(@TempDir Path empty) throws Exception {
+        Tesseract reader = Tesseract.withModelsIn(empty.toString());
         byte[] bone = word("BONE");
         assertThatThrownBy(() -> reader.read(bone, 240, 60)).isInstanceOf(TextReader.Unavailable.class)
                 .hasMessageContaining("English model");
         assertThatThrownBy(() -> reader.read(bone, 240, 60)).isInstanceOf(TextReader.Unavailable.class)
                 .hasMessageContaining("English model");
+        // Another thread fails at once too: the model was looked for once, not per read or per thread.
+        Thread other = new Thread(() -> assertThatThrownBy(() -> reader.read(bone, 240, 60))
+                .isInstanceOf(TextReader.Unavailable.class));
+        other.start();
+        other.join();
+        assertThat(reader.attempts).hasValue(1);
+    }
+
+    @Test
+    void everyDeclaredTesseractFunctionBindsWithItsType() {
+        for (org.veil.dicom.ForeignLibrary library : List.of(Tesseract.Functions.tesseract(), Tesseract.Functions.libc())) {
+            java.util.Map<String, java.lang.invoke.MethodHandle> handles = library.bind().byName();
+            assertThat(handles).hasSameSizeAs(library.functions());
+            for (org.veil.dicom.ForeignLibrary.Function f : library.functions()) {
+                assertThat(handles.get(f.name()).type()).as(f.name()).isEqualTo(f.descriptor().toMethodType());
+            }
+        }
     }
 
     @Test

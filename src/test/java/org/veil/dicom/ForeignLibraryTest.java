@@ -16,7 +16,7 @@ class ForeignLibraryTest {
     @Test
     void charlsBindsEveryDeclaredFunctionWithItsType() {
         ForeignLibrary charls = ForeignLibrary.charls();
-        Map<String, MethodHandle> handles = charls.bind();
+        Map<String, MethodHandle> handles = charls.bind().byName();
         assertThat(handles).hasSameSizeAs(charls.functions());
         for (ForeignLibrary.Function f : charls.functions()) {
             assertThat(handles.get(f.name()).type()).as(f.name()).isEqualTo(f.descriptor().toMethodType());
@@ -26,7 +26,14 @@ class ForeignLibraryTest {
     @Test
     void withoutALibraryPathTheCLibraryIsSearched() {
         ForeignLibrary libc = new ForeignLibrary(null, List.of(ForeignLibrary.function("getpid", JAVA_INT)));
-        assertThat(libc.bind()).containsOnlyKeys("getpid");
+        assertThat(libc.bind().byName()).containsOnlyKeys("getpid");
+    }
+
+    @Test
+    void aNameThatWasNotDeclaredIsAMistakeNotANullHandle() {
+        ForeignLibrary.Handles handles = ForeignLibrary.charls().bind();
+        assertThatThrownBy(() -> handles.get("charls_jpegls_decoder_create_typo")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("charls_jpegls_decoder_create_typo is not declared");
     }
 
     @Test
