@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -49,15 +48,7 @@ public final class ActionTable {
     }
 
     private static final class Shipped {
-        static final ActionTable TABLE = read();
-
-        private static ActionTable read() {
-            try (InputStream in = ActionTable.class.getResourceAsStream("/deid/ps3.15-table-e.1-1.json")) {
-                return load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        static final ActionTable TABLE = ShippedData.read("ps3.15-table-e.1-1.json", ActionTable::load);
     }
 
     public static ActionTable load(InputStream json) throws IOException {

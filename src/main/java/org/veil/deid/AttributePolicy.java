@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -33,15 +32,7 @@ final class AttributePolicy {
     }
 
     private static final class Shipped {
-        static final AttributePolicy POLICY = load();
-
-        private static AttributePolicy load() {
-            try (InputStream in = AttributePolicy.class.getResourceAsStream("/deid/attribute-policy.tsv")) {
-                return read(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        static final AttributePolicy POLICY = ShippedData.read("attribute-policy.tsv", AttributePolicy::read);
     }
 
     static AttributePolicy read(InputStream in) throws IOException {

@@ -59,11 +59,7 @@ public final class BurnedInTextCheck {
     /** {@code deid/burned-in-words.txt} and {@code deid/descriptor-words.txt}. */
     public static java.util.Set<String> standardVocabulary() {
         java.util.Set<String> words = new java.util.HashSet<>(DescriptorCleaner.standardWords());
-        try (java.io.InputStream in = BurnedInTextCheck.class.getResourceAsStream("/deid/burned-in-words.txt")) {
-            words.addAll(DescriptorCleaner.read(in));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        words.addAll(ShippedData.read("burned-in-words.txt", DescriptorCleaner::read));
         return words;
     }
 

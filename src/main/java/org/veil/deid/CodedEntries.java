@@ -1,10 +1,7 @@
 package org.veil.deid;
 
 import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,19 +72,17 @@ final class CodedEntries {
     }
 
     static Map<String, String> dcmCodes() {
-        Map<String, String> codes = new HashMap<>();
-        try (InputStream in = CodedEntries.class.getResourceAsStream("/deid/dcm-codes.tsv");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        return ShippedData.read("dcm-codes.tsv", in -> {
+            Map<String, String> codes = new HashMap<>();
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (!line.startsWith("#") && line.contains("\t")) {
                     String[] f = line.split("\t", 2);
                     codes.put(f[0], f[1]);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return codes;
+            return codes;
+        });
     }
 
     /** Whether the data set is a coded entry: it holds a code value or a designator. */

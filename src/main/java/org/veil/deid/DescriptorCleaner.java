@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -73,12 +72,8 @@ public final class DescriptorCleaner {
      */
     public static Set<String> standardWords() {
         Set<String> words = new HashSet<>();
-        for (String file : new String[] {"/deid/descriptor-words.txt", "/deid/code-strings.txt"}) {
-            try (InputStream in = DescriptorCleaner.class.getResourceAsStream(file)) {
-                words.addAll(read(in));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        for (String file : new String[] {"descriptor-words.txt", "code-strings.txt"}) {
+            words.addAll(ShippedData.read(file, DescriptorCleaner::read));
         }
         return words;
     }

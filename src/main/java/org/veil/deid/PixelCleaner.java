@@ -1,10 +1,7 @@
 package org.veil.deid;
 
 import java.awt.Rectangle;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +65,7 @@ public final class PixelCleaner {
     public static BurnedInRules standardRules() {
         BurnedInRules all = new BurnedInRules(List.of());
         for (String name : List.of("rules-devices.txt", "rules-derived.txt", "rules-catch-all.txt")) {
-            try (InputStream in = PixelCleaner.class.getResourceAsStream("/deid/" + name)) {
-                all = all.plus(BurnedInRules.parse(new InputStreamReader(in, StandardCharsets.UTF_8), name));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            all = all.plus(ShippedData.read(name, in -> BurnedInRules.parse(new InputStreamReader(in, StandardCharsets.UTF_8), name)));
         }
         return all;
     }

@@ -1,8 +1,6 @@
 package org.veil.deid;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,11 +32,7 @@ final class Recipe {
         MessageDigest sha = sha256();
         update(sha, ENGINE_REVISION.getBytes(StandardCharsets.UTF_8));
         for (String name : RESOURCES) {
-            try (InputStream in = Recipe.class.getResourceAsStream("/deid/" + name)) {
-                update(sha, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            update(sha, ShippedData.read(name, InputStream::readAllBytes));
         }
         configured.forEach(part -> update(sha, part));
         return new Recipe(sha.digest());

@@ -22,9 +22,8 @@ import org.veil.dicom.ForeignLibrary;
  * first use and kept, because a handle is not thread-safe and costs 80-300 ms to initialise.
  * None is kept from start-up (the start-up check makes one and releases it): a handle holds the
  * English model (tens of MiB), and a replica that never reads text should neither wait for one
- * nor keep one. A model that cannot be loaded is
- * found on the first read, which then throws {@link TextReader.Unavailable}, as does every later
- * read without trying again.
+ * nor keep one. A model that cannot be loaded is found on the first read, which then throws
+ * {@link TextReader.Unavailable}, as does every later read without trying again.
  *
  * <p>libtesseract parallelises with OpenMP, which on two cores makes each call two to three times
  * slower; {@code OMP_THREAD_LIMIT=1} is set before the library is loaded (libgomp reads it once).

@@ -1,8 +1,5 @@
 package org.veil.deid;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -27,11 +24,7 @@ final class Vocabulary {
 
     static Vocabulary standard(Set<String> descriptorWords) {
         Set<String> all = new HashSet<>(descriptorWords);
-        try (InputStream in = Vocabulary.class.getResourceAsStream("/deid/code-strings.txt")) {
-            all.addAll(DescriptorCleaner.read(in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        all.addAll(ShippedData.read("code-strings.txt", DescriptorCleaner::read));
         return new Vocabulary(all);
     }
 
