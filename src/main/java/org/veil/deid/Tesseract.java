@@ -13,14 +13,17 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.veil.dicom.ForeignLibrary;
 
 /**
  * Reads words from grey images with Tesseract (Debian's libtesseract5 and its English model),
  * through Tesseract's C API (capi.h) and the Java foreign-function API: no binding library, and
- * the same code in the JVM and in the native executable. One Tesseract handle per thread, made on
- * first use and kept, because a handle is not thread-safe and costs 80-300 ms to initialise.
- * None is kept from start-up (the start-up check makes one and releases it): a handle holds the
+ * the same code in the JVM and in the native executable. A handle serves one read at a time and
+ * costs 80-300 ms and 13 MiB to initialise, so handles are made on demand and kept in a small
+ * pool (one per core) for the next read, whichever thread makes it. None is kept from start-up (the start-up check makes one and releases it): a handle holds the
  * English model (tens of MiB), and a replica that never reads text should neither wait for one
  * nor keep one. A model that cannot be loaded is found on the first read, which then throws
  * {@link TextReader.Unavailable}, as does every later read without trying again.
@@ -35,12 +38,20 @@ public final class Tesseract implements TextReader {
 
     private static final Optional<Api> API = Api.load();
 
-    private final ThreadLocal<MemorySegment> handles = ThreadLocal.withInitial(this::newHandle);
+    /**
+     * Handles not in use, at most one per core. A handle is not tied to a thread: the worker
+     * threads that read come and go (a pool shrinks when idle), and a handle kept per thread was
+     * lost with its thread, 13 MiB of native memory each, while the next thread spent 80-300 ms
+     * making its own. A burst of more readers than this makes handles that are freed after use.
+     */
+    private final BlockingQueue<MemorySegment> idle =
+            new ArrayBlockingQueue<>(Math.max(2, Runtime.getRuntime().availableProcessors()));
     private final String dataPath;
     /** Why no handle can be made here, once one attempt has failed; null until then. */
     private volatile String unusable;
-    /** Handles this reader has tried to make: for tests. */
-    final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    /** Handles this reader has tried to make, and handles it has freed: for tests. */
+    final AtomicInteger attempts = new AtomicInteger();
+    final AtomicInteger freed = new AtomicInteger();
 
     private Tesseract(String dataPath) {
         this.dataPath = dataPath;
@@ -50,7 +61,7 @@ public final class Tesseract implements TextReader {
 
     /**
      * Tesseract, if its library loads here; empty otherwise. One reader for the process, whose
-     * handles (one per thread) are made on each thread's first read and kept.
+     * handles are made when a read finds none idle, and kept for the next read up to one per core.
      */
     public static Optional<TextReader> available() {
         return SHARED;
@@ -89,8 +100,19 @@ public final class Tesseract implements TextReader {
 
     @Override
     public List<Word> read(byte[] grey, int width, int height) {
+        MemorySegment h = acquire();
+        boolean sound = false;
+        try {
+            List<Word> words = read(h, grey, width, height);
+            sound = true;
+            return words;
+        } finally {
+            release(h, sound);
+        }
+    }
+
+    private static List<Word> read(MemorySegment h, byte[] grey, int width, int height) {
         Api api = API.orElseThrow();
-        MemorySegment h = handle();
         List<Word> words = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment image = arena.allocate(grey.length);
@@ -130,19 +152,25 @@ public final class Tesseract implements TextReader {
         return words;
     }
 
-    /** This thread's handle, made on its first read; the reason as Unavailable once making one has failed. */
-    private MemorySegment handle() {
+    /**
+     * An idle handle, or a new one when none is idle; the reason as Unavailable once making one
+     * has failed. The caller has it alone until {@link #release}.
+     */
+    MemorySegment acquire() {
         String reason = unusable;
         if (reason != null) {
             throw new Unavailable(reason);
         }
+        MemorySegment h = idle.poll();
+        if (h != null) {
+            return h;
+        }
         try {
-            return handles.get();
+            return newHandle();
         } catch (IllegalStateException e) {
             // Initialising costs up to 300 ms: a missing model must not cost that on every read.
             // The failures are all of the installation (no model, a variable this version does not
             // know), so no later attempt would do better; said once, for the operator.
-            handles.remove();
             if (unusable == null) {
                 System.getLogger(Tesseract.class.getName()).log(System.Logger.Level.WARNING,
                         "Tesseract cannot read here ({0}): images that show lines of text are withheld", e.getMessage());
@@ -150,6 +178,27 @@ public final class Tesseract implements TextReader {
             unusable = e.getMessage();
             throw new Unavailable(e.getMessage());
         }
+    }
+
+    /**
+     * Back to the idle handles after a read that went through; freed when the read failed (its
+     * state is unknown) or when as many handles as cores are idle already.
+     */
+    void release(MemorySegment h, boolean sound) {
+        if (sound && idle.offer(h)) {
+            return;
+        }
+        freed.incrementAndGet();
+        try {
+            API.orElseThrow().delete.invokeExact(h);
+        } catch (Throwable e) {
+            throw new IllegalStateException("Tesseract could not be released", e);
+        }
+    }
+
+    /** Handles kept for the next read: for tests. */
+    int idleHandles() {
+        return idle.size();
     }
 
     private MemorySegment newHandle() {

@@ -59,7 +59,7 @@ class TextReaderUnavailableTest {
     @Test
     void tesseractWithoutItsModelFailsOnTheFirstReadAndEveryLaterOne(@TempDir Path empty) throws Exception {
         Tesseract reader = Tesseract.withModelsIn(empty.toString());
-        byte[] bone = word("BONE");
+        byte[] bone = Words.drawn("BONE");
         assertThatThrownBy(() -> reader.read(bone, 240, 60)).isInstanceOf(TextReader.Unavailable.class)
                 .hasMessageContaining("English model");
         assertThatThrownBy(() -> reader.read(bone, 240, 60)).isInstanceOf(TextReader.Unavailable.class)
@@ -86,20 +86,7 @@ class TextReaderUnavailableTest {
     @Test
     void theStartUpProbeFindsTheInstalledModelAndTheFirstReadMakesItsHandle() {
         assertThat(Tesseract.problem()).isEmpty();
-        List<TextReader.Word> words = Tesseract.available().orElseThrow().read(word("BONE"), 240, 60);
+        List<TextReader.Word> words = Tesseract.available().orElseThrow().read(Words.drawn("BONE"), 240, 60);
         assertThat(words).extracting(TextReader.Word::text).containsExactly("BONE");
-    }
-
-    /** One word, dark on white, at the height the check reads at. */
-    private static byte[] word(String text) {
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(240, 60, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-        java.awt.Graphics2D g = image.createGraphics();
-        g.setColor(java.awt.Color.WHITE);
-        g.fillRect(0, 0, 240, 60);
-        g.setColor(java.awt.Color.BLACK);
-        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 32));
-        g.drawString(text, 20, 44);
-        g.dispose();
-        return ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
     }
 }
