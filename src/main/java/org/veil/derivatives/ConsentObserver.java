@@ -32,9 +32,9 @@ public class ConsentObserver {
         DerivativeStore store = deid.store().get();
         try {
             switch (change) {
-                case ConsentChange.ConsentWithdrawn w -> store.invalidateStudy(w.studyUid());
+                case ConsentChange.ConsentWithdrawn w -> store.cache().invalidateStudy(w.studyUid());
                 case ConsentChange.ShareRevoked r ->
-                        store.invalidateShare(r.studyUid(), Requirement.Deidentified.SHARE_CONTEXT_PREFIX + r.shareId());
+                        store.cache().invalidateShare(r.studyUid(), Requirement.Deidentified.SHARE_CONTEXT_PREFIX + r.shareId());
                 case ConsentChange.ConsentRecorded r -> {
                     // Nothing was derived under a consent that did not exist.
                 }

@@ -82,6 +82,6 @@ public class Deidentification {
 
     /** Whether a storage key belongs to a derivative, with or without a secret: for crash recovery. */
     public boolean isStorageKeyUsed(String key) throws IOException {
-        return DerivativeStore.isStorageKeyUsed(db, key);
+        return DerivativeFiles.isStorageKeyUsed(db, key);
     }
 }

@@ -2,7 +2,6 @@ package org.veil.derivatives;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +33,8 @@ import org.veil.storage.StagedBlob;
  *
  * <p>Derivatives are deterministic, so two requests racing for the same one make the same file
  * under the same key; an advisory lock per storage key keeps a publication and an eviction of
- * that key from interleaving. Every write runs in a transaction of its own ({@link Transactions}):
+ * that key from interleaving. Dropping and evicting derivatives is {@link DerivativeCache}'s;
+ * the journal and lock both sides share around files are {@link DerivativeFiles}'. Every write runs in a transaction of its own ({@link Transactions}):
  * declarative JTA in the server, plain JDBC in the benchmark, which runs without Quarkus.
  */
 public final class DerivativeStore {
@@ -51,6 +51,8 @@ public final class DerivativeStore {
     private final Deidentifier engine;
     private final long maxBytes;
     private final Transactions tx;
+    private final DerivativeFiles files;
+    private final DerivativeCache cache;
 
     public DerivativeStore(DataSource db, Transactions tx, BlobStore blobs, Deidentifier engine, long maxBytes) {
         this.db = db;
@@ -58,6 +60,13 @@ public final class DerivativeStore {
         this.blobs = blobs;
         this.engine = engine;
         this.maxBytes = maxBytes;
+        this.files = new DerivativeFiles(db, tx, blobs);
+        this.cache = new DerivativeCache(db, tx, files);
+    }
+
+    /** The cache these derivatives are kept in: what drops them on withdrawal, revocation and eviction. */
+    public DerivativeCache cache() {
+        return cache;
     }
 
     /** The engine this store derives with (another store over other blobs shares it). */
@@ -126,60 +135,6 @@ public final class DerivativeStore {
         }
     }
 
-    /**
-     * Drops every derivative of a study: on consent withdrawal. Returns how many. Waits for the
-     * study's views being built to finish first ({@link #lockStudy}), so that nothing a build
-     * started before the withdrawal makes outlives this.
-     */
-    public int invalidateStudy(String originalStudyUid) throws IOException {
-        return invalidate("original_study_uid = ?", originalStudyUid, originalStudyUid);
-    }
-
-    /** Drops every derivative made for a share of the study: on revocation; waits for its builds as above. */
-    public int invalidateShare(String originalStudyUid, String context) throws IOException {
-        return invalidate("context = ?", context, originalStudyUid);
-    }
-
-    /** Drops every derivative of a patient (issuer and PatientID as stored). */
-    public int invalidatePatient(String issuer, String patientId) throws IOException {
-        return invalidate("patient_key = ?", patientKey(issuer, patientId), null);
-    }
-
-    /** Drops every derivative made in a context: a profile whose options changed, or a revoked share. */
-    public int invalidateContext(String context) throws IOException {
-        return invalidate("context = ?", context, null);
-    }
-
-    /** Total bytes of cached derivatives. */
-    public long cachedBytes() throws IOException {
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(size_bytes), 0) FROM derivative");
-             ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IOException("derivative index", e);
-        }
-    }
-
-    /** Whether a storage key belongs to a derivative: for recovery after a crash, with or without a secret. */
-    public static boolean isStorageKeyUsed(DataSource db, String key) throws IOException {
-        try (Connection c = db.getConnection()) {
-            return isStorageKeyUsed(c, key);
-        } catch (SQLException e) {
-            throw new IOException("derivative index", e);
-        }
-    }
-
-    private static boolean isStorageKeyUsed(Connection c, String key) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM derivative WHERE storage_key = ? LIMIT 1")) {
-            s.setString(1, key);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     /** The cached derivatives among these originals, by original SOP Instance UID; a row whose file went missing is forgotten. */
     private Map<String, Derivative> cached(List<String> sops, String context, String version) throws SQLException, IOException {
         Map<String, Derivative> out = new HashMap<>();
@@ -200,7 +155,7 @@ public final class DerivativeStore {
                 while (rs.next()) {
                     String sop = rs.getString(1);
                     String key = rs.getString(5);
-                    if (key != null && !exists(key)) {
+                    if (key != null && !files.exists(key)) {
                         // The file went missing under the row: forget the row and make it again.
                         gone.add(sop);
                         continue;
@@ -296,7 +251,7 @@ public final class DerivativeStore {
             }
         }
         if (maxBytes > 0 && made.stream().anyMatch(m -> m.blob() != null)) {
-            evictOver(maxBytes);
+            cache.evictOver(maxBytes);
         }
         if (failed instanceof IOException e) {
             throw e;
@@ -339,7 +294,7 @@ public final class DerivativeStore {
     private void publish(List<Made> made, String context, String version) throws IOException, SQLException {
         List<StagedBlob> staged = made.stream().map(Made::blob).filter(Objects::nonNull).toList();
         List<String> keys = staged.stream().map(BlobStore::keyOf).distinct().toList();
-        BlobStore.Journal journal = journalled(keys);
+        BlobStore.Journal journal = files.journalled(keys);
         List<String> lost = new ArrayList<>();
         try {
             tx.inNew(() -> {
@@ -358,7 +313,7 @@ public final class DerivativeStore {
             });
         } catch (SQLException | IOException | RuntimeException e) {
             try {
-                deleteFreed(keys, journal);
+                files.deleteFreed(keys, journal);
             } catch (IOException | RuntimeException cleanup) {
                 // The journal stays: recovery deletes the keys no row refers to.
                 e.addSuppressed(cleanup);
@@ -366,7 +321,7 @@ public final class DerivativeStore {
             throw e;
         }
         // The lost files go before the journal does, so that a crash between leaves them to recovery.
-        deleteFreed(lost, journal);
+        files.deleteFreed(lost, journal);
     }
 
     /**
@@ -418,118 +373,6 @@ public final class DerivativeStore {
         }
     }
 
-    /** Removes least recently used derivatives until the cache is under its bound. */
-    void evictOver(long bound) throws IOException {
-        List<String> freed = new ArrayList<>();
-        try {
-            deleteFreed(freed, tx.inNew(() -> {
-                try (Connection c = db.getConnection()) {
-                    long total;
-                    try (PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(size_bytes), 0) FROM derivative");
-                         ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        total = rs.getLong(1);
-                    }
-                    if (total <= bound) {
-                        return null;
-                    }
-                    try (PreparedStatement s = c.prepareStatement("""
-                            SELECT id, storage_key, size_bytes, original_study_uid, context FROM derivative WHERE storage_key IS NOT NULL
-                             ORDER BY last_access, id FOR UPDATE SKIP LOCKED""");
-                         PreparedStatement del = c.prepareStatement("DELETE FROM derivative WHERE id = ?");
-                         PreparedStatement view = c.prepareStatement(
-                                 "DELETE FROM derived_view WHERE original_study_uid = ? AND context = ?");
-                         ResultSet rs = s.executeQuery()) {
-                        while (total > bound && rs.next()) {
-                            del.setLong(1, rs.getLong(1));
-                            del.executeUpdate();
-                            // A view pointing at an evicted file is dropped with it and rebuilt on need.
-                            view.setString(1, rs.getString(4));
-                            view.setString(2, rs.getString(5));
-                            view.executeUpdate();
-                            freed.add(rs.getString(2));
-                            total -= rs.getLong(3);
-                        }
-                    }
-                    return journalled(freed);
-                }
-            }));
-        } catch (SQLException e) {
-            throw new IOException("derivative eviction", e);
-        }
-        LOG.debugf("evicted %d derivatives", freed.size());
-    }
-
-    /** Deletes derivatives and the de-identified views built from them, in one transaction. */
-    private int invalidate(String where, String value, String lockedStudy) throws IOException {
-        List<String> freed = new ArrayList<>();
-        int[] rows = {0};
-        try {
-            deleteFreed(freed, tx.inNew(() -> {
-                try (Connection c = db.getConnection();
-                     PreparedStatement views = c.prepareStatement("DELETE FROM derived_view WHERE " + where);
-                     PreparedStatement s = c.prepareStatement("DELETE FROM derivative WHERE " + where + " RETURNING storage_key")) {
-                    if (lockedStudy != null) {
-                        lockStudy(c, lockedStudy, true);
-                    }
-                    views.setString(1, value);
-                    views.executeUpdate();
-                    s.setString(1, value);
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            rows[0]++;
-                            if (rs.getString(1) != null) {
-                                freed.add(rs.getString(1));
-                            }
-                        }
-                    }
-                    return journalled(freed);
-                }
-            }));
-            return rows[0];
-        } catch (SQLException e) {
-            throw new IOException("derivative invalidation", e);
-        }
-    }
-
-    /**
-     * The keys of files a transaction may leave without a row (freed by a deletion, or published
-     * by a batch that may fail), journalled before the commit, so that a crash between the commit
-     * and the deletion of the files leaves no file without a row: recovery deletes journalled keys
-     * nothing refers to (BlobStore#recover). Null when there are none.
-     */
-    private BlobStore.Journal journalled(List<String> freed) throws IOException {
-        return freed.isEmpty() ? null : blobs.begin(freed);
-    }
-
-    /** After the commit: deletes the freed files, then the journal. A deletion that fails leaves the journal to recovery. */
-    private void deleteFreed(List<String> freed, BlobStore.Journal journal) throws IOException {
-        if (journal == null) {
-            return;
-        }
-        deleteUnused(freed);
-        journal.close();
-    }
-
-    /** Deletes files no derivative row refers to any more, each under its key's lock. */
-    private void deleteUnused(List<String> keys) throws IOException {
-        for (String key : keys) {
-            try {
-                tx.inNew(() -> {
-                    try (Connection c = db.getConnection()) {
-                        lock(c, key);
-                        if (!isStorageKeyUsed(c, key)) {
-                            blobs.delete(key);
-                        }
-                    }
-                    return null;
-                });
-            } catch (SQLException e) {
-                throw new IOException("derivative clean-up", e);
-            }
-        }
-    }
-
     /** Runs an UPDATE or DELETE on the rows of these originals in a context and key version, in a transaction of its own. */
     private void onRows(String statement, List<String> sops, String context, String version) throws SQLException, IOException {
         if (sops.isEmpty()) {
@@ -558,21 +401,6 @@ public final class DerivativeStore {
                 : "SELECT pg_advisory_xact_lock_shared(hashtext(?))")) {
             s.setString(1, "derive|" + study);
             s.execute();
-        }
-    }
-
-    private static void lock(Connection c, String key) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-            s.setString(1, key);
-            s.execute();
-        }
-    }
-
-    private boolean exists(String key) {
-        try (FileChannel ch = blobs.open(key)) {
-            return ch.size() >= 0;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -148,12 +148,12 @@ class DerivativeStoreTest {
         Derivative a = store.derive(sop(1), teaching, "teaching").orElseThrow();
         Derivative b = store.derive(sop(3), teaching, "teaching").orElseThrow();
         Derivative c = store.derive(sop(2), teaching, "share-7").orElseThrow();
-        assertThat(store.invalidatePatient("", "P-2")).isEqualTo(1);
+        assertThat(store.cache().invalidatePatient("", "P-2")).isEqualTo(1);
         assertThat(exists(b.storageKey())).isFalse();
         assertThat(exists(a.storageKey())).isTrue();
-        assertThat(store.invalidateContext("share-7")).isEqualTo(1);
+        assertThat(store.cache().invalidateContext("share-7")).isEqualTo(1);
         assertThat(exists(c.storageKey())).isFalse();
-        assertThat(store.invalidateStudy(STUDY)).isEqualTo(1);
+        assertThat(store.cache().invalidateStudy(STUDY)).isEqualTo(1);
         assertThat(exists(a.storageKey())).isFalse();
         assertThat(store.derive(sop(1), teaching, "teaching").orElseThrow().cached()).isFalse();
     }
@@ -172,7 +172,7 @@ class DerivativeStoreTest {
             }
         }, (method, args) -> { });
         DerivativeStore broken = new DerivativeStore(db, tx, failingDeletes, store.engine(), 0);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.invalidateStudy(STUDY))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.cache().invalidateStudy(STUDY))
                 .isInstanceOf(java.io.IOException.class);
         assertThat(exists(a.storageKey())).as("the file outlived its row").isTrue();
         assertThat(deid.isStorageKeyUsed(a.storageKey())).isFalse();
@@ -226,7 +226,7 @@ class DerivativeStoreTest {
         DerivativeStore bounded = new DerivativeStore(db, tx, blobs, engine, size * 2 + size / 2);
         bounded.derive(sop(2), teaching, "teaching");
         bounded.derive(sop(3), teaching, "teaching");
-        assertThat(bounded.cachedBytes()).isLessThanOrEqualTo(size * 2 + size / 2);
+        assertThat(bounded.cache().cachedBytes()).isLessThanOrEqualTo(size * 2 + size / 2);
         assertThat(exists(one.storageKey())).as("the oldest derivative was evicted").isFalse();
         assertThat(bounded.derive(sop(3), teaching, "teaching").orElseThrow().cached()).isTrue();
     }
