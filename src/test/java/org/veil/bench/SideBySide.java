@@ -111,15 +111,19 @@ public final class SideBySide {
     private void round(Server s, List<List<byte[]>> data, int round) throws Exception {
         int half = data.size() / 2;
         long n1 = data.subList(0, half).stream().mapToLong(List::size).sum();
+        double cpu = CpuTime.of(s.pid());
         long t0 = System.nanoTime();
         for (List<byte[]> study : data.subList(0, half)) {
             stow(s, study);
         }
         record(s.name(), "STOW, 1 client (instances/s)", n1 / seconds(t0));
+        record(s.name(), "STOW, 1 client: server CPU per instance (core-ms)", (CpuTime.of(s.pid()) - cpu) * 1000 / n1);
         long n4 = data.subList(half, data.size()).stream().mapToLong(List::size).sum();
+        cpu = CpuTime.of(s.pid());
         t0 = System.nanoTime();
         parallel(4, data.subList(half, data.size()), study -> stow(s, study));
         record(s.name(), "STOW, 4 clients (instances/s)", n4 / seconds(t0));
+        record(s.name(), "STOW, 4 clients: server CPU per instance (core-ms)", (CpuTime.of(s.pid()) - cpu) * 1000 / n4);
 
         List<String> studies = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
@@ -256,7 +260,7 @@ public final class SideBySide {
             List<Double> o = f.getValue().getOrDefault("Orthanc", List.of());
             List<Double> v = f.getValue().getOrDefault("Veil", List.of());
             boolean latency = f.getKey().contains("(ms)");
-            boolean cost = f.getKey().contains("(core-s)");
+            boolean cost = f.getKey().contains("(core-s)") || f.getKey().contains("(core-ms)");
             double ratio = latency || cost ? mean(o) / mean(v) : mean(v) / mean(o);
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", f.getKey(), cells(o), cells(v),
                     String.format(Locale.ROOT, latency ? "%.2fx as fast" : cost ? "%.2fx as lean" : "%.2fx", ratio)));
