@@ -217,6 +217,17 @@ public final class VeilProcess implements AutoCloseable {
         return db;
     }
 
+    /**
+     * The process id of the PostgreSQL server this process started for Veil (its postmaster,
+     * which pg_ctl leaves to no parent of ours): for the benchmark's CPU accounting.
+     */
+    public long databasePid() throws IOException {
+        if (!ownsDatabase) {
+            throw new IllegalStateException("the database is shared, not this process's");
+        }
+        return Long.parseLong(Files.readAllLines(dir.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
+    }
+
     /** A port nothing listens on now, on the loopback interface. */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

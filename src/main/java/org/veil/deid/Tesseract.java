@@ -21,12 +21,13 @@ import org.veil.dicom.ForeignLibrary;
 /**
  * Reads words from grey images with Tesseract (Debian's libtesseract5 and its English model),
  * through Tesseract's C API (capi.h) and the Java foreign-function API: no binding library, and
- * the same code in the JVM and in the native executable. A handle serves one read at a time and
- * costs 80-300 ms and 13 MiB to initialise, so handles are made on demand and kept in a small
- * pool (one per core) for the next read, whichever thread makes it. None is kept from start-up (the start-up check makes one and releases it): a handle holds the
- * English model (tens of MiB), and a replica that never reads text should neither wait for one
- * nor keep one. A model that cannot be loaded is found on the first read, which then throws
- * {@link TextReader.Unavailable}, as does every later read without trying again.
+ * the same code in the JVM and in the native executable. A handle holds the English model
+ * (13 MiB), serves one read at a time and takes 80-300 ms to make, so handles are made on demand
+ * and kept in a small pool (one per core, at least two) for the next read, whichever thread makes
+ * it. None is made at start-up (the start-up check makes one and releases it): a replica that
+ * never reads text should neither wait for one nor keep one. A model that cannot be loaded is
+ * found on the first read, which then throws {@link TextReader.Unavailable}, as does every later
+ * read without trying again.
  *
  * <p>libtesseract parallelises with OpenMP, which on two cores makes each call two to three times
  * slower; {@code OMP_THREAD_LIMIT=1} is set before the library is loaded (libgomp reads it once).
@@ -39,10 +40,11 @@ public final class Tesseract implements TextReader {
     private static final Optional<Api> API = Api.load();
 
     /**
-     * Handles not in use, at most one per core. A handle is not tied to a thread: the worker
-     * threads that read come and go (a pool shrinks when idle), and a handle kept per thread was
-     * lost with its thread, 13 MiB of native memory each, while the next thread spent 80-300 ms
-     * making its own. A burst of more readers than this makes handles that are freed after use.
+     * Handles not in use, at most one per core (at least two). A handle is not tied to a thread:
+     * the worker threads that read come and go (a pool shrinks when idle), and a handle kept per
+     * thread was lost with its thread, 13 MiB of native memory each, while the next thread spent
+     * 80-300 ms making its own. A burst of more readers than this makes handles that are freed
+     * after use.
      */
     private final BlockingQueue<MemorySegment> idle =
             new ArrayBlockingQueue<>(Math.max(2, Runtime.getRuntime().availableProcessors()));
@@ -61,7 +63,7 @@ public final class Tesseract implements TextReader {
 
     /**
      * Tesseract, if its library loads here; empty otherwise. One reader for the process, whose
-     * handles are made when a read finds none idle, and kept for the next read up to one per core.
+     * handles are made when a read finds none idle, and kept for the next read (up to one per core).
      */
     public static Optional<TextReader> available() {
         return SHARED;
@@ -101,14 +103,19 @@ public final class Tesseract implements TextReader {
     @Override
     public List<Word> read(byte[] grey, int width, int height) {
         MemorySegment h = acquire();
-        boolean sound = false;
+        List<Word> words;
         try {
-            List<Word> words = read(h, grey, width, height);
-            sound = true;
-            return words;
-        } finally {
-            release(h, sound);
+            words = read(h, grey, width, height);
+        } catch (RuntimeException | Error e) {
+            try {
+                release(h, false);
+            } catch (RuntimeException released) {
+                e.addSuppressed(released);
+            }
+            throw e;
         }
+        release(h, true);
+        return words;
     }
 
     private static List<Word> read(MemorySegment h, byte[] grey, int width, int height) {
@@ -201,6 +208,13 @@ public final class Tesseract implements TextReader {
         return idle.size();
     }
 
+    /** Frees the idle handles: for tests, whose readers are not the process's one. */
+    void freeIdle() {
+        for (MemorySegment h = idle.poll(); h != null; h = idle.poll()) {
+            release(h, false);
+        }
+    }
+
     private MemorySegment newHandle() {
         attempts.incrementAndGet();
         Api api = API.orElseThrow(() -> new IllegalStateException("libtesseract is not available"));
@@ -212,10 +226,15 @@ public final class Tesseract implements TextReader {
                 api.delete.invokeExact(h);
                 throw new IllegalStateException("Tesseract's English model is not installed (tesseract-ocr-eng)");
             }
-            set(api, h, arena, "debug_file", "/dev/null");
-            // Inverted text is inverted by the caller: Tesseract's own second pass doubles the cost.
-            set(api, h, arena, "tessedit_do_invert", "0");
-            api.setPageSegMode.invokeExact(h, PSM_SINGLE_LINE);
+            try {
+                set(api, h, arena, "debug_file", "/dev/null");
+                // Inverted text is inverted by the caller: Tesseract's own second pass doubles the cost.
+                set(api, h, arena, "tessedit_do_invert", "0");
+                api.setPageSegMode.invokeExact(h, PSM_SINGLE_LINE);
+            } catch (Throwable e) {
+                api.delete.invokeExact(h);
+                throw e;
+            }
             return h;
         } catch (RuntimeException e) {
             throw e;

@@ -27,7 +27,7 @@ import org.veil.storage.BlobStore;
  * The de-identified index (V5__derived_index.sql): one view per original study and context,
  * holding the study's derivatives indexed exactly as STOW indexes originals. A view is built
  * whole on first need, from the derivative store, under a per-view advisory lock so that two
- * requests build it once; it is dropped whole by {@link DerivativeStore}'s invalidations.
+ * requests build it once; it is dropped whole by {@link DerivativeCache}'s invalidations.
  */
 public final class DerivedViews {
     private static final int BUILD_ATTEMPTS = 3;

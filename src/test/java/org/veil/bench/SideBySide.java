@@ -30,8 +30,9 @@ import org.veil.security.TestTokens;
  * response bytes without keeping them), the same real 512x512 CT slices under new UIDs per round,
  * the same requests against both, in alternating rounds (Orthanc, Veil, Orthanc, Veil), so that a
  * noisy neighbour hurts both. Beside the figures, the ceilings measured in the same run: writing
- * and fsyncing the same files, reading them back; and, for the study retrieval, the CPU each side
- * spent per GB, because both share the machine's cores and the client's share bounds the rate.
+ * and fsyncing the same files, reading them back; and the CPU each server spent per stored
+ * instance and per GB retrieved (and the client per GB), because both share the machine's cores
+ * and the client's share bounds the rate.
  * Prints a Markdown section for docs/benchmarks.md.
  *
  * <p>Veil fsyncs every instance before it answers a STOW and writes an audit row for every request;
@@ -47,8 +48,12 @@ public final class SideBySide {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** A server under test: its DICOMweb root and the header its callers send. */
-    private record Server(String name, String root, Supplier<String> authorization, Path objects, long pid) {
+    /**
+     * A server under test: its DICOMweb root, the header its callers send, where it keeps its
+     * files and the processes whose CPU is its own (Veil's with its PostgreSQL; Orthanc's SQLite
+     * runs inside Orthanc).
+     */
+    private record Server(String name, String root, Supplier<String> authorization, Path objects, List<Long> pids) {
         HttpRequest.Builder request(String path) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofMinutes(5));
             String auth = authorization.get();
@@ -80,8 +85,9 @@ public final class SideBySide {
              OrthancProcess orthanc = OrthancProcess.started(orthancRoot, work.resolve("orthanc"))) {
             orthancVersion = bench.orthancVersion(orthanc);
             String token = TestTokens.treatingClinician();
-            Server v = new Server("Veil", veil.base() + "/dicomweb", () -> "Bearer " + token, veil.storage().resolve("objects"), veil.pid());
-            Server o = new Server("Orthanc", orthanc.dicomweb(), () -> null, orthanc.storage(), orthanc.pid());
+            Server v = new Server("Veil", veil.base() + "/dicomweb", () -> "Bearer " + token, veil.storage().resolve("objects"),
+                    List.of(veil.pid(), veil.databasePid()));
+            Server o = new Server("Orthanc", orthanc.dicomweb(), () -> null, orthanc.storage(), List.of(orthanc.pid()));
             for (int round = 1; round <= rounds; round++) {
                 List<List<byte[]>> data = generate(ct, round, studies, perStudy);
                 bench.ceilings(data, work.resolve("raw-" + round));
@@ -111,19 +117,19 @@ public final class SideBySide {
     private void round(Server s, List<List<byte[]>> data, int round) throws Exception {
         int half = data.size() / 2;
         long n1 = data.subList(0, half).stream().mapToLong(List::size).sum();
-        double cpu = CpuTime.of(s.pid());
+        double cpu = CpuTime.of(s.pids());
         long t0 = System.nanoTime();
         for (List<byte[]> study : data.subList(0, half)) {
             stow(s, study);
         }
         record(s.name(), "STOW, 1 client (instances/s)", n1 / seconds(t0));
-        record(s.name(), "STOW, 1 client: server CPU per instance (core-ms)", (CpuTime.of(s.pid()) - cpu) * 1000 / n1);
+        record(s.name(), "STOW, 1 client: server CPU per instance (core-ms)", (CpuTime.of(s.pids()) - cpu) * 1000 / n1);
         long n4 = data.subList(half, data.size()).stream().mapToLong(List::size).sum();
-        cpu = CpuTime.of(s.pid());
+        cpu = CpuTime.of(s.pids());
         t0 = System.nanoTime();
         parallel(4, data.subList(half, data.size()), study -> stow(s, study));
         record(s.name(), "STOW, 4 clients (instances/s)", n4 / seconds(t0));
-        record(s.name(), "STOW, 4 clients: server CPU per instance (core-ms)", (CpuTime.of(s.pid()) - cpu) * 1000 / n4);
+        record(s.name(), "STOW, 4 clients: server CPU per instance (core-ms)", (CpuTime.of(s.pids()) - cpu) * 1000 / n4);
 
         List<String> studies = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
@@ -229,12 +235,12 @@ public final class SideBySide {
     /** Every study retrieved whole once, by this many clients side by side. */
     private Retrieval retrieve(Server s, List<String> studies, int clients, String accept) throws Exception {
         long[] bytes = new long[studies.size()];
-        double server = CpuTime.of(s.pid());
+        double server = CpuTime.of(s.pids());
         double client = CpuTime.client();
         long t0 = System.nanoTime();
         parallel(clients, studies, study -> bytes[studies.indexOf(study)] = get(s, "/studies/" + study, accept));
         double took = seconds(t0);
-        return new Retrieval(Arrays.stream(bytes).sum(), took, CpuTime.of(s.pid()) - server, CpuTime.client() - client);
+        return new Retrieval(Arrays.stream(bytes).sum(), took, CpuTime.of(s.pids()) - server, CpuTime.client() - client);
     }
 
     private void record(String server, String figure, double value) {
