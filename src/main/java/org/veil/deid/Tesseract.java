@@ -132,23 +132,28 @@ public final class Tesseract implements TextReader {
             }
             MemorySegment it = (MemorySegment) api.getIterator.invokeExact(h);
             if (!it.equals(MemorySegment.NULL)) {
-                MemorySegment page = (MemorySegment) api.pageIterator.invokeExact(it);
-                MemorySegment box = arena.allocate(JAVA_INT, 4);
-                do {
-                    MemorySegment text = (MemorySegment) api.wordText.invokeExact(it, RIL_WORD);
-                    if (text.equals(MemorySegment.NULL)) {
-                        continue;
-                    }
-                    String s = text.reinterpret(Long.MAX_VALUE).getString(0);
-                    api.deleteText.invokeExact(text);
-                    float confidence = (float) api.confidence.invokeExact(it, RIL_WORD);
-                    int ok = (int) api.boundingBox.invokeExact(page, RIL_WORD, box, box.asSlice(4), box.asSlice(8), box.asSlice(12));
-                    if (!s.isBlank()) {
-                        words.add(new Word(s.strip(), confidence, ok != 0 ? box.getAtIndex(JAVA_INT, 1) : 0,
-                                ok != 0 ? box.getAtIndex(JAVA_INT, 3) : height));
-                    }
-                } while ((int) api.next.invokeExact(it, RIL_WORD) != 0);
-                api.deleteIterator.invokeExact(it);
+                // Freed however the walk ends: a handle whose read failed is freed too, and the
+                // iterator is the caller's to delete (capi.h).
+                try {
+                    MemorySegment page = (MemorySegment) api.pageIterator.invokeExact(it);
+                    MemorySegment box = arena.allocate(JAVA_INT, 4);
+                    do {
+                        MemorySegment text = (MemorySegment) api.wordText.invokeExact(it, RIL_WORD);
+                        if (text.equals(MemorySegment.NULL)) {
+                            continue;
+                        }
+                        String s = text.reinterpret(Long.MAX_VALUE).getString(0);
+                        api.deleteText.invokeExact(text);
+                        float confidence = (float) api.confidence.invokeExact(it, RIL_WORD);
+                        int ok = (int) api.boundingBox.invokeExact(page, RIL_WORD, box, box.asSlice(4), box.asSlice(8), box.asSlice(12));
+                        if (!s.isBlank()) {
+                            words.add(new Word(s.strip(), confidence, ok != 0 ? box.getAtIndex(JAVA_INT, 1) : 0,
+                                    ok != 0 ? box.getAtIndex(JAVA_INT, 3) : height));
+                        }
+                    } while ((int) api.next.invokeExact(it, RIL_WORD) != 0);
+                } finally {
+                    api.deleteIterator.invokeExact(it);
+                }
             }
             api.clear.invokeExact(h);
         } catch (RuntimeException | Error e) {
