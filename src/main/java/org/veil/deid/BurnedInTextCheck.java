@@ -56,11 +56,22 @@ public final class BurnedInTextCheck {
         return new BurnedInTextCheck(Tesseract.available(), standardVocabulary());
     }
 
-    /** {@code deid/burned-in-words.txt} and {@code deid/descriptor-words.txt}. */
+    /**
+     * {@code deid/burned-in-words.txt} and {@link DescriptorCleaner#standardWords()}: read once and
+     * shared, unmodifiable, in the native image's build (as {@link ActionTable#standard()}).
+     */
     public static java.util.Set<String> standardVocabulary() {
-        java.util.Set<String> words = new java.util.HashSet<>(DescriptorCleaner.standardWords());
-        words.addAll(ShippedData.read("burned-in-words.txt", DescriptorCleaner::read));
-        return words;
+        return Shipped.VOCABULARY;
+    }
+
+    private static final class Shipped {
+        static final java.util.Set<String> VOCABULARY = vocabulary();
+
+        private static java.util.Set<String> vocabulary() {
+            java.util.Set<String> words = new java.util.HashSet<>(DescriptorCleaner.standardWords());
+            words.addAll(ShippedData.read("burned-in-words.txt", DescriptorCleaner::read));
+            return java.util.Set.copyOf(words);
+        }
     }
 
     /** Why the frames must not be served; empty when no frame shows text that could identify. */

@@ -69,13 +69,26 @@ public final class DescriptorCleaner {
     /**
      * The vocabulary Veil ships: {@code deid/descriptor-words.txt} (clinical words, vendors) and
      * {@code deid/code-strings.txt} (the standard's defined terms, which also appear in text).
+     * Read once and shared, unmodifiable, in the native image's build (as {@link ActionTable#standard()}).
      */
     public static Set<String> standardWords() {
-        Set<String> words = new HashSet<>();
-        for (String file : new String[] {"descriptor-words.txt", "code-strings.txt"}) {
-            words.addAll(ShippedData.read(file, DescriptorCleaner::read));
+        return Shipped.WORDS;
+    }
+
+    /** {@code deid/code-strings.txt} alone, read once as above. */
+    static Set<String> codeStrings() {
+        return Shipped.CODE_STRINGS;
+    }
+
+    private static final class Shipped {
+        static final Set<String> CODE_STRINGS = Set.copyOf(ShippedData.read("code-strings.txt", DescriptorCleaner::read));
+        static final Set<String> WORDS = words();
+
+        private static Set<String> words() {
+            Set<String> words = new HashSet<>(ShippedData.read("descriptor-words.txt", DescriptorCleaner::read));
+            words.addAll(CODE_STRINGS);
+            return Set.copyOf(words);
         }
-        return words;
     }
 
     /** Words from a list file: whitespace-separated, {@code #} starts a comment. */

@@ -24,7 +24,7 @@ final class Vocabulary {
 
     static Vocabulary standard(Set<String> descriptorWords) {
         Set<String> all = new HashSet<>(descriptorWords);
-        all.addAll(ShippedData.read("code-strings.txt", DescriptorCleaner::read));
+        all.addAll(DescriptorCleaner.codeStrings());
         return new Vocabulary(all);
     }
 

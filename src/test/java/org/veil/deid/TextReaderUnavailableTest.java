@@ -74,13 +74,8 @@ class TextReaderUnavailableTest {
 
     @Test
     void everyDeclaredTesseractFunctionBindsWithItsType() {
-        for (org.veil.dicom.ForeignLibrary library : List.of(Tesseract.Functions.tesseract(), Tesseract.Functions.libc())) {
-            java.util.Map<String, java.lang.invoke.MethodHandle> handles = library.bind().byName();
-            assertThat(handles).hasSameSizeAs(library.functions());
-            for (org.veil.dicom.ForeignLibrary.Function f : library.functions()) {
-                assertThat(handles.get(f.name()).type()).as(f.name()).isEqualTo(f.descriptor().toMethodType());
-            }
-        }
+        org.veil.dicom.ForeignLibraryTest.assertEveryFunctionBindsWithItsType(Tesseract.Functions.tesseract());
+        org.veil.dicom.ForeignLibraryTest.assertEveryFunctionBindsWithItsType(Tesseract.Functions.libc());
     }
 
     @Test

@@ -11,16 +11,20 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Declared C functions bind with their declared types, or not at all. */
-class ForeignLibraryTest {
+public class ForeignLibraryTest {
+
+    /** Every function the library declares binds, with the type it is declared with: for each declared library. */
+    public static void assertEveryFunctionBindsWithItsType(ForeignLibrary library) {
+        Map<String, MethodHandle> handles = library.bind().byName();
+        assertThat(handles).hasSameSizeAs(library.functions());
+        for (ForeignLibrary.Function f : library.functions()) {
+            assertThat(handles.get(f.name()).type()).as(f.name()).isEqualTo(f.descriptor().toMethodType());
+        }
+    }
 
     @Test
     void charlsBindsEveryDeclaredFunctionWithItsType() {
-        ForeignLibrary charls = ForeignLibrary.charls();
-        Map<String, MethodHandle> handles = charls.bind().byName();
-        assertThat(handles).hasSameSizeAs(charls.functions());
-        for (ForeignLibrary.Function f : charls.functions()) {
-            assertThat(handles.get(f.name()).type()).as(f.name()).isEqualTo(f.descriptor().toMethodType());
-        }
+        assertEveryFunctionBindsWithItsType(ForeignLibrary.charls());
     }
 
     @Test
