@@ -53,4 +53,11 @@ class CaffeineNativeReflectionTest {
         Object transcoding = new org.veil.dicomweb.ExplicitTranscoding(null, config, null);
         assertThat(registered()).containsAll(classesBehind(field(transcoding, "recentlyDecoded")));
     }
+
+    @Test
+    void theVerifiedTokenCacheIsRegistered() throws Exception {
+        Object tokens = new org.veil.security.VerifiedTokens(java.time.Duration.ofSeconds(60), 100,
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker(), java.time.Clock.systemUTC());
+        assertThat(registered()).containsAll(classesBehind(field(tokens, "entries")));
+    }
 }

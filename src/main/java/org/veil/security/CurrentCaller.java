@@ -50,11 +50,17 @@ public class CurrentCaller {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getRawToken() == null) {
             throw new NotAuthenticatedException("a bearer token is required");
         }
-        CallerClaims.Result result = CallerClaims.read(claims(jwt.getRawToken()), rules.claims(), rules.purposes());
+        // The same token always makes the same caller: a token verified before carries what was made of it.
+        CallerMemo memo = identity.getAttribute(VerifiedTokens.CALLER_MEMO);
+        CallerClaims.Result result = memo != null ? memo.get(() -> read(jwt)) : read(jwt);
         return switch (result) {
             case CallerClaims.Result.Identified identified -> identified.caller();
             case CallerClaims.Result.Unidentified unidentified -> throw new NotAuthenticatedException(unidentified.reason());
         };
+    }
+
+    private CallerClaims.Result read(JsonWebToken jwt) {
+        return CallerClaims.read(claims(jwt.getRawToken()), rules.claims(), rules.purposes());
     }
 
     /** The payload of a token already verified by quarkus-oidc, as JSON for {@link CallerClaims}. */

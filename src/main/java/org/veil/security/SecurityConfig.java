@@ -26,4 +26,23 @@ public interface SecurityConfig {
 
     /** Role name to the purpose its tokens get when they name none. Empty by default. */
     Map<String, String> defaultPurpose();
+
+    /** {@code veil.security.verified-tokens.*}: {@link VerifiedTokens}. */
+    VerifiedTokensConfig verifiedTokens();
+
+    interface VerifiedTokensConfig {
+        /**
+         * How long a verified token is answered from memory at most (never past its expiry); 0
+         * checks every request's token in full.
+         */
+        @WithDefault("60s")
+        java.time.Duration ttl();
+
+        /**
+         * How many verified tokens are kept, the least used going first; each holds the token,
+         * its parsed claims and the identity.
+         */
+        @WithDefault("2000")
+        long maxEntries();
+    }
 }

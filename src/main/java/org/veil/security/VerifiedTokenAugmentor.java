@@ -1,0 +1,36 @@
+package org.veil.security;
+
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/**
+ * Hands each identity quarkus-oidc has just verified to {@link VerifiedTokens}, last of all
+ * augmentors so that what is kept is the identity requests see. Only an identity made from the
+ * one bearer token the request carried is kept.
+ */
+@ApplicationScoped
+public class VerifiedTokenAugmentor implements SecurityIdentityAugmentor {
+    @Inject
+    VerifiedTokens verified;
+
+    @Override
+    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+        if (identity.isAnonymous() || !(identity.getAttribute(RoutingContext.class.getName()) instanceof RoutingContext request)) {
+            return Uni.createFrom().item(identity);
+        }
+        List<String> headers = request.request().headers().getAll("Authorization");
+        String token = headers.size() == 1 ? VerifiedTokens.bearerToken(headers.get(0)) : null;
+        return Uni.createFrom().item(token == null ? identity : verified.remember(token, identity));
+    }
+
+    @Override
+    public int priority() {
+        return Integer.MIN_VALUE;
+    }
+}
