@@ -15,8 +15,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
     "com.github.benmanes.caffeine.cache.SSMW", "com.github.benmanes.caffeine.cache.PSMW",
     // dicomweb.ExplicitTranscoding: recently decoded instances, bounded by weight, expiring after access
     "com.github.benmanes.caffeine.cache.SSMWA", "com.github.benmanes.caffeine.cache.PSAMW",
-    // security.VerifiedTokens: bounded by size, with statistics, expiring per entry
-    "com.github.benmanes.caffeine.cache.SSSMSA", "com.github.benmanes.caffeine.cache.PSWMS"})
+    // security.VerifiedTokens: bounded by weight, with statistics, expiring per entry
+    "com.github.benmanes.caffeine.cache.SSSMWA", "com.github.benmanes.caffeine.cache.PSWMW"})
 public final class CaffeineNativeReflection {
     private CaffeineNativeReflection() {
     }

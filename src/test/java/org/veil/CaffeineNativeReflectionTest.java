@@ -56,7 +56,7 @@ class CaffeineNativeReflectionTest {
 
     @Test
     void theVerifiedTokenCacheIsRegistered() throws Exception {
-        Object tokens = new org.veil.security.VerifiedTokens(java.time.Duration.ofSeconds(60), 100,
+        Object tokens = new org.veil.security.VerifiedTokens(java.time.Duration.ofSeconds(60), 1 << 20,
                 com.github.benmanes.caffeine.cache.Ticker.systemTicker(), java.time.Clock.systemUTC());
         assertThat(registered()).containsAll(classesBehind(field(tokens, "entries")));
     }

@@ -11,6 +11,12 @@ import java.util.Set;
 public record Caller(String subject, String username, Set<Role> roles, PurposeDecision purpose, String clientId,
                      Optional<String> organisation, Set<String> groups) {
 
+    /** Unmodifiable copies: one caller may serve many requests at once (security.VerifiedTokens). */
+    public Caller {
+        roles = roles.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(roles));
+        groups = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(groups));
+    }
+
     /** Who the audit trail names when a request's token names no one: it is recorded all the same. */
     public static Caller unidentified() {
         return new Caller("(unidentified)", "(unidentified)", Set.of(), new PurposeDecision.Absent("no caller"), "",

@@ -39,10 +39,10 @@ public interface SecurityConfig {
         java.time.Duration ttl();
 
         /**
-         * How many verified tokens are kept, the least used going first; each holds the token,
-         * its parsed claims and the identity.
+         * How much the kept tokens may take, counted as four times each token's length plus
+         * {@link VerifiedTokens#ENTRY_OVERHEAD_BYTES}; the least used go first.
          */
-        @WithDefault("2000")
-        long maxEntries();
+        @WithDefault("16777216")
+        long maxBytes();
     }
 }

@@ -43,8 +43,11 @@ class VerifiedTokenMechanismTest {
         assertThat(me("Bearer " + token).statusCode()).isEqualTo(200);
         String[] parts = token.split("\\.");
 
-        // The signature changed in its last character, and the payload changed to claim another purpose.
-        String signature = parts[2].substring(0, parts[2].length() - 1) + (parts[2].endsWith("A") ? "B" : "A");
+        // The signature changed in its middle character (its last one also carries unused padding
+        // bits, RFC 4648 section 3.5, so a change there may leave the signature as it was), and the
+        // payload changed to claim another purpose.
+        int middle = parts[2].length() / 2;
+        String signature = parts[2].substring(0, middle) + (parts[2].charAt(middle) == 'A' ? 'B' : 'A') + parts[2].substring(middle + 1);
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("purpose:teaching", "purpose:research");
         String forgedPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
@@ -60,15 +63,36 @@ class VerifiedTokenMechanismTest {
     }
 
     @Test
+    void aKeptTokenIsOnlyFoundWhereQuarkusOidcReadsIt() throws Exception {
+        String token = KeycloakServer.get().accessToken("educator", "openid purpose:teaching");
+        assertThat(me("Bearer " + token).statusCode()).isEqualTo(200);
+
+        // quarkus-oidc reads the first Authorization header, and everything after the first space.
+        Response twoHeaders = RestAssured.given().headers(new io.restassured.http.Headers(
+                new io.restassured.http.Header("Authorization", "Bearer not.a.token"),
+                new io.restassured.http.Header("Authorization", "Bearer " + token))).get("/api/v1/me");
+        Response twoSpaces = me("Bearer  " + token);
+
+        for (Response r : new Response[] {twoHeaders, twoSpaces}) {
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(401);
+            assertThat(r.jsonPath().getString("reason")).isEqualTo(AuthenticationFailureResponses.INVALID);
+        }
+    }
+
+    @Test
     void aKeptTokenIsRefusedOnceItExpires() throws Exception {
         KeycloakServer keycloak = KeycloakServer.get();
         keycloak.ensureTestClient("veil-test-short-lived", true, 2);
         String token = keycloak.accessToken("veil-test-short-lived", "clinician", "openid purpose:treatment");
         long exp = KeycloakServer.claims(token).get("exp").asLong();
+        long hits = verified.hits();
         Response fresh = me("Bearer " + token);
+        Response again = me("Bearer " + token);
         if (System.currentTimeMillis() / 1000 < exp) {
-            // Fetched and used within its two seconds: it is now kept.
+            // Fetched and used twice within its two seconds: it was kept, and found again.
             assertThat(fresh.statusCode()).as(fresh.asString()).isEqualTo(200);
+            assertThat(again.statusCode()).as(again.asString()).isEqualTo(200);
+            assertThat(verified.hits()).isGreaterThan(hits);
         }
         while (System.currentTimeMillis() / 1000 <= exp) {
             Thread.sleep(100);

@@ -10,6 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -27,7 +30,7 @@ class VerifiedTokensTest {
 
     @Test
     void aVerifiedTokenIsFoundAgainForTheNextRequestWithThatRequestsContext() {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 100);
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 1 << 20);
         RoutingContext first = request();
         RoutingContext second = request();
         SecurityIdentity kept = tokens.remember("token-a", identity("token-a", NOW + 300, first));
@@ -44,7 +47,7 @@ class VerifiedTokensTest {
 
     @Test
     void onlyTheExactTokenFindsIt() {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 100);
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 1 << 20);
         tokens.remember("header.payload.signature", identity("header.payload.signature", NOW + 300, request()));
 
         assertThat(tokens.find("header.payload.signaturf", request())).isEmpty();
@@ -55,7 +58,7 @@ class VerifiedTokensTest {
 
     @Test
     void aTokenIsNotFoundOnceItHasExpired() {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 100);
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 1 << 20);
         tokens.remember("short", identity("short", NOW + 10, request()));
         assertThat(tokens.find("short", request())).isPresent();
 
@@ -67,7 +70,7 @@ class VerifiedTokensTest {
 
     @Test
     void aTokenIsCheckedInFullAgainAfterTheTtl() {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 100);
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 1 << 20);
         tokens.remember("long-lived", identity("long-lived", NOW + 3600, request()));
         nanos.addAndGet(Duration.ofSeconds(59).toNanos());
         assertThat(tokens.find("long-lived", request())).isPresent();
@@ -79,7 +82,7 @@ class VerifiedTokensTest {
 
     @Test
     void theTtlIsCutToWhatIsLeftOfTheToken() {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 100);
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 1 << 20);
         tokens.remember("five-seconds-left", identity("five-seconds-left", NOW + 5, request()));
 
         nanos.addAndGet(Duration.ofSeconds(5).toNanos());
@@ -89,7 +92,7 @@ class VerifiedTokensTest {
 
     @Test
     void aTtlOfZeroKeepsNothing() {
-        VerifiedTokens tokens = tokens(Duration.ZERO, 100);
+        VerifiedTokens tokens = tokens(Duration.ZERO, 1 << 20);
         SecurityIdentity identity = identity("t", NOW + 300, request());
 
         assertThat(tokens.remember("t", identity)).isSameAs(identity);
@@ -99,7 +102,7 @@ class VerifiedTokensTest {
 
     @Test
     void onlyAnIdentityMadeFromThePresentedTokenIsKept() {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 100);
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 1 << 20);
         tokens.remember("presented", identity("another", NOW + 300, request()));
         tokens.remember("no-expiry", identity("no-expiry", 0, request()));
         tokens.remember("anonymous", QuarkusSecurityIdentity.builder().setAnonymous(true).build());
@@ -111,13 +114,69 @@ class VerifiedTokensTest {
     }
 
     @Test
-    void theNumberKeptIsBounded() {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 3);
-        for (int i = 0; i < 50; i++) {
-            tokens.remember("token-" + i, identity("token-" + i, NOW + 300, request()));
+    void whatIsKeptIsBoundedByItsSize() {
+        String padding = "x".repeat(10_000);
+        long oneEntry = 4L * ("token-10" + padding).length() + VerifiedTokens.ENTRY_OVERHEAD_BYTES;
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 3 * oneEntry);
+        for (int i = 10; i < 60; i++) {
+            tokens.remember("token-" + i + padding, identity("token-" + i + padding, NOW + 300, request()));
         }
 
-        assertThat(tokens.size()).isLessThanOrEqualTo(3);
+        assertThat(tokens.size()).isBetween(1L, 3L);
+    }
+
+    @Test
+    void anEntryKeepsNothingOfTheRequestThatMadeIt() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 1 << 20);
+        RoutingContext first = request();
+        SecurityIdentity verified = QuarkusSecurityIdentity.builder().setPrincipal(new Jwt("t", NOW + 300)).addRole("clinician")
+                .addAttribute(RoutingContext.class.getName(), first)
+                .addAttribute(io.quarkus.security.identity.AuthenticationRequestContext.class.getName(), (Object) "helper")
+                .addAttribute("tenant-id", "Default").addPermissionAsString("purpose:treatment").build();
+
+        SecurityIdentity forFirst = tokens.remember("t", verified);
+        SecurityIdentity kept = tokens.kept("t").orElseThrow();
+
+        assertThat((Object) forFirst.getAttribute(RoutingContext.class.getName())).as("the request itself still has it").isSameAs(first);
+        assertThat(kept.getAttributes()).doesNotContainKeys(RoutingContext.class.getName(),
+                io.quarkus.security.identity.AuthenticationRequestContext.class.getName()).containsEntry("tenant-id", "Default");
+        assertThat(kept.checkPermission(new io.quarkus.security.StringPermission("purpose", "treatment")).await().indefinitely()).isTrue();
+        assertThat(kept.checkPermission(new io.quarkus.security.StringPermission("purpose", "research")).await().indefinitely()).isFalse();
+    }
+
+    @Test
+    void quarkusOidcSettingsThatCheckMoreThanTheTokenTurnItOff() {
+        assertThat(why(Map.of(), List.of(), false)).isEmpty();
+        assertThat(why(Map.of("quarkus.oidc.token.authorization-scheme", "bearer"), List.of(), false)).isEmpty();
+        assertThat(why(Map.of("quarkus.oidc.token.binding.certificate", "true"), List.of(), false)).hasValueSatisfying(
+                r -> assertThat(r).contains("certificate"));
+        assertThat(why(Map.of("quarkus.oidc.token.authorization-scheme", "DPoP"), List.of(), false)).isPresent();
+        assertThat(why(Map.of("quarkus.oidc.token.header", "X-Token"), List.of(), false)).isPresent();
+        assertThat(why(Map.of("quarkus.oidc.token.age", "60s"), List.of(), false)).isPresent();
+        assertThat(why(Map.of("quarkus.oidc.token.require-jwt-introspection-only", "true"), List.of(), false)).isPresent();
+        assertThat(why(Map.of("quarkus.oidc.authentication.user-info-required", "true"), List.of(), false)).isPresent();
+        assertThat(why(Map.of(), List.of(), true)).hasValueSatisfying(r -> assertThat(r).contains("tenant"));
+        assertThat(why(Map.of(), List.of("quarkus.oidc.auth-server-url", "quarkus.oidc.token.audience", "QUARKUS_OIDC_AUTH_SERVER_URL",
+                "QUARKUS_OIDC_TENANT_ENABLED"), false)).as("the default tenant's own settings").isEmpty();
+        assertThat(why(Map.of(), List.of("quarkus.oidc.partner.auth-server-url"), false)).isPresent();
+        assertThat(why(Map.of(), List.of("quarkus.oidc.\"partner\".tenant-id"), false)).isPresent();
+        assertThat(why(Map.of(), List.of("QUARKUS_OIDC_PARTNER_AUTH_SERVER_URL"), false)).isPresent();
+    }
+
+    @Test
+    void noResourceAsksForStepUpAuthentication() {
+        // A kept identity skips quarkus-oidc's per-request acr and max-age check of @AuthenticationContext.
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().should().dependOnClassesThat()
+                .haveFullyQualifiedName("io.quarkus.oidc.AuthenticationContext")
+                .check(new com.tngtech.archunit.core.importer.ClassFileImporter()
+                        .withImportOption(com.tngtech.archunit.core.importer.ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("org.veil"));
+    }
+
+    private static Optional<String> why(Map<String, String> properties, List<String> names, boolean tenantResolver) {
+        List<String> all = new java.util.ArrayList<>(names);
+        all.addAll(properties.keySet());
+        return VerifiedTokens.whyEveryTokenIsChecked(n -> Optional.ofNullable(properties.get(n)), all, tenantResolver);
     }
 
     @Test
@@ -127,6 +186,9 @@ class VerifiedTokensTest {
         assertThat(VerifiedTokens.bearerToken("Basic dXNlcjpwYXNz")).isNull();
         assertThat(VerifiedTokens.bearerToken("DPoP abc.def.ghi")).isNull();
         assertThat(VerifiedTokens.bearerToken("Bearer ")).isNull();
+        assertThat(VerifiedTokens.bearerToken("Bearer  abc.def.ghi")).as("unchanged, as quarkus-oidc reads it").isEqualTo(" abc.def.ghi");
+        assertThat(VerifiedTokens.bearerToken("Bearer abc.def.ghi ")).isEqualTo("abc.def.ghi ");
+        assertThat(VerifiedTokens.bearerToken("Bearerabc")).isNull();
         assertThat(VerifiedTokens.bearerToken(null)).isNull();
     }
 
