@@ -7,7 +7,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 
 /**
  * Hands each identity quarkus-oidc has just verified to {@link VerifiedTokens}, last of all
@@ -24,8 +23,7 @@ public class VerifiedTokenAugmentor implements SecurityIdentityAugmentor {
         if (identity.isAnonymous() || !(identity.getAttribute(RoutingContext.class.getName()) instanceof RoutingContext request)) {
             return Uni.createFrom().item(identity);
         }
-        List<String> headers = request.request().headers().getAll("Authorization");
-        String token = headers.size() == 1 ? VerifiedTokens.bearerToken(headers.get(0)) : null;
+        String token = VerifiedTokens.presentedToken(request);
         return Uni.createFrom().item(token == null ? identity : verified.remember(token, identity));
     }
 

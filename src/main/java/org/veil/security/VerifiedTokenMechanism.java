@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,8 +29,7 @@ public class VerifiedTokenMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
-        List<String> headers = context.request().headers().getAll("Authorization");
-        String token = headers.size() == 1 ? VerifiedTokens.bearerToken(headers.get(0)) : null;
+        String token = VerifiedTokens.presentedToken(context);
         if (token == null) {
             return Uni.createFrom().nullItem();
         }

@@ -184,8 +184,7 @@ public class VerifiedTokens {
         attributes.remove(RoutingContext.class.getName());
         attributes.remove(AuthenticationRequestContext.class.getName());
         attributes.put(CALLER_MEMO, new CallerMemo());
-        return QuarkusSecurityIdentity.builder().setPrincipal(identity.getPrincipal()).addRoles(identity.getRoles())
-                .addCredentials(identity.getCredentials()).addPermissions(identity.getPermissions()).addAttributes(attributes).build();
+        return copy(identity, attributes);
     }
 
     /** A kept identity with this request's routing context, as quarkus-oidc gives each identity its own. */
@@ -194,17 +193,17 @@ public class VerifiedTokens {
         if (request != null) {
             attributes.put(RoutingContext.class.getName(), request);
         }
-        return QuarkusSecurityIdentity.builder().setPrincipal(kept.getPrincipal()).addRoles(kept.getRoles())
-                .addCredentials(kept.getCredentials()).addPermissions(kept.getPermissions()).addAttributes(attributes).build();
+        return copy(kept, attributes);
     }
 
-    /** How many lookups found a verified identity and how many did not, since start. */
+    private static SecurityIdentity copy(SecurityIdentity identity, Map<String, Object> attributes) {
+        return QuarkusSecurityIdentity.builder().setPrincipal(identity.getPrincipal()).addRoles(identity.getRoles())
+                .addCredentials(identity.getCredentials()).addPermissions(identity.getPermissions()).addAttributes(attributes).build();
+    }
+
+    /** How many lookups found a verified identity, since start. */
     public long hits() {
         return entries.stats().hitCount();
-    }
-
-    public long misses() {
-        return entries.stats().missCount();
     }
 
     long size() {
@@ -223,6 +222,15 @@ public class VerifiedTokens {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
+    }
+
+    /**
+     * The bearer token a request carries, or null when it carries none or several
+     * {@code Authorization} headers (those are left to quarkus-oidc alone).
+     */
+    static String presentedToken(RoutingContext request) {
+        java.util.List<String> headers = request.request().headers().getAll("Authorization");
+        return headers.size() == 1 ? bearerToken(headers.get(0)) : null;
     }
 
     /**
