@@ -9,7 +9,9 @@
 # application with the native executable instead (BENCH_ONLY=native: the executable alone; both are
 # configured with de-identification and audit secrets, as the chart does; BENCH_SHOW_LOG=true prints
 # each start's "started in" line, warnings and -Dquarkus.debug.print-startup-times=true lines); with org.veil.bench.SoakBenchmark (make soak) it
-# runs the mixed load for SOAK_DURATION (default 30m).
+# runs the mixed load for SOAK_DURATION (default 30m); with org.veil.bench.WarmProbe, one warm Veil
+# and one client, BENCH_ROUNDS blocks of searches, metadata and study retrievals of one study of
+# BENCH_INSTANCES CT slices, each block's median and server CPU per request (for profiling a path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test

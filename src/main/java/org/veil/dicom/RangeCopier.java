@@ -65,6 +65,15 @@ public final class RangeCopier {
 
     /** Bytes [offset, offset + length) of the file, as they are. */
     static void copyFileRange(FileChannel file, long offset, long length, OutputStream out) throws IOException {
+        if (out instanceof FileRangeOutput direct) {
+            direct.writeFileRange(file, offset, length);
+            return;
+        }
+        copyThroughHeap(file, offset, length, out);
+    }
+
+    /** The same, through a heap buffer: for an output that cannot take file ranges itself. */
+    public static void copyThroughHeap(FileChannel file, long offset, long length, OutputStream out) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate((int) Math.min(256 * 1024, Math.max(length, 1)));
         long pos = offset;
         long end = offset + length;

@@ -1,11 +1,13 @@
 package org.veil.dicomweb;
 
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.util.List;
@@ -25,9 +27,12 @@ public class WadoResource {
     private final Visibility visibility;
     private final RequestAudit audit;
     private final DicomWebConfig config;
+    private final CurrentVertxRequest http;
 
-    public WadoResource(RetrieveService service, Visibility visibility, RequestAudit audit, DicomWebConfig config) {
+    public WadoResource(RetrieveService service, Visibility visibility, RequestAudit audit, DicomWebConfig config,
+                        CurrentVertxRequest http) {
         this.config = config;
+        this.http = http;
         this.service = service;
         this.visibility = visibility;
         this.audit = audit;
@@ -175,8 +180,8 @@ public class WadoResource {
         return new RetrieveService.Target(reached.target(), ref);
     }
 
-    private static Response send(RetrieveService.Payload p) {
-        Response.ResponseBuilder r = Response.status(p.status()).entity(p.body()).type(p.contentType());
+    private Response send(RetrieveService.Payload p) {
+        Response.ResponseBuilder r = Response.status(p.status()).entity(direct(p.body())).type(p.contentType());
         p.headers().forEach(r::header);
         return r.build();
     }
@@ -186,13 +191,19 @@ public class WadoResource {
      * RFC 9110 13.1.2, weak comparison), else the body with its tag. Either way the answer may be
      * kept by the client only, and revalidated before reuse: it is patient data.
      */
-    private static Response send(RetrieveService.Payload p, String ifNoneMatch) {
+    private Response send(RetrieveService.Payload p, String ifNoneMatch) {
         Response.ResponseBuilder r = p.etag() != null && matches(ifNoneMatch, p.etag())
-                ? Response.notModified() : Response.ok(p.body()).type(p.contentType());
+                ? Response.notModified() : Response.ok(direct(p.body())).type(p.contentType());
         if (p.etag() != null) {
             r.header("ETag", p.etag());
         }
         return r.header("Cache-Control", "private, no-cache").build();
+    }
+
+    /** The body, writing stored file ranges from direct buffers ({@link DirectFileOutput}). */
+    private StreamingOutput direct(StreamingOutput body) {
+        io.vertx.core.http.HttpServerResponse response = http.getCurrent().response();
+        return out -> body.write(new DirectFileOutput(out, response));
     }
 
     static boolean matches(String ifNoneMatch, String etag) {

@@ -1,0 +1,101 @@
+package org.veil.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.veil.VeilProcess;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.dicomweb.DicomWebClient;
+import org.veil.security.TestTokens;
+
+/**
+ * One warm Veil, one client, one request kind at a time: for profiling a request's path (a flight
+ * recording through {@code BENCH_SERVER_JVM_OPTS}) and for comparing two builds, not a figure of
+ * {@code make bench}. Stores one study of {@code bench.instances} CT slices, then runs
+ * {@code bench.rounds} blocks of each kind and prints each block's median and the server's CPU
+ * (Veil and its PostgreSQL) per request. {@code bench/run.sh org.veil.bench.WarmProbe}.
+ */
+public final class WarmProbe {
+    private static final String JSON = "application/dicom+json";
+    private static final String STUDY = "2.25.4242";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final String root;
+    private final String authorization;
+
+    private WarmProbe(String root, String authorization) {
+        this.root = root;
+        this.authorization = authorization;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int perStudy = Integer.getInteger("bench.instances", 20);
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.log.level=WARN", "-Dveil.deid.secret=bench-deid-secret-0123456789"));
+        String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
+        if (!jvmOptions.isEmpty()) {
+            options.addAll(List.of(jvmOptions.split("\\s+")));
+        }
+        try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new))) {
+            WarmProbe probe = new WarmProbe(veil.base() + "/dicomweb", "Bearer " + TestTokens.treatingClinician());
+            probe.store(org.veil.TestData.file("real/CT-MONO2-16-ankle.dcm"), perStudy);
+            List<Long> pids = List.of(veil.pid(), veil.databasePid());
+            String wado = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+            for (int round = 1; round <= rounds; round++) {
+                probe.block(pids, "QIDO by PatientID", 3_000, "/studies?PatientID=PROBE1", JSON);
+                probe.block(pids, "series metadata", 2_000, "/studies/" + STUDY + "/series/" + STUDY + ".1/metadata", JSON);
+                probe.block(pids, "study retrieve", 300, "/studies/" + STUDY, wado);
+            }
+            veil.terminate();
+            veil.awaitExit(60);
+        }
+    }
+
+    private void store(Path ct, int perStudy) throws Exception {
+        List<byte[]> files = new ArrayList<>();
+        for (int i = 0; i < perStudy; i++) {
+            files.add(Part10Editor.read(ct).set(Tag.StudyInstanceUID, STUDY).set(Tag.SeriesInstanceUID, STUDY + ".1")
+                    .set(Tag.SOPInstanceUID, STUDY + ".1." + (i + 1)).set(Tag.InstanceNumber, Integer.toString(i + 1))
+                    .set(Tag.PatientID, "PROBE1").toBytes());
+        }
+        HttpResponse<String> r = http.send(request("/studies")
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
+                .header("Accept", JSON).POST(HttpRequest.BodyPublishers.ofByteArray(DicomWebClient.multipart(files))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("STOW answered " + r.statusCode());
+        }
+    }
+
+    private void block(List<Long> pids, String name, int n, String path, String accept) throws Exception {
+        long[] nanos = new long[n];
+        long bytes = 0;
+        double cpu = CpuTime.of(pids);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            HttpResponse<Long> r = http.send(request(path).header("Accept", accept).build(), Raw.counting());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(name + " answered " + r.statusCode());
+            }
+            bytes += r.body();
+            nanos[i] = System.nanoTime() - t;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double serverCpu = CpuTime.of(pids) - cpu;
+        System.out.printf(Locale.ROOT, "%-18s n=%5d p50 %6.2f ms  server CPU %6.2f ms/request  %7.1f MB/s%n", name, n,
+                Raw.percentile(nanos, 50), serverCpu * 1000 / n, bytes / seconds / 1e6);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofMinutes(5)).header("Authorization", authorization);
+    }
+}
