@@ -5,12 +5,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.veil.dicom.FileRangeOutput;
 import org.veil.dicom.RangeCopier;
 
@@ -18,26 +20,38 @@ import org.veil.dicom.RangeCopier;
  * A retrieval's response stream that sends stored file bytes from reused direct buffers.
  *
  * <p>Through Quarkus REST's stream, each 256 KiB of a stored file was read into a heap buffer,
- * copied into a direct buffer that Netty's pool allocates fresh for anything over its 64 KiB
- * chunks, and that allocation zeroes it first: a flight recording of warm study retrievals had
- * 65% of the server's Java samples in that path, 23% of them zeroing (docs/benchmarks.md, eleventh
- * session). Here a file range is read straight into a direct buffer that is kept for reuse and
- * written to the response as it is, so a stored byte is copied twice (file to buffer, buffer to
- * socket, both in the kernel) and never zeroed or copied on the heap.
+ * then copied into a direct buffer that Netty's pool allocates fresh for anything over its 64 KiB
+ * chunks, zeroing it first: in a flight recording of warm study retrievals, 65% of the server's
+ * Java samples were in that path, a third of them zeroing (docs/benchmarks.md, eleventh session).
+ * Here a file range is read straight into a direct buffer kept for reuse and handed to the
+ * response as it is, so a stored byte is copied only in the kernel (file to buffer, buffer to
+ * socket).
  *
- * <p>Everything else (part headers, rewritten or decoded instances, small ranges) goes through
- * Quarkus REST's stream, which is flushed before a range is sent, so the bytes keep their order
- * and the response's head is committed by the stream as before. At most {@value #IN_FLIGHT}
- * buffers of one response are waiting for the socket: a slow client holds its response's
- * thread, not more memory.
+ * <p>The response's head is always committed by Quarkus REST's stream, as before: a range goes
+ * direct only once the head is written, and the stream is flushed first, so the bytes keep their
+ * order. A single body (no part header before it) of up to 256 KiB therefore still goes through
+ * the stream and keeps its Content-Length; a longer one sends its first 64 KiB through the stream,
+ * which commits the head chunked as it did for any body over its buffer.
+ *
+ * <p>Bounds: at most {@value #IN_FLIGHT} buffers of one response wait for the socket, and at most
+ * {@value #MOST_IN_FLIGHT} of all responses together (64 MiB); beyond that a range goes through
+ * the stream. At most {@value #MOST_IDLE} idle buffers (16 MiB) are kept. A buffer is reused only
+ * once Netty reports its write done or failed. A client that takes nothing for
+ * {@value #STALL_SECONDS} s has its connection reset, so a reader that stops cannot hold a worker
+ * thread and its buffers until the idle timeout.
  */
 final class DirectFileOutput extends OutputStream implements FileRangeOutput {
     static final int PIECE = 256 * 1024;
     /** Below this a range is copied through the stream: one more copy costs less than a flush. */
     static final int SMALLEST_DIRECT = 64 * 1024;
     private static final int IN_FLIGHT = 4;
-    /** Idle buffers kept for reuse, at most 16 MiB; more are left to the garbage collector. */
-    private static final ArrayBlockingQueue<ByteBuffer> IDLE = new ArrayBlockingQueue<>(64);
+    private static final int MOST_IN_FLIGHT = 256;
+    private static final int MOST_IDLE = 64;
+    private static final int STALL_SECONDS = 120;
+
+    private static final ArrayBlockingQueue<ByteBuffer> IDLE = new ArrayBlockingQueue<>(MOST_IDLE);
+    private static final Semaphore ALL_RESPONSES = new Semaphore(MOST_IN_FLIGHT);
+    private static final LongAdder SENT = new LongAdder();
 
     private final OutputStream stream;
     private final HttpServerResponse response;
@@ -71,61 +85,91 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
 
     @Override
     public void writeFileRange(FileChannel file, long offset, long length) throws IOException {
-        if (length < SMALLEST_DIRECT) {
+        if (length < SMALLEST_DIRECT || (!response.headWritten() && length <= PIECE)) {
             RangeCopier.copyThroughHeap(file, offset, length, stream);
             return;
         }
-        stream.flush();
-        if (!response.headWritten() && !response.headers().contains("Content-Length")) {
-            // Nothing written yet (a single body, not a part): the head goes with the first
-            // buffer, and the length is not known to it.
-            response.setChunked(true);
-            if (!response.isChunked()) {
-                // An HTTP/1.0 client, which has no chunks: the stream decides, as before.
-                RangeCopier.copyThroughHeap(file, offset, length, stream);
-                return;
-            }
-        }
         long pos = offset;
         long end = offset + length;
+        if (!response.headWritten()) {
+            RangeCopier.copyThroughHeap(file, pos, SMALLEST_DIRECT, stream);
+            pos += SMALLEST_DIRECT;
+        }
+        stream.flush();
+        if (!response.headWritten()) {
+            // The stream has not committed the head even so (it never has on this path, but
+            // the head is the stream's to write): the rest goes the same way.
+            RangeCopier.copyThroughHeap(file, pos, end - pos, stream);
+            return;
+        }
         while (pos < end) {
             awaitFreeBuffer();
-            ByteBuffer b = take();
-            try {
-                b.limit((int) Math.min(b.capacity(), end - pos));
-                while (b.hasRemaining()) {
-                    if (file.read(b, pos + b.position()) < 0) {
-                        throw new EOFException("stored instance is shorter than its index says");
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                give(b);
+            if (!ALL_RESPONSES.tryAcquire()) {
                 free.release();
-                throw e;
+                RangeCopier.copyThroughHeap(file, pos, end - pos, stream);
+                stream.flush();
+                return;
+            }
+            pos += send(file, pos, end);
+        }
+    }
+
+    /** Reads the next piece of [pos, end) into a buffer and hands it to the response; returns its length. */
+    private int send(FileChannel file, long pos, long end) throws IOException {
+        ByteBuffer b = null;
+        try {
+            b = take();
+            b.limit((int) Math.min(b.capacity(), end - pos));
+            while (b.hasRemaining()) {
+                if (file.read(b, pos + b.position()) < 0) {
+                    throw new EOFException("stored instance is shorter than its index says");
+                }
             }
             b.flip();
-            pos += b.remaining();
+            int n = b.remaining();
+            ByteBuffer sent = b;
             response.write(Buffer.buffer(Unpooled.wrappedBuffer(b))).onComplete(done -> {
                 if (done.failed()) {
                     failure = done.cause();
                 }
-                give(b);
-                free.release();
+                release(sent);
             });
+            SENT.add(n);
+            return n;
+        } catch (IOException | RuntimeException | Error e) {
+            release(b);
+            throw e;
         }
     }
 
-    /** Waits until fewer than IN_FLIGHT buffers are waiting for the socket; gives up when the client has gone. */
+    private void release(ByteBuffer b) {
+        if (b != null) {
+            IDLE.offer(b);
+        }
+        ALL_RESPONSES.release();
+        free.release();
+    }
+
+    /**
+     * Waits until fewer than IN_FLIGHT buffers of this response are waiting for the socket.
+     * Gives up when the connection is closed or a write failed, and resets a connection whose
+     * client has taken nothing for STALL_SECONDS.
+     */
     private void awaitFreeBuffer() throws IOException {
         try {
+            int waited = 0;
             while (!free.tryAcquire(1, TimeUnit.SECONDS)) {
                 if (response.closed() || failure != null) {
                     break;
                 }
+                if (++waited >= STALL_SECONDS) {
+                    response.reset();
+                    throw new IOException("the client took nothing for " + STALL_SECONDS + " s; connection reset");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while the response was being sent");
+            throw new InterruptedIOException("interrupted while the response was being sent");
         }
         if (failure != null || response.closed()) {
             throw new IOException("the response could not be sent: the connection is closed");
@@ -137,7 +181,13 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
         return b != null ? b.clear() : ByteBuffer.allocateDirect(PIECE);
     }
 
-    private static void give(ByteBuffer b) {
-        IDLE.offer(b);
+    /** Buffers of all responses handed to the socket and not yet reported written: for tests. */
+    static int inFlight() {
+        return MOST_IN_FLIGHT - ALL_RESPONSES.availablePermits();
+    }
+
+    /** Bytes sent from direct buffers since start: for tests. */
+    static long bytesSent() {
+        return SENT.sum();
     }
 }

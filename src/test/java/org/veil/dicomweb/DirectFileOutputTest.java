@@ -67,6 +67,7 @@ class DirectFileOutputTest {
 
     @Test
     void studiesRetrievedSideBySideKeepEveryByteInPlace() throws Exception {
+        long sentBefore = DirectFileOutput.bytesSent();
         ExecutorService clients = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> pending = new ArrayList<>();
@@ -85,6 +86,10 @@ class DirectFileOutputTest {
         } finally {
             clients.shutdownNow();
         }
+        // Each of the 72 slices sent but its first 64 KiB and its header from direct buffers
+        // (the first slice of a response goes through the stream up to 64 KiB, to commit the head).
+        assertThat(DirectFileOutput.bytesSent() - sentBefore).as("bytes sent from direct buffers")
+                .isGreaterThan(3L * STUDIES * PER_STUDY * (512 * 512 * 2 - 64 * 1024));
     }
 
     @Test
@@ -97,12 +102,23 @@ class DirectFileOutputTest {
         assertThat(whole.statusCode()).isEqualTo(200);
         assertThat(whole.asByteArray()).isEqualTo(frame);
 
-        // From inside the first 256 KiB buffer to inside the second: neither end on a boundary.
-        Response middle = DicomWebClient.given().accept("application/octet-stream").header("Range", "bytes=100001-399998")
+        // A single body over 256 KiB: its first 64 KiB through the stream (which commits the
+        // head), the rest from direct buffers, starting at an odd offset.
+        long sentBefore = DirectFileOutput.bytesSent();
+        Response middle = DicomWebClient.given().accept("application/octet-stream").header("Range", "bytes=100001-499998")
                 .get(instance + "/frames/1");
         assertThat(middle.statusCode()).isEqualTo(206);
-        assertThat(middle.header("Content-Range")).isEqualTo("bytes 100001-399998/524288");
-        assertThat(middle.asByteArray()).isEqualTo(Arrays.copyOfRange(frame, 100001, 399999));
+        assertThat(middle.header("Content-Range")).isEqualTo("bytes 100001-499998/524288");
+        assertThat(middle.asByteArray()).isEqualTo(Arrays.copyOfRange(frame, 100001, 499999));
+        assertThat(DirectFileOutput.bytesSent() - sentBefore).isEqualTo(399998 - 64 * 1024);
+
+        // A single body of 64 to 256 KiB keeps its Content-Length, as the stream gave it.
+        Response shorter = DicomWebClient.given().accept("application/octet-stream").header("Range", "bytes=100000-299999")
+                .get(instance + "/frames/1");
+        assertThat(shorter.statusCode()).isEqualTo(206);
+        assertThat(shorter.header("Content-Length")).isEqualTo("200000");
+        assertThat(shorter.header("Transfer-Encoding")).isNull();
+        assertThat(shorter.asByteArray()).isEqualTo(Arrays.copyOfRange(frame, 100000, 300000));
 
         // Under the smallest range sent from a direct buffer: through the stream, the same bytes.
         Response small = DicomWebClient.given().accept("application/octet-stream").header("Range", "bytes=500000-500999")
@@ -139,6 +155,13 @@ class DirectFileOutputTest {
                 s.setSoLinger(true, 0);
             }
         }
+        // Every buffer of the abandoned responses comes back: the writes they were waiting on
+        // failed when the connections went.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (DirectFileOutput.inFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(DirectFileOutput.inFlight()).as("buffers still handed to the socket").isZero();
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {
             for (int s = 0; s < STUDIES; s++) {
