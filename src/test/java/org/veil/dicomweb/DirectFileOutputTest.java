@@ -128,6 +128,27 @@ class DirectFileOutputTest {
     }
 
     @Test
+    void anHttp10ClientGetsTheWholeBodyWithoutChunks() throws Exception {
+        // HTTP/1.0 has no chunks: the body ends where the server closes the connection.
+        byte[] file = STORED.get(2).get(4);
+        byte[] frame = Arrays.copyOfRange(file, file.length - 512 * 512 * 2, file.length);
+        long sentBefore = DirectFileOutput.bytesSent();
+        try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.getOutputStream().write(("GET /dicomweb/studies/" + PREFIX + ".2/series/" + PREFIX + ".2.1/instances/" + PREFIX
+                    + ".2.1.5/frames/1 HTTP/1.0\r\nAccept: application/octet-stream\r\nAuthorization: Bearer "
+                    + TestTokens.treatingClinician() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] all = s.getInputStream().readAllBytes();
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            String head = text.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+            assertThat(head).startsWith("http/1.0 200").doesNotContain("transfer-encoding");
+            assertThat(Arrays.copyOfRange(all, end + 4, all.length)).isEqualTo(frame);
+        }
+        assertThat(DirectFileOutput.bytesSent() - sentBefore).as("sent from direct buffers after the first 64 KiB")
+                .isEqualTo(frame.length - 64 * 1024);
+    }
+
+    @Test
     void aClientThatStopsReadingAndGoesAwayLeavesTheServerServing() throws Exception {
         // 8.4 MB: more than the kernel's socket buffers take (tcp_wmem's 4 MiB at most), so the
         // server is still sending when the client goes.
