@@ -97,8 +97,8 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
         }
         stream.flush();
         if (!response.headWritten()) {
-            // The stream has not committed the head even so (it never has on this path, but
-            // the head is the stream's to write): the rest goes the same way.
+            // A flush with bytes in the stream commits the head; should it not have, the head
+            // stays the stream's to write, and the rest goes the same way.
             RangeCopier.copyThroughHeap(file, pos, end - pos, stream);
             return;
         }
