@@ -75,13 +75,7 @@ public final class SideBySide {
         Path ct = org.veil.TestData.file("real/CT-MONO2-16-ankle.dcm");
         SideBySide bench = new SideBySide();
         String orthancVersion;
-        // BENCH_SERVER_JVM_OPTS reach Veil (a flight recording, say), as in the rest of make bench.
-        List<String> options = new ArrayList<>(List.of("-Dquarkus.log.level=WARN", "-Dveil.deid.secret=bench-deid-secret-0123456789"));
-        String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
-        if (!jvmOptions.isEmpty()) {
-            options.addAll(List.of(jvmOptions.split("\\s+")));
-        }
-        try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new));
+        try (VeilProcess veil = VeilProcess.started(veilOptions());
              OrthancProcess orthanc = OrthancProcess.started(orthancRoot, work.resolve("orthanc"))) {
             orthancVersion = bench.orthancVersion(orthanc);
             String token = TestTokens.treatingClinician();
@@ -102,6 +96,16 @@ public final class SideBySide {
             veil.awaitExit(60);
         }
         bench.print(studies, perStudy, rounds, orthancVersion);
+    }
+
+    /** Veil's options here and in WarmProbe; BENCH_SERVER_JVM_OPTS reach Veil (a flight recording, say), as in the rest of make bench. */
+    static String[] veilOptions() {
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.log.level=WARN", "-Dveil.deid.secret=bench-deid-secret-0123456789"));
+        String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
+        if (!jvmOptions.isEmpty()) {
+            options.addAll(List.of(jvmOptions.split("\\s+")));
+        }
+        return options.toArray(String[]::new);
     }
 
     private String orthancVersion(OrthancProcess orthanc) throws Exception {
@@ -295,7 +299,8 @@ public final class SideBySide {
         return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
-    private static List<List<byte[]>> generate(Path ct, int round, int studies, int perStudy) throws Exception {
+    /** Copies of the CT under new UIDs, one PatientID per study: also WarmProbe's study. */
+    static List<List<byte[]>> generate(Path ct, int round, int studies, int perStudy) throws Exception {
         List<List<byte[]>> out = new ArrayList<>();
         for (int s = 0; s < studies; s++) {
             String study = studyOf(round, s);
@@ -310,11 +315,11 @@ public final class SideBySide {
         return out;
     }
 
-    private static String patientOf(int round, int study) {
+    static String patientOf(int round, int study) {
         return "SIDE" + round + "X" + study;
     }
 
-    private static String studyOf(int round, int study) {
+    static String studyOf(int round, int study) {
         return "2.25.97" + round + "000" + study;
     }
 

@@ -4,14 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.veil.VeilProcess;
-import org.veil.dicom.Part10Editor;
-import org.veil.dicom.Tag;
 import org.veil.dicomweb.DicomWebClient;
 import org.veil.security.TestTokens;
 
@@ -24,7 +20,7 @@ import org.veil.security.TestTokens;
  */
 public final class WarmProbe {
     private static final String JSON = "application/dicom+json";
-    private static final String STUDY = "2.25.4242";
+    private static final String STUDY = SideBySide.studyOf(1, 0);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -39,18 +35,13 @@ public final class WarmProbe {
     public static void main(String[] args) throws Exception {
         int perStudy = Integer.getInteger("bench.instances", 20);
         int rounds = Integer.getInteger("bench.rounds", 3);
-        List<String> options = new ArrayList<>(List.of("-Dquarkus.log.level=WARN", "-Dveil.deid.secret=bench-deid-secret-0123456789"));
-        String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
-        if (!jvmOptions.isEmpty()) {
-            options.addAll(List.of(jvmOptions.split("\\s+")));
-        }
-        try (VeilProcess veil = VeilProcess.started(options.toArray(String[]::new))) {
+        try (VeilProcess veil = VeilProcess.started(SideBySide.veilOptions())) {
             WarmProbe probe = new WarmProbe(veil.base() + "/dicomweb", "Bearer " + TestTokens.treatingClinician());
-            probe.store(org.veil.TestData.file("real/CT-MONO2-16-ankle.dcm"), perStudy);
+            probe.store(SideBySide.generate(org.veil.TestData.file("real/CT-MONO2-16-ankle.dcm"), 1, 1, perStudy).get(0));
             List<Long> pids = List.of(veil.pid(), veil.databasePid());
             String wado = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
             for (int round = 1; round <= rounds; round++) {
-                probe.block(pids, "QIDO by PatientID", 3_000, "/studies?PatientID=PROBE1", JSON);
+                probe.block(pids, "QIDO by PatientID", 3_000, "/studies?PatientID=" + SideBySide.patientOf(1, 0), JSON);
                 probe.block(pids, "series metadata", 2_000, "/studies/" + STUDY + "/series/" + STUDY + ".1/metadata", JSON);
                 probe.block(pids, "study retrieve", 300, "/studies/" + STUDY, wado);
             }
@@ -59,13 +50,7 @@ public final class WarmProbe {
         }
     }
 
-    private void store(Path ct, int perStudy) throws Exception {
-        List<byte[]> files = new ArrayList<>();
-        for (int i = 0; i < perStudy; i++) {
-            files.add(Part10Editor.read(ct).set(Tag.StudyInstanceUID, STUDY).set(Tag.SeriesInstanceUID, STUDY + ".1")
-                    .set(Tag.SOPInstanceUID, STUDY + ".1." + (i + 1)).set(Tag.InstanceNumber, Integer.toString(i + 1))
-                    .set(Tag.PatientID, "PROBE1").toBytes());
-        }
+    private void store(List<byte[]> files) throws Exception {
         HttpResponse<String> r = http.send(request("/studies")
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
                 .header("Accept", JSON).POST(HttpRequest.BodyPublishers.ofByteArray(DicomWebClient.multipart(files))).build(),
