@@ -16,7 +16,7 @@ OHIF_VERSION := 3.13.2
 OHIF_HOME := $(HOME)/.cache/veil/ohif-$(OHIF_VERSION)
 export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 
-.PHONY: run test fuzz soak bench deid deps package clean k8s native native-toolchain test-native bench-native
+.PHONY: run test fuzz soak aot bench deid deps package clean k8s native native-toolchain test-native bench-native
 
 deps:
 	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
@@ -64,7 +64,17 @@ k8s:
 	$(MVN) -q test -Dtest='HelmChartTest#k8sBaseIsWhatTheChartRenders' -Dveil.k8s.write=true
 
 # Veil beside Orthanc (bench/orthanc.sh unpacks Debian's), then Veil's own figures; docs/benchmarks.md.
-bench: package
+# The JDK's ahead-of-time cache for the packaged jar (JEP 483, 515): classes loaded and linked,
+# and method profiles, from a short run of every path the benchmark measures (BENCH_ONLY=train),
+# written to target/quarkus-app/app.aot when that server exits. Valid only with the jar and the
+# JVM build that made it (docs/deployment.md, "Start-up and warm-up on the JVM").
+aot: package
+	rm -f target/quarkus-app/app.aot
+	BENCH_AOT=off BENCH_ONLY=train BENCH_STUDIES=10 BENCH_INSTANCES=50 \
+	  BENCH_SERVER_JVM_OPTS="-XX:AOTCacheOutput=$(CURDIR)/target/quarkus-app/app.aot" bench/run.sh > target/aot-training.log
+	@test -s target/quarkus-app/app.aot || { echo "the training run wrote no cache (target/aot-training.log)"; exit 1; }
+
+bench: aot
 	bench/run.sh org.veil.bench.SideBySide
 	bench/run.sh
 
@@ -93,7 +103,7 @@ native: deps native-toolchain
 
 # Time to ready, memory and size of the native executable (built by make native) beside the JVM
 # application (docs/benchmarks.md).
-bench-native: package
+bench-native: aot
 	bench/run.sh org.veil.bench.NativeFootprint
 
 # Builds the executable, then runs the HTTP-level and process tests against it (not part of make test).

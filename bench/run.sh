@@ -2,7 +2,8 @@
 # Runs the benchmark against the packaged server (with the test Keycloak for tokens); prints a Markdown section for docs/benchmarks.md.
 # Sizes: BENCH_STUDIES (default 20) x BENCH_INSTANCES (default 50); the scale phase's series of
 # BENCH_SERIES_INSTANCES (2,000) and index of BENCH_SCALE_STUDIES (1,000,000), the issue's targets;
-# BENCH_SERVER_JVM_OPTS go to the server; BENCH_ONLY=scale runs the scale phase alone, BENCH_ONLY=deid the de-identified phases.
+# BENCH_SERVER_JVM_OPTS go to the server (with -XX:AOTCache when make aot has trained one; BENCH_AOT=off not); BENCH_ONLY=scale runs the scale phase alone, BENCH_ONLY=deid the de-identified phases,
+# BENCH_ONLY=train every measured path once (the training run of make aot).
 # With the argument org.veil.bench.SideBySide (the first half of make bench) it runs Veil beside
 # Debian's Orthanc (bench/orthanc.sh) in alternating rounds, BENCH_ROUNDS (default 2).
 # With the argument org.veil.bench.NativeFootprint (make bench-native) it compares the JVM
@@ -16,6 +17,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 MAIN=${1:-org.veil.bench.Benchmark}
+# BENCH_PROFILE=cpu (or wall, alloc): the server runs under async-profiler (tools.profiler on Maven
+# Central), 1 ms samples with native and kernel frames, into target/bench-profile.jfr (read it
+# with jfr print); the JDK's own sampler records far fewer samples per thread and no kernel time.
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  AP_DIR=$HOME/.cache/veil/async-profiler-4.1
+  if [ ! -f "$AP_DIR/libasyncProfiler.so" ]; then
+    ./mvnw -B -ntp -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1 -DoutputDirectory="$AP_DIR"
+    unzip -q -o -j "$AP_DIR/async-profiler-4.1.jar" 'linux-x64/libasyncProfiler.so' -d "$AP_DIR"
+  fi
+  BENCH_SERVER_JVM_OPTS="-agentpath:$AP_DIR/libasyncProfiler.so=start,event=$BENCH_PROFILE,interval=1ms,file=$PWD/target/bench-profile.jfr,jfr ${BENCH_SERVER_JVM_OPTS:-}"
+fi
+# The ahead-of-time cache make aot trained (docs/deployment.md), as a deployment would start Veil;
+# BENCH_AOT=off leaves it out. A cache older than the jar is ignored by the JVM itself.
+if [ "${BENCH_AOT:-on}" != off ] && [ -f target/quarkus-app/app.aot ]; then
+  BENCH_SERVER_JVM_OPTS="-XX:AOTCache=$PWD/target/quarkus-app/app.aot ${BENCH_SERVER_JVM_OPTS:-}"
+fi
 NAMESPACE=()
 if [ "$MAIN" = org.veil.bench.SideBySide ]; then
   # Orthanc 1.10 cannot be told to listen on 127.0.0.1 alone, so this benchmark runs in a network

@@ -85,10 +85,11 @@ public final class NativeFootprint {
         env.put("VEIL_DEID_SECRET", "bench-deid-secret-0123456789abcdef0123456789");
         env.put("VEIL_AUDIT_SECRET", "bench-audit-secret-0123456789abcdef");
         // As the Dockerfiles start them: the JVM with MaxRAMPercentage above, the executable with
-        // Dockerfile.native's -Xmn16m (ContainerImageTest holds the two to each other); then
-        // BENCH_SERVER_JVM_OPTS, which may override either.
+        // Dockerfile.native's -Xmn16m (ContainerImageTest holds the two to each other); then, for
+        // the JVM alone, BENCH_SERVER_JVM_OPTS (the ahead-of-time cache's option among them, which
+        // the executable does not know).
         List<String> given = new ArrayList<>(executable == null ? List.of() : List.of(NATIVE_OPTIONS));
-        if (!System.getProperty("bench.jvmOptions", "").isBlank()) {
+        if (executable == null && !System.getProperty("bench.jvmOptions", "").isBlank()) {
             given.addAll(List.of(System.getProperty("bench.jvmOptions").trim().split("\\s+")));
         }
         String[] options = given.toArray(String[]::new);
