@@ -199,14 +199,18 @@ public final class TextLineFinder {
         }
     }
 
-    /** Arrays reused across the regions of one frame. */
+    /**
+     * Arrays reused across the regions of one frame, sized by the runs a region has rather than
+     * by its pixels: a region of 384 x 384 pixels has a few thousand runs, and allocating (and
+     * zeroing) nine arrays of 147,456 entries for it was a seventh of the search's time.
+     */
     static final class Scratch {
         private byte[] pixels = new byte[0];
         /** Per run: row, first and last column, union-find parent; per root: box and area. */
-        private int[] runY = new int[0];
-        private int[] runX0 = new int[0];
-        private int[] runX1 = new int[0];
-        private int[] parent = new int[0];
+        private int[] runY = new int[1024];
+        private int[] runX0 = new int[1024];
+        private int[] runX1 = new int[1024];
+        private int[] parent = new int[1024];
         private int[] minX = new int[0];
         private int[] maxX = new int[0];
         private int[] maxY = new int[0];
@@ -220,17 +224,24 @@ public final class TextLineFinder {
             return pixels;
         }
 
-        void runs(int n) {
-            if (runY.length < n) {
-                runY = new int[n];
-                runX0 = new int[n];
-                runX1 = new int[n];
-                parent = new int[n];
-                minX = new int[n];
-                maxX = new int[n];
-                maxY = new int[n];
-                area = new int[n];
-                judged = new boolean[n];
+        /** The run arrays, half as large again: a region has more runs than they hold. */
+        void moreRuns() {
+            int n = runY.length + (runY.length >> 1);
+            runY = java.util.Arrays.copyOf(runY, n);
+            runX0 = java.util.Arrays.copyOf(runX0, n);
+            runX1 = java.util.Arrays.copyOf(runX1, n);
+            parent = java.util.Arrays.copyOf(parent, n);
+        }
+
+        /** The per-shape arrays for this many runs, none judged yet. */
+        void shapes(int n) {
+            if (minX.length < n) {
+                int size = Math.max(n, runY.length);
+                minX = new int[size];
+                maxX = new int[size];
+                maxY = new int[size];
+                area = new int[size];
+                judged = new boolean[size];
             } else {
                 java.util.Arrays.fill(judged, 0, n, false);
             }
@@ -247,7 +258,6 @@ public final class TextLineFinder {
      * comparison per pixel and a few steps per run, for both sides at once.
      */
     static List<List<Glyph>> glyphs(byte[] px, int w, int h, int ox, int oy, int threshold, Scratch scratch) {
-        scratch.runs(w * h);
         int[] runY = scratch.runY;
         int[] runX0 = scratch.runX0;
         int[] runX1 = scratch.runX1;
@@ -265,6 +275,13 @@ public final class TextLineFinder {
                 int x0 = x;
                 while (x < w && ((px[row + x] & 0xFF) >= threshold) == light) {
                     x++;
+                }
+                if (runs == runY.length) {
+                    scratch.moreRuns();
+                    runY = scratch.runY;
+                    runX0 = scratch.runX0;
+                    runX1 = scratch.runX1;
+                    parent = scratch.parent;
                 }
                 int r = runs++;
                 runY[r] = y;
@@ -285,6 +302,7 @@ public final class TextLineFinder {
             previousStart = rowStart;
             previousEnd = runs;
         }
+        scratch.shapes(runs);
         int[] minX = scratch.minX;
         int[] maxX = scratch.maxX;
         int[] maxY = scratch.maxY;

@@ -71,6 +71,24 @@ class TextLineFinderTest {
         assertThat(TextLineFinder.find(gradient, SIZE, SIZE)).isEmpty();
     }
 
+    /**
+     * A region with far more runs than the search's arrays first hold (fine stripes beside the
+     * text, in the same group of busy tiles): they grow, and the text is still found.
+     */
+    @Test
+    void findsTextBesideATextureOfManyRuns() {
+        byte[] frame = new byte[SIZE * SIZE];
+        for (int y = 200; y < 280; y++) {
+            for (int x = 100; x < 200; x += 2) {
+                frame[y * SIZE + x] = (byte) 255;
+            }
+        }
+        byte[] stripesAlone = frame.clone();
+        Rectangle drawn = draw(frame, "4471923", Font.SANS_SERIF, 16, 235, 204, 250);
+        assertThat(TextLineFinder.find(frame, SIZE, SIZE)).anyMatch(l -> l.bounds().intersects(drawn));
+        assertThat(TextLineFinder.find(stripesAlone, SIZE, SIZE)).isEmpty();
+    }
+
     @Test
     void smallFramesAreNotSearched() {
         assertThat(TextLineFinder.find(new byte[8 * 4], 8, 4)).isEmpty();
