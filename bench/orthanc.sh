@@ -21,5 +21,7 @@ if [ ! -x "$ROOT/usr/sbin/Orthanc" ] || ! ls "$ROOT"/usr/lib/orthanc/libOrthancD
   for d in orthanc*.deb; do dpkg -x "$d" "$ROOT"; done
   cd - >/dev/null
 fi
-"$ROOT/usr/sbin/Orthanc" --version | head -1 >&2
+# sed reads every line: with head, Orthanc could still be writing when head exits, and under
+# pipefail its SIGPIPE (141) ended this script and the benchmark with it.
+"$ROOT/usr/sbin/Orthanc" --version | sed -n 1p >&2
 echo "$ROOT"
