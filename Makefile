@@ -39,6 +39,7 @@ deps:
 
 package: deps
 	$(MVN) package -DskipTests
+	rm -f target/quarkus-app/app.aot
 
 run: package
 	src/main/scripts/run-local.sh
@@ -64,12 +65,14 @@ k8s:
 	$(MVN) -q test -Dtest='HelmChartTest#k8sBaseIsWhatTheChartRenders' -Dveil.k8s.write=true
 
 # Veil beside Orthanc (bench/orthanc.sh unpacks Debian's), then Veil's own figures; docs/benchmarks.md.
-# The JDK's ahead-of-time cache for the packaged jar (JEP 483, 515): classes loaded and linked,
-# and method profiles, from a short run of every path the benchmark measures (BENCH_ONLY=train),
-# written to target/quarkus-app/app.aot when that server exits. Valid only with the jar and the
-# JVM build that made it (docs/deployment.md, "Start-up and warm-up on the JVM").
-aot: package
+# The jar packaged as aot-jar (every jar on its manifest's class path) with the JDK's ahead-of-time
+# cache (JEP 483, 515): classes loaded and linked, and method profiles, from a short run of every
+# path the benchmark measures (BENCH_ONLY=train), written to target/quarkus-app/app.aot when that
+# server exits. Valid only with that jar and the JVM build that made it; without the cache an
+# aot-jar starts slower than the default fast-jar (docs/deployment.md, "Start-up and warm-up on the JVM").
+aot: deps
 	rm -f target/quarkus-app/app.aot
+	$(MVN) package -DskipTests -Dquarkus.package.jar.type=aot-jar
 	BENCH_AOT=off BENCH_ONLY=train BENCH_STUDIES=10 BENCH_INSTANCES=50 \
 	  BENCH_SERVER_JVM_OPTS="-XX:AOTCacheOutput=$(CURDIR)/target/quarkus-app/app.aot" bench/run.sh > target/aot-training.log
 	@test -s target/quarkus-app/app.aot || { echo "the training run wrote no cache (target/aot-training.log)"; exit 1; }
