@@ -58,7 +58,7 @@ public final class Benchmark {
             if (System.getProperty("bench.only", "").equals("scale")) {
                 // BENCH_ONLY=scale: the scale phase alone, for profiling it without the rest.
                 b.atScale(ct, veil.db(), seriesInstances, scaleStudies);
-                stopGracefully(veil);
+                stopGracefully(veil, 60);
                 return;
             }
             if (System.getProperty("bench.only", "").equals("train")) {
@@ -67,8 +67,7 @@ public final class Benchmark {
                 // when it exits, so it is stopped as Kubernetes stops it and given time to.
                 b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
                 b.deidentifiedSearch(studies, perStudy, 0);
-                veil.terminate();
-                if (veil.awaitExit(300) == -1) {
+                if (!stopGracefully(veil, 300)) {
                     throw new IllegalStateException("the training run's server did not exit, so it wrote no cache");
                 }
                 return;
@@ -80,14 +79,14 @@ public final class Benchmark {
                 }
                 b.deidentifiedSearch(studies, perStudy, 0);
                 DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
-                stopGracefully(veil);
+                stopGracefully(veil, 60);
                 return;
             }
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
             b.atScale(ct, veil.db(), seriesInstances, scaleStudies);
             b.deidentifiedSearch(studies, perStudy, scaleStudies);
             DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
-            stopGracefully(veil);
+            stopGracefully(veil, 60);
         }
         ParseBenchmark.run();
     }
@@ -107,10 +106,13 @@ public final class Benchmark {
         return nanos;
     }
 
-    /** SIGTERM and a wait, so that a flight recording asked for in BENCH_SERVER_JVM_OPTS is written. */
-    private static void stopGracefully(VeilProcess veil) throws InterruptedException {
+    /**
+     * SIGTERM, as a pod is stopped, and a wait, so that what BENCH_SERVER_JVM_OPTS asked the JVM to
+     * write as it exits (a flight recording, an ahead-of-time cache) is written; whether it exited in time.
+     */
+    static boolean stopGracefully(VeilProcess veil, int seconds) throws InterruptedException {
         veil.terminate();
-        veil.awaitExit(60);
+        return veil.awaitExit(seconds) != -1;
     }
 
     /**

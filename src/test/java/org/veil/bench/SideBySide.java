@@ -90,10 +90,7 @@ public final class SideBySide {
             }
             bench.record("ceiling", "raw read of Veil's stored objects (MB/s)", Raw.readAll(v.objects()));
             bench.record("ceiling", "raw read of Orthanc's stored files (MB/s)", Raw.readAll(o.objects()));
-            // Stopped as a pod is (SIGTERM), so that a flight recording asked for in
-            // BENCH_SERVER_JVM_OPTS is written out.
-            veil.terminate();
-            veil.awaitExit(60);
+            Benchmark.stopGracefully(veil, 60);
         }
         bench.print(studies, perStudy, rounds, orthancVersion);
     }

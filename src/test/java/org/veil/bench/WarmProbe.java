@@ -45,8 +45,7 @@ public final class WarmProbe {
                 probe.block(pids, "series metadata", 2_000, "/studies/" + STUDY + "/series/" + STUDY + ".1/metadata", JSON);
                 probe.block(pids, "study retrieve", 300, "/studies/" + STUDY, wado);
             }
-            veil.terminate();
-            veil.awaitExit(60);
+            Benchmark.stopGracefully(veil, 60);
         }
     }
 
