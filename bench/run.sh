@@ -12,7 +12,8 @@
 # each start's "started in" line, warnings and -Dquarkus.debug.print-startup-times=true lines); with org.veil.bench.SoakBenchmark (make soak) it
 # runs the mixed load for SOAK_DURATION (default 30m); with org.veil.bench.WarmProbe, one warm Veil
 # and one client, BENCH_ROUNDS blocks of searches, metadata and study retrievals of one study of
-# BENCH_INSTANCES CT slices, each block's median and server CPU per request (for profiling a path).
+# BENCH_INSTANCES CT slices, each block's median and server CPU per request (for profiling a path; BENCH_ONLY=qido, metadata or
+# retrieve, comma-separated, runs those blocks alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test

@@ -40,10 +40,18 @@ public final class WarmProbe {
             probe.store(SideBySide.generate(org.veil.TestData.file("real/CT-MONO2-16-ankle.dcm"), 1, 1, perStudy).get(0));
             List<Long> pids = List.of(veil.pid(), veil.databasePid());
             String wado = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+            // BENCH_ONLY=qido (or metadata, retrieve, or several, comma-separated) runs those blocks alone, for a profile of one path.
+            List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream().filter(s -> !s.isBlank()).toList();
             for (int round = 1; round <= rounds; round++) {
-                probe.block(pids, "QIDO by PatientID", 3_000, "/studies?PatientID=" + SideBySide.patientOf(1, 0), JSON);
-                probe.block(pids, "series metadata", 2_000, "/studies/" + STUDY + "/series/" + STUDY + ".1/metadata", JSON);
-                probe.block(pids, "study retrieve", 300, "/studies/" + STUDY, wado);
+                if (only.isEmpty() || only.contains("qido")) {
+                    probe.block(pids, "QIDO by PatientID", 3_000, "/studies?PatientID=" + SideBySide.patientOf(1, 0), JSON);
+                }
+                if (only.isEmpty() || only.contains("metadata")) {
+                    probe.block(pids, "series metadata", 2_000, "/studies/" + STUDY + "/series/" + STUDY + ".1/metadata", JSON);
+                }
+                if (only.isEmpty() || only.contains("retrieve")) {
+                    probe.block(pids, "study retrieve", 300, "/studies/" + STUDY, wado);
+                }
             }
             Benchmark.stopGracefully(veil, 60);
         }
