@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.veil.dicom.EditableDataset;
+import org.veil.dicom.StorageKind;
 import org.veil.dicom.Tag;
 import org.veil.dicom.Vr;
 
@@ -43,6 +44,18 @@ final class AttributeCleaner {
      */
     private static final Set<Integer> DEVICE_DATES = Set.of(0x00181200, 0x00181202, 0x00181203, 0x0018700C, 0x00181204, 0x00181205,
             0x00143076, 0x0044000B, 0x00080106);
+    static final int FLOAT_PIXEL_DATA = 0x7FE00008;
+    static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
+    private static final int WAVEFORM_SEQUENCE = 0x54000100;
+    private static final int WAVEFORM_DATA = 0x54001010;
+    private static final int SPECTROSCOPY_DATA = 0x56000020;
+    private static final int PATIENT_SEX = 0x00100040;
+    /** Patient's Sex, the one retained code string with enumerated values (PS3.3 C.7.1.1): M, F, O. */
+    private static final Set<String> SEXES = Set.of("M", "F", "O");
+    /** A TM value (PS3.5 Table 6.2-1), also in the ACR-NEMA form with colons that PS3.5 says readers may meet. */
+    private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3])(:?[0-5]\\d(:?([0-5]\\d|60)(\\.\\d{1,6})?)?)?");
+    /** A UID (PS3.5 9.1): numeric components, no leading zero, at most 64 characters. */
+    private static final Pattern UID = Pattern.compile("(0|[1-9]\\d*)(\\.(0|[1-9]\\d*))*");
     /** A registered UID: the DICOM root, short numeric components (PS3.6 Annex A); a class or syntax, never an instance. */
     private static final Pattern REGISTERED_UID = Pattern.compile("1\\.2\\.840\\.10008(\\.\\d{1,4}){1,8}");
 
@@ -67,6 +80,10 @@ final class AttributeCleaner {
     private final String studyUid;
     private final int dayShift;
     private final LocalDate today;
+    /** The Patient ID as the instance had it (the walk empties it before later items are read), upper case. */
+    private final String originalPatientId;
+    /** What the SOP class stores: which samples besides the image's have a place in it. */
+    private final StorageKind kind;
     private final Set<String> names = new HashSet<>();
     private final Map<String, String> derivedUids = new LinkedHashMap<>();
 
@@ -86,6 +103,8 @@ final class AttributeCleaner {
         // Without a PatientID the study stands in for the patient: consistent within the study.
         this.patientId = root.string(PATIENT_ID).filter(s -> !s.isBlank()).orElse("study:" + studyUid);
         this.dayShift = keys.dayShift(context, issuer, patientId);
+        this.kind = StorageKind.of(root.string(Tag.SOPClassUID).orElse(""));
+        this.originalPatientId = root.string(PATIENT_ID).map(String::trim).orElse("").toUpperCase(Locale.ROOT);
     }
 
     /** What the walk consults, made once per engine. */
@@ -112,7 +131,7 @@ final class AttributeCleaner {
 
     private void walk(EditableDataset ds, Content content, int depth) {
         if (CodedEntries.isCodedEntry(ds)) {
-            codes.clean(ds, names);
+            codes.clean(ds, names, originalPatientId);
         }
         for (int tag : ds.tags()) {
             if (!ds.contains(tag) || (CodedEntries.TAGS.contains(tag) && CodedEntries.isCodedEntry(ds))) {
@@ -202,8 +221,8 @@ final class AttributeCleaner {
             case K -> {
                 if (vr == Vr.SQ) {
                     ds.items(tag).forEach(item -> walk(item, content, depth + 1));
-                } else if (vr == Vr.AS) {
-                    SafeHarborAges.cap(ds, tag);
+                } else {
+                    kept(ds, tag, vr);
                 }
             }
             case U -> {
@@ -258,13 +277,21 @@ final class AttributeCleaner {
             case TIME -> {
                 if (!profile.shiftsDates() && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
                     ds.remove(tag);
+                } else {
+                    times(ds, tag);
                 }
             }
             case AGE -> SafeHarborAges.cap(ds, tag);
-            case SEQUENCE -> ds.items(tag).forEach(item -> walk(item, content, depth + 1));
-            case SAMPLES -> {
-                // the image's samples: decoded and checked by the pixel half
+            case SEQUENCE -> {
+                if (tag == WAVEFORM_SEQUENCE && kind != StorageKind.WAVEFORM) {
+                    // Samples no image check sees, in a class that has no place for them: a dictation
+                    // added to a CT would otherwise leave with it.
+                    ds.remove(tag);
+                } else {
+                    ds.items(tag).forEach(item -> walk(item, content, depth + 1));
+                }
             }
+            case SAMPLES -> samples(ds, tag, depth);
             case ICC -> {
                 if (!ds.putStandardIccProfile(tag)) {
                     ds.remove(tag);
@@ -285,6 +312,8 @@ final class AttributeCleaner {
             case TM -> {
                 if (!profile.shiftsDates() && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
                     ValueShapes.dummy(ds, tag, vr);
+                } else {
+                    times(ds, tag);
                 }
             }
             case AE -> ds.put(tag, vr, ds.strings(tag).stream().map(ae -> keys.aeTitle(context, ae)).toList());
@@ -295,6 +324,107 @@ final class AttributeCleaner {
             case LO, LT, SH, ST, UT, UC, UR -> cleanText(ds, tag, vr);
             default -> {
                 // numbers and binary values carry no text to clean
+            }
+        }
+    }
+
+    /**
+     * The samples the pixel half does not look at. Pixel Data, Float and Double Float Pixel Data
+     * have a place only at the top of an instance, where the pixel half decodes and checks Pixel
+     * Data and withholds the float kinds (it cannot check them): inside an item (a Referenced Image
+     * Sequence, say) nothing would look at them, so they are removed. Waveform and spectroscopy
+     * samples stay only in the classes that store them. Palettes and lookup tables stay: they are
+     * numbers that the image is drawn with.
+     */
+    private void samples(EditableDataset ds, int tag, int depth) {
+        boolean image = tag == PixelCleaner.PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_FLOAT_PIXEL_DATA;
+        if (image && (depth > 0 || tag != PixelCleaner.PIXEL_DATA)
+                || tag == WAVEFORM_DATA && kind != StorageKind.WAVEFORM
+                || tag == SPECTROSCOPY_DATA && (kind != StorageKind.SPECTROSCOPY || depth > 0)) {
+            ds.remove(tag);
+        }
+    }
+
+    /**
+     * A value an option retains (K) keeps its meaning, not whatever the file put there: it must
+     * still have its VR's shape (a code string of known terms, the enumerated sexes, a readable date
+     * or time, a UID, a number), and text must not name the patient (a person name or the Patient
+     * ID of the instance). What fails is emptied, or for text replaced by a dummy.
+     */
+    private void kept(EditableDataset ds, int tag, Vr vr) {
+        switch (vr) {
+            case AS -> SafeHarborAges.cap(ds, tag);
+            case CS -> {
+                if (tag == PATIENT_SEX) {
+                    if (!ds.strings(tag).stream().allMatch(v -> v == null || v.isBlank() || SEXES.contains(v.trim()))) {
+                        ds.empty(tag);
+                    }
+                } else {
+                    ValueShapes.codeStrings(ds, tag, vocabulary);
+                    if (ds.strings(tag).stream().anyMatch(this::namesThePatient)) {
+                        ds.empty(tag);
+                    }
+                }
+            }
+            case DS, IS -> ValueShapes.numbers(ds, tag, vr);
+            case DA -> readableDates(ds, tag, vr);
+            case DT -> {
+                // as under Retain Longitudinal Full Dates: the offset tells where the patient was
+                ds.put(tag, vr, ds.strings(tag).stream().map(AttributeCleaner::withoutOffset).toList());
+                readableDates(ds, tag, vr);
+            }
+            case TM -> times(ds, tag);
+            case UI -> {
+                if (!ds.strings(tag).stream().allMatch(v -> v == null || v.isBlank() || isUid(v.trim()))) {
+                    ds.empty(tag);
+                }
+            }
+            case LO, SH, ST, LT, UT, UC -> {
+                if (ds.strings(tag).stream().anyMatch(this::namesThePatient)) {
+                    ValueShapes.dummy(ds, tag, vr);
+                }
+            }
+            case PN, AE, UR -> ValueShapes.dummy(ds, tag, vr);
+            default -> {
+                // binary numbers of a fixed type
+            }
+        }
+    }
+
+    private static boolean isUid(String v) {
+        return v.length() <= 64 && UID.matcher(v).matches();
+    }
+
+    /** Whether text holds a part of a person name of the instance, or its Patient ID, as a word. */
+    private boolean namesThePatient(String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        String upper = value.toUpperCase(Locale.ROOT);
+        if (originalPatientId.length() >= 3 && upper.contains(originalPatientId)) {
+            return true;
+        }
+        for (String word : upper.split("[^\\p{L}\\p{N}]+")) {
+            if (names.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** TM values kept only in their shape: anything else in a time (a word, an identifier) is emptied. */
+    private static void times(EditableDataset ds, int tag) {
+        if (!ds.strings(tag).stream().allMatch(v -> v == null || v.isBlank() || TIME.matcher(v.trim()).matches())) {
+            ds.empty(tag);
+        }
+    }
+
+    /** Dates kept as they are (K) must still read as dates. */
+    private static void readableDates(EditableDataset ds, int tag, Vr vr) {
+        for (String v : ds.strings(tag)) {
+            if (v != null && !v.isBlank() && (vr == Vr.DA ? DateShift.date(v, 0) : DateShift.dateTime(withoutOffset(v), 0)).isEmpty()) {
+                ds.empty(tag);
+                return;
             }
         }
     }
@@ -338,6 +468,7 @@ final class AttributeCleaner {
             if (vr == Vr.DT) {
                 ds.put(tag, vr, ds.strings(tag).stream().map(AttributeCleaner::withoutOffset).toList());
             }
+            readableDates(ds, tag, vr);
             return;
         }
         if (!profile.shiftsDates()) {

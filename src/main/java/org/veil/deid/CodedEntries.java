@@ -95,8 +95,12 @@ final class CodedEntries {
     static final Set<Integer> TAGS = Set.of(CODE_VALUE, CODING_SCHEME_DESIGNATOR, CODING_SCHEME_VERSION, CODE_MEANING,
             LONG_CODE_VALUE, URN_CODE_VALUE);
 
-    /** Cleans the coded entry of the item in place; {@code names} are the instance's person-name parts. */
-    void clean(EditableDataset item, Set<String> names) {
+    /**
+     * Cleans the coded entry of the item in place; {@code names} are the instance's person-name parts
+     * and {@code patientId} its Patient ID, which no code value may hold: a code is checked for its
+     * shape, not looked up, so a name or an identifier of code shape would otherwise pass as one.
+     */
+    void clean(EditableDataset item, Set<String> names, String patientId) {
         String scheme = first(item, CODING_SCHEME_DESIGNATOR).trim();
         String value = first(item, CODE_VALUE).trim();
         boolean known = PUBLIC_SCHEMES.contains(scheme.toUpperCase(Locale.ROOT));
@@ -111,7 +115,7 @@ final class CodedEntries {
             }
             item.remove(CODING_SCHEME_VERSION);
         } else {
-            if (item.contains(CODE_VALUE) && !CODE_SHAPE.matcher(value).matches()) {
+            if (item.contains(CODE_VALUE) && (!CODE_SHAPE.matcher(value).matches() || holdsIdentity(value, names, patientId))) {
                 item.put(CODE_VALUE, Vr.SH, REMOVED);
             }
             if (item.contains(CODING_SCHEME_VERSION) && !VERSION_SHAPE.matcher(first(item, CODING_SCHEME_VERSION).trim()).matches()) {
@@ -123,6 +127,20 @@ final class CodedEntries {
             String meaning = canonical != null ? canonical : meanings.clean(first(item, CODE_MEANING), names);
             item.put(CODE_MEANING, Vr.LO, meaning.isEmpty() ? REMOVED : meaning);
         }
+    }
+
+    private static boolean holdsIdentity(String value, Set<String> names, String patientId) {
+        String upper = value.toUpperCase(Locale.ROOT);
+        String id = patientId == null ? "" : patientId.trim().toUpperCase(Locale.ROOT);
+        if (id.length() >= 3 && (upper.contains(id) || id.contains(upper) && upper.length() >= 5)) {
+            return true;
+        }
+        for (String word : upper.split("[^A-Z0-9]+")) {
+            if (names.contains(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String first(EditableDataset ds, int tag) {

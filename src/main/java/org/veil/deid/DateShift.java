@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * not dates answer empty, and the caller replaces them rather than keep what it cannot read.
  */
 public final class DateShift {
-    private static final Pattern DT = Pattern.compile("(\\d{4})(\\d{2})?(\\d{2})?([0-9.]*)([+-]\\d{4})?");
+    private static final Pattern DT = Pattern.compile("(\\d{4})(\\d{2})?(\\d{2})?(\\d{2}(?:\\d{2}(?:\\d{2}(?:\\.\\d{1,6})?)?)?)?([+-]\\d{4})?");
 
     private DateShift() {
     }
@@ -52,7 +52,7 @@ public final class DateShift {
         try {
             int month = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
             int day = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
-            if (m.group(3) == null && !m.group(4).isEmpty()) {
+            if (m.group(3) == null && m.group(4) != null) {
                 return Optional.empty();
             }
             LocalDate d = LocalDate.of(Integer.parseInt(m.group(1)), month, day).plusDays(days);
@@ -61,7 +61,7 @@ public final class DateShift {
                 out.append(String.format("%02d", d.getMonthValue()));
             }
             if (m.group(3) != null) {
-                out.append(String.format("%02d", d.getDayOfMonth())).append(m.group(4));
+                out.append(String.format("%02d", d.getDayOfMonth())).append(m.group(4) == null ? "" : m.group(4));
             }
             if (m.group(5) != null) {
                 out.append(m.group(5));

@@ -90,6 +90,10 @@ public final class PixelCleaner {
     public PixelPlan plan(EditableDataset header, Profile profile) {
         boolean pixels = profile.has(Option.CLEAN_PIXEL_DATA);
         boolean visual = profile.has(Option.CLEAN_RECOGNIZABLE_VISUAL_FEATURES);
+        if (header.contains(AttributeCleaner.FLOAT_PIXEL_DATA) || header.contains(AttributeCleaner.DOUBLE_FLOAT_PIXEL_DATA)) {
+            // A parametric map's samples are not decoded and looked at for text: what is not checked is not served.
+            return new PixelPlan.Withhold("float pixel data cannot be checked for text");
+        }
         if (!header.contains(PIXEL_DATA)) {
             return new PixelPlan.Keep();
         }

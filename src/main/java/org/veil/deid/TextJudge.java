@@ -23,6 +23,8 @@ final class TextJudge {
             "\\d{1,4}[/.\\-]\\d{1,2}[/.\\-]\\d{2,4}|\\d{1,2}[/.\\-]\\d{1,2}[/.\\-]?'\\d{2}|(19|20)\\d{2}[01]\\d[0-3]\\d");
     private static final Pattern LONG_DIGITS = Pattern.compile("\\d{5,}");
     private static final Pattern YEAR = Pattern.compile("(18|19|20)\\d{2}");
+    /** A group of two to four digits: beside another, a piece of a date, an identifier or a phone number written in groups. */
+    private static final Pattern DIGIT_GROUP = Pattern.compile("\\d{2,4}");
     private static final Pattern PARTS = Pattern.compile("[A-Za-z]+|\\d+(?:[.,]\\d+)?");
     private static final Set<String> MONTHS = Set.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT",
             "OCT", "NOV", "DEC", "JANUARY", "FEBRUARY", "MARCH", "APRIL", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
@@ -60,6 +62,12 @@ final class TextJudge {
         List<TextReader.Word> confident = words.stream().filter(w -> w.confidence() >= MIN_CONFIDENCE).toList();
         if (confident.isEmpty() && glyphs >= UNREADABLE_GLYPHS) {
             return Optional.of("text that cannot be read");
+        }
+        for (int i = 1; i < confident.size(); i++) {
+            if (DIGIT_GROUP.matcher(confident.get(i - 1).text().strip()).matches()
+                    && DIGIT_GROUP.matcher(confident.get(i).text().strip()).matches()) {
+                return Optional.of("numbers side by side");
+            }
         }
         for (TextReader.Word w : confident) {
             Optional<String> why = identifying(w.text());

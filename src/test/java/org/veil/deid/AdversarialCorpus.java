@@ -215,6 +215,58 @@ final class AdversarialCorpus {
         cases.add(new Case("a UTC offset in a date-time", ct(15)
                 .text(0x0008002A, "DT", "20240310143022.000000+0530")
                 .part10(CT, ROOT + ".3.15"), List.of("+0530"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("samples where no image check looks: Pixel Data in an item, audio in a CT, spectroscopy data", ct(16)
+                .sequence(0x00081140, "SQ", new RawDataset().text(0x00081150, "UI", CT).text(0x00081155, "UI", ROOT + ".16")
+                        .put(0x7FE00010, "OW", RawDataset.padded("ZZLEAK16A BAKER JOHN".getBytes(StandardCharsets.US_ASCII), 0)))
+                .sequence(0x54000100, "SQ", new RawDataset().us(0x003A0005, 1).put(0x003A0010, "UL", RawDataset.le32(10))
+                        .text(0x003A001A, "DS", "8000").us(0x54001004, 16)
+                        .put(0x54001010, "OW", RawDataset.padded("ZZLEAK16B dictation".getBytes(StandardCharsets.US_ASCII), 0)))
+                .put(0x56000020, "OF", "ZZLEAK16C spectra   ".getBytes(StandardCharsets.US_ASCII))
+                .part10(CT, ROOT + ".3.16"), List.of("ZZLEAK16A", "ZZLEAK16B", "ZZLEAK16C"), Expect.DERIVED, (d, p) -> {
+                    org.assertj.core.api.Assertions.assertThat(d.contains(0x7FE00010)).as("the image's own pixels stay").isTrue();
+                    org.assertj.core.api.Assertions.assertThat(d.items(0x00081140)).as("the reference stays, without pixels")
+                            .allSatisfy(item -> org.assertj.core.api.Assertions.assertThat(item.contains(0x7FE00010)).isFalse());
+                }));
+        cases.add(new Case("values an option retains, in shapes their VR does not allow", ct(17)
+                .text(0x00080030, "TM", "ZZ1743")
+                .text(0x00080033, "TM", "12ZZLEAK17G")
+                .text(0x0008002A, "DT", "2024031014302247112345678")
+                .text(0x00081010, "SH", "BAKER ZZLEAK17E")
+                .text(0x00100040, "CS", "ZZLEAK17A")
+                .text(0x00102160, "SH", "ZZLEAK17D BAKER")
+                .text(0x001021A0, "CS", "ZZLEAK17B")
+                .text(0x00102203, "CS", "ZZLEAK17C")
+                .text(0x00181000, "LO", "SN-MRN48213377-ZZ17F")
+                .text(0x00181002, "UI", "2.25.ZZ17H")
+                .part10(CT, ROOT + ".3.17"), List.of("ZZ1743", "ZZLEAK17G", "47112345678", "ZZLEAK17E", "ZZLEAK17A", "ZZLEAK17D",
+                "ZZLEAK17B", "ZZLEAK17C", "ZZ17F", "MRN48213377", "ZZ17H", "BAKER"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("values an option retains, in their shape: kept", ct(18)
+                .text(0x00080030, "TM", "101500.25")
+                .text(0x00081010, "SH", "CT SCANNER 2")
+                .text(0x00100040, "CS", "F")
+                .text(0x001021A0, "CS", "NO")
+                .text(0x00102203, "CS", "UNALTERED")
+                .text(0x00181000, "LO", "SN 4471")
+                .part10(CT, ROOT + ".3.18"), List.of(), Expect.DERIVED, (d, p) -> {
+                    if (p.has(Option.RETAIN_PATIENT_CHARACTERISTICS)) {
+                        org.assertj.core.api.Assertions.assertThat(List.of(d.string(0x00100040).orElse(""), d.string(0x001021A0).orElse(""),
+                                d.string(0x00102203).orElse(""))).as("sex, smoking status, neutered").containsExactly("F", "NO", "UNALTERED");
+                    }
+                    if (p.has(Option.RETAIN_DEVICE_IDENTITY)) {
+                        org.assertj.core.api.Assertions.assertThat(List.of(d.string(0x00081010).orElse(""), d.string(0x00181000).orElse("")))
+                                .as("station name, serial number").containsExactly("CT SCANNER 2", "SN 4471");
+                    }
+                    if (p.shiftsDates()) {
+                        org.assertj.core.api.Assertions.assertThat(d.string(0x00080030).orElse("")).as("a time beside shifted dates")
+                                .isEqualTo("101500.25");
+                    }
+                }));
+        cases.add(new Case("codes of a public scheme that spell the patient's name or identifier", ct(19)
+                .sequence(0x00082218, "SQ", new RawDataset().text(0x00080100, "SH", "BAKER^JOHN").text(0x00080102, "SH", "SCT")
+                        .text(0x00080104, "LO", "Lung"))
+                .sequence(0x00081032, "SQ", new RawDataset().text(0x00080100, "SH", "MRN48213377").text(0x00080102, "SH", "LN")
+                        .text(0x00080104, "LO", "CT chest"))
+                .part10(CT, ROOT + ".3.19"), List.of("BAKER", "MRN48213377"), Expect.DERIVED, NOTHING_MORE));
         return cases;
     }
 
@@ -244,6 +296,9 @@ final class AdversarialCorpus {
                 .text(0x00080070, "LO", "SIEMENS").text(0x00081090, "LO", "Sensation 64")
                 .text(0x0008103E, "LO", "Patient Protocol")
                 .part10(CT, ROOT + ".3.22"), List.of(), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("float pixel data, which no text check reads", ct(24)
+                .put(0x7FE00008, "OF", "ZZLEAK24A floats    ".getBytes(StandardCharsets.US_ASCII)).remove(0x7FE00010)
+                .part10(CT, ROOT + ".3.24"), List.of("ZZLEAK24A"), Expect.WITHHELD, NOTHING_MORE));
         cases.add(new Case("an instance without a SOP Instance UID", ct(23).remove(0x00080018)
                 .part10(CT, ROOT + ".3.23"), List.of(), Expect.WITHHELD, NOTHING_MORE));
         return cases;

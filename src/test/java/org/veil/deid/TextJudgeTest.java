@@ -1,0 +1,39 @@
+package org.veil.deid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The judge of words read from pixels, word by word: what passes as annotation and what does not. */
+class TextJudgeTest {
+    private final TextJudge judge = new TextJudge(Set.of("KV", "MA", "SLICE", "AXIAL"));
+
+    private static List<TextReader.Word> line(String... words) {
+        return Arrays.stream(words).map(w -> new TextReader.Word(w, 90f, 0, 10)).toList();
+    }
+
+    @Test
+    void numbersWrittenInGroupsAreIdentifiers() {
+        // An MRN, a phone number or a date written in groups of digits: each group alone is a
+        // short number, which annotations are full of; side by side they are not.
+        assertThat(judge.identifying(line("4711", "2345", "0312"))).contains("numbers side by side");
+        assertThat(judge.identifying(line("12", "03", "85"))).contains("numbers side by side");
+    }
+
+    @Test
+    void annotationsWithNumbersBetweenWordsPass() {
+        assertThat(judge.identifying(line("120", "kV", "250", "mA"))).isEmpty();
+        assertThat(judge.identifying(line("512", "x", "512"))).isEmpty();
+        assertThat(judge.identifying(line("SLICE", "42"))).isEmpty();
+    }
+
+    @Test
+    void theOtherRulesStillHold() {
+        assertThat(judge.identifying(line("48213377"))).contains("a number long enough to be an identifier");
+        assertThat(judge.identifying(line("12/03/1985"))).contains("a date");
+        assertThat(judge.identifying(line("AXIAL", "BAKER"))).contains("a word that is not a known annotation");
+    }
+}
