@@ -21,6 +21,8 @@ import org.veil.security.StudyAccess;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
     private static final int MAX_LIMIT = 1000;
+    /** Rows before the offset are read and discarded in id order: deeper than this, from and to reach the rows in one page. */
+    private static final int MAX_OFFSET = 1_000_000;
 
     private final AuditLog audit;
     private final StudyAccess access;
@@ -103,10 +105,12 @@ public class AuditResource {
         String from;
         @QueryParam("to")
         String to;
+        // Text, read by filter(): a parameter typed Integer that does not parse is a 404 in Quarkus
+        // REST (a path that matched no resource), where the caller needs a 400 with the reason.
         @QueryParam("limit")
-        Integer limit;
+        String limit;
         @QueryParam("offset")
-        Integer offset;
+        String offset;
 
         /** The filters as given, for the record: {@code patientId=P-1; limit=100}. */
         String describe() {
@@ -129,10 +133,11 @@ public class AuditResource {
         }
 
         AuditLog.Filter filter() {
-            int l = limit == null ? 100 : limit;
-            int o = offset == null ? 0 : offset;
-            if (l < 1 || l > MAX_LIMIT || o < 0) {
-                throw new InvalidAuditQueryException("limit is 1 to " + MAX_LIMIT + " and offset is not negative");
+            int l = whole(limit, 100);
+            int o = whole(offset, 0);
+            if (l < 1 || l > MAX_LIMIT || o < 0 || o > MAX_OFFSET) {
+                throw new InvalidAuditQueryException("limit is 1 to " + MAX_LIMIT + " and offset 0 to " + MAX_OFFSET
+                        + " (narrow the search by from and to to reach further)");
             }
             return new AuditLog.Filter(Optional.ofNullable(study), Optional.ofNullable(patient),
                     Optional.ofNullable(subject), Optional.ofNullable(purpose), instant(from, "from"), instant(to, "to"), l, o);
@@ -145,6 +150,17 @@ public class AuditResource {
     public AuditLog.Verification verify() throws SQLException {
         access.requireAnyRole("verifying the audit trail", Role.AUDITOR, Role.ADMIN);
         return audit.verify();
+    }
+
+    private static int whole(String value, int absent) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidAuditQueryException("limit and offset are whole numbers");
+        }
     }
 
     private static Optional<Instant> instant(String value, String field) {

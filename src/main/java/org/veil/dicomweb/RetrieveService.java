@@ -358,7 +358,7 @@ public class RetrieveService {
         List<byte[]> images = new ArrayList<>();
         // Rendering decodes: one turn at the gate for the whole answer, a bound on what each
         // instance may decode, and a bound on the pixels of all images together.
-        Budget budget = new Budget(config.maxRenderedPixels());
+        Budget budget = new Budget(config.maxRenderedPixels(), config.maxRenderDecodedBytes() * RENDERED_INSTANCES_DECODED);
         try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
             if (request.thumbnail() && !instanceLevel) {
                 images.add(render(found.get(found.size() / 2), List.of(1), options, budget).get(0));
@@ -369,6 +369,12 @@ public class RetrieveService {
                 }
                 images.addAll(render(found.get(0), frames, options, budget));
             } else {
+                // Each image of a study or series costs a whole instance read and decoded, however
+                // small the viewport: the instances are bounded as the frames of one are.
+                if (found.size() > config.maxFramesPerRequest()) {
+                    throw new InvalidRequestException("more than " + config.maxFramesPerRequest()
+                            + " instances to render in one answer; ask for a series or for instances");
+                }
                 for (StoredInstance i : found) {
                     try {
                         images.add(render(i, List.of(1), options, budget).get(0));
@@ -396,13 +402,27 @@ public class RetrieveService {
         });
     }
 
-    /** The pixels one rendered answer may still produce, over all its images. */
+    /** How many instances of the largest renderable size one rendered answer may read and decode. */
+    private static final long RENDERED_INSTANCES_DECODED = 4;
+
+    /** The pixels one rendered answer may still produce, and the stored bytes it may still read and decode, over all its images. */
     private static final class Budget {
         private final long max;
+        private final long maxRead;
         private long used;
+        private long read;
 
-        Budget(long max) {
+        Budget(long max, long maxRead) {
             this.max = max;
+            this.maxRead = maxRead;
+        }
+
+        void read(long bytes) throws InvalidRequestException {
+            read += bytes;
+            if (read > maxRead) {
+                throw new InvalidRequestException("the rendered answer would decode more than " + maxRead
+                        + " bytes of stored instances; ask for a series or for instances");
+            }
         }
 
         void spend(long pixels) throws InvalidRequestException {
@@ -423,6 +443,7 @@ public class RetrieveService {
             throw new org.veil.dicom.PixelDataTooLargeException("the instance is " + i.sizeBytes()
                     + " bytes, more than rendering holds in memory (" + config.maxRenderDecodedBytes() + ")");
         }
+        budget.read(i.sizeBytes());
         Renderer renderer;
         try {
             renderer = Renderer.open(store.readAll(i.storageKey()), i.transferSyntaxUid(), options.window(),

@@ -24,6 +24,13 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
     public record Paging(int defaultLimit, int maxLimit) {
     }
 
+    /**
+     * The deepest page a search may start at. PostgreSQL makes and throws away every row before
+     * the offset, so an offset has the cost of a result that size; past this, a narrower search (a
+     * date range) reaches the same studies at the cost of one page.
+     */
+    public static final int MAX_OFFSET = 100_000;
+
     public static QidoRequest parse(QueryLevel level, String studyUid, String seriesUid,
                                     Map<String, List<String>> params, Paging paging) throws InvalidQueryException {
         Map<MatchKey, String> matches = new EnumMap<>(MatchKey.class);
@@ -41,7 +48,12 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
             }
             switch (name) {
                 case "limit" -> limit = Math.min(positive(single(name, values), name, 1), paging.maxLimit());
-                case "offset" -> offset = positive(single(name, values), name, 0);
+                case "offset" -> {
+                    offset = positive(single(name, values), name, 0);
+                    if (offset > MAX_OFFSET) {
+                        throw new InvalidQueryException("offset is at most " + MAX_OFFSET + "; narrow the search (a date range) to reach further");
+                    }
+                }
                 case "fuzzymatching" -> fuzzy = parseBoolean(single(name, values));
                 case "includefield" -> {
                     for (String v : values) {

@@ -39,10 +39,15 @@ public class AuthenticationFailureResponses {
     void install(@Observes Router router) {
         // After dicomweb.HttpBoundary (MIN_VALUE), which refuses what is too large before anything else.
         router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
-            if (ctx.request().getHeader("Authorization") == null && !isOpen(ctx.normalizedPath()) && !isPreflight(ctx)) {
+            String authorization = ctx.request().getHeader("Authorization");
+            if (isOpen(ctx.normalizedPath()) || isPreflight(ctx) || hasBearerToken(authorization)) {
+                ctx.next();
+            } else if (authorization == null) {
                 refuse(ctx, MISSING, "Bearer realm=\"veil\"");
             } else {
-                ctx.next();
+                // Another scheme (Basic), or "Bearer" with no token: quarkus-oidc would take the
+                // caller for anonymous and the permission check would end the answer with no body.
+                refuse(ctx, MISSING, "Bearer realm=\"veil\", error=\"invalid_request\"");
             }
         });
         router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
@@ -58,6 +63,15 @@ public class AuthenticationFailureResponses {
                 ctx.next();
             }
         });
+    }
+
+    /** An Authorization header of the Bearer scheme (case-insensitive, RFC 7235 2.1) with a token after it (RFC 6750 2.1). */
+    static boolean hasBearerToken(String authorization) {
+        if (authorization == null) {
+            return false;
+        }
+        String a = authorization.strip();
+        return a.length() > 7 && a.regionMatches(true, 0, "Bearer ", 0, 7) && !a.substring(7).isBlank();
     }
 
     private boolean isOpen(String path) {

@@ -91,7 +91,7 @@ public class ViewerRoutes {
         int slash = rest.indexOf('/');
         Optional<Purpose> purpose = Purpose.fromScope(Purpose.SCOPE_PREFIX + (slash < 0 ? rest : rest.substring(0, slash)));
         if (purpose.isEmpty()) {
-            ctx.response().setStatusCode(404).end();
+            refuse(ctx, 404, "no viewer at this path: the viewer is at " + BASE + "{purpose}/");
             return;
         }
         if (slash < 0) {
@@ -120,8 +120,14 @@ public class ViewerRoutes {
             send(ctx, "text/html; charset=utf-8", rewritten.computeIfAbsent(prefix, k -> indexAt(dist.resolve("index.html"), prefix)));
         } catch (UncheckedIOException e) {
             LOG.errorf("the viewer's files cannot be read (%s)", Failures.describe(e));
-            ctx.response().setStatusCode(500).end();
+            refuse(ctx, 503, "the viewer's files cannot be read");
         }
+    }
+
+    /** Answered as every other refusal of Veil: a JSON reason (docs/conformance.md). */
+    private static void refuse(RoutingContext ctx, int status, String reason) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new io.vertx.core.json.JsonObject().put("status", status).put("reason", reason).encode());
     }
 
     /** index.html, with its own files, and OHIF's public URL, under the prefix. */

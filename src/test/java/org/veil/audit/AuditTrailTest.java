@@ -129,6 +129,11 @@ class AuditTrailTest {
         Response zero = as("auditor").queryParam("limit", 0).get("/api/v1/audit");
         assertThat(zero.statusCode()).isEqualTo(400);
         assertThat(zero.jsonPath().getString("reason")).contains("limit is 1 to");
+        for (String[] p : new String[][] {{"limit", "abc"}, {"offset", "99999999999"}, {"offset", "x"}, {"offset", "1000001"}}) {
+            Response bad = as("auditor").queryParam(p[0], p[1]).get("/api/v1/audit");
+            assertThat(bad.statusCode()).as(p[0] + "=" + p[1]).isEqualTo(400);
+            assertThat(bad.jsonPath().getString("reason")).as(p[0] + "=" + p[1]).containsAnyOf("whole numbers", "offset 0 to");
+        }
         Response notAnInstant = as("auditor").queryParam("from", "yesterday").get("/api/v1/audit");
         assertThat(notAnInstant.statusCode()).isEqualTo(400);
         assertThat(notAnInstant.jsonPath().getString("reason")).contains("ISO 8601 instant").doesNotContain("yesterday");

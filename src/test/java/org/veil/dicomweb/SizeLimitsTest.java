@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.veil.TestData;
 
-/** Oversized parts and bodies get 413 with the limit named, and nothing is kept. */
+/**
+ * Oversized parts and bodies get 413 with the limit named, and nothing is kept; a rendered study or
+ * series is bounded by how many instances and how many stored bytes one answer decodes.
+ */
 @QuarkusTest
 @TestProfile(SizeLimitsTest.SmallLimits.class)
 class SizeLimitsTest {
@@ -19,12 +22,43 @@ class SizeLimitsTest {
     public static class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("veil.dicomweb.max-part-bytes", "100000", "veil.dicomweb.max-request-bytes", "250000");
+            return Map.of("veil.dicomweb.max-part-bytes", "100000", "veil.dicomweb.max-request-bytes", "250000",
+                    "veil.dicomweb.max-frames-per-request", "8", "veil.dicomweb.max-render-decoded-bytes", "40000");
         }
     }
 
     private final IndexReset index = new IndexReset();
 
+
+    @Test
+    void renderedStudiesAndSeriesAreBoundedByInstancesAndBytes() throws Exception {
+        String study = "2.25.4242420001";
+        Response first = DicomWebClient.stow(copies(study, study + ".1", 5).toArray(byte[][]::new));
+        assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
+        Response second = DicomWebClient.stow(copies(study, study + ".2", 4).toArray(byte[][]::new));
+        assertThat(second.statusCode()).as(second.asString()).isEqualTo(200);
+        String png = "multipart/related; type=\"image/png\"";
+        // Four instances of about 39 KB: within four times the 40,000 bytes one instance may take.
+        Response within = DicomWebClient.given().accept(png).get("/dicomweb/studies/" + study + "/series/" + study + ".2/rendered?viewport=1,1");
+        assertThat(within.statusCode()).as(within.asString()).isEqualTo(200);
+        assertThat(DicomWebClient.parts(within)).hasSize(4);
+        // Five of them: each is small, and the image asked for is one pixel, but each is read and decoded whole.
+        Response bytes = DicomWebClient.given().accept(png).get("/dicomweb/studies/" + study + "/series/" + study + ".1/rendered?viewport=1,1");
+        assertThat(bytes.statusCode()).isEqualTo(400);
+        assertThat(bytes.jsonPath().getString("reason")).contains("would decode more than 160000 bytes");
+        Response instances = DicomWebClient.given().accept(png).get("/dicomweb/studies/" + study + "/rendered?viewport=1,1");
+        assertThat(instances.statusCode()).isEqualTo(400);
+        assertThat(instances.jsonPath().getString("reason")).contains("more than 8 instances to render");
+    }
+
+    private static List<byte[]> copies(String study, String series, int n) throws Exception {
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            out.add(org.veil.dicom.Part10Editor.read(TestData.file("pydicom/CT_small.dcm")).set(org.veil.dicom.Tag.StudyInstanceUID, study)
+                    .set(org.veil.dicom.Tag.SeriesInstanceUID, series).set(org.veil.dicom.Tag.SOPInstanceUID, series + "." + i).toBytes());
+        }
+        return out;
+    }
 
     @Test
     void partOverTheLimitIsRefused() throws Exception {

@@ -75,6 +75,29 @@ class CallerResourceTest {
         assertThat(r.jsonPath().getString("reason")).isEqualTo("a bearer token is required");
     }
 
+    @Test
+    void anotherSchemeOrAnEmptyBearerIsRefusedWithAReason() {
+        for (String header : new String[] {"Basic dXNlcjpwdw==", "Bearer", "Bearer   ", "", "Negotiate abc"}) {
+            var r = RestAssured.given().header("Authorization", header).get("/api/v1/me");
+            assertThat(r.statusCode()).as(header).isEqualTo(401);
+            assertThat(r.header("WWW-Authenticate")).as(header).isEqualTo("Bearer realm=\"veil\", error=\"invalid_request\"");
+            assertThat(r.jsonPath().getString("reason")).as(header).isEqualTo("a bearer token is required");
+        }
+        var dicomweb = RestAssured.given().header("Authorization", "Basic dXNlcjpwdw==").get("/dicomweb/studies");
+        assertThat(dicomweb.statusCode()).isEqualTo(401);
+        assertThat(dicomweb.jsonPath().getInt("status")).isEqualTo(401);
+    }
+
+    @Test
+    void theSchemeIsCaseInsensitive() {
+        assertThat(AuthenticationFailureResponses.hasBearerToken("bearer abc")).isTrue();
+        assertThat(AuthenticationFailureResponses.hasBearerToken("BEARER abc")).isTrue();
+        assertThat(AuthenticationFailureResponses.hasBearerToken("Bearerabc")).isFalse();
+        assertThat(AuthenticationFailureResponses.hasBearerToken("Bearer ")).isFalse();
+        var r = RestAssured.given().header("Authorization", "bearer " + TestTokens.of("uploader", "openid")).get("/api/v1/me");
+        assertThat(r.statusCode()).as("the scheme in lower case, as quarkus-oidc reads it").isEqualTo(200);
+    }
+
     private static JsonPath me(String token) {
         var r = RestAssured.given().header("Authorization", "Bearer " + token).get("/api/v1/me");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);

@@ -33,7 +33,10 @@ class ViewerTest {
         for (String purpose : new String[] {"treatment", "consultation", "teaching", "research", "publication"}) {
             assertThat(r.asString()).contains("href=\"/viewer/" + purpose + "/\"");
         }
-        assertThat(RestAssured.get("/viewer/curiosity/").statusCode()).isEqualTo(404);
+        var unknown = RestAssured.get("/viewer/curiosity/");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.jsonPath().getInt("status")).as("a refusal has its JSON reason").isEqualTo(404);
+        assertThat(unknown.jsonPath().getString("reason")).contains("no viewer at this path");
         // The viewer is open; the data is not.
         assertThat(RestAssured.get("/dicomweb/studies").statusCode()).isEqualTo(401);
         // Served here, the viewer needs no CORS: by default no other origin is allowed (CorsTest has the other way).
