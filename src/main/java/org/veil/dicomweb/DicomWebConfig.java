@@ -50,6 +50,15 @@ public interface DicomWebConfig {
     @WithDefault("268435456")
     long maxRenderDecodedBytes();
 
+    /**
+     * Most studies whose de-identified views one search builds before it answers. A search builds the
+     * views it finds missing so that its pages and counts are exact; after a change of profile or
+     * secret, or with teaching without consent, that can be every study of the archive. Beyond this,
+     * the search builds this many and answers 503 with Retry-After, and the next one goes on.
+     */
+    @WithDefault("100")
+    int maxViewsBuiltPerSearch();
+
     /** QIDO-RS page size when the request gives no limit. */
     @WithDefault("100")
     int defaultQueryLimit();

@@ -39,7 +39,7 @@ public class QidoResource {
     @Path("studies")
     public Response searchStudies(@Context UriInfo uri, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, ViewsPendingException {
         return query(QueryLevel.STUDY, null, null, uri, accept);
     }
 
@@ -47,7 +47,7 @@ public class QidoResource {
     @Path("series")
     public Response searchSeries(@Context UriInfo uri, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, ViewsPendingException {
         return query(QueryLevel.SERIES, null, null, uri, accept);
     }
 
@@ -55,7 +55,7 @@ public class QidoResource {
     @Path("instances")
     public Response searchInstances(@Context UriInfo uri, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, ViewsPendingException {
         return query(QueryLevel.INSTANCE, null, null, uri, accept);
     }
 
@@ -64,7 +64,7 @@ public class QidoResource {
     public Response searchStudySeries(@PathParam("study") String study, @Context UriInfo uri,
                                 @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, ViewsPendingException {
         return query(QueryLevel.SERIES, study, null, uri, accept);
     }
 
@@ -73,7 +73,7 @@ public class QidoResource {
     public Response searchStudyInstances(@PathParam("study") String study, @Context UriInfo uri,
                                    @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, ViewsPendingException {
         return query(QueryLevel.INSTANCE, study, null, uri, accept);
     }
 
@@ -82,13 +82,13 @@ public class QidoResource {
     public Response searchSeriesInstances(@PathParam("study") String study, @PathParam("series") String series,
                                     @Context UriInfo uri, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, ViewsPendingException {
         return query(QueryLevel.INSTANCE, study, series, uri, accept);
     }
 
     private Response query(QueryLevel level, String study, String series, UriInfo uri, String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException {
+            DeidentificationUnavailableException, ViewsPendingException {
         audit.begin("query " + level.name().toLowerCase(java.util.Locale.ROOT), AuditEvent.QUERY);
         if (study != null) {
             InstanceRef.check(study, "StudyInstanceUID");

@@ -39,6 +39,7 @@ public class Visibility {
     public record Reachable(IndexTarget target, String studyUid, String originalStudyUid) {
     }
 
+    private final int maxViewsBuilt;
     private final StudyAccess access;
     private final AccessPolicy policy;
     private final ConsentRegistry registry;
@@ -48,7 +49,8 @@ public class Visibility {
     private final AgroalDataSource db;
 
     public Visibility(StudyAccess access, PolicyConfig config, ConsentRegistry registry, Deidentification deid,
-                      QidoSearch search, RequestAudit audit, AgroalDataSource db) {
+                      QidoSearch search, RequestAudit audit, AgroalDataSource db, DicomWebConfig limits) {
+        this.maxViewsBuilt = limits.maxViewsBuiltPerSearch();
         this.access = access;
         this.policy = new AccessPolicy(new AccessPolicy.Settings(config.teachingWithoutConsent()));
         this.registry = registry;
@@ -59,7 +61,7 @@ public class Visibility {
     }
 
     /** The scope of a search; builds the views it needs first, so that pages and counts are exact. */
-    public SearchScope forSearch() throws SQLException, IOException, DeidentificationUnavailableException {
+    public SearchScope forSearch() throws SQLException, IOException, DeidentificationUnavailableException, ViewsPendingException {
         Caller caller = access.requireReader();
         return switch (policy.requirement(caller)) {
             case Requirement.Identified i -> new SearchScope.Identified();
@@ -74,7 +76,8 @@ public class Visibility {
                 // Views another thread is building now (the background builder, another search)
                 // are left to it at first and waited for last, so that both build side by side.
                 List<Map.Entry<String, String>> busy = new ArrayList<>();
-                for (Map.Entry<String, String> unbuilt : search.unbuiltViews(scope)) {
+                List<Map.Entry<String, String>> missing = search.unbuiltViews(scope);
+                for (Map.Entry<String, String> unbuilt : missing.subList(0, Math.min(missing.size(), maxViewsBuilt))) {
                     if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
                             grantOf(r, unbuilt.getKey(), unbuilt.getValue())) == DerivedViews.Readiness.BUSY) {
                         busy.add(unbuilt);
@@ -82,6 +85,10 @@ public class Visibility {
                 }
                 for (Map.Entry<String, String> unbuilt : busy) {
                     views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()));
+                }
+                if (missing.size() > maxViewsBuilt) {
+                    // What one request builds is bounded; an answer without the rest would be a wrong count.
+                    throw new ViewsPendingException(missing.size() - maxViewsBuilt);
                 }
                 yield scope;
             }

@@ -1,0 +1,57 @@
+package org.veil.dicomweb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+import org.veil.dicom.Part10Editor;
+import org.veil.dicom.Tag;
+import org.veil.security.TestTokens;
+
+/**
+ * A search builds at most {@code veil.dicomweb.max-views-built-per-search} de-identified views
+ * before it answers: with teaching allowed without consent, every study of the archive is one to
+ * build, and no single request may take on the whole archive.
+ */
+@QuarkusTest
+@TestProfile(ViewsBuiltPerSearchTest.TwoViewsPerSearch.class)
+class ViewsBuiltPerSearchTest {
+
+    public static class TwoViewsPerSearch implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("veil.policy.teaching-without-consent", "true", "veil.dicomweb.max-views-built-per-search", "2");
+        }
+    }
+
+    private final IndexReset index = new IndexReset();
+
+    @Test
+    void aSearchBuildsABoundedNumberOfViewsAndSaysWhenToComeBack() throws Exception {
+        index.reset();
+        for (int s = 1; s <= 3; s++) {
+            String study = "2.25.5151510" + s;
+            byte[] file = Part10Editor.read(TestData.file("pydicom/CT_small.dcm")).set(Tag.StudyInstanceUID, study)
+                    .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1")
+                    .set(Tag.PatientID, "VIEWS" + s).toBytes();
+            assertThat(DicomWebClient.stow(file).statusCode()).isEqualTo(200);
+        }
+        String teacher = TestTokens.of("educator", "openid purpose:teaching");
+        Response first = RestAssured.given().header("Authorization", "Bearer " + teacher).accept("application/dicom+json")
+                .get("/dicomweb/studies");
+        assertThat(first.statusCode()).as(first.asString()).isEqualTo(503);
+        assertThat(first.header("Retry-After")).isEqualTo("2");
+        assertThat(first.jsonPath().getString("reason")).contains("views of 1 more studies are still to be built");
+        assertThat(index.count("derived_view")).as("the views this search built").isEqualTo(2);
+        Response second = RestAssured.given().header("Authorization", "Bearer " + teacher).accept("application/dicom+json")
+                .get("/dicomweb/studies");
+        assertThat(second.statusCode()).as(second.asString()).isEqualTo(200);
+        assertThat(second.jsonPath().getList("$")).hasSize(3);
+    }
+}
