@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.veil.dicom.EditableDataset;
+import org.veil.dicom.RegisteredUids;
 import org.veil.dicom.StorageKind;
 import org.veil.dicom.Tag;
 import org.veil.dicom.Vr;
@@ -56,8 +57,6 @@ final class AttributeCleaner {
     private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3])(:?[0-5]\\d(:?([0-5]\\d|60)(\\.\\d{1,6})?)?)?");
     /** A UID (PS3.5 9.1): numeric components, no leading zero, at most 64 characters. */
     private static final Pattern UID = Pattern.compile("(0|[1-9]\\d*)(\\.(0|[1-9]\\d*))*");
-    /** A registered UID: the DICOM root, short numeric components (PS3.6 Annex A); a class or syntax, never an instance. */
-    private static final Pattern REGISTERED_UID = Pattern.compile("1\\.2\\.840\\.10008(\\.\\d{1,4}){1,8}");
 
     /**
      * How far down the walk is. Items of a sequence the profile replaces (D) or cleans (C) hold
@@ -501,7 +500,7 @@ final class AttributeCleaner {
     }
 
     /**
-     * Every UID becomes its derived UID, unless it is a registered UID (a class, a transfer
+     * Every UID becomes its derived UID, unless it is a registered UID ({@link RegisteredUids}: a class, a transfer
      * syntax, a coding scheme of the DICOM root) and {@code evenRegistered} is false. A value that
      * is not a UID at all is dropped.
      */
@@ -509,7 +508,7 @@ final class AttributeCleaner {
         List<String> out = new ArrayList<>();
         for (String uid : ds.strings(tag)) {
             String u = uid == null ? "" : uid.trim();
-            if (u.isEmpty() || (!evenRegistered && REGISTERED_UID.matcher(u).matches())) {
+            if (u.isEmpty() || (!evenRegistered && RegisteredUids.known(u))) {
                 out.add(u);
             } else if (!u.matches("[0-9.]{1,64}")) {
                 ds.empty(tag);

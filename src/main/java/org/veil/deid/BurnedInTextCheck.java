@@ -81,43 +81,53 @@ public final class BurnedInTextCheck {
         }
         PixelFrames.Window window = pixels.window();
         Map<java.nio.ByteBuffer, Optional<String>> seen = new HashMap<>();
-        int read = 0;
+        int[] read = {0};
         for (int f = 0; f < pixels.frames(); f++) {
-            byte[] grey = pixels.luminance(f, window);
-            List<TextLineFinder.Line> lines = TextLineFinder.find(grey, pixels.columns(), pixels.rows());
-            for (TextLineFinder.Line line : lines) {
-                if (reader.isEmpty()) {
-                    return Optional.of("frame " + (f + 1) + " shows text and no text reader is installed to check it");
+            for (byte[] grey : pixels.renderings(f, window)) {
+                Optional<String> why = check(grey, pixels.columns(), pixels.rows(), f, seen, read);
+                if (why.isPresent()) {
+                    return why;
                 }
-                // Overlays drawn by the device repeat from frame to frame and from slice to slice:
-                // each distinct strip (the same pixels, so the same reading) is read once, and
-                // only then scaled for the reader.
-                Rectangle area = area(pixels.columns(), pixels.rows(), line);
-                java.nio.ByteBuffer key = key(grey, pixels.columns(), area);
-                Optional<String> verdict = seen.get(key);
-                if (verdict == null) {
-                    verdict = verdicts.getIfPresent(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One rendering of frame {@code f}: its lines found, read and judged; {@code read} counts the lines read for the instance. */
+    private Optional<String> check(byte[] grey, int columns, int rows, int f, Map<java.nio.ByteBuffer, Optional<String>> seen, int[] read) {
+        List<TextLineFinder.Line> lines = TextLineFinder.find(grey, columns, rows);
+        for (TextLineFinder.Line line : lines) {
+            if (reader.isEmpty()) {
+                return Optional.of("frame " + (f + 1) + " shows text and no text reader is installed to check it");
+            }
+            // Overlays drawn by the device repeat from frame to frame and from slice to slice:
+            // each distinct strip (the same pixels, so the same reading) is read once, and
+            // only then scaled for the reader.
+            Rectangle area = area(columns, rows, line);
+            java.nio.ByteBuffer key = key(grey, columns, area);
+            Optional<String> verdict = seen.get(key);
+            if (verdict == null) {
+                verdict = verdicts.getIfPresent(key);
+            }
+            if (verdict == null) {
+                if (++read[0] > MAX_LINES_READ) {
+                    return Optional.of("more text than the check reads in one instance");
                 }
-                if (verdict == null) {
-                    if (++read > MAX_LINES_READ) {
-                        return Optional.of("more text than the check reads in one instance");
-                    }
-                    Strip strip = strip(grey, pixels.columns(), area, line);
-                    List<TextReader.Word> words;
-                    try {
-                        words = reader.get().read(strip.grey(), strip.width(), strip.height());
-                    } catch (TextReader.Unavailable e) {
-                        // As without a reader: what cannot be read cannot be known to be safe. Not a
-                        // verdict on the strip, so nothing is remembered.
-                        return Optional.of("frame " + (f + 1) + " shows text and the text reader cannot work here");
-                    }
-                    verdict = judge.identifying(words, line.glyphs());
-                    verdicts.put(key, verdict);
+                Strip strip = strip(grey, columns, area, line);
+                List<TextReader.Word> words;
+                try {
+                    words = reader.get().read(strip.grey(), strip.width(), strip.height());
+                } catch (TextReader.Unavailable e) {
+                    // As without a reader: what cannot be read cannot be known to be safe. Not a
+                    // verdict on the strip, so nothing is remembered.
+                    return Optional.of("frame " + (f + 1) + " shows text and the text reader cannot work here");
                 }
-                seen.put(key, verdict);
-                if (verdict.isPresent()) {
-                    return Optional.of("frame " + (f + 1) + " shows burned-in text with " + verdict.get());
-                }
+                verdict = judge.identifying(words, line.glyphs());
+                verdicts.put(key, verdict);
+            }
+            seen.put(key, verdict);
+            if (verdict.isPresent()) {
+                return Optional.of("frame " + (f + 1) + " shows burned-in text with " + verdict.get());
             }
         }
         return Optional.empty();

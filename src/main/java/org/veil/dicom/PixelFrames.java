@@ -255,6 +255,55 @@ public final class PixelFrames {
     }
 
     /**
+     * A frame as every 8-bit grey image the text check looks at, so that text one rendering hides
+     * is seen in another (docs/deidentification.md, "Text in the pixels"):
+     * <ul>
+     *   <li>colour and palette colour, each channel alone: text that differs from its background by
+     *       40 levels in any channel differs so in that channel's image, where in luminance red on
+     *       a grey of the same luminance does not differ at all;</li>
+     *   <li>grey, {@link #luminance} through the header's window, and, when the window clips any
+     *       value of the frame, the frame's whole range as well: white text on bone is white on
+     *       white in a soft-tissue window, and a reader may widen the window.</li>
+     * </ul>
+     */
+    public java.util.List<byte[]> renderings(int frame, Window window) {
+        int pixels = rows * columns;
+        int[][] lut = photometric.equals("PALETTE COLOR") && samplesPerPixel == 1 ? window.palette() : null;
+        if (samplesPerPixel == 3 || lut != null) {
+            java.util.List<byte[]> out = new java.util.ArrayList<>(3);
+            int base = frame * pixels;
+            for (int c = 0; c < 3; c++) {
+                byte[] channel = new byte[pixels];
+                if (lut != null) {
+                    int[] entries = lut[c];
+                    int n = entries.length - 1;
+                    for (int i = 0; i < pixels; i++) {
+                        channel[i] = (byte) entries[1 + Math.max(0, Math.min(n - 1, samples.get(base + i) - entries[0]))];
+                    }
+                } else {
+                    for (int i = 0; i < pixels; i++) {
+                        channel[i] = (byte) scale8(samples.get(index(frame, i, c)));
+                    }
+                }
+                out.add(channel);
+            }
+            return out;
+        }
+        byte[] windowed = luminance(frame, window);
+        if (window.width() <= 1) {
+            return java.util.List.of(windowed);
+        }
+        Window whole = new Window(window.slope(), window.intercept(), 0, 0, window.palette());
+        int mask = bitsAllocated != 1 && bitsStored <= 16 ? (1 << bitsStored) - 1 : -1;
+        double[] values = range(whole, frame * pixels, pixels, mask);
+        double[] shown = range(window, frame * pixels, pixels, mask);
+        if (values[0] >= shown[0] && values[1] <= shown[1]) {
+            return java.util.List.of(windowed);
+        }
+        return java.util.List.of(windowed, luminance(frame, whole));
+    }
+
+    /**
      * The values that map to black and to white: the window's, or without one the frame's
      * smallest and largest. {@code mask} masks stored values when it is not -1.
      */

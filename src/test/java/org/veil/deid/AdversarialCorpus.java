@@ -267,6 +267,18 @@ final class AdversarialCorpus {
                 .sequence(0x00081032, "SQ", new RawDataset().text(0x00080100, "SH", "MRN48213377").text(0x00080102, "SH", "LN")
                         .text(0x00080104, "LO", "CT chest"))
                 .part10(CT, ROOT + ".3.19"), List.of("BAKER", "MRN48213377"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("a class reference under the DICOM root whose digits are a birth date and an MRN", ct(20)
+                .sequence(0x00081140, "SQ", new RawDataset().text(0x00081150, "UI", "1.2.840.10008.1985.312.4821.3377")
+                        .text(0x00081155, "UI", ROOT + ".20"))
+                .sequence(0x00081115, "SQ", new RawDataset().text(0x0020000E, "UI", SERIES)
+                        .sequence(0x0008114A, "SQ", new RawDataset().text(0x00081150, "UI", CT).text(0x00081155, "UI", ROOT + ".21")))
+                .part10(CT, ROOT + ".3.20"), List.of("1985.312.4821.3377", ROOT), Expect.DERIVED, (d, p) -> {
+                    List<EditableDataset> series = d.items(0x00081115);
+                    if (!series.isEmpty() && !series.get(0).items(0x0008114A).isEmpty()) {
+                        org.assertj.core.api.Assertions.assertThat(series.get(0).items(0x0008114A).get(0).string(0x00081150).orElse(""))
+                                .as("a registered class is kept").isEqualTo(CT);
+                    }
+                }));
         return cases;
     }
 

@@ -127,12 +127,19 @@ class PixelCorpusTest {
 
     /** Debian's tesseract on a frame of the instance, rendered by dcmtk: the independent proof that the text is there. */
     static String tesseract(byte[] part10, int frame) throws Exception {
+        return tesseract(part10, frame, "+Wi", "1");
+    }
+
+    /** As above, with dcm2pnm's window options: {@code +Wi 1} the file's first window, {@code +Ww c w} a window of one's choosing. */
+    static String tesseract(byte[] part10, int frame, String... window) throws Exception {
         Path dcm = Files.createTempFile(dir, "ocr", ".dcm");
         Files.write(dcm, part10);
         Path png = dir.resolve(dcm.getFileName() + ".png");
         // dark text on light, twice the size: how tesseract reads best
-        Process render = new ProcessBuilder("dcm2pnm", "--write-png", "-il", "+Wi", "1", "+Sxf", "2", "+P", "--frame",
-                Integer.toString(frame), dcm.toString(), png.toString()).redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of("dcm2pnm", "--write-png", "-il"));
+        command.addAll(List.of(window));
+        command.addAll(List.of("+Sxf", "2", "+P", "--frame", Integer.toString(frame), dcm.toString(), png.toString()));
+        Process render = new ProcessBuilder(command).redirectErrorStream(true).start();
         render.getInputStream().readAllBytes();
         assertThat(render.waitFor()).isZero();
         Process ocr = new ProcessBuilder("tesseract", png.toString(), "stdout", "--psm", "6").redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -276,6 +283,80 @@ class PixelCorpusTest {
         Outcome outcome = teaching(asJpeg);
         assertThat(outcome).isInstanceOf(Outcome.Derived.class);
         assertThat(LeakCorpusTest.indexOf(((Outcome.Derived) outcome).part10(), "ZZLEAK40".getBytes(StandardCharsets.US_ASCII))).isNegative();
+    }
+
+    /**
+     * White text on bone: a soft-tissue window (40/400) shows the plate and the text both as white,
+     * so the window's rendering alone holds no text; a reader who widens the window reads the name.
+     */
+    @Test
+    void textTheWindowShowsWhiteOnWhiteIsWithheld() throws Exception {
+        BufferedImage image = ct(256, 7);
+        for (int y = 8; y < 48; y++) {
+            for (int x = 8; x < 248; x++) {
+                image.getRaster().setSample(x, y, 0, 3000);
+            }
+        }
+        draw(image, 12, 8, 16, NAME);
+        RawDataset softTissue = new RawDataset().text(0x00281050, "DS", "40").text(0x00281051, "DS", "400");
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(image), softTissue);
+        assertThat(tesseract(original, 1, "+Ww", "3500", "1000")).as("read by a reader who sets a bone window").contains("BAKER");
+        assertThat(tesseract(original, 1)).as("not read in the file's own window").doesNotContain("BAKER");
+        PixelFrames frames = Part10Editor.readDecoded(original).pixels(1L << 30);
+        assertThat(TextLineFinder.find(frames.luminance(0, frames.window()), 256, 256))
+                .as("no line in the window's own rendering: what the check saw before").isEmpty();
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /** Red text on a grey of the same luminance: no line in luminance, a name in the red channel. */
+    @Test
+    void colouredTextOfTheBackgroundsLuminanceIsWithheld() throws Exception {
+        int size = 256;
+        BufferedImage rgb = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        g.setColor(new Color(76, 76, 76));
+        g.fillRect(0, 0, size, size);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        g.setColor(new Color(255, 0, 0));
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(NAME, 6, 26);
+        g.dispose();
+        byte[] pixels = new byte[size * size * 3];
+        BufferedImage redChannel = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int c = rgb.getRGB(x, y);
+                int i = 3 * (y * size + x);
+                pixels[i] = (byte) (c >>> 16);
+                pixels[i + 1] = (byte) (c >>> 8);
+                pixels[i + 2] = (byte) c;
+                redChannel.getRaster().setSample(x, y, 0, 255 - ((c >>> 16) & 0xFF));
+            }
+        }
+        byte[] original = AdversarialCorpus.ct(94).us(0x00280002, 3).text(0x00280004, "CS", "RGB").us(0x00280006, 0)
+                .us(0x00280010, size).us(0x00280011, size).us(0x00280100, 8).us(0x00280101, 8).us(0x00280102, 7)
+                .put(0x7FE00010, "OB", pixels).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.94");
+        assertThat(tesseract(redChannel)).as("the red channel, read by Debian's tesseract").contains("BAKER");
+        PixelFrames frames = Part10Editor.readDecoded(original).pixels(1L << 30);
+        assertThat(TextLineFinder.find(frames.luminance(0, frames.window()), size, size))
+                .as("no line in luminance: what the check saw before").isEmpty();
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /** Debian's tesseract on an image, twice the size. */
+    private static String tesseract(BufferedImage image) throws Exception {
+        BufferedImage big = new BufferedImage(image.getWidth() * 2, image.getHeight() * 2, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = big.createGraphics();
+        g.drawImage(image, 0, 0, big.getWidth(), big.getHeight(), null);
+        g.dispose();
+        Path png = Files.createTempFile(dir, "channel", ".png");
+        ImageIO.write(big, "png", png.toFile());
+        Process ocr = new ProcessBuilder("tesseract", png.toString(), "stdout", "--psm", "6").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String text = new String(ocr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        ocr.waitFor();
+        return text.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
     }
 
     private static short le(byte[] b, int i) {

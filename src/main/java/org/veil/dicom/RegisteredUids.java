@@ -1,0 +1,34 @@
+package org.veil.dicom;
+
+import com.pixelmed.dicom.SOPClassDescriptions;
+import com.pixelmed.dicom.TransferSyntax;
+import java.util.regex.Pattern;
+
+/**
+ * Whether a UID is one the standard registered (PS3.6 Annex A): a SOP class or a transfer syntax
+ * PixelMed knows, or one of the families whose numbering the standard fixes (coding schemes,
+ * context groups, well-known frames of reference). A value under the DICOM root that is none of
+ * these could carry anything in its digits, so the de-identification engine remaps it like any
+ * instance UID rather than keep it.
+ */
+public final class RegisteredUids {
+    private static final Pattern FAMILIES = Pattern.compile(
+            "1\\.2\\.840\\.10008\\.(2\\.16\\.[1-9]\\d?|6\\.1\\.[1-9]\\d{0,3}|1\\.4\\.[1-9]\\d?(\\.[1-9]\\d?){0,2}|1\\.2(\\.[1-9]\\d{0,2}){0,3})");
+
+    private RegisteredUids() {
+    }
+
+    public static boolean known(String uid) {
+        if (uid == null || !uid.startsWith("1.2.840.10008.")) {
+            return false;
+        }
+        if (FAMILIES.matcher(uid).matches()) {
+            return true;
+        }
+        String description = SOPClassDescriptions.getDescriptionFromUID(uid);
+        if (description != null && !description.isEmpty() && !description.equals(uid)) {
+            return true;
+        }
+        return new TransferSyntax(uid).isRecognized();
+    }
+}
