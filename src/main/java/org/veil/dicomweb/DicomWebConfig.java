@@ -59,6 +59,24 @@ public interface DicomWebConfig {
     @WithDefault("100")
     int maxViewsBuiltPerSearch();
 
+    /**
+     * Most bytes of the objects one QIDO-RS answer holds: with {@code includefield=all} each
+     * instance brings all its metadata, which may be megabytes. Beyond it, 400 naming the bound.
+     */
+    @WithDefault("33554432")
+    long maxQueryResponseBytes();
+
+    /**
+     * The slowest a STOW-RS body may arrive, in bytes a second over the time spent waiting for it,
+     * once that time passes {@link #uploadGrace()}; slower is 408 and nothing is stored.
+     */
+    @WithDefault("16384")
+    long minUploadBytesPerSecond();
+
+    /** How long a STOW-RS body may be waited for before its rate is checked. */
+    @WithDefault("60s")
+    java.time.Duration uploadGrace();
+
     /** QIDO-RS page size when the request gives no limit. */
     @WithDefault("100")
     int defaultQueryLimit();

@@ -95,6 +95,18 @@ public class DicomWebExceptionMappers {
         return r;
     }
 
+    /** The client stopped sending its upload, or sent it too slowly (docs/conformance.md, "STOW-RS"). */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> stalled(UploadBody.Stalled e, io.vertx.ext.web.RoutingContext ctx) {
+        RestResponse<ErrorBody> r = error(408, e.getMessage());
+        r.getHeaders().add("Connection", "close");
+        if (ctx != null) {
+            // The rest of the body is not waited for: the connection goes once the answer is out.
+            ctx.addEndHandler(done -> ctx.request().connection().close());
+        }
+        return r;
+    }
+
     /** A search that built as many views as one request may and found more missing. */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> viewsPending(ViewsPendingException e) {

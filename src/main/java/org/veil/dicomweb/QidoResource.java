@@ -26,6 +26,7 @@ public class QidoResource {
     private final StudyAccess access;
     private final RequestAudit audit;
     private final QidoRequest.Paging paging;
+    private final long maxResponseBytes;
 
     public QidoResource(QidoSearch search, Visibility visibility, StudyAccess access, RequestAudit audit, DicomWebConfig config) {
         this.search = search;
@@ -33,6 +34,7 @@ public class QidoResource {
         this.visibility = visibility;
         this.audit = audit;
         this.paging = new QidoRequest.Paging(config.defaultQueryLimit(), config.maxQueryLimit());
+        this.maxResponseBytes = config.maxQueryResponseBytes();
     }
 
     @GET
@@ -100,7 +102,7 @@ public class QidoResource {
         access.requireReader();
         QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
         SearchScope scope = visibility.forSearch();
-        QidoResult result = search.search(request, ServiceUrls.base(uri), scope);
+        QidoResult result = search.search(request, ServiceUrls.base(uri), scope, maxResponseBytes);
         audit.studies(result.originalStudies());
         audit.instances(level == QueryLevel.INSTANCE ? result.objects().size() : 0);
         if (result.objects().isEmpty()) {

@@ -28,6 +28,12 @@ import org.veil.storage.BlobStore;
 @ApplicationScoped
 public class RetrieveService {
     private static final int METADATA_CHUNK = 200;
+    /**
+     * The metadata text one chunk holds at most, whatever its count: an instance's metadata may be
+     * megabytes (a per-frame functional group for every frame, long text values), and 200 of the
+     * largest would not fit in memory together. One instance larger than this is a chunk alone.
+     */
+    static final long METADATA_CHUNK_BYTES = 16L << 20;
 
     /** What a request reaches: the UIDs in its path, in the index the policy chose. */
     public record Target(IndexTarget index, InstanceRef ref) {
@@ -129,14 +135,13 @@ public class RetrieveService {
             throws UnknownResourceException, NotAcceptableException, SQLException {
         List<StoredInstance> found = find(ref);
         boolean xml = Negotiation.metadata(accept);
-        List<Long> ids = found.stream().map(StoredInstance::id).toList();
+        List<List<Long>> chunks = metadataChunks(found, METADATA_CHUNK, METADATA_CHUNK_BYTES);
         if (xml) {
             // One Native DICOM Model document per instance, each a part (PS3.18 10.4.4).
             String boundary = MultipartWriter.newBoundary();
             return new Payload("multipart/related; type=\"" + Negotiation.DICOM_XML + "\"; boundary=" + boundary, out -> {
                 MultipartWriter mp = new MultipartWriter(out, boundary);
-                for (int from = 0; from < ids.size(); from += METADATA_CHUNK) {
-                    List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + METADATA_CHUNK));
+                for (List<Long> chunk : chunks) {
                     for (byte[] json : metadataOf(ref.index(), chunk)) {
                         mp.startPart(Negotiation.DICOM_XML);
                         org.veil.dicom.DicomXmlWriter.write(BulkDataUris.absolute(new String(json, StandardCharsets.UTF_8), baseUrl),
@@ -150,8 +155,7 @@ public class RetrieveService {
         return new Payload("application/dicom+json", out -> {
             out.write('[');
             boolean first = true;
-            for (int from = 0; from < ids.size(); from += METADATA_CHUNK) {
-                List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + METADATA_CHUNK));
+            for (List<Long> chunk : chunks) {
                 for (byte[] json : metadataOf(ref.index(), chunk)) {
                     if (!first) {
                         out.write(',');
@@ -501,6 +505,26 @@ public class RetrieveService {
     }
 
     /** Read while the body streams, after the request's scope has ended: no request-bound state here. */
+    /** The instances' ids in order, in chunks of at most {@code count} instances and {@code bytes} of metadata (at least one instance each). */
+    static List<List<Long>> metadataChunks(List<StoredInstance> instances, int count, long bytes) {
+        List<List<Long>> chunks = new ArrayList<>();
+        List<Long> chunk = new ArrayList<>();
+        long held = 0;
+        for (StoredInstance i : instances) {
+            if (!chunk.isEmpty() && (chunk.size() == count || held + i.metadataBytes() > bytes)) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                held = 0;
+            }
+            chunk.add(i.id());
+            held += i.metadataBytes();
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
     private List<byte[]> metadataOf(IndexTarget index, List<Long> ids) throws java.io.IOException {
         try {
             return instances.metadataOf(index, ids);

@@ -22,11 +22,13 @@ public class StowResource {
     private final StoreService service;
     private final StudyAccess access;
     private final RequestAudit audit;
+    private final DicomWebConfig config;
 
-    public StowResource(StoreService service, StudyAccess access, RequestAudit audit) {
+    public StowResource(StoreService service, StudyAccess access, RequestAudit audit, DicomWebConfig config) {
         this.service = service;
         this.access = access;
         this.audit = audit;
+        this.config = config;
     }
 
     @POST
@@ -36,7 +38,7 @@ public class StowResource {
     public RestResponse<String> store(@HeaderParam("Content-Type") String contentType, InputStream body,
                                       @Context UriInfo uri)
             throws IOException, MalformedMultipartException, UnsupportedMediaTypeException {
-        return respond(service.store(body, boundaryOf(contentType), Optional.empty(), ServiceUrls.base(uri)));
+        return respond(service.store(upload(body), boundaryOf(contentType), Optional.empty(), ServiceUrls.base(uri)));
     }
 
     @POST
@@ -47,7 +49,11 @@ public class StowResource {
                                              InputStream body, @Context UriInfo uri)
             throws IOException, MalformedMultipartException, UnsupportedMediaTypeException, InvalidRequestException {
         InstanceRef.check(study, "StudyInstanceUID");
-        return respond(service.store(body, boundaryOf(contentType), Optional.of(study), ServiceUrls.base(uri)));
+        return respond(service.store(upload(body), boundaryOf(contentType), Optional.of(study), ServiceUrls.base(uri)));
+    }
+
+    private InputStream upload(InputStream body) {
+        return new UploadBody(body, config.minUploadBytesPerSecond(), config.uploadGrace());
     }
 
     private RestResponse<String> respond(StoreResult result) {

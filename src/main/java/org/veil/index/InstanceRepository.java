@@ -26,7 +26,7 @@ public class InstanceRepository {
     public List<StoredInstance> find(IndexTarget t, String studyUid, String seriesUid, String sopUid) throws SQLException {
         StringBuilder q = new StringBuilder("""
                 SELECT i.id, st.study_instance_uid, se.series_instance_uid, i.sop_instance_uid, i.transfer_syntax_uid,
-                       i.storage_key, i.size_bytes, i.dataset_offset, i.frames, i.bulk_data
+                       i.storage_key, i.size_bytes, i.dataset_offset, i.frames, i.bulk_data, octet_length(i.metadata)
                   FROM %s i JOIN %s se ON se.id = i.series_fk JOIN %s st ON st.id = i.study_fk
                  WHERE st.study_instance_uid = ?""".formatted(t.instance(), t.series(), t.study()));
         List<String> params = new ArrayList<>(List.of(studyUid));
@@ -47,7 +47,7 @@ public class InstanceRepository {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new StoredInstance(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10)));
+                            rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10), rs.getLong(11)));
                 }
             }
         }

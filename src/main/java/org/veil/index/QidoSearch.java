@@ -53,7 +53,8 @@ public class QidoSearch {
         this.dataSource = dataSource;
     }
 
-    public QidoResult search(QidoRequest q, String baseUrl, SearchScope scope) throws SQLException {
+    /** The matches of one page, whose objects hold at most {@code maxBytes} characters together (else 400). */
+    public QidoResult search(QidoRequest q, String baseUrl, SearchScope scope, long maxBytes) throws SQLException, InvalidQueryException {
         if (scope instanceof SearchScope.Nothing) {
             return new QidoResult(List.of(), 0, false, List.of());
         }
@@ -70,6 +71,7 @@ public class QidoSearch {
         List<String> out = new ArrayList<>();
         Set<String> originals = new java.util.LinkedHashSet<>();
         boolean more = false;
+        long held = 0;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(select + QidoSql.from(level, scope) + sql.where + QidoSql.order(level)
                      + " LIMIT ? OFFSET ?")) {
@@ -83,7 +85,13 @@ public class QidoSearch {
                         more = true;
                         break;
                     }
-                    out.add(render(q, rs, baseUrl));
+                    String object = render(q, rs, baseUrl);
+                    held += object.length();
+                    if (held > maxBytes) {
+                        throw new InvalidQueryException("the answer would hold more than " + maxBytes
+                                + " bytes; ask for fewer results (limit) or fewer attributes (includefield)");
+                    }
+                    out.add(object);
                     originals.add(rs.getString(originalColumn));
                 }
             }

@@ -23,7 +23,9 @@ class SizeLimitsTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("veil.dicomweb.max-part-bytes", "100000", "veil.dicomweb.max-request-bytes", "250000",
-                    "veil.dicomweb.max-frames-per-request", "8", "veil.dicomweb.max-render-decoded-bytes", "40000");
+                    "veil.dicomweb.max-frames-per-request", "8", "veil.dicomweb.max-render-decoded-bytes", "40000",
+                    "veil.dicomweb.max-query-response-bytes", "30000", "veil.dicomweb.upload-grace", "1s",
+                    "veil.dicomweb.min-upload-bytes-per-second", "65536");
         }
     }
 
@@ -49,6 +51,70 @@ class SizeLimitsTest {
         Response instances = DicomWebClient.given().accept(png).get("/dicomweb/studies/" + study + "/rendered?viewport=1,1");
         assertThat(instances.statusCode()).isEqualTo(400);
         assertThat(instances.jsonPath().getString("reason")).contains("more than 8 instances to render");
+    }
+
+    @Test
+    void aSearchAnswerIsBoundedInBytes() throws Exception {
+        String study = "2.25.4242420002";
+        Response stored = DicomWebClient.stow(copies(study, study + ".1", 4).toArray(byte[][]::new));
+        assertThat(stored.statusCode()).as(stored.asString()).isEqualTo(200);
+        Response defaults = DicomWebClient.given().accept("application/dicom+json").get("/dicomweb/studies/" + study + "/instances");
+        assertThat(defaults.statusCode()).isEqualTo(200);
+        assertThat(defaults.jsonPath().getList("$")).hasSize(4);
+        Response all = DicomWebClient.given().accept("application/dicom+json")
+                .get("/dicomweb/studies/" + study + "/instances?includefield=all");
+        assertThat(all.statusCode()).isEqualTo(400);
+        assertThat(all.jsonPath().getString("reason")).contains("would hold more than 30000 bytes");
+        Response one = DicomWebClient.given().accept("application/dicom+json")
+                .get("/dicomweb/studies/" + study + "/instances?includefield=all&limit=1");
+        assertThat(one.statusCode()).as("one instance's metadata fits").isEqualTo(200);
+    }
+
+    /** A client that sends its upload a few bytes at a time holds a worker no longer than the grace: 408, nothing kept. */
+    @Test
+    void aTricklingUploadIsRefusedAndKeepsNothing() throws Exception {
+        StoreState before = StoreState.of(index);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            s.setSoTimeout(30_000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(("POST /dicomweb/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + org.veil.security.TestTokens.treatingClinician()
+                    + "\r\nContent-Type: multipart/related; type=\"application/dicom\"; boundary=XYZ\r\nContent-Length: 200000\r\n"
+                    + "Accept: application/dicom+json\r\n\r\n--XYZ\r\nContent-Type: application/dicom\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            // More than Quarkus REST buffers before it hands the body to the resource (64 KiB here), so that
+            // the resource is reading, on a worker thread, when the trickle starts.
+            out.write(new byte[80_000]);
+            out.flush();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Thread.sleep(1_200);
+                    out.write(new byte[10]);
+                    out.flush();
+                }
+            } catch (java.io.IOException closed) {
+                // the server answered and closed while the client still had bytes to send
+            }
+            String answer = answer(s.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 408");
+            assertThat(answer).contains("arrived slower than 65536 bytes a second").contains("\"status\":408");
+            assertThat(s.getInputStream().read()).as("the connection is closed, not held for the rest of the body").isEqualTo(-1);
+        }
+        assertThat(StoreState.of(index)).isEqualTo(before);
+    }
+
+    /** The status line, headers and body of one answer, read by its Content-Length: the server need not close the connection. */
+    private static String answer(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                return head.toString();
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int n = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static List<byte[]> copies(String study, String series, int n) throws Exception {
