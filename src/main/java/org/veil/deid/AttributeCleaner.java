@@ -55,8 +55,8 @@ final class AttributeCleaner {
     private static final Set<String> SEXES = Set.of("M", "F", "O");
     /** A TM value (PS3.5 Table 6.2-1), also in the ACR-NEMA form with colons that PS3.5 says readers may meet. */
     private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3])(:?[0-5]\\d(:?([0-5]\\d|60)(\\.\\d{1,6})?)?)?");
-    /** A UID (PS3.5 9.1): numeric components, no leading zero, at most 64 characters. */
-    private static final Pattern UID = Pattern.compile("(0|[1-9]\\d*)(\\.(0|[1-9]\\d*))*");
+    /** A UID's characters (PS3.5 9.1), as remapping reads them: vendors write components with leading zeros. */
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
     /**
      * How far down the walk is. Items of a sequence the profile replaces (D) or cleans (C) hold
@@ -394,21 +394,13 @@ final class AttributeCleaner {
         return v.length() <= 64 && UID.matcher(v).matches();
     }
 
-    /** Whether text holds a part of a person name of the instance, or its Patient ID, as a word. */
+    /**
+     * Whether text holds a part of a person name of the instance, or its Patient ID, as a word; a
+     * Patient ID of six characters or more also inside a word (an MRN within a label), a shorter one
+     * only as a word of its own (a study's {@code 008} is not in {@code CT1008}).
+     */
     private boolean namesThePatient(String value) {
-        if (value == null || value.isBlank()) {
-            return false;
-        }
-        String upper = value.toUpperCase(Locale.ROOT);
-        if (originalPatientId.length() >= 3 && upper.contains(originalPatientId)) {
-            return true;
-        }
-        for (String word : upper.split("[^\\p{L}\\p{N}]+")) {
-            if (names.contains(word)) {
-                return true;
-            }
-        }
-        return false;
+        return CodedEntries.holdsIdentity(value, names, originalPatientId);
     }
 
     /** TM values kept only in their shape: anything else in a time (a word, an identifier) is emptied. */

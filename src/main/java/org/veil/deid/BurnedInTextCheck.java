@@ -20,7 +20,7 @@ import org.veil.dicom.PixelFrames;
 public final class BurnedInTextCheck {
     /** Text is read at about this glyph height, where Tesseract reads best. */
     private static final int READ_HEIGHT = 30;
-    /** Lines read per instance before the check gives up and withholds: the cost of one request is bounded. */
+    /** Lines read per instance and rendering before the check gives up and withholds: the cost of one request is bounded. */
     static final int MAX_LINES_READ = 400;
 
     /** Verdicts on strips already read, across instances: a series' slices carry the same overlay. Bounded in bytes. */
@@ -81,10 +81,12 @@ public final class BurnedInTextCheck {
         }
         PixelFrames.Window window = pixels.window();
         Map<java.nio.ByteBuffer, Optional<String>> seen = new HashMap<>();
-        int[] read = {0};
+        // Lines read, per rendering: the window's and the whole range's strips of one line differ in their pixels.
+        int[][] read = new int[3][1];
         for (int f = 0; f < pixels.frames(); f++) {
-            for (byte[] grey : pixels.renderings(f, window)) {
-                Optional<String> why = check(grey, pixels.columns(), pixels.rows(), f, seen, read);
+            List<byte[]> renderings = pixels.renderings(f, window);
+            for (int r = 0; r < renderings.size(); r++) {
+                Optional<String> why = check(renderings.get(r), pixels.columns(), pixels.rows(), f, seen, read[Math.min(r, 2)]);
                 if (why.isPresent()) {
                     return why;
                 }

@@ -115,7 +115,8 @@ final class CodedEntries {
             }
             item.remove(CODING_SCHEME_VERSION);
         } else {
-            if (item.contains(CODE_VALUE) && (!CODE_SHAPE.matcher(value).matches() || holdsIdentity(value, names, patientId))) {
+            boolean standard = scheme.equalsIgnoreCase("DCM") && dcm.containsKey(value);
+            if (item.contains(CODE_VALUE) && (!CODE_SHAPE.matcher(value).matches() || !standard && holdsIdentity(value, names, patientId))) {
                 item.put(CODE_VALUE, Vr.SH, REMOVED);
             }
             if (item.contains(CODING_SCHEME_VERSION) && !VERSION_SHAPE.matcher(first(item, CODING_SCHEME_VERSION).trim()).matches()) {
@@ -129,14 +130,22 @@ final class CodedEntries {
         }
     }
 
-    private static boolean holdsIdentity(String value, Set<String> names, String patientId) {
+    /**
+     * Whether a value holds a part of a person name of the instance or its Patient ID as a word; a
+     * Patient ID of six characters or more also inside a word. Shorter IDs (a trial's {@code 008})
+     * would otherwise match inside real codes (SNOMED CT's {@code 39607008}) and labels.
+     */
+    static boolean holdsIdentity(String value, Set<String> names, String patientId) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
         String upper = value.toUpperCase(Locale.ROOT);
         String id = patientId == null ? "" : patientId.trim().toUpperCase(Locale.ROOT);
-        if (id.length() >= 3 && (upper.contains(id) || id.contains(upper) && upper.length() >= 5)) {
+        if (id.length() >= 6 && upper.contains(id)) {
             return true;
         }
-        for (String word : upper.split("[^A-Z0-9]+")) {
-            if (names.contains(word)) {
+        for (String word : upper.split("[^\\p{L}\\p{N}]+")) {
+            if (!word.isEmpty() && (names.contains(word) || word.equals(id))) {
                 return true;
             }
         }

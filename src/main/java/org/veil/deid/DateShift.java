@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * not dates answer empty, and the caller replaces them rather than keep what it cannot read.
  */
 public final class DateShift {
-    private static final Pattern DT = Pattern.compile("(\\d{4})(\\d{2})?(\\d{2})?(\\d{2}(?:\\d{2}(?:\\d{2}(?:\\.\\d{1,6})?)?)?)?([+-]\\d{4})?");
+    private static final Pattern DT = Pattern.compile(
+            "(\\d{4})(\\d{2})?(\\d{2})?((?:[01]\\d|2[0-3])(?:[0-5]\\d(?:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?)?)?)?([+-]\\d{4})?");
 
     private DateShift() {
     }

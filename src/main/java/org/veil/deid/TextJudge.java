@@ -64,8 +64,7 @@ final class TextJudge {
             return Optional.of("text that cannot be read");
         }
         for (int i = 1; i < confident.size(); i++) {
-            if (DIGIT_GROUP.matcher(confident.get(i - 1).text().strip()).matches()
-                    && DIGIT_GROUP.matcher(confident.get(i).text().strip()).matches()) {
+            if (DIGIT_GROUP.matcher(bare(confident.get(i - 1).text())).matches() && DIGIT_GROUP.matcher(bare(confident.get(i).text())).matches()) {
                 return Optional.of("numbers side by side");
             }
         }
@@ -76,6 +75,11 @@ final class TextJudge {
             }
         }
         return Optional.empty();
+    }
+
+    /** A word without the punctuation around it: {@code 4711,} is the group {@code 4711}. */
+    private static String bare(String word) {
+        return word.strip().replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
     }
 
     private static int letters(String word) {

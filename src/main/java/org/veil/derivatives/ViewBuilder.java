@@ -125,6 +125,23 @@ public class ViewBuilder {
         worker.shutdownNow();
     }
 
+    /**
+     * Asks for views a search found missing and left to be built here ({@code original study,
+     * context, profile} each), and wakes the queue. Built only while still visible to someone
+     * under the default policy, as every request of the queue.
+     */
+    public void ask(List<String[]> views) throws SQLException {
+        if (deid.views().isEmpty() || views.isEmpty()) {
+            return;
+        }
+        try (Connection c = db.getConnection()) {
+            for (String[] v : views) {
+                request(c, v[0], v[1], v[2]);
+            }
+        }
+        wake();
+    }
+
     /** Runs the queue unless a run is already waiting to start. */
     public void wake() {
         if (deid.views().isPresent() && pending.compareAndSet(false, true)) {

@@ -1,5 +1,6 @@
 package org.veil.dicom;
 
+import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.SOPClassDescriptions;
 import com.pixelmed.dicom.TransferSyntax;
 import java.util.regex.Pattern;
@@ -12,8 +13,13 @@ import java.util.regex.Pattern;
  * instance UID rather than keep it.
  */
 public final class RegisteredUids {
+    /**
+     * Coding schemes (2.16.n) and DCMUID (2.6.1), context groups (6.1.n), well-known frames of
+     * reference (1.4.n…), well-known colour palettes (1.5.n), mapping resources (8.1.n). A context
+     * group's number has up to four digits, which is as much as such a value could carry.
+     */
     private static final Pattern FAMILIES = Pattern.compile(
-            "1\\.2\\.840\\.10008\\.(2\\.16\\.[1-9]\\d?|6\\.1\\.[1-9]\\d{0,3}|1\\.4\\.[1-9]\\d?(\\.[1-9]\\d?){0,2}|1\\.2(\\.[1-9]\\d{0,2}){0,3})");
+            "1\\.2\\.840\\.10008\\.(2\\.16\\.[1-9]\\d?|2\\.6\\.1|6\\.1\\.[1-9]\\d{0,3}|1\\.4\\.[1-9]\\d?(\\.[1-9]\\d?){0,2}|1\\.5\\.[1-9]|8\\.1\\.[1-9]\\d?)");
 
     private RegisteredUids() {
     }
@@ -26,7 +32,7 @@ public final class RegisteredUids {
             return true;
         }
         String description = SOPClassDescriptions.getDescriptionFromUID(uid);
-        if (description != null && !description.isEmpty() && !description.equals(uid)) {
+        if (description != null && !description.isEmpty() && !description.equals(uid) || SOPClass.isStorage(uid)) {
             return true;
         }
         return new TransferSyntax(uid).isRecognized();

@@ -107,14 +107,6 @@ public class DicomWebExceptionMappers {
         return r;
     }
 
-    /** A search that built as many views as one request may and found more missing. */
-    @ServerExceptionMapper
-    public RestResponse<ErrorBody> viewsPending(ViewsPendingException e) {
-        RestResponse<ErrorBody> r = error(503, e.getMessage());
-        r.getHeaders().add("Retry-After", "2");
-        return r;
-    }
-
     /** Too much pixel work running and waiting (dicom.ComputeGate): a moment later it will go. */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> busy(org.veil.dicom.ComputeGate.BusyException e) {

@@ -41,7 +41,7 @@ public class QidoResource {
     @Path("studies")
     public Response searchStudies(@Context UriInfo uri, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException, ViewsPendingException {
+            DeidentificationUnavailableException {
         return query(QueryLevel.STUDY, null, null, uri, accept);
     }
 
@@ -49,7 +49,7 @@ public class QidoResource {
     @Path("series")
     public Response searchSeries(@Context UriInfo uri, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException, ViewsPendingException {
+            DeidentificationUnavailableException {
         return query(QueryLevel.SERIES, null, null, uri, accept);
     }
 
@@ -57,7 +57,7 @@ public class QidoResource {
     @Path("instances")
     public Response searchInstances(@Context UriInfo uri, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException, ViewsPendingException {
+            DeidentificationUnavailableException {
         return query(QueryLevel.INSTANCE, null, null, uri, accept);
     }
 
@@ -66,7 +66,7 @@ public class QidoResource {
     public Response searchStudySeries(@PathParam("study") String study, @Context UriInfo uri,
                                 @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException, ViewsPendingException {
+            DeidentificationUnavailableException {
         return query(QueryLevel.SERIES, study, null, uri, accept);
     }
 
@@ -75,7 +75,7 @@ public class QidoResource {
     public Response searchStudyInstances(@PathParam("study") String study, @Context UriInfo uri,
                                    @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException, ViewsPendingException {
+            DeidentificationUnavailableException {
         return query(QueryLevel.INSTANCE, study, null, uri, accept);
     }
 
@@ -84,13 +84,13 @@ public class QidoResource {
     public Response searchSeriesInstances(@PathParam("study") String study, @PathParam("series") String series,
                                     @Context UriInfo uri, @HeaderParam("Accept") String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException, ViewsPendingException {
+            DeidentificationUnavailableException {
         return query(QueryLevel.INSTANCE, study, series, uri, accept);
     }
 
     private Response query(QueryLevel level, String study, String series, UriInfo uri, String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
-            DeidentificationUnavailableException, ViewsPendingException {
+            DeidentificationUnavailableException {
         audit.begin("query " + level.name().toLowerCase(java.util.Locale.ROOT), AuditEvent.QUERY);
         if (study != null) {
             InstanceRef.check(study, "StudyInstanceUID");
@@ -101,18 +101,24 @@ public class QidoResource {
         boolean xml = Negotiation.metadata(accept);
         access.requireReader();
         QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
-        SearchScope scope = visibility.forSearch();
+        Visibility.Search visible = visibility.forSearch(request.singleStudy());
+        SearchScope scope = visible.scope();
         QidoResult result = search.search(request, ServiceUrls.base(uri), scope, maxResponseBytes);
         audit.studies(result.originalStudies());
         audit.instances(level == QueryLevel.INSTANCE ? result.objects().size() : 0);
+        String pending = visible.pendingStudies() == 0 ? null : "299 veil \"" + visible.pendingStudies()
+                + " studies this search may see are still being prepared and are not in this answer; search again shortly\"";
         if (result.objects().isEmpty()) {
-            return Response.noContent().build();
+            return pending == null ? Response.noContent().build() : Response.noContent().header("Warning", pending).build();
         }
         Response.ResponseBuilder r = xml ? xml(result.objects())
                 : Response.ok("[" + String.join(",", result.objects()) + "]").type("application/dicom+json");
         if (result.remaining() > 0) {
             r.header("Warning", "299 veil \"There are " + (result.moreThanRemaining() ? "more than " : "")
                     + result.remaining() + " additional results that can be requested\"");
+        }
+        if (pending != null) {
+            r.header("Warning", pending);
         }
         return r.build();
     }

@@ -504,7 +504,6 @@ public class RetrieveService {
         return found;
     }
 
-    /** Read while the body streams, after the request's scope has ended: no request-bound state here. */
     /** The instances' ids in order, in chunks of at most {@code count} instances and {@code bytes} of metadata (at least one instance each). */
     static List<List<Long>> metadataChunks(List<StoredInstance> instances, int count, long bytes) {
         List<List<Long>> chunks = new ArrayList<>();
@@ -525,6 +524,7 @@ public class RetrieveService {
         return chunks;
     }
 
+    /** Read while the body streams, after the request's scope has ended: no request-bound state here. */
     private List<byte[]> metadataOf(IndexTarget index, List<Long> ids) throws java.io.IOException {
         try {
             return instances.metadataOf(index, ids);

@@ -7,9 +7,10 @@ import java.io.InputStream;
 /**
  * A request body as STOW-RS reads it. A worker thread waits on every read, so a client that sends
  * a byte now and then (a slow-loris upload) would hold one for as long as the server's read timeout
- * lets each wait last, read after read. So the time spent waiting for the client is counted: once it
- * passes a grace period, the client must have sent at least the minimum rate over it, or the
- * upload is refused (408). Time the server spends on what it has read (parsing, staging, fsync)
+ * lets each wait last, read after read. So the time spent waiting for the client is counted, in
+ * windows of the grace period: over each window the client must have sent at least the minimum
+ * rate, or the upload is refused (408). Windows, not the average since the start: a client that
+ * sent fast first would otherwise earn hours of trickling. Time the server spends on what it has read (parsing, staging, fsync)
  * is not the client's and is not counted. A read that fails (the connection dropped, the read
  * timeout) is the client's too: {@link Stalled}, never a server error.
  */
@@ -18,6 +19,8 @@ final class UploadBody extends FilterInputStream {
     private final long graceNanos;
     private long bytes;
     private long waitingNanos;
+    private long windowBytes;
+    private long windowNanos;
 
     UploadBody(InputStream in, long minBytesPerSecond, java.time.Duration grace) {
         super(in);
@@ -65,8 +68,14 @@ final class UploadBody extends FilterInputStream {
     private void account(int n, long waited) throws Stalled {
         bytes += n;
         waitingNanos += waited;
-        if (waitingNanos > graceNanos && bytes < minBytesPerSecond * (waitingNanos / 1_000_000_000.0)) {
-            throw new Stalled("the request body arrived slower than " + minBytesPerSecond + " bytes a second");
+        windowBytes += n;
+        windowNanos += waited;
+        if (windowNanos > graceNanos) {
+            if (windowBytes < minBytesPerSecond * (windowNanos / 1_000_000_000.0)) {
+                throw new Stalled("the request body arrived slower than " + minBytesPerSecond + " bytes a second");
+            }
+            windowBytes = 0;
+            windowNanos = 0;
         }
     }
 }

@@ -40,6 +40,7 @@ public class Visibility {
     }
 
     private final int maxViewsBuilt;
+    private final org.veil.derivatives.ViewBuilder builder;
     private final StudyAccess access;
     private final AccessPolicy policy;
     private final ConsentRegistry registry;
@@ -49,8 +50,10 @@ public class Visibility {
     private final AgroalDataSource db;
 
     public Visibility(StudyAccess access, PolicyConfig config, ConsentRegistry registry, Deidentification deid,
-                      QidoSearch search, RequestAudit audit, AgroalDataSource db, DicomWebConfig limits) {
-        this.maxViewsBuilt = limits.maxViewsBuiltPerSearch();
+                      QidoSearch search, RequestAudit audit, AgroalDataSource db, DicomWebConfig limits,
+                      org.veil.derivatives.ViewBuilder builder) {
+        this.maxViewsBuilt = Math.max(1, limits.maxViewsBuiltPerSearch());
+        this.builder = builder;
         this.access = access;
         this.policy = new AccessPolicy(new AccessPolicy.Settings(config.teachingWithoutConsent()));
         this.registry = registry;
@@ -60,14 +63,26 @@ public class Visibility {
         this.db = db;
     }
 
-    /** The scope of a search; builds the views it needs first, so that pages and counts are exact. */
-    public SearchScope forSearch() throws SQLException, IOException, DeidentificationUnavailableException, ViewsPendingException {
+    /**
+     * A search's scope, and how many studies it may see are left out of it for now: views still to
+     * be built beyond what one search builds ({@code veil.dicomweb.max-views-built-per-search}).
+     */
+    public record Search(SearchScope scope, int pendingStudies) {
+    }
+
+    /**
+     * The scope of a search; builds the views it needs first, so that pages and counts are exact,
+     * up to the bound on one request's work: the study the search names (its path, or a single
+     * StudyInstanceUID) first, then the others in order. What is left over is handed to the
+     * background builder and left out of this answer, which says so (docs/conformance.md).
+     */
+    public Search forSearch(Optional<String> namedStudy) throws SQLException, IOException, DeidentificationUnavailableException {
         Caller caller = access.requireReader();
         return switch (policy.requirement(caller)) {
-            case Requirement.Identified i -> new SearchScope.Identified();
+            case Requirement.Identified i -> new Search(new SearchScope.Identified(), 0);
             case Requirement.Denied d -> {
                 audit.denied(d.reason());
-                yield new SearchScope.Nothing(d.reason());
+                yield new Search(new SearchScope.Nothing(d.reason()), 0);
             }
             case Requirement.Deidentified r -> {
                 DerivedViews views = views();
@@ -76,8 +91,12 @@ public class Visibility {
                 // Views another thread is building now (the background builder, another search)
                 // are left to it at first and waited for last, so that both build side by side.
                 List<Map.Entry<String, String>> busy = new ArrayList<>();
-                List<Map.Entry<String, String>> missing = search.unbuiltViews(scope);
-                for (Map.Entry<String, String> unbuilt : missing.subList(0, Math.min(missing.size(), maxViewsBuilt))) {
+                List<Map.Entry<String, String>> missing = new ArrayList<>(search.unbuiltViews(scope));
+                Optional<String> named = namedStudy.isEmpty() ? Optional.empty()
+                        : originOf(namedStudy.get(), views.keyVersion()).map(o -> o[0]);
+                named.ifPresent(original -> missing.sort(java.util.Comparator.comparing(e -> !e.getKey().equals(original))));
+                List<Map.Entry<String, String>> now = missing.subList(0, Math.min(missing.size(), maxViewsBuilt));
+                for (Map.Entry<String, String> unbuilt : now) {
                     if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
                             grantOf(r, unbuilt.getKey(), unbuilt.getValue())) == DerivedViews.Readiness.BUSY) {
                         busy.add(unbuilt);
@@ -86,11 +105,11 @@ public class Visibility {
                 for (Map.Entry<String, String> unbuilt : busy) {
                     views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()));
                 }
-                if (missing.size() > maxViewsBuilt) {
-                    // What one request builds is bounded; an answer without the rest would be a wrong count.
-                    throw new ViewsPendingException(missing.size() - maxViewsBuilt);
+                List<Map.Entry<String, String>> later = missing.subList(now.size(), missing.size());
+                if (!later.isEmpty()) {
+                    builder.ask(later.stream().map(e -> new String[] {e.getKey(), e.getValue(), profile.name()}).toList());
                 }
-                yield scope;
+                yield new Search(scope, later.size());
             }
         };
     }

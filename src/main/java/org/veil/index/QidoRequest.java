@@ -20,6 +20,15 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                           Map<MatchKey, String> matches, Set<Integer> includeFields, boolean includeAll,
                           boolean fuzzy, int limit, int offset) {
 
+    /** The one study the search is about: its path's, or a StudyInstanceUID key naming a single UID. */
+    public Optional<String> singleStudy() {
+        if (studyUid.isPresent()) {
+            return studyUid;
+        }
+        String key = matches.get(MatchKey.StudyInstanceUID);
+        return key == null || key.isBlank() || key.contains(",") || key.contains("\\") ? Optional.empty() : Optional.of(key.trim());
+    }
+
     /** Paging bounds from configuration. */
     public record Paging(int defaultLimit, int maxLimit) {
     }

@@ -261,6 +261,22 @@ final class AdversarialCorpus {
                                 .isEqualTo("101500.25");
                     }
                 }));
+        cases.add(new Case("a short Patient ID inside a real code and a station name: both kept", ct(25)
+                // another patient, so a study and series of its own: a server refuses a second patient in one study
+                .text(0x00100020, "LO", "008").text(0x0020000D, "UI", ROOT + ".1025").text(0x0020000E, "UI", ROOT + ".1026")
+                .text(0x00081010, "SH", "CT1008")
+                .sequence(0x00082218, "SQ", new RawDataset().text(0x00080100, "SH", "39607008").text(0x00080102, "SH", "SCT")
+                        .text(0x00080104, "LO", "Lung"))
+                .part10(CT, ROOT + ".3.25"), List.of(), Expect.DERIVED, (d, p) -> {
+                    for (EditableDataset region : d.items(0x00082218)) {
+                        org.assertj.core.api.Assertions.assertThat(region.string(0x00080100).orElse(""))
+                                .as("a SNOMED CT code that ends in the Patient ID").isEqualTo("39607008");
+                    }
+                    if (p.has(Option.RETAIN_DEVICE_IDENTITY)) {
+                        org.assertj.core.api.Assertions.assertThat(d.string(0x00081010).orElse("")).as("the station name")
+                                .isEqualTo("CT1008");
+                    }
+                }));
         cases.add(new Case("codes of a public scheme that spell the patient's name or identifier", ct(19)
                 .sequence(0x00082218, "SQ", new RawDataset().text(0x00080100, "SH", "BAKER^JOHN").text(0x00080102, "SH", "SCT")
                         .text(0x00080104, "LO", "Lung"))

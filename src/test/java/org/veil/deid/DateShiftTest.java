@@ -39,6 +39,10 @@ class DateShiftTest {
             "20240301235959.9, -400, 20230126235959.9",
             "2024030, -1, none",
             "abc, -1, none",
+            "20230115996099, 0, none",
+            "2024031014302247112345678, 0, none",
+            "20240310143022.1234567, 0, none",
+            "202403101430, 1, 202403111430",
     })
     void dateTimes(String in, int days, String expected) {
         assertThat(DateShift.dateTime(in, days)).isEqualTo(Optional.ofNullable(expected));

@@ -21,6 +21,7 @@ class TextJudgeTest {
         // short number, which annotations are full of; side by side they are not.
         assertThat(judge.identifying(line("4711", "2345", "0312"))).contains("numbers side by side");
         assertThat(judge.identifying(line("12", "03", "85"))).contains("numbers side by side");
+        assertThat(judge.identifying(line("4711,", "2345."))).as("punctuation around the groups").contains("numbers side by side");
     }
 
     @Test
