@@ -578,6 +578,12 @@ final class AttributeCleaner {
                         if (part.length() > 1) {
                             names.add(part.toUpperCase(Locale.ROOT));
                         }
+                        // SMITH-JONES, O'BRIEN: their pieces too, as text is split into words
+                        for (String piece : part.split("[-'\u2019]+")) {
+                            if (piece.length() > 1 && piece.length() < part.length()) {
+                                names.add(piece.toUpperCase(Locale.ROOT));
+                            }
+                        }
                     }
                 }
             } else if (vr == Vr.SQ) {

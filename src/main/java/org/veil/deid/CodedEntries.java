@@ -131,9 +131,10 @@ final class CodedEntries {
     }
 
     /**
-     * Whether a value holds a part of a person name of the instance or its Patient ID as a word; a
-     * Patient ID of six characters or more also inside a word. Shorter IDs (a trial's {@code 008})
-     * would otherwise match inside real codes (SNOMED CT's {@code 39607008}) and labels.
+     * Whether a value holds a part of a person name of the instance, or its Patient ID: one of six
+     * characters or more anywhere, a shorter one (of at least three) only standing alone, between
+     * characters that are no letters or digits (a trial's {@code 008} would otherwise match inside
+     * SNOMED CT's {@code 39607008}; {@code AB-12} is still found in "patient AB-12").
      */
     static boolean holdsIdentity(String value, Set<String> names, String patientId) {
         if (value == null || value.isBlank()) {
@@ -144,8 +145,11 @@ final class CodedEntries {
         if (id.length() >= 6 && upper.contains(id)) {
             return true;
         }
+        if (id.length() >= 3 && Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(id) + "(?![\\p{L}\\p{N}])").matcher(upper).find()) {
+            return true;
+        }
         for (String word : upper.split("[^\\p{L}\\p{N}]+")) {
-            if (!word.isEmpty() && (names.contains(word) || word.equals(id))) {
+            if (!word.isEmpty() && names.contains(word)) {
                 return true;
             }
         }

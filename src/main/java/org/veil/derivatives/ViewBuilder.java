@@ -127,17 +127,28 @@ public class ViewBuilder {
 
     /**
      * Asks for views a search found missing and left to be built here ({@code original study,
-     * context, profile} each), and wakes the queue. Built only while still visible to someone
-     * under the default policy, as every request of the queue.
+     * context, profile} each), and wakes the queue: only the contexts the queue can check (the
+     * consented purposes and shares; teaching without consent is built by searches), in one
+     * statement, leaving requests already queued as they are. Built only while still visible to
+     * someone under the default policy, as every request of the queue. Best effort: the search has
+     * its answer already, so a failure here is logged, not thrown.
      */
-    public void ask(List<String[]> views) throws SQLException {
-        if (deid.views().isEmpty() || views.isEmpty()) {
+    public void ask(List<String[]> views) {
+        List<String[]> checkable = views.stream().filter(v -> v[1].startsWith(Requirement.Deidentified.SHARE_CONTEXT_PREFIX)
+                || Purpose.fromScope(Purpose.SCOPE_PREFIX + v[1]).filter(VIEW_SCOPES::contains).isPresent()).toList();
+        if (deid.views().isEmpty() || checkable.isEmpty()) {
             return;
         }
-        try (Connection c = db.getConnection()) {
-            for (String[] v : views) {
-                request(c, v[0], v[1], v[2]);
-            }
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO view_request (original_study_uid, context, profile)
+                SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) ON CONFLICT (original_study_uid, context) DO NOTHING""")) {
+            s.setArray(1, c.createArrayOf("text", checkable.stream().map(v -> v[0]).toArray()));
+            s.setArray(2, c.createArrayOf("text", checkable.stream().map(v -> v[1]).toArray()));
+            s.setArray(3, c.createArrayOf("text", checkable.stream().map(v -> v[2]).toArray()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warnf("views a search left over could not be queued (%s); later searches build them", Failures.describe(e));
+            return;
         }
         wake();
     }

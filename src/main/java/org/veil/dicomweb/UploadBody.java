@@ -17,8 +17,6 @@ import java.io.InputStream;
 final class UploadBody extends FilterInputStream {
     private final long minBytesPerSecond;
     private final long graceNanos;
-    private long bytes;
-    private long waitingNanos;
     private long windowBytes;
     private long windowNanos;
 
@@ -61,13 +59,19 @@ final class UploadBody extends FilterInputStream {
         return n;
     }
 
+    /** Skipped bytes are read, so that they are waited for and counted like the rest. */
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), 64 * 1024)];
+        int read = scratch.length == 0 ? 0 : read(scratch, 0, scratch.length);
+        return Math.max(read, 0);
+    }
+
     private static IOException failed(IOException e) {
         return e instanceof Stalled ? e : new Stalled("the request body stopped arriving before its end");
     }
 
     private void account(int n, long waited) throws Stalled {
-        bytes += n;
-        waitingNanos += waited;
         windowBytes += n;
         windowNanos += waited;
         if (windowNanos > graceNanos) {

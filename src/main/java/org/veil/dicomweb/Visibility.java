@@ -40,6 +40,8 @@ public class Visibility {
     }
 
     private final int maxViewsBuilt;
+    /** Views left over by one search that it hands to the background builder, in multiples of what it builds. */
+    private static final int ASKED_PER_SEARCH = 10;
     private final org.veil.derivatives.ViewBuilder builder;
     private final StudyAccess access;
     private final AccessPolicy policy;
@@ -92,9 +94,11 @@ public class Visibility {
                 // are left to it at first and waited for last, so that both build side by side.
                 List<Map.Entry<String, String>> busy = new ArrayList<>();
                 List<Map.Entry<String, String>> missing = new ArrayList<>(search.unbuiltViews(scope));
-                Optional<String> named = namedStudy.isEmpty() ? Optional.empty()
-                        : originOf(namedStudy.get(), views.keyVersion()).map(o -> o[0]);
-                named.ifPresent(original -> missing.sort(java.util.Comparator.comparing(e -> !e.getKey().equals(original))));
+                // The study the search names goes first, when the UID was derived for this caller's
+                // context: another audience's UID must not decide what is built for this one.
+                Optional<Map.Entry<String, String>> named = namedStudy.isEmpty() ? Optional.empty()
+                        : originOf(namedStudy.get(), views.keyVersion()).map(o -> Map.entry(o[0], o[1]));
+                named.ifPresent(n -> missing.sort(java.util.Comparator.comparing(e -> !e.equals(n))));
                 List<Map.Entry<String, String>> now = missing.subList(0, Math.min(missing.size(), maxViewsBuilt));
                 for (Map.Entry<String, String> unbuilt : now) {
                     if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
@@ -107,9 +111,13 @@ public class Visibility {
                 }
                 List<Map.Entry<String, String>> later = missing.subList(now.size(), missing.size());
                 if (!later.isEmpty()) {
-                    builder.ask(later.stream().map(e -> new String[] {e.getKey(), e.getValue(), profile.name()}).toList());
+                    builder.ask(later.subList(0, Math.min(later.size(), ASKED_PER_SEARCH * maxViewsBuilt)).stream()
+                            .map(e -> new String[] {e.getKey(), e.getValue(), profile.name()}).toList());
                 }
-                yield new Search(scope, later.size());
+                // A search about one study leaves out nothing but that study, if it was left over.
+                int pending = namedStudy.isEmpty() ? later.size()
+                        : named.isPresent() && later.contains(named.get()) ? 1 : 0;
+                yield new Search(scope, pending);
             }
         };
     }

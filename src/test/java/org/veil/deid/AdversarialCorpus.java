@@ -277,6 +277,10 @@ final class AdversarialCorpus {
                                 .isEqualTo("CT1008");
                     }
                 }));
+        cases.add(new Case("a hyphenated surname in retained text", ct(26)
+                .text(0x00100010, "PN", "SMITH-JONES^ANN")
+                .text(0x00102160, "SH", "JONES FAMILY")
+                .part10(CT, ROOT + ".3.26"), List.of("JONES"), Expect.DERIVED, NOTHING_MORE));
         cases.add(new Case("codes of a public scheme that spell the patient's name or identifier", ct(19)
                 .sequence(0x00082218, "SQ", new RawDataset().text(0x00080100, "SH", "BAKER^JOHN").text(0x00080102, "SH", "SCT")
                         .text(0x00080104, "LO", "Lung"))

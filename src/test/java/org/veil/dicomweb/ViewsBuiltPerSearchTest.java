@@ -50,6 +50,12 @@ class ViewsBuiltPerSearchTest {
         assertThat(first.jsonPath().getList("$")).as("what this search built").hasSize(2);
         assertThat(first.headers().getValues("Warning"))
                 .anySatisfy(w -> assertThat(w).contains("1 studies this search may see are still being prepared"));
+        String built = first.jsonPath().getString("[0].'0020000D'.Value[0]");
+        Response scoped = RestAssured.given().header("Authorization", "Bearer " + teacher).accept("application/dicom+json")
+                .get("/dicomweb/studies/" + built + "/series");
+        assertThat(scoped.statusCode()).as(scoped.asString()).isEqualTo(200);
+        assertThat(scoped.headers().getValues("Warning")).as("a search about a built study leaves nothing out")
+                .noneSatisfy(w -> assertThat(w).contains("still being prepared"));
         Response second = RestAssured.given().header("Authorization", "Bearer " + teacher).accept("application/dicom+json")
                 .get("/dicomweb/studies");
         assertThat(second.statusCode()).as(second.asString()).isEqualTo(200);
