@@ -366,12 +366,7 @@ final class AttributeCleaner {
                 }
             }
             case DS, IS -> ValueShapes.numbers(ds, tag, vr);
-            case DA -> readableDates(ds, tag, vr);
-            case DT -> {
-                // as under Retain Longitudinal Full Dates: the offset tells where the patient was
-                ds.put(tag, vr, ds.strings(tag).stream().map(AttributeCleaner::withoutOffset).toList());
-                readableDates(ds, tag, vr);
-            }
+            case DA, DT -> keptDates(ds, tag, vr);
             case TM -> times(ds, tag);
             case UI -> {
                 if (!ds.strings(tag).stream().allMatch(v -> v == null || v.isBlank() || isUid(v.trim()))) {
@@ -408,6 +403,14 @@ final class AttributeCleaner {
         if (!ds.strings(tag).stream().allMatch(v -> v == null || v.isBlank() || TIME.matcher(v.trim()).matches())) {
             ds.empty(tag);
         }
+    }
+
+    /** Dates kept as they are (K): a DT without its UTC offset (it tells where the patient was), and every value readable. */
+    private static void keptDates(EditableDataset ds, int tag, Vr vr) {
+        if (vr == Vr.DT) {
+            ds.put(tag, vr, ds.strings(tag).stream().map(AttributeCleaner::withoutOffset).toList());
+        }
+        readableDates(ds, tag, vr);
     }
 
     /** Dates kept as they are (K) must still read as dates. */
@@ -456,10 +459,7 @@ final class AttributeCleaner {
      */
     private void cleanDates(EditableDataset ds, int tag, Vr vr) {
         if (profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
-            if (vr == Vr.DT) {
-                ds.put(tag, vr, ds.strings(tag).stream().map(AttributeCleaner::withoutOffset).toList());
-            }
-            readableDates(ds, tag, vr);
+            keptDates(ds, tag, vr);
             return;
         }
         if (!profile.shiftsDates()) {

@@ -145,8 +145,13 @@ final class CodedEntries {
         if (id.length() >= 6 && upper.contains(id)) {
             return true;
         }
-        if (id.length() >= 3 && Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(id) + "(?![\\p{L}\\p{N}])").matcher(upper).find()) {
-            return true;
+        if (id.length() >= 3) {
+            // each occurrence, standing alone: no regular expression compiled for every value
+            for (int at = upper.indexOf(id); at >= 0; at = upper.indexOf(id, at + 1)) {
+                if (!letterOrNumber(upper, at - 1) && !letterOrNumber(upper, at + id.length())) {
+                    return true;
+                }
+            }
         }
         for (String word : upper.split("[^\\p{L}\\p{N}]+")) {
             if (!word.isEmpty() && names.contains(word)) {
@@ -154,6 +159,17 @@ final class CodedEntries {
             }
         }
         return false;
+    }
+
+    /** Whether the character at {@code i} is a letter or a number ({@code \\p{L}}, {@code \\p{N}}); false outside the text. */
+    private static boolean letterOrNumber(String s, int i) {
+        if (i < 0 || i >= s.length()) {
+            return false;
+        }
+        char c = s.charAt(i);
+        int type = Character.getType(c);
+        return Character.isLetter(c) || type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+                || type == Character.OTHER_NUMBER;
     }
 
     private static String first(EditableDataset ds, int tag) {

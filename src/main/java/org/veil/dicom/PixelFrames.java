@@ -211,6 +211,11 @@ public final class PixelFrames {
      * and colour images by their luminance. For looking for text, not for display.
      */
     public byte[] luminance(int frame, Window window) {
+        return luminance(frame, window, null);
+    }
+
+    /** As {@link #luminance(int, Window)}, with the values that map to black and white when the caller has them already. */
+    private byte[] luminance(int frame, Window window, double[] knownRange) {
         int pixels = rows * columns;
         byte[] out = new byte[pixels];
         if (samplesPerPixel == 3) {
@@ -237,7 +242,7 @@ public final class PixelFrames {
         if (bitsAllocated != 1 && bitsStored <= 16) {
             // One grey level per possible stored value, then one table look-up per pixel.
             int mask = (1 << bitsStored) - 1;
-            double[] range = range(window, base, pixels, mask);
+            double[] range = knownRange != null ? knownRange : range(window, base, pixels, mask);
             byte[] lut = new byte[mask + 1];
             for (int raw = 0; raw <= mask; raw++) {
                 lut[raw] = grey(value(raw) * window.slope() + window.intercept(), range[0], range[1], inverted);
@@ -247,7 +252,7 @@ public final class PixelFrames {
             }
             return out;
         }
-        double[] range = range(window, base, pixels, -1);
+        double[] range = knownRange != null ? knownRange : range(window, base, pixels, -1);
         for (int i = 0; i < pixels; i++) {
             out[i] = grey(value(samples.get(base + i)) * window.slope() + window.intercept(), range[0], range[1], inverted);
         }
@@ -300,7 +305,7 @@ public final class PixelFrames {
         if (values[0] >= shown[0] && values[1] <= shown[1]) {
             return java.util.List.of(windowed);
         }
-        return java.util.List.of(windowed, luminance(frame, whole));
+        return java.util.List.of(windowed, luminance(frame, whole, values));
     }
 
     /**
