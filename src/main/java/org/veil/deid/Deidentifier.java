@@ -79,7 +79,25 @@ public final class Deidentifier {
      * Whatever cannot be cleaned with confidence is withheld, with a reason that names no value.
      */
     public Outcome deidentify(byte[] original, Profile profile, String context) throws IOException, MalformedDicomException {
-        Part10Editor header = Part10Editor.read(original);
+        return deidentify(Part10Editor.read(original), original, profile, context);
+    }
+
+    /**
+     * What a search may list of one instance before its pixels are judged: its attributes
+     * de-identified exactly as {@link #deidentify} does, every decision the header alone can make
+     * (the SOP class, the pixel plan, whether the pixels can be decoded and within the limit), and
+     * no pixel data. Never served as an instance: the derivative replaces it before any retrieval,
+     * and an instance the text check then withholds drops out (docs/architecture.md).
+     */
+    public Outcome list(java.io.InputStream original, Profile profile, String context) throws IOException, MalformedDicomException {
+        // Read up to the pixels only: the listing's Pixel Data is a stand-in, taken out below.
+        return deidentify(Part10Editor.readHeader(original), null, profile, context);
+    }
+
+    /** The whole derivative from the original's bytes, or with none (a listing) what the header alone decides. */
+    private Outcome deidentify(Part10Editor header, byte[] original, Profile profile, String context)
+            throws IOException, MalformedDicomException {
+        boolean judgePixels = original != null;
         EditableDataset root = header.root();
         String sopClass = root.string(Tag.SOPClassUID).orElse("").trim();
         if (root.string(Tag.SOPInstanceUID).filter(s -> !s.isBlank()).isEmpty() || sopClass.isEmpty()) {
@@ -100,9 +118,15 @@ public final class Deidentifier {
             return new Outcome.Withheld(w.reason());
         }
         Part10Editor instance = header;
-        if (root.contains(PixelCleaner.PIXEL_DATA)) {
+        boolean hasPixels = root.contains(PixelCleaner.PIXEL_DATA);
+        if (hasPixels) {
             try {
-                instance = cleanPixels(original, header, plan, profile);
+                checkDecodable(header);
+                if (judgePixels) {
+                    instance = cleanPixels(original, header, plan, profile);
+                } else {
+                    instance.remove(PixelCleaner.PIXEL_DATA);
+                }
             } catch (UndecodablePixelDataException | PixelsWithheld e) {
                 return new Outcome.Withheld(e.getMessage());
             }
@@ -112,7 +136,9 @@ public final class Deidentifier {
         if (plan instanceof PixelPlan.Black) {
             instance.root().put(PixelCleaner.BURNED_IN_ANNOTATION, Vr.CS, "NO");
         }
-        if (profile.has(Option.CLEAN_RECOGNIZABLE_VISUAL_FEATURES) && instance.root().contains(PixelCleaner.PIXEL_DATA)) {
+        // A listing has had its Pixel Data taken out; it says what its derivative will say.
+        if (profile.has(Option.CLEAN_RECOGNIZABLE_VISUAL_FEATURES)
+                && (judgePixels ? instance.root().contains(PixelCleaner.PIXEL_DATA) : hasPixels)) {
             instance.root().put(RECOGNIZABLE_VISUAL_FEATURES, Vr.CS, "NO");
         }
         byte[] part10 = instance.toBytes();
@@ -131,16 +157,6 @@ public final class Deidentifier {
      */
     private Part10Editor cleanPixels(byte[] original, Part10Editor header, PixelPlan plan, Profile profile)
             throws IOException, MalformedDicomException, UndecodablePixelDataException, PixelsWithheld {
-        if (!Part10Editor.canDecode(header.transferSyntax())) {
-            throw new PixelsWithheld("pixel data in transfer syntax " + header.transferSyntax() + " cannot be decoded for cleaning");
-        }
-        long size = header.decodedPixelBytes();
-        if (size < 0) {
-            throw new PixelsWithheld("the image pixel description cannot be read");
-        }
-        if (size > maxDecodedBytes) {
-            throw new PixelsWithheld("the decoded pixel data is larger than the cleaning limit");
-        }
         Part10Editor decoded = Part10Editor.readDecoded(original, maxDecodedBytes);
         PixelFrames frames = decoded.pixels(maxDecodedBytes);
         frames.clearUnusedBits();
@@ -155,6 +171,20 @@ public final class Deidentifier {
         }
         frames.store();
         return decoded;
+    }
+
+    /** What the header alone says against cleaning the pixels: a syntax Veil cannot decode, or more than the limit. */
+    private void checkDecodable(Part10Editor header) throws PixelsWithheld {
+        if (!Part10Editor.canDecode(header.transferSyntax())) {
+            throw new PixelsWithheld("pixel data in transfer syntax " + header.transferSyntax() + " cannot be decoded for cleaning");
+        }
+        long size = header.decodedPixelBytes();
+        if (size < 0) {
+            throw new PixelsWithheld("the image pixel description cannot be read");
+        }
+        if (size > maxDecodedBytes) {
+            throw new PixelsWithheld("the decoded pixel data is larger than the cleaning limit");
+        }
     }
 
     /** Pixels that must not be served, with the reason. */

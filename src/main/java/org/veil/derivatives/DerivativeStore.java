@@ -344,9 +344,7 @@ public final class DerivativeStore {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO derivative (original_sop_uid, context, key_version, original_study_uid, patient_key,
                                         derived_study_uid, derived_series_uid, derived_sop_uid, storage_key, size_bytes, withheld_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
-             PreparedStatement u = c.prepareStatement(
-                     "INSERT INTO derived_uid (derived_uid, original_uid, context, key_version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
             s.setString(1, m.sop());
             s.setString(2, context);
             s.setString(3, version);
@@ -359,17 +357,26 @@ public final class DerivativeStore {
             s.setLong(10, m.blob() == null ? 0 : m.blob().size());
             s.setString(11, m.withheld());
             boolean inserted = s.executeUpdate() == 1;
-            for (Map.Entry<String, String> e : m.derivedUids().entrySet()) {
+            recordUids(c, m.derivedUids(), context, engine.keys().version());
+            return inserted;
+        }
+    }
+
+    /** Derived UIDs in the reverse map (derived to original), each once. */
+    static void recordUids(Connection c, Map<String, String> derivedUids, String context, String keyVersion) throws SQLException {
+        if (derivedUids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement u = c.prepareStatement(
+                "INSERT INTO derived_uid (derived_uid, original_uid, context, key_version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (Map.Entry<String, String> e : derivedUids.entrySet()) {
                 u.setString(1, e.getKey());
                 u.setString(2, e.getValue());
                 u.setString(3, context);
-                u.setString(4, engine.keys().version());
+                u.setString(4, keyVersion);
                 u.addBatch();
             }
-            if (!m.derivedUids().isEmpty()) {
-                u.executeBatch();
-            }
-            return inserted;
+            u.executeBatch();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.veil.derivatives;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -9,11 +10,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.veil.deid.Outcome;
 import org.veil.deid.Profile;
 import org.veil.dicom.DicomReader;
 import org.veil.dicom.InstanceParser;
@@ -28,9 +33,18 @@ import org.veil.storage.BlobStore;
  * holding the study's derivatives indexed exactly as STOW indexes originals. A view is built
  * whole on first need, from the derivative store, under a per-view advisory lock so that two
  * requests build it once; it is dropped whole by {@link DerivativeCache}'s invalidations.
+ *
+ * <p>A search needs less than a retrieval ({@link Need}): a view may first be built as a
+ * <em>listing</em> (V13__view_listings.sql), its rows from the de-identified attributes alone,
+ * and is built again whole, with its pixels judged, before anything is read from it.
  */
 public final class DerivedViews {
     private static final int BUILD_ATTEMPTS = 3;
+    /**
+     * The storage key of a listing's rows: none. Retrieval reads only rows with a key, so a
+     * listing that takes the place of a view between a retrieval's check and its read is not found.
+     */
+    public static final String UNJUDGED = "";
 
     private final DataSource db;
     private final Transactions tx;
@@ -68,13 +82,31 @@ public final class DerivedViews {
         boolean stillHolds() throws SQLException;
     }
 
+    /** What a request needs of a view. */
+    public enum Need {
+        /**
+         * Rows to search: the attributes de-identified, and every instance the header alone
+         * withholds left out, but the pixels not yet judged. Searches need no more; an instance
+         * the text check later withholds drops out of the listing when the view is built whole.
+         */
+        LISTING,
+        /** The view built whole: every derivative made, its pixels judged. Retrieval needs this. */
+        DERIVATIVES
+    }
+
     /**
-     * Makes sure the view of an original study in a context exists, building it if not. Returns
-     * false when Veil holds no such study, or when the grant no longer holds once the build has
-     * the study's lock (a consent withdrawn meanwhile): then nothing is built.
+     * Makes sure the view of an original study in a context exists with its derivatives,
+     * building it if not. Returns false when Veil holds no such study, or when the grant no
+     * longer holds once the build has the study's lock (a consent withdrawn meanwhile): then
+     * nothing is built.
      */
     public boolean ensure(String originalStudyUid, Profile profile, String context, Grant grant) throws IOException {
-        return ensure(originalStudyUid, profile, context, grant, true) == Readiness.READY;
+        return ensure(originalStudyUid, profile, context, grant, Need.DERIVATIVES) == Readiness.READY;
+    }
+
+    /** {@link #ensure}, for what the request needs: a search waits for a listing only. */
+    public Readiness ensure(String originalStudyUid, Profile profile, String context, Grant grant, Need need) throws IOException {
+        return ensure(originalStudyUid, profile, context, grant, true, need);
     }
 
     /** What {@link #ensureUnlessBusy} did. */
@@ -93,14 +125,16 @@ public final class DerivedViews {
      * then build different ones side by side, where they took them in the same order and the
      * second waited on the first for each.
      */
-    public Readiness ensureUnlessBusy(String originalStudyUid, Profile profile, String context, Grant grant) throws IOException {
-        return ensure(originalStudyUid, profile, context, grant, false);
+    public Readiness ensureUnlessBusy(String originalStudyUid, Profile profile, String context, Grant grant, Need need)
+            throws IOException {
+        return ensure(originalStudyUid, profile, context, grant, false, need);
     }
 
-    private Readiness ensure(String originalStudyUid, Profile profile, String context, Grant grant, boolean wait) throws IOException {
+    private Readiness ensure(String originalStudyUid, Profile profile, String context, Grant grant, boolean wait, Need need)
+            throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return build(originalStudyUid, profile, context, grant, wait);
+                return build(originalStudyUid, profile, context, grant, wait, need);
             } catch (EvictedMeanwhile e) {
                 if (attempt == BUILD_ATTEMPTS) {
                     throw new IOException("derivatives were evicted while a view was built; the cache is too small", e);
@@ -125,11 +159,12 @@ public final class DerivedViews {
         }
     }
 
-    private Readiness build(String study, Profile profile, String context, Grant grant, boolean wait) throws SQLException, IOException {
+    private Readiness build(String study, Profile profile, String context, Grant grant, boolean wait, Need need)
+            throws SQLException, IOException {
         String version = store.derivativeVersion(profile);
         try (Connection c = db.getConnection()) {
             // Every retrieval asks; nearly always the view is there, and a plain read says so.
-            if (exists(c, study, context, version)) {
+            if (exists(c, study, context, version, need)) {
                 return Readiness.READY;
             }
         }
@@ -142,12 +177,16 @@ public final class DerivedViews {
                 if (!lockView(c, "view|" + study + "|" + context + "|" + version, wait)) {
                     return Readiness.BUSY;
                 }
-                if (exists(c, study, context, version)) {
+                if (exists(c, study, context, version, need)) {
                     return Readiness.READY;
                 }
                 Optional<String> patientKey = patientKey(c, study);
                 if (patientKey.isEmpty()) {
                     return Readiness.NOT_VISIBLE;
+                }
+                if (need == Need.LISTING) {
+                    list(c, study, profile, context, version, patientKey.get());
+                    return Readiness.READY;
                 }
                 List<String> originals = originals(c, study);
                 List<NewInstance> derived = new ArrayList<>();
@@ -161,12 +200,60 @@ public final class DerivedViews {
                     }
                 }
                 holdDerivatives(c, derived, context);
+                // The listing a search built goes in the same transaction: a search sees one or the other.
+                dropListing(c, study, context, version);
                 // Withheld, or gone from the store since the list was read: no row, counted.
-                long view = insertView(c, study, context, version, patientKey.get(), originals.size() - derived.size());
+                long view = insertView(c, study, context, version, patientKey.get(), originals.size() - derived.size(), true);
                 IndexWriter.insert(c, derived, IndexTarget.view(view));
                 return Readiness.READY;
             }
         });
+    }
+
+    /**
+     * A listing: each original read and its attributes de-identified ({@link
+     * org.veil.deid.Deidentifier#list}), their derived UIDs kept in the reverse map (a search's
+     * UIDs must reach the study), indexed with no storage key, which retrieval never reads
+     * ({@code InstanceRepository.find}). No derivative is made, no file written.
+     */
+    private void list(Connection c, String study, Profile profile, String context, String version, String patientKey)
+            throws SQLException, IOException {
+        Map<String, String> storageKeys = originalKeys(c, study);
+        List<NewInstance> listed = new ArrayList<>();
+        Map<String, String> derivedUids = new HashMap<>();
+        try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
+            for (String key : storageKeys.values()) {
+                Outcome outcome;
+                try (FileChannel ch = blobs.open(key); InputStream in = Channels.newInputStream(ch)) {
+                    outcome = store.engine().list(in, profile, context);
+                } catch (MalformedDicomException e) {
+                    // As when its derivative is made: a stored instance that cannot be read is withheld.
+                    continue;
+                }
+                if (outcome instanceof Outcome.Derived d) {
+                    try {
+                        listed.add(new NewInstance(InstanceParser.parse(new ByteArrayInputStream(d.part10()), limits),
+                                UNJUDGED, 0, UNJUDGED));
+                    } catch (MalformedDicomException e) {
+                        throw new IOException("a listing cannot be read back", e);
+                    }
+                    derivedUids.putAll(d.derivedUids());
+                }
+            }
+        }
+        DerivativeStore.recordUids(c, derivedUids, context, store.keyVersion());
+        long view = insertView(c, study, context, version, patientKey, storageKeys.size() - listed.size(), false);
+        IndexWriter.insert(c, listed, IndexTarget.view(view));
+    }
+
+    private static void dropListing(Connection c, String study, String context, String version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                DELETE FROM derived_view WHERE original_study_uid = ? AND context = ? AND key_version = ? AND NOT pixels_judged""")) {
+            s.setString(1, study);
+            s.setString(2, context);
+            s.setString(3, version);
+            s.executeUpdate();
+        }
     }
 
     private NewInstance parse(Derivative d) throws IOException {
@@ -220,9 +307,9 @@ public final class DerivedViews {
         }
     }
 
-    private static boolean exists(Connection c, String study, String context, String version) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT 1 FROM derived_view WHERE original_study_uid = ? AND context = ? AND key_version = ?")) {
+    private static boolean exists(Connection c, String study, String context, String version, Need need) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM derived_view WHERE original_study_uid = ? AND context = ?"
+                + " AND key_version = ?" + (need == Need.DERIVATIVES ? " AND pixels_judged" : ""))) {
             s.setString(1, study);
             s.setString(2, context);
             s.setString(3, version);
@@ -244,6 +331,22 @@ public final class DerivedViews {
         }
     }
 
+    /** The study's originals' storage keys by SOP Instance UID, in the order they were stored. */
+    private static Map<String, String> originalKeys(Connection c, String study) throws SQLException {
+        Map<String, String> keys = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT i.sop_instance_uid, i.storage_key FROM instance i JOIN study st ON st.id = i.study_fk
+                 WHERE st.study_instance_uid = ? ORDER BY i.id""")) {
+            s.setString(1, study);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    keys.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return keys;
+    }
+
     private static List<String> originals(Connection c, String study) throws SQLException {
         List<String> sops = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
@@ -259,16 +362,17 @@ public final class DerivedViews {
         return sops;
     }
 
-    private static long insertView(Connection c, String study, String context, String version, String patientKey, int withheld)
-            throws SQLException {
+    private static long insertView(Connection c, String study, String context, String version, String patientKey, int withheld,
+                                   boolean pixelsJudged) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO derived_view (original_study_uid, context, key_version, patient_key, instances_withheld)
-                VALUES (?, ?, ?, ?, ?) RETURNING id""")) {
+                INSERT INTO derived_view (original_study_uid, context, key_version, patient_key, instances_withheld, pixels_judged)
+                VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")) {
             s.setString(1, study);
             s.setString(2, context);
             s.setString(3, version);
             s.setString(4, patientKey);
             s.setInt(5, withheld);
+            s.setBoolean(6, pixelsJudged);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

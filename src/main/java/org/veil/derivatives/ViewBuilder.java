@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,10 @@ import org.veil.policy.Share;
  * thread of their own, after the change commits and at every start. A request that comes first
  * still builds what it needs itself; both take the same locks, so a view is built once.
  *
+ * <p>Before each whole build (derivatives made, pixels judged), every queued view that has no
+ * rows yet is listed ({@link DerivedViews.Need#LISTING}): a search soon after a consent then
+ * finds all the studies it made visible searchable, and builds none of them itself.
+ *
  * <p>Default deny: before building, and again inside the build under the study's derivation lock,
  * the view must be visible under the registry as it is then, with the default policy (teaching
  * needs consent here even where the site lets teachers see without it: those views are built on
@@ -54,6 +59,8 @@ public class ViewBuilder {
     private static final long BUSY_PAUSE_MILLIS = 5_000;
     /** Before views passed over (another thread was building them) are tried again. */
     private static final long PASSED_OVER_PAUSE_MILLIS = 500;
+    /** Queued views listed ahead per round, oldest first: a bound on the work between two whole builds. */
+    private static final int LISTED_PER_ROUND = 200;
 
     private final Deidentification deid;
     private final AgroalDataSource db;
@@ -167,8 +174,10 @@ public class ViewBuilder {
         // (the search has built them by then, or failed and left them to be built here), while
         // requests recorded meanwhile still come first.
         Set<Request> passed = new HashSet<>();
+        Set<Request> listed = new HashSet<>();
         try {
             while (!Thread.currentThread().isInterrupted()) {
+                listAhead(listed);
                 Optional<Request> next = next(passed);
                 if (next.isPresent()) {
                     if (!build(next.get())) {
@@ -186,12 +195,58 @@ public class ViewBuilder {
         }
     }
 
-    /** Builds a requested view; false, with the request left queued, when another thread is building it now. */
+    /**
+     * Lists the queued views that have no rows yet, each tried once per run of the queue; their
+     * requests stay queued for the whole build. A listing another thread is making is left to it;
+     * one that fails is left to the whole build, which reports its failure.
+     */
+    private void listAhead(Set<Request> tried) throws SQLException {
+        for (Request r : unlisted(tried)) {
+            tried.add(r);
+            try {
+                Optional<Profile> profile = deid.profiles().get(r.profile());
+                if (profile.isPresent() && stillVisible(r)) {
+                    deid.views().get().ensureUnlessBusy(r.study(), profile.get(), r.context(), () -> stillVisible(r),
+                            DerivedViews.Need.LISTING);
+                }
+            } catch (ComputeGate.BusyException busy) {
+                // Requests come first; the whole builds wait for the gate too.
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("a view could not be listed ahead (%s); its whole build follows", Failures.describe(e));
+            }
+        }
+    }
+
+    /** Queued views, oldest first, with no rows under any profile's current version, not tried in this run. */
+    private List<Request> unlisted(Set<Request> tried) throws SQLException {
+        DerivedViews views = deid.views().get();
+        List<Request> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT r.original_study_uid, r.context, r.profile, r.requested_at FROM view_request r
+                 WHERE NOT EXISTS (SELECT 1 FROM derived_view v WHERE v.original_study_uid = r.original_study_uid
+                                     AND v.context = r.context AND v.key_version = ANY(?))
+                 ORDER BY r.requested_at, r.original_study_uid, r.context LIMIT ?""")) {
+            s.setArray(1, c.createArrayOf("text", deid.profiles().all().values().stream().map(views::viewVersion).toArray()));
+            s.setInt(2, tried.size() + LISTED_PER_ROUND);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Request r = new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant());
+                    if (!tried.contains(r) && out.size() < LISTED_PER_ROUND) {
+                        out.add(r);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Builds a requested view whole; false, with the request left queued, when another thread is building it now. */
     private boolean build(Request r) throws SQLException {
         try {
             Optional<Profile> profile = deid.profiles().get(r.profile());
             if (profile.isPresent() && stillVisible(r) && deid.views().get().ensureUnlessBusy(r.study(), profile.get(), r.context(),
-                    () -> stillVisible(r)) == DerivedViews.Readiness.BUSY) {
+                    () -> stillVisible(r), DerivedViews.Need.DERIVATIVES) == DerivedViews.Readiness.BUSY) {
                 return false;
             }
             done(r);

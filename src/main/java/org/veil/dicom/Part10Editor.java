@@ -49,6 +49,22 @@ public final class Part10Editor {
         readTransferSyntax();
     }
 
+    private Part10Editor(java.io.InputStream in, AttributeTag stopAt) throws IOException, MalformedDicomException {
+        boolean[] stopped = new boolean[1];
+        try {
+            list.setDecompressPixelData(false);
+            // PixelMed asks before each top-level element, never inside an item.
+            list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.BufferedInputStream(in, 16 * 1024)),
+                    (read, tag, bytes) -> stopped[0] = tag.equals(stopAt));
+            if (stopped[0]) {
+                list.put(new com.pixelmed.dicom.OtherWordAttribute(stopAt));
+            }
+        } catch (DicomException | RuntimeException e) {
+            throw new MalformedDicomException("PixelMed cannot read the file");
+        }
+        readTransferSyntax();
+    }
+
     /** From memory, native 16-bit Pixel Data in bulk ({@link NativeWords}), everything else through PixelMed. */
     private Part10Editor(byte[] part10) throws MalformedDicomException {
         Optional<NativeWords.Split> split = NativeWords.locate(part10);
@@ -81,6 +97,17 @@ public final class Part10Editor {
 
     public static Part10Editor read(byte[] part10) throws MalformedDicomException {
         return new Part10Editor(part10);
+    }
+
+    /**
+     * Reads the file up to its top-level Pixel Data and no further: what a decision from the
+     * header needs, without the pixels' bytes (a de-identified listing, docs/architecture.md).
+     * When the file has Pixel Data, the data set holds an empty stand-in for it, so that whatever
+     * asks whether there are pixels gets the same answer as from the whole file; it must be
+     * removed before the data set is written. Pixel Data inside a sequence item is read as ever.
+     */
+    public static Part10Editor readHeader(java.io.InputStream in) throws IOException, MalformedDicomException {
+        return new Part10Editor(in, new AttributeTag(0x7FE0, 0x0010));
     }
 
     /** Whether pixel data in this transfer syntax can be decoded ({@link #readDecoded}). */

@@ -101,13 +101,15 @@ public class Visibility {
                 named.ifPresent(n -> missing.sort(java.util.Comparator.comparing(e -> !e.equals(n))));
                 List<Map.Entry<String, String>> now = missing.subList(0, Math.min(missing.size(), maxViewsBuilt));
                 for (Map.Entry<String, String> unbuilt : now) {
+                    // A search needs the rows, not the pixels: a listing (DerivedViews.Need).
                     if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
-                            grantOf(r, unbuilt.getKey(), unbuilt.getValue())) == DerivedViews.Readiness.BUSY) {
+                            grantOf(r, unbuilt.getKey(), unbuilt.getValue()), DerivedViews.Need.LISTING) == DerivedViews.Readiness.BUSY) {
                         busy.add(unbuilt);
                     }
                 }
                 for (Map.Entry<String, String> unbuilt : busy) {
-                    views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()));
+                    views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()),
+                            DerivedViews.Need.LISTING);
                 }
                 List<Map.Entry<String, String>> later = missing.subList(now.size(), missing.size());
                 if (!later.isEmpty()) {

@@ -29,6 +29,10 @@ public class InstanceRepository {
                        i.storage_key, i.size_bytes, i.dataset_offset, i.frames, i.bulk_data, octet_length(i.metadata)
                   FROM %s i JOIN %s se ON se.id = i.series_fk JOIN %s st ON st.id = i.study_fk
                  WHERE st.study_instance_uid = ?""".formatted(t.instance(), t.series(), t.study()));
+        if (t.prefix().equals(IndexTarget.DERIVED.prefix())) {
+            // A listing's rows (a view whose pixels are not judged yet) have no storage key: never read.
+            q.append(" AND i.storage_key <> ''");
+        }
         List<String> params = new ArrayList<>(List.of(studyUid));
         if (seriesUid != null) {
             q.append(" AND se.series_instance_uid = ?");

@@ -117,7 +117,7 @@ class ViewBuilderTest {
                 s.setString(1, "view|" + study + "|research|" + views.viewVersion(research));
                 s.execute();
             }
-            assertThat(views.ensureUnlessBusy(study, research, "research", () -> true)).isEqualTo(DerivedViews.Readiness.BUSY);
+            assertThat(views.ensureUnlessBusy(study, research, "research", () -> true, DerivedViews.Need.DERIVATIVES)).isEqualTo(DerivedViews.Readiness.BUSY);
             assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'")).isZero();
 
             String busyStudy = study;
@@ -136,7 +136,7 @@ class ViewBuilderTest {
         }
         awaitView("research");
         awaitQueueEmpty();
-        assertThat(views.ensureUnlessBusy(study, research, "research", () -> true)).isEqualTo(DerivedViews.Readiness.READY);
+        assertThat(views.ensureUnlessBusy(study, research, "research", () -> true, DerivedViews.Need.DERIVATIVES)).isEqualTo(DerivedViews.Readiness.READY);
     }
 
     /**
@@ -209,7 +209,7 @@ class ViewBuilderTest {
 
     private void awaitView(String context) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "' AND context = '" + context + "'") == 0) {
+        while (index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "' AND context = '" + context + "' AND pixels_judged") == 0) {
             assertThat(Instant.now()).as("the view of %s in %s was built ahead", study, context).isBefore(deadline);
             Thread.sleep(100);
         }

@@ -30,6 +30,10 @@ class DeidentifiedLifecycleTest {
     private static int next = 1;
 
     private final IndexReset index = new IndexReset();
+    @jakarta.inject.Inject
+    org.veil.derivatives.Deidentification deid;
+    @jakarta.inject.Inject
+    org.veil.index.InstanceRepository instances;
 
     private String study;
 
@@ -96,6 +100,82 @@ class DeidentifiedLifecycleTest {
         // The treating clinician still sees all three, identified.
         assertThat(DicomWebClient.given().accept("application/dicom+json").get("/dicomweb/studies/" + study + "/instances")
                 .jsonPath().getList("$")).hasSize(3);
+    }
+
+    /**
+     * A search needs a listing only: rows from the de-identified attributes, no derivative made.
+     * An instance whose pixels show a name, which nothing in its header announces, is listed at
+     * first; the first retrieval builds the view whole, and it is gone from every answer, never
+     * served. Meanwhile, a listing's rows are never read as instances.
+     */
+    @Test
+    void aListingIsSearchedBeforeThePixelsAreJudgedAndTheirVerdictStands() throws Exception {
+        store(1, false);
+        byte[] withText = withNameInItsPixels(study + ".1.2");
+        org.veil.deid.Profile teaching = deid.profiles().get("teaching").orElseThrow();
+        // The text is there, and the engine's own check finds it in the original.
+        assertThat(org.veil.deid.Deidentifier.standard(new org.veil.deid.Keys("a-secret-only-for-this-check".getBytes()))
+                .deidentify(withText, teaching, "teaching")).isInstanceOf(org.veil.deid.Outcome.Withheld.class);
+        assertThat(DicomWebClient.stow(withText).statusCode()).isEqualTo(200);
+
+        org.veil.derivatives.DerivedViews views = deid.views().orElseThrow();
+        assertThat(views.ensure(study, teaching, "teaching", () -> true, org.veil.derivatives.DerivedViews.Need.LISTING))
+                .isEqualTo(org.veil.derivatives.DerivedViews.Readiness.READY);
+        assertThat(index.sum(viewRows(false))).as("both listed before the pixels are judged").isEqualTo(2);
+        assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'")).isZero();
+        String derivedStudy = index.strings("SELECT derived_uid FROM derived_uid WHERE original_uid = '" + study
+                + "' AND context = 'teaching'").get(0);
+        assertThat(instances.find(org.veil.index.IndexTarget.DERIVED, derivedStudy, null, null))
+                .as("a listing's rows are not instances to read").isEmpty();
+
+        consent("teaching");
+        assertThat(count(educator(), derivedStudy, "00201208")).isIn(1, 2);
+        Response metadata = educator().accept("application/dicom+json").get("/dicomweb/studies/" + derivedStudy + "/metadata");
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.jsonPath().getList("$")).hasSize(1);
+        assertThat(index.sum(viewRows(false))).isZero();
+        assertThat(index.sum(viewRows(true))).isEqualTo(1);
+        assertThat(count(educator(), derivedStudy, "00201208")).isEqualTo(1);
+        String derivedSeries = index.strings("SELECT derived_uid FROM derived_uid WHERE original_uid = '" + study
+                + ".1' AND context = 'teaching'").get(0);
+        String listedThenWithheld = index.strings("SELECT derived_uid FROM derived_uid WHERE original_uid = '" + study
+                + ".1.2' AND context = 'teaching'").get(0);
+        Response retrieve = educator().accept("multipart/related; type=\"application/dicom\"; transfer-syntax=*")
+                .get("/dicomweb/studies/" + derivedStudy + "/series/" + derivedSeries + "/instances/" + listedThenWithheld);
+        assertThat(retrieve.statusCode()).isEqualTo(404);
+        assertThat(index.sum("SELECT count(*) FROM derivative WHERE withheld_reason IS NOT NULL AND original_study_uid = '"
+                + study + "'")).isEqualTo(1);
+    }
+
+    private String viewRows(boolean judged) {
+        return "SELECT count(*) FROM derived_instance di JOIN derived_study ds ON ds.id = di.study_fk JOIN derived_view v"
+                + " ON v.id = ds.view_fk WHERE v.original_study_uid = '" + study + "' AND " + (judged ? "" : "NOT ") + "v.pixels_judged";
+    }
+
+    /**
+     * The real CT with a name and a number drawn into its pixels, white on a black box, across
+     * the middle: where no burned-in rule's rectangle for this device paints.
+     */
+    private byte[] withNameInItsPixels(String sop) throws Exception {
+        byte[] bytes = Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, sop).set(Tag.PatientID, "LIFE-" + study).toBytes();
+        int size = 512;
+        int start = bytes.length - size * size * 2;
+        java.awt.image.BufferedImage text = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = text.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 22));
+        g.drawString("BAKER JOHN 48213377", 14, 34);
+        g.dispose();
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 300; x++) {
+                int v = text.getRaster().getSample(x, y, 0) > 127 ? 4095 : 0;
+                int at = start + 2 * ((y + 240) * size + x + 100);
+                bytes[at] = (byte) v;
+                bytes[at + 1] = (byte) (v >>> 8);
+            }
+        }
+        return bytes;
     }
 
     @Test
