@@ -84,10 +84,13 @@ public final class Deidentifier {
 
     /**
      * What a search may list of one instance before its pixels are judged: its attributes
-     * de-identified exactly as {@link #deidentify} does, every decision the header alone can make
-     * (the SOP class, the pixel plan, whether the pixels can be decoded and within the limit), and
-     * no pixel data. Never served as an instance: the derivative replaces it before any retrieval,
-     * and an instance the text check then withholds drops out (docs/architecture.md).
+     * de-identified by the same rules as {@link #deidentify}, every decision the header alone can
+     * make (the SOP class, the pixel plan, whether the pixels can be decoded and within the limit),
+     * and no pixel data. It keeps the original's pixel description where decoding rewrites it
+     * (YBR to RGB, planes interleaved), and lacks what follows the Pixel Data; nothing else
+     * differs ({@code ListingTest}). Never served as an instance: the derivative replaces it
+     * before any retrieval, and an instance its pixels then withhold (text, or pixels that do not
+     * decode) drops out (docs/architecture.md).
      */
     public Outcome list(java.io.InputStream original, Profile profile, String context) throws IOException, MalformedDicomException {
         // Read up to the pixels only: the listing's Pixel Data is a stand-in, taken out below.

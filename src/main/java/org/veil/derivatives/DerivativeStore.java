@@ -112,6 +112,18 @@ public final class DerivativeStore {
         }
     }
 
+    /**
+     * The derivatives of these originals already made under the profile in the context, withheld
+     * ones included, by original SOP Instance UID; none is made now.
+     */
+    Map<String, Derivative> cached(List<String> originalSopUids, Profile profile, String context) throws IOException {
+        try {
+            return cached(originalSopUids, context, engine.derivativeVersion(profile));
+        } catch (SQLException e) {
+            throw new IOException("derivative index", e);
+        }
+    }
+
     /** The fingerprint of the secret derivatives are made with now: the version of every derived UID. */
     public String keyVersion() {
         return engine.keys().version();

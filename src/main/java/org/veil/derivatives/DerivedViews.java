@@ -184,11 +184,14 @@ public final class DerivedViews {
                 if (patientKey.isEmpty()) {
                     return Readiness.NOT_VISIBLE;
                 }
-                if (need == Need.LISTING) {
-                    list(c, study, profile, context, version, patientKey.get());
+                List<String> originals = originals(c, study);
+                Map<String, Derivative> made = need == Need.LISTING ? store.cached(originals, profile, context) : Map.of();
+                // With every derivative made already (the view was dropped by a STOW or an eviction), the
+                // whole view costs no more than a listing; otherwise those already withheld stay out of it.
+                if (need == Need.LISTING && !made.keySet().containsAll(originals)) {
+                    list(c, study, profile, context, version, patientKey.get(), made);
                     return Readiness.READY;
                 }
-                List<String> originals = originals(c, study);
                 List<NewInstance> derived = new ArrayList<>();
                 // Deriving is the CPU-heavy part: it takes a turn at the gate (503 when too much runs).
                 // The derivatives commit in transactions of their own (Transactions), this one waits.
@@ -211,24 +214,31 @@ public final class DerivedViews {
     }
 
     /**
-     * A listing: each original read and its attributes de-identified ({@link
+     * A listing: each original read up to its pixels and its attributes de-identified ({@link
      * org.veil.deid.Deidentifier#list}), their derived UIDs kept in the reverse map (a search's
      * UIDs must reach the study), indexed with no storage key, which retrieval never reads
-     * ({@code InstanceRepository.find}). No derivative is made, no file written.
+     * ({@code InstanceRepository.find}). No derivative is made, no file written. An instance
+     * whose derivative was withheld already stays out: what has been judged is not listed again.
      */
-    private void list(Connection c, String study, Profile profile, String context, String version, String patientKey)
-            throws SQLException, IOException {
+    private void list(Connection c, String study, Profile profile, String context, String version, String patientKey,
+                      Map<String, Derivative> made) throws SQLException, IOException {
         Map<String, String> storageKeys = originalKeys(c, study);
         List<NewInstance> listed = new ArrayList<>();
         Map<String, String> derivedUids = new HashMap<>();
         try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
-            for (String key : storageKeys.values()) {
-                Outcome outcome;
-                try (FileChannel ch = blobs.open(key); InputStream in = Channels.newInputStream(ch)) {
-                    outcome = store.engine().list(in, profile, context);
-                } catch (MalformedDicomException e) {
-                    // As when its derivative is made: a stored instance that cannot be read is withheld.
+            for (Map.Entry<String, String> original : storageKeys.entrySet()) {
+                Derivative judged = made.get(original.getKey());
+                if (judged != null && judged.withheld()) {
                     continue;
+                }
+                Outcome outcome;
+                try (FileChannel ch = blobs.open(original.getValue()); InputStream in = Channels.newInputStream(ch)) {
+                    try {
+                        outcome = store.engine().list(in, profile, context);
+                    } catch (MalformedDicomException | IOException e) {
+                        // A header that cannot be read is not listed; the whole build withholds it as well.
+                        continue;
+                    }
                 }
                 if (outcome instanceof Outcome.Derived d) {
                     try {

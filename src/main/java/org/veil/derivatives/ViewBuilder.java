@@ -210,7 +210,8 @@ public class ViewBuilder {
                             DerivedViews.Need.LISTING);
                 }
             } catch (ComputeGate.BusyException busy) {
-                // Requests come first; the whole builds wait for the gate too.
+                // Requests come first; the whole builds wait for the gate too. Tried again next round.
+                tried.remove(r);
                 return;
             } catch (IOException | RuntimeException e) {
                 LOG.debugf("a view could not be listed ahead (%s); its whole build follows", Failures.describe(e));

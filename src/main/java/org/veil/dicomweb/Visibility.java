@@ -112,8 +112,10 @@ public class Visibility {
                             DerivedViews.Need.LISTING);
                 }
                 List<Map.Entry<String, String>> later = missing.subList(now.size(), missing.size());
-                if (!later.isEmpty()) {
-                    builder.ask(later.subList(0, Math.min(later.size(), ASKED_PER_SEARCH * maxViewsBuilt)).stream()
+                // The builder builds whole what this search listed, and lists and builds what it left over:
+                // a listing stands only until its pixels are judged.
+                if (!missing.isEmpty()) {
+                    builder.ask(missing.subList(0, Math.min(missing.size(), ASKED_PER_SEARCH * maxViewsBuilt)).stream()
                             .map(e -> new String[] {e.getKey(), e.getValue(), profile.name()}).toList());
                 }
                 // A search about one study leaves out nothing but that study, if it was left over.
