@@ -25,6 +25,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class AuditLog {
     private static final long CHAIN_LOCK = 0x5645494C41554449L;
+    /** The deepest page a trail query may ask for (its offset): the database reads and skips every row before it. */
+    public static final int MAX_OFFSET = 1_000_000;
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
 

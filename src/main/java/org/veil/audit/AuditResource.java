@@ -22,7 +22,7 @@ import org.veil.security.StudyAccess;
 public class AuditResource {
     private static final int MAX_LIMIT = 1000;
     /** Rows before the offset are read and discarded in id order: deeper than this, from and to reach the rows in one page. */
-    private static final int MAX_OFFSET = 1_000_000;
+    private static final int MAX_OFFSET = AuditLog.MAX_OFFSET;
 
     private final AuditLog audit;
     private final StudyAccess access;

@@ -9,6 +9,7 @@ import java.util.Optional;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
+import org.veil.dicom.DicomXmlWriter;
 import org.veil.policy.Purpose;
 
 /**
@@ -67,9 +68,9 @@ public final class DicomAuditMessage {
         String actionCode = actionCode(e);
         w.writeStartElement("AuditMessage");
         w.writeStartElement("EventIdentification");
-        w.writeAttribute("EventActionCode", actionCode);
-        w.writeAttribute("EventDateTime", TIME.format(e.at()));
-        w.writeAttribute("EventOutcomeIndicator", switch (e.outcome()) {
+        attribute(w, "EventActionCode", actionCode);
+        attribute(w, "EventDateTime", TIME.format(e.at()));
+        attribute(w, "EventOutcomeIndicator", switch (e.outcome()) {
             case SUCCESS -> "0";
             case DENIED -> "4";
             case FAILED -> "8";
@@ -77,7 +78,7 @@ public final class DicomAuditMessage {
         coded(w, "EventID", e.eventId(), "DCM", eventName(e));
         if (e.reason() != null) {
             w.writeStartElement("EventOutcomeDescription");
-            w.writeCharacters(e.reason());
+            text(w, e.reason());
             w.writeEndElement();
         }
         Optional<Purpose> purpose = Optional.ofNullable(e.purpose()).flatMap(p -> Purpose.fromScope(Purpose.SCOPE_PREFIX + p));
@@ -87,17 +88,17 @@ public final class DicomAuditMessage {
         w.writeEndElement();
 
         w.writeStartElement("ActiveParticipant");
-        w.writeAttribute("UserID", nonNull(e.subject()));
+        attribute(w, "UserID", nonNull(e.subject()));
         if (e.clientId() != null) {
-            w.writeAttribute("AlternativeUserID", e.clientId());
+            attribute(w, "AlternativeUserID", e.clientId());
         }
         if (e.username() != null) {
-            w.writeAttribute("UserName", e.username());
+            attribute(w, "UserName", e.username());
         }
-        w.writeAttribute("UserIsRequestor", "true");
+        attribute(w, "UserIsRequestor", "true");
         if (e.sourceIp() != null) {
-            w.writeAttribute("NetworkAccessPointID", e.sourceIp());
-            w.writeAttribute("NetworkAccessPointTypeCode", "2");
+            attribute(w, "NetworkAccessPointID", e.sourceIp());
+            attribute(w, "NetworkAccessPointTypeCode", "2");
         }
         // The caller receives what it asks for, except when it stores: then it is the source.
         boolean stores = actionCode.equals("C");
@@ -105,29 +106,29 @@ public final class DicomAuditMessage {
         w.writeEndElement();
 
         w.writeStartElement("ActiveParticipant");
-        w.writeAttribute("UserID", sourceId);
-        w.writeAttribute("UserIsRequestor", "false");
+        attribute(w, "UserID", sourceId);
+        attribute(w, "UserIsRequestor", "false");
         role(w, !stores);
         w.writeEndElement();
 
         w.writeStartElement("AuditSourceIdentification");
-        w.writeAttribute("AuditSourceID", sourceId);
+        attribute(w, "AuditSourceID", sourceId);
         if (siteId.isPresent()) {
-            w.writeAttribute("AuditEnterpriseSiteID", siteId.get());
+            attribute(w, "AuditEnterpriseSiteID", siteId.get());
         }
         coded(w, "AuditSourceTypeCode", "4", "DCM", "Application Server Process");
         w.writeEndElement();
 
         for (String study : e.studyUids()) {
             w.writeStartElement("ParticipantObjectIdentification");
-            w.writeAttribute("ParticipantObjectID", study);
-            w.writeAttribute("ParticipantObjectTypeCode", "2");
-            w.writeAttribute("ParticipantObjectTypeCodeRole", "3");
+            attribute(w, "ParticipantObjectID", study);
+            attribute(w, "ParticipantObjectTypeCode", "2");
+            attribute(w, "ParticipantObjectTypeCodeRole", "3");
             coded(w, "ParticipantObjectIDTypeCode", "110180", "DCM", "Study Instance UID");
             if (e.instances() > 0 && e.studyUids().size() == 1) {
                 w.writeStartElement("ParticipantObjectDetail");
-                w.writeAttribute("type", "NumberOfInstances");
-                w.writeAttribute("value", Base64.getEncoder().encodeToString(Integer.toString(e.instances()).getBytes(
+                attribute(w, "type", "NumberOfInstances");
+                attribute(w, "value", Base64.getEncoder().encodeToString(Integer.toString(e.instances()).getBytes(
                         java.nio.charset.StandardCharsets.US_ASCII)));
                 w.writeEndElement();
             }
@@ -135,13 +136,26 @@ public final class DicomAuditMessage {
         }
         for (String patient : e.patientIds()) {
             w.writeStartElement("ParticipantObjectIdentification");
-            w.writeAttribute("ParticipantObjectID", patient);
-            w.writeAttribute("ParticipantObjectTypeCode", "1");
-            w.writeAttribute("ParticipantObjectTypeCodeRole", "1");
+            attribute(w, "ParticipantObjectID", patient);
+            attribute(w, "ParticipantObjectTypeCode", "1");
+            attribute(w, "ParticipantObjectTypeCodeRole", "1");
             coded(w, "ParticipantObjectIDTypeCode", "2", "RFC-3881", "Patient Number");
             w.writeEndElement();
         }
         w.writeEndElement();
+    }
+
+    /**
+     * Every value goes through {@link DicomXmlWriter#xmlSafe}: a trail row may hold characters
+     * XML 1.0 cannot (a control character in a searched identifier, say), and one such row must
+     * not make the export or the syslog copy malformed.
+     */
+    private static void attribute(XMLStreamWriter w, String name, String value) throws XMLStreamException {
+        w.writeAttribute(name, DicomXmlWriter.xmlSafe(value));
+    }
+
+    private static void text(XMLStreamWriter w, String value) throws XMLStreamException {
+        w.writeCharacters(DicomXmlWriter.xmlSafe(value));
     }
 
     private static void role(XMLStreamWriter w, boolean source) throws XMLStreamException {
@@ -150,9 +164,9 @@ public final class DicomAuditMessage {
 
     private static void coded(XMLStreamWriter w, String element, String code, String system, String meaning) throws XMLStreamException {
         w.writeEmptyElement(element);
-        w.writeAttribute("csd-code", code);
-        w.writeAttribute("codeSystemName", system);
-        w.writeAttribute("originalText", meaning);
+        attribute(w, "csd-code", code);
+        attribute(w, "codeSystemName", system);
+        attribute(w, "originalText", meaning);
     }
 
     private static String nonNull(String s) {

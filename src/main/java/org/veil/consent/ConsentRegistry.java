@@ -342,7 +342,10 @@ public class ConsentRegistry {
                 s.setObject(1, uuid);
                 s.setString(2, by);
                 s.setTimestamp(3, Timestamp.from(now));
-                s.executeUpdate();
+                if (s.executeUpdate() == 0) {
+                    // Revoked already: nothing changes, so the trail records no change.
+                    return;
+                }
             }
             onChange.record(c, revoked);
             changes.fire(new ConsentChange.ShareRevoked(revoked, uuid.toString()));

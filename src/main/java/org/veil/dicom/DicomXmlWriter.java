@@ -123,7 +123,7 @@ public final class DicomXmlWriter {
      * the ESC of ISO 2022 code extensions, lone surrogates): those become U+FFFD, which the JSON
      * answer does not need (PS3.19 leaves the encoding of such values to XML's rules).
      */
-    static String xmlSafe(String s) {
+    public static String xmlSafe(String s) {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -33,6 +33,12 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
                         "unsupported search parameter; AuditEvent is searched by date, patient.identifier, purpose, agent, _count and _offset");
             }
         }
+        for (Map.Entry<String, List<String>> p : params.entrySet()) {
+            // A control character is no date, identifier, purpose or agent; PostgreSQL refuses NUL outright.
+            if (p.getValue().stream().anyMatch(v -> v.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7F))) {
+                throw FhirProblem.invalid(400, p.getKey(), "a search value holds no control characters");
+            }
+        }
         StringJoiner describe = new StringJoiner("; ");
         Instant from = null;
         Instant to = null;
@@ -61,8 +67,8 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
         agent.ifPresent(v -> describe.add("agent=" + v));
         int count = integer(params, "_count", 100);
         int offset = integer(params, "_offset", 0);
-        if (count < 1 || count > MAX_COUNT || offset < 0) {
-            throw FhirProblem.invalid(400, "_count", "_count is 1 to " + MAX_COUNT + " and _offset is not negative");
+        if (count < 1 || count > MAX_COUNT || offset < 0 || offset > AuditLog.MAX_OFFSET) {
+            throw FhirProblem.invalid(400, "_count", "_count is 1 to " + MAX_COUNT + " and _offset 0 to " + AuditLog.MAX_OFFSET);
         }
         describe.add("_count=" + count);
         if (offset > 0) {

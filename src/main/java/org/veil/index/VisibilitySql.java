@@ -51,13 +51,22 @@ public final class VisibilitySql {
         if (r.consentScope().isEmpty()) {
             return new Fragment("true", List.of());
         }
-        return new Fragment("""
+        String scope = r.consentScope().get().scopeName();
+        Fragment active = new Fragment("""
                 EXISTS (SELECT 1 FROM consent c LEFT JOIN consent_withdrawal cw ON cw.consent_id = c.id
                          WHERE c.study_instance_uid = %s AND c.scopes @> ARRAY[?]::text[]
                            AND c.valid_from <= ? AND (c.valid_until IS NULL OR c.valid_until > ?)
                            AND (cw.withdrawn_at IS NULL OR cw.withdrawn_at > ?)%s)"""
                 .formatted(studyColumn, r.written() ? " AND c.method = 'written'" : ""),
-                List.of(r.consentScope().get().scopeName(), ts(now), ts(now), ts(now)));
+                List.of(scope, ts(now), ts(now), ts(now)));
+        if (!r.unlessNoneRecorded()) {
+            return active;
+        }
+        List<Object> params = new ArrayList<>(List.of(scope));
+        params.addAll(active.params());
+        return new Fragment("""
+                (NOT EXISTS (SELECT 1 FROM consent c WHERE c.study_instance_uid = %s AND c.scopes @> ARRAY[?]::text[]) OR %s)"""
+                .formatted(studyColumn, active.sql()), params);
     }
 
     /** Bound as timestamptz, whatever the session's time zone. */

@@ -71,17 +71,18 @@ public final class AccessPolicy {
     public Requirement.Deidentified deidentifiedFor(Purpose purpose, List<Audience> audiences) {
         return switch (purpose) {
             case TREATMENT -> throw new IllegalArgumentException("treatment is seen identified");
-            case CONSULTATION -> deidentified(purpose, Optional.of(purpose), false, Optional.of(purpose), audiences);
-            case TEACHING -> deidentified(purpose, settings.teachingWithoutConsent() ? Optional.empty() : Optional.of(purpose),
-                    false, Optional.empty(), List.of());
-            case RESEARCH -> deidentified(purpose, Optional.of(purpose), false, Optional.empty(), List.of());
-            case PUBLICATION -> deidentified(purpose, Optional.of(purpose), true, Optional.empty(), List.of());
+            case CONSULTATION -> deidentified(purpose, false, false, Optional.of(purpose), audiences);
+            // Without consent by setting, unless the patient has a teaching consent on record: then it decides.
+            case TEACHING -> deidentified(purpose, settings.teachingWithoutConsent(), false, Optional.empty(), List.of());
+            case RESEARCH -> deidentified(purpose, false, false, Optional.empty(), List.of());
+            case PUBLICATION -> deidentified(purpose, false, true, Optional.empty(), List.of());
         };
     }
 
-    /** The profile and, without a share, the context are named after the purpose. */
-    private static Requirement.Deidentified deidentified(Purpose purpose, Optional<Purpose> consent, boolean written,
+    /** The profile, the consent's scope and, without a share, the context are named after the purpose. */
+    private static Requirement.Deidentified deidentified(Purpose purpose, boolean unlessNoneRecorded, boolean written,
                                             Optional<Purpose> share, List<Audience> audiences) {
-        return new Requirement.Deidentified(purpose.scopeName(), purpose.scopeName(), consent, written, share, audiences);
+        return new Requirement.Deidentified(purpose.scopeName(), purpose.scopeName(), Optional.of(purpose), unlessNoneRecorded,
+                written, share, audiences);
     }
 }

@@ -26,8 +26,12 @@ public sealed interface Requirement {
      * caller's {@code audiences}. Seen de-identified under {@code profile}, in the context
      * {@code context}, or, with a share, in the context of the share (its lowest id when several
      * apply, so that the choice is the same everywhere).
+     *
+     * <p>{@code unlessNoneRecorded}: the consent is needed only where the study has one with the
+     * scope on record (teaching without consent, by setting). A consent on record decides: the
+     * patient who withdrew it, let it expire or set it to start later has said no, for now.
      */
-    record Deidentified(String profile, String context, Optional<Purpose> consentScope, boolean written,
+    record Deidentified(String profile, String context, Optional<Purpose> consentScope, boolean unlessNoneRecorded, boolean written,
                         Optional<Purpose> sharePurpose, List<Audience> audiences) implements Requirement {
 
         public static final String SHARE_CONTEXT_PREFIX = "share-";
@@ -44,7 +48,8 @@ public sealed interface Requirement {
                 }
                 seenIn = SHARE_CONTEXT_PREFIX + share.get().id();
             }
-            if (consentScope.isPresent()) {
+            if (consentScope.isPresent()
+                    && !(unlessNoneRecorded && consents.stream().noneMatch(c -> c.scopes().contains(consentScope.get())))) {
                 Purpose scope = consentScope.get();
                 List<Consent> active = consents.stream().filter(c -> c.activeAt(now) && c.scopes().contains(scope)).toList();
                 if (active.isEmpty()) {

@@ -52,9 +52,14 @@ public class StudyAccess {
         return caller;
     }
 
-    /** For the consent and audit API: one of these roles, whatever the purpose. */
+    /**
+     * For the consent and audit API: one of these roles, with no purpose or one the caller may
+     * claim. These operations need no purpose, but a token naming one it may not claim (or
+     * several) is refused here as everywhere: 403 before anything else (docs/security.md).
+     */
     public Caller requireAnyRole(String operation, Role... roles) {
         Caller caller = current.get();
+        refuseInvalidPurpose(caller);
         for (Role r : roles) {
             if (caller.roles().contains(r)) {
                 return caller;

@@ -70,6 +70,27 @@ class DicomAuditMessageTest {
         assertThat(patient.getAttribute("ParticipantObjectTypeCodeRole")).isEqualTo("1");
     }
 
+    /**
+     * A row whose values hold characters XML 1.0 cannot carry (a control character in a searched
+     * identifier, an unpaired surrogate in a user name) still gives a well-formed message, with
+     * U+FFFD in their place: one such row must not break the export or the syslog copy.
+     */
+    @org.junit.jupiter.api.Test
+    void charactersXmlCannotHoldBecomeReplacementCharacters() throws Exception {
+        AuditEvent e = new AuditEvent(Instant.parse("2026-11-22T03:40:00Z"), "sub-\u0001", "user\uD800", List.of("clinician"),
+                null, "client\u0007", "127.0.0.1", "consents read", "110110", List.of("1.2.3"), List.of("P\u0001-1"), 0,
+                AuditEvent.Outcome.DENIED, "reason \u001B[31m", null);
+        String xml = DicomAuditMessage.of(new AuditLog.Stored(8, e, "hash", "previous"), "veil-test", Optional.empty());
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
+                xml.getBytes(StandardCharsets.UTF_8)));
+        Element caller = (Element) doc.getDocumentElement().getElementsByTagName("ActiveParticipant").item(0);
+        assertThat(caller.getAttribute("UserID")).isEqualTo("sub-\uFFFD");
+        assertThat(caller.getAttribute("UserName")).isEqualTo("user\uFFFD");
+        Element patient = (Element) doc.getDocumentElement().getElementsByTagName("ParticipantObjectIdentification").item(1);
+        assertThat(patient.getAttribute("ParticipantObjectID")).isEqualTo("P\uFFFD-1");
+        assertThat(first(doc.getDocumentElement(), "EventOutcomeDescription").getTextContent()).isEqualTo("reason \uFFFD[31m");
+    }
+
     private static Element first(Element parent, String name) {
         Element e = (Element) parent.getElementsByTagName(name).item(0);
         assertThat(e).as(name).isNotNull();

@@ -128,6 +128,36 @@ class ConsentApiTest {
                 .isEqualTo(400);
     }
 
+    /**
+     * The consent and audit APIs need no purpose, but a token that names one its roles may not
+     * claim, or several, is refused as on every other operation: 403, before anything is read
+     * or recorded.
+     */
+    @Test
+    void aPurposeTheCallerMayNotClaimIsRefusedHereToo() {
+        String body = "{\"scopes\":[\"research\"],\"method\":\"written\"}";
+        // A clinician claims treatment, teaching, research or publication; consultation is a consultant's.
+        Response consultation = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician",
+                "openid purpose:consultation")).contentType("application/json").body(body).post("/api/v1/studies/" + study + "/consents");
+        assertThat(consultation.statusCode()).isEqualTo(403);
+        assertThat(consultation.jsonPath().getString("reason")).contains("may not claim the purpose consultation");
+        Response two = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician",
+                "openid purpose:treatment purpose:consultation")).get("/api/v1/studies/" + study + "/consents");
+        assertThat(two.statusCode()).isEqualTo(403);
+        assertThat(two.jsonPath().getString("reason")).contains("exactly one purpose");
+        Response auditor = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("auditor", "openid purpose:teaching"))
+                .get("/api/v1/audit");
+        assertThat(auditor.statusCode()).isEqualTo(403);
+        assertThat(auditor.jsonPath().getString("reason")).contains("may not claim");
+        Response fhir = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("auditor", "openid purpose:teaching"))
+                .get("/fhir/r4/AuditEvent");
+        assertThat(fhir.statusCode()).isEqualTo(403);
+        assertThat(as("clinician").get("/api/v1/studies/" + study + "/consents").jsonPath().getList("id")).as("nothing recorded").isEmpty();
+        // The same callers without the purpose are served.
+        assertThat(record("clinician", body).statusCode()).isEqualTo(201);
+        assertThat(as("auditor").get("/api/v1/audit").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void sharesAreCreatedListedAndRevokedAndStayInTheHistory() {
         Response created = as("clinician").body("""
@@ -141,6 +171,9 @@ class ConsentApiTest {
         assertThat(as("consultant").delete("/api/v1/shares/" + id).statusCode()).isEqualTo(403);
         assertThat(as("clinician").delete("/api/v1/shares/" + id).statusCode()).isEqualTo(204);
         assertThat(as("clinician").delete("/api/v1/shares/" + id).statusCode()).as("revoking twice").isEqualTo(204);
+        // Revoking twice changes nothing, and the trail records one change.
+        List<String> actions = as("auditor").queryParam("studyUid", study).get("/api/v1/audit").jsonPath().getList("action");
+        assertThat(actions.stream().filter("share revoked"::equals)).hasSize(1);
         Response after = as("clinician").get("/api/v1/studies/" + study + "/shares");
         assertThat(after.jsonPath().getList("id")).containsExactly(id);
         assertThat(after.jsonPath().getBoolean("[0].active")).isFalse();

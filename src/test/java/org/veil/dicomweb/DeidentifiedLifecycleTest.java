@@ -145,6 +145,15 @@ class DeidentifiedLifecycleTest {
         assertThat(retrieve.statusCode()).isEqualTo(404);
         assertThat(index.sum("SELECT count(*) FROM derivative WHERE withheld_reason IS NOT NULL AND original_study_uid = '"
                 + study + "'")).isEqualTo(1);
+
+        // A new instance drops the view; listed again, what the pixels withheld stays out.
+        store(3, false);
+        assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "'")).isZero();
+        assertThat(views.ensure(study, teaching, "teaching", () -> true, org.veil.derivatives.DerivedViews.Need.LISTING))
+                .isEqualTo(org.veil.derivatives.DerivedViews.Readiness.READY);
+        assertThat(index.strings("SELECT di.sop_instance_uid FROM derived_instance di JOIN derived_study ds ON ds.id = di.study_fk"
+                + " JOIN derived_view v ON v.id = ds.view_fk WHERE v.original_study_uid = '" + study + "'"))
+                .hasSize(2).doesNotContain(listedThenWithheld);
     }
 
     private String viewRows(boolean judged) {

@@ -487,6 +487,12 @@ class FhirConsentTest {
                 .containsAll(events.stream().map(e -> e.getIdElement().getIdPart()).toList());
         assertThat(as("auditor").get("/fhir/r4/AuditEvent?entity=x").statusCode()).as("unknown parameter").isEqualTo(400);
         assertThat(as("auditor").get("/fhir/r4/AuditEvent?date=sa2020").statusCode()).isEqualTo(400);
+        for (String odd : List.of("_offset=1000001", "patient.identifier=P%00X", "agent=a%01b")) {
+            // Sent as written: %00 is the NUL character, not the three characters.
+            Response refused = as("auditor").urlEncodingEnabled(false).get("/fhir/r4/AuditEvent?" + odd);
+            assertThat(refused.statusCode()).as(odd).isEqualTo(400);
+            assertThat(refused.asString()).as(odd).contains("OperationOutcome");
+        }
 
         // Every read of the trail is itself on it, with what it asked.
         assertThat(index.count("audit_event WHERE event_id = '110101'")).isEqualTo(usedBefore + 6);

@@ -69,6 +69,23 @@ class AccessPolicyTest {
         check(permissive.decide(researcher, List.of(), List.of(), NOW), "deny:needs active consent");
     }
 
+    /**
+     * Teaching without consent covers studies whose patient has said nothing about teaching. A
+     * teaching consent on record decides: withdrawn, expired or not yet valid, the study is not
+     * seen; a consent for another purpose says nothing about teaching.
+     */
+    @Test
+    void aTeachingConsentOnRecordDecidesEvenWhereNoneIsNeeded() {
+        AccessPolicy permissive = new AccessPolicy(new AccessPolicy.Settings(true));
+        Caller educator = caller(Role.EDUCATOR, new PurposeDecision.Granted(Purpose.TEACHING));
+        for (String state : List.of("withdrawn", "expired", "not-yet-valid")) {
+            check(permissive.decide(educator, consents(state, Purpose.TEACHING), List.of(), NOW), "deny:needs active consent");
+        }
+        check(permissive.decide(educator, consents("active", Purpose.TEACHING), List.of(), NOW), "de:teaching");
+        check(permissive.decide(educator, consents("verbal", Purpose.TEACHING), List.of(), NOW), "de:teaching");
+        check(permissive.decide(educator, consents("wrong-scope", Purpose.TEACHING), List.of(), NOW), "de:teaching");
+    }
+
     @Test
     void noPurposeOrARefusedOneIsDenied() {
         check(policy.decide(caller(Role.CLINICIAN, new PurposeDecision.Absent("the token names no purpose")), List.of(), List.of(), NOW),
