@@ -53,11 +53,12 @@ public class Visibility {
 
     public Visibility(StudyAccess access, PolicyConfig config, ConsentRegistry registry, Deidentification deid,
                       QidoSearch search, RequestAudit audit, AgroalDataSource db, DicomWebConfig limits,
-                      org.veil.derivatives.ViewBuilder builder) {
+                      org.veil.derivatives.ViewBuilder builder, org.veil.consent.SharesConfig shares) {
         this.maxViewsBuilt = Math.max(1, limits.maxViewsBuiltPerSearch());
         this.builder = builder;
         this.access = access;
-        this.policy = new AccessPolicy(new AccessPolicy.Settings(config.teachingWithoutConsent()));
+        this.policy = new AccessPolicy(new AccessPolicy.Settings(config.teachingWithoutConsent(),
+                shares.audienceCheck() == org.veil.consent.SharesConfig.AudienceCheck.NONE));
         this.registry = registry;
         this.deid = deid;
         this.search = search;

@@ -26,9 +26,14 @@ import java.util.Optional;
  */
 public final class AccessPolicy {
 
-    /** @param teachingWithoutConsent allow teaching on de-identified images without teaching consent */
-    public record Settings(boolean teachingWithoutConsent) {
-        public static final Settings DEFAULTS = new Settings(false);
+    /**
+     * @param teachingWithoutConsent allow teaching on de-identified images without teaching consent
+     * @param usersByName a share naming a user also names a caller whose user name it is: only where
+     *                    shares store users as given (no audience check); checked shares store the
+     *                    stable id, and a user name that happens to equal another user's id must not match
+     */
+    public record Settings(boolean teachingWithoutConsent, boolean usersByName) {
+        public static final Settings DEFAULTS = new Settings(false, false);
     }
 
     private final Settings settings;
@@ -60,7 +65,7 @@ public final class AccessPolicy {
                     ? new Requirement.Identified()
                     : new Requirement.Denied("treatment is for clinicians");
         }
-        return deidentifiedFor(purpose, Audience.of(caller));
+        return deidentifiedFor(purpose, Audience.of(caller, settings.usersByName()));
     }
 
     /**

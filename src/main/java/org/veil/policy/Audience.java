@@ -4,16 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One name a caller answers to as a share's audience: its subject and user name, each group it
- * is in, its organisation, its OAuth client ({@code azp}). A share names the caller when its
- * audience is one of these.
+ * One name a caller answers to as a share's audience: its subject (and, where shares store users
+ * as given, its user name), each group it is in, its organisation, its OAuth client ({@code azp}).
+ * A share names the caller when its audience is one of these.
  */
 public record Audience(Share.AudienceType type, String value) {
 
-    public static List<Audience> of(Caller caller) {
+    public static List<Audience> of(Caller caller, boolean usersByName) {
         List<Audience> names = new ArrayList<>();
         add(names, Share.AudienceType.USER, caller.subject());
-        if (caller.username() != null && !caller.username().equals(caller.subject())) {
+        if (usersByName && caller.username() != null && !caller.username().equals(caller.subject())) {
             add(names, Share.AudienceType.USER, caller.username());
         }
         caller.groups().stream().sorted().forEach(g -> add(names, Share.AudienceType.GROUP, g));

@@ -70,7 +70,7 @@ class VisibilitySqlTest {
                 caller(Role.CLINICIAN, Purpose.PUBLICATION, "sub-clinician", "clinician", Set.of(), null, "veil-viewer"));
         int agreed = 0;
         int visible = 0;
-        for (AccessPolicy policy : List.of(new AccessPolicy(AccessPolicy.Settings.DEFAULTS), new AccessPolicy(new AccessPolicy.Settings(true)))) {
+        for (AccessPolicy policy : List.of(new AccessPolicy(AccessPolicy.Settings.DEFAULTS), new AccessPolicy(new AccessPolicy.Settings(true, true)))) {
             for (Caller caller : callers) {
                 Requirement.Deidentified r = (Requirement.Deidentified) policy.requirement(caller);
                 Map<String, Optional<String>> sql = sql(r, studies, now);

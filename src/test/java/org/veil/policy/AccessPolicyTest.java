@@ -30,7 +30,8 @@ class AccessPolicyTest {
             "consultant, consultation, active,           expired,        deny:needs an active share",
             "consultant, consultation, active,           revoked,        deny:needs an active share",
             "consultant, consultation, active,           other-audience, deny:needs an active share",
-            "consultant, consultation, active,           username,       de:consultation",
+            // A share names users by their stable id (the audience check stores it): a user name alone does not match.
+            "consultant, consultation, active,           username,       deny:needs an active share",
             "consultant, consultation, active,           group,          de:consultation",
             "consultant, consultation, active,           organisation,   de:consultation",
             "consultant, consultation, active,           client,         de:consultation",
@@ -60,9 +61,30 @@ class AccessPolicyTest {
         check(d, expected);
     }
 
+    /**
+     * Where shares store users as given (no audience check, another OIDC provider), a user name
+     * names the caller too; where they store the stable id, a user name equal to another user's
+     * id must not reach that user's shares.
+     */
+    @Test
+    void userNamesMatchOnlyWhereSharesStoreThemAsGiven() {
+        Caller consultant = caller(Role.CONSULTANT, new PurposeDecision.Granted(Purpose.CONSULTATION));
+        List<Consent> consent = consents("active", Purpose.CONSULTATION);
+        List<Share> byName = shares("username", Purpose.CONSULTATION);
+        check(new AccessPolicy(new AccessPolicy.Settings(false, true)).decide(consultant, consent, byName, NOW), "de:consultation");
+        check(policy.decide(consultant, consent, byName, NOW), "deny:needs an active share");
+        // Another user whose user name is this consultant's id: the stable id is not a name to claim.
+        Caller impostor = new Caller("sub-impostor", "sub-consultant", EnumSet.of(Role.CONSULTANT),
+                new PurposeDecision.Granted(Purpose.CONSULTATION), "veil-viewer", Optional.empty(), Set.of());
+        List<Share> byId = List.of(new Share("s1", Purpose.CONSULTATION, Share.AudienceType.USER, "sub-consultant",
+                NOW.plusSeconds(3600), Optional.empty()));
+        check(policy.decide(impostor, consent, byId, NOW), "deny:needs an active share");
+        check(policy.decide(consultant, consent, byId, NOW), "de:consultation");
+    }
+
     @Test
     void teachingWithoutConsentWhenTheHospitalAllowsIt() {
-        AccessPolicy permissive = new AccessPolicy(new AccessPolicy.Settings(true));
+        AccessPolicy permissive = new AccessPolicy(new AccessPolicy.Settings(true, true));
         Caller educator = caller(Role.EDUCATOR, new PurposeDecision.Granted(Purpose.TEACHING));
         check(permissive.decide(educator, List.of(), List.of(), NOW), "de:teaching");
         Caller researcher = caller(Role.RESEARCHER, new PurposeDecision.Granted(Purpose.RESEARCH));
@@ -76,7 +98,7 @@ class AccessPolicyTest {
      */
     @Test
     void aTeachingConsentOnRecordDecidesEvenWhereNoneIsNeeded() {
-        AccessPolicy permissive = new AccessPolicy(new AccessPolicy.Settings(true));
+        AccessPolicy permissive = new AccessPolicy(new AccessPolicy.Settings(true, true));
         Caller educator = caller(Role.EDUCATOR, new PurposeDecision.Granted(Purpose.TEACHING));
         for (String state : List.of("withdrawn", "expired", "not-yet-valid")) {
             check(permissive.decide(educator, consents(state, Purpose.TEACHING), List.of(), NOW), "deny:needs active consent");
