@@ -24,6 +24,14 @@ public interface AuditConfig {
      */
     Optional<String> secret();
 
+    /**
+     * Where keyed rows begin, as recorded when the secret was set (the {@code keyedFrom} of the
+     * first verification after it; 1 for a trail keyed from its first row): an unkeyed row from
+     * there on breaks the chain. Without it, a database owner could rewrite the whole trail as if
+     * it had never been keyed. A verification may also name it ({@code ?keyedSince=}).
+     */
+    Optional<Long> keyedSince();
+
     /** A copy of every audit row, as a DICOM audit message, to a syslog collector (RFC 5424). */
     interface Syslog {
         /** The collector; forwarding is off without it. */

@@ -32,6 +32,7 @@ public class AuditLog {
 
     private final AgroalDataSource db;
     private final Optional<AuditChain.Key> key;
+    private final Optional<Long> keyedSince;
 
     public AuditLog(AgroalDataSource db, AuditConfig config) {
         this.db = db;
@@ -40,6 +41,7 @@ public class AuditLog {
             throw new IllegalStateException("the audit secret (veil.audit.secret) is shorter than 16 bytes");
         }
         this.key = secret.map(AuditChain.Key::of);
+        this.keyedSince = config.keyedSince();
         if (key.isPresent()) {
             LOG.infof("the audit chain is keyed (key %s)", key.get().fingerprint());
         } else {
@@ -218,13 +220,21 @@ public class AuditLog {
 
     /**
      * Recomputes the chain from the first row: every link, and every row's hash, unkeyed rows with
-     * SHA-256 and keyed rows with this server's key. Once a keyed row has appeared, an unkeyed one
-     * breaks the chain (someone without the key rewrote the tail), and so does a row keyed with
-     * another key (which this server cannot check).
+     * SHA-256 and keyed rows with this server's key. Once a keyed row has appeared, or from the
+     * row where keyed rows are known to begin ({@code veil.audit.keyed-since}, or the one given
+     * here, which an auditor keeps outside the database), an unkeyed one breaks the chain (someone
+     * without the key rewrote it), and so does a row keyed with another key (which this server
+     * cannot check).
      */
+    public Verification verify() throws SQLException {
+        return verify(Optional.empty());
+    }
+
+    /** {@link #verify()}, with where keyed rows begin as the caller knows it (else as configured). */
     @Transactional(rollbackOn = Exception.class)
     @TransactionConfiguration(timeout = 3600)
-    public Verification verify() throws SQLException {
+    public Verification verify(Optional<Long> keyedSinceGiven) throws SQLException {
+        long keyedSinceId = keyedSinceGiven.or(() -> keyedSince).orElse(Long.MAX_VALUE);
         long rows = 0;
         String previous = AuditChain.GENESIS;
         Long keyedFrom = null;
@@ -243,6 +253,8 @@ public class AuditLog {
                             broken = "the row does not link to the one before";
                         } else if (rowKey == null && keyedFrom != null) {
                             broken = "an unkeyed row after keyed rows";
+                        } else if (rowKey == null && row.id() >= keyedSinceId) {
+                            broken = "an unkeyed row where keyed rows begin (keyed since row " + keyedSinceId + ")";
                         } else if (rowKey != null && (key.isEmpty() || !key.get().fingerprint().equals(rowKey))) {
                             broken = "the row is keyed with another key than this server's";
                         } else if (!(rowKey == null ? AuditChain.hash(previous, row.id(), row.event())

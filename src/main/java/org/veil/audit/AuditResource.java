@@ -147,9 +147,21 @@ public class AuditResource {
     @GET
     @Path("/verify")
     @Operation(summary = "Recompute the hash chain: valid with the number of rows, or the first broken row")
-    public AuditLog.Verification verify() throws SQLException {
+    public AuditLog.Verification verify(@QueryParam("keyedSince") String keyedSince) throws SQLException {
         access.requireAnyRole("verifying the audit trail", Role.AUDITOR, Role.ADMIN);
-        return audit.verify();
+        if (keyedSince == null) {
+            return audit.verify();
+        }
+        long since;
+        try {
+            since = Long.parseLong(keyedSince.trim());
+        } catch (NumberFormatException e) {
+            since = 0;
+        }
+        if (since < 1) {
+            throw new InvalidAuditQueryException("keyedSince is the id of a row, a whole number from 1");
+        }
+        return audit.verify(Optional.of(since));
     }
 
     private static int whole(String value, int absent) {

@@ -83,6 +83,40 @@ class AuditChainKeyTest {
         assertThat(as("auditor").get("/api/v1/audit/verify").jsonPath().getBoolean("valid")).isTrue();
     }
 
+    /**
+     * The whole trail rewritten as if it had never been keyed: every row recomputed with the
+     * unkeyed formula and its key removed. Nothing inside the database says keyed rows ever
+     * existed, so only where they began, kept by the auditor outside it (or set as
+     * veil.audit.keyed-since), shows the rewrite.
+     */
+    @Test
+    void aTrailRewrittenAsNeverKeyedIsCaughtFromWhereKeyedRowsBegan() throws Exception {
+        DicomWebClient.given().get("/dicomweb/studies?limit=1");
+        long keyedFrom = as("auditor").get("/api/v1/audit/verify").jsonPath().getLong("keyedFrom");
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE saved AS SELECT id, previous_hash, hash, chain_key FROM audit_event");
+            s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            try {
+                rechainUnkeyed(c, 1);
+                Response plain = as("auditor").get("/api/v1/audit/verify");
+                assertThat(plain.jsonPath().getBoolean("valid")).as("nothing in the database tells").isTrue();
+                Response anchored = as("auditor").queryParam("keyedSince", keyedFrom).get("/api/v1/audit/verify");
+                assertThat(anchored.jsonPath().getBoolean("valid")).as(anchored.asString()).isFalse();
+                assertThat(anchored.jsonPath().getLong("firstBrokenRow")).isEqualTo(keyedFrom);
+                assertThat(anchored.jsonPath().getString("reason")).contains("unkeyed row where keyed rows begin");
+            } finally {
+                s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key"
+                        + " FROM saved v WHERE v.id = a.id");
+                s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+                s.execute("DROP TABLE saved");
+            }
+        }
+        assertThat(as("auditor").queryParam("keyedSince", keyedFrom).get("/api/v1/audit/verify").jsonPath().getBoolean("valid")).isTrue();
+        Response bad = as("auditor").queryParam("keyedSince", "first").get("/api/v1/audit/verify");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.jsonPath().getString("reason")).contains("keyedSince");
+    }
+
     /** Recomputes the hashes from a row on, as someone who knows the unkeyed formula but not the key would. */
     private static void rechainUnkeyed(Connection c, long from) throws Exception {
         String previous;
