@@ -1,9 +1,12 @@
 package org.veil.dicomweb;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.veil.audit.AuditEvent;
@@ -14,9 +17,17 @@ import org.veil.logging.Failures;
  * Writes the audit row of every DICOMweb request that marked itself with {@link RequestAudit},
  * after the answer is decided and before any of its body is sent, so that nothing leaves Veil
  * unrecorded. When the row cannot be written, the answer becomes 503 instead.
+ *
+ * <p>Also the row of an attempt to change consents or shares that was refused ({@code /api/v1}
+ * and FHIR Consent, any 4xx): the changes that succeed are on record with what they changed, in
+ * their own transaction; a refused one is an attempt on the patient's record all the same.
  */
 public class RequestAuditFilter {
     private static final Logger LOG = Logger.getLogger(RequestAuditFilter.class);
+    private static final java.util.Set<String> CHANGES = java.util.Set.of("POST", "PUT", "DELETE", "PATCH");
+    /** The study a consent route names, when it is UID-shaped: what the refused attempt was about. */
+    private static final Pattern STUDY_PATH = Pattern.compile("/api/v1/studies/([0-9]+(?:\\.[0-9]+)*)/[a-z]+/?");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Inject
     RequestAudit audit;
@@ -24,7 +35,17 @@ public class RequestAuditFilter {
     AuditLog log;
 
     @ServerResponseFilter
-    public void record(ContainerResponseContext response) {
+    public void record(ContainerRequestContext request, ContainerResponseContext response) {
+        // Refused by the resource (role, purpose, body, the record's state) on a worker thread; what the HTTP
+        // layer refuses on the event loop (a media type, a method) reached no record and writes no row there.
+        if (audit.action().isEmpty() && refusedRecordChange(request, response.getStatus())
+                && !io.vertx.core.Context.isOnEventLoopThread()) {
+            audit.begin("consent change refused", AuditEvent.PATIENT_RECORD);
+            Matcher study = STUDY_PATH.matcher(request.getUriInfo().getPath());
+            if (study.matches()) {
+                audit.studies(java.util.List.of(study.group(1)));
+            }
+        }
         if (audit.action().isEmpty()) {
             return;
         }
@@ -36,12 +57,35 @@ public class RequestAuditFilter {
         LOG.debugf("%s answered %d", audit.action().get(), response.getStatus());
     }
 
+    /** A POST, PUT or DELETE on the consent and share routes, or on FHIR Consent, answered with a 4xx. */
+    private static boolean refusedRecordChange(ContainerRequestContext request, int status) {
+        String path = request.getUriInfo().getPath();
+        return status >= 400 && status < 500 && CHANGES.contains(request.getMethod())
+                && (path.startsWith("/api/v1/studies/") || path.startsWith("/api/v1/consents/") || path.startsWith("/api/v1/shares/")
+                || path.equals("/fhir/r4/Consent") || path.startsWith("/fhir/r4/Consent/"));
+    }
+
+    /** The reason of a refusal: Veil's JSON body, or a FHIR OperationOutcome's first diagnostics. */
+    private static String reasonOf(Object entity) {
+        if (entity instanceof ErrorBody e) {
+            return e.reason();
+        }
+        if (entity instanceof String s && s.contains("OperationOutcome")) {
+            try {
+                String diagnostics = JSON.readTree(s).path("issue").path(0).path("diagnostics").asText("");
+                return diagnostics.isEmpty() ? null : diagnostics;
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     private void write(ContainerResponseContext response) {
         int status = response.getStatus();
         AuditEvent.Outcome outcome = status < 400 ? AuditEvent.Outcome.SUCCESS
                 : status == 401 || status == 403 || status == 404 ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED;
-        String reason = audit.deniedReason()
-                .orElse(status >= 400 && response.getEntity() instanceof ErrorBody e ? e.reason() : null);
+        String reason = audit.deniedReason().orElse(status >= 400 ? reasonOf(response.getEntity()) : null);
         // What was sent when it was not the whole: the client already held it (304), or asked for
         // part of a frame or value (206). The instances reached are on the row either way.
         String sent = status == 304 ? "not modified: nothing sent (If-None-Match)"

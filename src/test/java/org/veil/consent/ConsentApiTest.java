@@ -115,6 +115,8 @@ class ConsentApiTest {
         assertThat(record("clinician", body).statusCode()).isEqualTo(201);
         Response duplicate = record("clinician", "{\"scopes\":[\"research\",\"teaching\"],\"method\":\"verbal\"}");
         assertThat(duplicate.statusCode()).isEqualTo(409);
+        Response refusals = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
+        assertThat(refusals.jsonPath().getList("findAll { it.action == 'consent change refused' }.outcome")).contains("failed");
         assertThat(record("clinician", "{\"scopes\":[\"teaching\"],\"method\":\"verbal\"}").statusCode()).as("another scope").isEqualTo(201);
         for (String user : List.of("consultant", "auditor", "admin", "researcher", "uploader")) {
             Response r = record(user, "{\"scopes\":[\"publication\"],\"method\":\"written\"}");
@@ -153,6 +155,11 @@ class ConsentApiTest {
                 .get("/fhir/r4/AuditEvent");
         assertThat(fhir.statusCode()).isEqualTo(403);
         assertThat(as("clinician").get("/api/v1/studies/" + study + "/consents").jsonPath().getList("id")).as("nothing recorded").isEmpty();
+        // The refused attempt to change the record is on the trail: who, the study, denied, and why.
+        Response trail = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
+        assertThat(trail.jsonPath().getList("findAll { it.action == 'consent change refused' }.outcome")).containsExactly("denied");
+        assertThat(trail.jsonPath().getList("findAll { it.action == 'consent change refused' }.reason", String.class))
+                .singleElement().asString().contains("may not claim the purpose consultation");
         // The same callers without the purpose are served.
         assertThat(record("clinician", body).statusCode()).isEqualTo(201);
         assertThat(as("auditor").get("/api/v1/audit").statusCode()).isEqualTo(200);
