@@ -92,6 +92,12 @@ public class QidoResource {
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
         audit.begin("query " + level.name().toLowerCase(java.util.Locale.ROOT), AuditEvent.QUERY);
+        // The query as asked (PS3.15 A.5.3: a query event carries its query), so that a search that
+        // found nothing still shows what it looked for.
+        String asked = uri.getRequestUri().getRawQuery();
+        if (asked != null && !asked.isEmpty()) {
+            audit.detail("query: " + asked);
+        }
         if (study != null) {
             InstanceRef.check(study, "StudyInstanceUID");
         }

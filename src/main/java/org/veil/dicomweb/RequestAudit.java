@@ -24,12 +24,15 @@ public class RequestAudit {
     CurrentCaller caller;
     @Inject
     CurrentVertxRequest http;
+    /** A row's detail is a record of what was asked, not a copy of an arbitrarily long request. */
+    private static final int MAX_DETAIL = 2_000;
 
     private String action;
     private String eventId;
     private final Set<String> studies = new LinkedHashSet<>();
     private int instances;
     private String deniedReason;
+    private String detail;
     private boolean recorded;
 
     /** Marks the request as one the audit trail records. */
@@ -51,10 +54,16 @@ public class RequestAudit {
         deniedReason = reason;
     }
 
+    /** What the request asked, in the caller's own terms (a search's query), for the row's detail. */
+    public void detail(String value) {
+        detail = value == null || value.length() <= MAX_DETAIL ? value : value.substring(0, MAX_DETAIL) + "…";
+    }
+
     /** The row of this request, with what it gathered so far. */
     public AuditEvent event(AuditEvent.Outcome outcome, String reason, int instanceCount) {
         String ip = http.getCurrent() == null ? null : http.getCurrent().request().remoteAddress().hostAddress();
-        return AuditEvent.of(caller.forAudit(), ip, action, eventId, List.copyOf(studies), instanceCount, outcome, reason);
+        AuditEvent e = AuditEvent.of(caller.forAudit(), ip, action, eventId, List.copyOf(studies), instanceCount, outcome, reason);
+        return detail == null ? e : e.withDetail(detail);
     }
 
     /** The request wrote its own row, committed with what it changed; the filter writes none. */

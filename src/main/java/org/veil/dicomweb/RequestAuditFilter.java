@@ -92,7 +92,7 @@ public class RequestAuditFilter {
                 : status == 206 ? "partial content: a byte range (Range)" : null;
         try {
             AuditEvent event = audit.event(outcome, reason, status < 400 ? audit.instances() : 0);
-            log.record(sent == null ? event : event.withDetail(sent));
+            log.record(sent == null ? event : event.withDetail(event.detail() == null ? sent : event.detail() + "; " + sent));
         } catch (SQLException | RuntimeException e) {
             LOG.errorf("audit row could not be written (%s); answering 503", Failures.describe(e));
             response.setStatus(503);

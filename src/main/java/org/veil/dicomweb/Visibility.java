@@ -141,6 +141,11 @@ public class Visibility {
                 DerivedViews views = views();
                 Optional<String[]> origin = originOf(studyUid, views.keyVersion());
                 if (origin.isEmpty()) {
+                    // An original UID asked for from outside treatment is a probe of that study: filed under it.
+                    if (isOriginalStudy(studyUid)) {
+                        audit.studies(List.of(studyUid));
+                        throw hidden("an original study UID, asked for outside treatment");
+                    }
                     throw hidden("not a UID this server derived under the current key");
                 }
                 String original = origin.get()[0];
@@ -170,6 +175,16 @@ public class Visibility {
     private UnknownResourceException hidden(String reason) {
         audit.denied(reason);
         return new UnknownResourceException("study");
+    }
+
+    private boolean isOriginalStudy(String uid) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT 1 FROM study WHERE study_instance_uid = ?")) {
+            s.setString(1, uid);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** The original UID and the context of a derived UID, through the reverse map. */

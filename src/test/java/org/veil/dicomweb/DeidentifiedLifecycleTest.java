@@ -187,6 +187,29 @@ class DeidentifiedLifecycleTest {
         return bytes;
     }
 
+    /**
+     * Probes are on the trail: an original study UID asked for by a caller outside treatment is
+     * filed under that study (denied, and why), and a search records what it asked for, even
+     * when it found nothing.
+     */
+    @Test
+    void anOriginalUidProbeAndASearchsQueryAreOnTheTrail() throws Exception {
+        store(1, false);
+        consent("research");
+        RequestSpecification researcher = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("researcher",
+                "openid purpose:research"));
+        Response probe = researcher.accept("application/dicom+json").get("/dicomweb/studies/" + study + "/metadata");
+        assertThat(probe.statusCode()).isEqualTo(404);
+        assertThat(index.strings("SELECT outcome || ' ' || reason FROM audit_event WHERE '" + study + "' = ANY (study_uids)"
+                + " AND subject <> '' AND username = 'researcher' AND action = 'retrieve metadata'"))
+                .containsExactly("denied an original study UID, asked for outside treatment");
+        Response search = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("researcher", "openid purpose:research"))
+                .accept("application/dicom+json").queryParam("PatientID", "NOBODY-" + study).get("/dicomweb/studies");
+        assertThat(search.statusCode()).isEqualTo(204);
+        assertThat(index.strings("SELECT detail FROM audit_event WHERE username = 'researcher' AND action = 'query study'"
+                + " ORDER BY id DESC LIMIT 1")).singleElement().asString().isEqualTo("query: PatientID=NOBODY-" + study);
+    }
+
     @Test
     void aDerivedUidFromOneContextReachesNothingInAnother() throws Exception {
         store(1, false);
