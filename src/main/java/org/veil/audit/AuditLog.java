@@ -42,6 +42,9 @@ public class AuditLog {
         }
         this.key = secret.map(AuditChain.Key::of);
         this.keyedSince = config.keyedSince();
+        if (keyedSince.isPresent() && keyedSince.get() < 1) {
+            throw new IllegalStateException("veil.audit.keyed-since is the id of a row, a whole number from 1");
+        }
         if (key.isPresent()) {
             LOG.infof("the audit chain is keyed (key %s)", key.get().fingerprint());
         } else {
@@ -63,7 +66,7 @@ public class AuditLog {
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Verification(boolean valid, long rows, Long firstBrokenRow, String reason, Long headId, String headHash,
-                               Long keyedFrom, String key) {
+                               Long keyedFrom, String key, Long keyedSince) {
     }
 
     /** Writes one row and commits it before returning. */
@@ -230,11 +233,15 @@ public class AuditLog {
         return verify(Optional.empty());
     }
 
-    /** {@link #verify()}, with where keyed rows begin as the caller knows it (else as configured). */
+    /**
+     * {@link #verify()}, with where keyed rows begin as the caller knows it: the earlier of that
+     * and the configured row, so that a verification can only be stricter than the configuration.
+     */
     @Transactional(rollbackOn = Exception.class)
     @TransactionConfiguration(timeout = 3600)
     public Verification verify(Optional<Long> keyedSinceGiven) throws SQLException {
-        long keyedSinceId = keyedSinceGiven.or(() -> keyedSince).orElse(Long.MAX_VALUE);
+        long keyedSinceId = Math.min(keyedSinceGiven.orElse(Long.MAX_VALUE), keyedSince.orElse(Long.MAX_VALUE));
+        Long appliedSince = keyedSinceId == Long.MAX_VALUE ? null : keyedSinceId;
         long rows = 0;
         String previous = AuditChain.GENESIS;
         Long keyedFrom = null;
@@ -263,7 +270,7 @@ public class AuditLog {
                         }
                         if (broken != null) {
                             return new Verification(false, rows, row.id(), broken, headId, previous, keyedFrom,
-                                    key.map(AuditChain.Key::fingerprint).orElse(null));
+                                    key.map(AuditChain.Key::fingerprint).orElse(null), appliedSince);
                         }
                         if (rowKey != null && keyedFrom == null) {
                             keyedFrom = row.id();
@@ -276,7 +283,7 @@ public class AuditLog {
             }
         }
         return new Verification(true, rows, null, null, headId, headId == null ? null : previous, keyedFrom,
-                key.map(AuditChain.Key::fingerprint).orElse(null));
+                key.map(AuditChain.Key::fingerprint).orElse(null), appliedSince);
     }
 
     /** The fingerprint of the chain's key, if it is keyed: for the syslog copy. */

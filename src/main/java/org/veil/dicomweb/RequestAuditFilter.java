@@ -42,7 +42,8 @@ public class RequestAuditFilter {
                 && !io.vertx.core.Context.isOnEventLoopThread()) {
             audit.begin("consent change refused", AuditEvent.PATIENT_RECORD);
             Matcher study = STUDY_PATH.matcher(request.getUriInfo().getPath());
-            if (study.matches()) {
+            // Filed under the study only when the path names one a UID can be (PS3.5 9.1: 64 characters at most).
+            if (study.matches() && study.group(1).length() <= 64) {
                 audit.studies(java.util.List.of(study.group(1)));
             }
         }
@@ -50,7 +51,7 @@ public class RequestAuditFilter {
             return;
         }
         if (!audit.isRecorded()) {
-            write(response);
+            write(response, request.getUriInfo().getPath().startsWith("/fhir/"));
         }
         // The request log: the act and its status, never a UID or a value; the line carries the
         // request id (the log format's %X{requestId}), which the answer carries as X-Request-Id.
@@ -81,7 +82,7 @@ public class RequestAuditFilter {
         return null;
     }
 
-    private void write(ContainerResponseContext response) {
+    private void write(ContainerResponseContext response, boolean fhir) {
         int status = response.getStatus();
         AuditEvent.Outcome outcome = status < 400 ? AuditEvent.Outcome.SUCCESS
                 : status == 401 || status == 403 || status == 404 ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED;
@@ -97,8 +98,16 @@ public class RequestAuditFilter {
             LOG.errorf("audit row could not be written (%s); answering 503", Failures.describe(e));
             response.setStatus(503);
             response.getHeaders().putSingle("Retry-After", "5");
-            response.setEntity(new ErrorBody(503, "the audit trail is unavailable; nothing was sent"),
-                    new java.lang.annotation.Annotation[0], MediaType.APPLICATION_JSON_TYPE);
+            // The answer decided before is not sent, nor its Warning.
+            response.getHeaders().remove("Warning");
+            String unavailable = "the audit trail is unavailable; nothing was sent";
+            if (fhir) {
+                response.setEntity("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"transient\","
+                        + "\"diagnostics\":\"" + unavailable + "\"}]}", new java.lang.annotation.Annotation[0],
+                        MediaType.valueOf("application/fhir+json"));
+            } else {
+                response.setEntity(new ErrorBody(503, unavailable), new java.lang.annotation.Annotation[0], MediaType.APPLICATION_JSON_TYPE);
+            }
         }
     }
 }

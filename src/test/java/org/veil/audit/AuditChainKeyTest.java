@@ -104,6 +104,7 @@ class AuditChainKeyTest {
                 assertThat(anchored.jsonPath().getBoolean("valid")).as(anchored.asString()).isFalse();
                 assertThat(anchored.jsonPath().getLong("firstBrokenRow")).isEqualTo(keyedFrom);
                 assertThat(anchored.jsonPath().getString("reason")).contains("unkeyed row where keyed rows begin");
+                assertThat(anchored.jsonPath().getLong("keyedSince")).as("the row applied is named").isEqualTo(keyedFrom);
             } finally {
                 s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key"
                         + " FROM saved v WHERE v.id = a.id");

@@ -68,12 +68,13 @@ class SyslogForwardingTest {
             }
         }
         String stored = only(frames, study, "110104");
-        String read = only(frames, study, "110103");
+        String read = only(frames.stream().filter(f -> f.startsWith("<85>")).toList(), study, "110103");
         assertThat(stored).startsWith("<85>1 ").contains(" veil ").contains(" DICOM+RFC3881 [veilChain@32473 id=\"")
                 .containsPattern("hash=\"[0-9a-f]{64}\" previous=\"[0-9a-f]{64}\" key=\"[0-9a-f]{12}\"\\] \uFEFF<AuditMessage>");
         assertThat(read).startsWith("<85>1 ");
         String denied = frames.stream().filter(f -> f.startsWith("<84>")).findFirst().orElseThrow();
-        assertThat(denied).contains("EventOutcomeIndicator=\"4\"").contains("csd-code=\"CONSULT\"");
+        // The consultant asked for the original UID: a probe, filed under that study.
+        assertThat(denied).contains("EventOutcomeIndicator=\"4\"").contains("csd-code=\"CONSULT\"").contains(study);
         for (String f : frames) {
             String xml = f.substring(f.indexOf('\uFEFF') + 1);
             assertThat(DocumentBuilderFactory.newInstance().newDocumentBuilder()

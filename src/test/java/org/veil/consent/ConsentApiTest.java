@@ -160,6 +160,10 @@ class ConsentApiTest {
         assertThat(trail.jsonPath().getList("findAll { it.action == 'consent change refused' }.outcome")).containsExactly("denied");
         assertThat(trail.jsonPath().getList("findAll { it.action == 'consent change refused' }.reason", String.class))
                 .singleElement().asString().contains("may not claim the purpose consultation");
+        // A path that names no UID a study can have (thousands of digits) is refused as ever, its
+        // attempt on record without a study: the trail's index takes no such value.
+        Response longPath = as("researcher").body(body).post("/api/v1/studies/" + "1".repeat(5_000) + "/consents");
+        assertThat(longPath.statusCode()).isEqualTo(403);
         // The same callers without the purpose are served.
         assertThat(record("clinician", body).statusCode()).isEqualTo(201);
         assertThat(as("auditor").get("/api/v1/audit").statusCode()).isEqualTo(200);
