@@ -50,10 +50,13 @@ public class Visibility {
     private final QidoSearch search;
     private final RequestAudit audit;
     private final AgroalDataSource db;
+    private final org.veil.index.InstanceRepository instances;
 
     public Visibility(StudyAccess access, PolicyConfig config, ConsentRegistry registry, Deidentification deid,
                       QidoSearch search, RequestAudit audit, AgroalDataSource db, DicomWebConfig limits,
-                      org.veil.derivatives.ViewBuilder builder, org.veil.consent.SharesConfig shares) {
+                      org.veil.derivatives.ViewBuilder builder, org.veil.consent.SharesConfig shares,
+                      org.veil.index.InstanceRepository instances) {
+        this.instances = instances;
         this.maxViewsBuilt = Math.max(1, limits.maxViewsBuiltPerSearch());
         this.builder = builder;
         this.access = access;
@@ -142,7 +145,7 @@ public class Visibility {
                 Optional<String[]> origin = originOf(studyUid, views.keyVersion());
                 if (origin.isEmpty()) {
                     // An original UID asked for from outside treatment is a probe of that study: filed under it.
-                    if (isOriginalStudy(studyUid)) {
+                    if (instances.isStudyIndexed(studyUid)) {
                         audit.studies(List.of(studyUid));
                         throw hidden("an original study UID, asked for outside treatment");
                     }
@@ -175,16 +178,6 @@ public class Visibility {
     private UnknownResourceException hidden(String reason) {
         audit.denied(reason);
         return new UnknownResourceException("study");
-    }
-
-    private boolean isOriginalStudy(String uid) throws SQLException {
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT 1 FROM study WHERE study_instance_uid = ?")) {
-            s.setString(1, uid);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     /** The original UID and the context of a derived UID, through the reverse map. */

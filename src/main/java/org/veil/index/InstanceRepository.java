@@ -78,9 +78,17 @@ public class InstanceRepository {
 
     /** Whether an instance row refers to the stored object: crash recovery keeps what one does. */
     public boolean isStorageKeyIndexed(String key) throws SQLException {
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT 1 FROM instance WHERE storage_key = ? LIMIT 1")) {
-            s.setString(1, key);
+        return any("SELECT 1 FROM instance WHERE storage_key = ? LIMIT 1", key);
+    }
+
+    /** Whether the original index holds a study with this UID. */
+    public boolean isStudyIndexed(String studyUid) throws SQLException {
+        return any("SELECT 1 FROM study WHERE study_instance_uid = ?", studyUid);
+    }
+
+    private boolean any(String query, String value) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(query)) {
+            s.setString(1, value);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next();
             }
