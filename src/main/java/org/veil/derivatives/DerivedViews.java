@@ -184,12 +184,14 @@ public final class DerivedViews {
                 if (patientKey.isEmpty()) {
                     return Readiness.NOT_VISIBLE;
                 }
-                List<String> originals = originals(c, study);
+                // Read once: the listing needs the storage keys, the whole build the SOP Instance UIDs.
+                Map<String, String> storageKeys = originalKeys(c, study);
+                List<String> originals = List.copyOf(storageKeys.keySet());
                 Map<String, Derivative> made = need == Need.LISTING ? store.cached(originals, profile, context) : Map.of();
                 // With every derivative made already (the view was dropped by a STOW or an eviction), the
                 // whole view costs no more than a listing; otherwise those already withheld stay out of it.
                 if (need == Need.LISTING && !made.keySet().containsAll(originals)) {
-                    list(c, study, profile, context, version, patientKey.get(), made);
+                    list(c, study, profile, context, version, patientKey.get(), storageKeys, made);
                     return Readiness.READY;
                 }
                 List<NewInstance> derived = new ArrayList<>();
@@ -221,8 +223,7 @@ public final class DerivedViews {
      * whose derivative was withheld already stays out: what has been judged is not listed again.
      */
     private void list(Connection c, String study, Profile profile, String context, String version, String patientKey,
-                      Map<String, Derivative> made) throws SQLException, IOException {
-        Map<String, String> storageKeys = originalKeys(c, study);
+                      Map<String, String> storageKeys, Map<String, Derivative> made) throws SQLException, IOException {
         List<NewInstance> listed = new ArrayList<>();
         Map<String, String> derivedUids = new HashMap<>();
         try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
@@ -355,21 +356,6 @@ public final class DerivedViews {
             }
         }
         return keys;
-    }
-
-    private static List<String> originals(Connection c, String study) throws SQLException {
-        List<String> sops = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT i.sop_instance_uid FROM instance i JOIN study st ON st.id = i.study_fk
-                 WHERE st.study_instance_uid = ? ORDER BY i.id""")) {
-            s.setString(1, study);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    sops.add(rs.getString(1));
-                }
-            }
-        }
-        return sops;
     }
 
     private static long insertView(Connection c, String study, String context, String version, String patientKey, int withheld,
