@@ -61,10 +61,17 @@ public interface DicomWebConfig {
 
     /**
      * Most bytes of the objects one QIDO-RS answer holds: with {@code includefield=all} each
-     * instance brings all its metadata, which may be megabytes. Beyond it, 400 naming the bound.
+     * instance brings all its metadata, which may be megabytes. Beyond it, 413 naming the bound.
      */
     @WithDefault("33554432")
     long maxQueryResponseBytes();
+
+    /**
+     * Longest a QIDO-RS search may run in PostgreSQL (its page, and the count of further matches):
+     * a leading wildcard or a fuzzy name cannot use the name indexes. Beyond it, 413 (too broad).
+     */
+    @WithDefault("10s")
+    java.time.Duration queryTimeout();
 
     /**
      * The slowest a STOW-RS body may arrive, in bytes a second over the time spent waiting for it,

@@ -28,7 +28,7 @@ public class DicomWebExceptionMappers {
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> invalidQuery(InvalidQueryException e) {
-        return error(400, e.getMessage());
+        return error(e instanceof org.veil.index.SearchTooBroadException ? 413 : 400, e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -27,6 +27,7 @@ public class QidoResource {
     private final RequestAudit audit;
     private final QidoRequest.Paging paging;
     private final long maxResponseBytes;
+    private final java.time.Duration timeout;
 
     public QidoResource(QidoSearch search, Visibility visibility, StudyAccess access, RequestAudit audit, DicomWebConfig config) {
         this.search = search;
@@ -35,6 +36,7 @@ public class QidoResource {
         this.audit = audit;
         this.paging = new QidoRequest.Paging(config.defaultQueryLimit(), config.maxQueryLimit());
         this.maxResponseBytes = config.maxQueryResponseBytes();
+        this.timeout = config.queryTimeout();
     }
 
     @GET
@@ -109,7 +111,7 @@ public class QidoResource {
         QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
         Visibility.Search visible = visibility.forSearch(request.singleStudy());
         SearchScope scope = visible.scope();
-        QidoResult result = search.search(request, ServiceUrls.base(uri), scope, maxResponseBytes);
+        QidoResult result = search.search(request, ServiceUrls.base(uri), scope, maxResponseBytes, timeout);
         audit.studies(result.originalStudies());
         audit.instances(level == QueryLevel.INSTANCE ? result.objects().size() : 0);
         String pending = visible.pendingStudies() == 0 ? null : "299 veil \"" + visible.pendingStudies()

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,6 +44,13 @@ public final class IndexWriter {
 
     private static void insertStudy(Connection c, IndexTarget t, List<NewInstance> instances,
                                      Map<NewInstance, IndexOutcome> outcomes) throws SQLException {
+        // A study none of whose instances is kept leaves no trace: no row that a search would
+        // list and that would bind the UID to the refused file's patient, and no consent the
+        // study's insert trigger (V10) would have carried over (PS3.18 10.5.3: nothing stored).
+        // As SQL, because the pool refuses Connection.rollback(Savepoint) inside a transaction.
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT veil_study");
+        }
         StudyRow study = upsertStudy(c, t, instances.get(0).parsed());
         long studyId = study.id();
         TreeMap<String, List<NewInstance>> bySeries = new TreeMap<>();
@@ -66,8 +74,6 @@ public final class IndexWriter {
                 series.forEach(i -> outcomes.put(i, IndexOutcome.SERIES_IN_OTHER_STUDY));
                 continue;
             }
-            newSeries += (int) row[2];
-            first.string(Tag.Modality).ifPresent(modalities::add);
             int added = 0;
             series.sort(Comparator.comparing(i -> i.parsed().sopInstanceUid()));
             for (NewInstance i : series) {
@@ -78,14 +84,29 @@ public final class IndexWriter {
                 }
             }
             if (added > 0) {
+                newSeries += (int) row[2];
+                first.string(Tag.Modality).ifPresent(modalities::add);
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE " + t.series() + " SET number_of_instances = number_of_instances + ? WHERE id = ?")) {
                     ps.setInt(1, added);
                     ps.setLong(2, row[0]);
                     ps.executeUpdate();
                 }
+            } else if (row[2] == 1) {
+                // A series made for instances that were all refused (each a different file under a
+                // UID stored elsewhere) is no series of this study.
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.series() + " WHERE id = ?")) {
+                    ps.setLong(1, row[0]);
+                    ps.executeUpdate();
+                }
             }
             newInstances += added;
+        }
+        if (newInstances == 0) {
+            try (Statement s = c.createStatement()) {
+                s.execute("ROLLBACK TO SAVEPOINT veil_study");
+            }
+            return;
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.study() + """
                  SET number_of_series = number_of_series + ?,

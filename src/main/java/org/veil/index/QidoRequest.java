@@ -84,7 +84,10 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                     }
                     String value = single(name, values);
                     validate(key, value, name);
-                    matches.put(key, value);
+                    if (matches.put(key, value) != null) {
+                        // The same key by keyword and by tag: two conditions where one is single-valued.
+                        throw new InvalidQueryException(shown(name) + " is given more than once (by keyword and by tag)");
+                    }
                 }
             }
         }

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -47,14 +48,22 @@ public class QidoSearch {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** PostgreSQL's SQLSTATE for a statement cancelled, here by its time limit. */
+    private static final String QUERY_CANCELED = "57014";
+
     private final AgroalDataSource dataSource;
 
     public QidoSearch(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** The matches of one page, whose objects hold at most {@code maxBytes} characters together (else 400). */
-    public QidoResult search(QidoRequest q, String baseUrl, SearchScope scope, long maxBytes) throws SQLException, InvalidQueryException {
+    /**
+     * The matches of one page, whose objects hold at most {@code maxBytes} characters together;
+     * beyond it, or beyond the search's time in the database, {@link SearchTooBroadException}.
+     */
+    public QidoResult search(QidoRequest q, String baseUrl, SearchScope scope, long maxBytes, Duration timeout)
+            throws SQLException, InvalidQueryException {
+        int timeoutSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
         if (scope instanceof SearchScope.Nothing) {
             return new QidoResult(List.of(), 0, false, List.of());
         }
@@ -75,6 +84,9 @@ public class QidoSearch {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(select + QidoSql.from(level, scope) + sql.where + QidoSql.order(level)
                      + " LIMIT ? OFFSET ?")) {
+            // A leading wildcard or a fuzzy name reads every row it cannot rule out by index:
+            // every search's cost is bounded, here by the database's time (docs/security.md).
+            ps.setQueryTimeout(timeoutSeconds);
             int n = bind(c, ps, sql.params);
             ps.setInt(n++, q.limit() + 1);
             ps.setInt(n, q.offset());
@@ -88,15 +100,21 @@ public class QidoSearch {
                     String object = render(q, rs, baseUrl);
                     held += object.length();
                     if (held > maxBytes) {
-                        throw new InvalidQueryException("the answer would hold more than " + maxBytes
+                        throw new SearchTooBroadException("the answer would hold more than " + maxBytes
                                 + " bytes; ask for fewer results (limit) or fewer attributes (includefield)");
                     }
                     out.add(object);
                     originals.add(rs.getString(originalColumn));
                 }
             }
-            long remaining = more ? countBeyond(c, q, sql, scope, q.offset() + out.size()) : 0;
+            long remaining = more ? countBeyond(c, q, sql, scope, q.offset() + out.size(), timeoutSeconds) : 0;
             return new QidoResult(out, Math.min(remaining, COUNT_BOUND), remaining > COUNT_BOUND, List.copyOf(originals));
+        } catch (SQLException e) {
+            if (QUERY_CANCELED.equals(e.getSQLState())) {
+                throw new SearchTooBroadException("the search took longer than " + timeoutSeconds
+                        + " s in the index; narrow it (a date range, more of a name before a wildcard)");
+            }
+            throw e;
         }
     }
 
@@ -105,9 +123,11 @@ public class QidoSearch {
      * {@link #COUNT_BOUND}: an exact count of everything a broad search matches would read every
      * matching row (about 100 ms for a search with no key among 1,000,000 studies) on each page.
      */
-    private long countBeyond(Connection c, QidoRequest q, QidoSql sql, SearchScope scope, int skipped) throws SQLException {
+    private long countBeyond(Connection c, QidoRequest q, QidoSql sql, SearchScope scope, int skipped, int timeoutSeconds)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1" + QidoSql.from(q.level(), scope)
                 + sql.where + " LIMIT ? OFFSET ?) beyond")) {
+            ps.setQueryTimeout(timeoutSeconds);
             int n = bind(c, ps, sql.params);
             ps.setLong(n++, COUNT_BOUND + 1);
             ps.setInt(n, skipped);
@@ -164,9 +184,14 @@ public class QidoSearch {
         TreeMap<String, JsonNode> fields = new TreeMap<>();
         boolean scopedToStudy = q.studyUid().isPresent();
         String studyUid = rs.getString(5);
-        if (q.level() == QueryLevel.STUDY || q.level() == QueryLevel.PATIENT || !scopedToStudy) {
-            Set<Integer> study = union(STUDY_DEFAULTS, wanted);
-            pick(fields, rs.getString(1), study, q.includeAll() && q.level() == QueryLevel.STUDY);
+        {
+            // Under /studies/{uid}/series (or instances) the study's defaults are left out, but a
+            // study attribute the client names (includefield or a key) is returned (PS3.18 10.6.3.3).
+            Set<Integer> study = q.level() == QueryLevel.STUDY || q.level() == QueryLevel.PATIENT || !scopedToStudy
+                    ? union(STUDY_DEFAULTS, wanted) : wanted;
+            if (!study.isEmpty()) {
+                pick(fields, rs.getString(1), study, q.includeAll() && q.level() == QueryLevel.STUDY);
+            }
             Array modalities = rs.getArray(2);
             if (study.contains(Tag.ModalitiesInStudy)) {
                 put(fields, Tag.ModalitiesInStudy, "CS", strings((String[]) modalities.getArray()));

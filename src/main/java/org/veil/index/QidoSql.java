@@ -83,27 +83,34 @@ final class QidoSql {
             case ARRAY_CONTAINS -> predicate(col + " && ?", (Object) QidoRequest.splitList(value).toArray(String[]::new));
             case DATE -> range(col, value, false);
             case TIME -> range(col, value, true);
-            case STRING -> anyOf(col, value);
+            case STRING -> anyOf(col, value, "?");
             case PERSON_NAME -> {
                 if (fuzzy) {
                     fuzzyName(key, value);
                 } else {
-                    anyOf("upper(" + col + ")", value.toUpperCase(java.util.Locale.ROOT));
+                    // Both sides folded by PostgreSQL: Java's upper case of "ß" is "SS", the
+                    // database's is "ß", and the two must agree for a name to find itself.
+                    anyOf("upper(" + col + ")", value, "upper(?)");
                 }
             }
         }
     }
 
     /** Single value or wildcard matching; a backslash-separated list matches any of its values. */
-    private void anyOf(String col, String value) {
+    private void anyOf(String col, String value, String param) {
         List<String> parts = new ArrayList<>();
         List<Object> values = new ArrayList<>();
         for (String v : value.split("\\\\")) {
+            if (v.matches("\\*+")) {
+                // "*" matches any value, a zero-length one included (PS3.4 C.2.2.2.4), and Veil
+                // keeps an empty value as no value: universal matching.
+                return;
+            }
             if (v.contains("*") || v.contains("?")) {
-                parts.add(col + " LIKE ? ESCAPE '\\'");
+                parts.add(col + " LIKE " + param + " ESCAPE '\\'");
                 values.add(likePattern(v));
             } else {
-                parts.add(col + " = ?");
+                parts.add(col + " = " + param);
                 values.add(v);
             }
         }

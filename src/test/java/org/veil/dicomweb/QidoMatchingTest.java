@@ -83,6 +83,10 @@ class QidoMatchingTest {
                 row("/studies?PatientSex=F", "B D"),
                 row("/studies?PatientBirthDate=19000101-19600101", "C"),
                 row("/studies?ReferringPhysicianName=Smith^Anna", "A C"),
+                // "*" alone matches a zero-length value too (PS3.4 C.2.2.2.4): D has none.
+                row("/studies?ReferringPhysicianName=*", "B A C D"),
+                row("/studies?ReferringPhysicianName=**", "B A C D"),
+                row("/studies?ReferringPhysicianName=S*", "A C"),
                 row("/studies?StudyID=S1", "A"),
                 row("/studies?IssuerOfPatientID=HOSP&PatientSex=M", "A C"),
                 row("/studies?limit=2&offset=2", "C D"),
@@ -115,6 +119,7 @@ class QidoMatchingTest {
                 Arguments.of("/studies?StudyInstanceUID=abc", "not a valid UID list"),
                 Arguments.of("/studies?includefield=NotAKeyword", "unknown attribute"),
                 Arguments.of("/studies?fuzzymatching=maybe", "fuzzymatching must be true or false"),
+                Arguments.of("/studies?PatientID=P001&00100020=P002", "is given more than once (by keyword and by tag)"),
                 Arguments.of("/studies?PatientWeight=70", "not a supported matching key"),
                 Arguments.of("/studies/1..2/series", "not a valid UID"));
     }
@@ -165,6 +170,10 @@ class QidoMatchingTest {
         JsonPath all = given().get("/dicomweb/studies?StudyInstanceUID=2.25.1&includefield=all").jsonPath();
         assertThat(all.getString("[0].'00200010'.Value[0]")).isEqualTo("S1");
         assertThat(all.getMap("[0]")).doesNotContainKey("7FE00010").doesNotContainKey("0020000E");
+        // Under a study's path the study's defaults are left out, a named study attribute is not.
+        JsonPath scoped = given().get("/dicomweb/studies/2.25.3/series?includefield=StudyDescription").jsonPath();
+        assertThat(scoped.getList("collect { it.'00081030'.Value[0] }")).containsExactly("CT CHEST", "CT CHEST");
+        assertThat(scoped.getMap("[0]")).doesNotContainKey("00100010");
     }
 
     /** Sends the query with each parameter value encoded by the client, as a browser would. */

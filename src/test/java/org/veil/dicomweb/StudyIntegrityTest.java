@@ -109,6 +109,46 @@ class StudyIntegrityTest {
         Response r = DicomWebClient.stow(ct(STUDY + ".9", STUDY + ".1", STUDY + ".1.2", "A-1", "HOSP"));
         assertThat(r.statusCode()).isEqualTo(409);
         assertThat(index.count("instance")).isEqualTo(1);
+        // Nothing of the refused file stays: no empty study a search would list, bound to its patient.
+        assertThat(index.strings("SELECT study_instance_uid FROM study")).containsExactly(STUDY);
+        assertThat(DicomWebClient.stow(ct(STUDY + ".9", STUDY + ".9.1", STUDY + ".9.1.1", "B-2", "HOSP")).statusCode())
+                .as("the study UID is free for its own patient").isEqualTo(200);
+    }
+
+    /** A refused store carries out no patient consent: the study's insert trigger is undone with it. */
+    @Test
+    void aRefusedNewStudyGainsNoConsent() throws Exception {
+        index.forgetConsents();
+        try (java.sql.Connection c = org.veil.EmbeddedPostgresResource.dataSource().getConnection();
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO patient_consent (id, patient_id, issuer_of_patient_id, all_studies, scopes, method,
+                        recorded_by, recorded_at, valid_from)
+                    VALUES (gen_random_uuid(), 'A-1', 'HOSP', true, ARRAY['research'], 'written', 'test', now(), now())""");
+        }
+        try {
+            assertThat(DicomWebClient.stow(ct(STUDY, STUDY + ".1", STUDY + ".1.1", "A-1", "HOSP")).statusCode()).isEqualTo(200);
+            assertThat(index.count("consent")).as("the stored study's consent").isEqualTo(1);
+            Response refused = DicomWebClient.stow(ct(STUDY + ".9", STUDY + ".1", STUDY + ".1.2", "A-1", "HOSP"));
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(index.strings("SELECT study_instance_uid FROM consent")).containsExactly(STUDY);
+        } finally {
+            index.forgetConsents();
+        }
+    }
+
+    /** A new series whose every instance is refused (a different file under a stored UID) is not added to the study. */
+    @Test
+    void aSeriesOfRefusedInstancesIsNotAdded() throws Exception {
+        assertThat(DicomWebClient.stow(ct(STUDY, STUDY + ".1", STUDY + ".1.1", "A-1", "HOSP")).statusCode()).isEqualTo(200);
+        byte[] other = Part10Editor.read(ct(STUDY, STUDY + ".3", STUDY + ".1.1", "A-1", "HOSP"))
+                .set(Tag.SeriesDescription, "another file").toBytes();
+        Response r = DicomWebClient.stow(other,
+                ct(STUDY, STUDY + ".1", STUDY + ".1.2", "A-1", "HOSP"));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(202);
+        assertThat(index.strings("SELECT series_instance_uid FROM series")).containsExactly(STUDY + ".1");
+        assertThat(index.sum("SELECT number_of_series FROM study")).isEqualTo(1);
+        assertThat(index.sum("SELECT number_of_instances FROM study")).isEqualTo(2);
     }
 
     /** A SOP Instance UID given twice, or with two values, names no one instance: the part cannot be understood. */
