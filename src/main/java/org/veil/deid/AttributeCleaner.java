@@ -338,7 +338,7 @@ final class AttributeCleaner {
     private void samples(EditableDataset ds, int tag, int depth) {
         boolean image = tag == PixelCleaner.PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_FLOAT_PIXEL_DATA;
         if (image && (depth > 0 || tag != PixelCleaner.PIXEL_DATA)
-                || tag == WAVEFORM_DATA && kind != StorageKind.WAVEFORM
+                || tag == WAVEFORM_DATA && (kind != StorageKind.WAVEFORM || depth != 1)
                 || tag == SPECTROSCOPY_DATA && (kind != StorageKind.SPECTROSCOPY || depth > 0)) {
             ds.remove(tag);
         }

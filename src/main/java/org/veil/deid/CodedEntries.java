@@ -101,6 +101,11 @@ final class CodedEntries {
      * shape, not looked up, so a name or an identifier of code shape would otherwise pass as one.
      */
     void clean(EditableDataset item, Set<String> names, String patientId) {
+        // One value each (PS3.3 Table 8.8-1: VM 1): only the first is judged, so no other may stay.
+        single(item, CODE_VALUE, Vr.SH);
+        single(item, CODING_SCHEME_DESIGNATOR, Vr.SH);
+        single(item, CODING_SCHEME_VERSION, Vr.SH);
+        single(item, CODE_MEANING, Vr.LO);
         String scheme = first(item, CODING_SCHEME_DESIGNATOR).trim();
         String value = first(item, CODE_VALUE).trim();
         boolean known = PUBLIC_SCHEMES.contains(scheme.toUpperCase(Locale.ROOT));
@@ -170,6 +175,13 @@ final class CodedEntries {
         int type = Character.getType(c);
         return Character.isLetter(c) || type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
                 || type == Character.OTHER_NUMBER;
+    }
+
+    private static void single(EditableDataset item, int tag, Vr vr) {
+        List<String> values = item.strings(tag);
+        if (values.size() > 1) {
+            item.put(tag, vr, values.get(0) == null ? "" : values.get(0));
+        }
     }
 
     private static String first(EditableDataset ds, int tag) {

@@ -116,6 +116,12 @@ public final class Deidentifier {
                 default -> "the SOP class is not one Veil knows how to de-identify";
             });
         }
+        if (kind == StorageKind.WAVEFORM) {
+            Optional<String> sound = WaveformRates.withheld(root);
+            if (sound.isPresent()) {
+                return new Outcome.Withheld(sound.get());
+            }
+        }
         PixelPlan plan = pixels.plan(root, profile);
         if (plan instanceof PixelPlan.Withhold w) {
             return new Outcome.Withheld(w.reason());
@@ -144,8 +150,15 @@ public final class Deidentifier {
                 && (judgePixels ? instance.root().contains(PixelCleaner.PIXEL_DATA) : hasPixels)) {
             instance.root().put(RECOGNIZABLE_VISUAL_FEATURES, Vr.CS, "NO");
         }
-        byte[] part10 = instance.toBytes();
         EditableDataset out = instance.root();
+        for (int uid : new int[] {Tag.SOPInstanceUID, Tag.StudyInstanceUID, Tag.SeriesInstanceUID}) {
+            // A value that was no UID is emptied, not remapped: no instance can be named by it,
+            // and the File Meta Information is written afresh only for an instance that has one.
+            if (out.string(uid).filter(s -> !s.isBlank()).isEmpty()) {
+                return new Outcome.Withheld("the instance's study, series or SOP Instance UID is not a UID");
+            }
+        }
+        byte[] part10 = instance.toBytes();
         return new Outcome.Derived(part10, out.string(Tag.StudyInstanceUID).orElse(""),
                 out.string(Tag.SeriesInstanceUID).orElse(""), out.string(Tag.SOPInstanceUID).orElse(""),
                 Map.copyOf(run.derivedUids()));

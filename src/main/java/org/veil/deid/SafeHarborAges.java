@@ -1,6 +1,7 @@
 package org.veil.deid;
 
 import java.util.List;
+import java.util.Set;
 import org.veil.dicom.EditableDataset;
 import org.veil.dicom.Vr;
 
@@ -22,9 +23,17 @@ final class SafeHarborAges {
     private static final int UNITS = 0x004008EA;
     private static final int DATE = 0x0040A121;
     private static final int DATETIME = 0x0040A120;
-    /** Subject Age (DCM 121033) and Subject Birth Date (DCM 121031), the SR's own record of the patient's age (TID 1007). */
-    private static final String SUBJECT_AGE = "121033";
-    private static final String SUBJECT_BIRTH_DATE = "121031";
+    private static final int TEXT_VALUE = 0x0040A160;
+    /**
+     * Concepts that state the patient's age, as scheme and code: Subject Age (DCM 121033, TID 1007),
+     * LOINC's Age (30525-0), Age - Reported (21612-7) and Age calculated (29553-5), SNOMED CT's
+     * Current chronological age (424144002, also under its old designator SRT).
+     */
+    private static final Set<String> AGE_CONCEPTS = Set.of("DCM 121033", "LN 30525-0", "LN 21612-7", "LN 29553-5",
+            "LNC 30525-0", "SCT 424144002", "SRT 424144002");
+    /** Concepts that state the birth date: Subject Birth Date (DCM 121031), LOINC 21112-8, SNOMED CT 184099003. */
+    private static final Set<String> BIRTH_DATE_CONCEPTS = Set.of("DCM 121031", "LN 21112-8", "LNC 21112-8",
+            "SCT 184099003", "SRT 184099003");
 
     private SafeHarborAges() {
     }
@@ -39,23 +48,34 @@ final class SafeHarborAges {
      * years is given as 90 years, and Subject Birth Date never leaves, whatever else is kept.
      */
     static void subjectContext(EditableDataset item) {
-        List<EditableDataset> concept = item.items(CONCEPT_NAME_CODES);
-        if (concept.isEmpty()) {
-            return;
+        // Every item of the concept and every value of its code: a second one would otherwise pass.
+        boolean birthDate = false;
+        boolean age = false;
+        for (EditableDataset concept : item.items(CONCEPT_NAME_CODES)) {
+            for (String scheme : concept.strings(CODING_SCHEME_DESIGNATOR)) {
+                for (String code : concept.strings(CODE_VALUE)) {
+                    String key = (scheme == null ? "" : scheme.trim().toUpperCase(java.util.Locale.ROOT)) + " "
+                            + (code == null ? "" : code.trim());
+                    birthDate |= BIRTH_DATE_CONCEPTS.contains(key);
+                    age |= AGE_CONCEPTS.contains(key);
+                }
+            }
         }
-        String code = concept.get(0).string(CODE_VALUE).orElse("").trim();
-        String scheme = concept.get(0).string(CODING_SCHEME_DESIGNATOR).orElse("").trim();
-        if (!scheme.equals("DCM")) {
-            return;
-        }
-        if (code.equals(SUBJECT_BIRTH_DATE)) {
+        if (birthDate) {
             if (item.contains(DATE)) {
                 item.put(DATE, Vr.DA, "19000101");
             }
             if (item.contains(DATETIME)) {
                 item.put(DATETIME, Vr.DT, "19000101000000");
             }
-        } else if (code.equals(SUBJECT_AGE)) {
+            if (item.contains(TEXT_VALUE)) {
+                item.put(TEXT_VALUE, Vr.UT, "REMOVED");
+            }
+        }
+        if (age) {
+            if (item.contains(TEXT_VALUE)) {
+                item.put(TEXT_VALUE, Vr.UT, "REMOVED");
+            }
             for (EditableDataset value : item.items(MEASURED_VALUES)) {
                 double years = years(value);
                 if (years >= 90 || Double.isNaN(years)) {
@@ -72,12 +92,30 @@ final class SafeHarborAges {
         }
     }
 
-    /** The age a measured value states, in years; NaN when it cannot be read. */
+    /**
+     * The largest age a measured value states in any of its forms (every Numeric Value, Floating
+     * Point Value, the rational), in years; NaN when any cannot be read or none is there.
+     */
     private static double years(EditableDataset value) {
-        double n;
+        List<String> numbers = new java.util.ArrayList<>(value.strings(NUMERIC_VALUE));
+        numbers.addAll(value.strings(FLOATING_POINT_VALUE));
+        List<String> numerators = value.strings(RATIONAL_NUMERATOR);
+        List<String> denominators = value.strings(RATIONAL_DENOMINATOR);
+        if (numerators.size() != denominators.size()) {
+            return Double.NaN;
+        }
+        double n = Double.NEGATIVE_INFINITY;
         try {
-            n = Double.parseDouble(value.string(NUMERIC_VALUE).orElse("").trim());
-        } catch (NumberFormatException e) {
+            for (String v : numbers) {
+                n = Math.max(n, Double.parseDouble(v == null ? "" : v.trim()));
+            }
+            for (int i = 0; i < numerators.size(); i++) {
+                n = Math.max(n, Double.parseDouble(numerators.get(i).trim()) / Double.parseDouble(denominators.get(i).trim()));
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            return Double.NaN;
+        }
+        if (n == Double.NEGATIVE_INFINITY || Double.isNaN(n) || Double.isInfinite(n)) {
             return Double.NaN;
         }
         List<EditableDataset> unit = value.items(UNITS);

@@ -2,8 +2,10 @@ package org.veil.deid;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.veil.dicom.DataDictionary;
 import org.veil.dicom.EditableDataset;
 import org.veil.dicom.Vr;
 
@@ -17,6 +19,7 @@ import org.veil.dicom.Vr;
 final class ValueShapes {
     private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
     private static final int MODALITY = 0x00080060;
+    private static final int LUT_DATA = 0x00283006;
     private static final Pattern DS = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
     private static final Pattern CS = Pattern.compile("[A-Z0-9 _]{1,16}");
@@ -32,8 +35,17 @@ final class ValueShapes {
     private ValueShapes() {
     }
 
-    /** Numbers are kept when they parse as their VR; a counter with more than six digits, or shaped like a date, is an identifier. */
+    /**
+     * Numbers are kept when they parse as their VR and are no more than the dictionary allows (an
+     * Acquisition Matrix of four values, not of four hundred: values past the expected carry bytes
+     * no reader looks at); a counter with more than six digits, or shaped like a date, is an identifier.
+     */
     static void numbers(EditableDataset ds, int tag, Vr vr) {
+        OptionalInt most = DataDictionary.maxValues(tag);
+        if (most.isPresent() && ds.valueCount(tag) > most.getAsInt()) {
+            ds.empty(tag);
+            return;
+        }
         if (vr != Vr.DS && vr != Vr.IS) {
             return; // binary numbers: two to eight bytes of a fixed type, read as numbers by every reader
         }
@@ -62,10 +74,18 @@ final class ValueShapes {
             return;
         }
         List<String> kept = new ArrayList<>();
+        int numbers = 0;
         for (String v : values) {
             String s = v == null ? "" : v.trim();
-            if (s.isEmpty() || CS.matcher(s).matches() && vocabulary.codeString(s)) {
+            if (s.isEmpty()) {
                 kept.add(s);
+            } else if (CS.matcher(s).matches() && vocabulary.codeString(s)) {
+                // One short number per attribute (a character set's, a context group's): more of
+                // them, in one value or across values, can spell an MRN or a date four digits at a time.
+                numbers += Vocabulary.numbers(s);
+                if (numbers <= 1 || Vocabulary.numbers(s) == 0) {
+                    kept.add(s);
+                }
             }
         }
         while (!kept.isEmpty() && kept.get(kept.size() - 1).isEmpty()) {
@@ -96,11 +116,16 @@ final class ValueShapes {
         if (wire == dictionary || dictionary == Vr.UN) {
             return false;
         }
+        if (wire == Vr.OW && (dictionary == Vr.US || dictionary == Vr.SS)) {
+            // Only LUT Data is "US or OW" (PS3.6); an Acquisition Matrix sent as OW is a block of
+            // bytes of any length under a name that promises four numbers.
+            return tag != LUT_DATA;
+        }
         return !(alternatives(wire, dictionary) || alternatives(dictionary, wire));
     }
 
     private static boolean alternatives(Vr a, Vr b) {
-        return (a == Vr.US && b == Vr.SS) || (a == Vr.OB && b == Vr.OW) || (a == Vr.OW && (b == Vr.US || b == Vr.SS))
+        return (a == Vr.US && b == Vr.SS) || (a == Vr.OB && b == Vr.OW)
                 || (a == Vr.LO && b == Vr.SH) || (a == Vr.LT && b == Vr.ST) || (a == Vr.UT && (b == Vr.LT || b == Vr.ST))
                 || (a == Vr.UC && (b == Vr.LO || b == Vr.SH));
     }

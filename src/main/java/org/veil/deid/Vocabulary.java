@@ -28,6 +28,17 @@ final class Vocabulary {
         return new Vocabulary(all);
     }
 
+    /** How many words of the value are short numbers: two side by side can spell an MRN or a birth date. */
+    static int numbers(String value) {
+        int n = 0;
+        for (String word : value.trim().split(" +")) {
+            if (SHORT_NUMBER.matcher(word).matches()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     boolean codeString(String value) {
         for (String word : value.trim().split(" +")) {
             if (!word.isEmpty() && !terms.contains(word) && !SHORT_NUMBER.matcher(word).matches() && !DIRECTIONS.matcher(word).matches()) {

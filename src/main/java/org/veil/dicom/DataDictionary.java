@@ -3,7 +3,18 @@ package org.veil.dicom;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.InformationEntity;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The standard data dictionary (PS3.6): tag, keyword and VR. Backed by PixelMed's dictionary so
@@ -60,6 +71,79 @@ public final class DataDictionary {
             return vr[0] == 'O' ? Vr.OW : Vr.UN;
         }
         return known;
+    }
+
+    /**
+     * The most values the dictionary allows the attribute (PS3.6 VM: {@code 4} for Acquisition
+     * Matrix, {@code 2-2n} gives none); empty when it sets no bound or does not know the tag.
+     */
+    public static OptionalInt maxValues(int tag) {
+        int t = dictionaryTag(tag);
+        if (WIDER.containsKey(t)) {
+            int max = WIDER.get(t);
+            return max == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(max);
+        }
+        Integer max = Multiplicities.MAX.get(t);
+        return max == null ? OptionalInt.empty() : OptionalInt.of(max);
+    }
+
+    /**
+     * Where PixelMed's file narrows PS3.6: it writes "2-2n" as 2-2 (Contour Data's "3-3n" as 3-3),
+     * and a few bounds lower than the standard's. Found by comparing it with dcmtk's dictionary
+     * of the same years, attribute by attribute; the standard's bound here, none for "n".
+     */
+    private static final Map<Integer, Integer> WIDER = Map.ofEntries(
+            Map.entry(0x00081162, Integer.MAX_VALUE), // Calculated Frame List, 3-3n
+            Map.entry(0x001440A0, Integer.MAX_VALUE), // Image Quality Indicator Type, 1-n
+            Map.entry(0x001440A1, Integer.MAX_VALUE), // Image Quality Indicator Material, 1-n
+            Map.entry(0x001440A2, Integer.MAX_VALUE), // Image Quality Indicator Size, 1-n
+            Map.entry(0x00181620, Integer.MAX_VALUE), // Vertices of the Polygonal Shutter, 2-2n
+            Map.entry(0x00181720, Integer.MAX_VALUE), // Vertices of the Polygonal Collimator, 2-2n
+            Map.entry(0x00220032, Integer.MAX_VALUE), // Reference Coordinates, 2-2n
+            Map.entry(0x00281200, Integer.MAX_VALUE), // Gray Lookup Table Data, 1-n
+            Map.entry(0x00286102, Integer.MAX_VALUE), // Applicable Frame Range, 2-2n
+            Map.entry(0x00289503, Integer.MAX_VALUE), // Vertices of the Region, 2-2n
+            Map.entry(0x00289506, Integer.MAX_VALUE), // Pixel Shift Frame Range, 2-2n
+            Map.entry(0x00289507, Integer.MAX_VALUE), // LUT Frame Range, 2-2n
+            Map.entry(0x0040A0B0, Integer.MAX_VALUE), // Referenced Waveform Channels, 2-2n
+            Map.entry(0x0040A29A, Integer.MAX_VALUE), // Pixel Coordinates Set Trial, 2-2n
+            Map.entry(0x00460208, Integer.MAX_VALUE), // Vertices of the Outline of Pupil, 2-2n
+            Map.entry(0x00800007, Integer.MAX_VALUE), // Surface Point Color CIELab Value Data, 3-3n
+            Map.entry(0x00880912, 32),                // Topic Keywords, 1-32
+            Map.entry(0x20400011, 99),                // Referenced Overlay Plane Groups, 1-99
+            Map.entry(0x30040058, Integer.MAX_VALUE), // DVH Data, 2-2n
+            Map.entry(0x30060050, Integer.MAX_VALUE), // Contour Data, 3-3n
+            Map.entry(0x300A0106, Integer.MAX_VALUE), // Block Data, 2-2n
+            Map.entry(0x300A011C, Integer.MAX_VALUE), // Leaf/Jaw Positions, 2-2n
+            Map.entry(0x300A0399, Integer.MAX_VALUE)); // Scan Spot Sizes Delivered, 2-2n
+
+    /**
+     * PixelMed's dictionary (the same 2022b edition) as it ships it in {@code elmdict.xml}, one
+     * element per line: its Java API gives VRs and names, not multiplicities. Read once, on first use.
+     */
+    private static final class Multiplicities {
+        private static final Pattern ELEMENT = Pattern.compile(
+                "<Group>0x([0-9A-Fa-f]{4})</Group><Element>0x([0-9A-Fa-f]{4})</Element>.*<VMMax>(\\d+)</VMMax>");
+        static final Map<Integer, Integer> MAX = read();
+
+        private static Map<Integer, Integer> read() {
+            Map<Integer, Integer> max = new HashMap<>();
+            try (InputStream in = DicomDictionary.class.getResourceAsStream("/com/pixelmed/dicom/elmdict.xml")) {
+                if (in == null) {
+                    throw new IllegalStateException("PixelMed's elmdict.xml is not on the class path");
+                }
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    Matcher m = ELEMENT.matcher(line);
+                    if (m.find()) {
+                        max.put(Integer.parseInt(m.group(1), 16) << 16 | Integer.parseInt(m.group(2), 16), Integer.parseInt(m.group(3)));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Map.copyOf(max);
+        }
     }
 
     private static boolean isLutDescriptor(int tag) {

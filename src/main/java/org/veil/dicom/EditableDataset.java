@@ -71,6 +71,12 @@ public final class EditableDataset {
         }
     }
 
+    /** How many values the attribute holds (PixelMed's count: binary numbers by their size); 0 when absent or a sequence. */
+    public int valueCount(int tag) {
+        Attribute a = list.get(pixelMed(tag));
+        return a == null || a instanceof SequenceAttribute ? 0 : a.getVM();
+    }
+
     /** The first value, if any. */
     public Optional<String> string(int tag) {
         List<String> values = strings(tag);

@@ -299,7 +299,64 @@ final class AdversarialCorpus {
                                 .as("a registered class is kept").isEqualTo(CT);
                     }
                 }));
+        cases.add(new Case("extra values in a coded entry, beyond the one its VM allows", ct(27)
+                .sequence(0x00082218, "SQ", new RawDataset().text(0x00080100, "SH", "39607008\\4821ZZ27A")
+                        .text(0x00080102, "SH", "SCT\\ZZLEAK27B").text(0x00080103, "SH", "2022\\ZZ27C")
+                        .text(0x00080104, "LO", "Lung\\ZZLEAK27D"))
+                .sequence(0x00400260, "SQ", new RawDataset().text(0x00080100, "SH", "121071\\ZZLEAK27E").text(0x00080102, "SH", "DCM")
+                        .text(0x00080104, "LO", "Finding"))
+                .part10(CT, ROOT + ".3.27"), List.of("4821ZZ27A", "ZZLEAK27B", "ZZ27C", "ZZLEAK27D", "ZZLEAK27E"), Expect.DERIVED,
+                (d, p) -> {
+                    for (EditableDataset region : d.items(0x00082218)) {
+                        org.assertj.core.api.Assertions.assertThat(region.strings(0x00080100)).as("the code's one value")
+                                .containsExactly("39607008");
+                    }
+                }));
+        cases.add(new Case("an MRN and a birth date in code strings, four digits at a time", ct(28)
+                .text(0x00080008, "CS", "ORIGINAL\\PRIMARY\\AXIAL\\4821 3377\\1950 0312")
+                .text(0x00180015, "CS", "CHEST 4822 3378")
+                .text(0x00189004, "CS", "1951\\0313")
+                .part10(CT, ROOT + ".3.28"), List.of("4821 3377", "1950 0312", "4822 3378", "1951\\0313"), Expect.DERIVED,
+                (d, p) -> org.assertj.core.api.Assertions.assertThat(d.strings(0x00080008))
+                        .as("the image type's defined terms stay").startsWith("ORIGINAL", "PRIMARY", "AXIAL")));
+        cases.add(new Case("binary numbers: more values than the dictionary allows, bytes sent as OW", ct(29)
+                .put(0x00181310, "OW", RawDataset.padded("ZZLEAK29A BAKER JOHN".getBytes(StandardCharsets.US_ASCII), 0))
+                .put(0x00540081, "US", RawDataset.padded("ZZLEAK29B BAKER".getBytes(StandardCharsets.US_ASCII), 0))
+                .part10(CT, ROOT + ".3.29"), List.of("ZZLEAK29A", "ZZLEAK29B"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("a report's birth date and ages under LOINC and SNOMED CT codes, and a second value", ct(30)
+                .sequence(0x0040A730, "SQ",
+                        contentItem("DATE", "21112-8", "LN", "Birth date").text(0x0040A121, "DA", "19320615"),
+                        contentItem("NUM", "30525-0", "LN", "Age").sequence(0x0040A300, "SQ", measured("95")),
+                        contentItem("NUM", "121033", "DCM", "Subject Age").sequence(0x0040A300, "SQ", measured("45\\96")),
+                        contentItem("NUM", "424144002", "SCT", "Current chronological age")
+                                .sequence(0x0040A300, "SQ", measured("45").put(0x0040A161, "FD", RawDataset.le64(97.0))))
+                .part10(CT, ROOT + ".3.30"), List.of("19320615"), Expect.DERIVED, (d, p) -> {
+                    List<EditableDataset> items = d.items(0x0040A730);
+                    org.assertj.core.api.Assertions.assertThat(items).as("the content is kept, dummied or cleaned").hasSize(4);
+                    org.assertj.core.api.Assertions.assertThat(items.get(0).string(0x0040A121)).as("no birth date, not even shifted")
+                            .contains("19000101");
+                    for (EditableDataset num : items.subList(1, 4)) {
+                        for (EditableDataset value : num.items(0x0040A300)) {
+                            org.assertj.core.api.Assertions.assertThat(value.strings(0x0040A30A)).as("an age over 89 is 90")
+                                    .allSatisfy(v -> org.assertj.core.api.Assertions.assertThat(Double.parseDouble(v.trim())).isLessThanOrEqualTo(90));
+                            org.assertj.core.api.Assertions.assertThat(value.contains(0x0040A161)).as("no second form of it").isFalse();
+                        }
+                    }
+                }));
         return cases;
+    }
+
+    /** An SR content item of the value type with the concept name. */
+    private static RawDataset contentItem(String valueType, String code, String scheme, String meaning) {
+        return new RawDataset().text(0x0040A010, "CS", "HAS OBS CONTEXT").text(0x0040A040, "CS", valueType)
+                .sequence(0x0040A043, "SQ", new RawDataset().text(0x00080100, "SH", code).text(0x00080102, "SH", scheme)
+                        .text(0x00080104, "LO", meaning));
+    }
+
+    /** A measured value in years. */
+    private static RawDataset measured(String numbers) {
+        return new RawDataset().text(0x0040A30A, "DS", numbers).sequence(0x004008EA, "SQ",
+                new RawDataset().text(0x00080100, "SH", "a").text(0x00080102, "SH", "UCUM").text(0x00080104, "LO", "year"));
     }
 
     /** Instances whose kind or pixels Veil cannot make safe: withheld whole. */
@@ -333,6 +390,17 @@ final class AdversarialCorpus {
                 .part10(CT, ROOT + ".3.24"), List.of("ZZLEAK24A"), Expect.WITHHELD, NOTHING_MORE));
         cases.add(new Case("an instance without a SOP Instance UID", ct(23).remove(0x00080018)
                 .part10(CT, ROOT + ".3.23"), List.of(), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("a SOP Instance UID that is no UID, beside the original File Meta Information", ct(31)
+                .text(0x00080018, "UI", "ZZLEAK31A.1.2.3")
+                .part10(CT, "ZZLEAK31A.1.2.3"), List.of("ZZLEAK31A"), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("a voice in an ECG: one channel sampled at 8,000 Hz", new RawDataset()
+                .text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.9.1.2").text(0x00080018, "UI", ROOT + ".4.32")
+                .text(0x00080060, "CS", "ECG").text(0x00100010, "PN", "BAKER^JOHN")
+                .text(0x0020000D, "UI", STUDY).text(0x0020000E, "UI", ROOT + ".32")
+                .sequence(0x54000100, "SQ", new RawDataset().us(0x003A0005, 1).put(0x003A0010, "UL", RawDataset.le32(10))
+                        .text(0x003A001A, "DS", "8000").us(0x54001004, 16)
+                        .put(0x54001010, "OW", RawDataset.padded("ZZLEAK32A dictation".getBytes(StandardCharsets.US_ASCII), 0)))
+                .part10("1.2.840.10008.5.1.4.1.1.9.1.2", ROOT + ".4.32"), List.of("ZZLEAK32A"), Expect.WITHHELD, NOTHING_MORE));
         return cases;
     }
 

@@ -138,6 +138,16 @@ public final class RawDataset {
         return out;
     }
 
+    /** A double as FD's eight bytes, little-endian. */
+    static byte[] le64(double d) {
+        long v = Double.doubleToLongBits(d);
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (v >>> (8 * i));
+        }
+        return b;
+    }
+
     static byte[] le32(long v) {
         return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
     }
