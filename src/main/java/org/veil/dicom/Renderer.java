@@ -59,9 +59,16 @@ public final class Renderer {
     private static final AttributeTag VOI_LUT_FUNCTION = new AttributeTag(0x0028, 0x1056);
 
     private final SourceImage source;
+    private final long decodedBytes;
 
-    private Renderer(SourceImage source) {
+    private Renderer(SourceImage source, long decodedBytes) {
         this.source = source;
+        this.decodedBytes = decodedBytes;
+    }
+
+    /** The bytes of decoded samples opening it made: every frame of the instance, whichever is rendered. */
+    public long decodedBytes() {
+        return decodedBytes;
     }
 
     /**
@@ -76,7 +83,8 @@ public final class Renderer {
         if (!Part10Editor.canDecode(transferSyntax)) {
             throw new UndecodablePixelDataException("pixel data in this transfer syntax cannot be rendered");
         }
-        com.pixelmed.dicom.AttributeList list = Part10Editor.readDecoded(part10, maxDecodedBytes).attributes();
+        Part10Editor decoded = Part10Editor.readDecoded(part10, maxDecodedBytes);
+        com.pixelmed.dicom.AttributeList list = decoded.attributes();
         if (list.get(PIXEL_DATA) == null) {
             throw new NotAnImageException();
         }
@@ -92,7 +100,7 @@ public final class Renderer {
                 function.addValue(window.get().function());
                 list.put(function);
             }
-            return new Renderer(new SourceImage(list));
+            return new Renderer(new SourceImage(list), Math.max(0, decoded.decodedPixelBytes()));
         } catch (DicomException | RuntimeException e) {
             throw new UndecodablePixelDataException("the pixel data cannot be rendered");
         }

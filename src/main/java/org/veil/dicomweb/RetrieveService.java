@@ -175,7 +175,7 @@ public class RetrieveService {
      */
     public Payload frames(Target ref, List<Integer> numbers, String accept, String range)
             throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException,
-            UndecodablePixelDataException, java.io.IOException {
+            UndecodablePixelDataException, java.io.IOException, InvalidRequestException {
         StoredInstance i = find(ref).get(0);
         FrameIndex index = i.frameIndex();
         for (int n : numbers) {
@@ -192,6 +192,16 @@ public class RetrieveService {
                 : Negotiation.frames(accept, ts);
         List<List<FrameIndex.Range>> ranges = new ArrayList<>();
         numbers.forEach(n -> ranges.add(index.frames().get(n - 1)));
+        if (ts == TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) {
+            // Frames of a deflated data set are inflated from its start: in file order once, in
+            // any other order up to once per frame. That is refused beyond twice the data set.
+            List<FrameIndex.Range> all = ranges.stream().flatMap(List::stream).toList();
+            long end = all.stream().mapToLong(r -> r.offset() + r.length()).max().orElse(i.datasetOffset());
+            if (RangeCopier.inflatedCost(i.datasetOffset(), all) > 2 * (end - i.datasetOffset())) {
+                throw new InvalidRequestException("frames of a deflated instance are read from its start:"
+                        + " ask for them in ascending order");
+            }
+        }
         return ranged(i, ts, partType, ranges, single, numbers.size() == 1 ? range : null);
     }
 
@@ -305,8 +315,9 @@ public class RetrieveService {
             }
             return new Payload(type, out -> {
                 try (FileChannel ch = store.open(i.storageKey())) {
+                    RangeCopier.Sequence ranges = new RangeCopier.Sequence(ch, i.datasetOffset(), ts);
                     for (FrameIndex.Range r : contents.get(0)) {
-                        RangeCopier.copy(ch, i.datasetOffset(), ts, r, out);
+                        ranges.copy(r, out);
                     }
                 }
             }, null, 200, headers);
@@ -353,7 +364,9 @@ public class RetrieveService {
         List<StoredInstance> found = find(target);
         InstanceRef ref = target.ref();
         boolean instanceLevel = ref.instance() != null;
-        Negotiation.Shape shape = request.thumbnail() || (instanceLevel && request.frames().size() == 1) ? Negotiation.Shape.SINGLE
+        // One frame may come as a single image or as a multipart of one (PS3.18 10.4.4); a thumbnail
+        // is one image.
+        Negotiation.Shape shape = request.thumbnail() ? Negotiation.Shape.SINGLE
                 : instanceLevel ? Negotiation.Shape.EITHER : Negotiation.Shape.MULTIPART;
         Negotiation.Rendering how = Negotiation.rendered(accept, shape);
         Renderer.Options options = new Renderer.Options(request.window(),
@@ -365,7 +378,7 @@ public class RetrieveService {
         Budget budget = new Budget(config.maxRenderedPixels(), config.maxRenderDecodedBytes() * RENDERED_INSTANCES_DECODED);
         try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
             if (request.thumbnail() && !instanceLevel) {
-                images.add(render(found.get(found.size() / 2), List.of(1), options, budget).get(0));
+                images.add(thumbnailOf(found, options, budget));
             } else if (instanceLevel) {
                 List<Integer> frames = request.frames();
                 if (frames.isEmpty()) {
@@ -382,8 +395,10 @@ public class RetrieveService {
                 for (StoredInstance i : found) {
                     try {
                         images.add(render(i, List.of(1), options, budget).get(0));
-                    } catch (NotAnImageException e) {
-                        // reports and other non-images in a study have nothing to show
+                    } catch (NotAnImageException | UndecodablePixelDataException e) {
+                        // Reports and other non-images in a study have nothing to show, and an image
+                        // that cannot be decoded (a video, a 12-bit JPEG, one over the size bound)
+                        // does not take the others' images with it.
                     }
                 }
                 if (images.isEmpty()) {
@@ -406,6 +421,36 @@ public class RetrieveService {
         });
     }
 
+    /**
+     * A study's or series' thumbnail: its middle instance's first frame, or, when that is no
+     * image Veil can render (a report, a video), the nearest one that is, outward from the middle;
+     * within the answer's budget, which bounds how many are tried.
+     */
+    private byte[] thumbnailOf(List<StoredInstance> found, Renderer.Options options, Budget budget)
+            throws java.io.IOException, UndecodablePixelDataException, NotAnImageException, UnknownResourceException,
+            InvalidRequestException {
+        int middle = found.size() / 2;
+        Exception last = null;
+        int tried = 0;
+        for (int step = 0; step < 2 * found.size() && tried < config.maxFramesPerRequest(); step++) {
+            // middle, middle + 1, middle - 1, middle + 2, …
+            int at = middle + ((step & 1) == 1 ? (step + 1) / 2 : -(step / 2));
+            if (at < 0 || at >= found.size()) {
+                continue;
+            }
+            tried++;
+            try {
+                return render(found.get(at), List.of(1), options, budget).get(0);
+            } catch (NotAnImageException | UndecodablePixelDataException e) {
+                last = e;
+            }
+        }
+        if (last instanceof UndecodablePixelDataException u) {
+            throw u;
+        }
+        throw new NotAnImageException();
+    }
+
     /** How many instances of the largest renderable size one rendered answer may read and decode. */
     private static final long RENDERED_INSTANCES_DECODED = 4;
 
@@ -425,7 +470,7 @@ public class RetrieveService {
             read += bytes;
             if (read > maxRead) {
                 throw new InvalidRequestException("the rendered answer would decode more than " + maxRead
-                        + " bytes of stored instances; ask for a series or for instances");
+                        + " bytes of stored or decoded instances; ask for a series or for instances");
             }
         }
 
@@ -455,6 +500,9 @@ public class RetrieveService {
         } catch (org.veil.dicom.MalformedDicomException e) {
             throw new UndecodablePixelDataException("the stored instance cannot be read for rendering");
         }
+        // What was decoded counts, not only what was read: a 2 MB RLE cine decodes to 256 MB,
+        // all its frames, to render its first. Charged as the larger of the two.
+        budget.read(Math.max(0, renderer.decodedBytes() - i.sizeBytes()));
         List<Integer> wanted = frames;
         if (wanted == null) {
             if (renderer.frames() > config.maxFramesPerRequest()) {
@@ -483,10 +531,11 @@ public class RetrieveService {
         return new Payload("multipart/related; type=\"" + type + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             try (FileChannel ch = store.open(i.storageKey())) {
+                RangeCopier.Sequence ranges = new RangeCopier.Sequence(ch, i.datasetOffset(), ts);
                 for (List<FrameIndex.Range> part : parts) {
                     mp.startPart(partType);
                     for (FrameIndex.Range r : part) {
-                        RangeCopier.copy(ch, i.datasetOffset(), ts, r, mp.stream());
+                        ranges.copy(r, mp.stream());
                     }
                 }
             }

@@ -132,6 +132,44 @@ class FramesTest {
                 .set(Tag.SeriesInstanceUID, uid + ".1").set(Tag.SOPInstanceUID, uid + ".1.1").toBytes();
     }
 
+    /**
+     * A deflated data set is inflated from its start for each frame asked for: in file order the
+     * frames cost it once, read forward; asked for backwards, up to once each, which is refused
+     * (a small file may inflate to hundreds of megabytes).
+     */
+    @Test
+    void framesOfADeflatedInstanceAreReadForwardAndBackwardsIsRefused() throws Exception {
+        Path original = TestData.file("pydicom/rtdose.dcm");
+        List<byte[]> expected = expectedFrames(original, 15);
+        Path dir = Files.createTempDirectory("veil-deflated");
+        try {
+            // Under UIDs of its own: the original is stored by another test.
+            Path source = Files.write(dir.resolve("rtdose.dcm"), renamed("pydicom/rtdose.dcm"));
+            Path deflated = dir.resolve("rtdose-deflated.dcm");
+            Process p = new ProcessBuilder("dcmconv", "+td", source.toString(), deflated.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).isZero();
+            byte[] file = Files.readAllBytes(deflated);
+            assertThat(Part10Editor.read(file).transferSyntax()).isEqualTo("1.2.840.10008.1.2.1.99");
+            String instance = store(file);
+            String stored = "multipart/related; type=application/octet-stream; transfer-syntax=*";
+            for (List<Integer> wanted : List.of(List.of(1, 3, 5, 15), List.of(2, 1))) {
+                Response r = given().header("Accept", stored)
+                        .get(instance + "/frames/" + String.join(",", wanted.stream().map(String::valueOf).toList()));
+                assertThat(r.statusCode()).as(wanted.toString()).isEqualTo(200);
+                List<DicomWebClient.Part> parts = DicomWebClient.parts(r);
+                for (int i = 0; i < wanted.size(); i++) {
+                    assertThat(parts.get(i).content()).as("frame %d", wanted.get(i)).isEqualTo(expected.get(wanted.get(i) - 1));
+                }
+            }
+            Response backwards = given().header("Accept", stored).get(instance + "/frames/15,10,5,1");
+            assertThat(backwards.statusCode()).isEqualTo(400);
+            assertThat(backwards.jsonPath().getString("reason")).contains("ascending order");
+        } finally {
+            TempTree.delete(dir);
+        }
+    }
+
     @Test
     void frameBeyondTheLastIsNotFound() throws Exception {
         String instance = store(TestData.bytes("pydicom/SC_rgb_rle_2frame.dcm"));

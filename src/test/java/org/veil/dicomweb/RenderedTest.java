@@ -116,8 +116,36 @@ class RenderedTest {
         Response frames = DicomWebClient.given().accept("multipart/related; type=\"image/jpeg\"").get(path(US, 1) + "/rendered");
         List<DicomWebClient.Part> parts = DicomWebClient.parts(frames);
         assertThat(parts).hasSize(10).allSatisfy(p -> assertThat(p.contentType()).isEqualTo("image/jpeg"));
+        Response one = DicomWebClient.given().accept("multipart/related; type=\"image/jpeg\"").get(path(US, 1) + "/frames/3/rendered");
+        assertThat(one.statusCode()).as("one frame as a multipart of one").isEqualTo(200);
+        assertThat(DicomWebClient.parts(one)).hasSize(1);
         assertThat(DicomWebClient.given().accept("image/jpeg").get("/dicomweb/studies/" + US + "/rendered").statusCode())
                 .isEqualTo(406);
+    }
+
+    /**
+     * In a series of a CT, a report and a 12-bit JPEG (which Veil cannot decode), the series
+     * renders the CT and leaves the other two out, and its thumbnail is the CT's, though the
+     * middle instance is the report and the next one out the JPEG.
+     */
+    @Test
+    void aSeriesRendersWhatItCanAndItsThumbnailIsAnImage() throws Exception {
+        String mixed = "2.25.7171005";
+        assertThat(DicomWebClient.stow(numbered("real/CT-MONO2-16-ankle.dcm", mixed, 1), numbered("pydicom/test-SR.dcm", mixed, 2),
+                numbered("pydicom/JPGExtended.dcm", mixed, 3)).statusCode()).isEqualTo(200);
+        String series = "/dicomweb/studies/" + mixed + "/series/" + mixed + ".1";
+        Response all = DicomWebClient.given().accept("multipart/related; type=\"image/png\"").get(series + "/rendered?viewport=64,64");
+        assertThat(all.statusCode()).as(all.asString()).isEqualTo(200);
+        assertThat(DicomWebClient.parts(all)).hasSize(1);
+        for (String level : List.of(series, "/dicomweb/studies/" + mixed)) {
+            Response thumb = DicomWebClient.given().accept("image/png").get(level + "/thumbnail");
+            assertThat(thumb.statusCode()).as(level + ": " + thumb.asString()).isEqualTo(200);
+            assertThat(image(thumb).getWidth()).isEqualTo(128);
+        }
+    }
+
+    private static byte[] numbered(String file, String study, int n) throws Exception {
+        return Part10Editor.read(instance(file, study, n)).set(Tag.InstanceNumber, Integer.toString(n)).toBytes();
     }
 
     @Test

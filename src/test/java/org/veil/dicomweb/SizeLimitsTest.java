@@ -143,6 +143,41 @@ class SizeLimitsTest {
         return head + new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * What rendering decodes counts, not only what it reads: five RLE copies of the CT are 138 KB
+     * stored, within the 160,000 bytes, but decode to 164 KB, beyond them; four decode to 131 KB.
+     */
+    @Test
+    void renderedSeriesAreBoundedByWhatTheyDecode() throws Exception {
+        String study = "2.25.4242420003";
+        List<byte[]> rle = new java.util.ArrayList<>();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("veil-rle");
+        try {
+            int n = 0;
+            for (byte[] copy : copies(study, study + ".1", 5)) {
+                java.nio.file.Path in = dir.resolve(n + ".dcm");
+                java.nio.file.Path out = dir.resolve(n++ + "-rle.dcm");
+                java.nio.file.Files.write(in, copy);
+                Process p = new ProcessBuilder("dcmcrle", in.toString(), out.toString()).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                assertThat(p.waitFor()).isZero();
+                rle.add(java.nio.file.Files.readAllBytes(out));
+            }
+        } finally {
+            org.veil.TempTree.delete(dir);
+        }
+        assertThat(rle.stream().mapToLong(b -> b.length).sum()).as("stored, within the bound").isLessThan(160_000);
+        assertThat(DicomWebClient.stow(rle.subList(0, 4).toArray(byte[][]::new)).statusCode()).isEqualTo(200);
+        String png = "multipart/related; type=\"image/png\"";
+        String series = "/dicomweb/studies/" + study + "/series/" + study + ".1/rendered?viewport=1,1";
+        Response four = DicomWebClient.given().accept(png).get(series);
+        assertThat(four.statusCode()).as(four.asString()).isEqualTo(200);
+        assertThat(DicomWebClient.stow(rle.get(4)).statusCode()).isEqualTo(200);
+        Response five = DicomWebClient.given().accept(png).get(series);
+        assertThat(five.statusCode()).isEqualTo(400);
+        assertThat(five.jsonPath().getString("reason")).contains("would decode more than 160000 bytes");
+    }
+
     private static List<byte[]> copies(String study, String series, int n) throws Exception {
         List<byte[]> out = new java.util.ArrayList<>();
         for (int i = 1; i <= n; i++) {
