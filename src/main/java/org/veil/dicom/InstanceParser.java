@@ -54,8 +54,14 @@ public final class InstanceParser {
     }
 
     private static boolean isLevel(int tag, QueryLevel level) {
-        if (tag == Tag.SpecificCharacterSet) {
+        // Returned at every level (PS3.18 Tables 10.6.3-3 to -5); PixelMed files the offset under
+        // the instance only.
+        if (tag == Tag.SpecificCharacterSet || tag == Tag.TimezoneOffsetFromUTC) {
             return true;
+        }
+        if (tag == Tag.IssuerOfPatientID) {
+            // A patient attribute, a matching key at study level; PixelMed's table gives it no level.
+            return level == QueryLevel.STUDY;
         }
         QueryLevel l = DataDictionary.levelOf(tag);
         return level == QueryLevel.STUDY ? (l == QueryLevel.PATIENT || l == QueryLevel.STUDY) : l == level;

@@ -50,13 +50,11 @@ record MediaRange(String type, String subtype, Map<String, String> params, doubl
                 value = value.substring(1, value.length() - 1);
             }
             if (name.equals("q")) {
-                try {
-                    q = Double.parseDouble(value);
-                } catch (NumberFormatException e) {
-                    q = 0;
-                }
+                // RFC 9110 12.4.2: 0 to 1, three decimals at most; anything else weighs nothing.
+                q = value.matches("0(\\.\\d{0,3})?|1(\\.0{0,3})?") ? Double.parseDouble(value) : 0;
             } else {
-                params.put(name, value);
+                // A media type named in a parameter is case-insensitive, as the range's own (RFC 6838 4.2).
+                params.put(name, name.equals("type") ? value.toLowerCase(Locale.ROOT) : value);
             }
         }
         return new MediaRange(full.substring(0, slash), full.substring(slash + 1), params, q);

@@ -153,7 +153,13 @@ final class Negotiation {
             }
             String type = r.param("type");
             String syntax = r.param("transfer-syntax");
-            if (type == null || (syntax != null && (syntax.equals("*") || syntax.equals(ts.uid())))) {
+            if (type == null) {
+                // */*, no Accept, or multipart/related without a type: the resource's first row,
+                // octet-stream in Explicit VR Little Endian (PS3.18 8.7.3.5), so lossless
+                // compressed and big-endian frames are decoded (lossy ones were left as stored above).
+                return true;
+            }
+            if (syntax != null && (syntax.equals("*") || syntax.equals(ts.uid()))) {
                 return false;
             }
             if (type.equals(OCTET_STREAM) && (syntax == null || syntax.equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()))) {

@@ -70,6 +70,32 @@ class NegotiationTest {
         assertThat(Negotiation.frames(accept, stored)).isEqualTo(partType);
     }
 
+    /**
+     * {@code *}/{@code *}, no Accept and a multipart without a type take the frames resource's first
+     * row, octet-stream in Explicit VR Little Endian: lossless compressed and big-endian frames are
+     * decoded; lossy ones stay their codestream; native little-endian ones need no decoding.
+     */
+    @Test
+    void framesWithoutAChoiceAreTheDefaultOctetStream() {
+        for (String accept : new String[] {"*/*", null, "multipart/related"}) {
+            assertThat(Negotiation.decodedFrames(accept, TransferSyntax.RLE_LOSSLESS)).as(accept).isTrue();
+            assertThat(Negotiation.decodedFrames(accept, TransferSyntax.EXPLICIT_VR_BIG_ENDIAN)).as(accept).isTrue();
+            assertThat(Negotiation.decodedFrames(accept, TransferSyntax.JPEG_BASELINE)).as(accept).isFalse();
+            assertThat(Negotiation.decodedFrames(accept, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)).as(accept).isFalse();
+        }
+        assertThat(Negotiation.decodedFrames("multipart/related; type=application/octet-stream; transfer-syntax=*",
+                TransferSyntax.RLE_LOSSLESS)).as("as stored, by name").isFalse();
+    }
+
+    /** RFC 9110 12.4.2: a weight is 0 to 1 with three decimals; a media type in a parameter is case-insensitive. */
+    @Test
+    void weightsOutOfTheirRangeWeighNothingAndTypesIgnoreCase() throws Exception {
+        assertThat(MediaRange.parseAccept("image/png;q=2, image/gif;q=Infinity, image/jpeg;q=0.5"))
+                .extracting(MediaRange::subtype).containsExactly("jpeg");
+        assertThat(Negotiation.frames("multipart/related; type=\"Application/Octet-Stream\"; transfer-syntax=*",
+                TransferSyntax.RLE_LOSSLESS)).isEqualTo("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.5");
+    }
+
     @Test
     void compressedFramesAreNotDecompressed() {
         assertThatThrownBy(() -> Negotiation.frames("multipart/related; type=application/octet-stream", TransferSyntax.JPEG_BASELINE))

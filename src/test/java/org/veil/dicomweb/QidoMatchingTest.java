@@ -167,6 +167,8 @@ class QidoMatchingTest {
         assertThat(ohif.getList("[0].'00080060'.Value")).containsExactly("CT", "MR");
         assertThat(ohif.getString("[0].'00100030'.Value[0]")).isEqualTo("19500505");
         assertThat(ohif.getString("[0].'00080090'.Value[0].Alphabetic")).isEqualTo("Smith^Anna");
+        JsonPath issuer = given().get("/dicomweb/studies?StudyInstanceUID=2.25.3&IssuerOfPatientID=HOSP").jsonPath();
+        assertThat(issuer.getString("[0].'00100021'.Value[0]")).as("a matching key is returned").isEqualTo("HOSP");
         JsonPath all = given().get("/dicomweb/studies?StudyInstanceUID=2.25.1&includefield=all").jsonPath();
         assertThat(all.getString("[0].'00200010'.Value[0]")).isEqualTo("S1");
         assertThat(all.getMap("[0]")).doesNotContainKey("7FE00010").doesNotContainKey("0020000E");
