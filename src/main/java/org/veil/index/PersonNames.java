@@ -11,6 +11,27 @@ final class PersonNames {
     private PersonNames() {
     }
 
+    /**
+     * The letters of Latin-1 and Latin Extended-A whose accents {@link #normalize} removes, and
+     * what it leaves of each: for PostgreSQL's {@code translate()}, so that a name column without a
+     * normalised copy (Referring Physician's Name) is compared as the query is. The two strings
+     * are of equal length.
+     */
+    static final String[] ACCENTED = accented();
+
+    private static String[] accented() {
+        StringBuilder from = new StringBuilder();
+        StringBuilder to = new StringBuilder();
+        for (char c = 0xC0; c <= 0x17F; c++) {
+            String plain = Normalizer.normalize(String.valueOf(c), Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+            if (plain.length() == 1 && plain.charAt(0) != c && plain.charAt(0) < 0x80) {
+                from.append(c);
+                to.append(plain.charAt(0));
+            }
+        }
+        return new String[] {from.toString(), to.toString()};
+    }
+
     static String normalize(String pn) {
         String alphabetic = pn.split("=", -1)[0];
         String plain = Normalizer.normalize(alphabetic, Normalizer.Form.NFD).replaceAll("\\p{M}", "");

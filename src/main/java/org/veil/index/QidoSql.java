@@ -142,8 +142,10 @@ final class QidoSql {
      * a component of the name, in any order ("joh do" matches "DOE^JOHN").
      */
     private void fuzzyName(MatchKey key, String value) {
+        // The column's accents go as the query's do (PersonNames.normalize); the alphabetic group
+        // alone is not cut out here, so an ideographic group can match too.
         String expr = key == MatchKey.PatientName ? "s.patient_name_norm"
-                : "upper(translate(" + key.column + ", '^=', '  '))";
+                : "upper(translate(" + key.column + ", '^=" + PersonNames.ACCENTED[0] + "', '  " + PersonNames.ACCENTED[1] + "'))";
         for (String word : PersonNames.normalize(value.replace("*", " ").replace("?", " ")).split(" ")) {
             if (!word.isEmpty()) {
                 String w = escapeLike(word);

@@ -41,7 +41,7 @@ class QidoMatchingTest {
         index.reset();
         store("A", "Doe^John", "P001", "HOSP", "19700101", "M", "20200115", "101500", "ACC001", "S1", "Smith^Anna",
                 "CT ABDOMEN", new String[][] {{"A1", "CT", "1", "AXIAL", "1", "2"}});
-        store("B", "Doe^Jane", "P002", "OTHER", "19800202", "F", "20210310", "093000", "ACC002", "S2", "Jones^Bob",
+        store("B", "Doe^Jane", "P002", "OTHER", "19800202", "F", "20210310", "093000", "ACC002", "S2", "Jönes^Bob",
                 "MR BRAIN", new String[][] {{"B1", "MR", "2", "T1", "1"}});
         store("C", "Müller^Jürgen", "P003", "HOSP", "19500505", "M", "20191231", "235959", "ACC003", "S3", "Smith^Anna",
                 "CT CHEST", new String[][] {{"C1", "CT", "1", "LUNG", "1"}, {"C2", "MR", "2", "T2", "1"}});
@@ -65,6 +65,9 @@ class QidoMatchingTest {
                 row("/studies?PatientName=jo&fuzzymatching=true", "A"),
                 row("/studies?PatientName=doe&fuzzymatching=true", "B A"),
                 row("/studies?PatientName=jurgen&fuzzymatching=true", "C"),
+                // accents ignored in the column too, where the index keeps no normalised copy
+                row("/studies?ReferringPhysicianName=jones&fuzzymatching=true", "B"),
+                row("/studies?ReferringPhysicianName=bob&fuzzymatching=true", "B"),
                 row("/studies?PatientName=Mü*", "C"),
                 row("/studies?StudyDate=20200115", "A"),
                 row("/studies?StudyDate=20200101-20201231", "A"),
