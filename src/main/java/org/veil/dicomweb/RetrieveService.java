@@ -217,18 +217,22 @@ public class RetrieveService {
             throw new org.veil.dicom.PixelDataTooLargeException("the instance is " + i.sizeBytes()
                     + " bytes, more than decoding holds in memory (" + config.maxRenderDecodedBytes() + ")");
         }
-        List<byte[]> frames = new ArrayList<>();
         org.veil.dicom.Part10Editor decoded = transcoding.decodedInstance(i);
-        for (int n : numbers) {
-            frames.add(decoded.nativeFrame(n));
-        }
+        // The last frame cut now, so that a decoded value too short for the frames is a status;
+        // the others are cut one at a time as they are written: the answer holds the decoded
+        // instance (shared with the cache of recently decoded ones), not a copy of every frame.
+        decoded.nativeFrame(numbers.stream().mapToInt(Integer::intValue).max().orElse(1));
         String type = Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
-            for (byte[] f : frames) {
+            for (int n : numbers) {
                 mp.startPart(type);
-                mp.stream().write(f);
+                try {
+                    mp.stream().write(decoded.nativeFrame(n));
+                } catch (UndecodablePixelDataException e) {
+                    throw new java.io.IOException("a decoded frame could not be cut", e);
+                }
             }
             mp.finish();
         });
