@@ -48,6 +48,18 @@ final class AttributeCleaner {
     static final int FLOAT_PIXEL_DATA = 0x7FE00008;
     static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
     private static final int WAVEFORM_SEQUENCE = 0x54000100;
+    /**
+     * Modality LUT and VOI LUT Sequences (PS3.3 C.11.1, C.11.2), at any depth: a table can map two
+     * stored values one apart to black and white, and the text check looks at the stored values
+     * through the rescale and windows only. Without them a viewer shows what the check saw.
+     */
+    private static final Set<Integer> DISPLAY_LUTS = Set.of(0x00283000, 0x00283010);
+    /**
+     * The palette attributes a viewer draws with (PS3.3 C.7.6.3, C.7.9): descriptors, tables,
+     * segmented tables, alpha. (The palette's UID names it; the table decides what it does with UIDs.)
+     */
+    private static final Set<Integer> PALETTES = Set.of(0x00281101, 0x00281102, 0x00281103, 0x00281104,
+            0x00281201, 0x00281202, 0x00281203, 0x00281204, 0x00281221, 0x00281222, 0x00281223);
     private static final int WAVEFORM_DATA = 0x54001010;
     private static final int SPECTROSCOPY_DATA = 0x56000020;
     private static final int PATIENT_SEX = 0x00100040;
@@ -146,6 +158,8 @@ final class AttributeCleaner {
             }
             if (Tag.isGroupLength(tag) || group == 0xFFFE || group == 0x0000) {
                 ds.remove(tag);
+            } else if (DISPLAY_LUTS.contains(tag) || depth == 0 && PALETTES.contains(tag) && !paletteShown(ds, tag)) {
+                ds.remove(tag);
             } else if (Tag.isPrivate(tag)) {
                 privateElement(ds, tag, depth);
             } else if (isGraphicsGroup(group)) {
@@ -176,6 +190,16 @@ final class AttributeCleaner {
         if (content != Content.PLAIN) {
             SafeHarborAges.subjectContext(ds);
         }
+    }
+
+    /**
+     * Whether a top-level palette attribute is the one the text check read: only a PALETTE COLOR
+     * image's plain tables. A palette on a grey image (a viewer may still draw the image through
+     * it) and segmented tables (which the check does not expand) are not what it looked at.
+     */
+    private static boolean paletteShown(EditableDataset ds, int tag) {
+        boolean paletteColour = ds.string(Tag.PhotometricInterpretation).map(String::trim).orElse("").equals("PALETTE COLOR");
+        return paletteColour && !(tag >= 0x00281221 && tag <= 0x00281223);
     }
 
     /**

@@ -79,12 +79,12 @@ public final class BurnedInTextCheck {
         if (!enabled) {
             return Optional.empty();
         }
-        PixelFrames.Window window = pixels.window();
         Map<java.nio.ByteBuffer, Optional<String>> seen = new HashMap<>();
         // Lines read, per rendering: the window's and the whole range's strips of one line differ in their pixels.
         int[][] read = new int[3][1];
         for (int f = 0; f < pixels.frames(); f++) {
-            List<byte[]> renderings = pixels.renderings(f, window);
+            // Each frame through its own window: an enhanced image's functional groups may give one per frame.
+            List<byte[]> renderings = pixels.renderings(f, pixels.window(f));
             for (int r = 0; r < renderings.size(); r++) {
                 Optional<String> why = check(renderings.get(r), pixels.columns(), pixels.rows(), f, seen, read[Math.min(r, 2)]);
                 if (why.isPresent()) {

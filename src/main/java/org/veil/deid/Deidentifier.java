@@ -151,12 +151,11 @@ public final class Deidentifier {
             instance.root().put(RECOGNIZABLE_VISUAL_FEATURES, Vr.CS, "NO");
         }
         EditableDataset out = instance.root();
-        for (int uid : new int[] {Tag.SOPInstanceUID, Tag.StudyInstanceUID, Tag.SeriesInstanceUID}) {
+        if (out.string(Tag.SOPInstanceUID).filter(s -> !s.isBlank()).isEmpty()) {
             // A value that was no UID is emptied, not remapped: no instance can be named by it,
-            // and the File Meta Information is written afresh only for an instance that has one.
-            if (out.string(uid).filter(s -> !s.isBlank()).isEmpty()) {
-                return new Outcome.Withheld("the instance's study, series or SOP Instance UID is not a UID");
-            }
+            // and the File Meta Information is written afresh only for an instance that has one
+            // (the input's would otherwise stay, with its AE titles and private information).
+            return new Outcome.Withheld("the instance's SOP Instance UID is not a UID");
         }
         byte[] part10 = instance.toBytes();
         return new Outcome.Derived(part10, out.string(Tag.StudyInstanceUID).orElse(""),
@@ -175,6 +174,10 @@ public final class Deidentifier {
             throws IOException, MalformedDicomException, UndecodablePixelDataException, PixelsWithheld {
         Part10Editor decoded = Part10Editor.readDecoded(original, maxDecodedBytes);
         PixelFrames frames = decoded.pixels(maxDecodedBytes);
+        if (frames.paletteUnreadable()) {
+            // A segmented palette, say: the text check would judge indices, not the colours shown.
+            throw new PixelsWithheld("the image's palette cannot be read to look for text");
+        }
         frames.clearUnusedBits();
         if (plan instanceof PixelPlan.Black black) {
             frames.paint(black.regions());

@@ -31,6 +31,8 @@ public final class PixelFrames {
     private final boolean signed;
     private final String photometric;
     private final Samples samples;
+    /** {@link #window()}, read once: a multi-frame palette image asks for it frame by frame. */
+    private Window topWindow;
 
     private PixelFrames(AttributeList list, int rows, int columns, int frames, int samplesPerPixel, boolean planar,
                         int bitsAllocated, int bitsStored, boolean signed, String photometric, Samples samples) {
@@ -247,6 +249,17 @@ public final class PixelFrames {
             for (int raw = 0; raw <= mask; raw++) {
                 lut[raw] = grey(value(raw) * window.slope() + window.intercept(), range[0], range[1], inverted);
             }
+            // Padding is drawn black by viewers (PixelMed's renderer too, PS3.3 C.7.5.1.1.2): text
+            // one level off a padding background stands out there, so it must here.
+            int[] padding = paddingRange();
+            if (padding != null) {
+                for (int raw = 0; raw <= mask; raw++) {
+                    int v = value(raw);
+                    if (v >= padding[0] && v <= padding[1]) {
+                        lut[raw] = 0;
+                    }
+                }
+            }
             for (int i = 0; i < pixels; i++) {
                 out[i] = lut[samples.get(base + i) & mask];
             }
@@ -302,7 +315,9 @@ public final class PixelFrames {
         int mask = bitsAllocated != 1 && bitsStored <= 16 ? (1 << bitsStored) - 1 : -1;
         double[] values = range(whole, frame * pixels, pixels, mask);
         double[] shown = range(window, frame * pixels, pixels, mask);
-        if (values[0] >= shown[0] && values[1] <= shown[1]) {
+        // The whole range too when the window clips a value, or when it is more than twice as
+        // wide as the values (a window of 100,000,000 makes 0 and 4095 the same grey).
+        if (values[0] >= shown[0] && values[1] <= shown[1] && (values[1] - values[0]) * 2 >= shown[1] - shown[0]) {
             return java.util.List.of(windowed);
         }
         return java.util.List.of(windowed, luminance(frame, whole, values));
@@ -339,13 +354,59 @@ public final class PixelFrames {
     public record Window(double slope, double intercept, double centre, double width, int[][] palette) {
     }
 
+    /**
+     * Frame {@code frame}'s window (counted from 0): the header's, then the shared functional
+     * groups', then the frame's own (PS3.3 C.7.6.16: Frame VOI LUT and Pixel Value Transformation),
+     * each where given, as a viewer of an enhanced image applies them.
+     */
+    public Window window(int frame) {
+        Window top = window();
+        double slope = top.slope();
+        double intercept = top.intercept();
+        double centre = top.centre();
+        double width = top.width();
+        for (AttributeList group : new AttributeList[] {item(list, 0x5200, 0x9229, 0), item(list, 0x5200, 0x9230, frame)}) {
+            if (group == null) {
+                continue;
+            }
+            AttributeList voi = item(group, 0x0028, 0x9132, 0);
+            if (voi != null) {
+                centre = decimal(voi, 0x0028, 0x1050, centre);
+                width = decimal(voi, 0x0028, 0x1051, width);
+            }
+            AttributeList transform = item(group, 0x0028, 0x9145, 0);
+            if (transform != null) {
+                slope = decimal(transform, 0x0028, 0x1053, slope);
+                intercept = decimal(transform, 0x0028, 0x1052, intercept);
+            }
+        }
+        return new Window(slope == 0 ? 1.0 : slope, intercept, centre, width, top.palette());
+    }
+
+    private static AttributeList item(AttributeList list, int group, int element, int index) {
+        if (list.get(new AttributeTag(group, element)) instanceof com.pixelmed.dicom.SequenceAttribute sequence
+                && index < sequence.getNumberOfItems()) {
+            return sequence.getItem(index).getAttributeList();
+        }
+        return null;
+    }
+
     /** The header's rescale, first window and palette, for {@link #luminance}. */
     public Window window() {
+        if (topWindow != null) {
+            return topWindow;
+        }
         double slope = decimal(list, 0x0028, 0x1053, 1.0);
         double intercept = decimal(list, 0x0028, 0x1052, 0.0);
         double centre = decimal(list, 0x0028, 0x1050, 0.0);
         double width = decimal(list, 0x0028, 0x1051, 0.0);
-        return new Window(slope == 0 ? 1.0 : slope, intercept, centre, width, palette());
+        topWindow = new Window(slope == 0 ? 1.0 : slope, intercept, centre, width, palette());
+        return topWindow;
+    }
+
+    /** Whether a palette colour image's palette cannot be read (segmented, or missing): its text cannot be judged. */
+    public boolean paletteUnreadable() {
+        return samplesPerPixel == 1 && photometric.equals("PALETTE COLOR") && window().palette() == null;
     }
 
     /**
@@ -413,6 +474,28 @@ public final class PixelFrames {
         return bitsStored <= 8 ? sample & 0xFF : (sample & ((1 << bitsStored) - 1)) >>> (bitsStored - 8);
     }
 
+    /** Pixel Padding Value and, when given, Pixel Padding Range Limit, as values (sign applied), low first; null without padding. */
+    private int[] paddingRange() {
+        Integer padding = paddingValue();
+        if (padding == null) {
+            return null;
+        }
+        int low = value(padding);
+        int high = low;
+        Attribute limit = list.get(new AttributeTag(0x0028, 0x0121));
+        if (limit != null) {
+            try {
+                int[] v = limit.getIntegerValues();
+                if (v != null && v.length > 0) {
+                    high = value(raw(v[0]));
+                }
+            } catch (DicomException e) {
+                // no limit readable: the padding value alone
+            }
+        }
+        return new int[] {Math.min(low, high), Math.max(low, high)};
+    }
+
     private Integer paddingValue() {
         Attribute a = list.get(new AttributeTag(0x0028, 0x0120));
         if (a == null) {
@@ -444,12 +527,21 @@ public final class PixelFrames {
                 int[] desc = d.getIntegerValues();
                 int entries = desc[0] == 0 ? 65536 : desc[0] & 0xFFFF;
                 int bits = desc.length > 2 ? desc[2] : 16;
-                short[] words = v instanceof OtherWordAttribute ? v.getShortValues() : Samples.toShorts(v.getByteValues(false));
+                byte[] bytes = v.getByteValues(false);
                 int[] table = new int[entries + 1];
                 table[0] = desc[1];
-                for (int i = 0; i < entries && i < words.length; i++) {
-                    int e = words[i] & 0xFFFF;
-                    table[i + 1] = bits == 8 ? e & 0xFF : e >>> 8;
+                if (bits == 8 && bytes.length < 2 * entries) {
+                    // Eight-bit entries packed two to a word, as pydicom and others read a table
+                    // too short for one entry per word: entry k is byte k.
+                    for (int i = 0; i < entries && i < bytes.length; i++) {
+                        table[i + 1] = bytes[i] & 0xFF;
+                    }
+                } else {
+                    short[] words = Samples.toShorts(bytes);
+                    for (int i = 0; i < entries && i < words.length; i++) {
+                        int e = words[i] & 0xFFFF;
+                        table[i + 1] = bits == 8 ? e & 0xFF : e >>> 8;
+                    }
                 }
                 lut[c] = table;
             } catch (DicomException | RuntimeException e) {
@@ -484,12 +576,20 @@ public final class PixelFrames {
         }
     }
 
+    /**
+     * A DS value as a viewer of the derivative reads it: de-identification empties a value that is
+     * no decimal string (PS3.5 6.2: "NaN", "Infinity", "0x1p3" and "1.0d" are not), and a viewer
+     * then takes the default; so does this, or such a value would blind the check to text the
+     * derivative shows.
+     */
     private static double decimal(AttributeList list, int group, int element, double absent) {
         String s = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(group, element)).trim();
-        try {
-            return s.isEmpty() ? absent : Double.parseDouble(s);
-        } catch (NumberFormatException e) {
+        if (s.isEmpty() || !DECIMAL_STRING.matcher(s).matches()) {
             return absent;
         }
+        double d = Double.parseDouble(s);
+        return Double.isFinite(d) ? d : absent;
     }
+
+    private static final java.util.regex.Pattern DECIMAL_STRING = java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 }

@@ -345,6 +345,101 @@ class PixelCorpusTest {
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
     }
 
+    /**
+     * The name one stored value off its background (2001 on 2000), with one pixel at 0 and one at
+     * 4095 so that the frame's range is the whole 12 bits: in that range the text is invisible,
+     * through a transform a viewer applies it is black on white.
+     */
+    static BufferedImage faint(int size) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_USHORT_GRAY);
+        BufferedImage mask = draw(new BufferedImage(size, size, BufferedImage.TYPE_USHORT_GRAY), 6, 6, 16, NAME);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                img.getRaster().setSample(x, y, 0, mask.getRaster().getSample(x, y, 0) > 0 ? 2001 : 2000);
+            }
+        }
+        img.getRaster().setSample(0, size - 1, 0, 0);
+        img.getRaster().setSample(1, size - 1, 0, 4095);
+        return img;
+    }
+
+    /** A Rescale Slope of NaN makes every value NaN to the check; the derivative empties it, and a viewer takes 1. */
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "Infinity", "1.0d"})
+    void aRescaleNoViewerReadsDoesNotBlindTheCheck(String slope) throws Exception {
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(draw(ct(256, 11), 6, 6, 16, NAME)),
+                new RawDataset().text(0x00281053, "DS", slope));
+        assertThat(tesseract(original, 1, "+Ww", "2048", "4096")).contains("BAKER");
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /** A window a hundred million wide makes 0 and 4095 the same grey: the frame's own range is looked at too. */
+    @Test
+    void aWindowFarWiderThanTheValuesIsNotAllTheCheckSees() throws Exception {
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(draw(ct(256, 12), 6, 6, 16, NAME)),
+                new RawDataset().text(0x00281050, "DS", "0").text(0x00281051, "DS", "100000000"));
+        assertThat(tesseract(original, 1, "+Ww", "2048", "4096")).contains("BAKER");
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /** Padding is drawn black: text one value above a padding background stands out in a viewer, so the check draws it so. */
+    @Test
+    void textOnAPaddingBackgroundIsWithheld() throws Exception {
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(faint(256)),
+                new RawDataset().us(0x00280120, 2000));
+        assertThat(tesseract(original, 1, "+Ww", "2000.5", "2")).as("the text is in the pixels").contains("BAKER");
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /** An enhanced image's functional groups give the frame its window: the check looks through it. */
+    @Test
+    void aFunctionalGroupsWindowIsTheOneLookedThrough() throws Exception {
+        RawDataset shared = new RawDataset().sequence(0x52009229, "SQ", new RawDataset().sequence(0x00289132, "SQ",
+                new RawDataset().text(0x00281050, "DS", "2000.5").text(0x00281051, "DS", "2")));
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(faint(256)), shared);
+        assertThat(tesseract(original, 1, "+Ww", "2000.5", "2")).contains("BAKER");
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+        // the same image with the window at the top level is withheld too (it always was)
+        byte[] top = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(faint(256)),
+                new RawDataset().text(0x00281050, "DS", "2000.5").text(0x00281051, "DS", "2"));
+        assertThat(teaching(top)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /**
+     * Lookup tables the check does not apply leave with no derivative: a VOI LUT or Modality LUT
+     * Sequence mapping 2000 and 2001 to black and white, and a palette on a grey image, are
+     * removed, so a viewer shows the stored values the check looked at; a palette colour image
+     * whose palette is only segmented is withheld.
+     */
+    @Test
+    void lookupTablesTheCheckDoesNotApplyDoNotLeave() throws Exception {
+        byte[] lut = new byte[4];
+        lut[2] = (byte) 0xFF;
+        lut[3] = (byte) 0x0F;
+        RawDataset tables = new RawDataset()
+                .sequence(0x00283000, "SQ", new RawDataset().us(0x00283002, 2, 2000, 12).put(0x00283006, "OW", lut))
+                .sequence(0x00283010, "SQ", new RawDataset().us(0x00283002, 2, 2000, 12).put(0x00283006, "OW", lut))
+                .us(0x00281101, 2, 2000, 16).us(0x00281102, 2, 2000, 16).us(0x00281103, 2, 2000, 16)
+                .put(0x00281201, "OW", new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF})
+                .put(0x00281202, "OW", new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF})
+                .put(0x00281203, "OW", new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF});
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(faint(256)), tables);
+        Outcome outcome = teaching(original);
+        assertThat(outcome).isInstanceOf(Outcome.Derived.class);
+        EditableDataset out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root();
+        for (int tag : new int[] {0x00283000, 0x00283010, 0x00281101, 0x00281201, 0x00281203}) {
+            assertThat(out.contains(tag)).as(Tag.toHex(tag)).isFalse();
+        }
+        byte[] segmented = AdversarialCorpus.ct(95).text(0x00280004, "CS", "PALETTE COLOR").us(0x00280100, 8).us(0x00280101, 8)
+                .us(0x00280102, 7).us(0x00281101, 256, 0, 8).us(0x00281102, 256, 0, 8).us(0x00281103, 256, 0, 8)
+                .put(0x00281221, "OW", new byte[] {0, 0, 2, 0, 0, 0, (byte) 0xFF, 0})
+                .put(0x00281222, "OW", new byte[] {0, 0, 2, 0, 0, 0, (byte) 0xFF, 0})
+                .put(0x00281223, "OW", new byte[] {0, 0, 2, 0, 0, 0, (byte) 0xFF, 0})
+                .put(0x7FE00010, "OB", new byte[16 * 16]).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.95");
+        assertThat(teaching(segmented)).isInstanceOfSatisfying(Outcome.Withheld.class,
+                w -> assertThat(w.reason()).contains("palette"));
+    }
+
     /** Debian's tesseract on an image, twice the size. */
     private static String tesseract(BufferedImage image) throws Exception {
         BufferedImage big = new BufferedImage(image.getWidth() * 2, image.getHeight() * 2, BufferedImage.TYPE_BYTE_GRAY);
