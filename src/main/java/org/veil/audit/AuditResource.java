@@ -133,6 +133,12 @@ public class AuditResource {
         }
 
         AuditLog.Filter filter() {
+            for (String v : new String[] {study, patient, subject, purpose}) {
+                if (v != null && v.chars().anyMatch(Character::isISOControl)) {
+                    // PostgreSQL holds no NUL in text: refused here, not answered 503 by the database.
+                    throw new InvalidAuditQueryException("the filters may not contain control characters");
+                }
+            }
             int l = whole(limit, 100);
             int o = whole(offset, 0);
             if (l < 1 || l > MAX_LIMIT || o < 0 || o > MAX_OFFSET) {
@@ -179,10 +185,20 @@ public class AuditResource {
         if (value == null) {
             return Optional.empty();
         }
+        Instant parsed;
         try {
-            return Optional.of(Instant.parse(value));
+            parsed = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new InvalidAuditQueryException(field + " must be an ISO 8601 instant");
         }
+        // As the consent terms bound theirs: beyond, the JDBC timestamp overflows (a 500) or
+        // PostgreSQL refuses the year.
+        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+            throw new InvalidAuditQueryException(field + " must lie between the years 1900 and 9999");
+        }
+        return Optional.of(parsed);
     }
+
+    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 }

@@ -42,6 +42,9 @@ final class StrictJson {
             })
             .build();
 
+    /** An escaped NUL in a JSON string (a raw one is no JSON at all). */
+    private static final java.util.regex.Pattern NUL = java.util.regex.Pattern.compile("\\\\[uU]0000");
+
     private StrictJson() {
     }
 
@@ -66,6 +69,10 @@ final class StrictJson {
     static <T> T read(byte[] body, Class<T> type) {
         if (body == null || body.length == 0) {
             throw ConsentApiException.invalid("the request needs a JSON object as its body");
+        }
+        if (NUL.matcher(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)).find()) {
+            // PostgreSQL's text holds no NUL: refused as what it is, not answered 503 by the database.
+            throw ConsentApiException.invalid("text in the body may not contain the NUL character (\\u0000)");
         }
         try {
             T value = MAPPER.readValue(body, type);

@@ -100,6 +100,8 @@ public class QidoResource {
         if (asked != null && !asked.isEmpty()) {
             audit.detail("query: " + asked);
         }
+        // Who may search comes before what is asked (401, then 403, then 400 or 406: docs/security.md).
+        access.requireReader();
         if (study != null) {
             InstanceRef.check(study, "StudyInstanceUID");
         }
@@ -107,7 +109,6 @@ public class QidoResource {
             InstanceRef.check(series, "SeriesInstanceUID");
         }
         boolean xml = Negotiation.metadata(accept);
-        access.requireReader();
         QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
         Visibility.Search visible = visibility.forSearch(request.singleStudy());
         SearchScope scope = visible.scope();

@@ -25,16 +25,13 @@ final class RenderParameters {
             throws InvalidRequestException {
         for (String name : query.keySet()) {
             if (!KNOWN.contains(name)) {
-                throw new InvalidRequestException("unknown parameter " + plain(name) + " for a rendered resource");
+                // Not echoed: a name a client made up may be anything, a patient's name included.
+                throw new InvalidRequestException("unknown parameter for a rendered resource; the parameters are "
+                        + String.join(", ", new java.util.TreeSet<>(KNOWN)));
             }
         }
         return new RetrieveService.RenderRequest(frames, thumbnail, window(single(query, "window")),
                 viewport(single(query, "viewport")), quality(single(query, "quality")));
-    }
-
-    /** Parameter names are echoed only when they are plain words. */
-    private static String plain(String name) {
-        return name.matches("[A-Za-z]{1,20}") ? name : "(unnamed)";
     }
 
     private static Optional<String> single(MultivaluedMap<String, String> query, String name) throws InvalidRequestException {

@@ -38,6 +38,7 @@ public class StowResource {
     public RestResponse<String> store(@HeaderParam("Content-Type") String contentType, InputStream body,
                                       @Context UriInfo uri)
             throws IOException, MalformedMultipartException, UnsupportedMediaTypeException {
+        admit();
         return respond(service.store(upload(body), boundaryOf(contentType), Optional.empty(), ServiceUrls.base(uri)));
     }
 
@@ -48,8 +49,18 @@ public class StowResource {
     public RestResponse<String> storeInStudy(@PathParam("study") String study, @HeaderParam("Content-Type") String contentType,
                                              InputStream body, @Context UriInfo uri)
             throws IOException, MalformedMultipartException, UnsupportedMediaTypeException, InvalidRequestException {
+        admit();
         InstanceRef.check(study, "StudyInstanceUID");
         return respond(service.store(upload(body), boundaryOf(contentType), Optional.of(study), ServiceUrls.base(uri)));
+    }
+
+    /**
+     * The request's audit row begun, and the caller's right to store checked: before anything in
+     * the request is read, so that a refused store is on record and a 403 comes before a 400.
+     */
+    private void admit() {
+        audit.begin("store", org.veil.audit.AuditEvent.INSTANCES_TRANSFERRED);
+        access.requireStore();
     }
 
     private InputStream upload(InputStream body) {
@@ -75,8 +86,6 @@ public class StowResource {
      * the type parameter may be quoted or not.
      */
     private String boundaryOf(String contentType) throws UnsupportedMediaTypeException, MalformedMultipartException {
-        audit.begin("store", org.veil.audit.AuditEvent.INSTANCES_TRANSFERRED);
-        access.requireStore();
         MediaRange ct = contentType == null ? null : MediaRange.parse(contentType);
         if (ct == null || !ct.type().equals("multipart") || !ct.subtype().equals("related")) {
             throw new UnsupportedMediaTypeException("STOW-RS takes multipart/related; type=\"application/dicom\"");

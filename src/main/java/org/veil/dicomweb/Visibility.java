@@ -130,6 +130,11 @@ public class Visibility {
         };
     }
 
+    /** 401 or 403 unless the caller may read images at all: before a request's path or parameters are judged. */
+    public void requireReader() {
+        access.requireReader();
+    }
+
     /** The study a WADO path names, as this caller may see it; 404 when it may not. */
     public Reachable forRead(String studyUid)
             throws SQLException, IOException, UnknownResourceException, DeidentificationUnavailableException {

@@ -171,6 +171,8 @@ public class WadoResource {
     private RetrieveService.Target reach(String action, String study, String series, String instance)
             throws InvalidRequestException, UnknownResourceException, SQLException, IOException, DeidentificationUnavailableException {
         audit.begin(action, action.equals(TRANSFER) ? AuditEvent.INSTANCES_TRANSFERRED : AuditEvent.INSTANCES_ACCESSED);
+        // Who may read comes before whether the path names a UID (403 before 400: docs/security.md).
+        visibility.requireReader();
         InstanceRef ref = InstanceRef.of(study, series, instance);
         Visibility.Reachable reached = visibility.forRead(study);
         if (action.equals(TRANSFER) && reached.target() != IndexTarget.ORIGINAL) {

@@ -155,6 +155,9 @@ public class FhirResource {
             throw FhirProblem.invalid(400, "patient.identifier", "search consents by one patient.identifier: [system|]PatientID");
         }
         String t = token.get(0);
+        if (t.chars().anyMatch(Character::isISOControl)) {
+            throw FhirProblem.invalid(400, "patient.identifier", "a patient identifier holds no control characters");
+        }
         Optional<String> issuer = t.contains("|") ? Optional.of(t.substring(0, t.indexOf('|'))) : Optional.empty();
         String patient = t.contains("|") ? t.substring(t.indexOf('|') + 1) : t;
         List<Consent> found = consents.ofPatient(patient, issuer, caller, sourceIp(), now());

@@ -118,11 +118,22 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
     }
 
     /**
-     * A parameter name as a reason may show it: keywords, tags and dotted paths of them are
-     * repeated, anything else is not (a reason never carries what a client could put there).
+     * A parameter name as a reason may show it: keywords and tags the dictionary knows, and
+     * dotted paths of them, are repeated; anything else is not (a reason never carries what a
+     * client could put there: {@code DOE.JOHN} is no path, {@code 19700101} no tag).
      */
     static String shown(String name) {
-        return name.matches("[A-Za-z0-9.]{1,128}") ? name : "(a parameter that is no keyword)";
+        if (name.length() <= 128) {
+            boolean known = true;
+            for (String part : name.split("\\.", -1)) {
+                int tag = Tag.parseHex(part);
+                known &= tag >= 0 ? DataDictionary.keywordForTag(tag).isPresent() : DataDictionary.tagForKeyword(part).isPresent();
+            }
+            if (known) {
+                return name;
+            }
+        }
+        return "(a parameter that is no keyword)";
     }
 
     private static String single(String name, List<String> values) throws InvalidQueryException {

@@ -137,5 +137,16 @@ class AuditTrailTest {
         Response notAnInstant = as("auditor").queryParam("from", "yesterday").get("/api/v1/audit");
         assertThat(notAnInstant.statusCode()).isEqualTo(400);
         assertThat(notAnInstant.jsonPath().getString("reason")).contains("ISO 8601 instant").doesNotContain("yesterday");
+        // An instant Java reads but no timestamp holds: 400, not the JDBC overflow's 500.
+        for (String far : new String[] {"-1000000000-01-01T00:00:00Z", "+1000000000-01-01T00:00:00Z", "1899-12-31T23:59:59Z"}) {
+            Response r = as("auditor").queryParam("from", far).get("/api/v1/audit");
+            assertThat(r.statusCode()).as(far).isEqualTo(400);
+            assertThat(r.jsonPath().getString("reason")).as(far).contains("between the years 1900 and 9999");
+            assertThat(as("auditor").queryParam("to", far).get("/api/v1/audit").statusCode()).as("to " + far).isEqualTo(400);
+        }
+        // A NUL no PostgreSQL text holds: 400, not the database's 503.
+        Response nul = as("auditor").queryParam("patientId", "P\u0000X").get("/api/v1/audit");
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(nul.jsonPath().getString("reason")).contains("control characters");
     }
 }

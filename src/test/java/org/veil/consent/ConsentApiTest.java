@@ -68,6 +68,10 @@ class ConsentApiTest {
         assertThat(history.jsonPath().getBoolean("[0].active")).isTrue();
         assertThat(history.jsonPath().getString("[0].recordedBy")).isNotBlank();
 
+        // A NUL no database text holds: 400 with the reason, and the consent stays as it was.
+        Response nul = as("clinician").body("{\"reason\":\"patient\\u0000asked\"}").post("/api/v1/consents/" + id + "/withdraw");
+        assertThat(nul.statusCode()).as(nul.asString()).isEqualTo(400);
+        assertThat(nul.jsonPath().getString("reason")).contains("NUL");
         Response withdrawn = as("clinician").body("{\"reason\":\"patient asked on the phone\"}").post("/api/v1/consents/" + id + "/withdraw");
         assertThat(withdrawn.statusCode()).as(withdrawn.asString()).isEqualTo(200);
         assertThat(withdrawn.jsonPath().getBoolean("active")).isFalse();

@@ -123,7 +123,10 @@ class QidoMatchingTest {
                 Arguments.of("/studies?includefield=NotAKeyword", "unknown attribute"),
                 Arguments.of("/studies?fuzzymatching=maybe", "fuzzymatching must be true or false"),
                 Arguments.of("/studies?PatientID=P001&00100020=P002", "is given more than once (by keyword and by tag)"),
-                Arguments.of("/studies?PatientWeight=70", "not a supported matching key"),
+                Arguments.of("/studies?PatientWeight=70", "PatientWeight is not a supported matching key"),
+                // what is no keyword or known tag is not repeated: a name, a birth date
+                Arguments.of("/studies?DOE.JOHN.19700101=x", "sequence attribute paths are not supported: (a parameter that is no keyword)"),
+                Arguments.of("/studies?19700101=x", "(a parameter that is no keyword) is not a supported matching key"),
                 Arguments.of("/studies/1..2/series", "not a valid UID"));
     }
 

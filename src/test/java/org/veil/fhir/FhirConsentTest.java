@@ -493,6 +493,9 @@ class FhirConsentTest {
             assertThat(refused.statusCode()).as(odd).isEqualTo(400);
             assertThat(refused.asString()).as(odd).contains("OperationOutcome");
         }
+        Response nulPatient = as("auditor").urlEncodingEnabled(false).get("/fhir/r4/Consent?patient.identifier=P%00X");
+        assertThat(nulPatient.statusCode()).as("a NUL in a consent search: 400, not the database's 503").isEqualTo(400);
+        assertThat(nulPatient.asString()).contains("OperationOutcome");
 
         // Every read of the trail is itself on it, with what it asked.
         assertThat(index.count("audit_event WHERE event_id = '110101'")).isEqualTo(usedBefore + 6);

@@ -154,6 +154,23 @@ class AuthorizationMatrixTest {
         check(call(operation, token(state)), expected);
     }
 
+    /** Who may ask comes before what is asked: 403, not the 400 or 406 the request itself would earn. */
+    @org.junit.jupiter.api.Test
+    void aRefusedCallerHearsTheRefusalBeforeAnythingAboutTheRequest() throws Exception {
+        String consultantAsTreatment = TestTokens.of("consultant", "openid purpose:treatment");
+        for (String path : List.of("/dicomweb/studies/abc/metadata", "/dicomweb/studies/abc/series", "/dicomweb/studies/abc/series/x/instances/y/frames/0")) {
+            Response r = RestAssured.given().header("Authorization", "Bearer " + consultantAsTreatment).get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(403);
+        }
+        Response search = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("uploader", "openid"))
+                .accept("image/png").get("/dicomweb/studies");
+        assertThat(search.statusCode()).as("an uploader searching, with an Accept no search answers").isEqualTo(403);
+        Response store = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("consultant", "openid purpose:consultation"))
+                .contentType("multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
+                .body(DicomWebClient.multipart(List.of(instance(SERIES + ".9999")))).post("/dicomweb/studies/abc");
+        assertThat(store.statusCode()).as("a consultant storing under a path that names no UID").isEqualTo(403);
+    }
+
     private static String token(String state) throws Exception {
         KeycloakServer keycloak = KeycloakServer.get();
         return switch (state) {

@@ -55,6 +55,32 @@ class TokenSurfaceIT {
         assertThat(status(veil.base() + "/q/openapi", token)).isEqualTo(200);
     }
 
+    /**
+     * Refused requests name no study in the metrics (a Prometheus scrape copies them out of the
+     * pod), and every answer carries the browser hardening headers.
+     */
+    @Test
+    void metricsNameRoutesNotUidsAndAnswersCarryTheHardeningHeaders() throws Exception {
+        String uid = "2.25.777" + System.nanoTime();
+        for (String path : List.of("/dicomweb/studies/" + uid + "/metadata", "/dicomweb/studies/" + uid + "/series/" + uid + ".1/instances/"
+                + uid + ".1.1/frames/1", "/dicomweb/studies/" + uid, "/api/v1/studies/" + uid + "/consents", "/fhir/r4/Consent/" + uid)) {
+            assertThat(status(veil.base() + path, null)).as(path).isEqualTo(401);
+            assertThat(status(veil.base() + path, TestTokens.treatingClinician())).as(path).isIn(200, 204, 400, 404, 406);
+        }
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(veil.managementBase() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("http_server_requests").doesNotContain(uid);
+        HttpResponse<Void> viewer = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/viewer/")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> refused = http.send(HttpRequest.newBuilder(URI.create(veil.base() + "/dicomweb/studies")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        for (HttpResponse<Void> r : List.of(viewer, refused)) {
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(r.uri().getPath()).hasValue("nosniff");
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(r.uri().getPath()).hasValue("frame-ancestors 'self'");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as(r.uri().getPath()).hasValue("no-referrer");
+        }
+    }
+
     @Test
     void tokensAndSecretsNeverReachTheLog() throws Exception {
         KeycloakServer keycloak = KeycloakServer.get();
