@@ -360,6 +360,17 @@ public final class DerivedViews {
 
     private static long insertView(Connection c, String study, String context, String version, String patientKey, int withheld,
                                    boolean pixelsJudged) throws SQLException {
+        // A view of this study and context made under another version goes first: after a change of
+        // recipe (an upgrade, a rule file, a profile's options) with the same secret, its rows hold the
+        // same derived UIDs, so the new rows would meet them and be taken for them, and the old
+        // derivatives, made under the old rules, would go on being served under the new view.
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM derived_view WHERE original_study_uid = ? AND context = ? AND key_version <> ?")) {
+            s.setString(1, study);
+            s.setString(2, context);
+            s.setString(3, version);
+            s.executeUpdate();
+        }
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO derived_view (original_study_uid, context, key_version, patient_key, instances_withheld, pixels_judged)
                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")) {

@@ -98,7 +98,9 @@ public final class Tag {
         }
         int tag = 0;
         for (int i = 0; i < 8; i++) {
-            int d = Character.digit(s.charAt(i), 16);
+            char c = s.charAt(i);
+            // ASCII only: Character.digit also reads the digits of other scripts (NKo's U+07C0 is 0).
+            int d = c < 128 ? Character.digit(c, 16) : -1;
             if (d < 0) {
                 return -1;
             }

@@ -149,7 +149,13 @@ public class StoreService {
     private void publishAndIndex(Map<StagedBlob, ParsedInstance> accepted, StoreResult result, String baseUrl)
             throws IOException {
         List<String> keys = accepted.keySet().stream().map(BlobStore::keyOf).distinct().toList();
-        try (BlobStore.Journal journal = store.begin(keys)) {
+        // The journal entry is settled (closed, so deleted) only when the request has put every
+        // object where it belongs: published and indexed, or removed again. A failure on the way (a
+        // PUT that fails after others went through, a failed removal) leaves it for recovery, which
+        // removes what no row names; closing it then would leave those objects unnamed for good.
+        BlobStore.Journal journal = store.begin(keys);
+        boolean settled = false;
+        try {
             store.publish(accepted.keySet());
             Map<NewInstance, IndexOutcome> outcomes;
             List<NewInstance> batch = accepted.entrySet().stream()
@@ -166,6 +172,7 @@ public class StoreService {
                 removeUnindexed(keys);
                 batch.forEach(i -> result.failed(new StoreResult.Failed(i.parsed().sopClassUid(), i.parsed().sopInstanceUid(),
                         StoreFailure.PROCESSING_FAILURE, "the index could not record the instance")));
+                settled = true;
                 return;
             }
             dropDerivedViews(batch, outcomes);
@@ -194,6 +201,11 @@ public class StoreService {
                 }
             }
             removeUnindexed(refused);
+            settled = true;
+        } finally {
+            if (settled) {
+                journal.close();
+            }
         }
     }
 
@@ -226,12 +238,18 @@ public class StoreService {
         }
     }
 
-    /** A study that gained instances is seen anew by de-identified callers: its views are rebuilt on need. */
+    /**
+     * A study that gained instances is seen anew by de-identified callers: its views are rebuilt on
+     * need. After the commit, in a transaction of its own: a failure or a crash between the two
+     * leaves a view without the new instances, so a store of the same instances again (a client's
+     * retry, answered as already stored) drops the study's views too.
+     */
     private void dropDerivedViews(List<NewInstance> batch, Map<NewInstance, IndexOutcome> outcomes) throws IOException {
         if (derivatives.views().isEmpty()) {
             return;
         }
-        for (String study : batch.stream().filter(i -> outcomes.get(i) == IndexOutcome.STORED)
+        for (String study : batch.stream().filter(i -> outcomes.get(i) == IndexOutcome.STORED
+                        || outcomes.get(i) == IndexOutcome.ALREADY_STORED)
                 .map(i -> i.parsed().studyInstanceUid()).distinct().toList()) {
             derivatives.views().get().dropStudy(study);
         }

@@ -123,7 +123,7 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
      * client could put there: {@code DOE.JOHN} is no path, {@code 19700101} no tag).
      */
     static String shown(String name) {
-        if (name.length() <= 128) {
+        if (name.matches("[A-Za-z0-9.]{1,128}")) {
             boolean known = true;
             for (String part : name.split("\\.", -1)) {
                 int tag = Tag.parseHex(part);

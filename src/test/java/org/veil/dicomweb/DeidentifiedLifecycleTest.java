@@ -210,6 +210,31 @@ class DeidentifiedLifecycleTest {
                 + " ORDER BY id DESC LIMIT 1")).singleElement().asString().isEqualTo("query: PatientID=NOBODY-" + study);
     }
 
+    /**
+     * A view made under an older recipe (an upgrade, a rule file, a profile's options; the same
+     * secret, so the same derived UIDs) is replaced by the next build, not met by it: before, the new
+     * view's rows collided with the old ones, it was left empty, and the old derivatives went on
+     * being served while searches found nothing.
+     */
+    @Test
+    void aViewOfAnOlderRecipeIsReplacedByTheNextBuild() throws Exception {
+        store(1, false);
+        consent("teaching");
+        String derived = onlyStudy(educator(), "teaching");
+        assertThat(educator().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata").statusCode())
+                .isEqualTo(200);
+        try (java.sql.Connection c = EmbeddedPostgresResource.dataSource().getConnection();
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("UPDATE derived_view SET key_version = key_version || '-older' WHERE original_study_uid = '" + study + "'");
+        }
+        assertThat(count(educator(), derived, "00201208")).as("the search finds the study in the view of today's recipe").isEqualTo(1);
+        Response metadata = educator().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata");
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.jsonPath().getList("$")).hasSize(1);
+        assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "' AND key_version LIKE '%-older'"))
+                .as("the older view is gone").isZero();
+    }
+
     @Test
     void aDerivedUidFromOneContextReachesNothingInAnother() throws Exception {
         store(1, false);
