@@ -27,6 +27,12 @@ public class AuditLog {
     private static final long CHAIN_LOCK = 0x5645494C41554449L;
     /** The deepest page a trail query may ask for (its offset): the database reads and skips every row before it. */
     public static final int MAX_OFFSET = 1_000_000;
+    /**
+     * The instants the trail's read-outs take, as the consent registry bounds its own: beyond them
+     * a JDBC timestamp overflows, or PostgreSQL refuses the year.
+     */
+    public static final java.time.Instant EARLIEST = java.time.Instant.parse("1900-01-01T00:00:00Z");
+    public static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
 

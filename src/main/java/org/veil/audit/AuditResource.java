@@ -191,14 +191,9 @@ public class AuditResource {
         } catch (DateTimeParseException e) {
             throw new InvalidAuditQueryException(field + " must be an ISO 8601 instant");
         }
-        // As the consent terms bound theirs: beyond, the JDBC timestamp overflows (a 500) or
-        // PostgreSQL refuses the year.
-        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+        if (parsed.isBefore(AuditLog.EARLIEST) || parsed.isAfter(AuditLog.LATEST)) {
             throw new InvalidAuditQueryException(field + " must lie between the years 1900 and 9999");
         }
         return Optional.of(parsed);
     }
-
-    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 }

@@ -20,7 +20,6 @@ final class ValueShapes {
     private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
     private static final int MODALITY = 0x00080060;
     private static final int LUT_DATA = 0x00283006;
-    private static final Pattern DS = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
     private static final Pattern CS = Pattern.compile("[A-Z0-9 _]{1,16}");
     private static final Pattern DATE_LIKE = Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
@@ -55,7 +54,7 @@ final class ValueShapes {
             if (s.isEmpty()) {
                 continue;
             }
-            boolean ok = vr == Vr.DS ? DS.matcher(s).matches()
+            boolean ok = vr == Vr.DS ? Vr.DECIMAL_STRING.matcher(s).matches()
                     : IS.matcher(s).matches() && s.replaceAll("[^0-9]", "").length() <= 6 && !DATE_LIKE.matcher(s).matches();
             if (!ok) {
                 ds.empty(tag);
@@ -82,8 +81,9 @@ final class ValueShapes {
             } else if (CS.matcher(s).matches() && vocabulary.codeString(s)) {
                 // One short number per attribute (a character set's, a context group's): more of
                 // them, in one value or across values, can spell an MRN or a date four digits at a time.
-                numbers += Vocabulary.numbers(s);
-                if (numbers <= 1 || Vocabulary.numbers(s) == 0) {
+                int here = Vocabulary.numbers(s);
+                numbers += here;
+                if (numbers <= 1 || here == 0) {
                     kept.add(s);
                 }
             }

@@ -584,12 +584,10 @@ public final class PixelFrames {
      */
     private static double decimal(AttributeList list, int group, int element, double absent) {
         String s = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(group, element)).trim();
-        if (s.isEmpty() || !DECIMAL_STRING.matcher(s).matches()) {
+        if (s.isEmpty() || !Vr.DECIMAL_STRING.matcher(s).matches()) {
             return absent;
         }
         double d = Double.parseDouble(s);
         return Double.isFinite(d) ? d : absent;
     }
-
-    private static final java.util.regex.Pattern DECIMAL_STRING = java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 }

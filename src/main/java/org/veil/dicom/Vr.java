@@ -21,6 +21,10 @@ public enum Vr {
         INT16, UINT16, INT32, UINT32, INT64, UINT64, FLOAT32, FLOAT64, BINARY, SEQUENCE
     }
 
+    /** The shape of one Decimal String value (PS3.5 6.2, DS), trimmed: no NaN, Infinity, hex or type suffix. */
+    public static final java.util.regex.Pattern DECIMAL_STRING = java.util.regex.Pattern.compile(
+            "[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
     private final Kind kind;
     /** Explicit VR encoding with two reserved bytes and a 32-bit length (PS3.5 Table 7.1-1). */
     private final boolean longHeader;

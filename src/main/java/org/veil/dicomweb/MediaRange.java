@@ -30,6 +30,8 @@ record MediaRange(String type, String subtype, Map<String, String> params, doubl
         return out;
     }
 
+    private static final java.util.regex.Pattern QVALUE = java.util.regex.Pattern.compile("0(\\.\\d{0,3})?|1(\\.0{0,3})?");
+
     static MediaRange parse(String item) {
         List<String> pieces = splitOutsideQuotes(item, ';');
         String full = pieces.get(0).trim().toLowerCase(Locale.ROOT);
@@ -51,7 +53,7 @@ record MediaRange(String type, String subtype, Map<String, String> params, doubl
             }
             if (name.equals("q")) {
                 // RFC 9110 12.4.2: 0 to 1, three decimals at most; anything else weighs nothing.
-                q = value.matches("0(\\.\\d{0,3})?|1(\\.0{0,3})?") ? Double.parseDouble(value) : 0;
+                q = QVALUE.matcher(value).matches() ? Double.parseDouble(value) : 0;
             } else {
                 // A media type named in a parameter is case-insensitive, as the range's own (RFC 6838 4.2).
                 params.put(name, name.equals("type") ? value.toLowerCase(Locale.ROOT) : value);

@@ -134,12 +134,9 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
         }
     }
 
-    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
-
     /** The years the trail's timestamps and the registry's take. */
     private static Instant[] inRange(Instant[] span) {
-        if (span[0].isBefore(EARLIEST) || span[1].isAfter(LATEST.plusSeconds(1))) {
+        if (span[0].isBefore(AuditLog.EARLIEST) || span[1].isAfter(AuditLog.LATEST.plusSeconds(1))) {
             throw FhirProblem.invalid(400, "date", "a date lies between the years 1900 and 9999");
         }
         return span;
