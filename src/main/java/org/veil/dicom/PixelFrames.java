@@ -8,6 +8,7 @@ import com.pixelmed.dicom.OtherByteAttribute;
 import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.TagFromName;
 import java.awt.Rectangle;
+import org.veil.dicom.PixelPresentation.Window;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,11 +29,10 @@ public final class PixelFrames {
     private final boolean planar;
     private final int bitsAllocated;
     private final int bitsStored;
-    private final boolean signed;
+    private final SampleFormat format;
     private final String photometric;
     private final Samples samples;
-    /** {@link #window()}, read once: a multi-frame palette image asks for it frame by frame. */
-    private Window topWindow;
+    private final PixelPresentation presentation;
 
     private PixelFrames(AttributeList list, int rows, int columns, int frames, int samplesPerPixel, boolean planar,
                         int bitsAllocated, int bitsStored, boolean signed, String photometric, Samples samples) {
@@ -44,9 +44,10 @@ public final class PixelFrames {
         this.planar = planar;
         this.bitsAllocated = bitsAllocated;
         this.bitsStored = bitsStored;
-        this.signed = signed;
+        this.format = new SampleFormat(bitsAllocated, bitsStored, signed);
         this.photometric = photometric;
         this.samples = samples;
+        this.presentation = new PixelPresentation(list, photometric, format);
     }
 
     /**
@@ -142,7 +143,7 @@ public final class PixelFrames {
         for (int i = 0, n = samples.size(); i < n; i++) {
             int v = samples.get(i);
             int value = v & mask;
-            if (signed && (value & signBit) != 0) {
+            if (format.signed() && (value & signBit) != 0) {
                 value |= ~mask & allocatedMask;
             }
             if (value != v) {
@@ -180,31 +181,31 @@ public final class PixelFrames {
         if (samplesPerPixel == 3) {
             return photometric.startsWith("YBR") ? new int[] {0, 128, 128} : new int[] {0, 0, 0};
         }
-        Integer padding = paddingValue();
+        Integer padding = presentation.paddingValue();
         if (padding != null) {
             return new int[] {padding};
         }
-        int[][] lut = palette();
+        int[][] lut = window().palette();
         if (lut != null) {
             // Palette colour: the index whose colour is darkest, not the lowest index.
             int bestIndex = lut[0][0];
             int bestLuma = Integer.MAX_VALUE;
             for (int i = 0; i < lut[0].length - 1; i++) {
-                int luma = luma(lut, lut[0][0] + i);
+                int luma = PixelPresentation.luma(lut, lut[0][0] + i);
                 if (luma < bestLuma) {
                     bestLuma = luma;
                     bestIndex = lut[0][0] + i;
                 }
             }
-            return new int[] {raw(bestIndex)};
+            return new int[] {format.raw(bestIndex)};
         }
         boolean inverted = photometric.equals("MONOCHROME1");
-        int best = value(samples.get(0));
+        int best = format.value(samples.get(0));
         for (int i = 0, n = samples.size(); i < n; i++) {
-            int v = value(samples.get(i));
+            int v = format.value(samples.get(i));
             best = inverted ? Math.max(best, v) : Math.min(best, v);
         }
-        return new int[] {raw(best)};
+        return new int[] {format.raw(best)};
     }
 
     /**
@@ -223,9 +224,9 @@ public final class PixelFrames {
         if (samplesPerPixel == 3) {
             boolean ybr = photometric.startsWith("YBR");
             for (int i = 0; i < pixels; i++) {
-                int a = scale8(samples.get(index(frame, i, 0)));
-                int b = scale8(samples.get(index(frame, i, 1)));
-                int c = scale8(samples.get(index(frame, i, 2)));
+                int a = format.scale8(samples.get(index(frame, i, 0)));
+                int b = format.scale8(samples.get(index(frame, i, 1)));
+                int c = format.scale8(samples.get(index(frame, i, 2)));
                 out[i] = (byte) (ybr ? a : (299 * a + 587 * b + 114 * c) / 1000);
             }
             return out;
@@ -235,7 +236,7 @@ public final class PixelFrames {
             int[][] lut = window.palette();
             if (lut != null) {
                 for (int i = 0; i < pixels; i++) {
-                    out[i] = (byte) luma(lut, samples.get(base + i));
+                    out[i] = (byte) PixelPresentation.luma(lut, samples.get(base + i));
                 }
                 return out;
             }
@@ -247,14 +248,14 @@ public final class PixelFrames {
             double[] range = knownRange != null ? knownRange : range(window, base, pixels, mask);
             byte[] lut = new byte[mask + 1];
             for (int raw = 0; raw <= mask; raw++) {
-                lut[raw] = grey(value(raw) * window.slope() + window.intercept(), range[0], range[1], inverted);
+                lut[raw] = grey(format.value(raw) * window.slope() + window.intercept(), range[0], range[1], inverted);
             }
             // Padding is drawn black by viewers (PixelMed's renderer too, PS3.3 C.7.5.1.1.2): text
             // one level off a padding background stands out there, so it must here.
-            int[] padding = paddingRange();
+            int[] padding = presentation.paddingRange();
             if (padding != null) {
                 for (int raw = 0; raw <= mask; raw++) {
-                    int v = value(raw);
+                    int v = format.value(raw);
                     if (v >= padding[0] && v <= padding[1]) {
                         lut[raw] = 0;
                     }
@@ -267,7 +268,7 @@ public final class PixelFrames {
         }
         double[] range = knownRange != null ? knownRange : range(window, base, pixels, -1);
         for (int i = 0; i < pixels; i++) {
-            out[i] = grey(value(samples.get(base + i)) * window.slope() + window.intercept(), range[0], range[1], inverted);
+            out[i] = grey(format.value(samples.get(base + i)) * window.slope() + window.intercept(), range[0], range[1], inverted);
         }
         return out;
     }
@@ -300,7 +301,7 @@ public final class PixelFrames {
                     }
                 } else {
                     for (int i = 0; i < pixels; i++) {
-                        channel[i] = (byte) scale8(samples.get(index(frame, i, c)));
+                        channel[i] = (byte) format.scale8(samples.get(index(frame, i, c)));
                     }
                 }
                 out.add(channel);
@@ -335,7 +336,7 @@ public final class PixelFrames {
         int max = Integer.MIN_VALUE;
         for (int i = 0; i < pixels; i++) {
             int raw = samples.get(base + i);
-            int v = value(mask == -1 ? raw : raw & mask);
+            int v = format.value(mask == -1 ? raw : raw & mask);
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
@@ -350,58 +351,14 @@ public final class PixelFrames {
         return (byte) (inverted ? 255 - g : g);
     }
 
-    /** How a viewer would map stored values to grey: rescale, the first window, and the palette. */
-    public record Window(double slope, double intercept, double centre, double width, int[][] palette) {
-    }
-
-    /**
-     * Frame {@code frame}'s window (counted from 0): the header's, then the shared functional
-     * groups', then the frame's own (PS3.3 C.7.6.16: Frame VOI LUT and Pixel Value Transformation),
-     * each where given, as a viewer of an enhanced image applies them.
-     */
-    public Window window(int frame) {
-        Window top = window();
-        double slope = top.slope();
-        double intercept = top.intercept();
-        double centre = top.centre();
-        double width = top.width();
-        for (AttributeList group : new AttributeList[] {item(list, 0x5200, 0x9229, 0), item(list, 0x5200, 0x9230, frame)}) {
-            if (group == null) {
-                continue;
-            }
-            AttributeList voi = item(group, 0x0028, 0x9132, 0);
-            if (voi != null) {
-                centre = decimal(voi, 0x0028, 0x1050, centre);
-                width = decimal(voi, 0x0028, 0x1051, width);
-            }
-            AttributeList transform = item(group, 0x0028, 0x9145, 0);
-            if (transform != null) {
-                slope = decimal(transform, 0x0028, 0x1053, slope);
-                intercept = decimal(transform, 0x0028, 0x1052, intercept);
-            }
-        }
-        return new Window(slope == 0 ? 1.0 : slope, intercept, centre, width, top.palette());
-    }
-
-    private static AttributeList item(AttributeList list, int group, int element, int index) {
-        if (list.get(new AttributeTag(group, element)) instanceof com.pixelmed.dicom.SequenceAttribute sequence
-                && index < sequence.getNumberOfItems()) {
-            return sequence.getItem(index).getAttributeList();
-        }
-        return null;
-    }
-
     /** The header's rescale, first window and palette, for {@link #luminance}. */
     public Window window() {
-        if (topWindow != null) {
-            return topWindow;
-        }
-        double slope = decimal(list, 0x0028, 0x1053, 1.0);
-        double intercept = decimal(list, 0x0028, 0x1052, 0.0);
-        double centre = decimal(list, 0x0028, 0x1050, 0.0);
-        double width = decimal(list, 0x0028, 0x1051, 0.0);
-        topWindow = new Window(slope == 0 ? 1.0 : slope, intercept, centre, width, palette());
-        return topWindow;
+        return presentation.window();
+    }
+
+    /** Frame {@code frame}'s window (counted from 0), as {@link PixelPresentation#window(int)}. */
+    public Window window(int frame) {
+        return presentation.window(frame);
     }
 
     /** Whether a palette colour image's palette cannot be read (segmented, or missing): its text cannot be judged. */
@@ -453,114 +410,6 @@ public final class PixelFrames {
         }
     }
 
-    /** A stored sample as a number: sign-extended from the high bit when Pixel Representation is signed. */
-    private int value(int raw) {
-        if (bitsAllocated == 1) {
-            return raw;
-        }
-        int v = bitsStored == 32 ? raw : raw & ((1 << bitsStored) - 1);
-        if (signed && bitsStored < 32 && (v & (1 << (bitsStored - 1))) != 0) {
-            v -= 1 << bitsStored;
-        }
-        return v;
-    }
-
-    /** The stored form of a number, in Bits Allocated. */
-    private int raw(int value) {
-        return bitsAllocated == 32 ? value : value & ((1 << bitsAllocated) - 1);
-    }
-
-    private int scale8(int sample) {
-        return bitsStored <= 8 ? sample & 0xFF : (sample & ((1 << bitsStored) - 1)) >>> (bitsStored - 8);
-    }
-
-    /** Pixel Padding Value and, when given, Pixel Padding Range Limit, as values (sign applied), low first; null without padding. */
-    private int[] paddingRange() {
-        Integer padding = paddingValue();
-        if (padding == null) {
-            return null;
-        }
-        int low = value(padding);
-        int high = low;
-        Attribute limit = list.get(new AttributeTag(0x0028, 0x0121));
-        if (limit != null) {
-            try {
-                int[] v = limit.getIntegerValues();
-                if (v != null && v.length > 0) {
-                    high = value(raw(v[0]));
-                }
-            } catch (DicomException e) {
-                // no limit readable: the padding value alone
-            }
-        }
-        return new int[] {Math.min(low, high), Math.max(low, high)};
-    }
-
-    private Integer paddingValue() {
-        Attribute a = list.get(new AttributeTag(0x0028, 0x0120));
-        if (a == null) {
-            return null;
-        }
-        try {
-            int[] v = a.getIntegerValues();
-            return v == null || v.length == 0 ? null : raw(v[0]);
-        } catch (DicomException e) {
-            return null;
-        }
-    }
-
-    /** Red, green and blue lookup tables of a palette colour image, each as {first mapped, entries...}; null when unusable. */
-    private int[][] palette() {
-        if (!photometric.equals("PALETTE COLOR")) {
-            return null;
-        }
-        int[][] lut = new int[3][];
-        int[] descriptors = {0x1101, 0x1102, 0x1103};
-        int[] data = {0x1201, 0x1202, 0x1203};
-        for (int c = 0; c < 3; c++) {
-            try {
-                Attribute d = list.get(new AttributeTag(0x0028, descriptors[c]));
-                Attribute v = list.get(new AttributeTag(0x0028, data[c]));
-                if (d == null || v == null) {
-                    return null;
-                }
-                int[] desc = d.getIntegerValues();
-                int entries = desc[0] == 0 ? 65536 : desc[0] & 0xFFFF;
-                int bits = desc.length > 2 ? desc[2] : 16;
-                byte[] bytes = v.getByteValues(false);
-                int[] table = new int[entries + 1];
-                table[0] = desc[1];
-                if (bits == 8 && bytes.length < 2 * entries) {
-                    // Eight-bit entries packed two to a word, as pydicom and others read a table
-                    // too short for one entry per word: entry k is byte k.
-                    for (int i = 0; i < entries && i < bytes.length; i++) {
-                        table[i + 1] = bytes[i] & 0xFF;
-                    }
-                } else {
-                    short[] words = Samples.toShorts(bytes);
-                    for (int i = 0; i < entries && i < words.length; i++) {
-                        int e = words[i] & 0xFFFF;
-                        table[i + 1] = bits == 8 ? e & 0xFF : e >>> 8;
-                    }
-                }
-                lut[c] = table;
-            } catch (DicomException | RuntimeException e) {
-                return null;
-            }
-        }
-        return lut;
-    }
-
-    private static int luma(int[][] lut, int index) {
-        int[] rgb = new int[3];
-        for (int c = 0; c < 3; c++) {
-            int i = index - lut[c][0];
-            int n = lut[c].length - 1;
-            rgb[c] = lut[c][1 + Math.max(0, Math.min(n - 1, i))];
-        }
-        return (299 * rgb[0] + 587 * rgb[1] + 114 * rgb[2]) / 1000;
-    }
-
     static void require(boolean condition) {
         if (!condition) {
             throw new IllegalStateException("the pixel data is shorter than its description");
@@ -574,20 +423,5 @@ public final class PixelFrames {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /**
-     * A DS value as a viewer of the derivative reads it: de-identification empties a value that is
-     * no decimal string (PS3.5 6.2: "NaN", "Infinity", "0x1p3" and "1.0d" are not), and a viewer
-     * then takes the default; so does this, or such a value would blind the check to text the
-     * derivative shows.
-     */
-    private static double decimal(AttributeList list, int group, int element, double absent) {
-        String s = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(group, element)).trim();
-        if (s.isEmpty() || !Vr.DECIMAL_STRING.matcher(s).matches()) {
-            return absent;
-        }
-        double d = Double.parseDouble(s);
-        return Double.isFinite(d) ? d : absent;
     }
 }
