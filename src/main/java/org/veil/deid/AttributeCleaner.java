@@ -65,8 +65,6 @@ final class AttributeCleaner {
     private static final int PATIENT_SEX = 0x00100040;
     /** Patient's Sex, the one retained code string with enumerated values (PS3.3 C.7.1.1): M, F, O. */
     private static final Set<String> SEXES = Set.of("M", "F", "O");
-    /** A TM value (PS3.5 Table 6.2-1), also in the ACR-NEMA form with colons that PS3.5 says readers may meet. */
-    private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3])(:?[0-5]\\d(:?([0-5]\\d|60)(\\.\\d{1,6})?)?)?");
     /** A UID's characters (PS3.5 9.1), as remapping reads them: vendors write components with leading zeros. */
     private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
@@ -90,6 +88,7 @@ final class AttributeCleaner {
     private final String patientId;
     private final String studyUid;
     private final int dayShift;
+    private final TemporalAttributes temporal;
     private final LocalDate today;
     /** The Patient ID as the instance had it (the walk empties it before later items are read), upper case. */
     private final String originalPatientId;
@@ -114,6 +113,7 @@ final class AttributeCleaner {
         // Without a PatientID the study stands in for the patient: consistent within the study.
         this.patientId = root.string(PATIENT_ID).filter(s -> !s.isBlank()).orElse("study:" + studyUid);
         this.dayShift = keys.dayShift(context, issuer, patientId);
+        this.temporal = new TemporalAttributes(profile, dayShift);
         this.kind = StorageKind.of(root.string(Tag.SOPClassUID).orElse(""));
         this.originalPatientId = root.string(PATIENT_ID).map(String::trim).orElse("").toUpperCase(Locale.ROOT);
     }
@@ -130,7 +130,7 @@ final class AttributeCleaner {
     void apply() {
         collectNames(root, 0);
         String birthDate = root.string(PATIENT_BIRTH_DATE).orElse("");
-        int latestYear = latestYear(root, 0, today.getYear());
+        int latestYear = TemporalAttributes.latestYear(root, 0, today.getYear());
         boolean hadStudyId = root.contains(STUDY_ID);
         walk(root, Content.PLAIN, 0);
         patient(birthDate, latestYear);
@@ -295,13 +295,13 @@ final class AttributeCleaner {
                     replaceUids(ds, tag, false);
                 }
             }
-            case DATE -> cleanDates(ds, tag, vr);
+            case DATE -> temporal.clean(ds, tag, vr);
             case DEVICE -> ds.remove(tag);
             case TIME -> {
                 if (!profile.shiftsDates() && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
                     ds.remove(tag);
                 } else {
-                    times(ds, tag);
+                    TemporalAttributes.times(ds, tag);
                 }
             }
             case AGE -> SafeHarborAges.cap(ds, tag);
@@ -331,12 +331,12 @@ final class AttributeCleaner {
         }
         switch (vr) {
             case SQ -> ds.items(tag).forEach(item -> walk(item, Content.CLEANED, depth + 1));
-            case DA, DT -> cleanDates(ds, tag, vr);
+            case DA, DT -> temporal.clean(ds, tag, vr);
             case TM -> {
                 if (!profile.shiftsDates() && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
                     ValueShapes.dummy(ds, tag, vr);
                 } else {
-                    times(ds, tag);
+                    TemporalAttributes.times(ds, tag);
                 }
             }
             case AE -> ds.put(tag, vr, ds.strings(tag).stream().map(ae -> keys.aeTitle(context, ae)).toList());
@@ -390,8 +390,8 @@ final class AttributeCleaner {
                 }
             }
             case DS, IS -> ValueShapes.numbers(ds, tag, vr);
-            case DA, DT -> keptDates(ds, tag, vr);
-            case TM -> times(ds, tag);
+            case DA, DT -> TemporalAttributes.kept(ds, tag, vr);
+            case TM -> TemporalAttributes.times(ds, tag);
             case UI -> {
                 if (!ds.strings(tag).stream().allMatch(v -> v == null || v.isBlank() || isUid(v.trim()))) {
                     ds.empty(tag);
@@ -422,31 +422,6 @@ final class AttributeCleaner {
         return CodedEntries.holdsIdentity(value, names, originalPatientId);
     }
 
-    /** TM values kept only in their shape: anything else in a time (a word, an identifier) is emptied. */
-    private static void times(EditableDataset ds, int tag) {
-        if (!ds.strings(tag).stream().allMatch(v -> v == null || v.isBlank() || TIME.matcher(v.trim()).matches())) {
-            ds.empty(tag);
-        }
-    }
-
-    /** Dates kept as they are (K): a DT without its UTC offset (it tells where the patient was), and every value readable. */
-    private static void keptDates(EditableDataset ds, int tag, Vr vr) {
-        if (vr == Vr.DT) {
-            ds.put(tag, vr, ds.strings(tag).stream().map(AttributeCleaner::withoutOffset).toList());
-        }
-        readableDates(ds, tag, vr);
-    }
-
-    /** Dates kept as they are (K) must still read as dates. */
-    private static void readableDates(EditableDataset ds, int tag, Vr vr) {
-        for (String v : ds.strings(tag)) {
-            if (v != null && !v.isBlank() && (vr == Vr.DA ? DateShift.date(v, 0) : DateShift.dateTime(withoutOffset(v), 0)).isEmpty()) {
-                ds.empty(tag);
-                return;
-            }
-        }
-    }
-
     private void cleanText(EditableDataset ds, int tag, Vr vr) {
         if (vr == Vr.UR) {
             ds.remove(tag);
@@ -474,45 +449,6 @@ final class AttributeCleaner {
         } else {
             ds.put(tag, vr, cleaned);
         }
-    }
-
-    /**
-     * Dates are shifted (Modified Dates) or replaced by a dummy; a value that is not a readable date
-     * is not kept. A DT's UTC offset is dropped: with Timezone Offset From UTC removed (Table E.1-1)
-     * it would tell where the patient was.
-     */
-    private void cleanDates(EditableDataset ds, int tag, Vr vr) {
-        if (profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
-            keptDates(ds, tag, vr);
-            return;
-        }
-        if (!profile.shiftsDates()) {
-            if (ds.strings(tag).stream().anyMatch(v -> v != null && !v.isBlank())) {
-                ValueShapes.dummy(ds, tag, vr);
-            }
-            return;
-        }
-        List<String> shifted = new ArrayList<>();
-        for (String v : ds.strings(tag)) {
-            Optional<String> s = v == null || v.isBlank() ? Optional.of("")
-                    : vr == Vr.DA ? DateShift.date(v, dayShift) : DateShift.dateTime(withoutOffset(v), dayShift);
-            if (s.isEmpty()) {
-                // not a date Veil can read: not kept
-                ds.empty(tag);
-                return;
-            }
-            shifted.add(s.get());
-        }
-        ds.put(tag, vr, shifted);
-    }
-
-    private static String withoutOffset(String dt) {
-        if (dt == null) {
-            return "";
-        }
-        String s = dt.trim();
-        int sign = Math.max(s.lastIndexOf('+'), s.lastIndexOf('-'));
-        return sign > 0 ? s.substring(0, sign) : s;
     }
 
     /**
@@ -563,30 +499,6 @@ final class AttributeCleaner {
         if (root.contains(PATIENT_AGE)) {
             SafeHarborAges.cap(root, PATIENT_AGE);
         }
-    }
-
-    /** The latest year of any date in the original instance, at any depth, or the given one if later. */
-    private static int latestYear(EditableDataset ds, int depth, int atLeast) {
-        int latest = atLeast;
-        if (depth > 32) {
-            return latest;
-        }
-        for (int tag : ds.tags()) {
-            Vr vr = ds.vr(tag);
-            if (vr == Vr.DA || vr == Vr.DT) {
-                for (String v : ds.strings(tag)) {
-                    String s = v == null ? "" : v.trim().replace(".", "");
-                    if (s.length() >= 4 && s.substring(0, 4).matches("\\d{4}")) {
-                        latest = Math.max(latest, Integer.parseInt(s.substring(0, 4)));
-                    }
-                }
-            } else if (vr == Vr.SQ) {
-                for (EditableDataset item : ds.items(tag)) {
-                    latest = latestYear(item, depth + 1, latest);
-                }
-            }
-        }
-        return latest;
     }
 
     /** Every component of every person name in the instance, upper case: words that are never kept in text. */
