@@ -261,9 +261,13 @@ public class ConsentRegistry {
         if (req == null) {
             throw ConsentApiException.invalid("a share needs a JSON body");
         }
+        // Only consultation reads a share (AccessPolicy): teaching, research and publication are
+        // granted by the patient's consent to every caller of that purpose, so a share for them
+        // would look like an audience limit that nothing enforces. Refused rather than kept.
         Purpose purpose = Optional.ofNullable(req.purpose()).flatMap(p -> Purpose.fromScope(Purpose.SCOPE_PREFIX + p))
-                .filter(ConsentTerms.CONSENTABLE::contains)
-                .orElseThrow(() -> ConsentApiException.invalid("purpose must be consultation, teaching, research or publication"));
+                .filter(p -> p == Purpose.CONSULTATION)
+                .orElseThrow(() -> ConsentApiException.invalid(
+                        "purpose must be consultation: teaching, research and publication are granted by consent, not by a share"));
         ConsentRequests.Audience audience = req.audience();
         Share.AudienceType type = audience == null || audience.type() == null ? null : Arrays.stream(Share.AudienceType.values())
                 .filter(t -> t.name().equalsIgnoreCase(audience.type())).findFirst().orElse(null);

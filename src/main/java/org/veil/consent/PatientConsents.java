@@ -174,9 +174,11 @@ public class PatientConsents {
     }
 
     /**
-     * The study consents the storing trigger (V10) made in the current transaction for studies
-     * being stored, announced like any recorded consent (so their views are built ahead); returns
-     * the studies they cover, for the audit row the store writes beside its own.
+     * The study consents the storing trigger (V10, V14) made in the current transaction for
+     * studies being stored; the active ones are announced like any recorded consent (so their
+     * views are built ahead). A withdrawn or expired patient consent is carried out too, so that
+     * it stays on record for the new study and denies, and is not announced. Returns the studies
+     * that gained a consent, for the audit row the store writes beside its own.
      */
     public List<String> carriedOutOnStore(Connection c, List<String> studyUids) throws SQLException {
         if (studyUids.isEmpty()) {
@@ -185,12 +187,17 @@ public class PatientConsents {
         Map<String, String> made = new LinkedHashMap<>();
         Map<String, java.util.Set<Purpose>> scopes = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT id, study_instance_uid, scopes FROM consent
-                 WHERE patient_consent_id IS NOT NULL AND study_instance_uid = ANY (?) AND recorded_at = now()""")) {
+                SELECT c.id, c.study_instance_uid, c.scopes,
+                       w.consent_id IS NULL AND (c.valid_until IS NULL OR c.valid_until > now())
+                  FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id
+                 WHERE c.patient_consent_id IS NOT NULL AND c.study_instance_uid = ANY (?) AND c.recorded_at = now()""")) {
             s.setArray(1, c.createArrayOf("text", studyUids.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     made.put(rs.getString(1), rs.getString(2));
+                    if (!rs.getBoolean(4)) {
+                        continue;
+                    }
                     java.util.Set<Purpose> set = new java.util.LinkedHashSet<>();
                     for (Object o : (Object[]) rs.getArray(3).getArray()) {
                         Purpose.fromScope(Purpose.SCOPE_PREFIX + o).ifPresent(set::add);
@@ -199,7 +206,7 @@ public class PatientConsents {
                 }
             }
         }
-        made.forEach((id, study) -> changes.fire(new ConsentChange.ConsentRecorded(study, id, java.util.Set.copyOf(scopes.get(id)))));
+        scopes.forEach((id, set) -> changes.fire(new ConsentChange.ConsentRecorded(made.get(id), id, java.util.Set.copyOf(set))));
         return made.values().stream().distinct().sorted().toList();
     }
 

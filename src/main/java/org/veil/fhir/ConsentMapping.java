@@ -165,7 +165,7 @@ final class ConsentMapping {
         String at = "Consent.provision.";
         List<String[]> narrowing = List.of(
                 new String[] {"provision", p.hasProvision() ? "x" : null, "nested provisions (exceptions) are not supported"},
-                new String[] {"actor", p.hasActor() ? "x" : null, "Veil cannot limit a consent to actors: record a share for an audience instead"},
+                new String[] {"actor", p.hasActor() ? "x" : null, "Veil cannot limit a consent to actors: a consent grants its purposes to every caller of them (a consultation share names the one consultant)"},
                 new String[] {"action", p.hasAction() ? "x" : null, "Veil cannot limit a consent to actions"},
                 new String[] {"securityLabel", p.hasSecurityLabel() ? "x" : null, "Veil cannot limit a consent by security label"},
                 new String[] {"class", p.hasClass_() ? "x" : null, "Veil cannot limit a consent by resource class"},

@@ -36,13 +36,13 @@ public final class VisibilitySql {
             params.add(a.value());
         }
         List<Object> all = new ArrayList<>(List.of(Requirement.Deidentified.SHARE_CONTEXT_PREFIX, r.sharePurpose().get().scopeName(),
-                ts(now), ts(now)));
+                ts(now)));
         all.addAll(params);
         return new Fragment("""
                 (SELECT ? || min(sh.id::text COLLATE "C") FROM study_share sh
                    LEFT JOIN share_revocation sr ON sr.share_id = sh.id
                   WHERE sh.study_instance_uid = %s AND sh.purpose = ? AND sh.expires_at > ?
-                    AND (sr.revoked_at IS NULL OR sr.revoked_at > ?) AND (%s))"""
+                    AND sr.share_id IS NULL AND (%s))"""
                 .formatted(studyColumn, names.isEmpty() ? "false" : names), all);
     }
 
@@ -56,9 +56,9 @@ public final class VisibilitySql {
                 EXISTS (SELECT 1 FROM consent c LEFT JOIN consent_withdrawal cw ON cw.consent_id = c.id
                          WHERE c.study_instance_uid = %s AND c.scopes @> ARRAY[?]::text[]
                            AND c.valid_from <= ? AND (c.valid_until IS NULL OR c.valid_until > ?)
-                           AND (cw.withdrawn_at IS NULL OR cw.withdrawn_at > ?)%s)"""
+                           AND cw.consent_id IS NULL%s)"""
                 .formatted(studyColumn, r.written() ? " AND c.method = 'written'" : ""),
-                List.of(scope, ts(now), ts(now), ts(now)));
+                List.of(scope, ts(now), ts(now)));
         if (!r.unlessNoneRecorded()) {
             return active;
         }

@@ -6,7 +6,10 @@ import java.util.Set;
 
 /**
  * What the patient agreed to for one study: the purposes, how, and from when until when; and
- * whether it has been withdrawn. Active only inside its validity and before a withdrawal.
+ * whether it has been withdrawn. Active only inside its validity and while not withdrawn. A
+ * withdrawal counts from the moment it is on record, whatever time it carries: it is written
+ * with the clock of the replica that recorded it, and a replica whose clock runs behind must not
+ * go on granting until its own clock reaches that time.
  */
 public record Consent(String id, Set<Purpose> scopes, ConsentMethod method, Instant validFrom, Optional<Instant> validUntil,
                       Optional<Instant> withdrawnAt) {
@@ -14,6 +17,6 @@ public record Consent(String id, Set<Purpose> scopes, ConsentMethod method, Inst
     public boolean activeAt(Instant now) {
         return !now.isBefore(validFrom)
                 && validUntil.map(now::isBefore).orElse(true)
-                && withdrawnAt.map(now::isBefore).orElse(true);
+                && withdrawnAt.isEmpty();
     }
 }

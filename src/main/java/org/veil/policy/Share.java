@@ -14,6 +14,7 @@ public record Share(String id, Purpose purpose, AudienceType audienceType, Strin
     public enum AudienceType { USER, GROUP, ORGANISATION, CLIENT }
 
     public boolean activeAt(Instant now) {
-        return now.isBefore(expiresAt) && revokedAt.map(now::isBefore).orElse(true);
+        // A revocation counts from the moment it is on record, as a withdrawal does (Consent).
+        return now.isBefore(expiresAt) && revokedAt.isEmpty();
     }
 }

@@ -195,6 +195,10 @@ class ConsentApiTest {
         assertThat(after.jsonPath().getString("[0].revocation.by")).isNotBlank();
         for (String bad : List.of(
                 "{\"purpose\":\"treatment\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
+                // A share for a purpose that consent grants would be an audience limit nothing enforces.
+                "{\"purpose\":\"research\",\"audience\":{\"type\":\"group\",\"id\":\"/partners\"},\"expiresAt\":\"" + future(3) + "\"}",
+                "{\"purpose\":\"teaching\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
+                "{\"purpose\":\"publication\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
                 "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"planet\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
                 "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"2001-01-01T00:00:00Z\"}",
                 "{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"x\"}}",

@@ -233,7 +233,13 @@ class FhirConsentTest {
         String afterWithdrawal = study + ".3";
         store(afterWithdrawal, patient, null);
         assertThat(seenByResearcher(afterWithdrawal)).as("a withdrawn patient consent covers nothing new").isNull();
-        assertThat(index.count("consent WHERE study_instance_uid = '" + afterWithdrawal + "'")).isZero();
+        // The withdrawn consent stays on record for the new study, withdrawn: with teaching allowed
+        // where none is on record, a refusal must go on counting for studies stored after it.
+        assertThat(index.count("consent c JOIN consent_withdrawal w ON w.consent_id = c.id WHERE c.study_instance_uid = '"
+                + afterWithdrawal + "'")).isEqualTo(1);
+        assertThat(index.count("consent c WHERE c.study_instance_uid = '" + afterWithdrawal
+                + "' AND NOT EXISTS (SELECT 1 FROM consent_withdrawal w WHERE w.consent_id = c.id)")).isZero();
+        assertThat(as("auditor").get("/api/v1/studies/" + afterWithdrawal + "/consents").jsonPath().getBoolean("[0].active")).isFalse();
         Consent read = FHIR.newJsonParser().parseResource(Consent.class, as("auditor").get("/fhir/r4/Consent/" + stored.getIdPart()).asString());
         assertThat(read.getStatus()).isEqualTo(Consent.ConsentState.INACTIVE);
         assertThat(read.getExtensionByUrl("urn:veil:fhir:withdrawal").getExtensionString("reason")).contains("rejected");

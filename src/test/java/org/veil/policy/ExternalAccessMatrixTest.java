@@ -370,7 +370,24 @@ class ExternalAccessMatrixTest {
         return r.jsonPath().getString("id");
     }
 
-    private static String share(String study, String purpose, String user) {
+    private static String share(String study, String purpose, String user) throws Exception {
+        if (!purpose.equals("consultation")) {
+            // The API records shares for consultation only; a share for another purpose is one an
+            // earlier version recorded, and must grant nothing.
+            UUID id = UUID.randomUUID();
+            try (Connection c = EmbeddedPostgresResource.connect(); PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO study_share (id, study_instance_uid, purpose, audience_type, audience, expires_at, created_by, created_at)
+                    VALUES (?, ?, ?, 'user', ?, ?, 'clinician', ?)""")) {
+                s.setObject(1, id);
+                s.setString(2, study);
+                s.setString(3, purpose);
+                s.setString(4, user);
+                s.setTimestamp(5, Timestamp.from(Instant.now().plus(3, ChronoUnit.DAYS)));
+                s.setTimestamp(6, Timestamp.from(Instant.now()));
+                s.executeUpdate();
+            }
+            return id.toString();
+        }
         Response r = clinician().body("{\"purpose\":\"" + purpose + "\",\"audience\":{\"type\":\"user\",\"id\":\"" + user
                 + "\"},\"expiresAt\":\"" + Instant.now().plus(3, ChronoUnit.DAYS) + "\"}").post("/api/v1/studies/" + study + "/shares");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
