@@ -101,8 +101,9 @@ public class AuditLog {
         long id = position.id();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO audit_event (id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id,
-                                         study_uids, patient_ids, instances, outcome, reason, previous_hash, hash, detail, chain_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                         study_uids, patient_ids, instances, outcome, reason, previous_hash, hash, detail, chain_key,
+                                         chain_format)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             s.setLong(1, id);
             s.setTimestamp(2, Timestamp.from(e.at()));
             s.setString(3, e.subject());
@@ -119,9 +120,10 @@ public class AuditLog {
             s.setString(14, e.outcome().name().toLowerCase(java.util.Locale.ROOT));
             s.setString(15, e.reason());
             s.setString(16, previous);
-            s.setString(17, key.isPresent() ? AuditChain.mac(key.get(), previous, id, e) : AuditChain.hash(previous, id, e));
+            s.setString(17, AuditChain.hash(AuditChain.FORMAT, key.orElse(null), previous, id, e));
             s.setString(18, e.detail());
             s.setString(19, key.map(AuditChain.Key::fingerprint).orElse(null));
+            s.setInt(20, AuditChain.FORMAT);
             s.executeUpdate();
         }
     }
@@ -251,6 +253,7 @@ public class AuditLog {
         long rows = 0;
         String previous = AuditChain.GENESIS;
         Long keyedFrom = null;
+        Long formatTwoFrom = null;
         Long headId = null;
         try (Connection c = db.getConnection()) {
             // The rows are read through a cursor (fetch size), which PostgreSQL keeps only inside a transaction.
@@ -261,6 +264,8 @@ public class AuditLog {
                         Stored row = stored(rs);
                         String link = rs.getString("previous_hash");
                         String rowKey = rs.getString("chain_key");
+                        int format = rs.getInt("chain_format");
+                        format = rs.wasNull() ? 1 : format;
                         String broken = null;
                         if (!link.equals(previous)) {
                             broken = "the row does not link to the one before";
@@ -270,8 +275,13 @@ public class AuditLog {
                             broken = "an unkeyed row where keyed rows begin (keyed since row " + keyedSinceId + ")";
                         } else if (rowKey != null && (key.isEmpty() || !key.get().fingerprint().equals(rowKey))) {
                             broken = "the row is keyed with another key than this server's";
-                        } else if (!(rowKey == null ? AuditChain.hash(previous, row.id(), row.event())
-                                : AuditChain.mac(key.get(), previous, row.id(), row.event())).equals(row.hash())) {
+                        } else if (format != 1 && format != AuditChain.FORMAT) {
+                            broken = "the row names a chain format this server does not know";
+                        } else if (format == 1 && formatTwoFrom != null) {
+                            // Rows of the first format, whose lists are ambiguous, only precede the second's.
+                            broken = "a row of the first chain format after rows of the second";
+                        } else if (!AuditChain.hash(format, rowKey == null ? null : key.get(), previous, row.id(), row.event())
+                                .equals(row.hash())) {
                             broken = "the row's content does not match its hash";
                         }
                         if (broken != null) {
@@ -280,6 +290,9 @@ public class AuditLog {
                         }
                         if (rowKey != null && keyedFrom == null) {
                             keyedFrom = row.id();
+                        }
+                        if (format == AuditChain.FORMAT && formatTwoFrom == null) {
+                            formatTwoFrom = row.id();
                         }
                         previous = row.hash();
                         headId = row.id();
@@ -299,7 +312,7 @@ public class AuditLog {
 
     private static final String SELECT = """
             SELECT id, at, subject, username, roles, purpose, client_id, source_ip, action, event_id, study_uids, patient_ids,
-                   instances, outcome, reason, hash, previous_hash, detail, chain_key FROM audit_event""";
+                   instances, outcome, reason, hash, previous_hash, detail, chain_key, chain_format FROM audit_event""";
 
     private static Stored stored(ResultSet rs) throws SQLException {
         String roles = rs.getString("roles");

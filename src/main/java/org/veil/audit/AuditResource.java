@@ -84,11 +84,14 @@ public class AuditResource {
     /**
      * Reading the trail reads patient identifiers, so it is on record too (DCM 110101), before the
      * answer, with the filters it used: who looked up which patient or study is itself on record.
-     * The row names no study, so that it does not show up in the trail of the studies read.
+     * The row names no study, so that it does not show up in the trail of the studies read; it is
+     * filed under the patient looked up, as the FHIR read-out's is, so that the patient's own trail
+     * shows who read it.
      */
     private void used(Caller caller, String action, Query q) throws SQLException {
         audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
-                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null).withDetail(q.describe()));
+                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null).withDetail(q.describe())
+                .withPatients(q.patient == null || q.patient.isBlank() ? List.of() : List.of(q.patient.trim())));
     }
 
     /** The filters both read-outs take. */
@@ -155,8 +158,23 @@ public class AuditResource {
     @Operation(summary = "Recompute the hash chain: valid with the number of rows, or the first broken row")
     public AuditLog.Verification verify(@QueryParam("keyedSince") String keyedSince) throws SQLException {
         access.requireAnyRole("verifying the audit trail", Role.AUDITOR, Role.ADMIN);
+        Optional<Long> since = keyedSince(keyedSince);
+        if (!VERIFYING.tryAcquire()) {
+            throw new VerificationRunningException();
+        }
+        try {
+            return since.isPresent() ? audit.verify(since) : audit.verify();
+        } finally {
+            VERIFYING.release();
+        }
+    }
+
+    /** One verification at a time on a server (VerificationRunningException says why). */
+    static final java.util.concurrent.Semaphore VERIFYING = new java.util.concurrent.Semaphore(1);
+
+    private static Optional<Long> keyedSince(String keyedSince) {
         if (keyedSince == null) {
-            return audit.verify();
+            return Optional.empty();
         }
         long since;
         try {
@@ -167,7 +185,7 @@ public class AuditResource {
         if (since < 1) {
             throw new InvalidAuditQueryException("keyedSince is the id of a row, a whole number from 1");
         }
-        return audit.verify(Optional.of(since));
+        return Optional.of(since);
     }
 
     private static int whole(String value, int absent) {

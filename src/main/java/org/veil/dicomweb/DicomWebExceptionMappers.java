@@ -71,6 +71,13 @@ public class DicomWebExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public RestResponse<ErrorBody> verificationRunning(org.veil.audit.VerificationRunningException e) {
+        RestResponse<ErrorBody> r = error(429, e.getMessage());
+        r.getHeaders().add("Retry-After", "60");
+        return r;
+    }
+
+    @ServerExceptionMapper
     public RestResponse<ErrorBody> notAnImage(org.veil.dicom.NotAnImageException e) {
         return error(406, e.getMessage());
     }

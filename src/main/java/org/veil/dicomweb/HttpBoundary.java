@@ -146,8 +146,9 @@ public class HttpBoundary {
 
     private static String reasonFor(RoutingContext ctx, int status) {
         if (status >= 500 && ctx.failure() != null) {
-            org.jboss.logging.Logger.getLogger(HttpBoundary.class).errorf(ctx.failure(),
-                    "request %s failed in the HTTP layer (%s)", (Object) ctx.get(REQUEST_ID), ctx.failure().getClass().getSimpleName());
+            // Described, not logged with its message: a message may quote the URI or a value of the request.
+            org.jboss.logging.Logger.getLogger(HttpBoundary.class).errorf("request %s failed in the HTTP layer: %s",
+                    (Object) ctx.get(REQUEST_ID), org.veil.logging.Failures.describe(ctx.failure()));
         }
         return reason(status);
     }

@@ -61,7 +61,9 @@ public class FhirJson {
      * What FHIR's JSON rules forbid (R4 json.html) and HAPI's reader lets through: a repeated
      * property, where the last would silently win and drop the first (a whole provision, say);
      * an empty array, object or string, which would read as absent (an empty {@code data} list
-     * as "all of the patient's studies"); and trailing content.
+     * as "all of the patient's studies"); and trailing content. And the NUL character, which FHIR
+     * strings may not hold (R4 datatypes.html#string) and PostgreSQL's text cannot: refused as what
+     * it is, not answered 503 by the database.
      */
     private static void wellFormed(byte[] body) {
         try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(body)) {
@@ -72,6 +74,10 @@ public class FhirJson {
                         || t == com.fasterxml.jackson.core.JsonToken.END_OBJECT && previous == com.fasterxml.jackson.core.JsonToken.START_OBJECT
                         || t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && p.getTextLength() == 0) {
                     throw FhirProblem.invalid(422, plainPath(p), "FHIR JSON has no empty arrays, objects or strings: leave the element out");
+                }
+                if ((t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING || t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME)
+                        && p.getText().indexOf('\u0000') >= 0) {
+                    throw FhirProblem.invalid(422, null, "FHIR strings may not contain the NUL character (\\u0000)");
                 }
                 previous = t;
                 if (p.getParsingContext().inRoot() && t.isStructEnd() && p.nextToken() != null) {

@@ -14,7 +14,7 @@ import org.veil.policy.Role;
 /**
  * Reads a {@link Caller} from a validated token's claims: roles from the configured claim paths
  * (realm roles, client roles), purposes from {@code purpose:<name>} scopes and from an IHE IUA
- * {@code extensions.ihe_iua.purpose_of_use} Coding, the client from {@code azp}. Plain Java, so
+ * {@code extensions.ihe_iua.purpose_of_use} Coding, the client from {@code azp} or {@code client_id}. Plain Java, so
  * that every claim shape is tested without a server; no resource reads claims itself.
  */
 public final class CallerClaims {
@@ -84,8 +84,17 @@ public final class CallerClaims {
         claims.path("groups").forEach(g -> groups.add(g.asText()));
         String organisation = claims.path(settings.organisationClaim()).asText("");
         return new Result.Identified(new Caller(subject, claims.path("preferred_username").asText(subject), roles,
-                unknown != null ? new PurposeDecision.Refused(unknown) : rules.decide(roles, named), claims.path("azp").asText(""),
+                unknown != null ? new PurposeDecision.Refused(unknown) : rules.decide(roles, named), client(claims),
                 organisation.isEmpty() ? Optional.empty() : Optional.of(organisation), groups));
+    }
+
+    /**
+     * The client the token was issued to: {@code azp} (OpenID Connect Core 2), else
+     * {@code client_id} (RFC 9068 2.2, the JWT profile of access tokens), else none.
+     */
+    private static String client(JsonNode claims) {
+        String azp = claims.path("azp").asText("");
+        return azp.isEmpty() ? claims.path("client_id").asText("") : azp;
     }
 
     private static JsonNode at(JsonNode node, String dottedPath) {

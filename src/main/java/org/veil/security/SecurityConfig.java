@@ -13,7 +13,7 @@ import org.veil.policy.Role;
 @ConfigMapping(prefix = "veil.security")
 public interface SecurityConfig {
 
-    /** Dotted claim paths to string arrays of role names. */
+    /** Dotted claim paths to string arrays of role names (application.properties reads the client's roles under its client id). */
     @WithDefault("realm_access.roles,resource_access.veil-server.roles")
     List<String> roleClaims();
 

@@ -62,7 +62,7 @@ class AuditChainKeyTest {
         long edited;
         try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
             // The rows as they were, to put back for the other tests of this database.
-            s.execute("CREATE TEMP TABLE saved AS SELECT id, username, previous_hash, hash, chain_key FROM audit_event");
+            s.execute("CREATE TEMP TABLE saved AS SELECT id, username, previous_hash, hash, chain_key, chain_format FROM audit_event");
             ResultSet rs = s.executeQuery("SELECT max(id) - 1 FROM audit_event");
             rs.next();
             edited = rs.getLong(1);
@@ -76,7 +76,7 @@ class AuditChainKeyTest {
                 assertThat(v.jsonPath().getString("reason")).isNotBlank();
             } finally {
                 s.executeUpdate("UPDATE audit_event a SET username = v.username, previous_hash = v.previous_hash, hash = v.hash, "
-                        + "chain_key = v.chain_key FROM saved v WHERE v.id = a.id");
+                        + "chain_key = v.chain_key, chain_format = v.chain_format FROM saved v WHERE v.id = a.id");
                 s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
             }
         }
@@ -94,7 +94,7 @@ class AuditChainKeyTest {
         DicomWebClient.given().get("/dicomweb/studies?limit=1");
         long keyedFrom = as("auditor").get("/api/v1/audit/verify").jsonPath().getLong("keyedFrom");
         try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE saved AS SELECT id, previous_hash, hash, chain_key FROM audit_event");
+            s.execute("CREATE TEMP TABLE saved AS SELECT id, previous_hash, hash, chain_key, chain_format FROM audit_event");
             s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
             try {
                 rechainUnkeyed(c, 1);
@@ -106,8 +106,8 @@ class AuditChainKeyTest {
                 assertThat(anchored.jsonPath().getString("reason")).contains("unkeyed row where keyed rows begin");
                 assertThat(anchored.jsonPath().getLong("keyedSince")).as("the row applied is named").isEqualTo(keyedFrom);
             } finally {
-                s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key"
-                        + " FROM saved v WHERE v.id = a.id");
+                s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key,"
+                        + " chain_format = v.chain_format FROM saved v WHERE v.id = a.id");
                 s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
                 s.execute("DROP TABLE saved");
             }
@@ -118,7 +118,10 @@ class AuditChainKeyTest {
         assertThat(bad.jsonPath().getString("reason")).contains("keyedSince");
     }
 
-    /** Recomputes the hashes from a row on, as someone who knows the unkeyed formula but not the key would. */
+    /**
+     * Recomputes the hashes from a row on, as someone who knows the unkeyed formula but not the key
+     * would, in the first chain format (the weaker one, whose rows may precede the second's).
+     */
     private static void rechainUnkeyed(Connection c, long from) throws Exception {
         String previous;
         try (PreparedStatement p = c.prepareStatement("SELECT hash FROM audit_event WHERE id < ? ORDER BY id DESC LIMIT 1")) {
@@ -128,7 +131,8 @@ class AuditChainKeyTest {
         }
         try (PreparedStatement q = c.prepareStatement("SELECT id, at, subject, username, roles, purpose, client_id, source_ip, action,"
                 + " event_id, study_uids, patient_ids, instances, outcome, reason FROM audit_event WHERE id >= ? ORDER BY id");
-             PreparedStatement u = c.prepareStatement("UPDATE audit_event SET previous_hash = ?, hash = ?, chain_key = NULL WHERE id = ?")) {
+             PreparedStatement u = c.prepareStatement(
+                     "UPDATE audit_event SET previous_hash = ?, hash = ?, chain_key = NULL, chain_format = NULL WHERE id = ?")) {
             q.setLong(1, from);
             ResultSet rs = q.executeQuery();
             while (rs.next()) {
@@ -147,6 +151,48 @@ class AuditChainKeyTest {
                 previous = hash;
             }
         }
+    }
+
+    /** A verification holds a connection for as long as it reads the trail: one at a time, the next told to come back. */
+    @Test
+    void oneVerificationAtATime() {
+        assertThat(AuditResource.VERIFYING.tryAcquire()).as("none running").isTrue();
+        try {
+            Response busy = as("auditor").get("/api/v1/audit/verify");
+            assertThat(busy.statusCode()).isEqualTo(429);
+            assertThat(busy.header("Retry-After")).isEqualTo("60");
+            assertThat(busy.jsonPath().getString("reason")).contains("already running");
+        } finally {
+            AuditResource.VERIFYING.release();
+        }
+        assertThat(as("auditor").get("/api/v1/audit/verify").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The first chain format hashed a missing value as an empty one and joined lists with commas:
+     * a row edited so, keeping its hash, verified. In the second format (every row written now) the
+     * same edit breaks the chain; {@code AuditChainFormatTest} shows both formats on one row.
+     */
+    @Test
+    void aMissingValueMadeEmptyOrAListRejoinedBreaksTheChain() throws Exception {
+        DicomWebClient.given().get("/dicomweb/studies?limit=1");
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT max(id) FROM audit_event WHERE reason IS NULL AND chain_format = 2");
+            rs.next();
+            long row = rs.getLong(1);
+            s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            try {
+                s.executeUpdate("UPDATE audit_event SET reason = '' WHERE id = " + row);
+                Response v = as("auditor").get("/api/v1/audit/verify");
+                assertThat(v.jsonPath().getBoolean("valid")).as(v.asString()).isFalse();
+                assertThat(v.jsonPath().getLong("firstBrokenRow")).isEqualTo(row);
+                assertThat(v.jsonPath().getString("reason")).contains("does not match its hash");
+            } finally {
+                s.executeUpdate("UPDATE audit_event SET reason = NULL WHERE id = " + row);
+                s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+            }
+        }
+        assertThat(as("auditor").get("/api/v1/audit/verify").jsonPath().getBoolean("valid")).isTrue();
     }
 
     @Test

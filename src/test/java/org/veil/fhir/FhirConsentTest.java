@@ -358,6 +358,8 @@ class FhirConsentTest {
             "a modifier extension deep in data | \"meaning\":\"related\"=>\"meaning\":\"related\",\"modifierExtension\":[{\"url\":\"urn:x\",\"valueBoolean\":true}] | Consent.provision.data[0].modifierExtension",
             "an empty string | \"code\":\"HRESCH\"=>\"code\":\"\" | Consent.provision.purpose",
             "a year beyond the registry's | PERIOD=+20000-01-01T00:00:00Z | ",
+            "a NUL in the evidence reference (PostgreSQL's text holds none) | urn:ehr:document:7781=>urn:ehr:\\u0000document:7781 | ",
+            "a NUL in the PatientID | \"value\":\"PID\"=>\"value\":\"P\\u0000ID\" | ",
     })
     void whatVeilCannotRecordAsSentIs422WithAnOperationOutcomeAndRecordsNothing(String name, String edit, String expression)
             throws Exception {

@@ -41,6 +41,15 @@ class CallerClaimsTest {
         assertThat(c.groups()).containsExactly("/cardiology");
     }
 
+    /** RFC 9068 access tokens name their client in client_id; a provider may send no azp at all. */
+    @Test
+    void theClientIsAzpElseClientIdElseNone() throws Exception {
+        String base = "'sub':'u-3','realm_access':{'roles':['clinician']}";
+        assertThat(caller("{" + base + ",'azp':'veil-cli','client_id':'other'}").clientId()).isEqualTo("veil-cli");
+        assertThat(caller("{" + base + ",'client_id':'partner-portal'}").clientId()).isEqualTo("partner-portal");
+        assertThat(caller("{" + base + "}").clientId()).isEmpty();
+    }
+
     @Test
     void iuaStyleTokenMakesACaller() throws Exception {
         Caller c = caller("{'sub':'u-2','azp':'partner-portal','resource_access':{'veil-server':{'roles':['consultant']}},"
