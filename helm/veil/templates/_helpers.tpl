@@ -10,16 +10,34 @@
 {{- end -}}
 {{- end -}}
 
-{{- define "veil.selectorLabels" -}}
+{{/* Every pod of the release carries these, OHIF's and the migration Job's too: never a selector alone. */}}
+{{- define "veil.instanceLabels" -}}
 app.kubernetes.io/name: {{ include "veil.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
-{{- define "veil.labels" -}}
-{{ include "veil.selectorLabels" . }}
+{{/* Veil's own pods only: OHIF's (component viewer) and the migration Job's (component migration)
+must not reach its Service, budget, autoscaler or Deployment. */}}
+{{- define "veil.selectorLabels" -}}
+{{ include "veil.instanceLabels" . }}
+app.kubernetes.io/component: server
+{{- end -}}
+
+{{- define "veil.chartLabels" -}}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "veil.labels" -}}
+{{ include "veil.selectorLabels" . }}
+{{ include "veil.chartLabels" . }}
+{{- end -}}
+
+{{/* The release's other parts, which add their own app.kubernetes.io/component. */}}
+{{- define "veil.partLabels" -}}
+{{ include "veil.instanceLabels" . }}
+{{ include "veil.chartLabels" . }}
 {{- end -}}
 
 {{- define "veil.serviceAccountName" -}}
@@ -74,6 +92,7 @@ true
 - {name: VEIL_DB_URL, value: {{ .Values.database.url | quote }}}
 - {name: VEIL_DB_USER, value: {{ .Values.database.user | quote }}}
 - {name: VEIL_DB_PASSWORD_FILE, value: /var/run/secrets/veil/db-password}
+- {name: QUARKUS_DATASOURCE_JDBC_MAX_SIZE, value: {{ .Values.database.poolMaxSize | int | quote }}}
 - {name: QUARKUS_OIDC_AUTH_SERVER_URL, value: {{ .Values.oidc.authServerUrl | quote }}}
 - {name: QUARKUS_OIDC_CLIENT_ID, value: {{ .Values.oidc.clientId | quote }}}
 {{- if or .Values.oidc.existingSecret .Values.oidc.clientSecret }}

@@ -8,6 +8,10 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,6 +21,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.nio.file.Files;
@@ -26,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.veil.TempTree;
 
 /**
  * The Helm chart, linted and rendered by Helm itself (helm-java), every object parsed into
@@ -58,6 +64,8 @@ class HelmChartTest {
                         new EnvVar("QUARKUS_FLYWAY_MIGRATE_AT_START", "true", null)));
         // Every replica drains for shutdownTimeoutSeconds, and gets 15 s more from Kubernetes.
         assertThat(env(veil, "VEIL_SHUTDOWN_TIMEOUT")).isEqualTo("60s");
+        // A pool per replica small enough that 6 replicas and one surging stay within PostgreSQL's 100.
+        assertThat(env(veil, "QUARKUS_DATASOURCE_JDBC_MAX_SIZE")).isEqualTo("12");
         assertThat(veil.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(75L);
         // Behind the ingress, its forwarding headers are believed, and only from the pod network (BehindProxyTest).
         assertThat(env(veil, "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING")).isEqualTo("true");
@@ -90,11 +98,32 @@ class HelmChartTest {
 
     @Test
     void ohifOnItsOwnHost() throws Exception {
-        List<HasMetadata> objects = render(Map.of("ohif.enabled", "true", "ohif.host", "viewer.hospital.example"));
+        List<HasMetadata> objects = render(Map.of("ohif.enabled", "true", "ohif.host", "viewer.hospital.example",
+                "imagePullSecrets[0].name", "registry-pull"));
         assertProductionRules(objects);
         List<Deployment> deployments = ofKind(objects, Deployment.class);
         assertThat(deployments).hasSize(2);
         Deployment veil = deployments.stream().filter(d -> d.getMetadata().getName().equals("veil")).findFirst().orElseThrow();
+        Deployment ohif = named(deployments, "veil-ohif");
+        // Both carry the release's name and instance labels: Veil's Service, budget, policy and
+        // Deployment must still select Veil's pods only, and OHIF's only OHIF's.
+        Map<String, String> veilPod = veil.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> ohifPod = ohif.getSpec().getTemplate().getMetadata().getLabels();
+        List<LabelSelector> veilSelectors = List.of(selector(named(ofKind(objects, Service.class), "veil")), veil.getSpec().getSelector(),
+                only(objects, PodDisruptionBudget.class).getSpec().getSelector(),
+                named(ofKind(objects, NetworkPolicy.class), "veil").getSpec().getPodSelector());
+        List<LabelSelector> ohifSelectors = List.of(selector(named(ofKind(objects, Service.class), "veil-ohif")), ohif.getSpec().getSelector(),
+                named(ofKind(objects, NetworkPolicy.class), "veil-ohif").getSpec().getPodSelector());
+        for (LabelSelector s : veilSelectors) {
+            assertThat(selects(s, veilPod)).as("Veil's %s, Veil's pods", s).isTrue();
+            assertThat(selects(s, ohifPod)).as("Veil's %s, OHIF's pods", s).isFalse();
+        }
+        for (LabelSelector s : ohifSelectors) {
+            assertThat(selects(s, ohifPod)).as("OHIF's %s, OHIF's pods", s).isTrue();
+            assertThat(selects(s, veilPod)).as("OHIF's %s, Veil's pods", s).isFalse();
+        }
+        assertThat(ohif.getSpec().getTemplate().getSpec().getImagePullSecrets()).extracting(LocalObjectReference::getName)
+                .containsExactly("registry-pull");
         assertThat(env(veil, "QUARKUS_HTTP_CORS_ENABLED")).isEqualTo("true");
         assertThat(env(veil, "QUARKUS_HTTP_CORS_ORIGINS")).isEqualTo("https://viewer.hospital.example");
         assertThat(ofKind(objects, Ingress.class)).hasSize(2);
@@ -137,9 +166,62 @@ class HelmChartTest {
         Deployment veil = only(objects, Deployment.class);
         assertThat(veil.getSpec().getReplicas()).isEqualTo(1);
         assertThat(veil.getSpec().getStrategy().getType()).isEqualTo("Recreate");
-        assertThat(kinds(objects)).contains("PersistentVolumeClaim").doesNotContain("HorizontalPodAutoscaler");
+        // No budget over the only pod: it would block every node drain.
+        assertThat(kinds(objects)).contains("PersistentVolumeClaim").doesNotContain("HorizontalPodAutoscaler", "PodDisruptionBudget");
         Secret secret = only(objects, Secret.class);
         assertThat(secret.getData()).containsOnlyKeys("password", "deid-secret", "audit-secret");
+    }
+
+    @Test
+    void noBudgetWhereOnePodMayBeAllThereIs() throws Exception {
+        for (Map<String, String> values : List.of(Map.of("replicaCount", "1", "autoscaling.enabled", "false"),
+                Map.of("autoscaling.minReplicas", "1"))) {
+            List<HasMetadata> objects = render(values);
+            assertProductionRules(objects);
+            assertThat(kinds(objects)).as(values.toString()).doesNotContain("PodDisruptionBudget");
+        }
+        assertThat(kinds(render(Map.of("replicaCount", "3", "autoscaling.enabled", "false")))).contains("PodDisruptionBudget");
+    }
+
+    @Test
+    void theMigrationJobNeedsNothingTheReleaseCreates() throws Exception {
+        List<HasMetadata> objects = renderWithHooks(Map.of("migration.mode", "job", "imagePullSecrets[0].name", "registry-pull"));
+        assertProductionRules(objects);
+        Job job = only(objects, Job.class);
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        // The chart's ServiceAccount is no hook: at pre-install it does not exist yet.
+        assertThat(pod.getServiceAccountName()).isEqualTo("default").isNotEqualTo(only(objects, ServiceAccount.class).getMetadata().getName());
+        assertThat(pod.getImagePullSecrets()).extracting(LocalObjectReference::getName).containsExactly("registry-pull");
+        // Its pod is under Veil's network policy (it reaches PostgreSQL), never behind Veil's Service.
+        Map<String, String> labels = job.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(selects(only(objects, NetworkPolicy.class).getSpec().getPodSelector(), labels)).isTrue();
+        assertThat(selects(selector(only(objects, Service.class)), labels)).isFalse();
+        assertThat(selects(only(objects, Deployment.class).getSpec().getSelector(), labels)).isFalse();
+    }
+
+    @Test
+    void siteEgressRulesAreAppended() throws Exception {
+        Path values = Files.createTempFile("veil-values", ".yaml");
+        List<HasMetadata> objects;
+        try {
+            Files.writeString(values, """
+                    networkPolicy:
+                      extraEgress:
+                        - to: [{ipBlock: {cidr: 192.0.2.10/32}}]
+                          ports: [{port: 514, protocol: TCP}]
+                    """);
+            objects = KubernetesObjects.parse(renderText(values, Map.of()));
+        } finally {
+            Files.delete(values);
+        }
+        assertProductionRules(objects);
+        List<NetworkPolicyEgressRule> egress = only(objects, NetworkPolicy.class).getSpec().getEgress();
+        assertThat(egress).hasSize(5); // DNS, PostgreSQL, S3, Keycloak, then the site's syslog
+        assertThat(egress.get(4).getTo()).singleElement().satisfies(to -> assertThat(to.getIpBlock().getCidr()).isEqualTo("192.0.2.10/32"));
+        assertThat(egress.get(4).getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getPort().getIntVal()).isEqualTo(514);
+            assertThat(p.getProtocol()).isEqualTo("TCP");
+        });
     }
 
     @Test
@@ -153,6 +235,8 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(Map.of("deid.existingSecret", "", "deid.secret", "short"))).hasMessageContaining("/deid");
         assertThatThrownBy(() -> render(Map.of("audit.existingSecret", "", "audit.secret", "short"))).hasMessageContaining("/audit");
         assertThatThrownBy(() -> render(Map.of("database.existingSecret", ""))).hasMessageContaining("/database");
+        // A number would reach the pod as a float (2.147483648e+10): env values are quoted strings.
+        assertThatThrownBy(() -> render(Map.of("env.VEIL_STORAGE_S3_CACHE_MAX_BYTES", "21474836480"))).hasMessageContaining("/env");
         // The demo realm (password = user name, password grants, no TLS) only when asked for as a demo.
         assertThatThrownBy(() -> render(Map.of("keycloakRealm.enabled", "true"))).hasMessageContaining("demo");
     }
@@ -244,8 +328,11 @@ class HelmChartTest {
         for (ServiceAccount sa : ofKind(objects, ServiceAccount.class)) {
             assertThat(sa.getAutomountServiceAccountToken()).isFalse();
         }
-        if (!ofKind(objects, HorizontalPodAutoscaler.class).isEmpty()) {
-            assertThat(ofKind(objects, PodDisruptionBudget.class)).isNotEmpty();
+        for (HorizontalPodAutoscaler hpa : ofKind(objects, HorizontalPodAutoscaler.class)) {
+            // A budget wherever two pods always run (over a single pod it would block node drains).
+            if (hpa.getSpec().getMinReplicas() > 1) {
+                assertThat(ofKind(objects, PodDisruptionBudget.class)).isNotEmpty();
+            }
         }
     }
 
@@ -264,6 +351,35 @@ class HelmChartTest {
         return template.call();
     }
 
+    /**
+     * Rendered from a copy of the chart without its hook annotations: Helm leaves hooks (the
+     * migration Job) out of a rendered manifest, and renders them as ordinary objects without.
+     */
+    static List<HasMetadata> renderWithHooks(Map<String, String> values) throws Exception {
+        Path copy = Files.createTempDirectory("veil-chart");
+        try {
+            try (Stream<Path> files = Files.walk(CHART)) {
+                for (Path from : files.toList()) {
+                    Path to = copy.resolve(CHART.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else if (from.getParent().endsWith("templates")) {
+                        Files.writeString(to, Files.readString(from).replaceAll("(?m)^[ \\t]*helm\\.sh/hook[a-z-]*:.*\\R", ""));
+                    } else {
+                        Files.copy(from, to);
+                    }
+                }
+            }
+            var template = new Helm(copy).template().withName("veil");
+            for (Map.Entry<String, String> v : values.entrySet()) {
+                template = template.set(v.getKey(), v.getValue());
+            }
+            return KubernetesObjects.parse(template.call());
+        } finally {
+            TempTree.delete(copy);
+        }
+    }
+
     private static List<String> kinds(List<HasMetadata> objects) {
         return objects.stream().map(HasMetadata::getKind).toList();
     }
@@ -276,6 +392,36 @@ class HelmChartTest {
         List<T> found = ofKind(objects, type);
         assertThat(found).as(type.getSimpleName()).hasSize(1);
         return found.get(0);
+    }
+
+    private static <T extends HasMetadata> T named(List<T> objects, String name) {
+        return objects.stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static LabelSelector selector(Service service) {
+        return new LabelSelectorBuilder().withMatchLabels(service.getSpec().getSelector()).build();
+    }
+
+    /** Whether a selector takes a pod with these labels, as Kubernetes reads matchLabels and matchExpressions. */
+    private static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        if (selector.getMatchLabels() != null && !labels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
+            return false;
+        }
+        for (LabelSelectorRequirement r : selector.getMatchExpressions() == null ? List.<LabelSelectorRequirement>of()
+                : selector.getMatchExpressions()) {
+            String value = labels.get(r.getKey());
+            boolean holds = switch (r.getOperator()) {
+                case "In" -> value != null && r.getValues().contains(value);
+                case "NotIn" -> value == null || !r.getValues().contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> throw new AssertionError("selector operator " + r.getOperator());
+            };
+            if (!holds) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String env(Deployment d, String name) {
