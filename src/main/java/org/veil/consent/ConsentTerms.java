@@ -13,7 +13,7 @@ import org.veil.policy.Purpose;
  * What a consent says, checked: the same rules for a study's consent, a patient's and one that
  * arrives as a FHIR Consent. Scopes are the purposes that need consent (treatment does not);
  * validity is a window of instants within the years PostgreSQL and Java's clock both hold; the
- * evidence's digest, when given, is a SHA-256.
+ * evidence's digest, when given, is a SHA-256; a written consent to publication names its document.
  */
 record ConsentTerms(Set<Purpose> scopes, ConsentMethod method, Instant from, Optional<Instant> until,
                     ConsentRequests.Evidence evidence) {
@@ -40,6 +40,12 @@ record ConsentTerms(Set<Purpose> scopes, ConsentMethod method, Instant from, Opt
         ConsentRequests.Evidence evidence = req.evidence();
         if (evidence != null && evidence.sha256() != null && !evidence.sha256().matches("[0-9a-fA-F]{64}")) {
             throw ConsentApiException.invalid("evidence.sha256 must be 64 hexadecimal digits");
+        }
+        if (scopes.contains(Purpose.PUBLICATION) && method == ConsentMethod.WRITTEN
+                && (evidence == null || evidence.reference() == null || evidence.reference().isBlank())) {
+            // Publication needs consent in writing: a written consent that names no document is
+            // one nobody can show, and it would grant publication as well as one that does.
+            throw ConsentApiException.invalid("a written consent to publication needs evidence.reference, where the signed document is kept");
         }
         return new ConsentTerms(java.util.Collections.unmodifiableSet(scopes), method, from, until, evidence);
     }

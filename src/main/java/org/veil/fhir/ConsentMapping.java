@@ -54,9 +54,9 @@ final class ConsentMapping {
     }
 
     /** The Consent as Veil would record it; anything it cannot read exactly is a FhirProblem, never another exception. */
-    static Request read(Consent c) {
+    static Request read(Consent c, Optional<java.time.ZoneId> zone) {
         try {
-            return readStrictly(c);
+            return readStrictly(c, zone);
         } catch (FhirProblem e) {
             throw e;
         } catch (RuntimeException e) {
@@ -67,7 +67,7 @@ final class ConsentMapping {
         }
     }
 
-    private static Request readStrictly(Consent c) {
+    private static Request readStrictly(Consent c, Optional<java.time.ZoneId> zone) {
         refuseModifiers(c);
         if (c.getStatus() != Consent.ConsentState.ACTIVE) {
             throw FhirProblem.unprocessable("Consent.status", "only an active consent can be recorded (to withdraw one, update it with status inactive)");
@@ -93,8 +93,8 @@ final class ConsentMapping {
         List<String> studies = studies(p.getData());
         String method = method(c);
         ConsentRequests.Evidence evidence = evidence(c);
-        String from = p.getPeriod().hasStart() ? bound(p.getPeriod().getStartElement(), false, "Consent.provision.period.start") : null;
-        String until = p.getPeriod().hasEnd() ? bound(p.getPeriod().getEndElement(), true, "Consent.provision.period.end") : null;
+        String from = p.getPeriod().hasStart() ? bound(p.getPeriod().getStartElement(), false, zone, "Consent.provision.period.start") : null;
+        String until = p.getPeriod().hasEnd() ? bound(p.getPeriod().getEndElement(), true, zone, "Consent.provision.period.end") : null;
         String system = patient.getSystem() == null ? null : org.veil.consent.ConsentRegistry.spaceTrimmed(patient.getSystem());
         return new Request(patientId, system == null || system.isEmpty() ? null : system, studies,
                 new ConsentRequests.NewConsent(scopes, method, evidence, from, until));
@@ -178,12 +178,22 @@ final class ConsentMapping {
         }
     }
 
+    /** The earliest offset in use anywhere (UTC-12): a day begins there last. */
+    private static final java.time.ZoneOffset LATEST_DAY = java.time.ZoneOffset.ofHours(-12);
+    /** The latest offset in use anywhere (UTC+14): a day begins there first. */
+    private static final java.time.ZoneOffset EARLIEST_DAY = java.time.ZoneOffset.ofHours(14);
+
     /**
-     * A period bound as an instant. A date without a time is a whole day in UTC: a start from its
-     * first moment, an end through its last (FHIR datatypes.html, "dateTime"), so "end 2027-06-30"
-     * still allows the 30th. The years are those the registry takes.
+     * A period bound as an instant. A date without a time (or a year, or a month) is whole days
+     * (FHIR datatypes.html, "dateTime"): a start from its first moment, an end through its last, so
+     * "end 2027-06-30" still allows the 30th. FHIR gives such a date no time zone: it is read in
+     * {@code veil.consent.time-zone} where one is set, and otherwise as narrowly as any zone could
+     * mean it (the start as late as the day begins anywhere, the end as early as the next day
+     * begins anywhere), so that no reading grants a moment outside the days the patient agreed to.
+     * The years are those the registry takes.
      */
-    private static String bound(org.hl7.fhir.r4.model.DateTimeType value, boolean end, String path) {
+    private static String bound(org.hl7.fhir.r4.model.DateTimeType value, boolean end, Optional<java.time.ZoneId> zone, String path) {
+        java.time.ZoneId in = zone.orElse(end ? EARLIEST_DAY : LATEST_DAY);
         String text = value.getValueAsString();
         if (text == null) {
             throw FhirProblem.unprocessable(path, "the date has no value");
@@ -192,13 +202,13 @@ final class ConsentMapping {
             java.time.Instant at;
             if (text.matches("\\d{4}")) {
                 java.time.LocalDate d = java.time.LocalDate.of(Integer.parseInt(text), 1, 1);
-                at = (end ? d.plusYears(1) : d).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                at = (end ? d.plusYears(1) : d).atStartOfDay(in).toInstant();
             } else if (text.matches("\\d{4}-\\d{2}")) {
                 java.time.LocalDate d = java.time.YearMonth.parse(text).atDay(1);
-                at = (end ? d.plusMonths(1) : d).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                at = (end ? d.plusMonths(1) : d).atStartOfDay(in).toInstant();
             } else if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
                 java.time.LocalDate d = java.time.LocalDate.parse(text);
-                at = (end ? d.plusDays(1) : d).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                at = (end ? d.plusDays(1) : d).atStartOfDay(in).toInstant();
             } else {
                 at = java.time.OffsetDateTime.parse(text).toInstant();
             }

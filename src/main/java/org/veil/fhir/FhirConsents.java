@@ -27,8 +27,18 @@ public class FhirConsents {
     private final ConsentRegistry registry;
     private final PatientConsents patients;
     private final AuditLog audit;
+    /** The zone of dates without a time in a Consent's period; none: read as narrowly as any zone could mean them. */
+    private final Optional<java.time.ZoneId> zone;
 
-    public FhirConsents(ConsentRegistry registry, PatientConsents patients, AuditLog audit) {
+    public FhirConsents(ConsentRegistry registry, PatientConsents patients, AuditLog audit,
+                        @org.eclipse.microprofile.config.inject.ConfigProperty(name = "veil.consent.time-zone") Optional<String> timeZone) {
+        this.zone = timeZone.filter(z -> !z.isBlank()).map(z -> {
+            try {
+                return java.time.ZoneId.of(z.trim());
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalStateException("veil.consent.time-zone is not a time zone Java knows (for example Europe/Zurich)");
+            }
+        });
         this.registry = registry;
         this.patients = patients;
         this.audit = audit;
@@ -36,7 +46,7 @@ public class FhirConsents {
 
     /** Records the Consent; answers it as stored. */
     public Consent create(Consent resource, Caller caller, String sourceIp, Instant now) throws SQLException {
-        ConsentMapping.Request req = ConsentMapping.read(resource);
+        ConsentMapping.Request req = ConsentMapping.read(resource, zone);
         try {
             if (req.studies().size() == 1) {
                 String study = req.studies().get(0);

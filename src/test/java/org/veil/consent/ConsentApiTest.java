@@ -94,6 +94,8 @@ class ConsentApiTest {
             "expiry in the past | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"2020-01-01T00:00:00Z\"} | 400 | past",
             "unreadable date | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"next tuesday\"} | 400 | ISO 8601",
             "bad evidence hash | {\"scopes\":[\"research\"],\"method\":\"written\",\"evidence\":{\"reference\":\"x\",\"sha256\":\"abc\"}} | 400 | sha256",
+            "written publication naming no document | {\"scopes\":[\"research\",\"publication\"],\"method\":\"written\"} | 400 | evidence.reference",
+            "written publication with an empty reference | {\"scopes\":[\"publication\"],\"method\":\"written\",\"evidence\":{\"reference\":\" \"}} | 400 | evidence.reference",
             "year beyond any clock | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"+999999999-12-31T23:59:59Z\"} | 400 | between the years",
             "year before any consent | {\"scopes\":[\"research\"],\"method\":\"written\",\"validFrom\":\"-000001-01-01T00:00:00Z\"} | 400 | between the years",
             "misspelt field | {\"scopes\":[\"research\"],\"method\":\"written\",\"validUnitl\":\"2030-01-01T00:00:00Z\"} | 400 | unknown field validUnitl",
@@ -288,7 +290,8 @@ class ConsentApiTest {
                 for (int i = 0; i < 8; i++) {
                     answers.add(pool.submit(() -> {
                         start.await();
-                        return RestAssured.given().spec(spec).body("{\"scopes\":[\"" + scope + "\"],\"method\":\"written\"}")
+                        return RestAssured.given().spec(spec).body("{\"scopes\":[\"" + scope
+                                        + "\"],\"method\":\"written\",\"evidence\":{\"reference\":\"urn:ehr:document:2\"}}")
                                 .post("/api/v1/studies/" + study + "/consents").statusCode();
                     }));
                 }

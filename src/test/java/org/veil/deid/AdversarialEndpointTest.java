@@ -45,7 +45,7 @@ class AdversarialEndpointTest {
         assertThat(stow.statusCode()).as(stow.asString()).isEqualTo(200);
         String study = AdversarialCorpus.STUDY;
         Response consent = clinician().body("{\"scopes\":[\"consultation\",\"teaching\",\"research\",\"publication\"],"
-                + "\"method\":\"written\"}").post("/api/v1/studies/" + study + "/consents");
+                + "\"method\":\"written\",\"evidence\":{\"reference\":\"urn:ehr:document:1\"}}").post("/api/v1/studies/" + study + "/consents");
         assertThat(consent.statusCode()).as(consent.asString()).isEqualTo(201);
         Response share = clinician().body("{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"consultant\"},"
                 + "\"expiresAt\":\"" + Instant.now().plus(1, ChronoUnit.DAYS) + "\"}").post("/api/v1/studies/" + study + "/shares");

@@ -44,7 +44,7 @@ class ExternalEndpointLeakTest {
     private static void storeAndConsent() {
         assertThat(DicomWebClient.stow(corpus.part10()).statusCode()).isEqualTo(200);
         Response consent = clinician().body("{\"scopes\":[\"consultation\",\"teaching\",\"research\",\"publication\"],"
-                + "\"method\":\"written\"}").post("/api/v1/studies/" + study + "/consents");
+                + "\"method\":\"written\",\"evidence\":{\"reference\":\"urn:ehr:document:1\"}}").post("/api/v1/studies/" + study + "/consents");
         assertThat(consent.statusCode()).as(consent.asString()).isIn(201, 409);
         Response share = clinician().body("{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"consultant\"},"
                 + "\"expiresAt\":\"" + Instant.now().plus(1, ChronoUnit.DAYS) + "\"}").post("/api/v1/studies/" + study + "/shares");

@@ -255,13 +255,22 @@ class FhirConsentTest {
         assertThat(index.count("patient_consent")).isEqualTo(before);
     }
 
+    /**
+     * A date without a time has no zone in FHIR; with none configured it is read as narrowly as any
+     * zone could mean it: the day ends when the next begins at UTC+14, and begins when it begins
+     * at UTC-12. No reading grants a moment outside the days agreed to.
+     */
     @Test
-    void aDateWithoutATimeEndsWithItsDayInUtc() {
+    void aDateWithoutATimeIsReadAsNarrowlyAsAnyZoneCouldMeanIt() {
+        String start = Instant.now().plus(2, ChronoUnit.DAYS).toString().substring(0, 10);
         String day = Instant.now().plus(40, ChronoUnit.DAYS).toString().substring(0, 10);
-        Response r = post(research(patient, study).replaceFirst("\"end\":\"[^\"]+\"", "\"end\":\"" + day + "\""));
+        Response r = post(research(patient, study).replaceFirst("\"end\":\"[^\"]+\"", "\"start\":\"" + start + "\",\"end\":\"" + day + "\""));
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
-        String until = as("auditor").get("/api/v1/studies/" + study + "/consents").jsonPath().getString("[0].validUntil");
-        assertThat(until).isEqualTo(java.time.LocalDate.parse(day).plusDays(1) + "T00:00:00Z");
+        Response v = as("auditor").get("/api/v1/studies/" + study + "/consents");
+        assertThat(Instant.parse(v.jsonPath().getString("[0].validUntil")))
+                .isEqualTo(java.time.LocalDate.parse(day).plusDays(1).atStartOfDay(java.time.ZoneOffset.ofHours(14)).toInstant());
+        assertThat(Instant.parse(v.jsonPath().getString("[0].validFrom")))
+                .isEqualTo(java.time.LocalDate.parse(start).atStartOfDay(java.time.ZoneOffset.ofHours(-12)).toInstant());
     }
 
     /**

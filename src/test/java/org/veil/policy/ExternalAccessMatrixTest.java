@@ -364,7 +364,8 @@ class ExternalAccessMatrixTest {
     }
 
     private static String consent(String study, String scope, String method) {
-        Response r = clinician().body("{\"scopes\":[\"" + scope + "\"],\"method\":\"" + method + "\",\"validUntil\":\""
+        Response r = clinician().body("{\"scopes\":[\"" + scope + "\"],\"method\":\"" + method
+                + "\",\"evidence\":{\"reference\":\"urn:ehr:document:1\"},\"validUntil\":\""
                 + Instant.now().plus(30, ChronoUnit.DAYS) + "\"}").post("/api/v1/studies/" + study + "/consents");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
         return r.jsonPath().getString("id");
