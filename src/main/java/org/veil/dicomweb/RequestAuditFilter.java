@@ -20,7 +20,9 @@ import org.veil.logging.Failures;
  *
  * <p>Also the row of an attempt to change consents or shares that was refused ({@code /api/v1}
  * and FHIR Consent, any 4xx): the changes that succeed are on record with what they changed, in
- * their own transaction; a refused one is an attempt on the patient's record all the same.
+ * their own transaction; a refused one is an attempt on the patient's record all the same. And
+ * the row of a refused read of the registry or of the audit trail: the reads that succeed are on
+ * record, and someone trying to look up a patient without the right is what an auditor looks for.
  */
 public class RequestAuditFilter {
     private static final Logger LOG = Logger.getLogger(RequestAuditFilter.class);
@@ -38,9 +40,10 @@ public class RequestAuditFilter {
     public void record(ContainerRequestContext request, ContainerResponseContext response) {
         // Refused by the resource (role, purpose, body, the record's state) on a worker thread; what the HTTP
         // layer refuses on the event loop (a media type, a method) reached no record and writes no row there.
-        if (audit.action().isEmpty() && refusedRecordChange(request, response.getStatus())
-                && !io.vertx.core.Context.isOnEventLoopThread()) {
-            audit.begin("consent change refused", AuditEvent.PATIENT_RECORD);
+        java.util.Optional<String[]> refused = audit.action().isEmpty() && !io.vertx.core.Context.isOnEventLoopThread()
+                ? refusedAct(request, response.getStatus()) : java.util.Optional.empty();
+        if (refused.isPresent()) {
+            audit.begin(refused.get()[0], refused.get()[1]);
             Matcher study = STUDY_PATH.matcher(request.getUriInfo().getPath());
             // Filed under the study only when the path names one a UID can be (PS3.5 9.1: 64 characters at most).
             if (study.matches() && study.group(1).length() <= 64) {
@@ -58,12 +61,27 @@ public class RequestAuditFilter {
         LOG.debugf("%s answered %d", audit.action().get(), response.getStatus());
     }
 
-    /** A POST, PUT or DELETE on the consent and share routes, or on FHIR Consent, answered with a 4xx. */
-    private static boolean refusedRecordChange(ContainerRequestContext request, int status) {
+    /**
+     * The act of a request to the consent and share routes, FHIR Consent, or the audit trail,
+     * answered with a 4xx, and its DICOM event: a change refused, or a read refused; none for
+     * other routes, whose rows their resources write.
+     */
+    private static java.util.Optional<String[]> refusedAct(ContainerRequestContext request, int status) {
+        if (status < 400 || status >= 500) {
+            return java.util.Optional.empty();
+        }
         String path = request.getUriInfo().getPath();
-        return status >= 400 && status < 500 && CHANGES.contains(request.getMethod())
-                && (path.startsWith("/api/v1/studies/") || path.startsWith("/api/v1/consents/") || path.startsWith("/api/v1/shares/")
-                || path.equals("/fhir/r4/Consent") || path.startsWith("/fhir/r4/Consent/"));
+        boolean record = path.startsWith("/api/v1/studies/") || path.startsWith("/api/v1/consents/") || path.startsWith("/api/v1/shares/")
+                || path.equals("/fhir/r4/Consent") || path.startsWith("/fhir/r4/Consent/");
+        if (record) {
+            return java.util.Optional.of(CHANGES.contains(request.getMethod())
+                    ? new String[] {"consent change refused", AuditEvent.PATIENT_RECORD}
+                    : new String[] {"consent record read refused", AuditEvent.PATIENT_RECORD});
+        }
+        if (path.equals("/api/v1/audit") || path.startsWith("/api/v1/audit/") || path.equals("/fhir/r4/AuditEvent")) {
+            return java.util.Optional.of(new String[] {"audit trail read refused", AuditEvent.AUDIT_LOG_USED});
+        }
+        return java.util.Optional.empty();
     }
 
     /** The reason of a refusal: Veil's JSON body, or a FHIR OperationOutcome's first diagnostics. */

@@ -53,13 +53,19 @@ public class StudyAccess {
     }
 
     /**
-     * For the consent and audit API: one of these roles, with no purpose or one the caller may
-     * claim. These operations need no purpose, but a token naming one it may not claim (or
-     * several) is refused here as everywhere: 403 before anything else (docs/security.md).
+     * For the consent and audit API: one of these roles, with no purpose or treatment. These
+     * operations need no purpose, but a token naming one it may not claim (or several) is refused
+     * here as everywhere: 403 before anything else (docs/security.md). And so is a token for a
+     * purpose outside treatment: the registry and the trail hold PatientIDs and original UIDs, and
+     * a token for teaching, research or publication reaches de-identified images only.
      */
     public Caller requireAnyRole(String operation, Role... roles) {
         Caller caller = current.get();
         refuseInvalidPurpose(caller);
+        if (caller.purpose() instanceof PurposeDecision.Granted granted && granted.purpose() != Purpose.TREATMENT) {
+            throw new AccessRefusedException(operation + " is done with no purpose or treatment: a token for "
+                    + granted.purpose().scopeName() + " reaches de-identified images only");
+        }
         for (Role r : roles) {
             if (caller.roles().contains(r)) {
                 return caller;

@@ -170,6 +170,27 @@ class ConsentApiTest {
         // attempt on record without a study: the trail's index takes no such value.
         Response longPath = as("researcher").body(body).post("/api/v1/studies/" + "1".repeat(5_000) + "/consents");
         assertThat(longPath.statusCode()).isEqualTo(403);
+        // A clinician's token for research (the viewer opened for research, say) reaches
+        // de-identified images only: not the registry's PatientIDs and original UIDs.
+        for (String path : List.of("/api/v1/studies/" + study + "/consents", "/api/v1/studies/" + study + "/shares",
+                "/fhir/r4/Consent?patient.identifier=P-1")) {
+            Response research = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician",
+                    "openid purpose:research")).get(path);
+            assertThat(research.statusCode()).as(path).isEqualTo(403);
+            assertThat(research.asString()).as(path).contains("de-identified images only");
+        }
+        Response recordForResearch = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician",
+                "openid purpose:research")).contentType("application/json").body(body).post("/api/v1/studies/" + study + "/consents");
+        assertThat(recordForResearch.statusCode()).isEqualTo(403);
+        assertThat(RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician", "openid purpose:treatment"))
+                .get("/api/v1/studies/" + study + "/consents").statusCode()).as("treatment is served").isEqualTo(200);
+        // The refused reads are on the trail too, filed under the study: who tried to look, and why
+        // not (the token with two purposes, then the consents and shares read for research).
+        Response reads = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
+        assertThat(reads.jsonPath().getList("findAll { it.action == 'consent record read refused' }.outcome"))
+                .containsExactly("denied", "denied", "denied");
+        Response auditRefused = as("auditor").queryParam("subject", "auditor").queryParam("limit", 1000).get("/api/v1/audit");
+        assertThat(auditRefused.jsonPath().getList("findAll { it.action == 'audit trail read refused' }.outcome")).contains("denied");
         // The same callers without the purpose are served.
         assertThat(record("clinician", body).statusCode()).isEqualTo(201);
         assertThat(as("auditor").get("/api/v1/audit").statusCode()).isEqualTo(200);

@@ -454,7 +454,8 @@ class FhirConsentTest {
         Response studyQuery = researcher().accept("application/dicom+json").get("/dicomweb/studies?limit=1000");
         assertThat(studyQuery.statusCode()).isEqualTo(200);
 
-        long usedBefore = index.count("audit_event WHERE event_id = '110101'");
+        long usedBefore = index.count("audit_event WHERE event_id = '110101' AND outcome = 'success'");
+        long refusedBefore = index.count("audit_event WHERE action = 'audit trail read refused' AND outcome = 'failed'");
         Response r = as("auditor").get("/fhir/r4/AuditEvent?patient.identifier=" + patient + "&_count=1000");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         Bundle b = FHIR.newJsonParser().parseResource(Bundle.class, r.asString());
@@ -514,11 +515,13 @@ class FhirConsentTest {
         assertThat(nulPatient.statusCode()).as("a NUL in a consent search: 400, not the database's 503").isEqualTo(400);
         assertThat(nulPatient.asString()).contains("OperationOutcome");
 
-        // Every read of the trail is itself on it, with what it asked.
-        assertThat(index.count("audit_event WHERE event_id = '110101'")).isEqualTo(usedBefore + 6);
-        assertThat(index.strings("SELECT detail FROM audit_event WHERE event_id = '110101' ORDER BY id DESC LIMIT 6"))
+        // Every read of the trail is itself on it, with what it asked; so is every refused one.
+        assertThat(index.count("audit_event WHERE event_id = '110101' AND outcome = 'success'")).isEqualTo(usedBefore + 6);
+        assertThat(index.count("audit_event WHERE action = 'audit trail read refused' AND outcome = 'failed'")).isEqualTo(refusedBefore + 5);
+        assertThat(index.strings("SELECT detail FROM audit_event WHERE event_id = '110101' AND outcome = 'success' ORDER BY id DESC LIMIT 6"))
                 .anySatisfy(d -> assertThat(d).contains("purpose=HRESCH"));
         // Filed under the patient searched for: the patient's own trail shows who read it.
-        assertThat(index.count("audit_event WHERE event_id = '110101' AND '" + patient + "' = ANY (patient_ids)")).isEqualTo(6);
+        assertThat(index.count("audit_event WHERE event_id = '110101' AND outcome = 'success' AND '" + patient + "' = ANY (patient_ids)"))
+                .isEqualTo(6);
     }
 }
