@@ -40,7 +40,8 @@ public class ConsentRegistry {
      */
     @FunctionalInterface
     public interface OnChange {
-        void record(Connection c, String studyUid) throws SQLException;
+        /** @param detail what changed, for the audit row: the consent's or share's id and terms, never the evidence or a reason's text */
+        void record(Connection c, String studyUid, String detail) throws SQLException;
     }
 
     public ConsentRegistry(AgroalDataSource db, Event<ConsentChange> changes, AudienceDirectory directory) {
@@ -64,7 +65,7 @@ public class ConsentRegistry {
                 throw ConsentApiException.conflict("an active consent for this study already covers one of these scopes");
             }
             String id = insert(c, studyUid, patient, terms, recordedBy, now, null);
-            onChange.record(c, studyUid);
+            onChange.record(c, studyUid, "consent " + id + ": " + terms.describe());
             changes.fire(new ConsentChange.ConsentRecorded(studyUid, id, Set.copyOf(terms.scopes())));
             return id;
         }
@@ -248,7 +249,7 @@ public class ConsentRegistry {
                     throw ConsentApiException.conflict("the consent is already withdrawn");
                 }
             }
-            onChange.record(c, withdrawn);
+            onChange.record(c, withdrawn, "consent " + uuid + " withdrawn");
             changes.fire(new ConsentChange.ConsentWithdrawn(withdrawn, uuid.toString()));
         }
         return history(study, now).stream().filter(v -> v.id().equals(uuid.toString())).findFirst().orElseThrow();
@@ -300,7 +301,8 @@ public class ConsentRegistry {
                 s.setString(9, named.stableId().orElse(null));
                 s.executeUpdate();
             }
-            onChange.record(c, studyUid);
+            onChange.record(c, studyUid, "share " + id + ": " + purpose.scopeName() + " to " + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + " " + named.audience() + " until " + expires);
             changes.fire(new ConsentChange.ShareRecorded(studyUid, id, purpose));
             return id;
         }
@@ -351,7 +353,7 @@ public class ConsentRegistry {
                     return;
                 }
             }
-            onChange.record(c, revoked);
+            onChange.record(c, revoked, "share " + uuid + " revoked");
             changes.fire(new ConsentChange.ShareRevoked(revoked, uuid.toString()));
         }
     }

@@ -56,8 +56,8 @@ public class ConsentResource {
 
     /** Every change is on record in its own transaction: Patient Record events (DCM 110110). */
     private ConsentRegistry.OnChange audited(Caller caller, String action) {
-        return (c, study) -> audit.append(c, AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(),
-                action, AuditEvent.PATIENT_RECORD, List.of(study), 0, AuditEvent.Outcome.SUCCESS, null));
+        return (c, study, detail) -> audit.append(c, AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(),
+                action, AuditEvent.PATIENT_RECORD, List.of(study), 0, AuditEvent.Outcome.SUCCESS, null).withDetail(detail));
     }
 
     @POST

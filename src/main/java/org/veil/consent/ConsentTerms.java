@@ -50,6 +50,12 @@ record ConsentTerms(Set<Purpose> scopes, ConsentMethod method, Instant from, Opt
         return new ConsentTerms(java.util.Collections.unmodifiableSet(scopes), method, from, until, evidence);
     }
 
+    /** The terms for the audit row: scopes, method and validity; not the evidence, which may name a document's place. */
+    String describe() {
+        return "scopes " + scopes.stream().map(Purpose::scopeName).sorted().collect(java.util.stream.Collectors.joining(","))
+                + "; method " + method.apiName() + "; valid from " + from + until.map(u -> " until " + u).orElse("");
+    }
+
     /** The evidence's SHA-256 as stored: lower case, or null without one. */
     String evidenceSha256() {
         return evidence == null || evidence.sha256() == null ? null : evidence.sha256().toLowerCase(java.util.Locale.ROOT);

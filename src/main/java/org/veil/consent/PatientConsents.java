@@ -37,7 +37,8 @@ public class PatientConsents {
     /** Writes the record of a change on the change's connection, naming every study it touched. */
     @FunctionalInterface
     public interface OnChange {
-        void record(Connection c, List<String> studyUids) throws SQLException;
+        /** @param detail what changed, for the audit row (as ConsentRegistry.OnChange's) */
+        void record(Connection c, List<String> studyUids, String detail) throws SQLException;
     }
 
     /** A patient (PatientID and its issuer) and what they agreed to; no studies means all of them, now and later. */
@@ -119,7 +120,8 @@ public class PatientConsents {
             // The events first: their observers' work is done before the audit row takes the chain lock.
             made.forEach((study, consentId) ->
                     changes.fire(new ConsentChange.ConsentRecorded(study, consentId, java.util.Set.copyOf(terms.scopes()))));
-            onChange.record(c, List.copyOf(studies));
+            onChange.record(c, List.copyOf(studies), "patient consent " + id + " (" + (allStudies ? "all studies, now and later"
+                    : studies.size() + " studies") + "): " + terms.describe());
             return id.toString();
         }
     }
@@ -168,7 +170,7 @@ public class PatientConsents {
                 }
             }
             withdrawn.forEach((consentId, study) -> changes.fire(new ConsentChange.ConsentWithdrawn(study, consentId)));
-            onChange.record(c, withdrawn.values().stream().distinct().sorted().toList());
+            onChange.record(c, withdrawn.values().stream().distinct().sorted().toList(), "patient consent " + uuid + " withdrawn");
         }
         return find(id, now).orElseThrow();
     }

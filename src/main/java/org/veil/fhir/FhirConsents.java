@@ -55,12 +55,13 @@ public class FhirConsents {
                             "the study in provision.data belongs to another patient (PatientID and IssuerOfPatientID, which is the identifier's system)");
                 }
                 String id = registry.record(study, req.terms(), caller.subject(), now,
-                        (c, s) -> audit.append(c, changed(caller, sourceIp, "consent recorded", List.of(s), List.of())));
+                        (c, s, detail) -> audit.append(c, changed(caller, sourceIp, "consent recorded", List.of(s), List.of()).withDetail(detail)));
                 return read(id, now).orElseThrow();
             }
             String id = patients.record(new PatientConsents.NewPatientConsent(req.patientId(), req.issuer(), req.studies(), req.terms()),
                     caller.subject(), now,
-                    (c, studies) -> audit.append(c, changed(caller, sourceIp, "consent recorded", studies, List.of(req.patientId()))));
+                    (c, studies, detail) -> audit.append(c, changed(caller, sourceIp, "consent recorded", studies, List.of(req.patientId()))
+                            .withDetail(detail)));
             return read(id, now).orElseThrow();
         } catch (ConsentApiException e) {
             throw translate(e);
@@ -126,10 +127,11 @@ public class FhirConsents {
         try {
             if (patients.find(id, now).isPresent()) {
                 patients.withdraw(id, withdrawal, caller.subject(), now,
-                        (c, studies) -> audit.append(c, changed(caller, sourceIp, "consent withdrawn", studies, List.of(patient))));
+                        (c, studies, detail) -> audit.append(c, changed(caller, sourceIp, "consent withdrawn", studies, List.of(patient))
+                                .withDetail(detail)));
             } else {
                 registry.withdraw(id, withdrawal, caller.subject(), now,
-                        (c, s) -> audit.append(c, changed(caller, sourceIp, "consent withdrawn", List.of(s), List.of())));
+                        (c, s, detail) -> audit.append(c, changed(caller, sourceIp, "consent withdrawn", List.of(s), List.of()).withDetail(detail)));
             }
         } catch (ConsentApiException e) {
             if (e.status() == 409) {

@@ -67,6 +67,11 @@ class ConsentApiTest {
         assertThat(history.jsonPath().getString("[0].evidence.reference")).isEqualTo("EHR-DOC-7781");
         assertThat(history.jsonPath().getBoolean("[0].active")).isTrue();
         assertThat(history.jsonPath().getString("[0].recordedBy")).isNotBlank();
+        // The change's row names the consent and its terms, not the evidence's place.
+        String detail = as("auditor").queryParam("studyUid", study).get("/api/v1/audit").jsonPath()
+                .getList("findAll { it.action == 'consent recorded' }.detail", String.class).get(0);
+        assertThat(detail).contains("consent " + id).contains("scopes consultation,teaching").contains("method written")
+                .doesNotContain("EHR-DOC-7781");
 
         // A NUL no database text holds: 400 with the reason, and the consent stays as it was.
         Response nul = as("clinician").body("{\"reason\":\"patient\\u0000asked\"}").post("/api/v1/consents/" + id + "/withdraw");
@@ -212,6 +217,12 @@ class ConsentApiTest {
         // Revoking twice changes nothing, and the trail records one change.
         List<String> actions = as("auditor").queryParam("studyUid", study).get("/api/v1/audit").jsonPath().getList("action");
         assertThat(actions.stream().filter("share revoked"::equals)).hasSize(1);
+        // Each change's row says what changed: which share, for what, to whom, until when.
+        Response changes = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
+        assertThat(changes.jsonPath().getList("findAll { it.action == 'study shared' }.detail", String.class)).singleElement().asString()
+                .contains("share " + id).contains("consultation to user").contains("until 20");
+        assertThat(changes.jsonPath().getList("findAll { it.action == 'share revoked' }.detail", String.class)).singleElement().asString()
+                .isEqualTo("share " + id + " revoked");
         Response after = as("clinician").get("/api/v1/studies/" + study + "/shares");
         assertThat(after.jsonPath().getList("id")).containsExactly(id);
         assertThat(after.jsonPath().getBoolean("[0].active")).isFalse();
@@ -253,7 +264,7 @@ class ConsentApiTest {
         long consents = count("SELECT count(*) FROM consent WHERE study_instance_uid = '" + study + "'");
         long rows = count("SELECT count(*) FROM audit_event");
         ConsentRequests.NewConsent consent = new ConsentRequests.NewConsent(List.of("research"), "written", null, null, null);
-        assertThatThrownBy(() -> registry.record(study, consent, "tester", Instant.now(), (c, s) -> {
+        assertThatThrownBy(() -> registry.record(study, consent, "tester", Instant.now(), (c, s, detail) -> {
             throw new IllegalStateException("the audit step failed");
         })).isInstanceOf(IllegalStateException.class);
         assertThat(count("SELECT count(*) FROM consent WHERE study_instance_uid = '" + study + "'")).isEqualTo(consents);
