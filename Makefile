@@ -19,7 +19,7 @@ export VEIL_VIEWER_DIR := $(OHIF_HOME)/dist
 .PHONY: run test fuzz soak aot bench deid deps package clean k8s native native-toolchain test-native bench-native
 
 deps:
-	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 21+ not found at JAVA_HOME=$(JAVA_HOME)"; exit 1; }
+	@test -x "$(JAVA_HOME)/bin/java" || { echo "JDK 25 not found at JAVA_HOME=$(JAVA_HOME) (the build targets release 25)"; exit 1; }
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	for c in $(APT_COMMANDS); do command -v $${c%%:*} >/dev/null 2>&1 || missing="$$missing $${c#*:}"; done; \
 	if [ -n "$$missing" ]; then \
@@ -31,6 +31,8 @@ deps:
 	  mkdir -p "$(OHIF_HOME).tmp" && cd "$(OHIF_HOME).tmp" && \
 	  npm pack --silent --cache "$(NPM_CACHE)" "@ohif/app@$(OHIF_VERSION)" >/dev/null && tar xzf ohif-app-$(OHIF_VERSION).tgz && \
 	  rm -rf "$(OHIF_HOME)" && mv package "$(OHIF_HOME)" && cd / && rm -rf "$(OHIF_HOME).tmp"; }
+	@# playwright-core needs Node 20 or later; Debian 12's own nodejs is 18: said plainly rather than failing in the browser tests.
+	@[ "$$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || { 	  echo "Node $$(node --version) is too old: the browser tests' playwright-core needs Node 20 or later (NodeSource's nodejs 20, or Debian 13's)"; exit 1; }
 	@# playwright-core and dicomweb-client for the browser tests, at the versions package-lock.json pins (Debian's chromium runs them).
 	@cd src/test/browser && ( for m in playwright-core dicomweb-client; do \
 	  [ "$$(node -p "require('./node_modules/'+process.argv[1]+'/package.json').version" $$m 2>/dev/null)" = \

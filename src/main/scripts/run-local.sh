@@ -3,7 +3,7 @@
 # foreground. Ctrl-C stops Veil; leaving this script stops the Keycloak it started, and only that.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-: "${JAVA_HOME:?JAVA_HOME must name a JDK 21+}"
+: "${JAVA_HOME:?JAVA_HOME must name a JDK 25}"
 KC_HOME=$(ls -d target/keycloak/keycloak-* 2>/dev/null | head -1)
 [ -n "$KC_HOME" ] || { echo "Keycloak is not unpacked: run 'make package' first"; exit 1; }
 # Veil's data (and these logs) under VEIL_DATA_DIR, ./data by default: kept from one run to the next.
