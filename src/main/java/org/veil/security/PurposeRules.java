@@ -53,7 +53,10 @@ public final class PurposeRules {
      */
     public PurposeDecision decide(Set<Role> roles, Set<Purpose> named) {
         if (named.size() > 1) {
-            return new PurposeDecision.Refused("a request carries exactly one purpose of use; the token names " + named.size());
+            // The purposes named are Veil's own words (anything else was refused before), so the
+            // reason, and the audit row it goes to, can say which were claimed together.
+            return new PurposeDecision.Refused("a request carries exactly one purpose of use; the token names " + named.size() + " ("
+                    + named.stream().map(Purpose::scopeName).sorted().collect(java.util.stream.Collectors.joining(", ")) + ")");
         }
         if (named.isEmpty()) {
             Set<Purpose> fallback = new LinkedHashSet<>();

@@ -54,7 +54,8 @@ class PurposeRulesTest {
     void decideWhenTwoPurposesThenRefused() {
         PurposeDecision d = rules.decide(roles("clinician"), EnumSet.of(Purpose.TREATMENT, Purpose.RESEARCH));
         assertThat(d).isInstanceOf(PurposeDecision.Refused.class);
-        assertThat(((PurposeDecision.Refused) d).reason()).contains("exactly one purpose");
+        assertThat(((PurposeDecision.Refused) d).reason()).contains("exactly one purpose")
+                .as("which were claimed, for the audit row").contains("(research, treatment)");
     }
 
     @Test
