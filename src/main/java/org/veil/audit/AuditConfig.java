@@ -44,6 +44,14 @@ public interface AuditConfig {
         @WithDefault("tcp")
         String protocol();
 
+        /**
+         * The largest message sent, header included: RFC 5425 6.3 says a collector must take
+         * 2,048 bytes and should take 8,192. A row that names more studies and patients than fit
+         * is sent with as many as fit and how many more it holds.
+         */
+        @WithDefault("8192")
+        int maxMessageBytes();
+
         /** How often committed rows are looked for and sent. */
         @WithDefault("1000")
         long intervalMillis();

@@ -23,7 +23,8 @@ public record AuditEvent(Instant at, String subject, String username, List<Strin
     public static final String PATIENT_RECORD = "110110";
     public static final String AUDIT_LOG_USED = "110101";
 
-    public enum Outcome { SUCCESS, DENIED, FAILED }
+    /** Refused (401, 403, 404), failed as sent (another 4xx), or failed in the server (5xx). */
+    public enum Outcome { SUCCESS, DENIED, FAILED, ERROR }
 
     /** An event of this caller, now; its PatientIDs are filled in from the studies when it is written ({@link AuditLog}). */
     public static AuditEvent of(org.veil.policy.Caller caller, String sourceIp, String action, String eventId,

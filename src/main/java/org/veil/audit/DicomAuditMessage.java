@@ -16,11 +16,18 @@ import org.veil.policy.Purpose;
  * One audit row as a DICOM Audit Message (PS3.15 A.5.1, the RFC 3881 schema as DICOM extends
  * it): the event with its DCM code, action and outcome, the purpose of use, the caller as the
  * requesting participant, Veil as the source, and each study (110180) and patient as
- * participant objects. The reason of a denial becomes the outcome description.
+ * participant objects. The reason of a denial becomes the outcome description. A query carries
+ * its query (A.5.3.10), a read of the trail names the trail (A.5.3.2), and a message that must fit
+ * a size lists as many studies and patients as fit and says how many more the row holds.
  */
 public final class DicomAuditMessage {
     private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    /** The Study Root Query/Retrieve Information Model - FIND SOP Class: what a QIDO-RS search is, in A.5.3.10's terms (PS3.18 10.6). */
+    static final String STUDY_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.2.1";
+    /** The audit trail as a participant object: where it is read (A.5.3.2 asks for its URI). */
+    static final String TRAIL_URI = "/api/v1/audit";
 
     /** Event id to its DCM meaning (PS3.16 CID 400) and the RFC 3881 action code it is audited with. */
     private static final Map<String, String[]> EVENTS = Map.of(
@@ -45,16 +52,40 @@ public final class DicomAuditMessage {
      * to them update.
      */
     public static String actionCode(AuditEvent e) {
-        return e.action().equals("store") ? "C" : e.action().endsWith(" read") ? "R"
+        return e.action().equals("store") ? "C" : e.action().endsWith(" read") || e.action().endsWith(" read refused") ? "R"
                 : EVENTS.getOrDefault(e.eventId(), new String[] {e.action(), "E"})[1];
     }
 
     /** @param sourceId this Veil, as AuditSourceID; {@code siteId} the enterprise, if configured */
     public static String of(AuditLog.Stored row, String sourceId, Optional<String> siteId) {
+        return of(row, sourceId, siteId, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The message in at most {@code maxBytes} of UTF-8, for a collector that takes no more (RFC
+     * 5425 6.3: 2,048 bytes must be taken, 8,192 should; a UDP datagram holds 65,507): a search
+     * of a thousand studies names a thousand studies and their patients. When the whole does not
+     * fit, as many studies and patients as fit are listed, and the trail's object says how many
+     * the row holds; the row itself, whose hash the message carries, has them all.
+     */
+    public static String of(AuditLog.Stored row, String sourceId, Optional<String> siteId, int maxBytes) {
+        AuditEvent e = row.event();
+        int studies = e.studyUids().size();
+        int patients = e.patientIds().size();
+        String xml = render(row, sourceId, siteId, studies, patients);
+        while (xml.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes && studies + patients > 0) {
+            studies = studies / 2;
+            patients = patients / 2;
+            xml = render(row, sourceId, siteId, studies, patients);
+        }
+        return xml;
+    }
+
+    private static String render(AuditLog.Stored row, String sourceId, Optional<String> siteId, int studies, int patients) {
         StringWriter out = new StringWriter();
         try {
             XMLStreamWriter w = XML.createXMLStreamWriter(out);
-            write(w, row, sourceId, siteId);
+            write(w, row, sourceId, siteId, studies, patients);
             w.flush();
         } catch (XMLStreamException e) {
             throw new IllegalStateException("audit message", e);
@@ -64,6 +95,11 @@ public final class DicomAuditMessage {
 
     /** Writes the AuditMessage element, for one message or a sequence of them. */
     static void write(XMLStreamWriter w, AuditLog.Stored row, String sourceId, Optional<String> siteId) throws XMLStreamException {
+        write(w, row, sourceId, siteId, row.event().studyUids().size(), row.event().patientIds().size());
+    }
+
+    private static void write(XMLStreamWriter w, AuditLog.Stored row, String sourceId, Optional<String> siteId, int studyCount,
+                              int patientCount) throws XMLStreamException {
         AuditEvent e = row.event();
         String actionCode = actionCode(e);
         w.writeStartElement("AuditMessage");
@@ -72,8 +108,10 @@ public final class DicomAuditMessage {
         attribute(w, "EventDateTime", TIME.format(e.at()));
         attribute(w, "EventOutcomeIndicator", switch (e.outcome()) {
             case SUCCESS -> "0";
-            case DENIED -> "4";
-            case FAILED -> "8";
+            // Minor failure for a refusal or a request refused as sent (4xx), serious for the
+            // server's own failure (5xx): FHIR's audit-event-outcome, which DICOM's values share.
+            case DENIED, FAILED -> "4";
+            case ERROR -> "8";
         });
         coded(w, "EventID", e.eventId(), "DCM", eventName(e));
         if (e.reason() != null) {
@@ -88,7 +126,7 @@ public final class DicomAuditMessage {
         w.writeEndElement();
 
         w.writeStartElement("ActiveParticipant");
-        attribute(w, "UserID", nonNull(e.subject()));
+        attribute(w, "UserID", e.subject() == null || e.subject().isEmpty() ? "(unidentified)" : e.subject());
         if (e.clientId() != null) {
             attribute(w, "AlternativeUserID", e.clientId());
         }
@@ -100,15 +138,14 @@ public final class DicomAuditMessage {
             attribute(w, "NetworkAccessPointID", e.sourceIp());
             attribute(w, "NetworkAccessPointTypeCode", "2");
         }
-        // The caller receives what it asks for, except when it stores: then it is the source.
-        boolean stores = actionCode.equals("C");
-        role(w, stores);
+        boolean callerIsSource = callerIsSource(e);
+        role(w, callerIsSource);
         w.writeEndElement();
 
         w.writeStartElement("ActiveParticipant");
         attribute(w, "UserID", sourceId);
         attribute(w, "UserIsRequestor", "false");
-        role(w, !stores);
+        role(w, !callerIsSource);
         w.writeEndElement();
 
         w.writeStartElement("AuditSourceIdentification");
@@ -119,7 +156,7 @@ public final class DicomAuditMessage {
         coded(w, "AuditSourceTypeCode", "4", "DCM", "Application Server Process");
         w.writeEndElement();
 
-        for (String study : e.studyUids()) {
+        for (String study : e.studyUids().subList(0, studyCount)) {
             w.writeStartElement("ParticipantObjectIdentification");
             attribute(w, "ParticipantObjectID", study);
             attribute(w, "ParticipantObjectTypeCode", "2");
@@ -134,7 +171,7 @@ public final class DicomAuditMessage {
             }
             w.writeEndElement();
         }
-        for (String patient : e.patientIds()) {
+        for (String patient : e.patientIds().subList(0, patientCount)) {
             w.writeStartElement("ParticipantObjectIdentification");
             attribute(w, "ParticipantObjectID", patient);
             attribute(w, "ParticipantObjectTypeCode", "1");
@@ -142,7 +179,55 @@ public final class DicomAuditMessage {
             coded(w, "ParticipantObjectIDTypeCode", "2", "RFC-3881", "Patient Number");
             w.writeEndElement();
         }
+        if (e.eventId().equals(AuditEvent.QUERY) && e.detail() != null && e.detail().startsWith(QUERY_PREFIX)) {
+            // A.5.3.10: the SOP Queried and the Query, the query as sent (base64).
+            w.writeStartElement("ParticipantObjectIdentification");
+            attribute(w, "ParticipantObjectID", STUDY_ROOT_FIND);
+            attribute(w, "ParticipantObjectTypeCode", "2");
+            attribute(w, "ParticipantObjectTypeCodeRole", "3");
+            coded(w, "ParticipantObjectIDTypeCode", "110181", "DCM", "SOP Class UID");
+            w.writeStartElement("ParticipantObjectQuery");
+            text(w, base64(e.detail().substring(QUERY_PREFIX.length())));
+            w.writeEndElement();
+            w.writeEndElement();
+        }
+        boolean cut = studyCount < e.studyUids().size() || patientCount < e.patientIds().size();
+        if (e.eventId().equals(AuditEvent.AUDIT_LOG_USED) || cut) {
+            // A.5.3.2: the audit log used, by its URI, as a security resource; and, where this
+            // message could not list the whole row, how much it left out.
+            w.writeStartElement("ParticipantObjectIdentification");
+            attribute(w, "ParticipantObjectID", TRAIL_URI);
+            attribute(w, "ParticipantObjectTypeCode", "2");
+            attribute(w, "ParticipantObjectTypeCodeRole", "13");
+            coded(w, "ParticipantObjectIDTypeCode", "12", "RFC-3881", "URI");
+            w.writeStartElement("ParticipantObjectName");
+            text(w, "Security Audit Log");
+            w.writeEndElement();
+            if (cut) {
+                w.writeStartElement("ParticipantObjectDetail");
+                attribute(w, "type", "Truncated");
+                attribute(w, "value", base64("this message lists " + studyCount + " of " + e.studyUids().size() + " studies and "
+                        + patientCount + " of " + e.patientIds().size() + " patients; row " + row.id() + " of the trail has them all"));
+                w.writeEndElement();
+            }
+            w.writeEndElement();
+        }
         w.writeEndElement();
+    }
+
+    private static final String QUERY_PREFIX = "query: ";
+
+    /**
+     * Whether the caller is the source (110153) rather than the destination: when it stores
+     * (instances flow from it), and when it queries (A.5.3.10: the process issuing the query is
+     * the source, the one answering it the destination).
+     */
+    public static boolean callerIsSource(AuditEvent e) {
+        return actionCode(e).equals("C") || e.eventId().equals(AuditEvent.QUERY);
+    }
+
+    private static String base64(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -169,7 +254,4 @@ public final class DicomAuditMessage {
         attribute(w, "originalText", meaning);
     }
 
-    private static String nonNull(String s) {
-        return s == null ? "" : s;
-    }
 }

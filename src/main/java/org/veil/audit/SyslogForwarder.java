@@ -144,9 +144,13 @@ public class SyslogForwarder {
         String chain = "[veilChain@32473 id=\"" + row.id() + "\" hash=\"" + row.hash() + "\" previous=\"" + row.previousHash() + "\""
                 + audit.keyFingerprint().map(k -> " key=\"" + k + "\"").orElse("") + "]";
         String header = "<" + (AUTHPRIV * 8 + severity) + ">1 " + TIME.format(row.event().at()) + " " + hostname + " veil "
-                + procId + " DICOM+RFC3881 " + chain + " ";
+                + procId + " IHE+RFC-3881 " + chain + " ";
         byte[] head = header.getBytes(StandardCharsets.US_ASCII);
-        byte[] xml = DicomAuditMessage.of(row, config.sourceId(), config.siteId()).getBytes(StandardCharsets.UTF_8);
+        // The message within what the collector takes (a datagram, at most 65,507 bytes): a search
+        // that names a thousand studies would otherwise never go, and hold back every row after it.
+        int room = Math.min(config.syslog().maxMessageBytes(), config.syslog().protocol().equals("udp") ? 65_507 : Integer.MAX_VALUE)
+                - head.length - 3;
+        byte[] xml = DicomAuditMessage.of(row, config.sourceId(), config.siteId(), room).getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + 3 + xml.length];
         System.arraycopy(head, 0, out, 0, head.length);
         out[head.length] = (byte) 0xEF;

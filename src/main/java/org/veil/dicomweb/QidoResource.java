@@ -90,6 +90,23 @@ public class QidoResource {
         return query(QueryLevel.INSTANCE, study, series, uri, accept);
     }
 
+    /** The PatientID a search asks for, when it names exactly one: no wildcard, no list. */
+    private static java.util.Optional<String> onePatient(UriInfo uri) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (String key : new String[] {"PatientID", "00100020"}) {
+            java.util.List<String> v = uri.getQueryParameters().get(key);
+            if (v != null) {
+                values.addAll(v);
+            }
+        }
+        if (values.size() != 1) {
+            return java.util.Optional.empty();
+        }
+        String id = values.get(0).trim();
+        return id.isEmpty() || id.length() > 64 || id.chars().anyMatch(c -> c == '*' || c == '?' || c == '\\' || c == ',' || c < 0x20)
+                ? java.util.Optional.empty() : java.util.Optional.of(id);
+    }
+
     private Response query(QueryLevel level, String study, String series, UriInfo uri, String accept)
             throws InvalidRequestException, InvalidQueryException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException {
@@ -101,7 +118,13 @@ public class QidoResource {
             audit.detail("query: " + asked);
         }
         // Who may search comes before what is asked (401, then 403, then 400 or 406: docs/security.md).
-        access.requireReader();
+        org.veil.policy.Caller caller = access.requireReader();
+        if (caller.grantedPurpose().filter(p -> p == org.veil.policy.Purpose.TREATMENT).isPresent()) {
+            // A search for one patient is filed under that patient even when it finds nothing
+            // (IHE BALP's patient query): the patient's own trail shows who looked. Outside
+            // treatment a PatientID asked is a pseudonym, not a patient of the trail.
+            onePatient(uri).ifPresent(p -> audit.patients(java.util.List.of(p)));
+        }
         if (study != null) {
             InstanceRef.check(study, "StudyInstanceUID");
         }

@@ -30,6 +30,7 @@ public class RequestAudit {
     private String action;
     private String eventId;
     private final Set<String> studies = new LinkedHashSet<>();
+    private final Set<String> patients = new LinkedHashSet<>();
     private int instances;
     private String deniedReason;
     private String detail;
@@ -43,6 +44,11 @@ public class RequestAudit {
 
     public void studies(Collection<String> originalStudyUids) {
         studies.addAll(originalStudyUids);
+    }
+
+    /** Patients the request was about beyond its studies' (a search by PatientID that found nothing). */
+    public void patients(Collection<String> patientIds) {
+        patients.addAll(patientIds);
     }
 
     public void instances(int n) {
@@ -63,6 +69,9 @@ public class RequestAudit {
     public AuditEvent event(AuditEvent.Outcome outcome, String reason, int instanceCount) {
         String ip = http.getCurrent() == null ? null : http.getCurrent().request().remoteAddress().hostAddress();
         AuditEvent e = AuditEvent.of(caller.forAudit(), ip, action, eventId, List.copyOf(studies), instanceCount, outcome, reason);
+        if (!patients.isEmpty()) {
+            e = e.withPatients(List.copyOf(patients));
+        }
         return detail == null ? e : e.withDetail(detail);
     }
 

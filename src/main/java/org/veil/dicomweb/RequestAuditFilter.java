@@ -103,7 +103,8 @@ public class RequestAuditFilter {
     private void write(ContainerResponseContext response, boolean fhir) {
         int status = response.getStatus();
         AuditEvent.Outcome outcome = status < 400 ? AuditEvent.Outcome.SUCCESS
-                : status == 401 || status == 403 || status == 404 ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED;
+                : status == 401 || status == 403 || status == 404 ? AuditEvent.Outcome.DENIED
+                : status >= 500 ? AuditEvent.Outcome.ERROR : AuditEvent.Outcome.FAILED;
         String reason = audit.deniedReason().orElse(status >= 400 ? reasonOf(response.getEntity()) : null);
         // What was sent when it was not the whole: the client already held it (304), or asked for
         // part of a frame or value (206). The instances reached are on the row either way.

@@ -44,8 +44,9 @@ final class AuditEventMapping {
         a.setRecorded(Date.from(e.at()));
         a.setOutcome(switch (e.outcome()) {
             case SUCCESS -> AuditEvent.AuditEventOutcome._0;
-            case DENIED -> AuditEvent.AuditEventOutcome._4;
-            case FAILED -> AuditEvent.AuditEventOutcome._8;
+            // As the DICOM message's (DicomAuditMessage): minor for 4xx, serious for 5xx.
+            case DENIED, FAILED -> AuditEvent.AuditEventOutcome._4;
+            case ERROR -> AuditEvent.AuditEventOutcome._8;
         });
         if (e.reason() != null) {
             a.setOutcomeDesc(e.reason());
@@ -54,8 +55,8 @@ final class AuditEventMapping {
                 .map(p -> new CodeableConcept(new Coding(p.system(), p.code(), p.scopeName())));
         purpose.ifPresent(a::addPurposeOfEvent);
 
-        // The caller receives what it asks for, except when it stores: then it is the source.
-        boolean stores = action.equals("C");
+        // The caller is the source when it stores or queries (DicomAuditMessage.callerIsSource).
+        boolean stores = DicomAuditMessage.callerIsSource(e);
         AuditEvent.AuditEventAgentComponent caller = a.addAgent().setRequestor(true)
                 .setType(role(stores))
                 .setWho(new Reference().setIdentifier(new Identifier().setSystem(VEIL_SUBJECT).setValue(e.subject())));

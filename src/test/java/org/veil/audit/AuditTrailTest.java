@@ -27,6 +27,25 @@ class AuditTrailTest {
         return RestAssured.given().header("Authorization", "Bearer " + TestTokens.of(user, "openid")).contentType("application/json");
     }
 
+    /**
+     * A clinician's search for one patient is on that patient's trail even when it finds nothing
+     * (IHE BALP's patient query); a teacher's PatientID is a pseudonym, filed under no one.
+     */
+    @Test
+    void aSearchForOnePatientIsOnThatPatientsTrailEvenWhenItFindsNothing() {
+        String patient = "AUDIT-NOBODY-" + System.nanoTime() % 1_000_000;
+        assertThat(RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician", "openid purpose:treatment"))
+                .queryParam("PatientID", patient).get("/dicomweb/studies").statusCode()).isEqualTo(204);
+        assertThat(RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("educator", "openid purpose:teaching"))
+                .queryParam("PatientID", patient + "-PSEUDONYM").get("/dicomweb/studies").statusCode()).isEqualTo(204);
+        assertThat(RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("clinician", "openid purpose:treatment"))
+                .queryParam("PatientID", patient + "*").get("/dicomweb/studies").statusCode()).isEqualTo(204);
+        Response trail = as("auditor").queryParam("patientId", patient).get("/api/v1/audit");
+        assertThat(trail.jsonPath().getList("action")).containsExactly("query study");
+        assertThat(trail.jsonPath().getList("username")).containsExactly("clinician");
+        assertThat(as("auditor").queryParam("patientId", patient + "-PSEUDONYM").get("/api/v1/audit").jsonPath().getList("id")).isEmpty();
+    }
+
     @Test
     void everyConsentAndShareChangeIsOnRecordAndTheChainShowsAnEdit() throws Exception {
         String study = "1.2.826.0.1.3680043.99.9." + System.nanoTime() % 1_000_000;

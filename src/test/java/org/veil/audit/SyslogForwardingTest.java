@@ -69,7 +69,7 @@ class SyslogForwardingTest {
         }
         String stored = only(frames, study, "110104");
         String read = only(frames.stream().filter(f -> f.startsWith("<85>")).toList(), study, "110103");
-        assertThat(stored).startsWith("<85>1 ").contains(" veil ").contains(" DICOM+RFC3881 [veilChain@32473 id=\"")
+        assertThat(stored).startsWith("<85>1 ").contains(" veil ").contains(" IHE+RFC-3881 [veilChain@32473 id=\"")
                 .containsPattern("hash=\"[0-9a-f]{64}\" previous=\"[0-9a-f]{64}\" key=\"[0-9a-f]{12}\"\\] \uFEFF<AuditMessage>");
         assertThat(read).startsWith("<85>1 ");
         String denied = frames.stream().filter(f -> f.startsWith("<84>")).findFirst().orElseThrow();
