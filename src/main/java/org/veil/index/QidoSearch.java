@@ -82,7 +82,7 @@ public class QidoSearch {
         boolean more = false;
         long held = 0;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(select + QidoSql.from(level, scope) + sql.where + QidoSql.order(level)
+             PreparedStatement ps = c.prepareStatement(select + QidoSql.from(level, scope) + sql.where + QidoSql.order(level, scope)
                      + " LIMIT ? OFFSET ?")) {
             // A leading wildcard or a fuzzy name reads every row it cannot rule out by index:
             // every search's cost is bounded, here by the database's time (docs/security.md).

@@ -56,17 +56,28 @@ final class QidoSql {
 
     private static final String NEWEST_STUDY_FIRST =
             " ORDER BY s.study_date DESC NULLS LAST, s.study_time DESC NULLS LAST, s.id DESC";
+    /**
+     * The de-identified index breaks ties by the derived StudyInstanceUID (an HMAC), not the row
+     * id: teaching and publication empty StudyDate and StudyTime, so every study ties, and the row
+     * ids follow the order the copies were made, which follows the original UIDs (a vendor's UIDs
+     * carry a timestamp): the order of the answer would tell which of a patient's studies came
+     * first. V17's index is this order.
+     */
+    private static final String NEWEST_DERIVED_STUDY_FIRST =
+            " ORDER BY s.study_date DESC NULLS LAST, s.study_time DESC NULLS LAST, s.study_instance_uid DESC";
 
     /**
-     * Deterministic order, so that pages do not overlap: studies newest first (V12's index, which
-     * makes a page of a broad search the first rows of one index scan), series by SeriesNumber,
-     * instances by InstanceNumber; the row id breaks ties.
+     * Deterministic order, so that pages do not overlap: studies newest first (V12's and V17's
+     * indexes, which make a page of a broad search the first rows of one index scan), series by
+     * SeriesNumber, instances by InstanceNumber; the row id breaks ties (the derived UID, for
+     * studies outside treatment).
      */
-    static String order(QueryLevel level) {
+    static String order(QueryLevel level, SearchScope scope) {
+        String studies = scope instanceof SearchScope.Deidentified ? NEWEST_DERIVED_STUDY_FIRST : NEWEST_STUDY_FIRST;
         return switch (level) {
-            case PATIENT, STUDY -> NEWEST_STUDY_FIRST;
-            case SERIES -> NEWEST_STUDY_FIRST + ", se.series_number NULLS LAST, se.id";
-            case INSTANCE -> NEWEST_STUDY_FIRST + ", se.series_number NULLS LAST, se.id, i.instance_number NULLS LAST, i.id";
+            case PATIENT, STUDY -> studies;
+            case SERIES -> studies + ", se.series_number NULLS LAST, se.id";
+            case INSTANCE -> studies + ", se.series_number NULLS LAST, se.id, i.instance_number NULLS LAST, i.id";
         };
     }
 

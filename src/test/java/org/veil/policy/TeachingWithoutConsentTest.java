@@ -74,6 +74,46 @@ class TeachingWithoutConsentTest {
                 .formatted(id == null ? "" : "\"id\":\"" + id + "\",", status, patientId, Instant.now().plus(300, ChronoUnit.DAYS));
     }
 
+    /**
+     * Teaching empties StudyDate and StudyTime, so a patient's studies all tie in the search's
+     * newest-first order; the tie is broken by the derived UID (an HMAC), never by the order the
+     * copies were made, which follows the original UIDs and so tells which study came first.
+     */
+    @Test
+    void studiesThatTieAreInTheOrderOfTheirDerivedUidsNotOfTheOriginals() throws Exception {
+        long n = System.nanoTime() % 1_000_000;
+        List<String> originals = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            String study = "2.25.6262" + n + "." + i;
+            store(study, "ORDER-" + n);
+            originals.add(study);
+        }
+        // A search builds a bounded number of views and says what it left out; the next builds on.
+        Response all = null;
+        List<String> derived = List.of();
+        List<String> answered = List.of();
+        for (int attempt = 0; attempt < 30 && answered.size() < 5; attempt++) {
+            all = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("educator", "openid purpose:teaching"))
+                    .accept("application/dicom+json").get("/dicomweb/studies?limit=1000");
+            assertThat(all.statusCode()).as(all.asString()).isEqualTo(200);
+            List<String> found = new java.util.ArrayList<>();
+            for (String original : originals) {
+                found.addAll(index.strings("SELECT derived_uid FROM derived_uid WHERE original_uid = '" + original
+                        + "' AND context = 'teaching'"));
+            }
+            derived = found;
+            answered = all.jsonPath().getList("collect { it.'0020000D'.Value[0] }", String.class).stream().filter(derived::contains).toList();
+            if (answered.size() < 5) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(derived).hasSize(5);
+        assertThat(answered).as("all five listed").hasSize(5);
+        assertThat(all.jsonPath().getList("'00080020'.Value", Object.class)).as("teaching empties the dates: they tie")
+                .allSatisfy(v -> assertThat(v).isNull());
+        assertThat(answered).isEqualTo(derived.stream().sorted(java.util.Comparator.reverseOrder()).toList());
+    }
+
     @Test
     void aWithdrawnPatientConsentGoesOnDenyingForStudiesStoredAfterIt() throws Exception {
         long n = System.nanoTime() % 1_000_000;
