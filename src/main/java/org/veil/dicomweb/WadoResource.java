@@ -190,8 +190,8 @@ public class WadoResource {
 
     /**
      * With an entity tag: 304 without a body when the client already holds it (If-None-Match,
-     * RFC 9110 13.1.2, weak comparison), else the body with its tag. Either way the answer may be
-     * kept by the client only, and revalidated before reuse: it is patient data.
+     * RFC 9110 13.1.2, weak comparison), else the body with its tag. Either way no cache may keep
+     * it (RFC 9111 5.2.2.5), the browser's own included: it is patient data.
      */
     private Response send(RetrieveService.Payload p, String ifNoneMatch) {
         Response.ResponseBuilder r = p.etag() != null && matches(ifNoneMatch, p.etag())
@@ -199,7 +199,7 @@ public class WadoResource {
         if (p.etag() != null) {
             r.header("ETag", p.etag());
         }
-        return r.header("Cache-Control", "private, no-cache").build();
+        return r.header("Cache-Control", "no-store").build();
     }
 
     /** The body, writing stored file ranges from direct buffers ({@link DirectFileOutput}). */

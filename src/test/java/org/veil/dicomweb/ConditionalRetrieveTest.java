@@ -3,7 +3,9 @@ package org.veil.dicomweb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.veil.TestData;
 import org.veil.dicom.Part10Editor;
@@ -33,7 +35,16 @@ class ConditionalRetrieveTest {
         assertThat(first.statusCode()).isEqualTo(200);
         String tag = first.header("ETag");
         assertThat(tag).matches("W/\"[0-9a-f]{32}\"");
-        assertThat(first.header("Cache-Control")).isEqualTo("private, no-cache");
+        assertThat(first.header("Cache-Control")).isEqualTo("no-store");
+        // Every answer with patient data: kept by no cache, the browser's own on a shared workstation included.
+        for (String path : List.of("/dicomweb/studies?StudyInstanceUID=" + study, series + "/instances/" + study + ".1.1/frames/1",
+                "/dicomweb/studies/" + study + "/series")) {
+            Response other = DicomWebClient.given().accept("*/*").get(path);
+            assertThat(other.statusCode()).as(path).isEqualTo(200);
+            assertThat(other.header("Cache-Control")).as(path).isEqualTo("no-store");
+        }
+        assertThat(RestAssured.given().header("Authorization", "Bearer " + org.veil.security.TestTokens.of("auditor", "openid"))
+                .get("/api/v1/audit?limit=1").header("Cache-Control")).isEqualTo("no-store");
         assertThat(DicomWebClient.given().accept("application/dicom+json").get(series + "/metadata").header("ETag")).isEqualTo(tag);
 
         long rows = index.count("audit_event WHERE '" + study + "' = ANY (study_uids)");
