@@ -32,6 +32,13 @@ class ConfigurationRefusalIT {
                 "-Dveil.deid.profiles.teaching=clean-pixels")).contains("unknown option 'clean-pixels'");
     }
 
+    /** The server answers with derived UIDs only: a profile that keeps the originals would serve them. */
+    @Test
+    void aServedProfileThatKeepsTheOriginalUids() throws Exception {
+        assertThat(VeilProcess.refusedStart("-Dveil.deid.secret=veil-refusal-secret-0123456789",
+                "-Dveil.deid.profiles.research=clean-pixel-data,retain-uids")).contains("veil.deid.profiles.research: retain-uids cannot be served");
+    }
+
     @Test
     void aMistakeInASiteRuleFile(@TempDir Path dir) throws Exception {
         Path rules = dir.resolve("site-rules.txt");

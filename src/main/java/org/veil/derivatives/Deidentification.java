@@ -33,6 +33,13 @@ public class Deidentification {
     public Deidentification(DeidConfig config, AgroalDataSource db, Transactions tx, BlobStore blobs, org.veil.dicom.ComputeGate gate) {
         this.db = db;
         this.profiles = DeidSettings.profiles(config.profiles());
+        // Derived UIDs are how the server keeps each purpose's and share's copies apart and finds
+        // a derived UID's original; a profile keeping the originals would serve them, collide
+        // across contexts and answer 404 to every retrieval. The offline command may keep them.
+        profiles.all().values().stream().filter(p -> p.has(org.veil.deid.Option.RETAIN_UIDS)).findFirst().ifPresent(p -> {
+            throw new IllegalStateException("veil.deid.profiles." + p.name() + ": retain-uids cannot be served, the server answers with"
+                    + " derived UIDs only; keep it for the offline command (make deid)");
+        });
         Optional<DerivativeStore> s = Optional.empty();
         Optional<DerivedViews> v = Optional.empty();
         if (config.secret().filter(secret -> !secret.isBlank()).isPresent()) {
