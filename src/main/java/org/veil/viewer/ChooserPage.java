@@ -6,7 +6,8 @@ import org.veil.policy.Purpose;
 
 /**
  * /viewer/: the purpose is part of the token request, so it is chosen before login. Keycloak
- * then refuses a purpose the user's roles may not claim, and Veil decides what each may see.
+ * issues any purpose asked for; Veil refuses one the user's roles may not claim (403), and
+ * decides what each may see.
  */
 final class ChooserPage {
     private ChooserPage() {

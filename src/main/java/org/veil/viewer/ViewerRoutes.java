@@ -66,9 +66,16 @@ public class ViewerRoutes {
             LOG.info("no viewer configured (veil.viewer.dir): /viewer/ is not served");
             return;
         }
-        Path dist = config.dir().get().toAbsolutePath().normalize();
-        if (!Files.isRegularFile(dist.resolve("index.html"))) {
+        Path named = config.dir().get().toAbsolutePath().normalize();
+        if (!Files.isRegularFile(named.resolve("index.html"))) {
             throw new IllegalStateException("veil.viewer.dir has no index.html: it must name the dist folder of @ohif/app");
+        }
+        // Its real path: every file served must really lie under it (ViewerRoutes#serve).
+        Path dist;
+        try {
+            dist = named.toRealPath();
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
         }
         // Vert.x lets "/viewer" match "/viewer/" as well: one route for both.
         router.get("/viewer").handler(ctx -> {
@@ -107,11 +114,17 @@ public class ViewerRoutes {
                 return;
             }
             Path path = dist.resolve(file).normalize();
-            if (!file.isEmpty() && path.startsWith(dist) && Files.isRegularFile(path) && !path.getFileName().toString().equals("index.html")) {
-                if (path.getParent().equals(dist) && namesRoot.computeIfAbsent(file, k -> namesRoot(path))) {
-                    send(ctx, TYPES.get(extension(file)), rewritten.computeIfAbsent(prefix + file, k -> rootedAt(path, prefix)));
+            if (!file.isEmpty() && path.startsWith(dist) && isServable(dist, path)) {
+                if (file.endsWith("/")) {
+                    // A file named as a folder: not the file (one path, one cached copy), nor an app route.
+                    refuse(ctx, 404, "no viewer file at this path");
+                    return;
+                }
+                String name = dist.relativize(path).toString();
+                if (path.getParent().equals(dist) && namesRoot.computeIfAbsent(name, k -> namesRoot(path))) {
+                    send(ctx, TYPES.get(extension(name)), rewritten.computeIfAbsent(prefix + name, k -> rootedAt(path, prefix)));
                 } else {
-                    ctx.response().putHeader("Content-Type", TYPES.getOrDefault(extension(file), "application/octet-stream"))
+                    ctx.response().putHeader("Content-Type", TYPES.getOrDefault(extension(name), "application/octet-stream"))
                             .putHeader("Cache-Control", "public, max-age=3600").sendFile(path.toString());
                 }
                 return;
@@ -121,6 +134,24 @@ public class ViewerRoutes {
         } catch (UncheckedIOException e) {
             LOG.errorf("the viewer's files cannot be read (%s)", Failures.describe(e));
             refuse(ctx, 503, "the viewer's files cannot be read");
+        }
+    }
+
+    /**
+     * A file of the app: a regular file whose real path lies under the dist folder (a link
+     * inside it pointing elsewhere is not followed out), not index.html (answered rewritten, as a
+     * route), and no hidden file (a name beginning with a dot, in any folder).
+     */
+    static boolean isServable(Path dist, Path path) {
+        for (Path part : dist.relativize(path)) {
+            if (part.toString().startsWith(".")) {
+                return false;
+            }
+        }
+        try {
+            return Files.isRegularFile(path) && path.toRealPath().startsWith(dist) && !path.getFileName().toString().equals("index.html");
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.veil.security.KeycloakServer;
 
@@ -86,6 +87,20 @@ class ViewerTest {
         // Nothing outside the package is reachable.
         Response outside = RestAssured.given().urlEncodingEnabled(false).get("/viewer/teaching/%2e%2e/%2e%2e/%2e%2e/pom.xml");
         assertThat(outside.asString()).doesNotContain("<project");
+        for (String path : List.of("/viewer/teaching//etc/passwd", "/viewer/teaching/%2f%2fetc%2fpasswd", "/viewer/teaching/..%5c..%5cpom.xml")) {
+            Response odd = RestAssured.given().urlEncodingEnabled(false).get(path);
+            assertThat(odd.statusCode()).as(path).isLessThan(500);
+            assertThat(odd.asString()).as(path).doesNotContain("root:").doesNotContain("<project");
+        }
+        // A file named as a folder is not the file again (one path, one cached copy of each bundle).
+        String chunk;
+        try (var files = Files.list(dist)) {
+            chunk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".js") && n.contains("bundle")).findFirst().orElseThrow();
+        }
+        assertThat(RestAssured.get("/viewer/teaching/" + chunk).statusCode()).isEqualTo(200);
+        Response slash = RestAssured.get("/viewer/teaching/" + chunk + "/");
+        assertThat(slash.statusCode()).isEqualTo(404);
+        assertThat(slash.jsonPath().getString("reason")).isNotBlank();
     }
 
     @Test
