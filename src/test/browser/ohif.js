@@ -11,7 +11,7 @@
 //   open        {modality, description?}: the study to open from the list, or absent
 //   regions     [[x, y, width, height], ...] in image pixels, measured in the opened image
 //
-// Events: list {rows}, paused, image {...}, requests {requests}, done; error {message} on failure.
+// Events: list {rows}, storage {entries}, paused, image {...}, requests {requests}, done; error {message} on failure.
 'use strict';
 const { chromium } = require('playwright-core');
 const readline = require('readline');
@@ -188,6 +188,9 @@ async function openStudy(page, wanted) {
   try {
     await login(page);
     emit({ event: 'list', rows: await studyRows(page) });
+    // Where the page keeps things a script of the origin could read: no token may be there.
+    emit({ event: 'storage', entries: await page.evaluate(() => [sessionStorage, localStorage].flatMap(s =>
+      Object.keys(s).map(k => ({ key: k, value: s.getItem(k) })))) });
     await dismissNotices(page);
     await page.screenshot({ path: shot('list') });
     if (spec.pause) {

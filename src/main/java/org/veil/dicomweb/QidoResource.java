@@ -152,7 +152,8 @@ public class QidoResource {
         if (pending != null) {
             r.header("Warning", pending);
         }
-        return r.build();
+        // Patient data, kept by no cache (docs/security.md), as metadata and instances.
+        return r.header("Cache-Control", "no-store").build();
     }
 
     /** Search results as Native DICOM Model documents, one part each (PS3.18 10.6.3, PS3.19 A.1). */

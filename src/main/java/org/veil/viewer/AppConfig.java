@@ -70,6 +70,23 @@ final class AppConfig {
                     scope: 'openid purpose:%1$s',
                     automaticSilentRenew: true,
                     revokeAccessTokenOnSignout: true,
+                    // The signed-in user, its access and refresh tokens with it, is kept in this
+                    // page's memory, not in sessionStorage (the OIDC library's default), where any
+                    // script running in the origin could read it. OHIF reads no stored user back:
+                    // each page load signs in again through Keycloak's single sign-on.
+                    userStore: (function () {
+                      var kept = new Map();
+                      return {
+                        set: function (key, value) { kept.set(key, value); return Promise.resolve(); },
+                        get: function (key) { return Promise.resolve(kept.has(key) ? kept.get(key) : null); },
+                        remove: function (key) {
+                          var value = kept.has(key) ? kept.get(key) : null;
+                          kept.delete(key);
+                          return Promise.resolve(value);
+                        },
+                        getAllKeys: function () { return Promise.resolve(Array.from(kept.keys())); },
+                      };
+                    })(),
                   }];
                 })();
                 """.formatted(purpose.scopeName(), base, jsString(authority), jsString(clientId), ViewerRoutes.SIGNED_OUT);

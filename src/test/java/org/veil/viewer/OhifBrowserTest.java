@@ -72,6 +72,12 @@ class OhifBrowserTest {
         Study us = only(expected, "US");
         try (BrowserSession browser = BrowserSession.start(origin, "treatment", "clinician", "clinician", open("US", usRegions()))) {
             assertThat(rows(browser.await("list"))).containsExactlyInAnyOrderElementsOf(rowsOf(expected));
+            // Signed in and searching, yet no token in the page's web storage, where any script of
+            // the origin could read it: the user is kept in the page's memory (AppConfig).
+            JsonNode storage = browser.await("storage");
+            assertThat(storage.path("entries").isArray()).isTrue();
+            storage.path("entries").forEach(entry -> assertThat(entry.path("key").asText() + "=" + entry.path("value").asText())
+                    .doesNotContain("oidc.user").doesNotContain("access_token").doesNotContain("refresh_token"));
 
             JsonNode image = browser.await("image");
             assertThat(image.path("imageId").asText()).contains("/studies/" + us.uid() + "/");
