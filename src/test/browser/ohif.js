@@ -180,10 +180,12 @@ async function openStudy(page, wanted) {
     requests.push({ method: request.method(), url: request.url(), status: response ? response.status() : 0,
       authorization: (await request.allHeaders()).authorization || null });
   });
-  page.on('requestfailed', request => {
+  page.on('requestfailed', async request => {
     if (!new URL(request.url()).pathname.startsWith('/dicomweb/')) return;
+    // The response the server gave, if any, and what the page's own timing saw of the body.
+    const response = await request.response().catch(() => null);
     requests.push({ method: request.method(), url: request.url(), status: 0, failure: request.failure().errorText,
-      authorization: request.headers().authorization || null });
+      responseStatus: response ? response.status() : null, authorization: request.headers().authorization || null });
   });
   try {
     await login(page);

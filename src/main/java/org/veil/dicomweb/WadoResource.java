@@ -185,7 +185,8 @@ public class WadoResource {
     private Response send(RetrieveService.Payload p) {
         Response.ResponseBuilder r = Response.status(p.status()).entity(direct(p.body())).type(p.contentType());
         p.headers().forEach(r::header);
-        return r.build();
+        // Frames, bulk data and renderings are patient data as much as instances: kept by no cache.
+        return r.header("Cache-Control", "no-store").build();
     }
 
     /**

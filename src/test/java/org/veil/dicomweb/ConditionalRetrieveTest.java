@@ -36,9 +36,9 @@ class ConditionalRetrieveTest {
         String tag = first.header("ETag");
         assertThat(tag).matches("W/\"[0-9a-f]{32}\"");
         assertThat(first.header("Cache-Control")).isEqualTo("no-store");
-        // Searches too, and the registry's and the trail's answers: kept by no cache, the browser's own on a shared workstation included.
+        // Every answer with patient data: kept by no cache, the browser's own on a shared workstation included.
         for (String path : List.of("/dicomweb/studies?StudyInstanceUID=" + study, "/dicomweb/studies/" + study + "/series",
-                series + "/instances")) {
+                series + "/instances", series + "/instances/" + study + ".1.1/frames/1", series + "/instances/" + study + ".1.1/rendered")) {
             Response other = DicomWebClient.given().accept("*/*").get(path);
             assertThat(other.statusCode()).as(path).isEqualTo(200);
             assertThat(other.header("Cache-Control")).as(path).isEqualTo("no-store");
