@@ -157,35 +157,19 @@ public final class DicomAuditMessage {
         w.writeEndElement();
 
         for (String study : e.studyUids().subList(0, studyCount)) {
-            w.writeStartElement("ParticipantObjectIdentification");
-            attribute(w, "ParticipantObjectID", study);
-            attribute(w, "ParticipantObjectTypeCode", "2");
-            attribute(w, "ParticipantObjectTypeCodeRole", "3");
-            coded(w, "ParticipantObjectIDTypeCode", "110180", "DCM", "Study Instance UID");
+            startObject(w, study, "2", "3", "110180", "DCM", "Study Instance UID");
             if (e.instances() > 0 && e.studyUids().size() == 1) {
-                w.writeStartElement("ParticipantObjectDetail");
-                attribute(w, "type", "NumberOfInstances");
-                attribute(w, "value", Base64.getEncoder().encodeToString(Integer.toString(e.instances()).getBytes(
-                        java.nio.charset.StandardCharsets.US_ASCII)));
-                w.writeEndElement();
+                detail(w, "NumberOfInstances", Integer.toString(e.instances()));
             }
             w.writeEndElement();
         }
         for (String patient : e.patientIds().subList(0, patientCount)) {
-            w.writeStartElement("ParticipantObjectIdentification");
-            attribute(w, "ParticipantObjectID", patient);
-            attribute(w, "ParticipantObjectTypeCode", "1");
-            attribute(w, "ParticipantObjectTypeCodeRole", "1");
-            coded(w, "ParticipantObjectIDTypeCode", "2", "RFC-3881", "Patient Number");
+            startObject(w, patient, "1", "1", "2", "RFC-3881", "Patient Number");
             w.writeEndElement();
         }
         if (e.eventId().equals(AuditEvent.QUERY) && e.detail() != null && e.detail().startsWith(QUERY_PREFIX)) {
             // A.5.3.10: the SOP Queried and the Query, the query as sent (base64).
-            w.writeStartElement("ParticipantObjectIdentification");
-            attribute(w, "ParticipantObjectID", STUDY_ROOT_FIND);
-            attribute(w, "ParticipantObjectTypeCode", "2");
-            attribute(w, "ParticipantObjectTypeCodeRole", "3");
-            coded(w, "ParticipantObjectIDTypeCode", "110181", "DCM", "SOP Class UID");
+            startObject(w, STUDY_ROOT_FIND, "2", "3", "110181", "DCM", "SOP Class UID");
             w.writeStartElement("ParticipantObjectQuery");
             text(w, base64(e.detail().substring(QUERY_PREFIX.length())));
             w.writeEndElement();
@@ -195,20 +179,13 @@ public final class DicomAuditMessage {
         if (e.eventId().equals(AuditEvent.AUDIT_LOG_USED) || cut) {
             // A.5.3.2: the audit log used, by its URI, as a security resource; and, where this
             // message could not list the whole row, how much it left out.
-            w.writeStartElement("ParticipantObjectIdentification");
-            attribute(w, "ParticipantObjectID", TRAIL_URI);
-            attribute(w, "ParticipantObjectTypeCode", "2");
-            attribute(w, "ParticipantObjectTypeCodeRole", "13");
-            coded(w, "ParticipantObjectIDTypeCode", "12", "RFC-3881", "URI");
+            startObject(w, TRAIL_URI, "2", "13", "12", "RFC-3881", "URI");
             w.writeStartElement("ParticipantObjectName");
             text(w, "Security Audit Log");
             w.writeEndElement();
             if (cut) {
-                w.writeStartElement("ParticipantObjectDetail");
-                attribute(w, "type", "Truncated");
-                attribute(w, "value", base64("this message lists " + studyCount + " of " + e.studyUids().size() + " studies and "
-                        + patientCount + " of " + e.patientIds().size() + " patients; row " + row.id() + " of the trail has them all"));
-                w.writeEndElement();
+                detail(w, "Truncated", "this message lists " + studyCount + " of " + e.studyUids().size() + " studies and "
+                        + patientCount + " of " + e.patientIds().size() + " patients; row " + row.id() + " of the trail has them all");
             }
             w.writeEndElement();
         }
@@ -216,6 +193,23 @@ public final class DicomAuditMessage {
     }
 
     private static final String QUERY_PREFIX = "query: ";
+
+    /** Opens a ParticipantObjectIdentification with its id, type, role and id type; the caller closes it. */
+    private static void startObject(XMLStreamWriter w, String id, String type, String role, String idType, String system,
+                                    String meaning) throws XMLStreamException {
+        w.writeStartElement("ParticipantObjectIdentification");
+        attribute(w, "ParticipantObjectID", id);
+        attribute(w, "ParticipantObjectTypeCode", type);
+        attribute(w, "ParticipantObjectTypeCodeRole", role);
+        coded(w, "ParticipantObjectIDTypeCode", idType, system, meaning);
+    }
+
+    /** A ParticipantObjectDetail: its value base64, as the schema's xs:base64Binary has it. */
+    private static void detail(XMLStreamWriter w, String type, String value) throws XMLStreamException {
+        w.writeEmptyElement("ParticipantObjectDetail");
+        attribute(w, "type", type);
+        attribute(w, "value", base64(value));
+    }
 
     /**
      * Whether the caller is the source (110153) rather than the destination: when it stores

@@ -40,10 +40,10 @@ public class RequestAuditFilter {
     public void record(ContainerRequestContext request, ContainerResponseContext response) {
         // Refused by the resource (role, purpose, body, the record's state) on a worker thread; what the HTTP
         // layer refuses on the event loop (a media type, a method) reached no record and writes no row there.
-        java.util.Optional<String[]> refused = audit.action().isEmpty() && !io.vertx.core.Context.isOnEventLoopThread()
+        java.util.Optional<Refused> refused = audit.action().isEmpty() && !io.vertx.core.Context.isOnEventLoopThread()
                 ? refusedAct(request, response.getStatus()) : java.util.Optional.empty();
         if (refused.isPresent()) {
-            audit.begin(refused.get()[0], refused.get()[1]);
+            audit.begin(refused.get().action(), refused.get().eventId());
             Matcher study = STUDY_PATH.matcher(request.getUriInfo().getPath());
             // Filed under the study only when the path names one a UID can be (PS3.5 9.1: 64 characters at most).
             if (study.matches() && study.group(1).length() <= 64) {
@@ -66,7 +66,10 @@ public class RequestAuditFilter {
      * answered with a 4xx, and its DICOM event: a change refused, or a read refused; none for
      * other routes, whose rows their resources write.
      */
-    private static java.util.Optional<String[]> refusedAct(ContainerRequestContext request, int status) {
+    private record Refused(String action, String eventId) {
+    }
+
+    private static java.util.Optional<Refused> refusedAct(ContainerRequestContext request, int status) {
         if (status < 400 || status >= 500) {
             return java.util.Optional.empty();
         }
@@ -74,12 +77,11 @@ public class RequestAuditFilter {
         boolean record = path.startsWith("/api/v1/studies/") || path.startsWith("/api/v1/consents/") || path.startsWith("/api/v1/shares/")
                 || path.equals("/fhir/r4/Consent") || path.startsWith("/fhir/r4/Consent/");
         if (record) {
-            return java.util.Optional.of(CHANGES.contains(request.getMethod())
-                    ? new String[] {"consent change refused", AuditEvent.PATIENT_RECORD}
-                    : new String[] {"consent record read refused", AuditEvent.PATIENT_RECORD});
+            return java.util.Optional.of(new Refused(CHANGES.contains(request.getMethod()) ? "consent change refused"
+                    : "consent record read refused", AuditEvent.PATIENT_RECORD));
         }
         if (path.equals("/api/v1/audit") || path.startsWith("/api/v1/audit/") || path.equals("/fhir/r4/AuditEvent")) {
-            return java.util.Optional.of(new String[] {"audit trail read refused", AuditEvent.AUDIT_LOG_USED});
+            return java.util.Optional.of(new Refused("audit trail read refused", AuditEvent.AUDIT_LOG_USED));
         }
         return java.util.Optional.empty();
     }
