@@ -3,7 +3,6 @@ package org.veil.dicom;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -24,11 +23,22 @@ public final class DicomJsonWriter {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
+    /**
+     * How much JSON one instance may make, and how many values one element may split into. The
+     * JSON of a value can be many times its size (a person name {@code a\a\a…} becomes ten
+     * characters per two bytes), so the reader's bound on value bytes does not bound it.
+     */
+    public record Bounds(long maxChars, int maxValues) {
+        static final Bounds NONE = new Bounds(Long.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
     private final String instancePath;
+    private final Bounds bounds;
     private final Map<String, FrameIndex.Range> bulkData = new LinkedHashMap<>();
 
-    private DicomJsonWriter(String instancePath) {
+    private DicomJsonWriter(String instancePath, Bounds bounds) {
         this.instancePath = instancePath;
+        this.bounds = bounds;
     }
 
     /**
@@ -41,14 +51,64 @@ public final class DicomJsonWriter {
 
     /** As {@link #write(Dataset, String)}, keeping only the top-level elements that pass the filter. */
     public static Result write(Dataset ds, String instancePath, java.util.function.IntPredicate topLevel) {
-        DicomJsonWriter w = new DicomJsonWriter(instancePath);
-        StringWriter out = new StringWriter(4096);
+        try {
+            return write(ds, instancePath, topLevel, Bounds.NONE);
+        } catch (MalformedDicomException e) {
+            throw new IllegalStateException("unbounded", e);
+        }
+    }
+
+    /** As {@link #write(Dataset, String, java.util.function.IntPredicate)}, refusing JSON beyond the bounds. */
+    public static Result write(Dataset ds, String instancePath, java.util.function.IntPredicate topLevel, Bounds bounds)
+            throws MalformedDicomException {
+        DicomJsonWriter w = new DicomJsonWriter(instancePath, bounds);
+        BoundedWriter out = new BoundedWriter(bounds.maxChars());
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             w.writeDataset(g, ds, "", topLevel);
+        } catch (TooLarge e) {
+            throw new MalformedDicomException(e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new Result(out.toString(), w.bulkData);
+    }
+
+    /** Thrown through the generator when the JSON or an element's values pass their bound. */
+    private static final class TooLarge extends IOException {
+        TooLarge(String reason) {
+            super(reason, null);
+        }
+    }
+
+    /** The JSON text as it is made, refused past its bound as the generator flushes into it. */
+    private static final class BoundedWriter extends java.io.Writer {
+        private final StringBuilder text = new StringBuilder(4096);
+        private final long max;
+
+        BoundedWriter(long max) {
+            this.max = max;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) throws IOException {
+            if (text.length() + (long) len > max) {
+                throw new TooLarge("the instance's metadata is larger than " + max + " characters of JSON");
+            }
+            text.append(cbuf, off, len);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
     }
 
     private void writeDataset(JsonGenerator g, Dataset ds, String path, java.util.function.IntPredicate filter)
@@ -87,6 +147,9 @@ public final class DicomJsonWriter {
             return;
         }
         if (e.vr().isString()) {
+            if (e.vr().kind() != Vr.Kind.TEXT && separators(e.value()) >= bounds.maxValues()) {
+                throw new TooLarge("an element of the instance has more than " + bounds.maxValues() + " values");
+            }
             List<String> values = ds.values(e);
             if (e.vr() == Vr.PN) {
                 values = values.stream().map(DicomJsonWriter::stripTrailingCarets).toList();
@@ -107,6 +170,17 @@ public final class DicomJsonWriter {
         g.writeArrayFieldStart("Value");
         writeBinaryNumbers(g, e, ds.bigEndian());
         g.writeEndArray();
+    }
+
+    /** Backslashes in the raw value: at least the values it splits into, less one (PS3.5 6.4). */
+    private static int separators(byte[] value) {
+        int n = 0;
+        for (byte b : value) {
+            if (b == '\\') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void writeBinary(JsonGenerator g, Element e, String path) throws IOException {
@@ -135,20 +209,37 @@ public final class DicomJsonWriter {
         }
     }
 
+    /**
+     * A DS as a JSON number when it is one a double holds (PS3.18 F.2.3: DS and IS are numbers;
+     * its note allows a string for a value that cannot be one). A value longer than DS's 16
+     * characters, or one beyond a double's range ({@code 1e400}), stays text: readers of the JSON,
+     * Veil's own included, refuse or round such numbers (Jackson refuses more than 1,000 digits).
+     */
     private static void writeDecimal(JsonGenerator g, String v) throws IOException {
+        String t = v.trim();
         try {
-            g.writeNumber(new BigDecimal(v.trim()));
+            if (t.length() <= 16 && Double.isFinite(Double.parseDouble(t))) {
+                g.writeNumber(new BigDecimal(t));
+                return;
+            }
         } catch (NumberFormatException e) {
-            g.writeString(v); // not a valid DS; kept as text rather than lost
+            // not a valid DS; kept as text rather than lost
         }
+        g.writeString(v);
     }
 
+    /** An IS as a JSON number within its 12 characters (PS3.5 6.2), otherwise as text (see {@link #writeDecimal}). */
     private static void writeInteger(JsonGenerator g, String v) throws IOException {
+        String t = v.trim().startsWith("+") ? v.trim().substring(1) : v.trim();
         try {
-            g.writeNumber(new BigInteger(v.trim().startsWith("+") ? v.trim().substring(1) : v.trim()));
+            if (t.length() <= 12) {
+                g.writeNumber(new BigInteger(t));
+                return;
+            }
         } catch (NumberFormatException e) {
-            g.writeString(v);
+            // as text
         }
+        g.writeString(v);
     }
 
     private static void writePersonNames(JsonGenerator g, List<String> values) throws IOException {

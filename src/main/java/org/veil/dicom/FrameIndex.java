@@ -40,17 +40,50 @@ public record FrameIndex(List<List<Range>> frames) {
         long samples = ds.integer(Tag.SamplesPerPixel).orElse(1);
         long bits = ds.integer(Tag.BitsAllocated).orElse(8);
         long frameBits = rows * columns * samples * bits;
-        List<List<Range>> out = new ArrayList<>();
         // Bit-packed frames (BitsAllocated 1) need not start on a byte; serve such data whole.
         if (frameBits == 0 || frameBits % 8 != 0 || frameBits / 8 * frames > pd.length()) {
-            out.add(List.of(new Range(pd.offset(), pd.length())));
-            return out;
+            return List.of(List.of(new Range(pd.offset(), pd.length())));
         }
-        long frameLength = frameBits / 8;
-        for (int i = 0; i < frames; i++) {
-            out.add(List.of(new Range(pd.offset() + i * frameLength, frameLength)));
+        return new UniformFrames(pd.offset(), frameBits / 8, frames);
+    }
+
+    /**
+     * Native frames, one after another (PS3.5 8.2): each frame's range is computed when asked, so
+     * an index costs the same for one frame as for a million, and is stored as one run.
+     */
+    private static final class UniformFrames extends java.util.AbstractList<List<Range>> {
+        private static final char MARK = '#';
+        private final long offset;
+        private final long length;
+        private final int count;
+
+        UniformFrames(long offset, long length, int count) {
+            this.offset = offset;
+            this.length = length;
+            this.count = count;
         }
-        return out;
+
+        @Override
+        public List<Range> get(int i) {
+            java.util.Objects.checkIndex(i, count);
+            return List.of(new Range(offset + i * length, length));
+        }
+
+        @Override
+        public int size() {
+            return count;
+        }
+
+        String encode() {
+            return MARK + Integer.toString(count) + '*' + offset + '+' + length;
+        }
+
+        static UniformFrames decode(String s) {
+            int star = s.indexOf('*');
+            int plus = s.indexOf('+', star);
+            return new UniformFrames(Long.parseLong(s.substring(star + 1, plus)), Long.parseLong(s.substring(plus + 1)),
+                    Integer.parseInt(s.substring(1, star)));
+        }
     }
 
     private static List<List<Range>> encapsulated(List<Fragment> fragments, int frames) {
@@ -77,6 +110,9 @@ public record FrameIndex(List<List<Range>> frames) {
 
     /** Compact text form for the index: frames separated by ';', ranges as offset+length. */
     public String encode() {
+        if (frames instanceof UniformFrames uniform) {
+            return uniform.encode();
+        }
         StringBuilder sb = new StringBuilder();
         for (List<Range> frame : frames) {
             if (!sb.isEmpty()) {
@@ -96,6 +132,9 @@ public record FrameIndex(List<List<Range>> frames) {
         List<List<Range>> frames = new ArrayList<>();
         if (s == null || s.isEmpty()) {
             return new FrameIndex(frames);
+        }
+        if (s.charAt(0) == UniformFrames.MARK) {
+            return new FrameIndex(UniformFrames.decode(s));
         }
         for (String frame : s.split(";")) {
             List<Range> ranges = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -44,13 +45,29 @@ public final class InstanceParser {
         if (ds.get(Tag.PatientID).isEmpty() && ds.get(Tag.PatientName).isEmpty()) {
             throw new MalformedDicomException("PatientID and PatientName are both missing");
         }
+        Optional<FrameIndex> frames = FrameIndex.of(ds);
+        if (frames.isPresent() && frames.get().count() > limits.maxFragments()) {
+            // Every frame is a unit of work for retrieval and de-identification, as a fragment is;
+            // one byte of pixels per frame would otherwise make millions (docs/security.md).
+            throw new MalformedDicomException("the instance has more than " + limits.maxFragments() + " frames");
+        }
         String path = "studies/" + study + "/series/" + series + "/instances/" + sopInstance;
-        DicomJsonWriter.Result metadata = DicomJsonWriter.write(ds, path);
-        String studyJson = DicomJsonWriter.write(ds, path, tag -> isLevel(tag, QueryLevel.STUDY)).json();
-        String seriesJson = DicomJsonWriter.write(ds, path, tag -> isLevel(tag, QueryLevel.SERIES)).json();
+        DicomJsonWriter.Bounds bounds = jsonBounds(limits);
+        DicomJsonWriter.Result metadata = DicomJsonWriter.write(ds, path, tag -> true, bounds);
+        String studyJson = DicomJsonWriter.write(ds, path, tag -> isLevel(tag, QueryLevel.STUDY), bounds).json();
+        String seriesJson = DicomJsonWriter.write(ds, path, tag -> isLevel(tag, QueryLevel.SERIES), bounds).json();
         return new ParsedInstance(sopClass, sopInstance, study, series, dicom.transferSyntax(),
                 dicom.datasetOffset(), ds, metadata.json(), studyJson, seriesJson,
-                FrameIndex.of(ds), metadata.bulkData());
+                frames, metadata.bulkData());
+    }
+
+    /**
+     * The metadata an instance may make: twice the value bytes the reader holds (every string
+     * value is in it, with its quotes and separators), and as many values in one element as the
+     * instance may have elements, since each becomes an object (docs/security.md).
+     */
+    static DicomJsonWriter.Bounds jsonBounds(DicomReader.Limits limits) {
+        return new DicomJsonWriter.Bounds(2 * limits.maxHeapBytes(), limits.maxElements());
     }
 
     private static boolean isLevel(int tag, QueryLevel level) {

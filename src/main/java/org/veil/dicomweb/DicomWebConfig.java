@@ -34,9 +34,17 @@ public interface DicomWebConfig {
     @WithDefault("1000000")
     int maxElements();
 
-    /** Most fragments of encapsulated pixel data in one stored instance. */
+    /** Most fragments of encapsulated pixel data, and most frames, in one stored instance. */
     @WithDefault("1000000")
     int maxFragments();
+
+    /**
+     * Most characters of metadata JSON (the instance's, and its study and series attributes) all
+     * the parts of one STOW-RS request may make together: they are held until the request's
+     * instances are indexed at once.
+     */
+    @WithDefault("268435456")
+    long maxRequestMetadataChars();
 
     /** Most frames one frames or rendered request may name. */
     @WithDefault("256")

@@ -140,8 +140,19 @@ public class QidoResource {
         audit.instances(level == QueryLevel.INSTANCE ? result.objects().size() : 0);
         String pending = visible.pendingStudies() == 0 ? null : "299 veil \"" + visible.pendingStudies()
                 + " studies this search may see are still being prepared and are not in this answer; search again shortly\"";
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        if (pending != null) {
+            warnings.add(pending);
+        }
+        for (String name : request.notPerformed()) {
+            // PS3.18 8.3.4.5 and 8.3.4.6 give these words.
+            String matching = name.equals("emptyvaluematching") ? "Empty Value Matching" : "Multiple Value Matching";
+            warnings.add("299 veil \"The " + name + " parameter is not supported. " + matching + " has not been performed.\"");
+        }
         if (result.objects().isEmpty()) {
-            return pending == null ? Response.noContent().build() : Response.noContent().header("Warning", pending).build();
+            Response.ResponseBuilder none = Response.noContent();
+            warnings.forEach(w -> none.header("Warning", w));
+            return none.build();
         }
         Response.ResponseBuilder r = xml ? xml(result.objects())
                 : Response.ok("[" + String.join(",", result.objects()) + "]").type("application/dicom+json");
@@ -149,9 +160,7 @@ public class QidoResource {
             r.header("Warning", "299 veil \"There are " + (result.moreThanRemaining() ? "more than " : "")
                     + result.remaining() + " additional results that can be requested\"");
         }
-        if (pending != null) {
-            r.header("Warning", pending);
-        }
+        warnings.forEach(w -> r.header("Warning", w));
         // Patient data, kept by no cache (docs/security.md), as metadata and instances.
         return r.header("Cache-Control", "no-store").build();
     }

@@ -58,7 +58,8 @@ final class RenderParameters {
         if (width < 1) {
             throw new InvalidRequestException("window width must be at least 1");
         }
-        String function = parts.length == 3 ? parts[2].trim().toUpperCase(Locale.ROOT) : "LINEAR";
+        // PS3.18 8.3.5.1.3 spells the function "linear-exact"; PS3.3 C.11.2.1.3 "LINEAR_EXACT".
+        String function = parts.length == 3 ? parts[2].trim().toUpperCase(Locale.ROOT).replace('-', '_') : "LINEAR";
         if (!FUNCTIONS.contains(function)) {
             throw new InvalidRequestException("window function must be linear, linear-exact or sigmoid");
         }

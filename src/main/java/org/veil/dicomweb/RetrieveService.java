@@ -173,7 +173,7 @@ public class RetrieveService {
      * {@code application/octet-stream} body; one frame, either way, may be asked for in part with
      * {@code Range}, which then ranges over the frame's bytes (docs/conformance.md, "Ranges").
      */
-    public Payload frames(Target ref, List<Integer> numbers, String accept, String range)
+    public Payload frames(Target ref, List<Integer> numbers, String accept, String range, String instanceUrl)
             throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException,
             UndecodablePixelDataException, java.io.IOException, InvalidRequestException {
         StoredInstance i = find(ref).get(0);
@@ -185,7 +185,7 @@ public class RetrieveService {
         }
         TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
         if (Negotiation.decodedFrames(accept, ts) && (ts.isBigEndian() || org.veil.dicom.Part10Editor.canDecode(ts.uid()))) {
-            return decodedFrames(i, numbers);
+            return decodedFrames(i, numbers, instanceUrl);
         }
         boolean single = numbers.size() == 1 && !ts.isEncapsulated() && !ts.isBigEndian() && Negotiation.singleOctetStream(accept);
         String partType = single ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()
@@ -202,7 +202,8 @@ public class RetrieveService {
                         + " ask for them in ascending order");
             }
         }
-        return ranged(i, ts, partType, ranges, single, numbers.size() == 1 ? range : null);
+        return ranged(i, ts, partType, ranges, single, numbers.size() == 1 ? range : null,
+                part -> instanceUrl + "/frames/" + numbers.get(part));
     }
 
     /**
@@ -212,7 +213,7 @@ public class RetrieveService {
      * instance may decode to. Lossy frames stay as lossy as they were stored (the metadata's
      * LossyImageCompression says so); nothing is re-encoded.
      */
-    private Payload decodedFrames(StoredInstance i, List<Integer> numbers) throws UndecodablePixelDataException, java.io.IOException {
+    private Payload decodedFrames(StoredInstance i, List<Integer> numbers, String instanceUrl) throws UndecodablePixelDataException, java.io.IOException {
         if (i.sizeBytes() > config.maxRenderDecodedBytes()) {
             throw new org.veil.dicom.PixelDataTooLargeException("the instance is " + i.sizeBytes()
                     + " bytes, more than decoding holds in memory (" + config.maxRenderDecodedBytes() + ")");
@@ -227,7 +228,7 @@ public class RetrieveService {
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (int n : numbers) {
-                mp.startPart(type);
+                mp.startPart(type, null, instanceUrl + "/frames/" + n);
                 try {
                     mp.stream().write(decoded.nativeFrame(n));
                 } catch (UndecodablePixelDataException e) {
@@ -245,7 +246,7 @@ public class RetrieveService {
      * when it cannot be decoded (busy, beyond the decoding bound, samples not in whole bytes): the
      * value is then answered as it would be without decoding.
      */
-    private Payload decodedPixelData(StoredInstance i) {
+    private Payload decodedPixelData(StoredInstance i, String location) {
         org.veil.dicom.Part10Editor decoded;
         int frames = i.frameIndex().count();
         try {
@@ -260,7 +261,7 @@ public class RetrieveService {
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
-            mp.startPart(Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
+            mp.startPart(Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), null, location);
             for (int n = 1; n <= frames; n++) {
                 try {
                     mp.stream().write(decoded.nativeFrame(n));
@@ -272,7 +273,7 @@ public class RetrieveService {
         });
     }
 
-    public Payload bulkData(Target ref, String path, String accept, String range)
+    public Payload bulkData(Target ref, String path, String accept, String range, String instanceUrl)
             throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException {
         StoredInstance i = find(ref).get(0);
         Map<String, FrameIndex.Range> bulk = i.bulkDataIndex();
@@ -281,16 +282,19 @@ public class RetrieveService {
             throw new UnknownResourceException("bulk data");
         }
         TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
+        String location = instanceUrl + "/bulkdata/" + path;
         if (path.equals("7FE00010") && Negotiation.decodedFrames(accept, ts)
                 && (ts.isBigEndian() || org.veil.dicom.Part10Editor.canDecode(ts.uid()))) {
-            Payload decoded = decodedPixelData(i);
+            Payload decoded = decodedPixelData(i, location);
             if (decoded != null) {
                 return decoded;
             }
         }
         if (path.equals("7FE00010") && ts.isEncapsulated()) {
-            // Pixel Data is served frame by frame, in its stored syntax (PS3.18 10.4.1.1.3).
-            return multipartOfRanges(i, ts, Negotiation.frames(accept, ts), i.frameIndex().frames());
+            // Pixel Data is served frame by frame, in its stored syntax (PS3.18 10.4.1.1.3), each
+            // part named by its frame's resource (10.4.3.3.6).
+            return multipartOfRanges(i, ts, Negotiation.frames(accept, ts), i.frameIndex().frames(),
+                    part -> instanceUrl + "/frames/" + (part + 1));
         }
         boolean single = Negotiation.singleOctetStream(accept);
         if (!single) {
@@ -298,7 +302,7 @@ public class RetrieveService {
         }
         // Big-endian values are sent as stored, and say so (docs/conformance.md).
         String type = ts.isBigEndian() ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + ts.uid() : Negotiation.OCTET_STREAM;
-        return ranged(i, ts, type, List.of(List.of(value)), single, range);
+        return ranged(i, ts, type, List.of(List.of(value)), single, range, part -> location);
     }
 
     /**
@@ -308,13 +312,14 @@ public class RetrieveService {
      * content's, so a range of them cannot be cut without inflating all before it.
      */
     private Payload ranged(StoredInstance i, TransferSyntax ts, String type, List<List<FrameIndex.Range>> contents,
-                           boolean single, String rangeHeader) throws RangeNotSatisfiableException {
+                           boolean single, String rangeHeader, java.util.function.IntFunction<String> location)
+            throws RangeNotSatisfiableException {
         boolean rangeable = ts != TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN && contents.size() == 1;
         java.util.Optional<ByteRange> range = rangeable ? ByteRange.parse(rangeHeader) : java.util.Optional.empty();
         Map<String, String> headers = rangeable ? Map.of("Accept-Ranges", "bytes") : Map.of();
         if (range.isEmpty()) {
             if (!single) {
-                Payload whole = multipartOfRanges(i, ts, type, contents);
+                Payload whole = multipartOfRanges(i, ts, type, contents, location);
                 return new Payload(whole.contentType(), whole.body(), null, 200, headers);
             }
             return new Payload(type, out -> {
@@ -342,7 +347,7 @@ public class RetrieveService {
         String root = type.substring(0, type.indexOf(';') < 0 ? type.length() : type.indexOf(';'));
         return new Payload("multipart/related; type=\"" + root + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
-            mp.startPart(type, contentRange);
+            mp.startPart(type, contentRange, location.apply(0));
             bytes.write(mp.stream());
             mp.finish();
         }, null, 206, headers);
@@ -528,17 +533,18 @@ public class RetrieveService {
         return out;
     }
 
+    /** The contents as parts, each named by the location of its index (the frame or value it is). */
     private Payload multipartOfRanges(StoredInstance i, TransferSyntax ts, String partType,
-                                      List<List<FrameIndex.Range>> parts) {
+                                      List<List<FrameIndex.Range>> parts, java.util.function.IntFunction<String> location) {
         String boundary = MultipartWriter.newBoundary();
         String type = partType.substring(0, partType.indexOf(';') < 0 ? partType.length() : partType.indexOf(';'));
         return new Payload("multipart/related; type=\"" + type + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             try (FileChannel ch = store.open(i.storageKey())) {
                 RangeCopier.Sequence ranges = new RangeCopier.Sequence(ch, i.datasetOffset(), ts);
-                for (List<FrameIndex.Range> part : parts) {
-                    mp.startPart(partType);
-                    for (FrameIndex.Range r : part) {
+                for (int n = 0; n < parts.size(); n++) {
+                    mp.startPart(partType, null, location.apply(n));
+                    for (FrameIndex.Range r : parts.get(n)) {
                         ranges.copy(r, mp.stream());
                     }
                 }

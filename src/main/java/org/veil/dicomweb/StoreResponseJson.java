@@ -54,10 +54,11 @@ final class StoreResponseJson {
                 g.writeStringField("vr", "SQ");
                 g.writeArrayFieldStart("Value");
                 for (StoreResult.Stored s : r.stored()) {
+                    // Keys in ascending order (PS3.18 F.2.2): (0008,1150), (0008,1155), then (0008,1190).
                     g.writeStartObject();
-                    string(g, Tag.RetrieveURL, "UR", s.retrieveUrl());
                     string(g, Tag.ReferencedSOPClassUID, "UI", s.sopClassUid());
                     string(g, Tag.ReferencedSOPInstanceUID, "UI", s.sopInstanceUid());
+                    string(g, Tag.RetrieveURL, "UR", s.retrieveUrl());
                     g.writeEndObject();
                 }
                 g.writeEndArray();

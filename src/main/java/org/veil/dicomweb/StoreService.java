@@ -105,6 +105,7 @@ public class StoreService {
         MultipartReader parts = new MultipartReader(body, boundary, config.maxPartBytes(), config.maxRequestBytes());
         DicomReader.Limits limits = config.readerLimits();
         int count = 0;
+        long metadataChars = 0;
         Map<String, String> headers;
         while ((headers = parts.nextPart()) != null) {
             if (++count > config.maxParts()) {
@@ -129,6 +130,12 @@ public class StoreService {
                     result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(),
                             StoreFailure.STUDY_UID_MISMATCH, "part " + count + ": StudyInstanceUID does not match the request path"));
                     continue;
+                }
+                metadataChars += p.metadataJson().length() + p.studyJson().length() + p.seriesJson().length();
+                if (metadataChars > config.maxRequestMetadataChars()) {
+                    // Refused whole, as too many parts are: what is held for indexing is bounded.
+                    throw new PayloadTooLargeException("the request's instances make more than "
+                            + config.maxRequestMetadataChars() + " characters of metadata; send them in several requests");
                 }
                 accepted.put(blob, p);
             } catch (UnknownTransferSyntaxException e) {

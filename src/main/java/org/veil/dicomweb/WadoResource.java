@@ -99,21 +99,23 @@ public class WadoResource {
     @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
     public Response retrieveFrames(@PathParam("study") String study, @PathParam("series") String series,
                            @PathParam("instance") String instance, @PathParam("frames") String frames,
-                           @HeaderParam("Accept") String accept, @HeaderParam("Range") String range)
+                           @HeaderParam("Accept") String accept, @HeaderParam("Range") String range, @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException, RangeNotSatisfiableException, UndecodablePixelDataException {
         RetrieveService.Target target = reach("retrieve frames", study, series, instance);
-        return send(service.frames(target, Negotiation.parseFrameList(frames, config.maxFramesPerRequest()), accept, range));
+        return send(service.frames(target, Negotiation.parseFrameList(frames, config.maxFramesPerRequest()), accept, range,
+                instanceUrl(uri, study, series, instance)));
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/bulkdata/{path: .+}")
     public Response retrieveBulkData(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String instance, @PathParam("path") String path,
-                             @HeaderParam("Accept") String accept, @HeaderParam("Range") String range)
+                             @HeaderParam("Accept") String accept, @HeaderParam("Range") String range, @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException, RangeNotSatisfiableException {
-        return send(service.bulkData(reach("retrieve bulk data", study, series, instance), path, accept, range));
+        return send(service.bulkData(reach("retrieve bulk data", study, series, instance), path, accept, range,
+                instanceUrl(uri, study, series, instance)));
     }
 
     @GET
@@ -168,6 +170,11 @@ public class WadoResource {
     }
 
     /** Audits the request from here on, checks the path, and asks the policy which study it reaches. */
+    /** The instance's resource as the request named it: UIDs checked by {@link #reach}, so safe in a header. */
+    private static String instanceUrl(UriInfo uri, String study, String series, String instance) {
+        return ServiceUrls.base(uri) + "/studies/" + study + "/series/" + series + "/instances/" + instance;
+    }
+
     private RetrieveService.Target reach(String action, String study, String series, String instance)
             throws InvalidRequestException, UnknownResourceException, SQLException, IOException, DeidentificationUnavailableException {
         audit.begin(action, action.equals(TRANSFER) ? AuditEvent.INSTANCES_TRANSFERRED : AuditEvent.INSTANCES_ACCESSED);

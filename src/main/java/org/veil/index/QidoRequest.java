@@ -18,7 +18,7 @@ import org.veil.dicom.Tag;
  */
 public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<String> seriesUid,
                           Map<MatchKey, String> matches, Set<Integer> includeFields, boolean includeAll,
-                          boolean fuzzy, int limit, int offset) {
+                          boolean fuzzy, int limit, int offset, List<String> notPerformed) {
 
     /** The one study the search is about: its path's, or a StudyInstanceUID key naming a single UID. */
     public Optional<String> singleStudy() {
@@ -48,6 +48,7 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
         boolean fuzzy = false;
         int limit = paging.defaultLimit();
         int offset = 0;
+        List<String> notPerformed = new ArrayList<>();
         for (Map.Entry<String, List<String>> p : params.entrySet()) {
             String name = p.getKey();
             List<String> values = p.getValue();
@@ -63,7 +64,14 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                         throw new InvalidQueryException("offset is at most " + MAX_OFFSET + "; narrow the search (a date range) to reach further");
                     }
                 }
-                case "fuzzymatching" -> fuzzy = parseBoolean(single(name, values));
+                case "fuzzymatching" -> fuzzy = parseBoolean(name, single(name, values));
+                case "emptyvaluematching", "multiplevaluematching" -> {
+                    // Table 8.3.4-1 requires an origin server to accept both; one that does not
+                    // perform them searches without them and says so (8.3.4.5, 8.3.4.6).
+                    if (parseBoolean(name, single(name, values))) {
+                        notPerformed.add(name);
+                    }
+                }
                 case "includefield" -> {
                     for (String v : values) {
                         for (String field : v.split(",")) {
@@ -92,7 +100,7 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
             }
         }
         return new QidoRequest(level, Optional.ofNullable(studyUid), Optional.ofNullable(seriesUid),
-                matches, include, includeAll, fuzzy, limit, offset);
+                matches, include, includeAll, fuzzy, limit, offset, List.copyOf(notPerformed));
     }
 
     /** A keyword or eight hex digits (PS3.18 8.3.4.1.1); nested paths are not supported. */
@@ -155,11 +163,11 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
         }
     }
 
-    private static boolean parseBoolean(String value) throws InvalidQueryException {
+    private static boolean parseBoolean(String name, String value) throws InvalidQueryException {
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new InvalidQueryException("fuzzymatching must be true or false");
+            default -> throw new InvalidQueryException(name + " must be true or false");
         };
     }
 

@@ -91,7 +91,7 @@ final class QidoSql {
         switch (key.matching) {
             case UID_LIST -> predicate(col + " = ANY(?)", (Object) QidoRequest.splitList(value).toArray(String[]::new));
             case INTEGER -> predicate(col + " = ?", Integer.parseInt(value));
-            case ARRAY_CONTAINS -> predicate(col + " && ?", (Object) QidoRequest.splitList(value).toArray(String[]::new));
+            case ARRAY_CONTAINS -> anyElement(col, QidoRequest.splitList(value));
             case DATE -> range(col, value, false);
             case TIME -> range(col, value, true);
             case STRING -> anyOf(col, value, "?");
@@ -126,6 +126,25 @@ final class QidoSql {
             }
         }
         predicate(String.join(" OR ", parts), values.toArray());
+    }
+
+    /**
+     * A list of values against a multi-valued column (ModalitiesInStudy): any one of them matching
+     * any of the column's values. CS takes wildcards (PS3.4 C.2.2.2.4), and {@code *} alone is
+     * universal matching; without wildcards the array overlap keeps to the index. (LIKE's
+     * default escape is the backslash {@link #likePattern} writes.)
+     */
+    private void anyElement(String col, List<String> values) {
+        if (values.stream().anyMatch(v -> v.matches("\\*+"))) {
+            return;
+        }
+        if (values.stream().noneMatch(v -> v.contains("*") || v.contains("?"))) {
+            predicate(col + " && ?", (Object) values.toArray(String[]::new));
+            return;
+        }
+        List<String> patterns = values.stream().map(QidoSql::likePattern).toList();
+        predicate("EXISTS (SELECT 1 FROM unnest(" + col + ") m WHERE m LIKE ANY(?))",
+                (Object) patterns.toArray(String[]::new));
     }
 
     /** Range matching (PS3.4 C.2.2.2.5): open ends are unbounded, bounds inclusive. */

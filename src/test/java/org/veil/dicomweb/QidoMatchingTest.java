@@ -81,6 +81,11 @@ class QidoMatchingTest {
                 row("/studies?ModalitiesInStudy=MR", "B C"),
                 row("/studies?ModalitiesInStudy=US", "D"),
                 row("/studies?ModalitiesInStudy=CT,US", "A C D"),
+                // CS takes wildcards (PS3.4 C.2.2.2.4); "*" alone is universal
+                row("/studies?ModalitiesInStudy=*", "B A C D"),
+                row("/studies?ModalitiesInStudy=M*", "B C"),
+                row("/studies?ModalitiesInStudy=U?,X*", "D"),
+                row("/studies?ModalitiesInStudy=%", ""),
                 row("/studies?StudyDescription=CT*", "A C"),
                 row("/studies?StudyDescription=*HEART", "D"),
                 row("/studies?PatientSex=F", "B D"),
@@ -148,6 +153,30 @@ class QidoMatchingTest {
         Response r = get(query);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.jsonPath().getString("reason")).contains(reason);
+    }
+
+    /**
+     * PS3.18 Table 8.3.4-1 requires a server to accept emptyvaluematching and
+     * multiplevaluematching; Veil performs neither, so it searches without them and says so
+     * (8.3.4.5, 8.3.4.6), rather than refusing the search.
+     */
+    @Test
+    void matchingParametersNotPerformedAreSaidInAWarning() {
+        Response r = given().get("/dicomweb/studies?PatientID=P001&emptyvaluematching=true&multiplevaluematching=true");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(identifiers("/studies", r)).containsExactly("A");
+        assertThat(r.headers().getValues("Warning")).containsExactlyInAnyOrder(
+                "299 veil \"The emptyvaluematching parameter is not supported. Empty Value Matching has not been performed.\"",
+                "299 veil \"The multiplevaluematching parameter is not supported. Multiple Value Matching has not been performed.\"");
+        Response none = given().get("/dicomweb/studies?PatientID=NOBODY&emptyvaluematching=true");
+        assertThat(none.statusCode()).isEqualTo(204);
+        assertThat(none.header("Warning")).contains("Empty Value Matching has not been performed");
+        Response off = given().get("/dicomweb/studies?PatientID=P001&emptyvaluematching=false");
+        assertThat(off.statusCode()).isEqualTo(200);
+        assertThat(off.header("Warning")).isNull();
+        Response bad = given().get("/dicomweb/studies?multiplevaluematching=yes");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.jsonPath().getString("reason")).isEqualTo("multiplevaluematching must be true or false");
     }
 
     @Test

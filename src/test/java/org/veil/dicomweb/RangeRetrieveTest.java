@@ -57,6 +57,25 @@ class RangeRetrieveTest {
                 .as("the trail says a part was sent").containsExactly("partial content: a byte range (Range)");
     }
 
+    /**
+     * Each part of frames and bulk data names the resource it is (PS3.18 10.4.3.3.5 and
+     * 10.4.3.3.6: the URI the metadata gives for the element, or the frame).
+     */
+    @Test
+    void partsNameTheResourceTheyAre() {
+        String uri = DicomWebClient.given().accept("application/dicom+json").get(instance + "/metadata")
+                .jsonPath().getString("[0].'7FE00010'.BulkDataURI");
+        assertThat(uri).endsWith(instance + "/bulkdata/7FE00010");
+        String instanceUri = uri.substring(0, uri.length() - "/bulkdata/7FE00010".length());
+        List<DicomWebClient.Part> frames = DicomWebClient.parts(DicomWebClient.given().accept(MULTIPART_OCTETS).get(instance + "/frames/1"));
+        assertThat(frames.get(0).headers().split("\r\n")).contains("Content-Location: " + instanceUri + "/frames/1");
+        List<DicomWebClient.Part> pixels = DicomWebClient.parts(DicomWebClient.given().accept(MULTIPART_OCTETS).get(instance + "/bulkdata/7FE00010"));
+        assertThat(pixels.get(0).headers().split("\r\n")).contains("Content-Location: " + uri);
+        List<DicomWebClient.Part> ranged = DicomWebClient.parts(DicomWebClient.given().accept(MULTIPART_OCTETS)
+                .header("Range", "bytes=0-9").get(instance + "/bulkdata/7FE00010"));
+        assertThat(ranged.get(0).headers().split("\r\n")).contains("Content-Location: " + uri);
+    }
+
     @Test
     void aSingleBodyAndItsRanges() {
         Response whole = DicomWebClient.given().accept("application/octet-stream").get(instance + "/frames/1");

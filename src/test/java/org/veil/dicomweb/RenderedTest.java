@@ -162,6 +162,11 @@ class RenderedTest {
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             assertThat(r.jsonPath().getString("reason")).as(bad).isNotBlank();
         }
+        // PS3.18 8.3.5.1.3 spells the function linear-exact; PS3.3's LINEAR_EXACT is taken too, the same.
+        Response exact = DicomWebClient.given().accept("image/png").get(path(CT, 1) + "/rendered?window=40,80,linear-exact");
+        assertThat(exact.statusCode()).as(exact.asString()).isEqualTo(200);
+        assertThat(exact.asByteArray()).isEqualTo(DicomWebClient.given().accept("image/png")
+                .get(path(CT, 1) + "/rendered?window=40,80,LINEAR_EXACT").asByteArray());
         // annotation is accepted and ignored
         assertThat(DicomWebClient.given().accept("image/png").get(path(CT, 1) + "/rendered?annotation=patient,technique")
                 .statusCode()).isEqualTo(200);

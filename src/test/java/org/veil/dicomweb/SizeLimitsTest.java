@@ -25,7 +25,8 @@ class SizeLimitsTest {
             return Map.of("veil.dicomweb.max-part-bytes", "100000", "veil.dicomweb.max-request-bytes", "250000",
                     "veil.dicomweb.max-frames-per-request", "8", "veil.dicomweb.max-render-decoded-bytes", "40000",
                     "veil.dicomweb.max-query-response-bytes", "30000", "veil.dicomweb.upload-grace", "1s",
-                    "veil.dicomweb.min-upload-bytes-per-second", "65536", "veil.dicomweb.query-timeout", "1s");
+                    "veil.dicomweb.min-upload-bytes-per-second", "65536", "veil.dicomweb.query-timeout", "1s",
+                    "veil.dicomweb.max-request-metadata-chars", "80000");
         }
     }
 
@@ -185,6 +186,27 @@ class SizeLimitsTest {
                     .set(org.veil.dicom.Tag.SeriesInstanceUID, series).set(org.veil.dicom.Tag.SOPInstanceUID, series + "." + i).toBytes());
         }
         return out;
+    }
+
+    /**
+     * What a request's parts make is held until they are indexed together: two parts whose
+     * metadata fits alone but not together are refused whole, and nothing is kept.
+     */
+    @Test
+    void metadataOverTheRequestsBoundIsRefusedWhole() throws Exception {
+        String study = "2.25.4242420077";
+        List<byte[]> parts = new java.util.ArrayList<>();
+        for (byte[] copy : copies(study, study + ".1", 2)) {
+            parts.add(org.veil.dicom.Part10Editor.read(copy).set(0x00204000, "x".repeat(45_000)).toBytes());
+        }
+        Response alone = DicomWebClient.stow(parts.get(0));
+        assertThat(alone.statusCode()).as(alone.asString()).isEqualTo(200);
+        index.reset();
+        StoreState before = StoreState.of(index);
+        Response r = DicomWebClient.stow(parts.toArray(byte[][]::new));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(413);
+        assertThat(r.jsonPath().getString("reason")).contains("more than 80000 characters of metadata");
+        assertThat(StoreState.of(index)).isEqualTo(before);
     }
 
     @Test

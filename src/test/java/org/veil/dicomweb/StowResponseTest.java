@@ -44,6 +44,10 @@ class StowResponseTest {
         Map<String, Object> retrieveUrl = JsonPath.from(both.asString()).getMap("'00081190'");
         assertThat(retrieveUrl).as("Type 2: present, empty").containsExactly(Map.entry("vr", "UR"));
         assertThat(JsonPath.from(both.asString()).getList("'00081199'.Value")).hasSize(2);
+        // Keys in ascending order, in the items too (PS3.18 F.2.2).
+        String item = both.asString().substring(both.asString().indexOf("\"00081199\""));
+        assertThat(item.indexOf("\"00081150\"")).isPositive().isLessThan(item.indexOf("\"00081155\""));
+        assertThat(item.indexOf("\"00081155\"")).isLessThan(item.indexOf("\"00081190\""));
 
         Response onPath = DicomWebClient.stowTo("/dicomweb/studies/" + b, instance(b, 2));
         assertThat(JsonPath.from(onPath.asString()).getString("'00081190'.Value[0]")).endsWith("/dicomweb/studies/" + b);

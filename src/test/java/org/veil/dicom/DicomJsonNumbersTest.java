@@ -1,0 +1,50 @@
+package org.veil.dicom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.veil.TestData;
+
+/**
+ * DS and IS become JSON numbers only when they are numbers a reader takes (PS3.18 F.2.3 and its
+ * note): one stored value of a thousand digits made every study search whose page held it fail,
+ * since Jackson, which reads the stored JSON back, refuses numbers over 1,000 digits.
+ */
+class DicomJsonNumbersTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PATIENT_WEIGHT = 0x00101030;
+    private static final int SLICE_THICKNESS = 0x00180050;
+
+    @Test
+    void overlongAndUnrepresentableNumbersStayText() throws Exception {
+        String thousandDigits = "1".repeat(1_001);
+        JsonNode json = metadata(thousandDigits, "1e400", "1234567890123");
+        assertThat(json.at("/00101030/Value/0").isTextual()).isTrue();
+        assertThat(json.at("/00101030/Value/0").asText()).isEqualTo(thousandDigits);
+        assertThat(json.at("/00180050/Value/0").isTextual()).isTrue();
+        assertThat(json.at("/00200013/Value/0").isTextual()).isTrue();
+        // What the value did before: the same digits as a number are refused by the reader.
+        assertThatThrownBy(() -> JSON.readTree("[" + thousandDigits + "]")).isInstanceOf(StreamConstraintsException.class);
+    }
+
+    @Test
+    void ordinaryNumbersStayNumbers() throws Exception {
+        JsonNode json = metadata("70.5", "-1.25E-3", "+12");
+        assertThat(json.at("/00101030/Value/0").isNumber()).isTrue();
+        assertThat(json.at("/00101030/Value/0").asDouble()).isEqualTo(70.5);
+        assertThat(json.at("/00180050/Value/0").isNumber()).isTrue();
+        assertThat(json.at("/00200013/Value/0").asInt()).isEqualTo(12);
+        assertThat(json.at("/00200013/Value/0").isNumber()).isTrue();
+    }
+
+    private static JsonNode metadata(String weight, String thickness, String number) throws Exception {
+        byte[] file = Part10Editor.read(TestData.file("pydicom/MR_small.dcm")).set(PATIENT_WEIGHT, weight)
+                .set(SLICE_THICKNESS, thickness).set(Tag.InstanceNumber, number).toBytes();
+        ParsedInstance parsed = InstanceParser.parse(new java.io.ByteArrayInputStream(file), DicomReader.Limits.DEFAULT);
+        return JSON.readTree(parsed.metadataJson());
+    }
+}
