@@ -19,7 +19,7 @@ import javax.xml.stream.XMLStreamWriter;
 public final class DicomXmlWriter {
     public static final String NAMESPACE = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
     /** Decimals read exactly, so that a DS value is written as the JSON held it, not as a double. */
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = new ObjectMapper(StoredJson.FACTORY)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
     private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();

@@ -45,7 +45,7 @@ public class QidoSearch {
             Tag.Columns, Tag.BitsAllocated, Tag.NumberOfFrames);
     /** Further matches counted at most; beyond it the Warning says "more than" (docs/conformance.md). */
     public static final long COUNT_BOUND = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper(org.veil.dicom.StoredJson.FACTORY);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** PostgreSQL's SQLSTATE for a statement cancelled, here by its time limit. */

@@ -31,6 +31,17 @@ class DicomJsonNumbersTest {
         assertThatThrownBy(() -> JSON.readTree("[" + thousandDigits + "]")).isInstanceOf(StreamConstraintsException.class);
     }
 
+    /** Rows stored before the writer kept numbers short are still read, as JSON and as XML. */
+    @Test
+    void storedJsonWithLongNumbersIsStillRead() throws Exception {
+        String digits = "7".repeat(1_001);
+        String stored = "{\"00101030\":{\"vr\":\"DS\",\"Value\":[" + digits + "]}}";
+        assertThat(new ObjectMapper(StoredJson.FACTORY).readTree(stored).at("/00101030/Value/0").isNumber()).isTrue();
+        java.io.ByteArrayOutputStream xml = new java.io.ByteArrayOutputStream();
+        DicomXmlWriter.write(stored, xml);
+        assertThat(xml.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("<Value number=\"1\">" + digits + "</Value>");
+    }
+
     @Test
     void ordinaryNumbersStayNumbers() throws Exception {
         JsonNode json = metadata("70.5", "-1.25E-3", "+12");
