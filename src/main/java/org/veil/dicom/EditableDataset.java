@@ -162,6 +162,28 @@ public final class EditableDataset {
         return items;
     }
 
+    /**
+     * A PALETTE COLOR image's red, green and blue tables rewritten as the text check reads them
+     * ({@link PixelPresentation#writeCheckedPalette}); the tables are removed when they cannot be
+     * read, and the pixel half then withholds the image, whose text it cannot judge.
+     */
+    public void writeCheckedPalette() {
+        if (!PixelPresentation.writeCheckedPalette(list)) {
+            for (int c = 0; c < 3; c++) {
+                list.remove(new AttributeTag(0x0028, 0x1201 + c));
+            }
+        }
+    }
+
+    /** Keeps a sequence's first item only (none when it has none); anything else is left as it is. */
+    public void keepFirstItem(int tag) {
+        if (list.get(pixelMed(tag)) instanceof SequenceAttribute s && s.getNumberOfItems() > 1) {
+            SequenceAttribute first = new SequenceAttribute(s.getTag());
+            first.addItem(s.getItem(0));
+            list.put(first);
+        }
+    }
+
     /** Replaces the attribute with a sequence of new, empty items, returned for filling in. */
     public List<EditableDataset> newSequence(int tag, int itemCount) {
         SequenceAttribute s = new SequenceAttribute(pixelMed(tag));

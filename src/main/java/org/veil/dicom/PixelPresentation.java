@@ -116,9 +116,14 @@ public final class PixelPresentation {
 
     /** Red, green and blue lookup tables of a palette colour image, each as {first mapped, entries...}; null when unusable. */
     private int[][] palette() {
-        if (!photometric.equals("PALETTE COLOR")) {
-            return null;
-        }
+        return photometric.equals("PALETTE COLOR") ? palette(list) : null;
+    }
+
+    /**
+     * The red, green and blue tables of the list's palette as the text check reads them, each
+     * {first mapped, entries...} with eight-bit entries; null when they cannot be read.
+     */
+    static int[][] palette(AttributeList list) {
         int[][] lut = new int[3][];
         int[] descriptors = {0x1101, 0x1102, 0x1103};
         int[] data = {0x1201, 0x1202, 0x1203};
@@ -154,6 +159,41 @@ public final class PixelPresentation {
             }
         }
         return lut;
+    }
+
+    /**
+     * A palette colour image's tables written back as the text check reads them (PS3.3
+     * C.7.6.3.1.5, C.7.6.3.1.6): the descriptor's entries only, sixteen bits each, every entry its
+     * checked eight-bit level in both bytes. Viewers differ in which byte of an entry they take,
+     * and may read words past the count the descriptor gives; a table that carried other bytes there
+     * (a name in the low bytes, text in entries no pixel uses) would show or hold what no check saw.
+     * False when the tables cannot be read, and then nothing is changed.
+     */
+    static boolean writeCheckedPalette(AttributeList list) {
+        int[][] lut = palette(list);
+        if (lut == null) {
+            return false;
+        }
+        try {
+            for (int c = 0; c < 3; c++) {
+                Attribute descriptor = list.get(new AttributeTag(0x0028, 0x1101 + c));
+                int[] d = descriptor.getIntegerValues();
+                descriptor.removeValues();
+                descriptor.addValue(d[0]);
+                descriptor.addValue(d[1]);
+                descriptor.addValue(16);
+                short[] entries = new short[lut[c].length - 1];
+                for (int i = 0; i < entries.length; i++) {
+                    entries[i] = (short) (lut[c][i + 1] * 0x101);
+                }
+                com.pixelmed.dicom.OtherWordAttribute table = new com.pixelmed.dicom.OtherWordAttribute(new AttributeTag(0x0028, 0x1201 + c));
+                table.setValues(entries);
+                list.put(table);
+            }
+            return true;
+        } catch (DicomException e) {
+            return false;
+        }
     }
 
     static int luma(int[][] lut, int index) {

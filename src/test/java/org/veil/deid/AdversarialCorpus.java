@@ -343,7 +343,60 @@ final class AdversarialCorpus {
                         }
                     }
                 }));
+        cases.add(new Case("lookup tables and palettes where nothing draws the image with them", ct(33)
+                .put(0x00283006, "OW", RawDataset.padded("ZZLEAK33A BAKER JOHN".getBytes(StandardCharsets.US_ASCII), 0))
+                .put(0x00281224, "OW", RawDataset.padded("ZZLEAK33B BAKER".getBytes(StandardCharsets.US_ASCII), 0))
+                .sequence(0x00081140, "SQ", new RawDataset().text(0x00081150, "UI", CT).text(0x00081155, "UI", ROOT + ".3.2")
+                        .us(0x00281101, 16, 0, 16)
+                        .put(0x00281201, "OW", RawDataset.padded("ZZLEAK33C BAKER JOHN MRN".getBytes(StandardCharsets.US_ASCII), 0)))
+                .sequence(0x00283110, "SQ", new RawDataset().us(0x00283002, 16, 0, 16)
+                        .put(0x00283006, "OW", RawDataset.padded("ZZLEAK33D BAKER JOHN MRN".getBytes(StandardCharsets.US_ASCII), 0)))
+                .sequence(0x20500010, "SQ", new RawDataset().us(0x00283002, 16, 0, 16)
+                        .put(0x00283006, "OW", RawDataset.padded("ZZLEAK33E BAKER JOHN MRN".getBytes(StandardCharsets.US_ASCII), 0)))
+                .part10(CT, ROOT + ".3.33"), List.of("ZZLEAK33A", "ZZLEAK33B", "ZZLEAK33C", "ZZLEAK33D", "ZZLEAK33E"), Expect.DERIVED,
+                (d, p) -> org.assertj.core.api.Assertions.assertThat(d.contains(0x00283006)).as("no LUT Data anywhere").isFalse()));
+        cases.add(new Case("a palette colour image whose tables hide bytes in low bytes and past their entries", paletteCt(34)
+                .part10(CT, ROOT + ".3.34"), List.of("ZZLEAK34A"), Expect.DERIVED, (d, p) -> {
+                    for (int table : new int[] {0x00281201, 0x00281202, 0x00281203}) {
+                        byte[] words = d.bytes(table);
+                        org.assertj.core.api.Assertions.assertThat(words).as("the descriptor's 512 entries, nothing past them").hasSize(1024);
+                        for (int i = 0; i < 512; i++) {
+                            org.assertj.core.api.Assertions.assertThat(words[2 * i]).as("entry %d: both bytes the level the check saw", i)
+                                    .isEqualTo(words[2 * i + 1]);
+                        }
+                        org.assertj.core.api.Assertions.assertThat(words[2 * 300 + 1]).as("the high byte kept").isEqualTo((byte) 150);
+                    }
+                    org.assertj.core.api.Assertions.assertThat(d.strings(0x00281101)).containsExactly("512", "0", "16");
+                }));
+        cases.add(new Case("a second window preset and a second Frame VOI LUT item, which the text check does not look through", ct(35)
+                .text(0x00281050, "DS", "40\\2004").text(0x00281051, "DS", "400\\8").text(0x00281055, "LO", "SOFT\\NARROW")
+                .sequence(0x52009229, "SQ", new RawDataset().sequence(0x00289132, "SQ",
+                        new RawDataset().text(0x00281050, "DS", "40").text(0x00281051, "DS", "400"),
+                        new RawDataset().text(0x00281050, "DS", "2004").text(0x00281051, "DS", "8")))
+                .part10(CT, ROOT + ".3.35"), List.of(), Expect.DERIVED, (d, p) -> {
+                    org.assertj.core.api.Assertions.assertThat(d.strings(0x00281050)).containsExactly("40");
+                    org.assertj.core.api.Assertions.assertThat(d.strings(0x00281051)).containsExactly("400");
+                    org.assertj.core.api.Assertions.assertThat(d.items(0x52009229).get(0).items(0x00289132)).hasSize(1);
+                }));
         return cases;
+    }
+
+    /**
+     * The CT drawn through a palette of 512 entries (its stored values are 200 to 350): each
+     * entry's high byte the level i / 2, its low byte a letter, and a marker past the last entry.
+     */
+    private static RawDataset paletteCt(int n) {
+        RawDataset d = ct(n).text(0x00280004, "CS", "PALETTE COLOR");
+        byte[] table = new byte[1024 + 10];
+        for (int i = 0; i < 512; i++) {
+            table[2 * i] = (byte) ('A' + i % 26);
+            table[2 * i + 1] = (byte) (i / 2);
+        }
+        System.arraycopy("ZZLEAK34A ".getBytes(StandardCharsets.US_ASCII), 0, table, 1024, 10);
+        for (int c = 0; c < 3; c++) {
+            d.us(0x00281101 + c, 512, 0, 16).put(0x00281201 + c, "OW", table);
+        }
+        return d;
     }
 
     /** An SR content item of the value type with the concept name. */
