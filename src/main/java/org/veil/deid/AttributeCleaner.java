@@ -463,6 +463,12 @@ final class AttributeCleaner {
             }
             cleaned.add(c);
         }
+        if (cleaned.stream().filter(c -> c.chars().anyMatch(Character::isDigit)).count() > 1) {
+            // Each value is cleaned alone, so "no number next to a number" does not see across the
+            // backslash: CT\19\50\03\12 would keep a date two digits at a time. Of several
+            // values with numbers, those that are only a number go.
+            cleaned.replaceAll(c -> c.chars().allMatch(ch -> Character.isDigit(ch) || ch == '.' || ch == '-' || ch == '+') ? "" : c);
+        }
         if (cleaned.stream().allMatch(String::isEmpty)) {
             // Text that had words and has none left gets a dummy: many such attributes are Type 1 in
             // some IOD (Manufacturer in the enhanced ones, a segment's label), and an empty Type 1

@@ -181,6 +181,8 @@ public final class DescriptorCleaner {
      * A number is kept when it has at most three digits, stands alone (no number next to it: two
      * numbers side by side may be pieces of a date, an identifier or a phone number), is not next
      * to a word that announces an identifier or an age, and is under 90 unless a unit follows it.
+     * A number with a decimal part is kept only before a unit (2.5 mm): without one, {@code 12.03}
+     * is as likely a day and a month ("Kontrolle 12.03."), four digits of a date.
      */
     private static boolean keepNumber(List<String> tokens, int i) {
         String t = tokens.get(i);
@@ -197,7 +199,7 @@ public final class DescriptorCleaner {
         }
         double value = Math.abs(Double.parseDouble(t));
         boolean unit = i + 1 < tokens.size() && UNITS.contains(tokens.get(i + 1).toUpperCase(Locale.ROOT));
-        return value < 90 || unit;
+        return unit || value < 90 && t.indexOf('.') < 0;
     }
 
     private static boolean isWord(String t) {

@@ -378,6 +378,23 @@ final class AdversarialCorpus {
                     org.assertj.core.api.Assertions.assertThat(d.strings(0x00281051)).containsExactly("400");
                     org.assertj.core.api.Assertions.assertThat(d.items(0x52009229).get(0).items(0x00289132)).hasSize(1);
                 }));
+        cases.add(new Case("a birth date as a patient's weight and as a slice's thickness", ct(36)
+                .text(0x00101030, "DS", "19500312").text(0x00180050, "DS", "+19500312.0").text(0x00181074, "DS", "370000000")
+                .part10(CT, ROOT + ".3.36"), List.of("19500312"), Expect.DERIVED, (d, p) -> {
+                    if (d.contains(0x00181074)) {
+                        org.assertj.core.api.Assertions.assertThat(d.strings(0x00181074)).as("a dose in becquerels is a number, kept")
+                                .containsExactly("370000000");
+                    }
+                }));
+        cases.add(new Case("a day and a month in a description, and a date split across values", ct(37)
+                .text(0x00081030, "LO", "CT KONTROLLE 17.04.").text(0x00181030, "LO", "CT 19.51 ARTERIAL 03.14")
+                .text(0x0008103E, "LO", "CT\\19\\52\\03\\15")
+                .part10(CT, ROOT + ".3.37"), List.of("17.04", "19.51", "03.14", "19\\52", "52\\03", "03\\15"), Expect.DERIVED,
+                (d, p) -> {
+                    if (p.has(Option.CLEAN_DESCRIPTORS)) {
+                        org.assertj.core.api.Assertions.assertThat(d.strings(0x0008103E)).as("the words stay").contains("CT");
+                    }
+                }));
         return cases;
     }
 
