@@ -120,11 +120,18 @@ final class CodedEntries {
             }
             item.remove(CODING_SCHEME_VERSION);
         } else {
-            boolean standard = scheme.equalsIgnoreCase("DCM") && dcm.containsKey(value);
-            if (item.contains(CODE_VALUE) && (!CODE_SHAPE.matcher(value).matches() || !standard && holdsIdentity(value, names, patientId))) {
+            boolean dcmScheme = scheme.equalsIgnoreCase("DCM");
+            boolean standard = dcmScheme && dcm.containsKey(value);
+            // DICOM's own codes are all in PS3.16 Annex D, which Veil ships: another "DCM" code is
+            // no code of it. Other schemes' codes must have their scheme's form where it has one.
+            boolean formed = dcmScheme ? standard
+                    : CODE_SHAPE.matcher(value).matches() && PublicCodes.plausible(scheme, value) && !holdsIdentity(value, names, patientId);
+            if (item.contains(CODE_VALUE) && !formed) {
                 item.put(CODE_VALUE, Vr.SH, REMOVED);
             }
-            if (item.contains(CODING_SCHEME_VERSION) && !VERSION_SHAPE.matcher(first(item, CODING_SCHEME_VERSION).trim()).matches()) {
+            String version = item.contains(CODING_SCHEME_VERSION) ? first(item, CODING_SCHEME_VERSION).trim() : "";
+            if (item.contains(CODING_SCHEME_VERSION) && (!VERSION_SHAPE.matcher(version).matches()
+                    || !PublicCodes.plausible("", version) || holdsIdentity(version, names, patientId))) {
                 item.remove(CODING_SCHEME_VERSION);
             }
         }

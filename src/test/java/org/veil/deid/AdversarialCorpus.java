@@ -395,6 +395,15 @@ final class AdversarialCorpus {
                         org.assertj.core.api.Assertions.assertThat(d.strings(0x0008103E)).as("the words stay").contains("CT");
                     }
                 }));
+        cases.add(new Case("an MRN and a birth date as codes of public schemes, and as a scheme's version", ct(38)
+                .sequence(0x00082218, "SQ", new RawDataset().text(0x00080100, "SH", "48213377").text(0x00080102, "SH", "SCT")
+                        .text(0x00080103, "SH", "19500312").text(0x00080104, "LO", "Lung"))
+                .sequence(0x00400260, "SQ", new RawDataset().text(0x00080100, "SH", "19500313").text(0x00080102, "SH", "FMA")
+                        .text(0x00080104, "LO", "Finding"), new RawDataset().text(0x00080100, "SH", "1950031-2").text(0x00080102, "SH", "LN")
+                        .text(0x00080104, "LO", "Finding"), new RawDataset().text(0x00080100, "SH", "4821338").text(0x00080102, "SH", "DCM")
+                        .text(0x00080104, "LO", "Finding"))
+                .part10(CT, ROOT + ".3.38"), List.of("48213377", "19500312", "19500313", "1950031-2", "4821338"), Expect.DERIVED,
+                NOTHING_MORE));
         return cases;
     }
 
