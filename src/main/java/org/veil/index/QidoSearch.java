@@ -45,6 +45,8 @@ public class QidoSearch {
             Tag.Columns, Tag.BitsAllocated, Tag.NumberOfFrames);
     /** Further matches counted at most; beyond it the Warning says "more than" (docs/conformance.md). */
     public static final long COUNT_BOUND = 10_000;
+    /** Rows fetched from the cursor at a time. */
+    private static final int FETCH_ROWS = 16;
     private static final ObjectMapper JSON = new ObjectMapper(org.veil.dicom.StoredJson.FACTORY);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -90,6 +92,11 @@ public class QidoSearch {
             int n = bind(c, ps, sql.params);
             ps.setInt(n++, q.limit() + 1);
             ps.setInt(n, q.offset());
+            // Rows read a few at a time through a cursor (PgJDBC fetches in batches only outside
+            // auto-commit): a page of a thousand rows, each with its study's and series' JSON,
+            // would otherwise be held whole before the first is weighed against maxBytes.
+            c.setAutoCommit(false);
+            ps.setFetchSize(FETCH_ROWS);
             try (ResultSet rs = ps.executeQuery()) {
                 int originalColumn = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
@@ -108,6 +115,7 @@ public class QidoSearch {
                 }
             }
             long remaining = more ? countBeyond(c, q, sql, scope, q.offset() + out.size(), timeoutSeconds) : 0;
+            c.commit();
             return new QidoResult(out, Math.min(remaining, COUNT_BOUND), remaining > COUNT_BOUND, List.copyOf(originals));
         } catch (SQLException e) {
             if (QUERY_CANCELED.equals(e.getSQLState())) {
