@@ -34,9 +34,14 @@ public class ExplicitTranscoding {
     /**
      * Instances decoded for frames in the last half minute, by storage key (an object never
      * changes under its key): a viewer or a client that reads a compressed cine frame by frame
-     * decodes it once, not once per frame. Bounded by the decoding bound's worth of samples.
+     * decodes it once, not once per frame. Bounded by the decoding bound's worth of memory, each
+     * entry weighed by its decoded samples or its stored bytes, whichever is more: PixelMed holds
+     * the whole file, and a header claiming one small frame does not make a 250 MB file light.
      */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Part10Editor> recentlyDecoded;
+    private final com.github.benmanes.caffeine.cache.Cache<String, Decoded> recentlyDecoded;
+
+    private record Decoded(Part10Editor editor, long bytes) {
+    }
 
     public ExplicitTranscoding(BlobStore store, DicomWebConfig config, ComputeGate gate) {
         this.store = store;
@@ -44,7 +49,7 @@ public class ExplicitTranscoding {
         this.gate = gate;
         this.recentlyDecoded = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
                 .maximumWeight(config.maxRenderDecodedBytes())
-                .weigher((String key, Part10Editor e) -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, e.decodedPixelBytes())))
+                .weigher((String key, Decoded d) -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.bytes())))
                 .expireAfterAccess(java.time.Duration.ofSeconds(30)).build();
     }
 
@@ -156,15 +161,17 @@ public class ExplicitTranscoding {
 
     /** The instance decoded, from the half-minute cache or in a turn at the compute gate. */
     Part10Editor decodedInstance(StoredInstance i) throws UndecodablePixelDataException, IOException {
-        Part10Editor decoded = recentlyDecoded.getIfPresent(i.storageKey());
-        if (decoded == null) {
-            try (ComputeGate.Turn turn = gate.enter()) {
-                decoded = read(i, config.maxRenderDecodedBytes());
-            } catch (MalformedDicomException e) {
-                throw new UndecodablePixelDataException("the stored instance cannot be read for decoding");
-            }
-            recentlyDecoded.put(i.storageKey(), decoded);
+        Decoded cached = recentlyDecoded.getIfPresent(i.storageKey());
+        if (cached != null) {
+            return cached.editor();
         }
+        Part10Editor decoded;
+        try (ComputeGate.Turn turn = gate.enter()) {
+            decoded = read(i, config.maxRenderDecodedBytes());
+        } catch (MalformedDicomException e) {
+            throw new UndecodablePixelDataException("the stored instance cannot be read for decoding");
+        }
+        recentlyDecoded.put(i.storageKey(), new Decoded(decoded, Math.max(decoded.decodedPixelBytes(), i.sizeBytes())));
         return decoded;
     }
 
