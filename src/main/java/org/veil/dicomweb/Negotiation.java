@@ -78,6 +78,23 @@ final class Negotiation {
     static final String DICOM_XML = "application/dicom+xml";
 
     /**
+     * The Store Instances Response (PS3.18 10.5.3) is one data set: as DICOM JSON (the default,
+     * also for {@code application/json} and wildcards) or as one Native DICOM Model document
+     * ({@code application/dicom+xml}, which dcm4che's stowrs asks for). True for XML.
+     */
+    static boolean storeResponseXml(String accept) throws NotAcceptableException {
+        for (MediaRange r : MediaRange.parseAccept(accept)) {
+            if (r.matches("application", "dicom+json") || r.matches("application", "json")) {
+                return false;
+            }
+            if (r.type().equals("application") && r.subtype().equals("dicom+xml")) {
+                return true;
+            }
+        }
+        throw new NotAcceptableException("the store response is available as application/dicom+json or application/dicom+xml");
+    }
+
+    /**
      * Frames and pixel bulk data: returns the Content-Type each part gets, with the transfer
      * syntax named so that the client knows how to decode it.
      */

@@ -34,24 +34,27 @@ public class StowResource {
     @POST
     @Path("studies")
     @Consumes("*/*")
-    @Produces("application/dicom+json")
-    public RestResponse<String> store(@HeaderParam("Content-Type") String contentType, InputStream body,
-                                      @Context UriInfo uri)
-            throws IOException, MalformedMultipartException, UnsupportedMediaTypeException {
+    @Produces({"application/dicom+json", "application/json", "application/dicom+xml"})
+    public RestResponse<String> store(@HeaderParam("Content-Type") String contentType, @HeaderParam("Accept") String accept,
+                                      InputStream body, @Context UriInfo uri)
+            throws IOException, MalformedMultipartException, UnsupportedMediaTypeException, NotAcceptableException {
         admit();
-        return respond(service.store(upload(body), boundaryOf(contentType), Optional.empty(), ServiceUrls.base(uri)));
+        boolean xml = Negotiation.storeResponseXml(accept);
+        return respond(service.store(upload(body), boundaryOf(contentType), Optional.empty(), ServiceUrls.base(uri)), xml);
     }
 
     @POST
     @Path("studies/{study}")
     @Consumes("*/*")
-    @Produces("application/dicom+json")
+    @Produces({"application/dicom+json", "application/json", "application/dicom+xml"})
     public RestResponse<String> storeInStudy(@PathParam("study") String study, @HeaderParam("Content-Type") String contentType,
-                                             InputStream body, @Context UriInfo uri)
-            throws IOException, MalformedMultipartException, UnsupportedMediaTypeException, InvalidRequestException {
+                                             @HeaderParam("Accept") String accept, InputStream body, @Context UriInfo uri)
+            throws IOException, MalformedMultipartException, UnsupportedMediaTypeException, InvalidRequestException,
+            NotAcceptableException {
         admit();
         InstanceRef.check(study, "StudyInstanceUID");
-        return respond(service.store(upload(body), boundaryOf(contentType), Optional.of(study), ServiceUrls.base(uri)));
+        boolean xml = Negotiation.storeResponseXml(accept);
+        return respond(service.store(upload(body), boundaryOf(contentType), Optional.of(study), ServiceUrls.base(uri)), xml);
     }
 
     /**
@@ -67,10 +70,18 @@ public class StowResource {
         return new UploadBody(body, config.minUploadBytesPerSecond(), config.uploadGrace());
     }
 
-    private RestResponse<String> respond(StoreResult result) {
+    /** The response in the negotiated form: DICOM JSON, or the same data set as a Native DICOM Model document (PS3.19). */
+    private RestResponse<String> respond(StoreResult result, boolean xml) throws IOException {
+        // A String either way: Quarkus REST writes a byte[] entity of a JSON type as base64.
+        String body = StoreResponseJson.of(result);
+        if (xml) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            org.veil.dicom.DicomXmlWriter.write(body, out);
+            body = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
         RestResponse.ResponseBuilder<String> r = RestResponse.ResponseBuilder.<String>create(result.status())
-                .entity(StoreResponseJson.of(result))
-                .type("application/dicom+json");
+                .entity(body)
+                .type(xml ? Negotiation.DICOM_XML : "application/dicom+json");
         // One Warning header whatever the number of failed parts: thousands of headers are more
         // than clients and proxies accept (RFC 9110 5.3 lets one field carry the summary).
         List<String> reasons = List.copyOf(result.explanations());

@@ -53,6 +53,31 @@ class StowResponseTest {
         assertThat(JsonPath.from(onPath.asString()).getString("'00081190'.Value[0]")).endsWith("/dicomweb/studies/" + b);
     }
 
+    /**
+     * The response as the client asks for it (PS3.18 10.5.3): dcm4che's stowrs asks for
+     * application/dicom+xml, and was answered 406 with nothing stored.
+     */
+    @Test
+    void theResponseIsXmlWhenAskedFor() throws Exception {
+        String study = newStudy();
+        Response xml = DicomWebClient.given().accept("application/dicom+xml")
+                .contentType("multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
+                .body(DicomWebClient.multipart(List.of(instance(study, 1)))).post("/dicomweb/studies");
+        assertThat(xml.statusCode()).as(xml.asString()).isEqualTo(200);
+        assertThat(xml.contentType()).startsWith("application/dicom+xml");
+        org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(xml.asByteArray()));
+        assertThat(doc.getDocumentElement().getLocalName() == null ? doc.getDocumentElement().getNodeName()
+                : doc.getDocumentElement().getLocalName()).isEqualTo("NativeDicomModel");
+        assertThat(xml.asString()).contains("tag=\"00081199\"").contains("tag=\"00081190\"").contains(study + ".1.1");
+        Response json = DicomWebClient.given().accept("application/json")
+                .contentType("multipart/related; type=\"application/dicom\"; boundary=" + DicomWebClient.BOUNDARY)
+                .body(DicomWebClient.multipart(List.of(instance(study, 2)))).post("/dicomweb/studies");
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.contentType()).startsWith("application/dicom+json");
+        assertThat(JsonPath.from(json.asString()).getList("'00081199'.Value")).hasSize(1);
+    }
+
     @Test
     void failedPartsAreNamedByWhatCouldBeReadOfThem() throws Exception {
         String study = newStudy();
