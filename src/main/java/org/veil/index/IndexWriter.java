@@ -140,7 +140,7 @@ public final class IndexWriter {
                 RETURNING id, issuer_of_patient_id, patient_id""".formatted(view, view.isEmpty() ? "" : ", ?"))) {
             Optional<String> name = p.string(Tag.PatientName);
             ps.setString(1, p.studyInstanceUid());
-            set(ps, 2, name);
+            set(ps, 2, name.map(PersonNames::matchForm).filter(n -> !n.isEmpty()));
             set(ps, 3, name.map(PersonNames::normalize));
             set(ps, 4, p.string(Tag.PatientID));
             set(ps, 5, p.string(Tag.IssuerOfPatientID));
@@ -153,7 +153,7 @@ public final class IndexWriter {
             set(ps, 9, p.string(Tag.StudyTime));
             set(ps, 10, p.string(Tag.AccessionNumber));
             set(ps, 11, p.string(Tag.StudyID));
-            set(ps, 12, p.string(Tag.ReferringPhysicianName));
+            set(ps, 12, p.string(Tag.ReferringPhysicianName).map(PersonNames::matchForm).filter(n -> !n.isEmpty()));
             set(ps, 13, p.string(Tag.StudyDescription));
             ps.setString(14, p.studyJson());
             if (t.viewId().isPresent()) {

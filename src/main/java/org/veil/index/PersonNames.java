@@ -32,6 +32,20 @@ final class PersonNames {
         return new String[] {from.toString(), to.toString()};
     }
 
+    /**
+     * The form exact and wildcard matching compare (PS3.4 C.2.2.2.1, PS3.5 6.2): the alphabetic
+     * group, without trailing empty components and their carets or spaces; empty when nothing is
+     * left. Stored and asked names are both brought to it (V18 for rows stored before).
+     */
+    static String matchForm(String pn) {
+        String alphabetic = pn.split("=", -1)[0];
+        int end = alphabetic.length();
+        while (end > 0 && (alphabetic.charAt(end - 1) == '^' || alphabetic.charAt(end - 1) == ' ')) {
+            end--;
+        }
+        return alphabetic.substring(0, end);
+    }
+
     static String normalize(String pn) {
         String alphabetic = pn.split("=", -1)[0];
         String plain = Normalizer.normalize(alphabetic, Normalizer.Form.NFD).replaceAll("\\p{M}", "");

@@ -101,10 +101,20 @@ final class QidoSql {
                 } else {
                     // Both sides folded by PostgreSQL: Java's upper case of "ß" is "SS", the
                     // database's is "ß", and the two must agree for a name to find itself.
-                    anyOf("upper(" + col + ")", value, "upper(?)");
+                    anyOf("upper(" + col + ")", personNames(value), "upper(?)");
                 }
             }
         }
+    }
+
+    /** Each name of a list in the form the index holds ({@link PersonNames#matchForm}); a value of only carets is kept as asked. */
+    private static String personNames(String value) {
+        List<String> names = new ArrayList<>();
+        for (String v : value.split("\\\\", -1)) {
+            String form = PersonNames.matchForm(v);
+            names.add(form.isEmpty() ? v : form);
+        }
+        return String.join("\\", names);
     }
 
     /** Single value or wildcard matching; a backslash-separated list matches any of its values. */
