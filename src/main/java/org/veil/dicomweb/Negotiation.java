@@ -190,6 +190,20 @@ final class Negotiation {
     }
 
     /** Other bulk data: octet-stream. */
+    /**
+     * Whether a request for instances asks for their bulk data instead: PS3.18 Table 10.4.4-1 keeps
+     * {@code multipart/related; type="application/octet-stream"} on Instance Resources, "equivalent
+     * to requesting the corresponding Bulkdata Resource". The first multipart range decides.
+     */
+    static boolean bulkDataInstead(String accept) {
+        for (MediaRange r : MediaRange.parseAccept(accept)) {
+            if (r.matches("multipart", "related")) {
+                return OCTET_STREAM.equals(r.param("type"));
+            }
+        }
+        return false;
+    }
+
     static void bulkData(String accept) throws NotAcceptableException {
         for (MediaRange r : MediaRange.parseAccept(accept)) {
             if (r.matches("multipart", "related")) {

@@ -88,8 +88,11 @@ public class RetrieveService {
         this.audit = audit;
     }
 
-    public Payload instances(Target ref, String accept) throws UnknownResourceException, NotAcceptableException, SQLException,
-            UndecodablePixelDataException, java.io.IOException {
+    public Payload instances(Target ref, String accept, String baseUrl) throws UnknownResourceException, NotAcceptableException,
+            SQLException, UndecodablePixelDataException, java.io.IOException {
+        if (Negotiation.bulkDataInstead(accept)) {
+            return bulkDataOf(ref, accept, baseUrl);
+        }
         List<StoredInstance> found = find(ref);
         boolean transcodable = found.stream().allMatch(i -> transcoding.route(i, true) != ExplicitTranscoding.Route.NONE);
         Negotiation.InstanceSyntax syntax = Negotiation.instances(accept,
@@ -267,6 +270,48 @@ public class RetrieveService {
                     mp.stream().write(decoded.nativeFrame(n));
                 } catch (UndecodablePixelDataException e) {
                     throw new java.io.IOException("a decoded frame could not be cut", e);
+                }
+            }
+            mp.finish();
+        });
+    }
+
+    /**
+     * The bulk data of a study, series or instance (PS3.18 10.4.1.1.3): every value each instance's
+     * metadata names by a BulkDataURI, one part each, named by that URI (Content-Location), in
+     * file order; Pixel Data as it is stored, an encapsulated one frame by frame in its
+     * codestream's media type. Nothing is decoded.
+     */
+    public Payload bulkDataOf(Target ref, String accept, String baseUrl) throws UnknownResourceException, NotAcceptableException,
+            SQLException {
+        Negotiation.bulkData(accept);
+        List<StoredInstance> found = find(ref);
+        String boundary = MultipartWriter.newBoundary();
+        return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
+            MultipartWriter mp = new MultipartWriter(out, boundary);
+            for (StoredInstance i : found) {
+                TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
+                String instanceUrl = baseUrl + "/studies/" + i.studyInstanceUid() + "/series/" + i.seriesInstanceUid()
+                        + "/instances/" + i.sopInstanceUid();
+                String valueType = ts.isBigEndian() ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + ts.uid() : Negotiation.OCTET_STREAM;
+                List<Map.Entry<String, FrameIndex.Range>> values = new ArrayList<>(i.bulkDataIndex().entrySet());
+                values.sort(java.util.Comparator.comparingLong(e -> e.getValue().offset()));
+                try (FileChannel ch = store.open(i.storageKey())) {
+                    RangeCopier.Sequence ranges = new RangeCopier.Sequence(ch, i.datasetOffset(), ts);
+                    for (Map.Entry<String, FrameIndex.Range> value : values) {
+                        if (value.getKey().equals("7FE00010") && ts.isEncapsulated()) {
+                            List<List<FrameIndex.Range>> frames = i.frameIndex().frames();
+                            for (int n = 0; n < frames.size(); n++) {
+                                mp.startPart(ts.frameMediaType() + "; transfer-syntax=" + ts.uid(), null, instanceUrl + "/frames/" + (n + 1));
+                                for (FrameIndex.Range r : frames.get(n)) {
+                                    ranges.copy(r, mp.stream());
+                                }
+                            }
+                        } else {
+                            mp.startPart(valueType, null, instanceUrl + "/bulkdata/" + value.getKey());
+                            ranges.copy(value.getValue(), mp.stream());
+                        }
+                    }
                 }
             }
             mp.finish();

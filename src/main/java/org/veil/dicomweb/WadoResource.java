@@ -41,29 +41,30 @@ public class WadoResource {
     @GET
     @Path("studies/{study}")
     public Response retrieveStudy(@PathParam("study") String study, @HeaderParam("Accept") String accept,
-                                  @HeaderParam("If-None-Match") String ifNoneMatch)
+                                  @HeaderParam("If-None-Match") String ifNoneMatch, @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException, UndecodablePixelDataException {
-        return send(service.instances(reach(TRANSFER, study, null, null), accept), ifNoneMatch);
+        return send(service.instances(reach(TRANSFER, study, null, null), accept, ServiceUrls.base(uri)), ifNoneMatch);
     }
 
     @GET
     @Path("studies/{study}/series/{series}")
     public Response retrieveSeries(@PathParam("study") String study, @PathParam("series") String series,
-                           @HeaderParam("Accept") String accept, @HeaderParam("If-None-Match") String ifNoneMatch)
+                           @HeaderParam("Accept") String accept, @HeaderParam("If-None-Match") String ifNoneMatch,
+                           @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException, UndecodablePixelDataException {
-        return send(service.instances(reach(TRANSFER, study, series, null), accept), ifNoneMatch);
+        return send(service.instances(reach(TRANSFER, study, series, null), accept, ServiceUrls.base(uri)), ifNoneMatch);
     }
 
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}")
     public Response retrieveInstance(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String instance, @HeaderParam("Accept") String accept,
-                             @HeaderParam("If-None-Match") String ifNoneMatch)
+                             @HeaderParam("If-None-Match") String ifNoneMatch, @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException, UndecodablePixelDataException {
-        return send(service.instances(reach(TRANSFER, study, series, instance), accept), ifNoneMatch);
+        return send(service.instances(reach(TRANSFER, study, series, instance), accept, ServiceUrls.base(uri)), ifNoneMatch);
     }
 
     @GET
@@ -105,6 +106,35 @@ public class WadoResource {
         RetrieveService.Target target = reach("retrieve frames", study, series, instance);
         return send(service.frames(target, Negotiation.parseFrameList(frames, config.maxFramesPerRequest()), accept, range,
                 instanceUrl(uri, study, series, instance)));
+    }
+
+    /** The bulk data of a study, all its instances' values (PS3.18 10.4.1.1.3). */
+    @GET
+    @Path("studies/{study}/bulkdata")
+    public Response retrieveStudyBulkData(@PathParam("study") String study, @HeaderParam("Accept") String accept,
+                                          @Context UriInfo uri)
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.bulkDataOf(reach("retrieve bulk data", study, null, null), accept, ServiceUrls.base(uri)));
+    }
+
+    @GET
+    @Path("studies/{study}/series/{series}/bulkdata")
+    public Response retrieveSeriesBulkData(@PathParam("study") String study, @PathParam("series") String series,
+                                           @HeaderParam("Accept") String accept, @Context UriInfo uri)
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.bulkDataOf(reach("retrieve bulk data", study, series, null), accept, ServiceUrls.base(uri)));
+    }
+
+    @GET
+    @Path("studies/{study}/series/{series}/instances/{instance}/bulkdata")
+    public Response retrieveInstanceBulkData(@PathParam("study") String study, @PathParam("series") String series,
+                                             @PathParam("instance") String instance, @HeaderParam("Accept") String accept,
+                                             @Context UriInfo uri)
+            throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
+            DeidentificationUnavailableException {
+        return send(service.bulkDataOf(reach("retrieve bulk data", study, series, instance), accept, ServiceUrls.base(uri)));
     }
 
     @GET

@@ -76,6 +76,32 @@ class RangeRetrieveTest {
         assertThat(ranged.get(0).headers().split("\r\n")).contains("Content-Location: " + uri);
     }
 
+    /**
+     * Instance resources asked for as octet-stream answer their bulk data (PS3.18 Table 10.4.4-1:
+     * "equivalent to requesting the corresponding Bulkdata Resource"), as do the bulk data
+     * resources of the instance, series and study: every BulkDataURI of the metadata, one part each.
+     */
+    @Test
+    void instancesAskedForAsOctetsAnswerTheirBulkData() {
+        List<String> uris = DicomWebClient.given().accept("application/dicom+json").get(instance + "/metadata").jsonPath()
+                .getList("[0].findAll { it.value.BulkDataURI != null }.collect { it.value.BulkDataURI }", String.class);
+        assertThat(uris).isNotEmpty();
+        String series = instance.substring(0, instance.indexOf("/instances/"));
+        String study = series.substring(0, series.indexOf("/series/"));
+        for (String resource : List.of(instance, instance + "/bulkdata", series + "/bulkdata", study + "/bulkdata", study)) {
+            Response r = DicomWebClient.given().accept(MULTIPART_OCTETS).get(resource);
+            assertThat(r.statusCode()).as(resource).isEqualTo(200);
+            assertThat(r.contentType()).as(resource).startsWith("multipart/related").contains("application/octet-stream");
+            List<DicomWebClient.Part> parts = DicomWebClient.parts(r);
+            assertThat(parts.stream().map(p -> java.util.Arrays.stream(p.headers().split("\r\n"))
+                    .filter(h -> h.startsWith("Content-Location: ")).findFirst().orElseThrow().substring(18)).toList())
+                    .as(resource).containsExactlyInAnyOrderElementsOf(uris);
+            DicomWebClient.Part pixels = parts.stream().filter(p -> p.headers().contains("/bulkdata/7FE00010")).findFirst().orElseThrow();
+            assertThat(pixels.content()).isEqualTo(frame);
+        }
+        assertThat(DicomWebClient.given().accept("application/dicom").get(study + "/bulkdata").statusCode()).isEqualTo(406);
+    }
+
     @Test
     void aSingleBodyAndItsRanges() {
         Response whole = DicomWebClient.given().accept("application/octet-stream").get(instance + "/frames/1");
