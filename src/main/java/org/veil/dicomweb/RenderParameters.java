@@ -11,10 +11,11 @@ import org.veil.dicom.Renderer;
  * The query parameters of rendered and thumbnail resources (PS3.18 8.3.5.1): {@code window}
  * (center, width and optionally the function), {@code viewport} (width and height; the source
  * region form is refused), {@code quality} (1 to 100, for JPEG), {@code annotation} (accepted and
- * ignored: Veil burns nothing into images). Anything else is refused, as QIDO refuses unknown keys.
+ * ignored: Veil burns nothing into images), {@code iccprofile=no}, and {@code accept} (media
+ * types in place of the Accept header). Anything else is refused, as QIDO refuses unknown keys.
  */
 final class RenderParameters {
-    private static final Set<String> KNOWN = Set.of("window", "viewport", "quality", "annotation", "charset");
+    private static final Set<String> KNOWN = Set.of("window", "viewport", "quality", "annotation", "charset", "accept", "iccprofile");
     private static final Set<String> FUNCTIONS = Set.of("LINEAR", "LINEAR_EXACT", "SIGMOID");
     static final int DEFAULT_QUALITY = 90;
 
@@ -30,8 +31,19 @@ final class RenderParameters {
                         + String.join(", ", new java.util.TreeSet<>(KNOWN)));
             }
         }
+        Optional<String> icc = single(query, "iccprofile");
+        if (icc.isPresent() && !icc.get().equals("no")) {
+            // PS3.18 8.3.5.1.5: Veil renders in the image's own colours and embeds no profile.
+            throw new InvalidRequestException("iccprofile may only be no: rendered images carry no ICC profile");
+        }
+        single(query, "accept");
         return new RetrieveService.RenderRequest(frames, thumbnail, window(single(query, "window")),
                 viewport(single(query, "viewport")), quality(single(query, "quality")));
+    }
+
+    /** The media types of the {@code accept} query parameter (PS3.18 8.3.3.1), which stand for the Accept header. */
+    static Optional<String> acceptParameter(MultivaluedMap<String, String> query) throws InvalidRequestException {
+        return single(query, "accept");
     }
 
     private static Optional<String> single(MultivaluedMap<String, String> query, String name) throws InvalidRequestException {

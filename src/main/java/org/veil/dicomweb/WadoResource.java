@@ -196,15 +196,17 @@ public class WadoResource {
         if (thumbnail && frameList.size() > 1) {
             throw new InvalidRequestException("a thumbnail is of one frame");
         }
-        return send(service.rendered(target, RenderParameters.parse(uri.getQueryParameters(), frameList, thumbnail), accept));
+        // The accept query parameter (PS3.18 8.3.3.1) stands for the header, for links a browser follows.
+        String asked = RenderParameters.acceptParameter(uri.getQueryParameters()).orElse(accept);
+        return send(service.rendered(target, RenderParameters.parse(uri.getQueryParameters(), frameList, thumbnail), asked));
     }
 
-    /** Audits the request from here on, checks the path, and asks the policy which study it reaches. */
     /** The instance's resource as the request named it: UIDs checked by {@link #reach}, so safe in a header. */
     private static String instanceUrl(UriInfo uri, String study, String series, String instance) {
         return ServiceUrls.base(uri) + "/studies/" + study + "/series/" + series + "/instances/" + instance;
     }
 
+    /** Audits the request from here on, checks the path, and asks the policy which study it reaches. */
     private RetrieveService.Target reach(String action, String study, String series, String instance)
             throws InvalidRequestException, UnknownResourceException, SQLException, IOException, DeidentificationUnavailableException {
         audit.begin(action, action.equals(TRANSFER) ? AuditEvent.INSTANCES_TRANSFERRED : AuditEvent.INSTANCES_ACCESSED);

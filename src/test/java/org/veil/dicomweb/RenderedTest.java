@@ -167,6 +167,11 @@ class RenderedTest {
         assertThat(exact.statusCode()).as(exact.asString()).isEqualTo(200);
         assertThat(exact.asByteArray()).isEqualTo(DicomWebClient.given().accept("image/png")
                 .get(path(CT, 1) + "/rendered?window=40,80,LINEAR_EXACT").asByteArray());
+        // accept in the query stands for the header (PS3.18 8.3.3.1); iccprofile=no is what Veil does anyway
+        Response png = DicomWebClient.given().accept("image/jpeg").get(path(CT, 1) + "/rendered?accept=image/png&iccprofile=no");
+        assertThat(png.statusCode()).as(png.asString()).isEqualTo(200);
+        assertThat(png.contentType()).startsWith("image/png");
+        assertThat(DicomWebClient.given().get(path(CT, 1) + "/rendered?iccprofile=srgb").statusCode()).isEqualTo(400);
         // annotation is accepted and ignored
         assertThat(DicomWebClient.given().accept("image/png").get(path(CT, 1) + "/rendered?annotation=patient,technique")
                 .statusCode()).isEqualTo(200);
