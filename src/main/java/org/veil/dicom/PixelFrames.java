@@ -308,20 +308,51 @@ public final class PixelFrames {
             }
             return out;
         }
-        byte[] windowed = luminance(frame, window);
-        if (window.width() <= 1) {
-            return java.util.List.of(windowed);
-        }
+        java.util.List<byte[]> out = new java.util.ArrayList<>(3);
+        out.add(luminance(frame, window));
         Window whole = new Window(window.slope(), window.intercept(), 0, 0, window.palette());
         int mask = bitsAllocated != 1 && bitsStored <= 16 ? (1 << bitsStored) - 1 : -1;
         double[] values = range(whole, frame * pixels, pixels, mask);
-        double[] shown = range(window, frame * pixels, pixels, mask);
-        // The whole range too when the window clips a value, or when it is more than twice as
-        // wide as the values (a window of 100,000,000 makes 0 and 4095 the same grey).
-        if (values[0] >= shown[0] && values[1] <= shown[1] && (values[1] - values[0]) * 2 >= shown[1] - shown[0]) {
-            return java.util.List.of(windowed);
+        if (window.width() > 1) {
+            double[] shown = range(window, frame * pixels, pixels, mask);
+            // The whole range too when the window clips a value, or when it is more than twice as
+            // wide as the values (a window of 100,000,000 makes 0 and 4095 the same grey).
+            if (!(values[0] >= shown[0] && values[1] <= shown[1] && (values[1] - values[0]) * 2 >= shown[1] - shown[0])) {
+                out.add(luminance(frame, whole, values));
+            }
         }
-        return java.util.List.of(windowed, luminance(frame, whole, values));
+        double[] central = centralRange(whole, frame * pixels, pixels, mask);
+        if ((central[1] - central[0]) * 4 < values[1] - values[0]) {
+            // Most of the frame within a quarter of its range: a few outlying pixels (one at 0,
+            // one at 4095) would make text a stored value or two off its background invisible in
+            // the whole range, and in a window that clips it; a reader who narrows the window
+            // sees it. The central values are looked at too, stretched black to white.
+            out.add(luminance(frame, whole, central));
+        }
+        return out;
+    }
+
+    /** Samples read for {@link #centralRange}: enough for its percentiles, few enough to sort for every frame. */
+    private static final int CENTRAL_SAMPLES = 4096;
+
+    /**
+     * The values between the 0.5th and 99.5th percentiles of the frame's, estimated from up to
+     * {@link #CENTRAL_SAMPLES} pixels taken evenly, rescaled as {@link #range} gives them.
+     */
+    private double[] centralRange(Window whole, int base, int pixels, int mask) {
+        int step = Math.max(1, pixels / CENTRAL_SAMPLES);
+        int[] sampled = new int[(pixels + step - 1) / step];
+        int n = 0;
+        for (int i = 0; i < pixels; i += step) {
+            int raw = samples.get(base + i);
+            sampled[n++] = format.value(mask == -1 ? raw : raw & mask);
+        }
+        java.util.Arrays.sort(sampled, 0, n);
+        int low = sampled[(int) ((n - 1) * 0.005)];
+        int high = sampled[(int) Math.ceil((n - 1) * 0.995)];
+        double a = low * whole.slope() + whole.intercept();
+        double b = high * whole.slope() + whole.intercept();
+        return new double[] {Math.min(a, b), Math.max(a, b)};
     }
 
     /**

@@ -363,6 +363,24 @@ class PixelCorpusTest {
         return img;
     }
 
+    /**
+     * The faint name with its two outlying pixels and no window a viewer would narrow: in the
+     * frame's whole range it is invisible, and so it is in a soft-tissue window that clips it to
+     * white; most of the frame lies within a sliver of the range, which is looked at stretched.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "40/400"})
+    void faintTextBesideOutlyingPixelsIsWithheld(String window) throws Exception {
+        RawDataset header = window.isEmpty() ? new RawDataset()
+                : new RawDataset().text(0x00281050, "DS", window.split("/")[0]).text(0x00281051, "DS", window.split("/")[1]);
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(faint(256)), header);
+        assertThat(tesseract(original, 1, "+Ww", "2000.5", "2")).as("a reader who narrows the window reads it").contains("BAKER");
+        PixelFrames frames = Part10Editor.readDecoded(original).pixels(1L << 30);
+        assertThat(TextLineFinder.find(frames.luminance(0, frames.window()), 256, 256))
+                .as("no line in the header's rendering: what the check saw before").isEmpty();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
     /** A Rescale Slope of NaN makes every value NaN to the check; the derivative empties it, and a viewer takes 1. */
     @ParameterizedTest
     @ValueSource(strings = {"NaN", "Infinity", "1.0d"})
@@ -407,8 +425,9 @@ class PixelCorpusTest {
 
     /**
      * Lookup tables the check does not apply leave with no derivative: a VOI LUT or Modality LUT
-     * Sequence mapping 2000 and 2001 to black and white, and a palette on a grey image, are
-     * removed, so a viewer shows the stored values the check looked at; a palette colour image
+     * Sequence (one mapping 2000 and 2001 to black and white would show the faint name, which the
+     * check now finds in the frame's central values and withholds), and a palette on a grey image,
+     * are removed, so a viewer shows the stored values the check looked at; a palette colour image
      * whose palette is only segmented is withheld.
      */
     @Test
@@ -423,7 +442,9 @@ class PixelCorpusTest {
                 .put(0x00281201, "OW", new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF})
                 .put(0x00281202, "OW", new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF})
                 .put(0x00281203, "OW", new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF});
-        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(faint(256)), tables);
+        assertThat(teaching(instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(faint(256)), tables)))
+                .isInstanceOf(Outcome.Withheld.class);
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(ct(256, 13)), tables);
         Outcome outcome = teaching(original);
         assertThat(outcome).isInstanceOf(Outcome.Derived.class);
         EditableDataset out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root();
