@@ -38,7 +38,9 @@ final class ValueShapes {
      * Numbers are kept when they parse as their VR and are no more than the dictionary allows (an
      * Acquisition Matrix of four values, not of four hundred: values past the expected carry bytes
      * no reader looks at); a counter with more than six digits, or shaped like a date, is an
-     * identifier, and so is a decimal whose whole part is shaped like a date.
+     * identifier, and so is a decimal whose whole part is shaped like a date ({@link Vr#dateShapedDecimal};
+     * the IS bound of six digits is not applied to DS: some PET scanners write the dose in becquerels,
+     * nine digits that quantification needs).
      */
     static void numbers(EditableDataset ds, int tag, Vr vr) {
         OptionalInt most = DataDictionary.maxValues(tag);
@@ -55,27 +57,13 @@ final class ValueShapes {
             if (s.isEmpty()) {
                 continue;
             }
-            boolean ok = vr == Vr.DS ? Vr.DECIMAL_STRING.matcher(s).matches() && !DATE_LIKE.matcher(wholePart(s)).matches()
+            boolean ok = vr == Vr.DS ? Vr.DECIMAL_STRING.matcher(s).matches() && !Vr.dateShapedDecimal(s)
                     : IS.matcher(s).matches() && s.replaceAll("[^0-9]", "").length() <= 6 && !DATE_LIKE.matcher(s).matches();
             if (!ok) {
                 ds.empty(tag);
                 return;
             }
         }
-    }
-
-    /**
-     * A decimal's digits before its point or exponent, without sign: a weight of 19500312 is a
-     * birth date. (The IS bound of six digits is not applied: a PET dose is written in becquerels
-     * by some scanners, nine digits that quantification needs.)
-     */
-    private static String wholePart(String decimal) {
-        int start = decimal.startsWith("+") || decimal.startsWith("-") ? 1 : 0;
-        int end = start;
-        while (end < decimal.length() && Character.isDigit(decimal.charAt(end))) {
-            end++;
-        }
-        return decimal.substring(start, end);
     }
 
     /** Code strings keep the values whose words are all known terms; Modality falls back to OT (PS3.3 C.7.3.1.1.1). */

@@ -211,14 +211,16 @@ public final class DicomJsonWriter {
 
     /**
      * A DS as a JSON number when it is one a double holds (PS3.18 F.2.3: DS and IS are numbers;
-     * its note allows a string for a value that cannot be one). A value longer than DS's 16
-     * characters, or one beyond a double's range ({@code 1e400}), stays text: readers of the JSON,
-     * Veil's own included, refuse or round such numbers (Jackson refuses more than 1,000 digits).
+     * its note allows a string for a value that cannot be one). A value of more than 64 characters
+     * (four times DS's 16: writers such as pydicom exceed 16 with {@code -0.30000000000000004},
+     * and clients expect those as numbers), or one beyond a double's range ({@code 1e400}), stays
+     * text: readers of the JSON, Veil's own included, refuse or round such numbers (Jackson
+     * refuses more than 1,000 digits).
      */
     private static void writeDecimal(JsonGenerator g, String v) throws IOException {
         String t = v.trim();
         try {
-            if (t.length() <= 16 && Double.isFinite(Double.parseDouble(t))) {
+            if (t.length() <= 64 && Double.isFinite(Double.parseDouble(t))) {
                 g.writeNumber(new BigDecimal(t));
                 return;
             }
@@ -228,11 +230,11 @@ public final class DicomJsonWriter {
         g.writeString(v);
     }
 
-    /** An IS as a JSON number within its 12 characters (PS3.5 6.2), otherwise as text (see {@link #writeDecimal}). */
+    /** An IS as a JSON number within 20 characters (its own are 12, PS3.5 6.2), otherwise as text (see {@link #writeDecimal}). */
     private static void writeInteger(JsonGenerator g, String v) throws IOException {
         String t = v.trim().startsWith("+") ? v.trim().substring(1) : v.trim();
         try {
-            if (t.length() <= 12) {
+            if (t.length() <= 20) {
                 g.writeNumber(new BigInteger(t));
                 return;
             }

@@ -165,7 +165,7 @@ public final class EditableDataset {
     /**
      * A PALETTE COLOR image's red, green and blue tables rewritten as the text check reads them
      * ({@link PixelPresentation#writeCheckedPalette}); the tables are removed when they cannot be
-     * read, and the pixel half then withholds the image, whose text it cannot judge.
+     * read (the pixel check, which reads the same tables first, has then withheld the image).
      */
     public void writeCheckedPalette() {
         if (!PixelPresentation.writeCheckedPalette(list)) {

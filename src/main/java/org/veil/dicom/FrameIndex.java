@@ -39,9 +39,17 @@ public record FrameIndex(List<List<Range>> frames) {
         long columns = ds.integer(Tag.Columns).orElse(0);
         long samples = ds.integer(Tag.SamplesPerPixel).orElse(1);
         long bits = ds.integer(Tag.BitsAllocated).orElse(8);
-        long frameBits = rows * columns * samples * bits;
+        long frameBits;
+        long allFrames;
+        try {
+            frameBits = Math.multiplyExact(Math.multiplyExact(rows, columns), Math.multiplyExact(samples, bits));
+            allFrames = Math.multiplyExact(frameBits / 8, (long) frames);
+        } catch (ArithmeticException e) {
+            // Header values no pixel data can hold: served whole, as data that does not divide.
+            return List.of(List.of(new Range(pd.offset(), pd.length())));
+        }
         // Bit-packed frames (BitsAllocated 1) need not start on a byte; serve such data whole.
-        if (frameBits == 0 || frameBits % 8 != 0 || frameBits / 8 * frames > pd.length()) {
+        if (frameBits <= 0 || frameBits % 8 != 0 || allFrames > pd.length()) {
             return List.of(List.of(new Range(pd.offset(), pd.length())));
         }
         return new UniformFrames(pd.offset(), frameBits / 8, frames);

@@ -208,13 +208,17 @@ public final class PixelPresentation {
 
     /**
      * A DS value as a viewer of the derivative reads it: de-identification empties a value that is
-     * no decimal string (PS3.5 6.2: "NaN", "Infinity", "0x1p3" and "1.0d" are not), and a viewer
-     * then takes the default; so does this, or such a value would blind the check to text the
-     * derivative shows.
+     * no decimal string (PS3.5 6.2: "NaN", "Infinity", "0x1p3" and "1.0d" are not), one shaped like
+     * a date, and a rescale of more values than its one, and a viewer then takes the default; so
+     * does this, or such a value would blind the check to text the derivative shows.
      */
     static double decimal(AttributeList list, int group, int element, double absent) {
+        Attribute a = list.get(new AttributeTag(group, element));
+        if (a == null || (element == 0x1052 || element == 0x1053) && a.getVM() > 1) {
+            return absent;
+        }
         String s = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(group, element)).trim();
-        if (s.isEmpty() || !Vr.DECIMAL_STRING.matcher(s).matches()) {
+        if (s.isEmpty() || !Vr.DECIMAL_STRING.matcher(s).matches() || Vr.dateShapedDecimal(s)) {
             return absent;
         }
         double d = Double.parseDouble(s);

@@ -25,6 +25,24 @@ public enum Vr {
     public static final java.util.regex.Pattern DECIMAL_STRING = java.util.regex.Pattern.compile(
             "[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
+    private static final java.util.regex.Pattern DATE_LIKE = java.util.regex.Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
+
+    /**
+     * Whether a decimal string's whole part, as a number, is shaped like a date (a Patient's
+     * Weight of 19500312, or 1.9500312E7, or 0019500312): de-identification empties such a value,
+     * and the text check reads the value as a viewer of the derivative will, as absent. Read as
+     * a number, not as text: exponents and leading zeros do not hide it.
+     */
+    public static boolean dateShapedDecimal(String value) {
+        String s = value.trim();
+        if (!DECIMAL_STRING.matcher(s).matches()) {
+            return false;
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(s.startsWith("+") ? s.substring(1) : s);
+        int wholeDigits = d.precision() - d.scale();
+        return wholeDigits == 8 && DATE_LIKE.matcher(d.abs().toBigInteger().toString()).matches();
+    }
+
     private final Kind kind;
     /** Explicit VR encoding with two reserved bytes and a 32-bit length (PS3.5 Table 7.1-1). */
     private final boolean longHeader;

@@ -189,21 +189,27 @@ final class Negotiation {
         return false;
     }
 
-    /** Other bulk data: octet-stream. */
     /**
      * Whether a request for instances asks for their bulk data instead: PS3.18 Table 10.4.4-1 keeps
      * {@code multipart/related; type="application/octet-stream"} on Instance Resources, "equivalent
-     * to requesting the corresponding Bulkdata Resource". The first multipart range decides.
+     * to requesting the corresponding Bulkdata Resource". Only when it asks for no instances at
+     * all: a client listing both gets the instances, as it did before.
      */
     static boolean bulkDataInstead(String accept) {
+        boolean octets = false;
         for (MediaRange r : MediaRange.parseAccept(accept)) {
             if (r.matches("multipart", "related")) {
-                return OCTET_STREAM.equals(r.param("type"));
+                String type = r.param("type");
+                if (type == null || type.equals(DICOM)) {
+                    return false;
+                }
+                octets |= type.equals(OCTET_STREAM);
             }
         }
-        return false;
+        return octets;
     }
 
+    /** Other bulk data: octet-stream. */
     static void bulkData(String accept) throws NotAcceptableException {
         for (MediaRange r : MediaRange.parseAccept(accept)) {
             if (r.matches("multipart", "related")) {

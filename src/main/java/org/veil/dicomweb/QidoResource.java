@@ -162,7 +162,7 @@ public class QidoResource {
         }
         warnings.forEach(w -> r.header("Warning", w));
         // Patient data, kept by no cache (docs/security.md), as metadata and instances.
-        return r.header("Cache-Control", "no-store").build();
+        return r.header("Cache-Control", "no-store").header("Vary", "Accept").build();
     }
 
     /** Search results as Native DICOM Model documents, one part each (PS3.18 10.6.3, PS3.19 A.1). */

@@ -225,7 +225,8 @@ public class WadoResource {
         Response.ResponseBuilder r = Response.status(p.status()).entity(direct(p.body())).type(p.contentType());
         p.headers().forEach(r::header);
         // Frames, bulk data and renderings are patient data as much as instances: kept by no cache.
-        return r.header("Cache-Control", "no-store").build();
+        // What is sent depends on Accept (RFC 9110 12.5.5).
+        return r.header("Cache-Control", "no-store").header("Vary", "Accept").build();
     }
 
     /**
@@ -239,7 +240,7 @@ public class WadoResource {
         if (p.etag() != null) {
             r.header("ETag", p.etag());
         }
-        return r.header("Cache-Control", "no-store").build();
+        return r.header("Cache-Control", "no-store").header("Vary", "Accept").build();
     }
 
     /** The body, writing stored file ranges from direct buffers ({@link DirectFileOutput}). */

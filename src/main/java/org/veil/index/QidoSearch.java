@@ -95,14 +95,23 @@ public class QidoSearch {
             // Rows read a few at a time through a cursor (PgJDBC fetches in batches only outside
             // auto-commit): a page of a thousand rows, each with its study's and series' JSON,
             // would otherwise be held whole before the first is weighed against maxBytes.
+            // The query timeout times the first batch only (PgJDBC fetches the rest with no timer):
+            // the database bounds every batch, and the loop the whole.
             c.setAutoCommit(false);
+            try (java.sql.Statement limit = c.createStatement()) {
+                limit.execute("SET LOCAL statement_timeout = " + timeoutSeconds * 1000L);
+            }
             ps.setFetchSize(FETCH_ROWS);
+            long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
             try (ResultSet rs = ps.executeQuery()) {
                 int originalColumn = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
                     if (out.size() == q.limit()) {
                         more = true;
                         break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new SQLException("the search's rows took longer than its bound", QUERY_CANCELED);
                     }
                     String object = render(q, rs, baseUrl);
                     held += object.length();

@@ -107,12 +107,20 @@ final class QidoSql {
         }
     }
 
-    /** Each name of a list in the form the index holds ({@link PersonNames#matchForm}); a value of only carets is kept as asked. */
+    /**
+     * Each name of a list in the form the index holds ({@link PersonNames#matchForm}); a value of
+     * only carets is kept as asked. {@code DOE^*} also matches {@code DOE} alone: the index holds
+     * {@code DOE^} so (its empty given name is no component).
+     */
     private static String personNames(String value) {
         List<String> names = new ArrayList<>();
         for (String v : value.split("\\\\", -1)) {
             String form = PersonNames.matchForm(v);
             names.add(form.isEmpty() ? v : form);
+            String family = form.replaceFirst("\\^+\\*$", "");
+            if (!family.equals(form) && !family.isEmpty()) {
+                names.add(family);
+            }
         }
         return String.join("\\", names);
     }

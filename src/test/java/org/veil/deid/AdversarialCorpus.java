@@ -380,7 +380,8 @@ final class AdversarialCorpus {
                 }));
         cases.add(new Case("a birth date as a patient's weight and as a slice's thickness", ct(36)
                 .text(0x00101030, "DS", "19500312").text(0x00180050, "DS", "+19500312.0").text(0x00181074, "DS", "370000000")
-                .part10(CT, ROOT + ".3.36"), List.of("19500312"), Expect.DERIVED, (d, p) -> {
+                .text(0x00180088, "DS", "1.9500313E7").text(0x00101020, "DS", "0019500314")
+                .part10(CT, ROOT + ".3.36"), List.of("19500312", "9500313", "19500314"), Expect.DERIVED, (d, p) -> {
                     if (d.contains(0x00181074)) {
                         org.assertj.core.api.Assertions.assertThat(d.strings(0x00181074)).as("a dose in becquerels is a number, kept")
                                 .containsExactly("370000000");

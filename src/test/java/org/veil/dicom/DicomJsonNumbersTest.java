@@ -22,7 +22,7 @@ class DicomJsonNumbersTest {
     @Test
     void overlongAndUnrepresentableNumbersStayText() throws Exception {
         String thousandDigits = "1".repeat(1_001);
-        JsonNode json = metadata(thousandDigits, "1e400", "1234567890123");
+        JsonNode json = metadata(thousandDigits, "1e400", "123456789012345678901");
         assertThat(json.at("/00101030/Value/0").isTextual()).isTrue();
         assertThat(json.at("/00101030/Value/0").asText()).isEqualTo(thousandDigits);
         assertThat(json.at("/00180050/Value/0").isTextual()).isTrue();
@@ -44,7 +44,7 @@ class DicomJsonNumbersTest {
 
     @Test
     void ordinaryNumbersStayNumbers() throws Exception {
-        JsonNode json = metadata("70.5", "-1.25E-3", "+12");
+        JsonNode json = metadata("70.5", "-0.30000000000000004", "+12");
         assertThat(json.at("/00101030/Value/0").isNumber()).isTrue();
         assertThat(json.at("/00101030/Value/0").asDouble()).isEqualTo(70.5);
         assertThat(json.at("/00180050/Value/0").isNumber()).isTrue();

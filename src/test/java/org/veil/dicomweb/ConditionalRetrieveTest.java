@@ -42,6 +42,7 @@ class ConditionalRetrieveTest {
             Response other = DicomWebClient.given().accept("*/*").get(path);
             assertThat(other.statusCode()).as(path).isEqualTo(200);
             assertThat(other.header("Cache-Control")).as(path).isEqualTo("no-store");
+            assertThat(other.header("Vary")).as("negotiated by Accept (RFC 9110 12.5.5): " + path).contains("Accept");
         }
         assertThat(RestAssured.given().header("Authorization", "Bearer " + org.veil.security.TestTokens.of("auditor", "openid"))
                 .get("/api/v1/audit?limit=1").header("Cache-Control")).isEqualTo("no-store");

@@ -29,6 +29,9 @@ class PersonNameMatchingTest {
         assertThat(studies("PatientName=Yamada^Tarou&PatientID=PNM-2")).containsExactly("2.25.6060602");
         assertThat(studies("PatientName=Yamada*&PatientID=PNM-2")).containsExactly("2.25.6060602");
         assertThat(studies("PatientName=Roe&PatientID=PNM-1")).as("a family name alone is another name").isEmpty();
+        store("2.25.6060603", "Poe^", "PNM-3", null);
+        assertThat(studies("PatientName=Poe^*&PatientID=PNM-3")).as("stored without its empty given name").containsExactly("2.25.6060603");
+        assertThat(studies("PatientName=Poe^*&PatientID=PNM-1")).isEmpty();
     }
 
     private static java.util.List<String> studies(String query) {
