@@ -54,11 +54,30 @@ public final class InstanceParser {
         String path = "studies/" + study + "/series/" + series + "/instances/" + sopInstance;
         DicomJsonWriter.Bounds bounds = jsonBounds(limits);
         DicomJsonWriter.Result metadata = DicomJsonWriter.write(ds, path, tag -> true, bounds);
-        String studyJson = DicomJsonWriter.write(ds, path, tag -> isLevel(tag, QueryLevel.STUDY), bounds).json();
-        String seriesJson = DicomJsonWriter.write(ds, path, tag -> isLevel(tag, QueryLevel.SERIES), bounds).json();
+        DicomJsonWriter.Bounds level = new DicomJsonWriter.Bounds(MAX_LEVEL_JSON_CHARS, bounds.maxValues());
+        String studyJson = level(ds, path, QueryLevel.STUDY, level);
+        String seriesJson = level(ds, path, QueryLevel.SERIES, level);
         return new ParsedInstance(sopClass, sopInstance, study, series, dicom.transferSyntax(),
                 dicom.datasetOffset(), ds, metadata.json(), studyJson, seriesJson,
                 frames, metadata.bulkData());
+    }
+
+    /**
+     * Most characters of JSON the study's and the series' attributes of one instance may make.
+     * Searches answer them, and a series or instance search repeats the study's in every row: a
+     * page of a thousand rows stays within a few hundred megabytes at worst. Real patient, study
+     * and series attributes make a few kilobytes.
+     */
+    static final long MAX_LEVEL_JSON_CHARS = 256 * 1024;
+
+    private static String level(Dataset ds, String path, QueryLevel level, DicomJsonWriter.Bounds bounds)
+            throws MalformedDicomException {
+        try {
+            return DicomJsonWriter.write(ds, path, tag -> isLevel(tag, level), bounds).json();
+        } catch (MalformedDicomException e) {
+            throw new MalformedDicomException("the instance's " + level.name().toLowerCase(java.util.Locale.ROOT)
+                    + " attributes make more than " + MAX_LEVEL_JSON_CHARS + " characters of JSON");
+        }
     }
 
     /**

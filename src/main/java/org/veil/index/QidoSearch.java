@@ -45,8 +45,6 @@ public class QidoSearch {
             Tag.Columns, Tag.BitsAllocated, Tag.NumberOfFrames);
     /** Further matches counted at most; beyond it the Warning says "more than" (docs/conformance.md). */
     public static final long COUNT_BOUND = 10_000;
-    /** Rows fetched from the cursor at a time. */
-    private static final int FETCH_ROWS = 16;
     private static final ObjectMapper JSON = new ObjectMapper(org.veil.dicom.StoredJson.FACTORY);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -92,16 +90,21 @@ public class QidoSearch {
             int n = bind(c, ps, sql.params);
             ps.setInt(n++, q.limit() + 1);
             ps.setInt(n, q.offset());
-            // Rows read a few at a time through a cursor (PgJDBC fetches in batches only outside
-            // auto-commit): a page of a thousand rows, each with its study's and series' JSON,
-            // would otherwise be held whole before the first is weighed against maxBytes.
-            // The query timeout times the first batch only (PgJDBC fetches the rest with no timer):
-            // the database bounds every batch, and the loop the whole.
-            c.setAutoCommit(false);
-            try (java.sql.Statement limit = c.createStatement()) {
-                limit.execute("SET LOCAL statement_timeout = " + timeoutSeconds * 1000L);
+            // Series and instances are read a few rows at a time through a cursor (PgJDBC fetches
+            // in batches only outside auto-commit): a page of a thousand of them, each with its
+            // study's JSON and an instance's whole metadata, would otherwise be held whole before the
+            // first is weighed against maxBytes. A study's row is bounded at STOW (its attributes'
+            // JSON, InstanceParser), and a study search, the most frequent, keeps its one round trip.
+            // Through a cursor the query timeout times the first batch only (PgJDBC fetches the rest
+            // with no timer): the database bounds every batch, and the loop the whole.
+            boolean cursor = level == QueryLevel.SERIES || level == QueryLevel.INSTANCE;
+            if (cursor) {
+                c.setAutoCommit(false);
+                try (java.sql.Statement limit = c.createStatement()) {
+                    limit.execute("SET LOCAL statement_timeout = " + timeoutSeconds * 1000L);
+                }
+                ps.setFetchSize(level == QueryLevel.INSTANCE ? 4 : 16);
             }
-            ps.setFetchSize(FETCH_ROWS);
             long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
             try (ResultSet rs = ps.executeQuery()) {
                 int originalColumn = rs.getMetaData().getColumnCount();
@@ -124,7 +127,9 @@ public class QidoSearch {
                 }
             }
             long remaining = more ? countBeyond(c, q, sql, scope, q.offset() + out.size(), timeoutSeconds) : 0;
-            c.commit();
+            if (cursor) {
+                c.commit();
+            }
             return new QidoResult(out, Math.min(remaining, COUNT_BOUND), remaining > COUNT_BOUND, List.copyOf(originals));
         } catch (SQLException e) {
             if (QUERY_CANCELED.equals(e.getSQLState())) {

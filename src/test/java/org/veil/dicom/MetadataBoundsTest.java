@@ -12,14 +12,15 @@ import org.veil.TestData;
  * person name of one-letter values makes ten characters of JSON for every two bytes stored.
  */
 class MetadataBoundsTest {
-    private static final int OTHER_PATIENT_NAMES = 0x00101001;
+    /** Person Name (0040,A123), of SR content: an instance's attribute, not the patient's. */
+    private static final int PERSON_NAME = 0x0040A123;
 
     private static DicomReader.Limits limits(long heapBytes, int elements) {
         return new DicomReader.Limits(1024, 1 << 24, heapBytes, elements, 1_000_000, 1L << 28);
     }
 
     private static byte[] withNames(int count) throws Exception {
-        return Part10Editor.read(TestData.file("pydicom/MR_small.dcm")).set(OTHER_PATIENT_NAMES, "a\\".repeat(count - 1) + "a")
+        return Part10Editor.read(TestData.file("pydicom/MR_small.dcm")).set(PERSON_NAME, "a\\".repeat(count - 1) + "a")
                 .toBytes();
     }
 
@@ -31,8 +32,20 @@ class MetadataBoundsTest {
                 .isInstanceOf(MalformedDicomException.class).hasMessage("the instance's metadata is larger than 200000 characters of JSON");
         // The same file within the default bounds is read, and its names are all there.
         ParsedInstance p = InstanceParser.parse(new ByteArrayInputStream(file), DicomReader.Limits.DEFAULT);
-        assertThat(p.metadataJson()).contains("\"00101001\"");
+        assertThat(p.metadataJson()).contains("\"0040A123\"");
         assertThat(p.metadataJson().split("Alphabetic", -1)).hasSizeGreaterThan(30_000);
+    }
+
+    /** Study and series attributes are repeated in search answers: their JSON is bounded tighter than an instance's. */
+    @Test
+    void studyAttributesOfMoreThanAQuarterMegabyteAreRefused() throws Exception {
+        // 60 KB of one-letter names: about 540,000 characters of JSON.
+        String names = "a\\".repeat(29_999) + "a";
+        byte[] patient = Part10Editor.read(TestData.file("pydicom/MR_small.dcm")).set(Tag.PatientName, names).toBytes();
+        assertThatThrownBy(() -> InstanceParser.parse(new ByteArrayInputStream(patient), DicomReader.Limits.DEFAULT))
+                .isInstanceOf(MalformedDicomException.class).hasMessage("the instance's study attributes make more than 262144 characters of JSON");
+        byte[] instance = Part10Editor.read(TestData.file("pydicom/MR_small.dcm")).set(PERSON_NAME, names).toBytes();
+        assertThat(InstanceParser.parse(new ByteArrayInputStream(instance), DicomReader.Limits.DEFAULT).metadataJson()).contains("\"0040A123\"");
     }
 
     @Test
@@ -41,6 +54,6 @@ class MetadataBoundsTest {
         assertThatThrownBy(() -> InstanceParser.parse(new ByteArrayInputStream(file), limits(1L << 26, 1_999)))
                 .isInstanceOf(MalformedDicomException.class).hasMessage("an element of the instance has more than 1999 values");
         assertThat(InstanceParser.parse(new ByteArrayInputStream(file), limits(1L << 26, 2_001)).metadataJson())
-                .contains("\"00101001\"");
+                .contains("\"0040A123\"");
     }
 }
