@@ -333,7 +333,7 @@ public final class PixelFrames {
     }
 
     /** Samples read for {@link #centralRange}: enough for its percentiles, few enough to sort for every frame. */
-    private static final int CENTRAL_SAMPLES = 4096;
+    private static final int CENTRAL_SAMPLES = 1024;
 
     /**
      * The values between the 0.5th and 99.5th percentiles of the frame's, estimated from up to
