@@ -244,6 +244,24 @@ final class AttributeCleaner {
             ds.remove(tag);
         } else if (ds.vr(tag) == Vr.SQ) {
             ds.items(tag).forEach(item -> walk(item, Content.CLEANED, depth + 1));
+        } else if (Tag.element(tag) > 0x00FF) {
+            safePrivateValue(ds, tag, ds.vr(tag));
+        }
+    }
+
+    /**
+     * A safe private element is judged safe by its creator and element number, which anyone can
+     * write: its value must still have a safe shape. Numbers as numbers are kept
+     * ({@link ValueShapes#numbers}), text is cleaned as free text, code strings as codes; names,
+     * dates, times, titles, URLs and binary values, which nothing here can read, are removed.
+     */
+    private void safePrivateValue(EditableDataset ds, int tag, Vr vr) {
+        switch (vr) {
+            case DS, IS, US, SS, UL, SL, FL, FD, UV, SV -> ValueShapes.numbers(ds, tag, vr);
+            case LO, LT, SH, ST, UT, UC -> cleanText(ds, tag, vr);
+            case CS -> ValueShapes.codeStrings(ds, tag, vocabulary);
+            case UI -> replaceUids(ds, tag, true);
+            default -> ds.remove(tag);
         }
     }
 

@@ -309,10 +309,11 @@ public final class PixelFrames {
             return out;
         }
         java.util.List<byte[]> out = new java.util.ArrayList<>(3);
-        out.add(luminance(frame, window));
         Window whole = new Window(window.slope(), window.intercept(), 0, 0, window.palette());
         int mask = bitsAllocated != 1 && bitsStored <= 16 ? (1 << bitsStored) - 1 : -1;
         double[] values = range(whole, frame * pixels, pixels, mask);
+        // Without a window the header's rendering is the whole range's: its range is not read twice.
+        out.add(window.width() <= 1 ? luminance(frame, window, values) : luminance(frame, window));
         if (window.width() > 1) {
             double[] shown = range(window, frame * pixels, pixels, mask);
             // The whole range too when the window clips a value, or when it is more than twice as

@@ -405,6 +405,17 @@ final class AdversarialCorpus {
                         .text(0x00080104, "LO", "Finding"))
                 .part10(CT, ROOT + ".3.38"), List.of("48213377", "19500312", "19500313", "1950031-2", "4821338"), Expect.DERIVED,
                 NOTHING_MORE));
+        cases.add(new Case("text and a date in private elements a safe list names by creator and element", ct(39)
+                .text(0x20050010, "LO", "Philips MR Imaging DD 001")
+                .text(0x2005100D, "LT", "BAKER JOHN ZZLEAK39A")
+                .put(0x2005100E, "FL", RawDataset.le32(Float.floatToIntBits(1.5f)))
+                .text(0x70530010, "LO", "Philips PET Private Group")
+                .text(0x70531000, "DS", "19500312")
+                .part10(CT, ROOT + ".3.39"), List.of("ZZLEAK39A", "BAKER JOHN", "19500312"), Expect.DERIVED, (d, p) -> {
+                    if (p.has(Option.RETAIN_SAFE_PRIVATE)) {
+                        org.assertj.core.api.Assertions.assertThat(d.contains(0x2005100E)).as("a safe number is kept").isTrue();
+                    }
+                }));
         return cases;
     }
 

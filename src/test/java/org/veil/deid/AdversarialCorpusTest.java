@@ -21,6 +21,7 @@ class AdversarialCorpusTest {
     static Stream<Arguments> cases() {
         List<Profile> profiles = new ArrayList<>(Profiles.defaults().all().values());
         profiles.add(new Profile("basic", java.util.EnumSet.noneOf(Option.class)));
+        profiles.add(new Profile("safe-private", java.util.EnumSet.of(Option.RETAIN_SAFE_PRIVATE)));
         List<AdversarialCorpus.Case> all = new ArrayList<>(AdversarialCorpus.attributes());
         all.addAll(AdversarialCorpus.withheld());
         return all.stream().flatMap(c -> profiles.stream().map(p -> Arguments.of(c, p)));
