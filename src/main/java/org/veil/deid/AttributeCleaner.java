@@ -48,29 +48,6 @@ final class AttributeCleaner {
     static final int FLOAT_PIXEL_DATA = 0x7FE00008;
     static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
     private static final int WAVEFORM_SEQUENCE = 0x54000100;
-    /**
-     * Modality LUT, VOI LUT, Softcopy VOI LUT and Presentation LUT Sequences (PS3.3 C.11.1,
-     * C.11.2, C.11.8, C.11.4), at any depth: a table can map two stored values one apart to black
-     * and white, and the text check looks at the stored values through the rescale and windows
-     * only. Without them a viewer shows what the check saw. LUT Data (0028,3006) has its place
-     * only in them, and is removed wherever else it is found: a table of words is any bytes.
-     */
-    private static final Set<Integer> DISPLAY_LUTS = Set.of(0x00283000, 0x00283010, 0x00283110, 0x20500010, 0x00283006);
-    /**
-     * Window values a viewer offers besides the first, and Frame VOI LUT and Pixel Value
-     * Transformation items besides the first (PS3.3 C.11.2.1.2, C.7.6.16.2.10): the text check
-     * looks through the first window only, so a second preset could show what it did not see.
-     */
-    private static final Set<Integer> FIRST_WINDOW_ONLY = Set.of(0x00281050, 0x00281051, 0x00281055);
-    private static final Set<Integer> FIRST_ITEM_ONLY = Set.of(0x00289132, 0x00289145);
-    /**
-     * The palette attributes a viewer draws with (PS3.3 C.7.6.3, C.7.9): descriptors, tables,
-     * segmented tables, alpha. (The palette's UID names it; the table decides what it does with UIDs.)
-     */
-    private static final Set<Integer> PALETTES = Set.of(0x00281101, 0x00281102, 0x00281103, 0x00281104,
-            0x00281201, 0x00281202, 0x00281203, 0x00281204, 0x00281221, 0x00281222, 0x00281223, 0x00281224);
-    /** The palette a PALETTE COLOR image keeps: descriptors and plain tables of red, green and blue. */
-    private static final Set<Integer> PALETTE_SHOWN = Set.of(0x00281101, 0x00281102, 0x00281103, 0x00281201, 0x00281202, 0x00281203);
     private static final int WAVEFORM_DATA = 0x54001010;
     private static final int SPECTROSCOPY_DATA = 0x56000020;
     private static final int PATIENT_SEX = 0x00100040;
@@ -144,9 +121,7 @@ final class AttributeCleaner {
         int latestYear = TemporalAttributes.latestYear(root, 0, today.getYear());
         boolean hadStudyId = root.contains(STUDY_ID);
         walk(root, Content.PLAIN, 0);
-        if (PALETTE_SHOWN.stream().anyMatch(root::contains)) {
-            root.writeCheckedPalette();
-        }
+        DisplayAttributes.writeCheckedPalette(root);
         patient(birthDate, latestYear);
         if (hadStudyId) {
             root.put(STUDY_ID, Vr.SH, keys.studyId(context, studyUid));
@@ -162,7 +137,7 @@ final class AttributeCleaner {
             if (!ds.contains(tag) || (CodedEntries.TAGS.contains(tag) && CodedEntries.isCodedEntry(ds))) {
                 continue;
             }
-            firstWindowOnly(ds, tag);
+            DisplayAttributes.firstWindowOnly(ds, tag);
             int group = Tag.group(tag);
             if (group == 0x0002) {
                 // File Meta Information is written afresh at the top; inside an item it has no place.
@@ -173,7 +148,7 @@ final class AttributeCleaner {
             }
             if (Tag.isGroupLength(tag) || group == 0xFFFE || group == 0x0000) {
                 ds.remove(tag);
-            } else if (DISPLAY_LUTS.contains(tag) || PALETTES.contains(tag) && (depth > 0 || !paletteShown(ds, tag))) {
+            } else if (DisplayAttributes.removed(ds, tag, depth)) {
                 ds.remove(tag);
             } else if (Tag.isPrivate(tag)) {
                 privateElement(ds, tag, depth);
@@ -204,27 +179,6 @@ final class AttributeCleaner {
         }
         if (content != Content.PLAIN) {
             SafeHarborAges.subjectContext(ds);
-        }
-    }
-
-    /**
-     * Whether a top-level palette attribute is the one the text check read: only a PALETTE COLOR
-     * image's plain red, green and blue tables, which are written back as the check reads them
-     * (EditableDataset.writeCheckedPalette). A palette on a grey image (a viewer may still draw the image through
-     * it), segmented tables (which the check does not expand), alpha (which it does not weigh) and
-     * palettes inside items (which nothing draws the checked image with) are not what it looked at.
-     */
-    private static boolean paletteShown(EditableDataset ds, int tag) {
-        boolean paletteColour = ds.string(Tag.PhotometricInterpretation).map(String::trim).orElse("").equals("PALETTE COLOR");
-        return paletteColour && PALETTE_SHOWN.contains(tag);
-    }
-
-    /** The first window and the first Frame VOI LUT and Pixel Value Transformation item: what the text check looked through. */
-    private static void firstWindowOnly(EditableDataset ds, int tag) {
-        if (FIRST_WINDOW_ONLY.contains(tag) && ds.valueCount(tag) > 1) {
-            ds.put(tag, ds.vr(tag), ds.strings(tag).get(0));
-        } else if (FIRST_ITEM_ONLY.contains(tag)) {
-            ds.keepFirstItem(tag);
         }
     }
 

@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
 final class PublicCodes {
     private static final Pattern SCTID = Pattern.compile("[1-9]\\d{5,17}");
     private static final Pattern LOINC = Pattern.compile("(L[APG])?(\\d{1,7})-(\\d)");
-    /** Eight digits shaped like a date (PS3.5 DA): a birth or visit date whatever the scheme says it is. */
-    private static final Pattern DATE_LIKE = Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
     private static final int[][] VERHOEFF_D = {
             {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5}, {2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
             {3, 4, 0, 1, 2, 8, 9, 5, 6, 7}, {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
@@ -33,7 +31,7 @@ final class PublicCodes {
         return switch (scheme.toUpperCase(Locale.ROOT)) {
             case "SCT", "SNOMED" -> snomedCtId(value);
             case "LN", "LNC" -> loinc(value);
-            default -> !DATE_LIKE.matcher(value).matches();
+            default -> !org.veil.dicom.Vr.DATE_LIKE.matcher(value).matches();
         };
     }
 

@@ -22,7 +22,6 @@ final class ValueShapes {
     private static final int LUT_DATA = 0x00283006;
     private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
     private static final Pattern CS = Pattern.compile("[A-Z0-9 _]{1,16}");
-    private static final Pattern DATE_LIKE = Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
     /** Code strings that are Type 1 where they appear (Content Label): a dummy rather than no value when no term of them is known. */
     private static final Set<Integer> REQUIRED_TEXT = Set.of(0x00700080);
     private static final Set<String> CHARACTER_SETS = Set.of("", "ISO_IR 6", "ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110",
@@ -58,7 +57,7 @@ final class ValueShapes {
                 continue;
             }
             boolean ok = vr == Vr.DS ? Vr.DECIMAL_STRING.matcher(s).matches() && !Vr.dateShapedDecimal(s)
-                    : IS.matcher(s).matches() && s.replaceAll("[^0-9]", "").length() <= 6 && !DATE_LIKE.matcher(s).matches();
+                    : IS.matcher(s).matches() && s.replaceAll("[^0-9]", "").length() <= 6 && !Vr.DATE_LIKE.matcher(s).matches();
             if (!ok) {
                 ds.empty(tag);
                 return;

@@ -263,7 +263,8 @@ public final class DicomJsonWriter {
         }
     }
 
-    private static String stripTrailingCarets(String s) {
+    /** A name or component group without its trailing empty components (PS3.5 6.2): {@code DOE^JOHN^^} is {@code DOE^JOHN}. */
+    public static String stripTrailingCarets(String s) {
         int end = s.length();
         while (end > 0 && (s.charAt(end - 1) == '^' || s.charAt(end - 1) == ' ')) {
             end--;

@@ -349,10 +349,13 @@ public final class PixelFrames {
             sampled[n++] = format.value(mask == -1 ? raw : raw & mask);
         }
         java.util.Arrays.sort(sampled, 0, n);
-        int low = sampled[(int) ((n - 1) * 0.005)];
-        int high = sampled[(int) Math.ceil((n - 1) * 0.995)];
-        double a = low * whole.slope() + whole.intercept();
-        double b = high * whole.slope() + whole.intercept();
+        return rescaled(whole, sampled[(int) ((n - 1) * 0.005)], sampled[(int) Math.ceil((n - 1) * 0.995)]);
+    }
+
+    /** Two stored values rescaled, the lower first (a negative slope swaps them). */
+    private static double[] rescaled(Window window, int low, int high) {
+        double a = low * window.slope() + window.intercept();
+        double b = high * window.slope() + window.intercept();
         return new double[] {Math.min(a, b), Math.max(a, b)};
     }
 
@@ -372,9 +375,7 @@ public final class PixelFrames {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
-        double a = min * window.slope() + window.intercept();
-        double b = max * window.slope() + window.intercept();
-        return new double[] {Math.min(a, b), Math.max(a, b)};
+        return rescaled(window, min, max);
     }
 
     private static byte grey(double v, double low, double high, boolean inverted) {

@@ -25,7 +25,8 @@ public enum Vr {
     public static final java.util.regex.Pattern DECIMAL_STRING = java.util.regex.Pattern.compile(
             "[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
-    private static final java.util.regex.Pattern DATE_LIKE = java.util.regex.Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
+    /** Eight digits shaped like a date (PS3.5 DA) of the last three centuries: a birth or visit date, whatever attribute holds it. */
+    public static final java.util.regex.Pattern DATE_LIKE = java.util.regex.Pattern.compile("(18|19|20)\\d{2}[01]\\d[0-3]\\d");
 
     /**
      * Whether a decimal string's whole part, as a number, is shaped like a date (a Patient's

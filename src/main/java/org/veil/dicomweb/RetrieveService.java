@@ -291,8 +291,7 @@ public class RetrieveService {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (StoredInstance i : found) {
                 TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
-                String instanceUrl = baseUrl + "/studies/" + i.studyInstanceUid() + "/series/" + i.seriesInstanceUid()
-                        + "/instances/" + i.sopInstanceUid();
+                String instanceUrl = ServiceUrls.instance(baseUrl, i.studyInstanceUid(), i.seriesInstanceUid(), i.sopInstanceUid());
                 String valueType = ts.isBigEndian() ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + ts.uid() : Negotiation.OCTET_STREAM;
                 List<Map.Entry<String, FrameIndex.Range>> values = new ArrayList<>(i.bulkDataIndex().entrySet());
                 values.sort(java.util.Comparator.comparingLong(e -> e.getValue().offset()));

@@ -188,8 +188,8 @@ public class StoreService {
                 ParsedInstance p = i.parsed();
                 switch (outcomes.get(i)) {
                     case STORED, ALREADY_STORED -> result.stored(new StoreResult.Stored(p.sopClassUid(), p.sopInstanceUid(),
-                            baseUrl + "/studies/" + p.studyInstanceUid() + "/series/" + p.seriesInstanceUid()
-                                    + "/instances/" + p.sopInstanceUid()), p.studyInstanceUid());
+                            ServiceUrls.instance(baseUrl, p.studyInstanceUid(), p.seriesInstanceUid(), p.sopInstanceUid())),
+                            p.studyInstanceUid());
                     case CONFLICTING_DUPLICATE -> {
                         refused.add(i.storageKey());
                         result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(),

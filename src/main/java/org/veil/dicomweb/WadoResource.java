@@ -203,7 +203,7 @@ public class WadoResource {
 
     /** The instance's resource as the request named it: UIDs checked by {@link #reach}, so safe in a header. */
     private static String instanceUrl(UriInfo uri, String study, String series, String instance) {
-        return ServiceUrls.base(uri) + "/studies/" + study + "/series/" + series + "/instances/" + instance;
+        return ServiceUrls.instance(ServiceUrls.base(uri), study, series, instance);
     }
 
     /** Audits the request from here on, checks the path, and asks the policy which study it reaches. */

@@ -38,12 +38,7 @@ final class PersonNames {
      * left. Stored and asked names are both brought to it (V18 for rows stored before).
      */
     static String matchForm(String pn) {
-        String alphabetic = pn.split("=", -1)[0];
-        int end = alphabetic.length();
-        while (end > 0 && (alphabetic.charAt(end - 1) == '^' || alphabetic.charAt(end - 1) == ' ')) {
-            end--;
-        }
-        return alphabetic.substring(0, end);
+        return org.veil.dicom.DicomJsonWriter.stripTrailingCarets(pn.split("=", -1)[0]);
     }
 
     static String normalize(String pn) {
