@@ -214,11 +214,14 @@ public final class PixelFrames {
      * and colour images by their luminance. For looking for text, not for display.
      */
     public byte[] luminance(int frame, Window window) {
-        return luminance(frame, window, null);
+        return luminance(frame, window, null, null);
     }
 
-    /** As {@link #luminance(int, Window)}, with the values that map to black and white when the caller has them already. */
-    private byte[] luminance(int frame, Window window, double[] knownRange) {
+    /**
+     * As {@link #luminance(int, Window)}, with the values that map to black and white and the
+     * frame's {@link Extent} when the caller has them already.
+     */
+    private byte[] luminance(int frame, Window window, double[] knownRange, Extent knownExtent) {
         int pixels = rows * columns;
         byte[] out = new byte[pixels];
         if (samplesPerPixel == 3) {
@@ -243,30 +246,49 @@ public final class PixelFrames {
         }
         boolean inverted = photometric.equals("MONOCHROME1");
         if (bitsAllocated != 1 && bitsStored <= 16) {
-            // One grey level per possible stored value, then one table look-up per pixel.
-            int mask = (1 << bitsStored) - 1;
-            double[] range = knownRange != null ? knownRange : range(window, base, pixels, mask);
-            byte[] lut = new byte[mask + 1];
-            for (int raw = 0; raw <= mask; raw++) {
-                lut[raw] = grey(format.value(raw) * window.slope() + window.intercept(), range[0], range[1], inverted);
+            // One grey level per value between the frame's smallest and largest (a CT's 4,000 of
+            // 65,536), then one table look-up per pixel.
+            Extent extent = knownExtent != null ? knownExtent : extent(base, pixels);
+            double[] range = knownRange != null ? knownRange : range(window, extent);
+            int low = extent.low();
+            byte[] lut = new byte[extent.high() - low + 1];
+            for (int v = low; v <= extent.high(); v++) {
+                lut[v - low] = grey(v * window.slope() + window.intercept(), range[0], range[1], inverted);
             }
             // Padding is drawn black by viewers (PixelMed's renderer too, PS3.3 C.7.5.1.1.2): text
             // one level off a padding background stands out there, so it must here.
             int[] padding = presentation.paddingRange();
             if (padding != null) {
-                for (int raw = 0; raw <= mask; raw++) {
-                    int v = format.value(raw);
-                    if (v >= padding[0] && v <= padding[1]) {
-                        lut[raw] = 0;
-                    }
+                for (int v = Math.max(low, padding[0]); v <= Math.min(extent.high(), padding[1]); v++) {
+                    lut[v - low] = 0;
                 }
             }
-            for (int i = 0; i < pixels; i++) {
-                out[i] = lut[samples.get(base + i) & mask];
+            // The value as SampleFormat#value gives it: the stored bits, sign-extended when signed.
+            int shift = 32 - bitsStored;
+            short[] words = samples.wordArray();
+            if (words != null && bitsStored == 16) {
+                // 16 stored bits of 16: the word is the value (signed) or its low 16 bits (unsigned).
+                if (format.signed()) {
+                    for (int i = 0; i < pixels; i++) {
+                        out[i] = lut[words[base + i] - low];
+                    }
+                } else {
+                    for (int i = 0; i < pixels; i++) {
+                        out[i] = lut[(words[base + i] & 0xFFFF) - low];
+                    }
+                }
+            } else if (format.signed()) {
+                for (int i = 0; i < pixels; i++) {
+                    out[i] = lut[((samples.get(base + i) << shift) >> shift) - low];
+                }
+            } else {
+                for (int i = 0; i < pixels; i++) {
+                    out[i] = lut[((samples.get(base + i) << shift) >>> shift) - low];
+                }
             }
             return out;
         }
-        double[] range = knownRange != null ? knownRange : range(window, base, pixels, -1);
+        double[] range = knownRange != null ? knownRange : range(window, base, pixels);
         for (int i = 0; i < pixels; i++) {
             out[i] = grey(format.value(samples.get(base + i)) * window.slope() + window.intercept(), range[0], range[1], inverted);
         }
@@ -311,15 +333,17 @@ public final class PixelFrames {
         java.util.List<byte[]> out = new java.util.ArrayList<>(3);
         Window whole = new Window(window.slope(), window.intercept(), 0, 0, window.palette());
         int mask = bitsAllocated != 1 && bitsStored <= 16 ? (1 << bitsStored) - 1 : -1;
-        double[] values = range(whole, frame * pixels, pixels, mask);
+        // The frame is read once for its extent, which every rendering's table and range take.
+        Extent extent = mask == -1 ? null : extent(frame * pixels, pixels);
+        double[] values = extent == null ? range(whole, frame * pixels, pixels) : range(whole, extent);
         // Without a window the header's rendering is the whole range's: its range is not read twice.
-        out.add(window.width() <= 1 ? luminance(frame, window, values) : luminance(frame, window));
+        out.add(luminance(frame, window, window.width() <= 1 ? values : null, extent));
         if (window.width() > 1) {
-            double[] shown = range(window, frame * pixels, pixels, mask);
+            double[] shown = range(window, frame * pixels, pixels);
             // The whole range too when the window clips a value, or when it is more than twice as
             // wide as the values (a window of 100,000,000 makes 0 and 4095 the same grey).
             if (!(values[0] >= shown[0] && values[1] <= shown[1] && (values[1] - values[0]) * 2 >= shown[1] - shown[0])) {
-                out.add(luminance(frame, whole, values));
+                out.add(luminance(frame, whole, values, extent));
             }
         }
         double[] central = centralRange(whole, frame * pixels, pixels, mask);
@@ -328,7 +352,7 @@ public final class PixelFrames {
             // one at 4095) would make text a stored value or two off its background invisible in
             // the whole range, and in a window that clips it; a reader who narrows the window
             // sees it. The central values are looked at too, stretched black to white.
-            out.add(luminance(frame, whole, central));
+            out.add(luminance(frame, whole, central, extent));
         }
         return out;
     }
@@ -361,21 +385,70 @@ public final class PixelFrames {
 
     /**
      * The values that map to black and to white: the window's, or without one the frame's
-     * smallest and largest. {@code mask} masks stored values when it is not -1.
+     * smallest and largest.
      */
-    private double[] range(Window window, int base, int pixels, int mask) {
+    private double[] range(Window window, int base, int pixels) {
         if (window.width() > 1) {
-            return new double[] {window.centre() - 0.5 - (window.width() - 1) / 2, window.centre() - 0.5 + (window.width() - 1) / 2};
+            return windowRange(window);
         }
         int min = Integer.MAX_VALUE;
         int max = Integer.MIN_VALUE;
         for (int i = 0; i < pixels; i++) {
-            int raw = samples.get(base + i);
-            int v = format.value(mask == -1 ? raw : raw & mask);
+            int v = format.value(samples.get(base + i));
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
         return rescaled(window, min, max);
+    }
+
+    /** As {@link #range(Window, int, int)}, from the frame's extent read already. */
+    private static double[] range(Window window, Extent extent) {
+        return window.width() > 1 ? windowRange(window) : rescaled(window, extent.low(), extent.high());
+    }
+
+    /** The window's black and white values (PS3.3 C.11.2.1.2.1, linear). */
+    private static double[] windowRange(Window window) {
+        return new double[] {window.centre() - 0.5 - (window.width() - 1) / 2, window.centre() - 0.5 + (window.width() - 1) / 2};
+    }
+
+    /**
+     * The smallest and largest value of a frame of at most 16 stored bits, read in one pass (as
+     * {@link SampleFormat#value}: the stored bits, sign-extended when signed): the bounds of its
+     * rendering tables, whose size is {@code high - low + 1} and at most 65,536.
+     */
+    private record Extent(int low, int high) {
+    }
+
+    private Extent extent(int base, int pixels) {
+        if (pixels == 0) {
+            return new Extent(0, 0);
+        }
+        int shift = 32 - bitsStored;
+        int low = Integer.MAX_VALUE;
+        int high = Integer.MIN_VALUE;
+        short[] words = samples.wordArray();
+        if (words != null && bitsStored == 16) {
+            // As in luminance: the word is the value, or its low 16 bits.
+            int mask = format.signed() ? -1 : 0xFFFF;
+            for (int i = 0; i < pixels; i++) {
+                int v = words[base + i] & mask;
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+        } else if (format.signed()) {
+            for (int i = 0; i < pixels; i++) {
+                int v = (samples.get(base + i) << shift) >> shift;
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+        } else {
+            for (int i = 0; i < pixels; i++) {
+                int v = (samples.get(base + i) << shift) >>> shift;
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+        }
+        return new Extent(low, high);
     }
 
     private static byte grey(double v, double low, double high, boolean inverted) {

@@ -12,6 +12,15 @@ interface Samples {
 
     int size();
 
+    /**
+     * The 16-bit words these samples are, in place, or null when they are not held as words: for
+     * the loops over every pixel of a frame ({@link PixelFrames#renderings}), which the JIT
+     * compiles to vector instructions over an array and not through {@link #get}.
+     */
+    default short[] wordArray() {
+        return null;
+    }
+
     /** The first {@code n} samples as 16-bit words, for writing native Pixel Data back. */
     default short[] words(int n) {
         short[] w = new short[n];
@@ -54,6 +63,11 @@ interface Samples {
             @Override
             public short[] words(int count) {
                 return java.util.Arrays.copyOf(w, count);
+            }
+
+            @Override
+            public short[] wordArray() {
+                return w;
             }
         };
     }

@@ -381,6 +381,35 @@ class PixelCorpusTest {
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
     }
 
+    /**
+     * The faint name in signed samples of 12 and of 16 stored bits (PS3.3 C.7.6.3.1.1), on a
+     * background of -1000 with the outlying pixels at the ends of the stored range: the check's
+     * tables are indexed by the sign-extended value, so negative values must land where they are.
+     * A Rescale Intercept of 2000 brings them to 1000 and 1001 for dcm2pnm, which takes a negative
+     * window centre for an option.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {12, 16})
+    void faintTextInSignedSamplesIsWithheld(int bitsStored) throws Exception {
+        int mask = (1 << bitsStored) - 1;
+        BufferedImage faint = faint(256);
+        BufferedImage signed = new BufferedImage(256, 256, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                int v = faint.getRaster().getSample(x, y, 0) == 2001 ? -999 : -1000;
+                signed.getRaster().setSample(x, y, 0, v & mask);
+            }
+        }
+        signed.getRaster().setSample(0, 255, 0, (-(1 << (bitsStored - 1))) & mask);
+        signed.getRaster().setSample(1, 255, 0, (1 << (bitsStored - 1)) - 1);
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(signed),
+                new RawDataset().us(0x00280101, bitsStored).us(0x00280102, bitsStored - 1).us(0x00280103, 1)
+                        .text(0x00281052, "DS", "2000").text(0x00281053, "DS", "1"));
+        assertThat(tesseract(original, 1, "+Ww", "1000.5", "2")).as("a reader who narrows the window reads it").contains("BAKER");
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
     /** A Rescale Slope of NaN makes every value NaN to the check; the derivative empties it, and a viewer takes 1. */
     @ParameterizedTest
     @ValueSource(strings = {"NaN", "Infinity", "1.0d"})

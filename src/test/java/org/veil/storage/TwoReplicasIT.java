@@ -99,7 +99,7 @@ class TwoReplicasIT {
         assertThat(consent.statusCode()).isEqualTo(201);
         String educator = TestTokens.of("educator", "openid purpose:teaching");
 
-        JsonNode seen = JSON.readTree(get(b, "/dicomweb/studies?includefield=0020000D", educator).body());
+        JsonNode seen = json(b, get(b, "/dicomweb/studies?includefield=0020000D", educator));
         assertThat(seen).hasSize(1);
         String derived = seen.get(0).path("0020000D").path("Value").get(0).asText();
         assertThat(derived).isNotEqualTo(study);
@@ -140,6 +140,22 @@ class TwoReplicasIT {
             // 40 searches, half through each replica, all in the one chain.
             assertThat(verify.path("rows").asLong()).isGreaterThanOrEqualTo(before + 40);
         }
+    }
+
+    /**
+     * The body of a 200 answer as JSON; anything else fails with the status, the content type, the
+     * start of the body and the end of that replica's log (a search that once answered with a body
+     * starting '<' left nothing else to go on).
+     */
+    private static JsonNode json(VeilProcess replica, HttpResponse<String> response) throws Exception {
+        String body = response.body();
+        String type = response.headers().firstValue("Content-Type").orElse("(none)");
+        String log = replica.log();
+        assertThat(response.statusCode() == 200 && type.contains("json"))
+                .as("status %d, %s, body %s%nreplica log ends: %s", response.statusCode(), type,
+                        body.substring(0, Math.min(body.length(), 400)), log.substring(Math.max(0, log.length() - 4000)))
+                .isTrue();
+        return JSON.readTree(body);
     }
 
     private HttpResponse<String> get(VeilProcess replica, String path, String token) throws Exception {
