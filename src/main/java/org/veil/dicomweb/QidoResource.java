@@ -138,8 +138,8 @@ public class QidoResource {
         QidoResult result = search.search(request, ServiceUrls.base(uri), scope, maxResponseBytes, timeout);
         audit.studies(result.originalStudies());
         audit.instances(level == QueryLevel.INSTANCE ? result.objects().size() : 0);
-        String pending = visible.pendingStudies() == 0 ? null : "299 veil \"" + visible.pendingStudies()
-                + " studies this search may see are still being prepared and are not in this answer; search again shortly\"";
+        String pending = visible.pendingStudies() == 0 ? null : "299 veil \"" + (visible.morePending() ? "More than " : "")
+                + visible.pendingStudies() + " studies this search may see are still being prepared and are not in this answer; search again shortly\"";
         java.util.List<String> warnings = new java.util.ArrayList<>();
         if (pending != null) {
             warnings.add(pending);

@@ -71,9 +71,13 @@ public class Visibility {
 
     /**
      * A search's scope, and how many studies it may see are left out of it for now: views still to
-     * be built beyond what one search builds ({@code veil.dicomweb.max-views-built-per-search}).
+     * be built beyond what one search builds ({@code veil.dicomweb.max-views-built-per-search}),
+     * and whether there are more than that (what is listed for building is bounded too).
      */
-    public record Search(SearchScope scope, int pendingStudies) {
+    public record Search(SearchScope scope, int pendingStudies, boolean morePending) {
+        Search(SearchScope scope, int pendingStudies) {
+            this(scope, pendingStudies, false);
+        }
     }
 
     /**
@@ -97,12 +101,17 @@ public class Visibility {
                 // Views another thread is building now (the background builder, another search)
                 // are left to it at first and waited for last, so that both build side by side.
                 List<Map.Entry<String, String>> busy = new ArrayList<>();
-                List<Map.Entry<String, String>> missing = new ArrayList<>(search.unbuiltViews(scope));
                 // The study the search names goes first, when the UID was derived for this caller's
-                // context: another audience's UID must not decide what is built for this one.
+                // context: another audience's UID must not decide what is built for this one. One
+                // more than is asked for is listed, to know whether there are more.
                 Optional<Map.Entry<String, String>> named = namedStudy.isEmpty() ? Optional.empty()
                         : originOf(namedStudy.get(), views.keyVersion()).map(o -> Map.entry(o[0], o[1]));
-                named.ifPresent(n -> missing.sort(java.util.Comparator.comparing(e -> !e.equals(n))));
+                int listed = ASKED_PER_SEARCH * maxViewsBuilt;
+                List<Map.Entry<String, String>> missing = new ArrayList<>(search.unbuiltViews(scope, named, listed + 1));
+                boolean more = missing.size() > listed;
+                if (more) {
+                    missing.remove(listed);
+                }
                 List<Map.Entry<String, String>> now = missing.subList(0, Math.min(missing.size(), maxViewsBuilt));
                 for (Map.Entry<String, String> unbuilt : now) {
                     // A search needs the rows, not the pixels: a listing (DerivedViews.Need).
@@ -119,13 +128,13 @@ public class Visibility {
                 // The builder builds whole what this search listed, and lists and builds what it left over:
                 // a listing stands only until its pixels are judged.
                 if (!missing.isEmpty()) {
-                    builder.ask(missing.subList(0, Math.min(missing.size(), ASKED_PER_SEARCH * maxViewsBuilt)).stream()
+                    builder.ask(missing.stream()
                             .map(e -> new String[] {e.getKey(), e.getValue(), profile.name()}).toList());
                 }
                 // A search about one study leaves out nothing but that study, if it was left over.
                 int pending = namedStudy.isEmpty() ? later.size()
                         : named.isPresent() && later.contains(named.get()) ? 1 : 0;
-                yield new Search(scope, pending);
+                yield new Search(scope, pending, namedStudy.isEmpty() && more);
             }
         };
     }

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.veil.dicom.BulkDataUris;
@@ -162,14 +163,20 @@ public class QidoSearch {
 
     /**
      * The original studies this de-identified scope may see whose view in their context is not
-     * built yet: what must be built before the search can answer.
+     * built yet: what must be built before the search can answer. At most {@code limit}, {@code
+     * first} (a study and its context) ahead of the others when it is one of them: a caller who
+     * may see a million studies with no view built does not have them all listed on every search.
      */
-    public List<Map.Entry<String, String>> unbuiltViews(SearchScope.Deidentified scope) throws SQLException {
+    public List<Map.Entry<String, String>> unbuiltViews(SearchScope.Deidentified scope, Optional<Map.Entry<String, String>> first,
+                                                        int limit) throws SQLException {
         VisibilitySql.Fragment context = VisibilitySql.context(scope.requirement(), "st.study_instance_uid", scope.now());
         VisibilitySql.Fragment consented = VisibilitySql.consented(scope.requirement(), "st.study_instance_uid", scope.now());
         List<Object> params = new ArrayList<>(context.params());
         params.addAll(consented.params());
         params.add(scope.keyVersion());
+        params.add(first.map(Map.Entry::getKey).orElse(""));
+        params.add(first.map(Map.Entry::getValue).orElse(""));
+        params.add(limit);
         List<Map.Entry<String, String>> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
@@ -177,7 +184,7 @@ public class QidoSearch {
                          SELECT st.study_instance_uid AS uid, %s AS ctx FROM study st WHERE %s) x
                       WHERE x.ctx IS NOT NULL AND NOT EXISTS (SELECT 1 FROM derived_view v
                             WHERE v.original_study_uid = x.uid AND v.context = x.ctx AND v.key_version = ?)
-                      ORDER BY x.uid""".formatted(context.sql(), consented.sql()))) {
+                      ORDER BY (x.uid = ? AND x.ctx = ?) DESC, x.uid LIMIT ?""".formatted(context.sql(), consented.sql()))) {
             bind(c, ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -62,4 +62,28 @@ class ViewsBuiltPerSearchTest {
         assertThat(second.jsonPath().getList("$")).hasSize(3);
         assertThat(second.headers().getValues("Warning")).noneSatisfy(w -> assertThat(w).contains("still being prepared"));
     }
+
+    /**
+     * What is left to build is listed up to ten searches' worth (20 here), not the whole archive
+     * on every search: with 23 studies to build, the first search builds 2, lists 20 and knows
+     * there are more, and says so.
+     */
+    @Test
+    void whatIsLeftToBuildIsListedUpToABound() throws Exception {
+        index.reset();
+        for (int s = 1; s <= 23; s++) {
+            String study = "2.25.5252520" + s;
+            byte[] file = Part10Editor.read(TestData.file("pydicom/CT_small.dcm")).set(Tag.StudyInstanceUID, study)
+                    .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1")
+                    .set(Tag.PatientID, "LISTED" + s).toBytes();
+            assertThat(DicomWebClient.stow(file).statusCode()).isEqualTo(200);
+        }
+        String teacher = TestTokens.of("educator", "openid purpose:teaching");
+        Response first = RestAssured.given().header("Authorization", "Bearer " + teacher).accept("application/dicom+json")
+                .get("/dicomweb/studies");
+        assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
+        assertThat(first.jsonPath().getList("$")).as("what this search built").hasSize(2);
+        assertThat(first.headers().getValues("Warning"))
+                .anySatisfy(w -> assertThat(w).contains("More than 18 studies this search may see are still being prepared"));
+    }
 }
