@@ -86,6 +86,20 @@ public final class Dataset implements Iterable<Element> {
         return get(tag).filter(Element::isLoaded).map(e -> values(e).get(0)).filter(s -> !s.isEmpty());
     }
 
+    /**
+     * The first value of {@code tag} in each item of sequence {@code sequence} that has one (PS3.4
+     * C.2.2.2.6: a sequence matches when any of its items does), in item order.
+     */
+    public List<String> itemStrings(int sequence, int tag) {
+        List<String> out = new ArrayList<>();
+        get(sequence).filter(Element::isSequence).ifPresent(sq -> {
+            for (Dataset item : sq.items()) {
+                item.string(tag).ifPresent(out::add);
+            }
+        });
+        return out;
+    }
+
     public Optional<Integer> integer(int tag) {
         Optional<Element> e = get(tag).filter(Element::isLoaded);
         if (e.isEmpty()) {

@@ -18,6 +18,11 @@ public record ParsedInstance(
         return dataset.string(tag);
     }
 
+    /** As {@link Dataset#itemStrings}. */
+    public java.util.List<String> itemStrings(int sequence, int tag) {
+        return dataset.itemStrings(sequence, tag);
+    }
+
     public Optional<Integer> integer(int tag) {
         return dataset.integer(tag);
     }

@@ -170,8 +170,9 @@ public final class IndexWriter {
     private static long[] upsertSeries(Connection c, IndexTarget t, long studyId, ParsedInstance p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.series() + """
                  (study_fk, series_instance_uid, modality, series_number, series_description,
-                    series_date, series_time, pps_start_date, pps_start_time, attributes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    series_date, series_time, pps_start_date, pps_start_time, attributes,
+                    requested_procedure_ids, scheduled_step_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (series_instance_uid) DO UPDATE SET series_instance_uid = EXCLUDED.series_instance_uid
                 RETURNING id, study_fk, (xmax = 0) AS inserted""")) {
             ps.setLong(1, studyId);
@@ -184,6 +185,8 @@ public final class IndexWriter {
             set(ps, 8, p.string(Tag.PerformedProcedureStepStartDate));
             set(ps, 9, p.string(Tag.PerformedProcedureStepStartTime));
             ps.setString(10, p.seriesJson());
+            ps.setArray(11, c.createArrayOf("text", p.itemStrings(Tag.RequestAttributesSequence, Tag.RequestedProcedureID).toArray()));
+            ps.setArray(12, c.createArrayOf("text", p.itemStrings(Tag.RequestAttributesSequence, Tag.ScheduledProcedureStepID).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new long[] {rs.getLong(1), rs.getLong(2), rs.getBoolean(3) ? 1 : 0};

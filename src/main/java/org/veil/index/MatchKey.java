@@ -31,25 +31,52 @@ enum MatchKey {
     SeriesTime(Tag.SeriesTime, QueryLevel.SERIES, "se.series_time", Matching.TIME),
     PerformedProcedureStepStartDate(Tag.PerformedProcedureStepStartDate, QueryLevel.SERIES, "se.pps_start_date", Matching.DATE),
     PerformedProcedureStepStartTime(Tag.PerformedProcedureStepStartTime, QueryLevel.SERIES, "se.pps_start_time", Matching.TIME),
+    /** Request Attributes Sequence > Requested Procedure ID: a series matches when one of its items does. */
+    RequestedProcedureID(Tag.RequestAttributesSequence, Tag.RequestedProcedureID, QueryLevel.SERIES, "se.requested_procedure_ids"),
+    /** Request Attributes Sequence > Scheduled Procedure Step ID, as above. */
+    ScheduledProcedureStepID(Tag.RequestAttributesSequence, Tag.ScheduledProcedureStepID, QueryLevel.SERIES, "se.scheduled_step_ids"),
     SOPInstanceUID(Tag.SOPInstanceUID, QueryLevel.INSTANCE, "i.sop_instance_uid", Matching.UID_LIST),
     SOPClassUID(Tag.SOPClassUID, QueryLevel.INSTANCE, "i.sop_class_uid", Matching.UID_LIST),
     InstanceNumber(Tag.InstanceNumber, QueryLevel.INSTANCE, "i.instance_number", Matching.INTEGER);
 
     enum Matching { UID_LIST, STRING, PERSON_NAME, DATE, TIME, INTEGER, ARRAY_CONTAINS }
 
+    /** The sequence whose items hold the attribute, or 0 for an attribute of the data set itself. */
+    final int sequence;
     final int tag;
     final QueryLevel level;
     final String column;
     final Matching matching;
 
     MatchKey(int tag, QueryLevel level, String column, Matching matching) {
+        this(0, tag, level, column, matching);
+    }
+
+    /** An attribute of a sequence's items, held as the array of their values and matched as any of them. */
+    MatchKey(int sequence, int tag, QueryLevel level, String column) {
+        this(sequence, tag, level, column, Matching.ARRAY_CONTAINS);
+    }
+
+    private MatchKey(int sequence, int tag, QueryLevel level, String column, Matching matching) {
+        this.sequence = sequence;
         this.tag = tag;
         this.level = level;
         this.column = column;
         this.matching = matching;
     }
 
+    /** The key of an attribute of the data set itself. */
     static Optional<MatchKey> forTag(int tag) {
-        return Arrays.stream(values()).filter(k -> k.tag == tag).findFirst();
+        return forPath(0, tag);
+    }
+
+    /** The key of an attribute in the items of {@code sequence} (0: of the data set itself). */
+    static Optional<MatchKey> forPath(int sequence, int tag) {
+        return Arrays.stream(values()).filter(k -> k.sequence == sequence && k.tag == tag).findFirst();
+    }
+
+    /** The attribute an answer returns for this key: the sequence, for a key inside one. */
+    int returned() {
+        return sequence != 0 ? sequence : tag;
     }
 }

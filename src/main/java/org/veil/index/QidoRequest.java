@@ -84,9 +84,7 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                     }
                 }
                 default -> {
-                    int tag = attribute(name);
-                    MatchKey key = MatchKey.forTag(tag).orElseThrow(() ->
-                            new InvalidQueryException(shown(name) + " is not a supported matching key"));
+                    MatchKey key = matchKey(name);
                     if (key.level.ordinal() > level.ordinal()) {
                         throw new InvalidQueryException(shown(name) + " cannot be matched at " + level.name().toLowerCase() + " level");
                     }
@@ -101,6 +99,25 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
         }
         return new QidoRequest(level, Optional.ofNullable(studyUid), Optional.ofNullable(seriesUid),
                 matches, include, includeAll, fuzzy, limit, offset, List.copyOf(notPerformed));
+    }
+
+    /**
+     * The matching key a parameter names: an attribute (keyword or tag), or an attribute in the
+     * items of a sequence, {@code sequence.attribute} (PS3.18 8.3.4.1.1), where Table 10.6.1-5
+     * lists one (Request Attributes Sequence > Requested Procedure ID and > Scheduled Procedure
+     * Step ID).
+     */
+    private static MatchKey matchKey(String name) throws InvalidQueryException {
+        String[] path = name.split("\\.", -1);
+        if (path.length == 2) {
+            int sequence = attribute(path[0]);
+            int tag = attribute(path[1]);
+            return MatchKey.forPath(sequence, tag).orElseThrow(() ->
+                    new InvalidQueryException("sequence attribute paths other than RequestAttributesSequence's"
+                            + " RequestedProcedureID and ScheduledProcedureStepID are not supported: " + shown(name)));
+        }
+        int tag = attribute(name);
+        return MatchKey.forTag(tag).orElseThrow(() -> new InvalidQueryException(shown(name) + " is not a supported matching key"));
     }
 
     /** A keyword or eight hex digits (PS3.18 8.3.4.1.1); nested paths are not supported. */

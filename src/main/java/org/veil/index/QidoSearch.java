@@ -209,7 +209,7 @@ public class QidoSearch {
 
     private String render(QidoRequest q, ResultSet rs, String baseUrl) throws SQLException {
         Set<Integer> wanted = new HashSet<>(q.includeFields());
-        q.matches().keySet().forEach(k -> wanted.add(k.tag));
+        q.matches().keySet().forEach(k -> wanted.add(k.returned()));
         TreeMap<String, JsonNode> fields = new TreeMap<>();
         boolean scopedToStudy = q.studyUid().isPresent();
         String studyUid = rs.getString(5);

@@ -1,0 +1,23 @@
+-- QIDO-RS matches series on Request Attributes Sequence > Requested Procedure ID and > Scheduled
+-- Procedure Step ID (PS3.18 Table 10.6.1-5; PS3.4 C.2.2.2.6: a series matches when any item does).
+-- Each is held as the array of its values in the series' items. Rows stored before are filled
+-- from the series attributes JSON, which holds the sequence (a default return attribute).
+ALTER TABLE series ADD COLUMN requested_procedure_ids TEXT[], ADD COLUMN scheduled_step_ids TEXT[];
+ALTER TABLE derived_series ADD COLUMN requested_procedure_ids TEXT[], ADD COLUMN scheduled_step_ids TEXT[];
+
+UPDATE series SET
+    requested_procedure_ids = ARRAY(SELECT item -> '00401001' -> 'Value' ->> 0
+        FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
+        WHERE coalesce(item -> '00401001' -> 'Value' ->> 0, '') <> ''),
+    scheduled_step_ids = ARRAY(SELECT item -> '00400009' -> 'Value' ->> 0
+        FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
+        WHERE coalesce(item -> '00400009' -> 'Value' ->> 0, '') <> '')
+    WHERE attributes LIKE '%"00400275"%' AND jsonb_typeof(attributes::jsonb -> '00400275' -> 'Value') = 'array';
+UPDATE derived_series SET
+    requested_procedure_ids = ARRAY(SELECT item -> '00401001' -> 'Value' ->> 0
+        FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
+        WHERE coalesce(item -> '00401001' -> 'Value' ->> 0, '') <> ''),
+    scheduled_step_ids = ARRAY(SELECT item -> '00400009' -> 'Value' ->> 0
+        FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
+        WHERE coalesce(item -> '00400009' -> 'Value' ->> 0, '') <> '')
+    WHERE attributes LIKE '%"00400275"%' AND jsonb_typeof(attributes::jsonb -> '00400275' -> 'Value') = 'array';
