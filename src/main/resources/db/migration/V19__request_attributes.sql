@@ -1,7 +1,9 @@
 -- QIDO-RS matches series on Request Attributes Sequence > Requested Procedure ID and > Scheduled
 -- Procedure Step ID (PS3.18 Table 10.6.1-5; PS3.4 C.2.2.2.6: a series matches when any item does).
 -- Each is held as the array of its values in the series' items. Rows stored before are filled
--- from the series attributes JSON, which holds the sequence (a default return attribute).
+-- from the series attributes JSON, which holds the sequence (a default return attribute): one
+-- pass over both series tables (a LIKE on every row, a JSON parse of the rows that hold the
+-- sequence) in the migration's transaction, which holds their locks until it ends.
 ALTER TABLE series ADD COLUMN requested_procedure_ids TEXT[], ADD COLUMN scheduled_step_ids TEXT[];
 ALTER TABLE derived_series ADD COLUMN requested_procedure_ids TEXT[], ADD COLUMN scheduled_step_ids TEXT[];
 
@@ -21,3 +23,9 @@ UPDATE derived_series SET
         FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
         WHERE coalesce(item -> '00400009' -> 'Value' ->> 0, '') <> '')
     WHERE attributes LIKE '%"00400275"%' AND jsonb_typeof(attributes::jsonb -> '00400275' -> 'Value') = 'array';
+
+-- Matched by array overlap (&&): indexed, so that a search on them reads no whole table.
+CREATE INDEX series_requested_procedure_ids ON series USING gin (requested_procedure_ids);
+CREATE INDEX series_scheduled_step_ids ON series USING gin (scheduled_step_ids);
+CREATE INDEX derived_series_requested_procedure_ids ON derived_series USING gin (requested_procedure_ids);
+CREATE INDEX derived_series_scheduled_step_ids ON derived_series USING gin (scheduled_step_ids);

@@ -106,7 +106,7 @@ public class Visibility {
                 // more than is asked for is listed, to know whether there are more.
                 Optional<Map.Entry<String, String>> named = namedStudy.isEmpty() ? Optional.empty()
                         : originOf(namedStudy.get(), views.keyVersion()).map(o -> Map.entry(o[0], o[1]));
-                int listed = ASKED_PER_SEARCH * maxViewsBuilt;
+                int listed = (int) Math.min(Integer.MAX_VALUE - 1, (long) ASKED_PER_SEARCH * maxViewsBuilt);
                 List<Map.Entry<String, String>> missing = new ArrayList<>(search.unbuiltViews(scope, named, listed + 1));
                 boolean more = missing.size() > listed;
                 if (more) {

@@ -39,7 +39,12 @@ enum MatchKey {
     SOPClassUID(Tag.SOPClassUID, QueryLevel.INSTANCE, "i.sop_class_uid", Matching.UID_LIST),
     InstanceNumber(Tag.InstanceNumber, QueryLevel.INSTANCE, "i.instance_number", Matching.INTEGER);
 
-    enum Matching { UID_LIST, STRING, PERSON_NAME, DATE, TIME, INTEGER, ARRAY_CONTAINS }
+    /**
+     * ARRAY_CONTAINS takes a CS list, whose values hold no comma, split at commas and backslashes;
+     * ITEM_VALUES the values of a sequence's items (SH), split at backslashes only (PS3.18
+     * 8.3.4.1.2), as every other string key.
+     */
+    enum Matching { UID_LIST, STRING, PERSON_NAME, DATE, TIME, INTEGER, ARRAY_CONTAINS, ITEM_VALUES }
 
     /** The sequence whose items hold the attribute, or 0 for an attribute of the data set itself. */
     final int sequence;
@@ -54,7 +59,7 @@ enum MatchKey {
 
     /** An attribute of a sequence's items, held as the array of their values and matched as any of them. */
     MatchKey(int sequence, int tag, QueryLevel level, String column) {
-        this(sequence, tag, level, column, Matching.ARRAY_CONTAINS);
+        this(sequence, tag, level, column, Matching.ITEM_VALUES);
     }
 
     private MatchKey(int sequence, int tag, QueryLevel level, String column, Matching matching) {

@@ -78,7 +78,7 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                             if (field.trim().equals("all")) {
                                 includeAll = true;
                             } else {
-                                include.add(attribute(field.trim()));
+                                include.add(included(field.trim()));
                             }
                         }
                     }
@@ -112,12 +112,27 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
         if (path.length == 2) {
             int sequence = attribute(path[0]);
             int tag = attribute(path[1]);
-            return MatchKey.forPath(sequence, tag).orElseThrow(() ->
+            return MatchKey.forPath(sequence, tag).filter(k -> sequence != 0).orElseThrow(() ->
                     new InvalidQueryException("sequence attribute paths other than RequestAttributesSequence's"
                             + " RequestedProcedureID and ScheduledProcedureStepID are not supported: " + shown(name)));
         }
         int tag = attribute(name);
         return MatchKey.forTag(tag).orElseThrow(() -> new InvalidQueryException(shown(name) + " is not a supported matching key"));
+    }
+
+    /**
+     * The attribute an includefield value names (PS3.18 8.3.4.3): an attribute, or for a path into
+     * a sequence (8.3.4.1.1) the sequence, which is returned whole.
+     */
+    private static int included(String field) throws InvalidQueryException {
+        String[] path = field.split("\\.", -1);
+        if (path.length == 1) {
+            return attribute(field);
+        }
+        for (String part : path) {
+            attribute(part);
+        }
+        return attribute(path[0]);
     }
 
     /** A keyword or eight hex digits (PS3.18 8.3.4.1.1); nested paths are not supported. */

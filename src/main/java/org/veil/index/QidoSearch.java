@@ -174,17 +174,36 @@ public class QidoSearch {
         List<Object> params = new ArrayList<>(context.params());
         params.addAll(consented.params());
         params.add(scope.keyVersion());
-        params.add(first.map(Map.Entry::getKey).orElse(""));
-        params.add(first.map(Map.Entry::getValue).orElse(""));
-        params.add(limit);
+        String unbuilt = """
+                SELECT x.uid, x.ctx FROM (
+                    SELECT st.study_instance_uid AS uid, %s AS ctx FROM study st WHERE %s) x
+                 WHERE x.ctx IS NOT NULL AND NOT EXISTS (SELECT 1 FROM derived_view v
+                       WHERE v.original_study_uid = x.uid AND v.context = x.ctx AND v.key_version = ?)""".formatted(
+                context.sql(), consented.sql());
         List<Map.Entry<String, String>> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT x.uid, x.ctx FROM (
-                         SELECT st.study_instance_uid AS uid, %s AS ctx FROM study st WHERE %s) x
-                      WHERE x.ctx IS NOT NULL AND NOT EXISTS (SELECT 1 FROM derived_view v
-                            WHERE v.original_study_uid = x.uid AND v.context = x.ctx AND v.key_version = ?)
-                      ORDER BY (x.uid = ? AND x.ctx = ?) DESC, x.uid LIMIT ?""".formatted(context.sql(), consented.sql()))) {
+        try (Connection c = dataSource.getConnection()) {
+            // The named study by itself first, then the others in UID order up to the limit: one
+            // ORDER BY on "is it the named one" would make the database list them all to sort them.
+            if (first.isPresent()) {
+                List<Object> named = new ArrayList<>(params);
+                named.add(first.get().getKey());
+                named.add(first.get().getValue());
+                out.addAll(unbuilt(c, unbuilt + " AND x.uid = ? AND x.ctx = ?", named));
+            }
+            List<Object> ordered = new ArrayList<>(params);
+            ordered.add(limit);
+            for (Map.Entry<String, String> e : unbuilt(c, unbuilt + " ORDER BY x.uid LIMIT ?", ordered)) {
+                if (out.size() < limit && !out.contains(e)) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Map.Entry<String, String>> unbuilt(Connection c, String sql, List<Object> params) throws SQLException {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(c, ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

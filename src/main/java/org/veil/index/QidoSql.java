@@ -92,6 +92,7 @@ final class QidoSql {
             case UID_LIST -> predicate(col + " = ANY(?)", (Object) QidoRequest.splitList(value).toArray(String[]::new));
             case INTEGER -> predicate(col + " = ?", Integer.parseInt(value));
             case ARRAY_CONTAINS -> anyElement(col, QidoRequest.splitList(value));
+            case ITEM_VALUES -> anyElement(col, List.of(value.split("\\\\", -1)));
             case DATE -> range(col, value, false);
             case TIME -> range(col, value, true);
             case STRING -> anyOf(col, value, "?");

@@ -40,7 +40,9 @@ class QidoRequestAttributesTest {
         "/series?00400275.00401001=RP2|2.25.61.1",
         "/series?RequestAttributesSequence.RequestedProcedureID=RP3|2.25.61.2",
         "/series?RequestAttributesSequence.00400009=SPS*|2.25.61.1 2.25.61.2",
-        "/studies/2.25.61/series?00400275.00401001=RP1,RP3|2.25.61.1 2.25.61.2",
+        "/studies/2.25.61/series?00400275.00401001=RP1\\RP3|2.25.61.1 2.25.61.2",
+        // SH may hold a comma: values are separated by backslashes only (PS3.18 8.3.4.1.2)
+        "/series?00400275.00401001=RP1,RP3|",
         "/series?00400275.00401001=*|2.25.61.1 2.25.61.2 2.25.62.1",
         "/series?00400275.00400009=NONE|",
         "/studies/2.25.62/series?00400275.00401001=RP1|"})
@@ -60,6 +62,15 @@ class QidoRequestAttributesTest {
         Response r = given().accept("application/dicom+json").get("/dicomweb/series?00400275.00401001=RP2");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.jsonPath().getList("[0].'00400275'.Value.'00401001'.Value.flatten()")).containsExactly("RP1", "RP2");
+    }
+
+    /** A path in includefield returns its sequence (PS3.18 8.3.4.3), whole. */
+    @Test
+    void anIncludedPathReturnsItsSequence() {
+        Response r = given().accept("application/dicom+json")
+                .get("/dicomweb/instances?SOPInstanceUID=2.25.61.2.1&includefield=RequestAttributesSequence.RequestedProcedureID");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.jsonPath().getList("[0].'00400275'.Value.'00401001'.Value.flatten()")).containsExactly("RP3");
     }
 
     /** V19 fills rows stored before it from their attributes JSON: what it fills is what the writer stores. */
@@ -101,7 +112,9 @@ class QidoRequestAttributesTest {
     @CsvSource(delimiter = '|', value = {
         "/studies?00400275.00401001=RP1|cannot be matched at study level",
         "/series?00400275.00100010=x|sequence attribute paths other than",
-        "/series?00400275.00401001.00100010=x|sequence attribute paths are not supported"})
+        "/series?00400275.00401001.00100010=x|sequence attribute paths are not supported",
+        "/series?00000000.PatientID=x|sequence attribute paths other than",
+        "/series?includefield=00400275.NotAKeyword|unknown attribute"})
     void otherPathsAreRefusedWithAReason(String query, String reason) {
         Response r = given().accept("application/dicom+json").get("/dicomweb" + query);
         assertThat(r.statusCode()).isEqualTo(400);
