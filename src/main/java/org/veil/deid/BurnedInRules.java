@@ -53,20 +53,57 @@ public final class BurnedInRules {
 
     /** The rules that match this header. */
     public List<Rule> matching(EditableDataset header) {
-        return rules.stream().filter(r -> r.matches(header)).toList();
+        Values values = new Values(header);
+        List<Rule> out = new ArrayList<>();
+        for (Rule r : rules) {
+            if (r.matches(values)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A header's values as the conditions read them, each attribute read once for every rule:
+     * the device rules name Modality, Manufacturer and a few others hundreds of times.
+     */
+    static final class Values {
+        private final EditableDataset header;
+        private final java.util.Map<Integer, Read> read = new java.util.HashMap<>();
+
+        Values(EditableDataset header) {
+            this.header = header;
+        }
+
+        /** @param sequence present as a sequence; {@code hasItems} then says whether it has any */
+        record Read(boolean present, List<String> values, String joined, boolean sequence, boolean hasItems) {
+        }
+
+        Read of(int tag) {
+            Read r = read.get(tag);
+            if (r == null) {
+                boolean present = header.contains(tag);
+                List<String> values = present ? header.strings(tag) : List.of();
+                boolean sequence = present && header.vr(tag) == org.veil.dicom.Vr.SQ;
+                r = new Read(present, values, String.join("\\", values).trim(), sequence, sequence && !header.items(tag).isEmpty());
+                read.put(tag, r);
+            }
+            return r;
+        }
     }
 
     public enum Operator { EQUALS, CONTAINS, STARTSWITH, PRESENT, MISSING, EMPTY }
 
     public record Condition(String keyword, int tag, Operator operator, String value, Pattern pattern) {
-        boolean holds(EditableDataset header) {
-            boolean present = header.contains(tag);
-            List<String> values = present ? header.strings(tag) : List.of();
-            String joined = String.join("\\", values).trim();
+        boolean holds(Values header) {
+            Values.Read read = header.of(tag);
+            boolean present = read.present();
+            List<String> values = read.values();
+            String joined = read.joined();
             return switch (operator) {
-                case PRESENT -> present && (header.vr(tag) == org.veil.dicom.Vr.SQ ? !header.items(tag).isEmpty() : !joined.isEmpty());
+                case PRESENT -> present && (read.sequence() ? read.hasItems() : !joined.isEmpty());
                 case MISSING -> !present;
-                case EMPTY -> !present || (header.vr(tag) == org.veil.dicom.Vr.SQ ? header.items(tag).isEmpty() : joined.isEmpty());
+                case EMPTY -> !present || (read.sequence() ? !read.hasItems() : joined.isEmpty());
                 case EQUALS -> values.stream().anyMatch(v -> v != null && v.trim().equalsIgnoreCase(value))
                         || joined.equalsIgnoreCase(value);
                 case CONTAINS -> present && pattern.matcher(joined).find();
@@ -86,8 +123,19 @@ public final class BurnedInRules {
     public record Rule(String name, List<List<Condition>> when, List<Rectangle> black, boolean blackAll,
                        boolean keepUltrasoundRegions, Effect effect) {
         public boolean matches(EditableDataset header) {
+            return matches(new Values(header));
+        }
+
+        boolean matches(Values header) {
             for (List<Condition> alternatives : when) {
-                if (alternatives.stream().noneMatch(c -> c.holds(header))) {
+                boolean any = false;
+                for (Condition c : alternatives) {
+                    if (c.holds(header)) {
+                        any = true;
+                        break;
+                    }
+                }
+                if (!any) {
                     return false;
                 }
             }

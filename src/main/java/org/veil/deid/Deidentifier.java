@@ -79,7 +79,9 @@ public final class Deidentifier {
      * Whatever cannot be cleaned with confidence is withheld, with a reason that names no value.
      */
     public Outcome deidentify(byte[] original, Profile profile, String context) throws IOException, MalformedDicomException {
-        return deidentify(Part10Editor.read(original), original, profile, context);
+        // The decisions before the pixels need the header alone; the pixels are read once, decoded,
+        // by cleanPixels, and an instance without Pixel Data is read whole by readHeader.
+        return deidentify(Part10Editor.readHeader(new java.io.ByteArrayInputStream(original)), original, profile, context);
     }
 
     /**
