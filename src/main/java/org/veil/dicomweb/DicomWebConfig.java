@@ -30,6 +30,13 @@ public interface DicomWebConfig {
     @WithDefault("268435456")
     long maxInflatedBytes();
 
+    /**
+     * Most bytes one request may inflate, over all the deflated data sets whose frames or bulk
+     * data it reads (the bulk data of a study of deflated instances: each up to max-inflated-bytes).
+     */
+    @WithDefault("1073741824")
+    long maxInflatedBytesPerRequest();
+
     /** Most data elements, at any depth, in one stored instance. */
     @WithDefault("1000000")
     int maxElements();

@@ -23,7 +23,7 @@ public class DicomWebExceptionMappers {
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> invalid(InvalidRequestException e) {
-        return error(400, e.getMessage());
+        return error(e instanceof RequestTooLargeException ? 413 : 400, e.getMessage());
     }
 
     @ServerExceptionMapper

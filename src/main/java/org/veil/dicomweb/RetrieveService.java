@@ -89,7 +89,7 @@ public class RetrieveService {
     }
 
     public Payload instances(Target ref, String accept, String baseUrl) throws UnknownResourceException, NotAcceptableException,
-            SQLException, UndecodablePixelDataException, java.io.IOException {
+            SQLException, UndecodablePixelDataException, java.io.IOException, InvalidRequestException {
         if (Negotiation.bulkDataInstead(accept)) {
             return bulkDataOf(ref, accept, baseUrl);
         }
@@ -283,9 +283,25 @@ public class RetrieveService {
      * codestream's media type. Nothing is decoded.
      */
     public Payload bulkDataOf(Target ref, String accept, String baseUrl) throws UnknownResourceException, NotAcceptableException,
-            SQLException {
+            SQLException, InvalidRequestException {
         Negotiation.bulkData(accept);
         List<StoredInstance> found = find(ref);
+        // A deflated data set is inflated up to its last value, each up to max-inflated-bytes: a
+        // study of small files may inflate to many gigabytes. Known from the index, refused before
+        // the answer starts.
+        long inflated = 0;
+        for (StoredInstance i : found) {
+            if (TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.uid().equals(i.transferSyntaxUid())) {
+                List<FrameIndex.Range> values = new ArrayList<>(i.bulkDataIndex().values());
+                values.sort(java.util.Comparator.comparingLong(FrameIndex.Range::offset));
+                inflated += RangeCopier.inflatedCost(i.datasetOffset(), values);
+            }
+        }
+        if (inflated > config.maxInflatedBytesPerRequest()) {
+            throw new RequestTooLargeException("the bulk data asked for is in deflated instances that would inflate to "
+                    + inflated + " bytes, more than one request inflates (" + config.maxInflatedBytesPerRequest()
+                    + "): ask for each instance's bulk data");
+        }
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
