@@ -170,12 +170,24 @@ public final class DerivedViews {
         }
         return tx.inNew(() -> {
             try (Connection c = db.getConnection()) {
-                DerivativeStore.lockStudy(c, study, false);
-                if (!grant.stillHolds()) {
-                    return Readiness.NOT_VISIBLE;
-                }
-                if (!lockView(c, "view|" + study + "|" + context + "|" + version, wait)) {
-                    return Readiness.BUSY;
+                // The study's lock (a STOW into it, an eviction) and the view's (another build) are
+                // waited for as long as a turn at the compute gate, then 503 with Retry-After: a
+                // build of a large study elsewhere does not hold this request without end.
+                try {
+                    lockTimeout(c, Math.max(1, gate.maxWaitMillis()));
+                    DerivativeStore.lockStudy(c, study, false);
+                    if (!grant.stillHolds()) {
+                        return Readiness.NOT_VISIBLE;
+                    }
+                    if (!lockView(c, "view|" + study + "|" + context + "|" + version, wait)) {
+                        return Readiness.BUSY;
+                    }
+                    lockTimeout(c, 0);
+                } catch (SQLException e) {
+                    if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                        throw new org.veil.dicom.ComputeGate.BusyException();
+                    }
+                    throw e;
                 }
                 if (exists(c, study, context, version, need)) {
                     return Readiness.READY;
@@ -300,6 +312,16 @@ public final class DerivedViews {
         }
         if (!held.containsAll(wanted)) {
             throw new EvictedMeanwhile();
+        }
+    }
+
+    /** PostgreSQL's lock_not_available, which lock_timeout raises. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    /** How long this transaction waits for a lock from here on; 0 without a bound, as the session default. */
+    private static void lockTimeout(Connection c, long millis) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute(millis > 0 ? "SET LOCAL lock_timeout = " + millis : "SET LOCAL lock_timeout TO DEFAULT");
         }
     }
 

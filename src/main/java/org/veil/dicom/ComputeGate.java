@@ -28,6 +28,11 @@ public final class ComputeGate {
         this.maxWaitMillis = maxWaitMillis;
     }
 
+    /** How long work waits for a turn before {@link BusyException}: what other waits for compute are bounded by too. */
+    public long maxWaitMillis() {
+        return maxWaitMillis;
+    }
+
     /** A turn at the gate, to be closed when the work is done: {@code try (Turn t = gate.enter()) {...}}. */
     public interface Turn extends AutoCloseable {
         @Override

@@ -113,18 +113,30 @@ public class Visibility {
                     missing.remove(listed);
                 }
                 List<Map.Entry<String, String>> now = missing.subList(0, Math.min(missing.size(), maxViewsBuilt));
+                // Views whose locks were not had within the compute gate's wait (a build of a large
+                // study, a STOW into it): left out of this answer, and counted as left out.
+                List<Map.Entry<String, String>> waitedOut = new ArrayList<>();
                 for (Map.Entry<String, String> unbuilt : now) {
                     // A search needs the rows, not the pixels: a listing (DerivedViews.Need).
-                    if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
-                            grantOf(r, unbuilt.getKey(), unbuilt.getValue()), DerivedViews.Need.LISTING) == DerivedViews.Readiness.BUSY) {
-                        busy.add(unbuilt);
+                    try {
+                        if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
+                                grantOf(r, unbuilt.getKey(), unbuilt.getValue()), DerivedViews.Need.LISTING) == DerivedViews.Readiness.BUSY) {
+                            busy.add(unbuilt);
+                        }
+                    } catch (org.veil.dicom.ComputeGate.BusyException e) {
+                        waitedOut.add(unbuilt);
                     }
                 }
                 for (Map.Entry<String, String> unbuilt : busy) {
-                    views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()),
-                            DerivedViews.Need.LISTING);
+                    try {
+                        views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()),
+                                DerivedViews.Need.LISTING);
+                    } catch (org.veil.dicom.ComputeGate.BusyException e) {
+                        waitedOut.add(unbuilt);
+                    }
                 }
-                List<Map.Entry<String, String>> later = missing.subList(now.size(), missing.size());
+                List<Map.Entry<String, String>> later = new ArrayList<>(waitedOut);
+                later.addAll(missing.subList(now.size(), missing.size()));
                 // The builder builds whole what this search listed, and lists and builds what it left over:
                 // a listing stands only until its pixels are judged.
                 if (!missing.isEmpty()) {

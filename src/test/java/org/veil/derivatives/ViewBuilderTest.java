@@ -140,11 +140,13 @@ class ViewBuilderTest {
     }
 
     /**
-     * A search passes over a view another thread is building only to wait for it at the end: it
-     * never answers without a view it needs, so its results and counts stay exact.
+     * A search passes over a view another thread is building only to wait for it at the end, as
+     * long as a turn at the compute gate is waited for (2 s in the tests): then it answers without
+     * that study and says so in a Warning, where it waited for as long as the other build took.
+     * The next search, once the view is built, finds it.
      */
     @Test
-    void aSearchWaitsForAViewAnotherThreadIsBuildingBeforeItAnswers() throws Exception {
+    void aSearchWaitsForAViewAnotherThreadIsBuildingForABoundedTime() throws Exception {
         DerivedViews views = deid.views().orElseThrow();
         org.veil.deid.Profile research = Profiles.defaults().get("research").orElseThrow();
         CompletableFuture<Response> search;
@@ -159,17 +161,64 @@ class ViewBuilderTest {
                     .header("Authorization", "Bearer " + TestTokens.of("researcher", "openid purpose:research"))
                     .accept("application/dicom+json").get("/dicomweb/studies"));
             try {
-                search.get(1500, TimeUnit.MILLISECONDS);
-                throw new AssertionError("the search answered without the view it needs");
+                search.get(1000, TimeUnit.MILLISECONDS);
+                throw new AssertionError("the search answered without waiting for the view it needs");
             } catch (TimeoutException expected) {
                 // waiting for the other builder, as it should
             }
+            // The other build still runs: the search stops waiting and leaves the study out.
+            Response waited = search.get(60, TimeUnit.SECONDS);
+            assertThat(waited.statusCode()).as(waited.asString()).isEqualTo(204);
+            assertThat(waited.headers().getValues("Warning"))
+                    .anySatisfy(w -> assertThat(w).contains("1 studies this search may see are still being prepared"));
             c.rollback();
         }
-        Response found = search.get(60, TimeUnit.SECONDS);
+        awaitView("research");
+        Response found = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("researcher", "openid purpose:research"))
+                .accept("application/dicom+json").get("/dicomweb/studies");
         assertThat(found.statusCode()).isEqualTo(200);
         assertThat(found.jsonPath().getList("$")).hasSize(1);
         assertThat(found.asString()).doesNotContain(study);
+    }
+
+    /**
+     * A retrieval whose view must be built again (a STOW into the study dropped it) while the
+     * study's lock is held elsewhere (that STOW, an eviction) waits as long as a turn at the compute
+     * gate, then answers 503 with a reason and Retry-After; once the lock is free it is served.
+     */
+    @Test
+    void aRetrievalWaitsForTheStudysLockForABoundedTime() throws Exception {
+        consent("research");
+        awaitView("research");
+        awaitQueueEmpty();
+        String researcher = TestTokens.of("researcher", "openid purpose:research");
+        Response found = RestAssured.given().header("Authorization", "Bearer " + researcher).accept("application/dicom+json")
+                .get("/dicomweb/studies");
+        assertThat(found.statusCode()).isEqualTo(200);
+        String derived = found.jsonPath().getString("[0].'0020000D'.Value[0]");
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM derived_view WHERE original_study_uid = ?")) {
+                s.setString(1, study);
+                s.executeUpdate();
+            }
+            c.commit();
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                s.setString(1, "derive|" + study);
+                s.execute();
+            }
+            CompletableFuture<Response> read = CompletableFuture.supplyAsync(() -> RestAssured.given()
+                    .header("Authorization", "Bearer " + researcher).accept("application/dicom+json")
+                    .get("/dicomweb/studies/" + derived + "/metadata"));
+            Response busy = read.get(60, TimeUnit.SECONDS);
+            assertThat(busy.statusCode()).as(busy.asString()).isEqualTo(503);
+            assertThat(busy.header("Retry-After")).isNotBlank();
+            assertThat(busy.jsonPath().getString("reason")).isNotBlank();
+            c.rollback();
+        }
+        Response served = RestAssured.given().header("Authorization", "Bearer " + researcher).accept("application/dicom+json")
+                .get("/dicomweb/studies/" + derived + "/metadata");
+        assertThat(served.statusCode()).as(served.asString()).isEqualTo(200);
     }
 
     @Test
