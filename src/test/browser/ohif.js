@@ -11,7 +11,9 @@
 //   open        {modality, description?}: the study to open from the list, or absent
 //   regions     [[x, y, width, height], ...] in image pixels, measured in the opened image
 //
-// Events: list {rows}, storage {entries}, paused, image {...}, requests {requests}, done; error {message} on failure.
+// Events: list {rows}, storage {entries}, paused, image {...}, csp {violations}, requests {requests}, done;
+// error {message} on failure. csp lists what the browser refused under Veil's Content-Security-Policy
+// on Veil's pages (the identity provider's own pages have their own policy and are not counted).
 'use strict';
 const { chromium } = require('playwright-core');
 const readline = require('readline');
@@ -172,6 +174,11 @@ async function openStudy(page, wanted) {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   page.on('pageerror', e => process.stderr.write(`page error: ${String(e).slice(0, 500)}\n`));
   page.on('console', m => { if (m.type() === 'error') process.stderr.write(`console: ${m.text().slice(0, 500)}\n`); });
+  const cspViolations = [];
+  page.on('console', m => {
+    const at = (m.location() || {}).url || page.url();
+    if (/Content Security Policy/i.test(m.text()) && at.startsWith(spec.base)) cspViolations.push(m.text().slice(0, 300));
+  });
   page.on('framenavigated', f => { if (f === page.mainFrame()) process.stderr.write(`at ${f.url().split('?')[0]}\n`); });
   const requests = [];
   page.on('requestfinished', async request => {
@@ -207,6 +214,14 @@ async function openStudy(page, wanted) {
       await page.screenshot({ path: shot('viewer') });
     }
     await page.waitForLoadState('networkidle').catch(() => {});
+    const violations = [...cspViolations];
+    // A script of the page sending something to another origin, as an injected one would the token.
+    const probe = await page.evaluate(() => new Promise(resolve => {
+      document.addEventListener('securitypolicyviolation', e => resolve(e.violatedDirective), { once: true });
+      fetch('http://127.0.0.1:9/token').catch(() => {});
+      setTimeout(() => resolve('none'), 3000);
+    }));
+    emit({ event: 'csp', violations, probe });
     emit({ event: 'requests', requests });
     emit({ event: 'done' });
   } catch (e) {

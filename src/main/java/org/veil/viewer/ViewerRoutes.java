@@ -49,6 +49,8 @@ public class ViewerRoutes {
     private final ViewerConfig config;
     private final String issuer;
     private final Map<String, byte[]> rewritten = new ConcurrentHashMap<>();
+    /** The Content-Security-Policy of each purpose's index page (ViewerCsp). */
+    private final Map<String, String> policies = new ConcurrentHashMap<>();
     /**
      * Whether a top-level file names the root (a bundle with a webpack runtime, the app's or a web
      * worker's; a style sheet), decided on its first request rather than by reading the whole
@@ -130,7 +132,10 @@ public class ViewerRoutes {
                 return;
             }
             // Everything else is a route of the single-page app.
-            send(ctx, "text/html; charset=utf-8", rewritten.computeIfAbsent(prefix, k -> indexAt(dist.resolve("index.html"), prefix)));
+            byte[] index = rewritten.computeIfAbsent(prefix, k -> indexAt(dist.resolve("index.html"), prefix));
+            ctx.response().putHeader("Content-Security-Policy", policies.computeIfAbsent(prefix,
+                    k -> ViewerCsp.forPage(new String(index, StandardCharsets.UTF_8), config.oidcAuthority().orElse(issuer))));
+            send(ctx, "text/html; charset=utf-8", index);
         } catch (UncheckedIOException e) {
             LOG.errorf("the viewer's files cannot be read (%s)", Failures.describe(e));
             refuse(ctx, 503, "the viewer's files cannot be read");

@@ -85,6 +85,7 @@ class OhifBrowserTest {
             // The text down the left is there in the original: the measurement sees it when it is there.
             assertThat(image.path("regions").get(0).path("imageMax").asInt()).isGreaterThan(100);
             assertThat(image.path("regions").get(0).path("canvas").path("lit").asInt()).isGreaterThan(1000);
+            assertTheViewersPolicyHeld(browser.await("csp"));
             assertEveryRequestCarriesTheToken(browser.await("requests"), "clinician", "treatment");
         }
     }
@@ -111,6 +112,7 @@ class OhifBrowserTest {
                 assertThat(region.path("canvas").path("max").asInt()).as("canvas in %s", region.path("rect")).isZero();
             }
             assertThat(image.path("restOfImage").path("canvas").path("lit").asInt()).isGreaterThan(10_000);
+            assertTheViewersPolicyHeld(browser.await("csp"));
             assertEveryRequestCarriesTheToken(browser.await("requests"), "consultant", "consultation");
         }
     }
@@ -130,6 +132,7 @@ class OhifBrowserTest {
             JsonNode image = browser.await("image");
             assertThat(image.path("imageId").asText()).contains("/studies/" + ct.uid() + "/");
             assertRendered(image, ct);
+            assertTheViewersPolicyHeld(browser.await("csp"));
             assertEveryRequestCarriesTheToken(browser.await("requests"), "educator", "teaching");
         }
     }
@@ -155,6 +158,7 @@ class OhifBrowserTest {
             List<Study> expected = studies("consultant", "consultation");
             assertThat(expected).extracting(Study::modality).containsExactly("US");
             assertThat(after).containsExactlyInAnyOrderElementsOf(rowsOf(expected));
+            assertTheViewersPolicyHeld(browser.await("csp"));
             assertEveryRequestCarriesTheToken(browser.await("requests"), "consultant", "consultation");
         }
     }
@@ -266,6 +270,15 @@ class OhifBrowserTest {
      * Every DICOMweb request the page made carried the user's own token from the viewer client,
      * with the purpose of the route; none was refused or failed; and Veil recorded them.
      */
+    /**
+     * Nothing the viewer needs was refused under its Content-Security-Policy, and a request from
+     * the page to another origin (what an injected script would send the token with) was.
+     */
+    private static void assertTheViewersPolicyHeld(JsonNode event) {
+        assertThat(event.path("violations")).as("what the policy refused the viewer").isEmpty();
+        assertThat(event.path("probe").asText()).as("a request to another origin").isEqualTo("connect-src");
+    }
+
     private void assertEveryRequestCarriesTheToken(JsonNode event, String user, String purpose) throws Exception {
         JsonNode requests = event.path("requests");
         assertThat(requests.size()).isGreaterThan(1);

@@ -51,6 +51,31 @@ class ViewerTest {
         assertThat(RestAssured.given().options("/dicomweb/studies").statusCode()).isEqualTo(401);
     }
 
+    /**
+     * The viewer's pages carry a policy that lets their own inline scripts run by hash and no
+     * other inline script, and lets them talk to Veil and the identity provider only
+     * (OhifBrowserTest proves in Chromium that nothing the viewer needs is refused and that a
+     * request to another origin is).
+     */
+    @Test
+    void theViewersPageCarriesAContentSecurityPolicy() {
+        Response r = RestAssured.get("/viewer/research/");
+        String html = r.asString();
+        java.util.List<String> policies = r.headers().getValues("Content-Security-Policy");
+        assertThat(policies).hasSize(1);
+        String policy = policies.get(0);
+        assertThat(policy).as("in place of the site-wide policy, whose frame-ancestors it keeps").contains("frame-ancestors 'self'");
+        assertThat(ViewerCsp.inlineScriptHashes(html)).as("the index has inline scripts").isNotEmpty();
+        for (String hash : ViewerCsp.inlineScriptHashes(html)) {
+            assertThat(policy).contains("'sha256-" + hash + "'");
+        }
+        String scripts = policy.substring(policy.indexOf("script-src"), policy.indexOf(';', policy.indexOf("script-src")));
+        assertThat(scripts).doesNotContain("'unsafe-inline'").doesNotContain("'unsafe-eval'").doesNotContain("*");
+        assertThat(policy).contains("connect-src 'self' data: blob: " + ViewerCsp.origin(
+                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.oidc.auth-server-url", String.class)))
+                .contains("object-src 'none'").contains("base-uri 'self'");
+    }
+
     @Test
     void theViewerLivesUnderThePurposesPrefix() throws Exception {
         String index = RestAssured.get("/viewer/consultation/").asString();
