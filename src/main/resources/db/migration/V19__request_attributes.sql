@@ -7,21 +7,19 @@
 ALTER TABLE series ADD COLUMN requested_procedure_ids TEXT[], ADD COLUMN scheduled_step_ids TEXT[];
 ALTER TABLE derived_series ADD COLUMN requested_procedure_ids TEXT[], ADD COLUMN scheduled_step_ids TEXT[];
 
-UPDATE series SET
-    requested_procedure_ids = ARRAY(SELECT item -> '00401001' -> 'Value' ->> 0
+-- The values of one attribute in the items of the sequence, as the index writer stores them
+-- (ParsedInstance.itemStrings: the first value of each item that has one).
+CREATE FUNCTION request_item_values(attributes TEXT, item_tag TEXT) RETURNS TEXT[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT ARRAY(SELECT item -> item_tag -> 'Value' ->> 0
         FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
-        WHERE coalesce(item -> '00401001' -> 'Value' ->> 0, '') <> ''),
-    scheduled_step_ids = ARRAY(SELECT item -> '00400009' -> 'Value' ->> 0
-        FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
-        WHERE coalesce(item -> '00400009' -> 'Value' ->> 0, '') <> '')
+        WHERE coalesce(item -> item_tag -> 'Value' ->> 0, '') <> '')
+$$;
+
+UPDATE series SET requested_procedure_ids = request_item_values(attributes, '00401001'),
+    scheduled_step_ids = request_item_values(attributes, '00400009')
     WHERE attributes LIKE '%"00400275"%' AND jsonb_typeof(attributes::jsonb -> '00400275' -> 'Value') = 'array';
-UPDATE derived_series SET
-    requested_procedure_ids = ARRAY(SELECT item -> '00401001' -> 'Value' ->> 0
-        FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
-        WHERE coalesce(item -> '00401001' -> 'Value' ->> 0, '') <> ''),
-    scheduled_step_ids = ARRAY(SELECT item -> '00400009' -> 'Value' ->> 0
-        FROM jsonb_array_elements(attributes::jsonb -> '00400275' -> 'Value') item
-        WHERE coalesce(item -> '00400009' -> 'Value' ->> 0, '') <> '')
+UPDATE derived_series SET requested_procedure_ids = request_item_values(attributes, '00401001'),
+    scheduled_step_ids = request_item_values(attributes, '00400009')
     WHERE attributes LIKE '%"00400275"%' AND jsonb_typeof(attributes::jsonb -> '00400275' -> 'Value') = 'array';
 
 -- Matched by array overlap (&&): indexed, so that a search on them reads no whole table.

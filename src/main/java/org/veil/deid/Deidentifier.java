@@ -175,6 +175,11 @@ public final class Deidentifier {
     private Part10Editor cleanPixels(byte[] original, Part10Editor header, PixelPlan plan, Profile profile)
             throws IOException, MalformedDicomException, UndecodablePixelDataException, PixelsWithheld {
         Part10Editor decoded = Part10Editor.readDecoded(original, maxDecodedBytes);
+        if (!decoded.root().contains(PixelCleaner.PIXEL_DATA)) {
+            // The header named Pixel Data that the whole file does not hold (cut short after its
+            // tag): an instance without pixels, as reading it whole always made it.
+            return decoded;
+        }
         PixelFrames frames = decoded.pixels(maxDecodedBytes);
         if (frames.paletteUnreadable()) {
             // A segmented palette, say: the text check would judge indices, not the colours shown.

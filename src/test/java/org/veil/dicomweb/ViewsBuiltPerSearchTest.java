@@ -35,21 +35,10 @@ class ViewsBuiltPerSearchTest {
 
     @Test
     void aSearchBuildsABoundedNumberOfViewsAndSaysWhatItLeftOut() throws Exception {
-        index.reset();
-        for (int s = 1; s <= 3; s++) {
-            String study = "2.25.5151510" + s;
-            byte[] file = Part10Editor.read(TestData.file("pydicom/CT_small.dcm")).set(Tag.StudyInstanceUID, study)
-                    .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1")
-                    .set(Tag.PatientID, "VIEWS" + s).toBytes();
-            assertThat(DicomWebClient.stow(file).statusCode()).isEqualTo(200);
-        }
-        String teacher = TestTokens.of("educator", "openid purpose:teaching");
-        Response first = RestAssured.given().header("Authorization", "Bearer " + teacher).accept("application/dicom+json")
-                .get("/dicomweb/studies");
-        assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
-        assertThat(first.jsonPath().getList("$")).as("what this search built").hasSize(2);
+        Response first = firstSearchAfterStoring(3, "2.25.5151510");
         assertThat(first.headers().getValues("Warning"))
                 .anySatisfy(w -> assertThat(w).contains("1 studies this search may see are still being prepared"));
+        String teacher = TestTokens.of("educator", "openid purpose:teaching");
         String built = first.jsonPath().getString("[0].'0020000D'.Value[0]");
         Response scoped = RestAssured.given().header("Authorization", "Bearer " + teacher).accept("application/dicom+json")
                 .get("/dicomweb/studies/" + built + "/series");
@@ -70,20 +59,25 @@ class ViewsBuiltPerSearchTest {
      */
     @Test
     void whatIsLeftToBuildIsListedUpToABound() throws Exception {
-        index.reset();
-        for (int s = 1; s <= 23; s++) {
-            String study = "2.25.5252520" + s;
-            byte[] file = Part10Editor.read(TestData.file("pydicom/CT_small.dcm")).set(Tag.StudyInstanceUID, study)
-                    .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1")
-                    .set(Tag.PatientID, "LISTED" + s).toBytes();
-            assertThat(DicomWebClient.stow(file).statusCode()).isEqualTo(200);
-        }
-        String teacher = TestTokens.of("educator", "openid purpose:teaching");
-        Response first = RestAssured.given().header("Authorization", "Bearer " + teacher).accept("application/dicom+json")
-                .get("/dicomweb/studies");
-        assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
-        assertThat(first.jsonPath().getList("$")).as("what this search built").hasSize(2);
+        Response first = firstSearchAfterStoring(23, "2.25.5252520");
         assertThat(first.headers().getValues("Warning"))
                 .anySatisfy(w -> assertThat(w).contains("More than 18 studies this search may see are still being prepared"));
+    }
+
+    /** An empty archive given {@code studies} one-instance studies, then an educator's first search, which builds 2 of them. */
+    private Response firstSearchAfterStoring(int studies, String uidPrefix) throws Exception {
+        index.reset();
+        for (int s = 1; s <= studies; s++) {
+            String study = uidPrefix + s;
+            byte[] file = Part10Editor.read(TestData.file("pydicom/CT_small.dcm")).set(Tag.StudyInstanceUID, study)
+                    .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1")
+                    .set(Tag.PatientID, "VIEWS" + uidPrefix.substring(uidPrefix.length() - 3) + s).toBytes();
+            assertThat(DicomWebClient.stow(file).statusCode()).isEqualTo(200);
+        }
+        Response first = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("educator", "openid purpose:teaching"))
+                .accept("application/dicom+json").get("/dicomweb/studies");
+        assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
+        assertThat(first.jsonPath().getList("$")).as("what this search built").hasSize(2);
+        return first;
     }
 }
