@@ -217,7 +217,9 @@ async function openStudy(page, wanted) {
     const violations = [...cspViolations];
     // A script of the page sending something to another origin, as an injected one would the token.
     const probe = await page.evaluate(() => new Promise(resolve => {
-      document.addEventListener('securitypolicyviolation', e => resolve(e.violatedDirective), { once: true });
+      document.addEventListener('securitypolicyviolation', e => {
+        if (e.blockedURI.startsWith('http://127.0.0.1:9')) resolve(e.violatedDirective);
+      });
       fetch('http://127.0.0.1:9/token').catch(() => {});
       setTimeout(() => resolve('none'), 3000);
     }));

@@ -170,9 +170,9 @@ public final class DerivedViews {
         }
         return tx.inNew(() -> {
             try (Connection c = db.getConnection()) {
-                // The study's lock (a STOW into it, an eviction) and the view's (another build) are
-                // waited for as long as a turn at the compute gate, then 503 with Retry-After: a
-                // build of a large study elsewhere does not hold this request without end.
+                // The study's lock (a withdrawal's or revocation's clean-up) and the view's (another
+                // build) are each waited for as long as a turn at the compute gate, then 503 with
+                // Retry-After: a build of a large study elsewhere does not hold this request without end.
                 try {
                     lockTimeout(c, Math.max(1, gate.maxWaitMillis()));
                     DerivativeStore.lockStudy(c, study, false);
@@ -185,7 +185,7 @@ public final class DerivedViews {
                     lockTimeout(c, 0);
                 } catch (SQLException e) {
                     if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                        throw new org.veil.dicom.ComputeGate.BusyException();
+                        throw new LockWaitedOut();
                     }
                     throw e;
                 }
@@ -312,6 +312,17 @@ public final class DerivedViews {
         }
         if (!held.containsAll(wanted)) {
             throw new EvictedMeanwhile();
+        }
+    }
+
+    /**
+     * The study's or the view's lock was not had within the compute gate's wait: another request
+     * or replica is building the view, or a withdrawal's clean-up holds the study. Busy (503 with
+     * Retry-After) for a retrieval; a search leaves the study out and says so.
+     */
+    public static final class LockWaitedOut extends org.veil.dicom.ComputeGate.BusyException {
+        LockWaitedOut() {
+            super("the study is being prepared by another request; try again in a few seconds");
         }
     }
 

@@ -209,6 +209,9 @@ public class ViewBuilder {
                     deid.views().get().ensureUnlessBusy(r.study(), profile.get(), r.context(), () -> stillVisible(r),
                             DerivedViews.Need.LISTING);
                 }
+            } catch (DerivedViews.LockWaitedOut held) {
+                // Another build of it, or a clean-up, holds it: the others now; its whole build follows.
+                LOG.debug("a view's lock was held past the wait; listed by its whole build instead");
             } catch (ComputeGate.BusyException busy) {
                 // Requests come first; the whole builds wait for the gate too. Tried again next round.
                 tried.remove(r);
@@ -251,6 +254,9 @@ public class ViewBuilder {
                 return false;
             }
             done(r);
+        } catch (DerivedViews.LockWaitedOut held) {
+            // Another build of it, or a clean-up, holds it: as BUSY, passed over for now.
+            return false;
         } catch (ComputeGate.BusyException busy) {
             // Requests come first: the gate is full, so wait and try the same request again.
             pause(BUSY_PAUSE_MILLIS);

@@ -40,9 +40,14 @@ public final class ComputeGate {
     }
 
     /** Too much work is running and waiting: try again later. */
-    public static final class BusyException extends RuntimeException {
+    public static class BusyException extends RuntimeException {
         public BusyException() {
-            super("Veil is busy with other images; try again in a few seconds", null, false, false);
+            this("Veil is busy with other images; try again in a few seconds");
+        }
+
+        /** Busy for another reason, said in {@code message} (answered 503 with Retry-After all the same). */
+        protected BusyException(String message) {
+            super(message, null, false, false);
         }
     }
 

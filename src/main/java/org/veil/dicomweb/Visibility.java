@@ -113,8 +113,9 @@ public class Visibility {
                     missing.remove(listed);
                 }
                 List<Map.Entry<String, String>> now = missing.subList(0, Math.min(missing.size(), maxViewsBuilt));
-                // Views whose locks were not had within the compute gate's wait (a build of a large
-                // study, a STOW into it): left out of this answer, and counted as left out.
+                // Views whose locks were not had within the compute gate's wait (another build of a
+                // large study, a withdrawal's clean-up): left out of this answer, and counted as left
+                // out. A full compute gate is still a 503.
                 List<Map.Entry<String, String>> waitedOut = new ArrayList<>();
                 for (Map.Entry<String, String> unbuilt : now) {
                     // A search needs the rows, not the pixels: a listing (DerivedViews.Need).
@@ -123,7 +124,7 @@ public class Visibility {
                                 grantOf(r, unbuilt.getKey(), unbuilt.getValue()), DerivedViews.Need.LISTING) == DerivedViews.Readiness.BUSY) {
                             busy.add(unbuilt);
                         }
-                    } catch (org.veil.dicom.ComputeGate.BusyException e) {
+                    } catch (DerivedViews.LockWaitedOut e) {
                         waitedOut.add(unbuilt);
                     }
                 }
@@ -131,7 +132,7 @@ public class Visibility {
                     try {
                         views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()),
                                 DerivedViews.Need.LISTING);
-                    } catch (org.veil.dicom.ComputeGate.BusyException e) {
+                    } catch (DerivedViews.LockWaitedOut e) {
                         waitedOut.add(unbuilt);
                     }
                 }

@@ -24,6 +24,10 @@ final class ViewerCsp {
     private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\bsrc\\s*=)[^>]*>(.*?)</script>",
             Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
 
+    /** The chooser page's policy: its inline style sheet, nothing else, framed by Veil alone. */
+    static final String CHOOSER = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+            + "frame-ancestors 'self'";
+
     private ViewerCsp() {
     }
 
@@ -55,15 +59,20 @@ final class ViewerCsp {
         Set<String> out = new LinkedHashSet<>();
         Matcher m = INLINE_SCRIPT.matcher(html);
         while (m.find()) {
-            out.add(Base64.getEncoder().encodeToString(sha256(m.group(1))));
+            // A browser hashes the script's text with its line breaks normalised (HTML 13.2.3.5).
+            out.add(Base64.getEncoder().encodeToString(sha256(m.group(1).replaceAll("\r\n?", "\n"))));
         }
         return out;
     }
 
-    /** scheme://host[:port] of the identity provider's URL: CSP's source for it. */
+    /**
+     * scheme://host[:port] of the identity provider's URL: CSP's source for it. From the raw
+     * authority, so that a host name java.net.URI does not take for one (an underscore) is kept.
+     */
     static String origin(String url) {
         URI u = URI.create(url);
-        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+        String authority = u.getRawAuthority();
+        return u.getScheme() + "://" + authority.substring(authority.indexOf('@') + 1);
     }
 
     private static byte[] sha256(String text) {

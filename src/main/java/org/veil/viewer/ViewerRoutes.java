@@ -82,7 +82,7 @@ public class ViewerRoutes {
         // Vert.x lets "/viewer" match "/viewer/" as well: one route for both.
         router.get("/viewer").handler(ctx -> {
             if (ctx.normalizedPath().endsWith("/")) {
-                send(ctx, "text/html; charset=utf-8", ChooserPage.html().getBytes(StandardCharsets.UTF_8));
+                sendChooser(ctx);
             } else {
                 ctx.response().setStatusCode(302).putHeader("Location", BASE).end();
             }
@@ -93,7 +93,7 @@ public class ViewerRoutes {
 
     private void serve(RoutingContext ctx, Path dist) {
         if (ctx.normalizedPath().equals(SIGNED_OUT)) {
-            send(ctx, "text/html; charset=utf-8", ChooserPage.html().getBytes(StandardCharsets.UTF_8));
+            sendChooser(ctx);
             return;
         }
         String rest = ctx.normalizedPath().substring(BASE.length());
@@ -120,6 +120,13 @@ public class ViewerRoutes {
                 if (file.endsWith("/")) {
                     // A file named as a folder: not the file (one path, one cached copy), nor an app route.
                     refuse(ctx, 404, "no viewer file at this path");
+                    return;
+                }
+                if (extension(file).toLowerCase(java.util.Locale.ROOT).startsWith("htm")) {
+                    // A page of the package other than its index (OHIF's silent-refresh.html, which
+                    // loads a script from a CDN and which Veil's configuration does not use): one
+                    // the viewer's policy does not cover could frame the viewer and read its token.
+                    refuse(ctx, 404, "no viewer page at this path");
                     return;
                 }
                 String name = dist.relativize(path).toString();
@@ -204,6 +211,12 @@ public class ViewerRoutes {
     private static String extension(String file) {
         int dot = file.lastIndexOf('.');
         return dot < 0 ? "" : file.substring(dot + 1);
+    }
+
+    /** The chooser: links and a style sheet, no script, under a policy that allows none (ViewerCsp#CHOOSER). */
+    private static void sendChooser(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Security-Policy", ViewerCsp.CHOOSER);
+        send(ctx, "text/html; charset=utf-8", ChooserPage.html().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void send(RoutingContext ctx, String type, byte[] body) {

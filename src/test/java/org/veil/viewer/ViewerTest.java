@@ -31,6 +31,11 @@ class ViewerTest {
         Response r = RestAssured.get("/viewer/");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.contentType()).startsWith("text/html");
+        assertThat(r.header("Content-Security-Policy")).as("the chooser runs no script").startsWith("default-src 'none'")
+                .contains("frame-ancestors 'self'");
+        var refreshPage = RestAssured.get("/viewer/teaching/silent-refresh.html");
+        assertThat(refreshPage.statusCode()).as("no page of the package but its index").isEqualTo(404);
+        assertThat(refreshPage.jsonPath().getString("reason")).contains("no viewer page");
         for (String purpose : new String[] {"treatment", "consultation", "teaching", "research", "publication"}) {
             assertThat(r.asString()).contains("href=\"/viewer/" + purpose + "/\"");
         }
