@@ -98,6 +98,9 @@ public class RetrieveService {
         Negotiation.InstanceSyntax syntax = Negotiation.instances(accept,
                 found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList(), transcodable);
         boolean named = syntax == Negotiation.InstanceSyntax.EXPLICIT_NAMED;
+        if (syntax != Negotiation.InstanceSyntax.STORED) {
+            requireInflatable(found);
+        }
         java.util.Map<Long, byte[]> decoded = java.util.Map.of();
         if (named) {
             // Named, every instance is in it or the request is 406: settled before the answer
@@ -132,6 +135,23 @@ public class RetrieveService {
             }
             mp.finish();
         }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + accept, ref.index(), found));
+    }
+
+    /**
+     * Written in Explicit VR Little Endian, a deflated instance is inflated whole, up to
+     * max-inflated-bytes, which the index does not bound more closely: a request may rewrite as
+     * many as max-inflated-bytes-per-request holds at that size (4 by default), and beyond that is
+     * refused before the answer starts. As stored (transfer-syntax=*), or one at a time, they are not.
+     */
+    private void requireInflatable(List<StoredInstance> found) throws RequestTooLargeException {
+        long deflated = found.stream()
+                .filter(i -> TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.uid().equals(i.transferSyntaxUid())).count();
+        long allowed = Math.max(1, config.maxInflatedBytesPerRequest() / Math.max(1, config.maxInflatedBytes()));
+        if (deflated > allowed) {
+            throw new RequestTooLargeException(deflated + " deflated instances would each be inflated to write them in Explicit VR"
+                    + " Little Endian, more than one request inflates (" + allowed + "): ask for them in their stored syntax"
+                    + " (transfer-syntax=*) or one instance at a time");
+        }
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
