@@ -54,6 +54,8 @@ public final class Tesseract implements TextReader {
     /** Handles this reader has tried to make, and handles it has freed: for tests. */
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger freed = new AtomicInteger();
+    /** The most handles alive (in use or idle) when one was made: for tests. */
+    final AtomicInteger mostAlive = new AtomicInteger();
 
     private Tesseract(String dataPath) {
         this.dataPath = dataPath;
@@ -221,7 +223,8 @@ public final class Tesseract implements TextReader {
     }
 
     private MemorySegment newHandle() {
-        attempts.incrementAndGet();
+        int made = attempts.incrementAndGet();
+        mostAlive.accumulateAndGet(made - freed.get(), Math::max);
         Api api = API.orElseThrow(() -> new IllegalStateException("libtesseract is not available"));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment h = (MemorySegment) api.create.invokeExact();
