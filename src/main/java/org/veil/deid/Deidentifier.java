@@ -81,15 +81,7 @@ public final class Deidentifier {
     public Outcome deidentify(byte[] original, Profile profile, String context) throws IOException, MalformedDicomException {
         // The decisions before the pixels need the header alone; the pixels are read once, decoded,
         // by cleanPixels, and an instance without Pixel Data is read whole by readHeader.
-        Part10Editor header;
-        try {
-            header = Part10Editor.readHeader(new java.io.ByteArrayInputStream(original));
-        } catch (IOException e) {
-            // Nothing to read from but memory: the bytes are no file PixelMed understands, as
-            // Part10Editor.read(byte[]) says of them.
-            throw new MalformedDicomException("PixelMed cannot read the file");
-        }
-        return deidentify(header, original, profile, context);
+        return deidentify(Part10Editor.readHeader(original), original, profile, context);
     }
 
     /**

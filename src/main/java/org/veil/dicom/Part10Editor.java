@@ -110,6 +110,16 @@ public final class Part10Editor {
         return new Part10Editor(in, new AttributeTag(0x7FE0, 0x0010));
     }
 
+    /** {@link #readHeader(java.io.InputStream)} from memory, where a failure to read is the file's. */
+    public static Part10Editor readHeader(byte[] part10) throws MalformedDicomException {
+        try {
+            return readHeader(new java.io.ByteArrayInputStream(part10));
+        } catch (IOException e) {
+            // nothing to read from but memory: the bytes are not a file PixelMed understands
+            throw new MalformedDicomException("PixelMed cannot read the file");
+        }
+    }
+
     /** Whether pixel data in this transfer syntax can be decoded ({@link #readDecoded}). */
     public static boolean canDecode(String transferSyntax) {
         return DECODABLE.contains(transferSyntax) || (JPEG_LS.contains(transferSyntax) && CharLs.available());

@@ -75,12 +75,14 @@ public class RetrieveService {
     private final BlobStore store;
     private final RequestAudit audit;
     private final DicomWebConfig config;
+    private final DeflatedReads deflatedReads;
     private final org.veil.dicom.ComputeGate gate;
     private final ExplicitTranscoding transcoding;
 
     public RetrieveService(InstanceRepository instances, BlobStore store, RequestAudit audit, DicomWebConfig config,
                            org.veil.dicom.ComputeGate gate, ExplicitTranscoding transcoding) {
         this.config = config;
+        this.deflatedReads = new DeflatedReads(config);
         this.gate = gate;
         this.transcoding = transcoding;
         this.instances = instances;
@@ -99,7 +101,7 @@ public class RetrieveService {
                 found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList(), transcodable);
         boolean named = syntax == Negotiation.InstanceSyntax.EXPLICIT_NAMED;
         if (syntax != Negotiation.InstanceSyntax.STORED) {
-            requireInflatable(found);
+            deflatedReads.requireRewrites(found);
         }
         java.util.Map<Long, byte[]> decoded = java.util.Map.of();
         if (named) {
@@ -135,23 +137,6 @@ public class RetrieveService {
             }
             mp.finish();
         }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + accept, ref.index(), found));
-    }
-
-    /**
-     * Written in Explicit VR Little Endian, a deflated instance is inflated whole, up to
-     * max-inflated-bytes, which the index does not bound more closely: a request may rewrite as
-     * many as max-inflated-bytes-per-request holds at that size (4 by default), and beyond that is
-     * refused before the answer starts. As stored (transfer-syntax=*), or one at a time, they are not.
-     */
-    private void requireInflatable(List<StoredInstance> found) throws RequestTooLargeException {
-        long deflated = found.stream()
-                .filter(i -> TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.uid().equals(i.transferSyntaxUid())).count();
-        long allowed = Math.max(1, config.maxInflatedBytesPerRequest() / Math.max(1, config.maxInflatedBytes()));
-        if (deflated > allowed) {
-            throw new RequestTooLargeException(deflated + " deflated instances would each be inflated to write them in Explicit VR"
-                    + " Little Endian, more than one request inflates (" + allowed + "): ask for them in their stored syntax"
-                    + " (transfer-syntax=*) or one instance at a time");
-        }
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
@@ -215,15 +200,8 @@ public class RetrieveService {
                 : Negotiation.frames(accept, ts);
         List<List<FrameIndex.Range>> ranges = new ArrayList<>();
         numbers.forEach(n -> ranges.add(index.frames().get(n - 1)));
-        if (ts == TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) {
-            // Frames of a deflated data set are inflated from its start: in file order once, in
-            // any other order up to once per frame. That is refused beyond twice the data set.
-            List<FrameIndex.Range> all = ranges.stream().flatMap(List::stream).toList();
-            long end = all.stream().mapToLong(r -> r.offset() + r.length()).max().orElse(i.datasetOffset());
-            if (RangeCopier.inflatedCost(i.datasetOffset(), all) > 2 * (end - i.datasetOffset())) {
-                throw new InvalidRequestException("frames of a deflated instance are read from its start:"
-                        + " ask for them in ascending order");
-            }
+        if (DeflatedReads.isDeflated(i)) {
+            DeflatedReads.requireForward(i, ranges.stream().flatMap(List::stream).toList());
         }
         return ranged(i, ts, partType, ranges, single, numbers.size() == 1 ? range : null,
                 part -> instanceUrl + "/frames/" + numbers.get(part));
@@ -306,22 +284,8 @@ public class RetrieveService {
             SQLException, InvalidRequestException {
         Negotiation.bulkData(accept);
         List<StoredInstance> found = find(ref);
-        // A deflated data set is inflated up to its last value, each up to max-inflated-bytes: a
-        // study of small files may inflate to many gigabytes. Known from the index, refused before
-        // the answer starts.
-        long inflated = 0;
-        for (StoredInstance i : found) {
-            if (TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.uid().equals(i.transferSyntaxUid())) {
-                List<FrameIndex.Range> values = new ArrayList<>(i.bulkDataIndex().values());
-                values.sort(java.util.Comparator.comparingLong(FrameIndex.Range::offset));
-                inflated += RangeCopier.inflatedCost(i.datasetOffset(), values);
-            }
-        }
-        if (inflated > config.maxInflatedBytesPerRequest()) {
-            throw new RequestTooLargeException("the bulk data asked for is in deflated instances that would inflate to "
-                    + inflated + " bytes, more than one request inflates (" + config.maxInflatedBytesPerRequest()
-                    + "): ask for each instance's bulk data");
-        }
+        // A study of small deflated files may inflate to many gigabytes.
+        deflatedReads.requireBulkData(found);
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);

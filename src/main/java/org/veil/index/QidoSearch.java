@@ -193,7 +193,7 @@ public class QidoSearch {
             List<Object> ordered = new ArrayList<>(params);
             ordered.add(limit);
             for (Map.Entry<String, String> e : unbuilt(c, unbuilt + " ORDER BY x.uid LIMIT ?", ordered)) {
-                if (out.size() < limit && !out.contains(e)) {
+                if (out.size() < limit && !first.equals(Optional.of(e))) { // the named one is in already
                     out.add(e);
                 }
             }

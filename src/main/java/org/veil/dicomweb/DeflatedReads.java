@@ -1,0 +1,67 @@
+package org.veil.dicomweb;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.veil.dicom.FrameIndex;
+import org.veil.dicom.RangeCopier;
+import org.veil.dicom.TransferSyntax;
+import org.veil.index.StoredInstance;
+
+/**
+ * What reading deflated data sets (1.2.840.10008.1.2.1.99) may cost one request, judged from the
+ * index before the answer starts: a deflated data set is inflated from its start to the last byte
+ * read, and a small file may inflate to max-inflated-bytes (docs/conformance.md, "Deflated instances").
+ */
+final class DeflatedReads {
+    private final long perRequest;
+    private final long perInstance;
+
+    DeflatedReads(DicomWebConfig config) {
+        this.perRequest = config.maxInflatedBytesPerRequest();
+        this.perInstance = config.maxInflatedBytes();
+    }
+
+    static boolean isDeflated(StoredInstance i) {
+        return TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.uid().equals(i.transferSyntaxUid());
+    }
+
+    /** Frames in file order inflate the data set once, in any other order up to once each: refused beyond twice. */
+    static void requireForward(StoredInstance i, List<FrameIndex.Range> ranges) throws InvalidRequestException {
+        long end = ranges.stream().mapToLong(r -> r.offset() + r.length()).max().orElse(i.datasetOffset());
+        if (RangeCopier.inflatedCost(i.datasetOffset(), ranges) > 2 * (end - i.datasetOffset())) {
+            throw new InvalidRequestException("frames of a deflated instance are read from its start:"
+                    + " ask for them in ascending order");
+        }
+    }
+
+    /** Every bulk data value of these instances, each deflated one inflated up to its last value. */
+    void requireBulkData(List<StoredInstance> found) throws RequestTooLargeException {
+        long inflated = 0;
+        for (StoredInstance i : found) {
+            if (isDeflated(i)) {
+                List<FrameIndex.Range> values = new ArrayList<>(i.bulkDataIndex().values());
+                values.sort(java.util.Comparator.comparingLong(FrameIndex.Range::offset));
+                inflated += RangeCopier.inflatedCost(i.datasetOffset(), values);
+            }
+        }
+        if (inflated > perRequest) {
+            throw new RequestTooLargeException("the bulk data asked for is in deflated instances that would inflate to "
+                    + inflated + " bytes, more than one request inflates (" + perRequest + "): ask for each instance's bulk data");
+        }
+    }
+
+    /**
+     * These instances written in Explicit VR Little Endian: each deflated one inflated whole, which
+     * the index bounds only by max-inflated-bytes, so as many as the per-request bound holds at
+     * that size (at least one).
+     */
+    void requireRewrites(List<StoredInstance> found) throws RequestTooLargeException {
+        long deflated = found.stream().filter(DeflatedReads::isDeflated).count();
+        long allowed = Math.max(1, perRequest / Math.max(1, perInstance));
+        if (deflated > allowed) {
+            throw new RequestTooLargeException(deflated + " deflated instances would each be inflated to write them in Explicit VR"
+                    + " Little Endian, more than one request inflates (" + allowed + "): ask for them in their stored syntax"
+                    + " (transfer-syntax=*) or one instance at a time");
+        }
+    }
+}
