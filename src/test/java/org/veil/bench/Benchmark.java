@@ -78,14 +78,16 @@ public final class Benchmark {
                     b.stow(study);
                 }
                 b.deidentifiedSearch(studies, perStudy, 0);
-                DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
+                DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500),
+                        List.of(veil.pid(), veil.databasePid()));
                 stopGracefully(veil, 60);
                 return;
             }
             b.run(data, totalBytes, veil.storage().resolve("objects"), work.resolve("raw-writes"), studies, perStudy);
             b.atScale(ct, veil.db(), seriesInstances, scaleStudies);
             b.deidentifiedSearch(studies, perStudy, scaleStudies);
-            DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500));
+            DeidBenchmark.run(veil.db(), veil.storage(), Integer.getInteger("bench.deidInstances", 500),
+                    List.of(veil.pid(), veil.databasePid()));
             stopGracefully(veil, 60);
         }
         ParseBenchmark.run();

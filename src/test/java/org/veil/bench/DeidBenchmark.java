@@ -31,7 +31,12 @@ final class DeidBenchmark {
     private DeidBenchmark() {
     }
 
-    static void run(EmbeddedDatabase db, Path storage, int count) throws Exception {
+    /**
+     * {@code server}: the server's processes, which share the machine's two cores with this one:
+     * the engine is measured once they are quiet (what the phases before left them doing, such
+     * as views built in the background, finished), and their CPU meanwhile is printed.
+     */
+    static void run(EmbeddedDatabase db, Path storage, int count, List<Long> server) throws Exception {
         PGSimpleDataSource simple = new PGSimpleDataSource();
         simple.setUrl(db.jdbcUrl());
         simple.setUser(db.username());
@@ -67,6 +72,8 @@ final class DeidBenchmark {
                 blobs.readAll(warmStore.derive(i[0], teaching, "warm-up").orElseThrow().storageKey());
             }
         }
+        double quietAfter = awaitQuiet(server, 180);
+        double serverCpu = CpuTime.of(server);
         double read = rate(instances.size(), () -> {
             for (String[] i : instances) {
                 originals.add(blobs.readAll(i[1]));
@@ -84,6 +91,7 @@ final class DeidBenchmark {
                 }
             }
         });
+        serverCpu = CpuTime.of(server) - serverCpu;
         DerivativeStore store = new DerivativeStore(ds, connections.transactions(), blobs, engine, 0);
         double first = rate(instances.size(), () -> {
             for (String[] i : instances) {
@@ -113,8 +121,11 @@ final class DeidBenchmark {
                 | Derivative store, first time, 50 at a time as a view's build makes them | %.0f | %.2f | |
                 | Derivative store, cached (lookup + read the derivative) | %.0f | %.2f | |
 
+                The engine was measured once the server had been quiet for %d s (%.0f s after the phases before); the
+                server's CPU while the originals were read and the engine ran: %.2f core-s.
+
                 """, instances.size(), read, engineAttributes, engineAttributes / read, enginePixels, enginePixels / read,
-                first, first / read, batched, batched / read, cached, cached / read);
+                first, first / read, batched, batched / read, cached, cached / read, QUIET_SECONDS, quietAfter, serverCpu);
         System.out.printf(Locale.ROOT, """
                 | The text check, one thread | per second | |
                 |---|---|---|
@@ -164,6 +175,23 @@ final class DeidBenchmark {
 
     private interface Work {
         void run() throws Exception;
+    }
+
+    private static final int QUIET_SECONDS = 3;
+
+    /**
+     * Waits until the server's processes used under a tenth of a core for QUIET_SECONDS in a row,
+     * at most {@code most} seconds; returns the seconds waited.
+     */
+    private static double awaitQuiet(List<Long> server, int most) throws InterruptedException {
+        long start = System.nanoTime();
+        int quiet = 0;
+        while (quiet < QUIET_SECONDS && System.nanoTime() - start < most * 1_000_000_000L) {
+            double before = CpuTime.of(server);
+            Thread.sleep(1000);
+            quiet = CpuTime.of(server) - before < 0.1 ? quiet + 1 : 0;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static double rate(int n, Work work) throws Exception {

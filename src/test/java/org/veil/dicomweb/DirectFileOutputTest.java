@@ -134,6 +134,7 @@ class DirectFileOutputTest {
         byte[] frame = Arrays.copyOfRange(file, file.length - 512 * 512 * 2, file.length);
         long sentBefore = DirectFileOutput.bytesSent();
         try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.setSoTimeout(60_000); // a body that never ends fails the test instead of hanging it
             s.getOutputStream().write(("GET /dicomweb/studies/" + PREFIX + ".2/series/" + PREFIX + ".2.1/instances/" + PREFIX
                     + ".2.1.5/frames/1 HTTP/1.0\r\nAccept: application/octet-stream\r\nAuthorization: Bearer "
                     + TestTokens.treatingClinician() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
