@@ -68,11 +68,23 @@ final class ViewerCsp {
     /**
      * scheme://host[:port] of the identity provider's URL: CSP's source for it. From the raw
      * authority, so that a host name java.net.URI does not take for one (an underscore) is kept.
+     * Anything but http(s) with a host is refused: {@code keycloak:8080/realms/veil} parses as a
+     * URI of scheme "keycloak" and no authority, and would be no source a browser could match.
      */
     static String origin(String url) {
-        URI u = URI.create(url);
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("the identity provider's URL is not a URL: " + e.getReason());
+        }
         String authority = u.getRawAuthority();
-        return u.getScheme() + "://" + authority.substring(authority.indexOf('@') + 1);
+        String host = authority == null ? "" : authority.substring(authority.indexOf('@') + 1);
+        if (!("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme())) || host.isEmpty()
+                || host.startsWith(":")) {
+            throw new IllegalArgumentException("the identity provider's URL must be http:// or https:// with a host");
+        }
+        return u.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + host;
     }
 
     private static byte[] sha256(String text) {

@@ -72,6 +72,13 @@ public class ViewerRoutes {
         if (!Files.isRegularFile(named.resolve("index.html"))) {
             throw new IllegalStateException("veil.viewer.dir has no index.html: it must name the dist folder of @ohif/app");
         }
+        // The identity provider's origin goes into every page's policy: a URL that names none is a
+        // configuration error, found at start-up rather than as a failure of every page.
+        try {
+            ViewerCsp.origin(config.oidcAuthority().orElse(issuer));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("veil.viewer.oidc-authority (or quarkus.oidc.auth-server-url): " + e.getMessage(), e);
+        }
         // Its real path: every file served must really lie under it (ViewerRoutes#serve).
         Path dist;
         try {

@@ -28,6 +28,17 @@ class ViewerCspTest {
         assertThat(ViewerCsp.origin("http://127.0.0.1:8180/realms/veil")).isEqualTo("http://127.0.0.1:8180");
         assertThat(ViewerCsp.origin("http://keycloak_1:8080/realms/veil")).isEqualTo("http://keycloak_1:8080");
         assertThat(ViewerCsp.origin("https://user@login.example/realms/veil")).isEqualTo("https://login.example");
+        assertThat(ViewerCsp.origin("HTTPS://login.example/realms/veil")).isEqualTo("https://login.example");
+    }
+
+    /** A URL without a scheme Veil's viewer can use or without a host is refused (at start-up, by ViewerRoutes). */
+    @Test
+    void aProviderUrlWithoutAnHttpOriginIsRefused() {
+        for (String url : new String[] {"keycloak:8080/realms/veil", "/realms/veil", "file:///etc/passwd",
+                "http:///realms/veil", "http://:8080/realms/veil", "javascript:alert(1)", "http://a b/"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ViewerCsp.origin(url)).as(url)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("identity provider");
+        }
     }
 
     private static byte[] sha256(String s) {
