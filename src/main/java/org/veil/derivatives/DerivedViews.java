@@ -106,7 +106,44 @@ public final class DerivedViews {
 
     /** {@link #ensure}, for what the request needs: a search waits for a listing only. */
     public Readiness ensure(String originalStudyUid, Profile profile, String context, Grant grant, Need need) throws IOException {
-        return ensure(originalStudyUid, profile, context, grant, true, need);
+        return ensure(originalStudyUid, profile, context, grant, true, need, lockWaits());
+    }
+
+    /**
+     * {@link #ensure}, its waits for the study's and the view's locks taken from {@code waits}: a
+     * search that meets several busy views waits for all of them together no longer than one
+     * turn's wait, not one wait each.
+     */
+    public Readiness ensure(String originalStudyUid, Profile profile, String context, Grant grant, Need need, LockWaits waits)
+            throws IOException {
+        return ensure(originalStudyUid, profile, context, grant, true, need, waits);
+    }
+
+    /** A request's waiting for locks, all its waits together: as long as a turn at the compute gate is waited for (veil.compute.max-wait). */
+    public LockWaits lockWaits() {
+        return new LockWaits(Math.max(1, gate.maxWaitMillis()) * 1_000_000L);
+    }
+
+    /**
+     * What one request may still wait for the locks of the views it needs: each wait takes what
+     * it lasted from it. A lock free at the time is taken even when nothing is left (PostgreSQL's
+     * lock_timeout bounds waiting only). One per request, used by one thread.
+     */
+    public static final class LockWaits {
+        private long nanos;
+
+        LockWaits(long nanos) {
+            this.nanos = nanos;
+        }
+
+        /** What is left, in milliseconds for lock_timeout: at least 1, since 0 would mean no bound. */
+        long millisLeft() {
+            return Math.max(1, nanos / 1_000_000L);
+        }
+
+        void spent(long n) {
+            nanos -= n;
+        }
     }
 
     /** What {@link #ensureUnlessBusy} did. */
@@ -127,14 +164,20 @@ public final class DerivedViews {
      */
     public Readiness ensureUnlessBusy(String originalStudyUid, Profile profile, String context, Grant grant, Need need)
             throws IOException {
-        return ensure(originalStudyUid, profile, context, grant, false, need);
+        return ensureUnlessBusy(originalStudyUid, profile, context, grant, need, lockWaits());
     }
 
-    private Readiness ensure(String originalStudyUid, Profile profile, String context, Grant grant, boolean wait, Need need)
-            throws IOException {
+    /** {@link #ensureUnlessBusy}, its wait for the study's lock taken from {@code waits} (as {@link #ensure}). */
+    public Readiness ensureUnlessBusy(String originalStudyUid, Profile profile, String context, Grant grant, Need need,
+                                      LockWaits waits) throws IOException {
+        return ensure(originalStudyUid, profile, context, grant, false, need, waits);
+    }
+
+    private Readiness ensure(String originalStudyUid, Profile profile, String context, Grant grant, boolean wait, Need need,
+                             LockWaits waits) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return build(originalStudyUid, profile, context, grant, wait, need);
+                return build(originalStudyUid, profile, context, grant, wait, need, waits);
             } catch (EvictedMeanwhile e) {
                 if (attempt == BUILD_ATTEMPTS) {
                     throw new IOException("derivatives were evicted while a view was built; the cache is too small", e);
@@ -159,8 +202,8 @@ public final class DerivedViews {
         }
     }
 
-    private Readiness build(String study, Profile profile, String context, Grant grant, boolean wait, Need need)
-            throws SQLException, IOException {
+    private Readiness build(String study, Profile profile, String context, Grant grant, boolean wait, Need need,
+                            LockWaits waits) throws SQLException, IOException {
         String version = store.derivativeVersion(profile);
         try (Connection c = db.getConnection()) {
             // Every retrieval asks; nearly always the view is there, and a plain read says so.
@@ -171,16 +214,29 @@ public final class DerivedViews {
         return tx.inNew(() -> {
             try (Connection c = db.getConnection()) {
                 // The study's lock (a withdrawal's or revocation's clean-up) and the view's (another
-                // build) are each waited for as long as a turn at the compute gate, then 503 with
+                // build) are waited for as long as the request has left to wait, then 503 with
                 // Retry-After: a build of a large study elsewhere does not hold this request without end.
                 try {
-                    lockTimeout(c, Math.max(1, gate.maxWaitMillis()));
-                    DerivativeStore.lockStudy(c, study, false);
+                    long started = System.nanoTime();
+                    try {
+                        lockTimeout(c, waits.millisLeft());
+                        DerivativeStore.lockStudy(c, study, false);
+                    } finally {
+                        waits.spent(System.nanoTime() - started);
+                    }
                     if (!grant.stillHolds()) {
                         return Readiness.NOT_VISIBLE;
                     }
-                    if (!lockView(c, "view|" + study + "|" + context + "|" + version, wait)) {
-                        return Readiness.BUSY;
+                    started = System.nanoTime();
+                    try {
+                        if (wait) {
+                            lockTimeout(c, waits.millisLeft());
+                        }
+                        if (!lockView(c, "view|" + study + "|" + context + "|" + version, wait)) {
+                            return Readiness.BUSY;
+                        }
+                    } finally {
+                        waits.spent(System.nanoTime() - started);
                     }
                     lockTimeout(c, 0);
                 } catch (SQLException e) {

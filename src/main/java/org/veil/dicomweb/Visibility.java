@@ -117,11 +117,14 @@ public class Visibility {
                 // large study, a withdrawal's clean-up): left out of this answer, and counted as left
                 // out. A full compute gate is still a 503.
                 List<Map.Entry<String, String>> waitedOut = new ArrayList<>();
+                // One deadline for every lock this search waits for: several busy views cost one wait in all.
+                DerivedViews.LockWaits lockWaits = views.lockWaits();
                 for (Map.Entry<String, String> unbuilt : now) {
                     // A search needs the rows, not the pixels: a listing (DerivedViews.Need).
                     try {
                         if (views.ensureUnlessBusy(unbuilt.getKey(), profile, unbuilt.getValue(),
-                                grantOf(r, unbuilt.getKey(), unbuilt.getValue()), DerivedViews.Need.LISTING) == DerivedViews.Readiness.BUSY) {
+                                grantOf(r, unbuilt.getKey(), unbuilt.getValue()), DerivedViews.Need.LISTING, lockWaits)
+                                == DerivedViews.Readiness.BUSY) {
                             busy.add(unbuilt);
                         }
                     } catch (DerivedViews.LockWaitedOut e) {
@@ -131,7 +134,7 @@ public class Visibility {
                 for (Map.Entry<String, String> unbuilt : busy) {
                     try {
                         views.ensure(unbuilt.getKey(), profile, unbuilt.getValue(), grantOf(r, unbuilt.getKey(), unbuilt.getValue()),
-                                DerivedViews.Need.LISTING);
+                                DerivedViews.Need.LISTING, lockWaits);
                     } catch (DerivedViews.LockWaitedOut e) {
                         waitedOut.add(unbuilt);
                     }
