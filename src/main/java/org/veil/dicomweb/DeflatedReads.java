@@ -25,12 +25,21 @@ final class DeflatedReads {
         return TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.uid().equals(i.transferSyntaxUid());
     }
 
-    /** Frames in file order inflate the data set once, in any other order up to once each: refused beyond twice. */
-    static void requireForward(StoredInstance i, List<FrameIndex.Range> ranges) throws InvalidRequestException {
+    /**
+     * Frames in file order inflate the data set once, in any other order up to once each: refused
+     * beyond twice (400), and beyond the per-request bound (413), which an instance allowed to
+     * inflate to more than half of it could otherwise pass.
+     */
+    void requireForward(StoredInstance i, List<FrameIndex.Range> ranges) throws InvalidRequestException {
         long end = ranges.stream().mapToLong(r -> r.offset() + r.length()).max().orElse(i.datasetOffset());
-        if (RangeCopier.inflatedCost(i.datasetOffset(), ranges) > 2 * (end - i.datasetOffset())) {
+        long cost = RangeCopier.inflatedCost(i.datasetOffset(), ranges);
+        if (cost > 2 * (end - i.datasetOffset())) {
             throw new InvalidRequestException("frames of a deflated instance are read from its start:"
                     + " ask for them in ascending order");
+        }
+        if (cost > perRequest) {
+            throw new RequestTooLargeException("these frames of a deflated instance would inflate " + cost
+                    + " bytes, more than one request inflates (" + perRequest + "): ask for fewer frames at a time");
         }
     }
 
@@ -51,13 +60,20 @@ final class DeflatedReads {
     }
 
     /**
-     * These instances written in Explicit VR Little Endian: each deflated one inflated whole, which
-     * the index bounds only by max-inflated-bytes, so as many as the per-request bound holds at
-     * that size (at least one).
+     * How many deflated instances one request may write in Explicit VR Little Endian: each is
+     * inflated whole {@code passes} times (its header read, then its values written; named, its
+     * header read once more before the answer, to know it can be), which the index bounds only by
+     * max-inflated-bytes, so as many as the per-request bound holds at that cost (at least one:
+     * one instance at a time is always served).
      */
-    void requireRewrites(List<StoredInstance> found) throws RequestTooLargeException {
+    long rewritesAllowed(int passes) {
+        return Math.max(1, perRequest / Math.max(1, perInstance) / passes);
+    }
+
+    /** Explicit VR Little Endian named: 413 when more deflated instances would be rewritten than one request may. */
+    void requireRewrites(List<StoredInstance> found, int passes) throws RequestTooLargeException {
         long deflated = found.stream().filter(DeflatedReads::isDeflated).count();
-        long allowed = Math.max(1, perRequest / Math.max(1, perInstance));
+        long allowed = rewritesAllowed(passes);
         if (deflated > allowed) {
             throw new RequestTooLargeException(deflated + " deflated instances would each be inflated to write them in Explicit VR"
                     + " Little Endian, more than one request inflates (" + allowed + "): ask for them in their stored syntax"

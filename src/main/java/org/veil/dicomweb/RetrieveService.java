@@ -100,8 +100,16 @@ public class RetrieveService {
         Negotiation.InstanceSyntax syntax = Negotiation.instances(accept,
                 found.stream().map(StoredInstance::transferSyntaxUid).distinct().toList(), transcodable);
         boolean named = syntax == Negotiation.InstanceSyntax.EXPLICIT_NAMED;
-        if (syntax != Negotiation.InstanceSyntax.STORED) {
-            deflatedReads.requireRewrites(found);
+        // Deflated instances rewritten whole: named, each is read three times (checked, its header,
+        // its values) and beyond what one request inflates the answer is 413; by default twice, and
+        // those beyond the allowance are sent as stored, as any instance the default cannot convert.
+        if (named) {
+            deflatedReads.requireRewrites(found, 3);
+        }
+        java.util.Set<Long> deflatedRewritten = new java.util.HashSet<>();
+        if (syntax == Negotiation.InstanceSyntax.DEFAULT) {
+            found.stream().filter(DeflatedReads::isDeflated).limit(deflatedReads.rewritesAllowed(2))
+                    .forEach(i -> deflatedRewritten.add(i.id()));
         }
         java.util.Map<Long, byte[]> decoded = java.util.Map.of();
         if (named) {
@@ -117,6 +125,9 @@ public class RetrieveService {
             for (StoredInstance i : found) {
                 ExplicitTranscoding.Route route = syntax == Negotiation.InstanceSyntax.STORED ? ExplicitTranscoding.Route.NONE
                         : transcoding.route(i, named);
+                if (!named && DeflatedReads.isDeflated(i) && !deflatedRewritten.contains(i.id())) {
+                    route = ExplicitTranscoding.Route.NONE;
+                }
                 byte[] c = route != ExplicitTranscoding.Route.DECODE ? null : named ? decodedNamed.get(i.id()) : transcoding.decodedOrNull(i);
                 if (c != null) {
                     mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
@@ -136,7 +147,8 @@ public class RetrieveService {
                 }
             }
             mp.finish();
-        }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + accept, ref.index(), found));
+        }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + deflatedReads.rewritesAllowed(2)
+                + " " + accept, ref.index(), found));
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
@@ -201,7 +213,7 @@ public class RetrieveService {
         List<List<FrameIndex.Range>> ranges = new ArrayList<>();
         numbers.forEach(n -> ranges.add(index.frames().get(n - 1)));
         if (DeflatedReads.isDeflated(i)) {
-            DeflatedReads.requireForward(i, ranges.stream().flatMap(List::stream).toList());
+            deflatedReads.requireForward(i, ranges.stream().flatMap(List::stream).toList());
         }
         return ranged(i, ts, partType, ranges, single, numbers.size() == 1 ? range : null,
                 part -> instanceUrl + "/frames/" + numbers.get(part));
