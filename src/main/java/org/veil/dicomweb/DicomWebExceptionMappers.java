@@ -160,6 +160,13 @@ public class DicomWebExceptionMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorBody> unexpected(Throwable e, io.vertx.core.http.HttpServerRequest request) {
         String id = request == null ? null : request.response().headers().get(HttpBoundary.REQUEST_ID_HEADER);
+        if (request != null && request.response().closed()) {
+            // The client closed the connection while the answer was being written (a viewer
+            // cancels what it no longer shows): nothing failed, and nothing can be answered.
+            org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).debugf(
+                    "request %s: the client closed the connection before the answer was written", id);
+            return error(500, "the connection closed before the answer was written");
+        }
         // The chain of causes with their SQLStates and throwing frames, not the stack's messages:
         // those may quote patient data (Failures).
         org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).errorf("request %s failed unexpectedly (%s)",
