@@ -66,6 +66,15 @@ public interface DicomWebConfig {
     long maxRenderDecodedBytes();
 
     /**
+     * Most bytes of decoded pixel data all answers may hold at once while they stream (frames and
+     * Pixel Data decoded to octet-stream, instances decoded to Explicit VR Little Endian); an
+     * answer that finds no room within the compute gate's wait is 503, or by default is sent as
+     * stored (DecodedAnswers).
+     */
+    @WithDefault("536870912")
+    long maxDecodedBytesStreaming();
+
+    /**
      * Most studies whose de-identified views one search builds before it answers. A search builds the
      * views it finds missing so that its pages and counts are exact; after a change of profile or
      * secret, or with teaching without consent, that can be every study of the archive. Beyond this,

@@ -40,13 +40,42 @@ public class RetrieveService {
     }
 
     /** A response decided: its Content-Type, the body to stream, and its entity tag when it has one. */
-    public record Payload(String contentType, StreamingOutput body, String etag, int status, Map<String, String> headers) {
+    /**
+     * An answer. {@code release}: what the answer holds beyond its writing (decoded pixel data,
+     * {@link DecodedAnswers}), let go when it has been written or when it never will be (a 304, a
+     * client gone first); the resource runs it once the exchange ends, whichever way.
+     */
+    public record Payload(String contentType, StreamingOutput body, String etag, int status, Map<String, String> headers,
+                          Runnable release) {
+        private static final Runnable NOTHING_HELD = () -> { };
+
         public Payload(String contentType, StreamingOutput body) {
             this(contentType, body, null, 200, Map.of());
         }
 
         public Payload(String contentType, StreamingOutput body, String etag) {
             this(contentType, body, etag, 200, Map.of());
+        }
+
+        public Payload(String contentType, StreamingOutput body, String etag, int status, Map<String, String> headers) {
+            this(contentType, body, etag, status, headers, NOTHING_HELD);
+        }
+
+        /** Whether the answer holds anything to let go ({@link #release}). */
+        boolean holds() {
+            return release != NOTHING_HELD;
+        }
+
+        /** This answer holding {@code hold} until it has been written, or until {@link #release} runs. */
+        Payload holding(DecodedAnswers.Hold hold) {
+            StreamingOutput written = out -> {
+                try {
+                    body.write(out);
+                } finally {
+                    hold.close();
+                }
+            };
+            return new Payload(contentType, written, etag, status, headers, hold::close);
         }
     }
 
@@ -78,10 +107,12 @@ public class RetrieveService {
     private final DeflatedReads deflatedReads;
     private final org.veil.dicom.ComputeGate gate;
     private final ExplicitTranscoding transcoding;
+    private final DecodedAnswers decodedAnswers;
 
     public RetrieveService(InstanceRepository instances, BlobStore store, RequestAudit audit, DicomWebConfig config,
-                           org.veil.dicom.ComputeGate gate, ExplicitTranscoding transcoding) {
+                           org.veil.dicom.ComputeGate gate, ExplicitTranscoding transcoding, DecodedAnswers decodedAnswers) {
         this.config = config;
+        this.decodedAnswers = decodedAnswers;
         this.deflatedReads = new DeflatedReads(config);
         this.gate = gate;
         this.transcoding = transcoding;
@@ -118,9 +149,12 @@ public class RetrieveService {
             transcoding.requireRewritable(found.stream().filter(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.REWRITE).toList());
             decoded = transcoding.decodeAll(found.stream().filter(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.DECODE).toList());
         }
+        // Named, what was decoded is held from now until the answer has been written (503 when there is no room).
+        DecodedAnswers.Hold namedHold = decoded.isEmpty() ? null
+                : decodedAnswers.hold(null, decoded.values().stream().mapToLong(b -> b.length).sum());
         java.util.Map<Long, byte[]> decodedNamed = decoded;
         String boundary = MultipartWriter.newBoundary();
-        return new Payload("multipart/related; type=\"application/dicom\"; boundary=" + boundary, out -> {
+        Payload payload = new Payload("multipart/related; type=\"application/dicom\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (StoredInstance i : found) {
                 ExplicitTranscoding.Route route = syntax == Negotiation.InstanceSyntax.STORED ? ExplicitTranscoding.Route.NONE
@@ -128,12 +162,23 @@ public class RetrieveService {
                 if (!named && DeflatedReads.isDeflated(i) && !deflatedRewritten.contains(i.id())) {
                     route = ExplicitTranscoding.Route.NONE;
                 }
-                byte[] c = route != ExplicitTranscoding.Route.DECODE ? null : named ? decodedNamed.get(i.id()) : transcoding.decodedOrNull(i);
-                if (c != null) {
+                byte[] n = route == ExplicitTranscoding.Route.DECODE && named ? decodedNamed.get(i.id()) : null;
+                if (n != null) {
                     mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
-                    mp.stream().write(c);
+                    mp.stream().write(n);
                     continue;
                 }
+                byte[] c = route == ExplicitTranscoding.Route.DECODE && !named ? transcoding.decodedOrNull(i) : null;
+                // By default, one decoded instance at a time, held while it is written; without room it goes as stored.
+                DecodedAnswers.Hold h = c == null ? null : decodedAnswers.tryHold(null, c.length);
+                if (h != null) {
+                    try (h) {
+                        mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
+                        mp.stream().write(c);
+                    }
+                    continue;
+                }
+                c = null; // let the decoded copy go before the stored one is sent
                 try (FileChannel ch = store.open(i.storageKey())) {
                     org.veil.dicom.ExplicitLittleEndianCopy copy = route == ExplicitTranscoding.Route.REWRITE
                             ? transcoding.rewriteOrNull(ch) : null;
@@ -149,6 +194,7 @@ public class RetrieveService {
             mp.finish();
         }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + deflatedReads.rewritesAllowed(2)
                 + " " + accept, ref.index(), found));
+        return namedHold == null ? payload : payload.holding(namedHold);
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
@@ -236,6 +282,8 @@ public class RetrieveService {
         // the others are cut one at a time as they are written: the answer holds the decoded
         // instance (shared with the cache of recently decoded ones), not a copy of every frame.
         decoded.nativeFrame(numbers.stream().mapToInt(Integer::intValue).max().orElse(1));
+        // Held, counted once however many answers share it, until written (503 when there is no room).
+        DecodedAnswers.Hold hold = decodedAnswers.hold(i.storageKey(), Math.max(decoded.decodedPixelBytes(), i.sizeBytes()));
         String type = Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
@@ -249,7 +297,7 @@ public class RetrieveService {
                 }
             }
             mp.finish();
-        });
+        }).holding(hold);
     }
 
     /**
@@ -257,7 +305,8 @@ public class RetrieveService {
      * 8.7.3.4) of a compressed or big-endian instance: the decoded value, one part, as a native
      * little-endian instance's Pixel Data would be, its frames written one after another. Null
      * when it cannot be decoded (busy, beyond the decoding bound, samples not in whole bytes): the
-     * value is then answered as it would be without decoding.
+     * value is then answered as it would be without decoding. Decoded, it is held as decoded frames
+     * are ({@link DecodedAnswers}: 503 when no room is made within the wait).
      */
     private Payload decodedPixelData(StoredInstance i, String location) {
         org.veil.dicom.Part10Editor decoded;
@@ -271,6 +320,7 @@ public class RetrieveService {
         } catch (UndecodablePixelDataException | java.io.IOException | RuntimeException e) {
             return null;
         }
+        DecodedAnswers.Hold hold = decodedAnswers.hold(i.storageKey(), Math.max(decoded.decodedPixelBytes(), i.sizeBytes()));
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
@@ -283,7 +333,7 @@ public class RetrieveService {
                 }
             }
             mp.finish();
-        });
+        }).holding(hold);
     }
 
     /**

@@ -222,6 +222,7 @@ public class WadoResource {
     }
 
     private Response send(RetrieveService.Payload p) {
+        releaseAtEnd(p);
         Response.ResponseBuilder r = Response.status(p.status()).entity(direct(p.body())).type(p.contentType());
         p.headers().forEach(r::header);
         // Frames, bulk data and renderings are patient data as much as instances: kept by no cache.
@@ -235,12 +236,24 @@ public class WadoResource {
      * it (RFC 9111 5.2.2.5), the browser's own included: it is patient data.
      */
     private Response send(RetrieveService.Payload p, String ifNoneMatch) {
+        releaseAtEnd(p);
         Response.ResponseBuilder r = p.etag() != null && matches(ifNoneMatch, p.etag())
                 ? Response.notModified() : Response.ok(direct(p.body())).type(p.contentType());
         if (p.etag() != null) {
             r.header("ETag", p.etag());
         }
         return r.header("Cache-Control", "no-store").header("Vary", "Accept").build();
+    }
+
+    /**
+     * What the answer holds is let go when the exchange ends, however it ends: written (the body
+     * lets it go itself as it finishes), answered 304 without the body, or the client gone before
+     * the body was asked for.
+     */
+    private void releaseAtEnd(RetrieveService.Payload p) {
+        if (p.holds()) {
+            http.getCurrent().addEndHandler(ended -> p.release().run());
+        }
     }
 
     /** The body, writing stored file ranges from direct buffers ({@link DirectFileOutput}). */

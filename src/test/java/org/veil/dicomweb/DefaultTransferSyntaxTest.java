@@ -218,13 +218,13 @@ class DefaultTransferSyntaxTest {
     }
 
     /** The file under new UIDs, in its own transfer syntax. */
-    private static byte[] renamed(String file) throws Exception {
+    static byte[] renamed(String file) throws Exception {
         String uid = "2.25.7575" + System.nanoTime() % 1_000_000_000L;
         return Part10Editor.read(TestData.file(file)).set(Tag.StudyInstanceUID, uid)
                 .set(Tag.SeriesInstanceUID, uid + ".1").set(Tag.SOPInstanceUID, uid + ".1.1").toBytes();
     }
 
-    private static String store(byte[] file) {
+    static String store(byte[] file) {
         Response stow = DicomWebClient.stow(file);
         assertThat(stow.statusCode()).as(stow.asString()).isEqualTo(200);
         String url = JsonPath.from(stow.asString()).getString("'00081199'.Value[0].'00081190'.Value[0]");
