@@ -1,7 +1,8 @@
 package org.veil.dicomweb;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.HashMap;
+import jakarta.inject.Inject;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.veil.dicom.ComputeGate;
@@ -14,17 +15,19 @@ import org.veil.dicom.ComputeGate;
  * client reads for as long as it likes: without this bound, how much a replica holds would depend
  * on how many clients read slowly at once, not on anything Veil chose (docs/security.md).
  *
- * <p>Answers that hold the same decoded instance (a viewer reading a cine frame by frame, each
- * frame a request, all served from the cache of recently decoded instances) count it once.
+ * <p>Room is taken at once or not at all (503, as a full compute gate): an answer that waited for
+ * room would hold what it decoded, uncounted, while it waited. Answers that hold the same decoded
+ * object (a viewer reading a cine frame by frame, each frame a request, all served from the cache
+ * of recently decoded instances) count it once; the same instance decoded twice (the cache let it
+ * go between two requests) is two objects and counts twice.
  */
 @ApplicationScoped
 public class DecodedAnswers {
     private final long budget;
-    private final long maxWaitMillis;
     /** Bytes held now, by all answers; guarded by this. */
     private long held;
-    /** Decoded instances held by several answers at once, by storage key; guarded by this. */
-    private final Map<String, Shared> shared = new HashMap<>();
+    /** Decoded objects held by answers, by identity, with how many answers hold each; guarded by this. */
+    private final Map<Object, Shared> shared = new IdentityHashMap<>();
 
     private static final class Shared {
         final long bytes;
@@ -35,56 +38,34 @@ public class DecodedAnswers {
         }
     }
 
-    @jakarta.inject.Inject
-    public DecodedAnswers(DicomWebConfig config, ComputeGate gate) {
-        this(config.maxDecodedBytesStreaming(), gate.maxWaitMillis());
+    @Inject
+    public DecodedAnswers(DicomWebConfig config) {
+        this(config.maxDecodedBytesStreaming());
     }
 
-    DecodedAnswers(long budget, long maxWaitMillis) {
+    DecodedAnswers(long budget) {
         this.budget = budget;
-        this.maxWaitMillis = maxWaitMillis;
     }
 
     /**
-     * Room for {@code bytes} of one answer, waited for as long as a turn at the compute gate; else
-     * {@link Full} (503 with Retry-After). {@code key}: the stored instance whose decoding the
-     * answer shares with others, or null when the bytes are the answer's own.
+     * Room for {@code bytes} of one answer, or {@link Full} (503 with Retry-After). {@code decoded}:
+     * the decoded object the answer shares with others (it counts once however many hold it), or
+     * null when the bytes are the answer's own.
      */
-    public Hold hold(String key, long bytes) {
-        long deadline = System.nanoTime() + maxWaitMillis * 1_000_000L;
-        synchronized (this) {
-            Hold h;
-            while ((h = take(key, bytes)) == null) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    throw new Full();
-                }
-                try {
-                    wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new Full();
-                }
-            }
-            return h;
+    public Hold hold(Object decoded, long bytes) {
+        Hold h = tryHold(decoded, bytes);
+        if (h == null) {
+            throw new Full();
         }
+        return h;
     }
 
     /** Room for {@code bytes} now, or null: for answers that can send what they would decode as stored instead. */
-    public synchronized Hold tryHold(String key, long bytes) {
-        return take(key, bytes);
-    }
-
-    /** Bytes held by answers now. */
-    public synchronized long held() {
-        return held;
-    }
-
-    private Hold take(String key, long bytes) {
-        Shared s = key == null ? null : shared.get(key);
+    public synchronized Hold tryHold(Object decoded, long bytes) {
+        Shared s = decoded == null ? null : shared.get(decoded);
         if (s != null) {
             s.answers++;
-            return new Hold(key, 0);
+            return new Hold(decoded, 0);
         }
         // One answer larger than the whole bound is let through when nothing else is held, so
         // that a bound set below max-render-decoded-bytes delays such answers rather than refusing them all.
@@ -92,42 +73,53 @@ public class DecodedAnswers {
             return null;
         }
         held += bytes;
-        if (key != null) {
+        if (decoded != null) {
             Shared first = new Shared(bytes);
             first.answers = 1;
-            shared.put(key, first);
+            shared.put(decoded, first);
         }
-        return new Hold(key, bytes);
+        return new Hold(decoded, bytes);
     }
 
-    private synchronized void release(String key, long bytes) {
-        if (key != null) {
-            Shared s = shared.get(key);
+    /** {@link Full} when no answer could take room now: checked before decoding what would then be refused. */
+    public synchronized void requireRoom() {
+        if (held >= budget) {
+            throw new Full();
+        }
+    }
+
+    /** Bytes held by answers now. */
+    public synchronized long held() {
+        return held;
+    }
+
+    private synchronized void release(Object decoded, long bytes) {
+        if (decoded != null) {
+            Shared s = shared.get(decoded);
             if (s != null && --s.answers == 0) {
-                shared.remove(key);
+                shared.remove(decoded);
                 held -= s.bytes;
             }
         } else {
             held -= bytes;
         }
-        notifyAll();
     }
 
     /** One answer's hold: released once, when the answer is written or abandoned, whichever comes first. */
     public final class Hold implements AutoCloseable {
-        private final String key;
+        private final Object decoded;
         private final long bytes;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        private Hold(String key, long bytes) {
-            this.key = key;
+        private Hold(Object decoded, long bytes) {
+            this.decoded = decoded;
             this.bytes = bytes;
         }
 
         @Override
         public void close() {
             if (released.compareAndSet(false, true)) {
-                release(key, bytes);
+                release(decoded, bytes);
             }
         }
     }

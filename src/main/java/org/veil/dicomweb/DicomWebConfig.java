@@ -68,8 +68,7 @@ public interface DicomWebConfig {
     /**
      * Most bytes of decoded pixel data all answers may hold at once while they stream (frames and
      * Pixel Data decoded to octet-stream, instances decoded to Explicit VR Little Endian); an
-     * answer that finds no room within the compute gate's wait is 503, or by default is sent as
-     * stored (DecodedAnswers).
+     * answer that finds no room is 503 at once, or by default is sent as stored (DecodedAnswers).
      */
     @WithDefault("536870912")
     long maxDecodedBytesStreaming();

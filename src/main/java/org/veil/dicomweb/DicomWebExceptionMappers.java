@@ -160,7 +160,7 @@ public class DicomWebExceptionMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorBody> unexpected(Throwable e, io.vertx.core.http.HttpServerRequest request) {
         String id = request == null ? null : request.response().headers().get(HttpBoundary.REQUEST_ID_HEADER);
-        if (request != null && request.response().closed()) {
+        if (request != null && request.response().closed() && causedByIo(e)) {
             // The client closed the connection while the answer was being written (a viewer
             // cancels what it no longer shows): nothing failed, and nothing can be answered.
             org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).debugf(
@@ -172,6 +172,17 @@ public class DicomWebExceptionMappers {
         org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class).errorf("request %s failed unexpectedly (%s)",
                 id, Failures.describe(e));
         return error(500, "Veil failed to answer this request; the failure is logged as request " + (id == null ? "(no id)" : id));
+    }
+
+    /** Whether an I/O failure is in the chain of causes: what writing to a closed connection throws. */
+    private static boolean causedByIo(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof java.io.IOException || t instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reasons may quote a parameter name the client sent: keep quotes and control characters out. */

@@ -147,9 +147,12 @@ public class RetrieveService {
             // Named, every instance is in it or the request is 406: settled before the answer
             // starts, so that a failure is a status rather than a body cut short.
             transcoding.requireRewritable(found.stream().filter(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.REWRITE).toList());
+            if (found.stream().anyMatch(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.DECODE)) {
+                decodedAnswers.requireRoom();
+            }
             decoded = transcoding.decodeAll(found.stream().filter(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.DECODE).toList());
         }
-        // Named, what was decoded is held from now until the answer has been written (503 when there is no room).
+        // Named, what was decoded is held from now until the answer has been written (503 when there is no room now).
         DecodedAnswers.Hold namedHold = decoded.isEmpty() ? null
                 : decodedAnswers.hold(null, decoded.values().stream().mapToLong(b -> b.length).sum());
         java.util.Map<Long, byte[]> decodedNamed = decoded;
@@ -282,8 +285,8 @@ public class RetrieveService {
         // the others are cut one at a time as they are written: the answer holds the decoded
         // instance (shared with the cache of recently decoded ones), not a copy of every frame.
         decoded.nativeFrame(numbers.stream().mapToInt(Integer::intValue).max().orElse(1));
-        // Held, counted once however many answers share it, until written (503 when there is no room).
-        DecodedAnswers.Hold hold = decodedAnswers.hold(i.storageKey(), Math.max(decoded.decodedPixelBytes(), i.sizeBytes()));
+        // Held, counted once however many answers share it, until written (503 when there is no room now).
+        DecodedAnswers.Hold hold = decodedAnswers.hold(decoded, Math.max(decoded.decodedPixelBytes(), i.sizeBytes()));
         String type = Negotiation.OCTET_STREAM + "; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
@@ -306,7 +309,7 @@ public class RetrieveService {
      * little-endian instance's Pixel Data would be, its frames written one after another. Null
      * when it cannot be decoded (busy, beyond the decoding bound, samples not in whole bytes): the
      * value is then answered as it would be without decoding. Decoded, it is held as decoded frames
-     * are ({@link DecodedAnswers}: 503 when no room is made within the wait).
+     * are ({@link DecodedAnswers}: 503 when there is no room).
      */
     private Payload decodedPixelData(StoredInstance i, String location) {
         org.veil.dicom.Part10Editor decoded;
@@ -320,7 +323,7 @@ public class RetrieveService {
         } catch (UndecodablePixelDataException | java.io.IOException | RuntimeException e) {
             return null;
         }
-        DecodedAnswers.Hold hold = decodedAnswers.hold(i.storageKey(), Math.max(decoded.decodedPixelBytes(), i.sizeBytes()));
+        DecodedAnswers.Hold hold = decodedAnswers.hold(decoded, Math.max(decoded.decodedPixelBytes(), i.sizeBytes()));
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);

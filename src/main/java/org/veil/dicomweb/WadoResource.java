@@ -237,8 +237,12 @@ public class WadoResource {
      */
     private Response send(RetrieveService.Payload p, String ifNoneMatch) {
         releaseAtEnd(p);
-        Response.ResponseBuilder r = p.etag() != null && matches(ifNoneMatch, p.etag())
-                ? Response.notModified() : Response.ok(direct(p.body())).type(p.contentType());
+        boolean unchanged = p.etag() != null && matches(ifNoneMatch, p.etag());
+        if (unchanged) {
+            // No body will be written: what the answer holds goes now.
+            p.release().run();
+        }
+        Response.ResponseBuilder r = unchanged ? Response.notModified() : Response.ok(direct(p.body())).type(p.contentType());
         if (p.etag() != null) {
             r.header("ETag", p.etag());
         }
@@ -252,7 +256,13 @@ public class WadoResource {
      */
     private void releaseAtEnd(RetrieveService.Payload p) {
         if (p.holds()) {
-            http.getCurrent().addEndHandler(ended -> p.release().run());
+            io.vertx.ext.web.RoutingContext ctx = http.getCurrent();
+            ctx.addEndHandler(ended -> p.release().run());
+            // A handler added once the exchange has ended (the client gone while this request
+            // decoded) is never called: then the hold goes now. Releasing twice does nothing.
+            if (ctx.response().closed() || ctx.response().ended()) {
+                p.release().run();
+            }
         }
     }
 
