@@ -136,14 +136,26 @@ public final class DerivedViews {
             this.nanos = nanos;
         }
 
-        /** What is left, in milliseconds for lock_timeout: at least 1, since 0 would mean no bound. */
-        long millisLeft() {
-            return Math.max(1, nanos / 1_000_000L);
+        /**
+         * Takes a lock, waiting ({@code bounded}: with lock_timeout set to what is left, at least
+         * 1 ms, since 0 would mean no bound) and charging what the taking lasted.
+         */
+        boolean take(Connection c, boolean bounded, LockCall lock) throws SQLException {
+            long started = System.nanoTime();
+            try {
+                if (bounded) {
+                    lockTimeout(c, Math.max(1, nanos / 1_000_000L));
+                }
+                return lock.take();
+            } finally {
+                nanos -= System.nanoTime() - started;
+            }
         }
+    }
 
-        void spent(long n) {
-            nanos -= n;
-        }
+    /** A lock taken on the transaction's connection: false when only tried and not had. */
+    private interface LockCall {
+        boolean take() throws SQLException;
     }
 
     /** What {@link #ensureUnlessBusy} did. */
@@ -217,26 +229,15 @@ public final class DerivedViews {
                 // build) are waited for as long as the request has left to wait, then 503 with
                 // Retry-After: a build of a large study elsewhere does not hold this request without end.
                 try {
-                    long started = System.nanoTime();
-                    try {
-                        lockTimeout(c, waits.millisLeft());
+                    waits.take(c, true, () -> {
                         DerivativeStore.lockStudy(c, study, false);
-                    } finally {
-                        waits.spent(System.nanoTime() - started);
-                    }
+                        return true;
+                    });
                     if (!grant.stillHolds()) {
                         return Readiness.NOT_VISIBLE;
                     }
-                    started = System.nanoTime();
-                    try {
-                        if (wait) {
-                            lockTimeout(c, waits.millisLeft());
-                        }
-                        if (!lockView(c, "view|" + study + "|" + context + "|" + version, wait)) {
-                            return Readiness.BUSY;
-                        }
-                    } finally {
-                        waits.spent(System.nanoTime() - started);
+                    if (!waits.take(c, wait, () -> lockView(c, "view|" + study + "|" + context + "|" + version, wait))) {
+                        return Readiness.BUSY;
                     }
                     lockTimeout(c, 0);
                 } catch (SQLException e) {

@@ -31,7 +31,7 @@ public class DecodedAnswers {
 
     private static final class Shared {
         final long bytes;
-        int answers;
+        int answers = 1;
 
         Shared(long bytes) {
             this.bytes = bytes;
@@ -74,9 +74,7 @@ public class DecodedAnswers {
         }
         held += bytes;
         if (decoded != null) {
-            Shared first = new Shared(bytes);
-            first.answers = 1;
-            shared.put(decoded, first);
+            shared.put(decoded, new Shared(bytes));
         }
         return new Hold(decoded, bytes);
     }

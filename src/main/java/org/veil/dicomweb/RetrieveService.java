@@ -137,20 +137,17 @@ public class RetrieveService {
         if (named) {
             deflatedReads.requireRewrites(found, 3);
         }
-        java.util.Set<Long> deflatedRewritten = new java.util.HashSet<>();
-        if (syntax == Negotiation.InstanceSyntax.DEFAULT) {
-            found.stream().filter(DeflatedReads::isDeflated).limit(deflatedReads.rewritesAllowed(2))
-                    .forEach(i -> deflatedRewritten.add(i.id()));
-        }
+        Map<Long, ExplicitTranscoding.Route> routes = routes(found, syntax);
         java.util.Map<Long, byte[]> decoded = java.util.Map.of();
         if (named) {
             // Named, every instance is in it or the request is 406: settled before the answer
             // starts, so that a failure is a status rather than a body cut short.
-            transcoding.requireRewritable(found.stream().filter(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.REWRITE).toList());
-            if (found.stream().anyMatch(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.DECODE)) {
+            transcoding.requireRewritable(routed(found, routes, ExplicitTranscoding.Route.REWRITE));
+            List<StoredInstance> toDecode = routed(found, routes, ExplicitTranscoding.Route.DECODE);
+            if (!toDecode.isEmpty()) {
                 decodedAnswers.requireRoom();
             }
-            decoded = transcoding.decodeAll(found.stream().filter(i -> transcoding.route(i, true) == ExplicitTranscoding.Route.DECODE).toList());
+            decoded = transcoding.decodeAll(toDecode);
         }
         // Named, what was decoded is held from now until the answer has been written (503 when there is no room now).
         DecodedAnswers.Hold namedHold = decoded.isEmpty() ? null
@@ -160,11 +157,7 @@ public class RetrieveService {
         Payload payload = new Payload("multipart/related; type=\"application/dicom\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
             for (StoredInstance i : found) {
-                ExplicitTranscoding.Route route = syntax == Negotiation.InstanceSyntax.STORED ? ExplicitTranscoding.Route.NONE
-                        : transcoding.route(i, named);
-                if (!named && DeflatedReads.isDeflated(i) && !deflatedRewritten.contains(i.id())) {
-                    route = ExplicitTranscoding.Route.NONE;
-                }
+                ExplicitTranscoding.Route route = routes.get(i.id());
                 byte[] n = route == ExplicitTranscoding.Route.DECODE && named ? decodedNamed.get(i.id()) : null;
                 if (n != null) {
                     mp.startPart("application/dicom; transfer-syntax=" + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
@@ -198,6 +191,30 @@ public class RetrieveService {
         }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + deflatedReads.rewritesAllowed(2)
                 + " " + accept, ref.index(), found));
         return namedHold == null ? payload : payload.holding(namedHold);
+    }
+
+    /**
+     * How each instance goes in the syntax negotiated, decided once for the request: by default,
+     * the deflated instances beyond what one request may rewrite go as stored.
+     */
+    private Map<Long, ExplicitTranscoding.Route> routes(List<StoredInstance> found, Negotiation.InstanceSyntax syntax) {
+        boolean named = syntax == Negotiation.InstanceSyntax.EXPLICIT_NAMED;
+        long rewritesLeft = deflatedReads.rewritesAllowed(2);
+        Map<Long, ExplicitTranscoding.Route> routes = new java.util.HashMap<>();
+        for (StoredInstance i : found) {
+            ExplicitTranscoding.Route route = syntax == Negotiation.InstanceSyntax.STORED ? ExplicitTranscoding.Route.NONE
+                    : transcoding.route(i, named);
+            if (!named && route == ExplicitTranscoding.Route.REWRITE && DeflatedReads.isDeflated(i) && rewritesLeft-- <= 0) {
+                route = ExplicitTranscoding.Route.NONE;
+            }
+            routes.put(i.id(), route);
+        }
+        return routes;
+    }
+
+    private static List<StoredInstance> routed(List<StoredInstance> found, Map<Long, ExplicitTranscoding.Route> routes,
+                                               ExplicitTranscoding.Route route) {
+        return found.stream().filter(i -> routes.get(i.id()) == route).toList();
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
