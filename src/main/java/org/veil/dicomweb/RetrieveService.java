@@ -121,8 +121,12 @@ public class RetrieveService {
         this.audit = audit;
     }
 
-    public Payload instances(Target ref, String accept, String baseUrl) throws UnknownResourceException, NotAcceptableException,
-            SQLException, UndecodablePixelDataException, java.io.IOException, InvalidRequestException {
+    /**
+     * Instances in the syntax negotiated. {@code ifNoneMatch} is the client's If-None-Match: a
+     * named answer the client already holds is answered 304 without decoding anything for it.
+     */
+    public Payload instances(Target ref, String accept, String baseUrl, String ifNoneMatch) throws UnknownResourceException,
+            NotAcceptableException, SQLException, UndecodablePixelDataException, java.io.IOException, InvalidRequestException {
         if (Negotiation.bulkDataInstead(accept)) {
             return bulkDataOf(ref, accept, baseUrl);
         }
@@ -138,8 +142,17 @@ public class RetrieveService {
             deflatedReads.requireRewrites(found, 3);
         }
         Map<Long, ExplicitTranscoding.Route> routes = routes(found, syntax);
+        String etag = etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " "
+                + deflatedReads.rewritesAllowed(2) + " " + accept, ref.index(), found);
         java.util.Map<Long, byte[]> decoded = java.util.Map.of();
         if (named) {
+            if (WadoResource.matches(ifNoneMatch, etag)) {
+                // The client holds this answer (RFC 9110 13.1.2): it will be 304, so nothing is read
+                // or decoded for it. The tag names these rows, their stored objects and this
+                // representation, so the client had it in a 200: what it names was rewritable then,
+                // and stored objects do not change.
+                return new Payload("multipart/related; type=\"application/dicom\"", out -> { }, etag);
+            }
             // Named, every instance is in it or the request is 406: settled before the answer
             // starts, so that a failure is a status rather than a body cut short.
             transcoding.requireRewritable(routed(found, routes, ExplicitTranscoding.Route.REWRITE));
@@ -188,8 +201,7 @@ public class RetrieveService {
                 }
             }
             mp.finish();
-        }, etag("instances " + syntax + " " + config.maxRenderDecodedBytes() + " " + deflatedReads.rewritesAllowed(2)
-                + " " + accept, ref.index(), found));
+        }, etag);
         return namedHold == null ? payload : payload.holding(namedHold);
     }
 

@@ -44,7 +44,7 @@ public class WadoResource {
                                   @HeaderParam("If-None-Match") String ifNoneMatch, @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException, UndecodablePixelDataException {
-        return send(service.instances(reach(TRANSFER, study, null, null), accept, ServiceUrls.base(uri)), ifNoneMatch);
+        return send(service.instances(reach(TRANSFER, study, null, null), accept, ServiceUrls.base(uri), ifNoneMatch), ifNoneMatch);
     }
 
     @GET
@@ -54,7 +54,7 @@ public class WadoResource {
                            @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException, UndecodablePixelDataException {
-        return send(service.instances(reach(TRANSFER, study, series, null), accept, ServiceUrls.base(uri)), ifNoneMatch);
+        return send(service.instances(reach(TRANSFER, study, series, null), accept, ServiceUrls.base(uri), ifNoneMatch), ifNoneMatch);
     }
 
     @GET
@@ -64,7 +64,7 @@ public class WadoResource {
                              @HeaderParam("If-None-Match") String ifNoneMatch, @Context UriInfo uri)
             throws InvalidRequestException, UnknownResourceException, NotAcceptableException, SQLException, IOException,
             DeidentificationUnavailableException, UndecodablePixelDataException {
-        return send(service.instances(reach(TRANSFER, study, series, instance), accept, ServiceUrls.base(uri)), ifNoneMatch);
+        return send(service.instances(reach(TRANSFER, study, series, instance), accept, ServiceUrls.base(uri), ifNoneMatch), ifNoneMatch);
     }
 
     @GET

@@ -35,6 +35,8 @@ class DecodedAnswersTest {
     @Test
     void withNoRoomDecodedAnswersAre503OrGoAsStored() throws Exception {
         String rle = store(renamed("pydicom/MR_small_RLE.dcm"));
+        String namedTag = given().header("Accept", NAMED).get(rle).header("ETag");
+        assertThat(namedTag).startsWith("W/\"");
         awaitNothingHeld();
         try (DecodedAnswers.Hold all = answers.hold(null, config.maxDecodedBytesStreaming())) {
             for (String[] ask : new String[][] {{OCTETS, rle + "/frames/1"}, {OCTETS, rle + "/bulkdata/7FE00010"}, {NAMED, rle}}) {
@@ -44,6 +46,10 @@ class DecodedAnswersTest {
                 assertThat(busy.jsonPath().getString("reason")).contains("decoded images");
                 assertThat(busy.header("Retry-After")).isNotBlank();
             }
+            // A named answer the client already holds is 304 without decoding, so without room.
+            Response held = given().header("Accept", NAMED).header("If-None-Match", namedTag).get(rle);
+            assertThat(held.statusCode()).as(held.asString()).isEqualTo(304);
+            assertThat(held.header("ETag")).isEqualTo(namedTag);
             // By default an instance goes as stored, its part saying so.
             Response instance = given().header("Accept", DEFAULT).get(rle);
             assertThat(instance.statusCode()).isEqualTo(200);
