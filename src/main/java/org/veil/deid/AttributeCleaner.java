@@ -84,6 +84,12 @@ final class AttributeCleaner {
     private final StorageKind kind;
     private final Set<String> names = new HashSet<>();
     private final Map<String, String> derivedUids = new LinkedHashMap<>();
+    /**
+     * While the items of the top-level Waveform Sequence are walked: Waveform Data stays only
+     * there. In an item of any other sequence (a Language Code Sequence of an ECG), the rate check
+     * never reads its sampling frequency, and 8 kHz speech would pass beside a 500 Hz ECG.
+     */
+    private boolean waveformItems;
 
     AttributeCleaner(Rules rules, Keys keys, EditableDataset root, Profile profile, String context, LocalDate today) {
         this.table = rules.table();
@@ -155,12 +161,10 @@ final class AttributeCleaner {
             } else if (isGraphicsGroup(group)) {
                 ds.remove(tag);
             } else if (ds.vr(tag) == Vr.UN && !ds.decodeUnknown(tag)) {
-                // A value Veil cannot read as its dictionary VR cannot be cleaned (PS3.5 6.2.2); only
-                // an option that keeps the attribute as it is (K) keeps it, and never a sequence,
-                // whose items would go unread.
-                if (table.actionFor(tag, profile).orElse(Action.X) != Action.K || EditableDataset.dictionaryVr(tag) == Vr.SQ) {
-                    ds.remove(tag);
-                }
+                // A value Veil cannot read as its dictionary VR cannot be cleaned (PS3.5 6.2.2), nor
+                // checked for the shape an option that keeps it (K) requires: a date kept under
+                // Retain Longitudinal Full Dates, sent as UN bytes that are not a date, is text.
+                ds.remove(tag);
             } else if (ValueShapes.wrongVr(ds, tag)) {
                 ds.remove(tag);
             } else {
@@ -168,6 +172,13 @@ final class AttributeCleaner {
                 if (action.isPresent() && action.get() == Action.C && DEVICE_DATES.contains(tag)) {
                     // Shifting a device's date by the patient's shift would hand the shift to anyone who knows the device.
                     ds.remove(tag);
+                } else if (ValueShapes.beyondMultiplicity(ds, tag)) {
+                    // Emptied, as a number out of shape is; removed where it would have been removed anyway.
+                    if (action.map(a -> a == Action.X).orElse(policy.treatment(tag).isEmpty())) {
+                        ds.remove(tag);
+                    } else {
+                        ds.empty(tag);
+                    }
                 } else if (action.isPresent()) {
                     act(ds, tag, action.get(), content, depth);
                 } else if (!EditableDataset.inDictionary(tag)) {
@@ -304,10 +315,18 @@ final class AttributeCleaner {
             }
             case AGE -> SafeHarborAges.cap(ds, tag);
             case SEQUENCE -> {
-                if (tag == WAVEFORM_SEQUENCE && kind != StorageKind.WAVEFORM) {
+                if (tag == WAVEFORM_SEQUENCE && (kind != StorageKind.WAVEFORM || depth > 0)) {
                     // Samples no image check sees, in a class that has no place for them: a dictation
                     // added to a CT would otherwise leave with it.
                     ds.remove(tag);
+                } else if (tag == WAVEFORM_SEQUENCE) {
+                    // The only items whose Waveform Data the rate check (WaveformRates) has read.
+                    waveformItems = true;
+                    try {
+                        ds.items(tag).forEach(item -> walk(item, content, depth + 1));
+                    } finally {
+                        waveformItems = false;
+                    }
                 } else {
                     ds.items(tag).forEach(item -> walk(item, content, depth + 1));
                 }
@@ -360,7 +379,7 @@ final class AttributeCleaner {
     private void samples(EditableDataset ds, int tag, int depth) {
         boolean image = tag == PixelCleaner.PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_FLOAT_PIXEL_DATA;
         if (image && (depth > 0 || tag != PixelCleaner.PIXEL_DATA)
-                || tag == WAVEFORM_DATA && (kind != StorageKind.WAVEFORM || depth != 1)
+                || tag == WAVEFORM_DATA && (kind != StorageKind.WAVEFORM || depth != 1 || !waveformItems)
                 || tag == SPECTROSCOPY_DATA && (kind != StorageKind.SPECTROSCOPY || depth > 0)) {
             ds.remove(tag);
         }
@@ -402,10 +421,18 @@ final class AttributeCleaner {
             }
             case PN, AE, UR -> ValueShapes.dummy(ds, tag, vr);
             default -> {
-                // binary numbers of a fixed type
+                // Binary numbers of a fixed type, as many as the dictionary allows (walk checks the
+                // count). Bytes (OB, UN) are kept only as long as a timestamp (Frame Origin
+                // Timestamp's ten): a Certified Timestamp can carry kilobytes no one here can read.
+                if (vr.isBulk() && ds.bytes(tag).length > KEPT_BYTES) {
+                    ds.remove(tag);
+                }
             }
         }
     }
+
+    /** The most bytes of a binary value an option keeps (PS3.3 C.7.6.24: a PTP timestamp is ten). */
+    private static final int KEPT_BYTES = 16;
 
     private static boolean isUid(String v) {
         return v.length() <= 64 && UID.matcher(v).matches();

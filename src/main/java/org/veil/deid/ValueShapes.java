@@ -65,6 +65,23 @@ final class ValueShapes {
         }
     }
 
+    /**
+     * Whether the attribute holds more values than the dictionary allows it (PS3.6 VM): a Pregnancy
+     * Status of 32,767 US values, three Patient's Ages that together spell a birth date. Values
+     * judged by their shape (numbers, dates, times, ages, codes, UIDs) pass one by one, so the
+     * values past the expected are a channel no reader looks at. Text and names are read value by
+     * value as text (each cleaned, or dummied), binary values and sequences have no values to count.
+     */
+    static boolean beyondMultiplicity(EditableDataset ds, int tag) {
+        Vr vr = ds.vr(tag);
+        if (vr == Vr.SQ || vr.isBulk() || vr.kind() == Vr.Kind.TEXT || vr.kind() == Vr.Kind.PERSON_NAME
+                || vr == Vr.LO || vr == Vr.SH || vr == Vr.UC) {
+            return false;
+        }
+        OptionalInt most = DataDictionary.maxValues(tag);
+        return most.isPresent() && ds.valueCount(tag) > most.getAsInt();
+    }
+
     /** Code strings keep the values whose words are all known terms; Modality falls back to OT (PS3.3 C.7.3.1.1.1). */
     static void codeStrings(EditableDataset ds, int tag, Vocabulary vocabulary) {
         List<String> values = ds.strings(tag);
@@ -110,12 +127,17 @@ final class ValueShapes {
     /**
      * A VR on the wire other than the dictionary's is not trusted (a SliceThickness sent as UT can
      * hold anything): such attributes are removed, unless the two VRs are the dictionary's
-     * alternatives (US or SS, OB or OW) or both are text of the same kind.
+     * alternatives (US or SS, OB or OW) or both are text of the same kind. A standard attribute
+     * whose VR the dictionary does not know has no VR to trust either: whatever it was sent as
+     * (64 KB of US values under a name the table cleans as text) nothing here can check it.
      */
     static boolean wrongVr(EditableDataset ds, int tag) {
         Vr wire = ds.vr(tag);
         Vr dictionary = EditableDataset.dictionaryVr(tag);
-        if (wire == dictionary || dictionary == Vr.UN) {
+        if (dictionary == Vr.UN) {
+            return true;
+        }
+        if (wire == dictionary) {
             return false;
         }
         if (wire == Vr.OW && (dictionary == Vr.US || dictionary == Vr.SS)) {

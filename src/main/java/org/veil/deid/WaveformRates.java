@@ -20,9 +20,32 @@ final class WaveformRates {
     private WaveformRates() {
     }
 
-    /** Why the waveform instance must be withheld, if it must. */
+    static final int NUMBER_OF_CHANNELS = 0x003A0005;
+    static final int NUMBER_OF_SAMPLES = 0x003A0010;
+    static final int BITS_ALLOCATED = 0x54001004;
+    static final int WAVEFORM_DATA = 0x54001010;
+
+    /**
+     * Why the waveform instance must be withheld, if it must. Also a group whose Waveform Data is
+     * longer than its channels times its samples (PS3.3 C.10.9.1): the bytes past the samples are
+     * read by no viewer and checked by nothing, as Pixel Data past its frames would be (and those
+     * are cut off).
+     */
     static Optional<String> withheld(EditableDataset root) {
         for (EditableDataset group : root.items(WAVEFORM_SEQUENCE)) {
+            if (group.contains(WAVEFORM_DATA)) {
+                long expected;
+                try {
+                    expected = Long.parseLong(group.string(NUMBER_OF_CHANNELS).orElse("").trim())
+                            * Long.parseLong(group.string(NUMBER_OF_SAMPLES).orElse("").trim())
+                            * (Long.parseLong(group.string(BITS_ALLOCATED).orElse("").trim()) / 8);
+                } catch (NumberFormatException e) {
+                    return Optional.of("a waveform's channels, samples or bits cannot be read");
+                }
+                if (group.bytes(WAVEFORM_DATA).length > expected + (expected & 1)) {
+                    return Optional.of("a waveform's data is longer than its samples");
+                }
+            }
             double hz;
             try {
                 hz = Double.parseDouble(group.string(SAMPLING_FREQUENCY).orElse("").trim());

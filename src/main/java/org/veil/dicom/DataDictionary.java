@@ -27,13 +27,46 @@ public final class DataDictionary {
     }
 
     public static Optional<String> keywordForTag(int tag) {
-        return Optional.ofNullable(STANDARD.getNameFromTag(toPixelMed(dictionaryTag(tag))));
+        Optional<String> known = Optional.ofNullable(STANDARD.getNameFromTag(toPixelMed(dictionaryTag(tag))));
+        return known.isPresent() ? known : Optional.ofNullable(NEWER.get(tag)).map(Entry::keyword);
     }
 
     public static Optional<Integer> tagForKeyword(String keyword) {
         AttributeTag t = STANDARD.getTagFromName(keyword);
-        return t == null ? Optional.empty() : Optional.of((t.getGroup() << 16) | t.getElement());
+        if (t != null) {
+            return Optional.of((t.getGroup() << 16) | t.getElement());
+        }
+        return NEWER.entrySet().stream().filter(e -> e.getValue().keyword().equals(keyword)).map(Map.Entry::getKey).findFirst();
     }
+
+    private record Entry(String keyword, Vr vr) {
+    }
+
+    /**
+     * Attributes of PS3.15 Table E.1-1 that PixelMed's dictionary (2022b) does not know, with their
+     * VR from PS3.6 (each of VM 1). Without them, a de-identification option that keeps or cleans
+     * such an attribute could not tell its VR: a Position Acquisition Template Name sent as 64 KB
+     * of US values would pass as numbers. {@code DataDictionaryTest} checks that every row of the
+     * table is known.
+     */
+    private static final Map<Integer, Entry> NEWER = Map.ofEntries(
+            Map.entry(0x00120022, new Entry("IssuerOfClinicalTrialProtocolID", Vr.LO)),
+            Map.entry(0x00120023, new Entry("OtherClinicalTrialProtocolIDsSequence", Vr.SQ)),
+            Map.entry(0x00120032, new Entry("IssuerOfClinicalTrialSiteID", Vr.LO)),
+            Map.entry(0x00120041, new Entry("IssuerOfClinicalTrialSubjectID", Vr.LO)),
+            Map.entry(0x00120043, new Entry("IssuerOfClinicalTrialSubjectReadingID", Vr.LO)),
+            Map.entry(0x00120055, new Entry("IssuerOfClinicalTrialTimePointID", Vr.LO)),
+            Map.entry(0x00120073, new Entry("IssuerOfClinicalTrialSeriesID", Vr.LO)),
+            Map.entry(0x00181204, new Entry("DateOfManufacture", Vr.DA)),
+            Map.entry(0x00181205, new Entry("DateOfInstallation", Vr.DA)),
+            Map.entry(0x003A0329, new Entry("WaveformFilterDescription", Vr.ST)),
+            Map.entry(0x003A032B, new Entry("FilterLookupTableDescription", Vr.ST)),
+            Map.entry(0x30020121, new Entry("PositionAcquisitionTemplateName", Vr.LO)),
+            Map.entry(0x30020123, new Entry("PositionAcquisitionTemplateDescription", Vr.LT)),
+            Map.entry(0x3006002D, new Entry("ROIDateTime", Vr.DT)),
+            Map.entry(0x3006002E, new Entry("ROIObservationDateTime", Vr.DT)),
+            Map.entry(0x3006004D, new Entry("ROICreatorSequence", Vr.SQ)),
+            Map.entry(0x3006004E, new Entry("ROIInterpreterSequence", Vr.SQ)));
 
     /**
      * The VR an implicit-VR data set implies for a tag (PS3.5 7.1.3). Private and unknown tags
@@ -57,7 +90,8 @@ public final class DataDictionary {
         }
         byte[] vr = STANDARD.getValueRepresentationFromTag(toPixelMed(dictionaryTag(tag)));
         if (vr == null || vr.length != 2) {
-            return Vr.UN;
+            Entry newer = NEWER.get(tag);
+            return newer == null ? Vr.UN : newer.vr();
         }
         Vr known = Vr.fromBytes(vr[0], vr[1]);
         if (vr[0] == 'X' && vr[1] == 'S') {
@@ -84,6 +118,9 @@ public final class DataDictionary {
             return max == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(max);
         }
         Integer max = Multiplicities.MAX.get(t);
+        if (max == null && NEWER.containsKey(t)) {
+            return OptionalInt.of(1);
+        }
         return max == null ? OptionalInt.empty() : OptionalInt.of(max);
     }
 

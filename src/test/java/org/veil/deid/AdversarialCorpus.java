@@ -416,7 +416,33 @@ final class AdversarialCorpus {
                         org.assertj.core.api.Assertions.assertThat(d.contains(0x2005100E)).as("a safe number is kept").isTrue();
                     }
                 }));
+        byte[] pregnancy = new byte[2000];
+        System.arraycopy("ZZLEAK40E MRN 4821337".getBytes(StandardCharsets.US_ASCII), 0, pregnancy, 100, 21);
+        cases.add(new Case("attributes newer than the toolkit's dictionary, and kept ones, sent as numbers and bytes", ct(40)
+                .put(0x30020121, "US", "ZZLEAK40A BAKER JOHN".getBytes(StandardCharsets.US_ASCII))
+                .put(0x30020123, "UL", "ZZLEAK40B 12 Main St".getBytes(StandardCharsets.US_ASCII))
+                .put(0x003A0329, "FD", "ZZLEAK40H filter by Dr X".getBytes(StandardCharsets.US_ASCII))
+                .put(0x00181204, "UT", "ZZLEAK40D born 1950-03-12 ".getBytes(StandardCharsets.US_ASCII))
+                .put(0x00181205, "OB", RawDataset.padded("ZZLEAK40C MRN4821337".getBytes(StandardCharsets.US_ASCII), 0))
+                .put(0x3006002D, "UN", "ZZLEAK40G not a date".getBytes(StandardCharsets.US_ASCII))
+                .put(0x001021C0, "US", pregnancy)
+                .text(0x00101010, "AS", "195W\\003W\\012W")
+                .put(0x04000310, "OB", RawDataset.padded("ZZLEAK40F timestamp token of the authority".getBytes(StandardCharsets.US_ASCII), 0))
+                .part10(CT, ROOT + ".3.40"), List.of("ZZLEAK40A", "ZZLEAK40B", "ZZLEAK40C", "ZZLEAK40D", "ZZLEAK40E", "ZZLEAK40F",
+                "ZZLEAK40G", "ZZLEAK40H"), Expect.DERIVED, (d, p) -> {
+                    // More values than PS3.6 allows: emptied, whatever the option keeps.
+                    org.assertj.core.api.Assertions.assertThat(d.valueCount(0x001021C0)).as("Pregnancy Status, VM 1").isLessThanOrEqualTo(1);
+                    org.assertj.core.api.Assertions.assertThat(d.valueCount(0x00101010)).as("Patient's Age, VM 1").isLessThanOrEqualTo(1);
+                }));
+        cases.add(nestedSpeech());
         return cases;
+    }
+
+    /** An ECG whose only hidden speech is in another sequence's item: derived without it. */
+    static Case nestedSpeech() {
+        return new Case("speech in Waveform Data inside a Language Code Sequence item beside a 500 Hz ECG", ecg(42, new byte[20]),
+                List.of("ZZLEAK42A"), Expect.DERIVED, (d, p) -> org.assertj.core.api.Assertions.assertThat(
+                        d.items(0x54000100).get(0).bytes(0x54001010)).as("the ECG's own samples stay").hasSize(20));
     }
 
     /**
@@ -492,7 +518,30 @@ final class AdversarialCorpus {
                         .text(0x003A001A, "DS", "8000").us(0x54001004, 16)
                         .put(0x54001010, "OW", RawDataset.padded("ZZLEAK32A dictation".getBytes(StandardCharsets.US_ASCII), 0)))
                 .part10("1.2.840.10008.5.1.4.1.1.9.1.2", ROOT + ".4.32"), List.of("ZZLEAK32A"), Expect.WITHHELD, NOTHING_MORE));
+        byte[] samples = new byte[20];
+        cases.add(new Case("bytes past an ECG's samples", ecg(41, RawDataset.padded(concat(samples,
+                        "ZZLEAK41A dictation past the samples".getBytes(StandardCharsets.US_ASCII)), 0)), List.of("ZZLEAK41A"),
+                Expect.WITHHELD, NOTHING_MORE));
         return cases;
+    }
+
+    /**
+     * A 500 Hz ECG of one channel and ten 16-bit samples, whose Waveform Data is {@code data}, and
+     * 8 kHz speech in a Waveform Data inside another top-level sequence's item, where the rate
+     * check does not look.
+     */
+    static byte[] ecg(int n, byte[] data) {
+        return new RawDataset()
+                .sequence(0x00080006, "SQ", new RawDataset().text(0x00080100, "SH", "en").text(0x00080102, "SH", "RFC5646")
+                        .text(0x00080104, "LO", "English")
+                        .put(0x54001010, "OW", RawDataset.padded("ZZLEAK42A nested speech at 8000 Hz".getBytes(StandardCharsets.US_ASCII), 0)))
+                .text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.9.1.2").text(0x00080018, "UI", ROOT + ".4." + n)
+                .text(0x00080060, "CS", "ECG").text(0x00100010, "PN", "BAKER^JOHN")
+                .text(0x00100020, "LO", "MRN48213377").text(0x00100021, "LO", "STMARYS")
+                .text(0x0020000D, "UI", STUDY).text(0x0020000E, "UI", ROOT + "." + n)
+                .sequence(0x54000100, "SQ", new RawDataset().us(0x003A0005, 1).put(0x003A0010, "UL", RawDataset.le32(10))
+                        .text(0x003A001A, "DS", "500").us(0x54001004, 16).put(0x54001010, "OW", data))
+                .part10("1.2.840.10008.5.1.4.1.1.9.1.2", ROOT + ".4." + n);
     }
 
     /** The bytes of a marker as they are written (ISO 8859-1: one byte per character). */

@@ -33,6 +33,7 @@ final class LeakCorpus {
     private final List<Marker> markers = new ArrayList<>();
     private final byte[] part10;
     private int next;
+    private int dates;
 
     LeakCorpus() throws Exception {
         Part10Editor editor = Part10Editor.read(TestData.file("pydicom/MR_small.dcm"));
@@ -83,8 +84,8 @@ final class LeakCorpus {
                 case PN -> plantString(ds, tag, vr, "MKP%05dQ".formatted(n), label, topLevel);
                 case UR -> plantString(ds, tag, vr, "http://mku%05d.example/".formatted(n), label, topLevel);
                 case AS -> plantString(ds, tag, vr, "0%02dY".formatted(50 + n % 40), label, topLevel);
-                case DA -> plantString(ds, tag, vr, "%04d0615".formatted(1000 + 12 * n % 1900), label, topLevel);
-                case DT -> plantString(ds, tag, vr, "%04d0615101010.%06d".formatted(1006 + 12 * n % 1900, n), label, topLevel);
+                case DA -> plantString(ds, tag, vr, "%04d0615".formatted(1000 + 12 * nextDate()), label, topLevel);
+                case DT -> plantString(ds, tag, vr, "%04d0615101010.%06d".formatted(1006 + 12 * nextDate(), n), label, topLevel);
                 case TM -> plantString(ds, tag, vr, "101010.%06d".formatted(n), label, topLevel);
                 case DS -> plantString(ds, tag, vr, "8%06d.5".formatted(n), label, topLevel);
                 case IS -> plantString(ds, tag, vr, "7%07d".formatted(n), label, topLevel);
@@ -121,6 +122,18 @@ final class LeakCorpus {
         } catch (IllegalArgumentException cannotHold) {
             // an attribute PixelMed cannot hold with this VR is left out, and not counted
         }
+    }
+
+    /**
+     * Dates count on their own, twelve years apart from year 1000 (DT six years after): counted
+     * with every other marker, the years wrapped past 2900 and two dates were the same.
+     */
+    private int nextDate() {
+        dates++;
+        if (dates >= 158) {
+            throw new IllegalStateException("more dates than fit twelve years apart before year 2900");
+        }
+        return dates;
     }
 
     private void plantString(EditableDataset ds, int tag, Vr vr, String value, String where, boolean topLevel) {

@@ -79,6 +79,12 @@ class LeakCorpusTest {
         if (m.tag() == AttributeCleaner.PATIENT_BIRTH_DATE || m.tag() == AttributeCleaner.STUDY_ID) {
             return false;
         }
+        // A marker spelled in four US or two UL values, where the attribute has fewer (Pregnancy
+        // Status, VM 1), is out of shape: emptied, whatever the option keeps.
+        int planted = m.vr() == Vr.US || m.vr() == Vr.SS ? 4 : m.vr() == Vr.UL || m.vr() == Vr.SL ? 2 : 1;
+        if (org.veil.dicom.DataDictionary.maxValues(m.tag()).orElse(Integer.MAX_VALUE) < planted) {
+            return false;
+        }
         return a == Action.K && m.vr() != Vr.CS || (a == Action.C && m.vr() == Vr.TM
                 && (profile.shiftsDates() || profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)));
     }
