@@ -26,4 +26,13 @@ public record ParsedInstance(
     public Optional<Integer> integer(int tag) {
         return dataset.integer(tag);
     }
+
+    /**
+     * The fragments of the instance's encapsulated Pixel Data, held (with a range of the frame
+     * index for each) until the instance is indexed: eight bytes on the wire for an empty one, some
+     * hundred bytes of heap. None for native pixel data, whose frame index is one run.
+     */
+    public long pixelDataFragments() {
+        return dataset.get(Tag.PixelData).filter(Element::isEncapsulated).map(e -> (long) e.fragments().size()).orElse(0L);
+    }
 }

@@ -102,6 +102,14 @@ public class DicomWebExceptionMappers {
         return r;
     }
 
+    /** The object store refused a STOW's instances: nothing was stored (StoreService). */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> storage(StorageUnavailableException e) {
+        RestResponse<ErrorBody> r = error(503, e.getMessage());
+        r.getHeaders().add("Retry-After", "30");
+        return r;
+    }
+
     /** The client stopped sending its upload, or sent it too slowly (docs/conformance.md, "STOW-RS"). */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> stalled(UploadBody.Stalled e, io.vertx.ext.web.RoutingContext ctx) {

@@ -67,6 +67,9 @@ public class StoreService {
     }
 
     /** Undoes what a crash left half done, before the first request is served. */
+    /** What a pixel data fragment and its frame range hold on the heap, in characters of metadata (bytes). */
+    static final long HELD_CHARS_PER_FRAGMENT = 96;
+
     void recover(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) throws IOException {
         store.recover(key -> {
             try {
@@ -87,7 +90,15 @@ public class StoreService {
         try {
             receive(body, boundary, studyUid, result, accepted, staged);
             if (!accepted.isEmpty()) {
-                publishAndIndex(accepted, result, baseUrl);
+                try {
+                    publishAndIndex(accepted, result, baseUrl);
+                } catch (IOException e) {
+                    // The store refused (a full disk, an object store that fails): nothing is indexed,
+                    // and what was published is the journal's to remove. The server's state, not the
+                    // request's fault: 503, the client may send it again.
+                    LOG.errorf("STOW could not publish its instances (%s); nothing was indexed", Failures.describe(e));
+                    throw new StorageUnavailableException();
+                }
             }
         } finally {
             for (StagedBlob blob : staged) {
@@ -131,11 +142,17 @@ public class StoreService {
                             StoreFailure.STUDY_UID_MISMATCH, "part " + count + ": StudyInstanceUID does not match the request path"));
                     continue;
                 }
-                metadataChars += p.metadataJson().length() + p.studyJson().length() + p.seriesJson().length();
+                // A fragment and its range of the frame index are held beside the metadata until the
+                // request is indexed: counted as the characters of heap they take, so that a request of
+                // parts with a million empty fragments each (8 MB apiece on the wire) is refused
+                // before it holds gigabytes.
+                metadataChars += p.metadataJson().length() + p.studyJson().length() + p.seriesJson().length()
+                        + HELD_CHARS_PER_FRAGMENT * p.pixelDataFragments();
                 if (metadataChars > config.maxRequestMetadataChars()) {
                     // Refused whole, as too many parts are: what is held for indexing is bounded.
                     throw new PayloadTooLargeException("the request's instances make more than "
-                            + config.maxRequestMetadataChars() + " characters of metadata; send them in several requests");
+                            + config.maxRequestMetadataChars() + " characters of metadata and pixel data fragments;"
+                            + " send them in several requests");
                 }
                 accepted.put(blob, p);
             } catch (UnknownTransferSyntaxException e) {
@@ -182,7 +199,13 @@ public class StoreService {
                 settled = true;
                 return;
             }
-            dropDerivedViews(batch, outcomes);
+            // From here the instances are stored and on record: what is left to do cannot fail the request.
+            try {
+                dropDerivedViews(batch, outcomes);
+            } catch (IOException e) {
+                LOG.warnf("STOW stored its instances, but their studies' de-identified views could not be dropped (%s);"
+                        + " a store of the same instances again drops them", Failures.describe(e));
+            }
             List<String> refused = new ArrayList<>();
             for (NewInstance i : batch) {
                 ParsedInstance p = i.parsed();
@@ -207,8 +230,13 @@ public class StoreService {
                     }
                 }
             }
-            removeUnindexed(refused);
-            settled = true;
+            try {
+                removeUnindexed(refused);
+                settled = true;
+            } catch (IOException e) {
+                // Left to the journal: recovery at the next start removes the refused objects no row names.
+                LOG.warnf("STOW could not remove %d refused objects (%s); left to recovery", refused.size(), Failures.describe(e));
+            }
         } finally {
             if (settled) {
                 journal.close();

@@ -209,6 +209,26 @@ class SizeLimitsTest {
         assertThat(StoreState.of(index)).isEqualTo(before);
     }
 
+    /**
+     * The fragments of encapsulated pixel data are held until indexing too, and count against the
+     * same bound: parts of many empty fragments (eight bytes each on the wire, some hundred on the
+     * heap) are refused whole once together they would hold more than it.
+     */
+    @Test
+    void pixelDataFragmentsCountAgainstTheRequestsBound() throws Exception {
+        byte[] one = org.veil.dicom.HostileFiles.manyFragments(600);
+        byte[] other = org.veil.dicom.HostileFiles.manyFragments(600);
+        // 600 fragments are 57,600 of the 80,000: one part alone fits.
+        Response alone = DicomWebClient.stow(one);
+        assertThat(alone.statusCode()).as(alone.asString()).isEqualTo(200);
+        index.reset();
+        StoreState before = StoreState.of(index);
+        Response r = DicomWebClient.stow(one, other);
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(413);
+        assertThat(r.jsonPath().getString("reason")).contains("characters of metadata and pixel data fragments");
+        assertThat(StoreState.of(index)).isEqualTo(before);
+    }
+
     @Test
     void partOverTheLimitIsRefused() throws Exception {
         StoreState before = StoreState.of(index);
