@@ -52,7 +52,7 @@ public class HttpBoundary {
     }
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::admit);
+        router.route().order(Integer.MIN_VALUE).handler(this::admit).failureHandler(this::refusedBeforeRouting);
         for (int status : REASONS.keySet()) {
             router.errorHandler(status, ctx -> answer(ctx, status, reasonFor(ctx, status)));
         }
@@ -81,6 +81,28 @@ public class HttpBoundary {
         // The body may still be arriving; the connection closes after the answer rather than read it.
         ctx.response().putHeader("Connection", "close");
         answer(ctx, status, refusal.substring(4));
+    }
+
+    /**
+     * A request Vert.x refuses while it makes the routing context, before any handler runs: an
+     * HTTP/1.1 request without a Host header (400, RFC 9112 3.2), or whose target is not a path
+     * (OPTIONS *, an authority-form CONNECT: 404). Only failure handlers see it, and the last of
+     * them would answer a bare status; Veil answers it as every other refusal. Every other failure
+     * passed {@link #admit} first and goes on to the handlers that know it (the token check's 401).
+     */
+    private void refusedBeforeRouting(RoutingContext ctx) {
+        if (ctx.get(REQUEST_ID) != null) {
+            ctx.next();
+            return;
+        }
+        // Vert.x fails it with an exception naming the missing header, or with a bare status: the
+        // client's fault either way, answered without the exception's text or a log line.
+        String id = requestId(ctx.request().getHeader(REQUEST_ID_HEADER));
+        ctx.put(REQUEST_ID, id);
+        int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 400;
+        ctx.response().putHeader(REQUEST_ID_HEADER, id).putHeader("Connection", "close");
+        answer(ctx, status, status == 400 && ctx.request().authority() == null
+                ? "the request has no Host header (RFC 9112 3.2)" : reason(status));
     }
 
     /** Why the request is refused before it is routed, as "status reason"; null to go on. */

@@ -48,10 +48,30 @@ class RawQueryCharactersTest {
     }
 
     private static Answer raw(String target) throws IOException {
+        return request("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/dicom+json\r\nAuthorization: Bearer "
+                + TestTokens.treatingClinician() + "\r\nConnection: close\r\n\r\n");
+    }
+
+    /**
+     * What Vert.x refuses while it makes the routing context, before any of Veil's handlers: a
+     * request without Host, and a target that is not a path. Veil's JSON reason all the same, with
+     * a request id.
+     */
+    @Test
+    void requestsRefusedBeforeRoutingHaveAJsonReason() throws IOException {
+        Answer noHost = request("GET /dicomweb/studies HTTP/1.1\r\nAccept: application/dicom+json\r\nConnection: close\r\n\r\n");
+        assertThat(noHost.status()).isEqualTo(400);
+        assertThat(noHost.body()).contains("\"reason\"").contains("no Host header");
+        Answer asterisk = request("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(asterisk.status()).isBetween(400, 499);
+        assertThat(asterisk.body()).contains("\"reason\"").contains("\"status\":" + asterisk.status());
+    }
+
+    private static Answer request(String requestText) throws IOException {
         try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/dicom+json\r\nAuthorization: Bearer "
-                    + TestTokens.treatingClinician() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(requestText.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             byte[] all = s.getInputStream().readAllBytes();
             String text = new String(all, StandardCharsets.ISO_8859_1);
