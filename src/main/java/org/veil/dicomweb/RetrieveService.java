@@ -274,7 +274,7 @@ public class RetrieveService {
     public Payload frames(Target ref, List<Integer> numbers, String accept, String range, String instanceUrl)
             throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException,
             UndecodablePixelDataException, java.io.IOException, InvalidRequestException {
-        StoredInstance i = find(ref).get(0);
+        StoredInstance i = instances.withIndexes(ref.index(), find(ref).get(0));
         FrameIndex index = i.frameIndex();
         for (int n : numbers) {
             if (n > index.count()) {
@@ -379,11 +379,24 @@ public class RetrieveService {
         Negotiation.bulkData(accept);
         List<StoredInstance> found = find(ref);
         // A study of small deflated files may inflate to many gigabytes.
-        deflatedReads.requireBulkData(found);
+        List<StoredInstance> deflated = new ArrayList<>();
+        for (StoredInstance i : found) {
+            if (DeflatedReads.isDeflated(i)) {
+                deflated.add(instances.withIndexes(ref.index(), i));
+            }
+        }
+        deflatedReads.requireBulkData(deflated);
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
-            for (StoredInstance i : found) {
+            for (StoredInstance listed : found) {
+                // An instance whose indexes the list left unread is read here, one at a time.
+                StoredInstance i;
+                try {
+                    i = instances.withIndexes(ref.index(), listed);
+                } catch (SQLException e) {
+                    throw new java.io.IOException("an instance's indexes could not be read", e);
+                }
                 TransferSyntax ts = TransferSyntax.forUid(i.transferSyntaxUid()).orElseThrow();
                 String instanceUrl = ServiceUrls.instance(baseUrl, i.studyInstanceUid(), i.seriesInstanceUid(), i.sopInstanceUid());
                 String valueType = ts.isBigEndian() ? Negotiation.OCTET_STREAM + "; transfer-syntax=" + ts.uid() : Negotiation.OCTET_STREAM;
@@ -413,7 +426,7 @@ public class RetrieveService {
 
     public Payload bulkData(Target ref, String path, String accept, String range, String instanceUrl)
             throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException {
-        StoredInstance i = find(ref).get(0);
+        StoredInstance i = instances.withIndexes(ref.index(), find(ref).get(0));
         Map<String, FrameIndex.Range> bulk = i.bulkDataIndex();
         FrameIndex.Range value = bulk.get(path);
         if (value == null) {

@@ -22,13 +22,24 @@ public class InstanceRepository {
     @Inject
     AgroalDataSource db;
 
+    /**
+     * The longest frame or bulk data index a list of instances reads with the rest (64 KiB): an
+     * instance of a million fragments has an index of some 13 MB, and a study of a hundred of them
+     * would hold gigabytes for a metadata request that reads none. Longer ones are read one at a
+     * time where they are used ({@link #withIndexes}).
+     */
+    static final int LISTED_INDEX_BYTES = 65_536;
+
     /** The instances of a study, of one series in it, or one instance, in retrieval order. */
     public List<StoredInstance> find(IndexTarget t, String studyUid, String seriesUid, String sopUid) throws SQLException {
         StringBuilder q = new StringBuilder("""
                 SELECT i.id, st.study_instance_uid, se.series_instance_uid, i.sop_instance_uid, i.transfer_syntax_uid,
-                       i.storage_key, i.size_bytes, i.dataset_offset, i.frames, i.bulk_data, octet_length(i.metadata)
+                       i.storage_key, i.size_bytes, i.dataset_offset,
+                       CASE WHEN octet_length(i.frames) > %4$d THEN '%5$s' ELSE i.frames END,
+                       CASE WHEN octet_length(i.bulk_data) > %4$d THEN '%5$s' ELSE i.bulk_data END, octet_length(i.metadata)
                   FROM %s i JOIN %s se ON se.id = i.series_fk JOIN %s st ON st.id = i.study_fk
-                 WHERE st.study_instance_uid = ?""".formatted(t.instance(), t.series(), t.study()));
+                 WHERE st.study_instance_uid = ?""".formatted(t.instance(), t.series(), t.study(), LISTED_INDEX_BYTES,
+                StoredInstance.DEFERRED));
         if (t.prefix().equals(IndexTarget.DERIVED.prefix())) {
             // A listing's rows (a view whose pixels are not judged yet) have no storage key: never read.
             q.append(" AND i.storage_key <> ''");
@@ -56,6 +67,25 @@ public class InstanceRepository {
             }
         }
         return out;
+    }
+
+    /** The instance with its frame and bulk data indexes read, when {@link #find} left them unread. */
+    public StoredInstance withIndexes(IndexTarget t, StoredInstance i) throws SQLException {
+        if (!i.indexesDeferred()) {
+            return i;
+        }
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT frames, bulk_data FROM " + t.instance() + " WHERE id = ?")) {
+            s.setLong(1, i.id());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the instance row is gone", "02000");
+                }
+                return new StoredInstance(i.id(), i.studyInstanceUid(), i.seriesInstanceUid(), i.sopInstanceUid(),
+                        i.transferSyntaxUid(), i.storageKey(), i.sizeBytes(), i.datasetOffset(), rs.getString(1), rs.getString(2),
+                        i.metadataBytes());
+            }
+        }
     }
 
     /**

@@ -178,6 +178,38 @@ class FramesTest {
         given().get(instance + "/frames/0").then().statusCode(400);
     }
 
+    /**
+     * An instance of 12,000 frames, whose frame index (about 100 KB) is longer than a list of
+     * instances reads with the rest (InstanceRepository.LISTED_INDEX_BYTES): its frames, its Pixel
+     * Data and the study's bulk data read it where they use it, and the study's metadata never.
+     */
+    @Test
+    void anIndexLongerThanAListReadsIsReadWhereItIsUsed() throws Exception {
+        Path file = TestData.file("pydicom/JPEG2000.dcm");
+        byte[][] frames = new byte[12000][];
+        for (int n = 0; n < frames.length; n++) {
+            frames[n] = ("F" + (1000000 + n)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        String uid = "2.25.88" + System.nanoTime() % 1_000_000_000L;
+        String instance = store(Part10Editor.read(file).set(Tag.StudyInstanceUID, uid).set(Tag.SeriesInstanceUID, uid + ".1")
+                .set(Tag.SOPInstanceUID, uid + ".1.1").encapsulatedFrames(frames).toBytes());
+        assertThat(new IndexReset().count("instance WHERE sop_instance_uid = '" + uid + ".1.1' AND octet_length(frames) > 65536"))
+                .as("an index longer than a list reads").isEqualTo(1);
+        Response frame = given().header("Accept", "multipart/related; type=\"image/jp2\"").get(instance + "/frames/11999");
+        assertThat(frame.statusCode()).isEqualTo(200);
+        assertThat(DicomWebClient.parts(frame).get(0).content()).isEqualTo(frames[11998]);
+        Response pixels = given().header("Accept", "multipart/related; type=\"image/jp2\"").get(instance + "/bulkdata/7FE00010");
+        assertThat(pixels.statusCode()).isEqualTo(200);
+        assertThat(DicomWebClient.parts(pixels)).hasSize(12000);
+        Response study = given().header("Accept", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*")
+                .get("/dicomweb/studies/" + uid + "/bulkdata");
+        assertThat(study.statusCode()).as(study.asString().length() > 300 ? "" : study.asString()).isEqualTo(200);
+        assertThat(DicomWebClient.parts(study).stream().filter(p -> java.util.Arrays.equals(p.content(), frames[41])).count())
+                .as("frame 42 among the study's bulk data").isEqualTo(1);
+        assertThat(given().header("Accept", "application/dicom+json").get("/dicomweb/studies/" + uid + "/metadata").statusCode())
+                .isEqualTo(200);
+    }
+
     private void checkFrames(String instance, String mediaType, List<byte[]> expected) {
         // Each frame once (PS3.18 8.3.3.2 lists frames; Veil refuses a repeated one).
         List<Integer> wanted = expected.size() >= 5 ? List.of(1, 3, 5) : expected.size() == 1 ? List.of(1) : List.of(1, expected.size());
