@@ -43,8 +43,16 @@ final class AttributeCleaner {
      * other patients' copies, or in its service log, would reveal the patient's shift. Kept as they
      * are where an option retains them (K), which reveals no shift.
      */
-    private static final Set<Integer> DEVICE_DATES = Set.of(0x00181200, 0x00181202, 0x00181203, 0x0018700C, 0x00181204, 0x00181205,
-            0x00143076, 0x0044000B, 0x00080106);
+    /**
+     * Dates that are not the patient's: a device's (calibration, manufacture, installation), a
+     * source's reference date, a trial's ethics approval, a context group's or template's version.
+     * Shifted with the patient's shift, or kept real beside the patient's shifted dates (Retain
+     * Device Identity keeps calibration dates, K), they hand the shift to anyone who knows the
+     * device, the source or the trial, or who reads a calibration done the morning of the scan.
+     * Removed unless every date is kept real (Retain Longitudinal Full Dates).
+     */
+    static final Set<Integer> DEVICE_DATES = Set.of(0x00181200, 0x00181202, 0x00181203, 0x0018700C, 0x00181204, 0x00181205,
+            0x00143076, 0x0044000B, 0x00080106, 0x0014407E, 0x300A022C, 0x00120086, 0x00120087, 0x00080107, 0x0040DB06, 0x0040DB07);
     static final int FLOAT_PIXEL_DATA = 0x7FE00008;
     static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
     private static final int WAVEFORM_SEQUENCE = 0x54000100;
@@ -144,6 +152,9 @@ final class AttributeCleaner {
                 continue;
             }
             DisplayAttributes.firstWindowOnly(ds, tag);
+            if (!ds.contains(tag)) {
+                continue; // a window one value wide, removed
+            }
             int group = Tag.group(tag);
             if (group == 0x0002) {
                 // File Meta Information is written afresh at the top; inside an item it has no place.
@@ -169,8 +180,9 @@ final class AttributeCleaner {
                 ds.remove(tag);
             } else {
                 Optional<Action> action = table.actionFor(tag, profile);
-                if (action.isPresent() && action.get() == Action.C && DEVICE_DATES.contains(tag)) {
-                    // Shifting a device's date by the patient's shift would hand the shift to anyone who knows the device.
+                if (action.isPresent() && (action.get() == Action.C || action.get() == Action.K) && DEVICE_DATES.contains(tag)
+                        && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
+                    // Shifted by the patient's shift, or kept real beside shifted dates: either hands the shift over.
                     ds.remove(tag);
                 } else if (ValueShapes.beyondMultiplicity(ds, tag)) {
                     // Emptied, as a number out of shape is; removed where it would have been removed anyway.
@@ -407,7 +419,16 @@ final class AttributeCleaner {
                 }
             }
             case DS, IS -> ValueShapes.numbers(ds, tag, vr);
-            case DA, DT -> TemporalAttributes.kept(ds, tag, vr);
+            case DA, DT -> {
+                if (profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
+                    TemporalAttributes.kept(ds, tag, vr);
+                } else {
+                    // A patient's date another option keeps (Beam Hold Transition DateTime, under Retain
+                    // Device Identity) goes as the profile's other dates go: kept real beside shifted
+                    // ones, the difference is the shift.
+                    temporal.clean(ds, tag, vr);
+                }
+            }
             case TM -> TemporalAttributes.times(ds, tag);
             case UI -> {
                 if (!ds.strings(tag).stream().allMatch(v -> v == null || v.isBlank() || isUid(v.trim()))) {
@@ -539,6 +560,12 @@ final class AttributeCleaner {
         }
         for (int tag : ds.tags()) {
             Vr vr = ds.vr(tag);
+            Vr named = EditableDataset.dictionaryVr(tag);
+            if (vr == Vr.UN && (named == Vr.PN || named == Vr.SQ) && ds.decodeUnknown(tag)) {
+                // A name sent as UN (CP-246) is a name all the same: read now, before the text
+                // cleaners are told which words are names (the walk would read it only later).
+                vr = ds.vr(tag);
+            }
             if (vr == Vr.PN) {
                 for (String v : ds.strings(tag)) {
                     for (String part : (v == null ? "" : v).split("[\\^= ,.]+")) {

@@ -1,5 +1,6 @@
 package org.veil.deid;
 
+import java.util.List;
 import java.util.Set;
 import org.veil.dicom.EditableDataset;
 import org.veil.dicom.Tag;
@@ -68,6 +69,27 @@ final class DisplayAttributes {
             ds.put(tag, ds.vr(tag), ds.strings(tag).get(0));
         } else if (FIRST_ITEM_ONLY.contains(tag)) {
             ds.keepFirstItem(tag);
+        }
+        if (tag == WINDOW_WIDTH && !checkedWidth(ds.string(tag).orElse(""))) {
+            // A width of 1 is legal (PS3.3 C.11.2.1.2.1) and a viewer draws it as a threshold at
+            // the centre: text one value above the background shows white on black. The check
+            // reads a width that narrow as no window at all, so the preset does not stay.
+            for (int t : List.of(WINDOW_CENTER, WINDOW_WIDTH, WINDOW_EXPLANATION)) {
+                ds.remove(t);
+            }
+        }
+    }
+
+    private static final int WINDOW_CENTER = 0x00281050;
+    private static final int WINDOW_WIDTH = 0x00281051;
+    private static final int WINDOW_EXPLANATION = 0x00281055;
+
+    /** Whether the text check looks through a window of this width (wider than 1: PixelFrames). */
+    private static boolean checkedWidth(String width) {
+        try {
+            return Double.parseDouble(width.trim()) > 1;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 }

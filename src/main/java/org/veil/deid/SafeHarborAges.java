@@ -26,11 +26,13 @@ final class SafeHarborAges {
     private static final int TEXT_VALUE = 0x0040A160;
     /**
      * Concepts that state the patient's age, as scheme and code: Subject Age (DCM 121033, TID 1007),
-     * LOINC's Age (30525-0), Age - Reported (21612-7) and Age calculated (29553-5), SNOMED CT's
-     * Current chronological age (424144002, also under its old designator SRT).
+     * LOINC's Age (30525-0), Age - Reported (21612-7), Age - Estimated (21611-9) and Age calculated
+     * (29553-5), SNOMED CT's Current chronological age (424144002) and Age (397669002), also under
+     * the old designators LNC and SRT.
      */
-    private static final Set<String> AGE_CONCEPTS = Set.of("DCM 121033", "LN 30525-0", "LN 21612-7", "LN 29553-5",
-            "LNC 30525-0", "SCT 424144002", "SRT 424144002");
+    private static final Set<String> AGE_CONCEPTS = Set.of("DCM 121033", "LN 30525-0", "LN 21612-7", "LN 21611-9", "LN 29553-5",
+            "LNC 30525-0", "LNC 21612-7", "LNC 21611-9", "LNC 29553-5", "SCT 424144002", "SRT 424144002", "SCT 397669002",
+            "SRT 397669002");
     /** Concepts that state the birth date: Subject Birth Date (DCM 121031), LOINC 21112-8, SNOMED CT 184099003. */
     private static final Set<String> BIRTH_DATE_CONCEPTS = Set.of("DCM 121031", "LN 21112-8", "LNC 21112-8",
             "SCT 184099003", "SRT 184099003");

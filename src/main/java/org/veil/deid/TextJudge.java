@@ -25,6 +25,13 @@ final class TextJudge {
     private static final Pattern YEAR = Pattern.compile("(18|19|20)\\d{2}");
     /** A group of two to four digits: beside another, a piece of a date, an identifier or a phone number written in groups. */
     private static final Pattern DIGIT_GROUP = Pattern.compile("\\d{2,4}");
+    /**
+     * Groups of two to four digits joined by a dash, slash, colon or underscore, read by OCR as one
+     * word: {@code 4821-3377} (an MRN written in groups), {@code 555-0142} (a phone number). Five
+     * digits or more in all are an identifier as a run of five is; a decimal ({@code 12.5}) and a
+     * time of day ({@code 10:15}) are not.
+     */
+    private static final Pattern JOINED_GROUPS = Pattern.compile("\\d{2,4}(?:[-/:_]\\d{2,4})+");
     private static final Pattern PARTS = Pattern.compile("[A-Za-z]+|\\d+(?:[.,]\\d+)?");
     private static final Set<String> MONTHS = Set.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT",
             "OCT", "NOV", "DEC", "JANUARY", "FEBRUARY", "MARCH", "APRIL", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
@@ -93,6 +100,12 @@ final class TextJudge {
         }
         if (LONG_DIGITS.matcher(w).find()) {
             return Optional.of("a number long enough to be an identifier");
+        }
+        var joined = JOINED_GROUPS.matcher(w);
+        while (joined.find()) {
+            if (joined.group().chars().filter(Character::isDigit).count() >= 5) {
+                return Optional.of("numbers side by side");
+            }
         }
         var parts = PARTS.matcher(w);
         while (parts.find()) {

@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
 public final class RegisteredUids {
     /**
      * Coding schemes (2.16.n) and DCMUID (2.6.1), context groups (6.1.n), well-known frames of
-     * reference (1.4.n…), well-known colour palettes (1.5.n), mapping resources (8.1.n). A context
-     * group's number has up to four digits, which is as much as such a value could carry.
+     * reference (1.4.1.n and 1.4.2.n, two digits), well-known colour palettes (1.5.n), mapping
+     * resources (8.1.n). A context group's number has up to four digits, which is as much as such a
+     * value could carry (a frame of reference 1.4.50.3.12 would carry a birth date: not registered).
      */
     private static final Pattern FAMILIES = Pattern.compile(
-            "1\\.2\\.840\\.10008\\.(2\\.16\\.[1-9]\\d?|2\\.6\\.1|6\\.1\\.[1-9]\\d{0,3}|1\\.4\\.[1-9]\\d?(\\.[1-9]\\d?){0,2}|1\\.5\\.[1-9]|8\\.1\\.[1-9]\\d?)");
+            "1\\.2\\.840\\.10008\\.(2\\.16\\.[1-9]\\d?|2\\.6\\.1|6\\.1\\.[1-9]\\d{0,3}|1\\.4\\.[12]\\.[1-9]\\d?|1\\.5\\.[1-9]|8\\.1\\.[1-9]\\d?)");
 
     private RegisteredUids() {
     }

@@ -115,7 +115,7 @@ final class AdversarialCorpus {
                 .text(0x00140102, "DA", "20110417")
                 .text(0x00181200, "DA", "20090923")
                 .part10(CT, ROOT + ".3.4"), List.of("20110417"), Expect.DERIVED, (d, p) -> {
-                    if (!p.has(Option.RETAIN_DEVICE_IDENTITY) && !p.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
+                    if (!p.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
                         org.assertj.core.api.Assertions.assertThat(d.contains(0x00181200))
                                 .as("a device date is removed, never shifted by the patient's shift").isFalse();
                     }
@@ -329,13 +329,15 @@ final class AdversarialCorpus {
                         contentItem("NUM", "30525-0", "LN", "Age").sequence(0x0040A300, "SQ", measured("95")),
                         contentItem("NUM", "121033", "DCM", "Subject Age").sequence(0x0040A300, "SQ", measured("45\\96")),
                         contentItem("NUM", "424144002", "SCT", "Current chronological age")
-                                .sequence(0x0040A300, "SQ", measured("45").put(0x0040A161, "FD", RawDataset.le64(97.0))))
+                                .sequence(0x0040A300, "SQ", measured("45").put(0x0040A161, "FD", RawDataset.le64(97.0))),
+                        contentItem("NUM", "397669002", "SCT", "Age").sequence(0x0040A300, "SQ", measured("95")),
+                        contentItem("NUM", "21611-9", "LN", "Age - estimated").sequence(0x0040A300, "SQ", measured("96")))
                 .part10(CT, ROOT + ".3.30"), List.of("19320615"), Expect.DERIVED, (d, p) -> {
                     List<EditableDataset> items = d.items(0x0040A730);
-                    org.assertj.core.api.Assertions.assertThat(items).as("the content is kept, dummied or cleaned").hasSize(4);
+                    org.assertj.core.api.Assertions.assertThat(items).as("the content is kept, dummied or cleaned").hasSize(6);
                     org.assertj.core.api.Assertions.assertThat(items.get(0).string(0x0040A121)).as("no birth date, not even shifted")
                             .contains("19000101");
-                    for (EditableDataset num : items.subList(1, 4)) {
+                    for (EditableDataset num : items.subList(1, 6)) {
                         for (EditableDataset value : num.items(0x0040A300)) {
                             org.assertj.core.api.Assertions.assertThat(value.strings(0x0040A30A)).as("an age over 89 is 90")
                                     .allSatisfy(v -> org.assertj.core.api.Assertions.assertThat(Double.parseDouble(v.trim())).isLessThanOrEqualTo(90));
@@ -435,6 +437,39 @@ final class AdversarialCorpus {
                     org.assertj.core.api.Assertions.assertThat(d.valueCount(0x00101010)).as("Patient's Age, VM 1").isLessThanOrEqualTo(1);
                 }));
         cases.add(nestedSpeech());
+        cases.add(new Case("a name sent as UN that is also a word of a description", ct(46).remove(0x00080090)
+                .put(0x00080090, "UN", "WHITE^ANN ".getBytes(StandardCharsets.US_ASCII))
+                .text(0x00081030, "LO", "CT CHEST WHITE")
+                .part10(CT, ROOT + ".3.46"), List.of("WHITE"), Expect.DERIVED, NOTHING_MORE));
+        cases.add(new Case("a window one value wide, a threshold the text check does not look through", ct(45)
+                .text(0x00281050, "DS", "205").text(0x00281051, "DS", "1")
+                .sequence(0x52009229, "SQ", new RawDataset().sequence(0x00289132, "SQ",
+                        new RawDataset().text(0x00281050, "DS", "205").text(0x00281051, "DS", "0.5")))
+                .part10(CT, ROOT + ".3.45"), List.of(), Expect.DERIVED, (d, p) -> {
+                    org.assertj.core.api.Assertions.assertThat(d.contains(0x00281051)).as("the width").isFalse();
+                    org.assertj.core.api.Assertions.assertThat(d.contains(0x00281050)).as("the centre").isFalse();
+                    for (EditableDataset shared : d.items(0x52009229)) {
+                        for (EditableDataset voi : shared.items(0x00289132)) {
+                            org.assertj.core.api.Assertions.assertThat(voi.contains(0x00281051)).as("a frame's width").isFalse();
+                        }
+                    }
+                }));
+        cases.add(new Case("a calibration the morning of the scan, a beam hold, a source's and a trial's dates beside shifted ones", ct(43)
+                .text(0x00181200, "DA", "20240310").text(0x00181201, "TM", "071500")
+                .text(0x300C0127, "DT", "20240310101502")
+                .text(0x300A022C, "DA", "19990101").text(0x00120086, "DA", "20110905").text(0x00080107, "DT", "20190417")
+                .part10(CT, ROOT + ".3.43"), List.of("20240310", "19990101", "20110905", "20190417"), Expect.DERIVED,
+                (d, p) -> {
+                    // Kept real beside the shifted Study Date (research keeps device identity, K), the
+                    // difference would be the shift: removed, as a date not of the patient.
+                    org.assertj.core.api.Assertions.assertThat(d.contains(0x00181200)).as("the calibration date").isFalse();
+                    org.assertj.core.api.Assertions.assertThat(d.contains(0x300A022C)).as("the source's reference date")
+                            .isEqualTo(!p.shiftsDates());
+                    if (p.shiftsDates() && d.contains(0x300C0127)) {
+                        org.assertj.core.api.Assertions.assertThat(d.string(0x300C0127).orElse("").substring(0, 8))
+                                .as("a beam hold is the patient's, shifted as the Study Date is").isEqualTo(d.string(0x00080020).orElse(""));
+                    }
+                }));
         return cases;
     }
 
@@ -518,6 +553,13 @@ final class AdversarialCorpus {
                         .text(0x003A001A, "DS", "8000").us(0x54001004, 16)
                         .put(0x54001010, "OW", RawDataset.padded("ZZLEAK32A dictation".getBytes(StandardCharsets.US_ASCII), 0)))
                 .part10("1.2.840.10008.5.1.4.1.1.9.1.2", ROOT + ".4.32"), List.of("ZZLEAK32A"), Expect.WITHHELD, NOTHING_MORE));
+        cases.add(new Case("MR spectroscopy: a free induction decay at an 8 kHz spectral width", new RawDataset()
+                .text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.4.2").text(0x00080018, "UI", ROOT + ".4.44")
+                .text(0x00080060, "CS", "MR").text(0x00100010, "PN", "BAKER^JOHN").text(0x00100020, "LO", "MRN48213377")
+                .text(0x0020000D, "UI", STUDY).text(0x0020000E, "UI", ROOT + ".44")
+                .put(0x00189052, "FD", RawDataset.le64(8000))
+                .put(0x56000020, "OF", "ZZLEAK44A speech as a decay ".getBytes(StandardCharsets.US_ASCII))
+                .part10("1.2.840.10008.5.1.4.1.1.4.2", ROOT + ".4.44"), List.of("ZZLEAK44A"), Expect.WITHHELD, NOTHING_MORE));
         byte[] samples = new byte[20];
         cases.add(new Case("bytes past an ECG's samples", ecg(41, RawDataset.padded(concat(samples,
                         "ZZLEAK41A dictation past the samples".getBytes(StandardCharsets.US_ASCII)), 0)), List.of("ZZLEAK41A"),

@@ -20,6 +20,8 @@ class RegisteredUidsTest {
             "1.2.840.10008.8.1.1, true",              // DICOM Content Mapping Resource
             "1.2.840.10008.1.5.1, true",              // Hot Iron palette
             "1.2.840.10008.1.4.1.1, true",            // Talairach frame of reference
+            "1.2.840.10008.1.4.2.16, true",           // a well-known frame of reference of the second family
+            "1.2.840.10008.1.4.50.3.12, false",       // a birth date shaped like a frame of reference
             "1.2.840.10008.1985.312.4821.3377, false", // a birth date and an MRN in the digits
             "1.2.840.10008.1.2.198.503.15, false",    // a date behind the transfer syntaxes' root
             "1.2.826.0.1.3680043.10.999.1, false",    // another root
