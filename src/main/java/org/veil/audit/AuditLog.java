@@ -255,6 +255,9 @@ public class AuditLog {
         Long keyedFrom = null;
         Long formatTwoFrom = null;
         Long headId = null;
+        // Where keyed rows begin is a row that must be there: rows given new ids below it (or below
+        // 1) and rechained unkeyed would otherwise pass, since the check goes by each row's own id.
+        boolean anchorSeen = appliedSince == null;
         try (Connection c = db.getConnection()) {
             // The rows are read through a cursor (fetch size), which PostgreSQL keeps only inside a transaction.
             try (PreparedStatement s = c.prepareStatement(SELECT + " ORDER BY id")) {
@@ -267,7 +270,13 @@ public class AuditLog {
                         int format = rs.getInt("chain_format");
                         format = rs.wasNull() ? 1 : format;
                         String broken = null;
-                        if (!link.equals(previous)) {
+                        boolean anchor = !anchorSeen && row.id() >= keyedSinceId;
+                        anchorSeen |= anchor;
+                        if (row.id() < 1) {
+                            broken = "a row id below 1, which the trail's sequence never gives";
+                        } else if (anchor && row.id() != keyedSinceId) {
+                            broken = "the row where keyed rows begin (row " + keyedSinceId + ") is missing";
+                        } else if (!link.equals(previous)) {
                             broken = "the row does not link to the one before";
                         } else if (rowKey == null && keyedFrom != null) {
                             broken = "an unkeyed row after keyed rows";
@@ -300,6 +309,11 @@ public class AuditLog {
                     }
                 }
             }
+        }
+        if (!anchorSeen) {
+            return new Verification(false, rows, null, "the row where keyed rows begin (row " + keyedSinceId
+                    + ") is missing: the trail ends before it", headId, headId == null ? null : previous, keyedFrom,
+                    key.map(AuditChain.Key::fingerprint).orElse(null), appliedSince);
         }
         return new Verification(true, rows, null, null, headId, headId == null ? null : previous, keyedFrom,
                 key.map(AuditChain.Key::fingerprint).orElse(null), appliedSince);

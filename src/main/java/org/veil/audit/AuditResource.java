@@ -157,16 +157,23 @@ public class AuditResource {
     @Path("/verify")
     @Operation(summary = "Recompute the hash chain: valid with the number of rows, or the first broken row")
     public AuditLog.Verification verify(@QueryParam("keyedSince") String keyedSince) throws SQLException {
-        access.requireAnyRole("verifying the audit trail", Role.AUDITOR, Role.ADMIN);
+        Caller caller = access.requireAnyRole("verifying the audit trail", Role.AUDITOR, Role.ADMIN);
         Optional<Long> since = keyedSince(keyedSince);
         if (!VERIFYING.tryAcquire()) {
             throw new VerificationRunningException();
         }
+        AuditLog.Verification v;
         try {
-            return since.isPresent() ? audit.verify(since) : audit.verify();
+            v = since.isPresent() ? audit.verify(since) : audit.verify();
         } finally {
             VERIFYING.release();
         }
+        // The whole trail was read: on record as its other read-outs are, after the verification,
+        // so that the row is not part of what it verified. It names no patient: none was looked up.
+        audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), "audit trail verified",
+                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null)
+                .withDetail("valid=" + v.valid() + since.map(s -> "; keyedSince=" + s).orElse("")));
+        return v;
     }
 
     /** One verification at a time on a server (VerificationRunningException says why). */

@@ -150,7 +150,10 @@ public class Visibility {
                 // A search about one study leaves out nothing but that study, if it was left over.
                 int pending = namedStudy.isEmpty() ? later.size()
                         : named.isPresent() && later.contains(named.get()) ? 1 : 0;
-                yield new Search(scope, pending, namedStudy.isEmpty() && more);
+                // The search itself runs at the time it runs: building views may have taken seconds,
+                // and a share or consent that ended meanwhile must not show its study.
+                SearchScope.Deidentified atSearch = new SearchScope.Deidentified(r, Instant.now(), scope.keyVersion());
+                yield new Search(atSearch, pending, namedStudy.isEmpty() && more);
             }
         };
     }

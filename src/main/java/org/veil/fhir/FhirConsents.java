@@ -70,9 +70,7 @@ public class FhirConsents {
 
     /** The consent by id, of either kind; read on record. */
     public Consent get(String id, Caller caller, String sourceIp, Instant now) throws SQLException {
-        Consent found = read(id, now).orElseThrow(() -> FhirProblem.notFound("no consent with this id"));
-        audit.record(changed(caller, sourceIp, "consents read", studiesOf(found), List.of(found.getPatient().getIdentifier().getValue())));
-        return found;
+        return readOnRecord(read(id, now).orElseThrow(() -> FhirProblem.notFound("no consent with this id")), caller, sourceIp);
     }
 
     /**
@@ -119,7 +117,9 @@ public class FhirConsents {
                     "a recorded consent is never changed; to withdraw it set status inactive or rejected, to change it record a new one");
         }
         if (current.getStatus() == Consent.ConsentState.INACTIVE) {
-            return current;
+            // Nothing changes, but the answer is the whole Consent (patient, studies, who withdrew
+            // it and why): a read of the record, on record as a GET of it is.
+            return readOnRecord(current, caller, sourceIp);
         }
         ConsentRequests.Withdrawal withdrawal = new ConsentRequests.Withdrawal(
                 "withdrawn through FHIR (Consent.status " + status.toCode() + ")");
@@ -135,12 +135,17 @@ public class FhirConsents {
             }
         } catch (ConsentApiException e) {
             if (e.status() == 409) {
-                // Withdrawn meanwhile by another request (or through /api/v1): the same end state.
-                return read(id, now).orElseThrow();
+                // Withdrawn meanwhile by another request (or through /api/v1): the same end state, read on record.
+                return readOnRecord(read(id, now).orElseThrow(), caller, sourceIp);
             }
             throw translate(e);
         }
         return read(id, now).orElseThrow();
+    }
+
+    private Consent readOnRecord(Consent found, Caller caller, String sourceIp) throws SQLException {
+        audit.record(changed(caller, sourceIp, "consents read", studiesOf(found), List.of(found.getPatient().getIdentifier().getValue())));
+        return found;
     }
 
     /** Every consent recorded for the patient, withdrawn ones included (status inactive); read on record. */

@@ -75,6 +75,8 @@ class AuditChainKeyTest {
                 assertThat(v.jsonPath().getLong("firstBrokenRow")).isEqualTo(edited);
                 assertThat(v.jsonPath().getString("reason")).isNotBlank();
             } finally {
+                // The verification meanwhile is on record, linked to the recomputed head: gone with it.
+                s.executeUpdate("DELETE FROM audit_event WHERE id NOT IN (SELECT id FROM saved)");
                 s.executeUpdate("UPDATE audit_event a SET username = v.username, previous_hash = v.previous_hash, hash = v.hash, "
                         + "chain_key = v.chain_key, chain_format = v.chain_format FROM saved v WHERE v.id = a.id");
                 s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
@@ -106,6 +108,8 @@ class AuditChainKeyTest {
                 assertThat(anchored.jsonPath().getString("reason")).contains("unkeyed row where keyed rows begin");
                 assertThat(anchored.jsonPath().getLong("keyedSince")).as("the row applied is named").isEqualTo(keyedFrom);
             } finally {
+                // The verifications meanwhile are on record, linked to the rewritten head: gone with it.
+                s.executeUpdate("DELETE FROM audit_event WHERE id NOT IN (SELECT id FROM saved)");
                 s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key,"
                         + " chain_format = v.chain_format FROM saved v WHERE v.id = a.id");
                 s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
@@ -116,6 +120,50 @@ class AuditChainKeyTest {
         Response bad = as("auditor").queryParam("keyedSince", "first").get("/api/v1/audit/verify");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.jsonPath().getString("reason")).contains("keyedSince");
+    }
+
+    /**
+     * The same owner, cleverer: every row given a new id below where keyed rows began (the CHECK of
+     * V20 refuses it, so the owner drops that too) and rechained unkeyed. The check goes by each
+     * row's own id, so only the row named as where keyed rows begin, which is gone, and the ids
+     * the sequence never gives tell; they do.
+     */
+    @Test
+    void aTrailMovedBelowWhereKeyedRowsBeganIsCaught() throws Exception {
+        DicomWebClient.given().get("/dicomweb/studies?limit=1");
+        long keyedFrom = as("auditor").get("/api/v1/audit/verify").jsonPath().getLong("keyedFrom");
+        try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            s.execute("CREATE TEMP TABLE saved AS SELECT id, previous_hash, hash, chain_key, chain_format FROM audit_event");
+            try {
+                assertThatThrownBy(() -> s.executeUpdate("UPDATE audit_event SET id = -id WHERE id = (SELECT min(id) FROM audit_event)"))
+                        .hasMessageContaining("audit_event_id_from_sequence");
+                s.execute("ALTER TABLE audit_event DROP CONSTRAINT audit_event_id_from_sequence");
+                s.executeUpdate("UPDATE audit_event SET id = id - 1000000000");
+                rechainUnkeyed(c, Long.MIN_VALUE);
+                Response plain = as("auditor").get("/api/v1/audit/verify");
+                assertThat(plain.jsonPath().getBoolean("valid")).as(plain.asString()).isFalse();
+                Response anchored = as("auditor").queryParam("keyedSince", keyedFrom).get("/api/v1/audit/verify");
+                assertThat(anchored.jsonPath().getBoolean("valid")).as(anchored.asString()).isFalse();
+                assertThat(anchored.jsonPath().getString("reason")).contains("below 1");
+            } finally {
+                s.executeUpdate("UPDATE audit_event SET id = id + 1000000000 WHERE id < 1");
+                s.executeUpdate("DELETE FROM audit_event WHERE id NOT IN (SELECT id FROM saved)");
+                s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key,"
+                        + " chain_format = v.chain_format FROM saved v WHERE v.id = a.id");
+                s.execute("ALTER TABLE audit_event DROP CONSTRAINT IF EXISTS audit_event_id_from_sequence");
+                s.execute("ALTER TABLE audit_event ADD CONSTRAINT audit_event_id_from_sequence CHECK (id > 0)");
+                s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+                s.execute("DROP TABLE saved");
+            }
+        }
+        Response restored = as("auditor").queryParam("keyedSince", keyedFrom).get("/api/v1/audit/verify");
+        assertThat(restored.jsonPath().getBoolean("valid")).as(restored.asString()).isTrue();
+        // A row named as where keyed rows begin that the trail never reached: the trail ends before it.
+        long head = restored.jsonPath().getLong("headId");
+        Response beyond = as("auditor").queryParam("keyedSince", head + 1_000_000).get("/api/v1/audit/verify");
+        assertThat(beyond.jsonPath().getBoolean("valid")).isFalse();
+        assertThat(beyond.jsonPath().getString("reason")).contains("is missing");
     }
 
     /**

@@ -349,6 +349,12 @@ class ConsentApiTest {
                     .hasMessageContaining("append-only");
             assertThatThrownBy(() -> s.executeUpdate("DELETE FROM consent WHERE study_instance_uid = '" + study + "'"))
                     .hasMessageContaining("append-only");
+            // TRUNCATE, which row triggers do not see: emptying the withdrawals would make every withdrawn consent active again.
+            for (String table : List.of("consent_withdrawal", "share_revocation", "patient_consent_withdrawal", "consent", "study_share",
+                    "patient_consent")) {
+                assertThatThrownBy(() -> s.execute("TRUNCATE " + table + " CASCADE")).as(table).hasMessageContaining("append-only");
+            }
         }
+        assertThat(as("clinician").get("/api/v1/studies/" + study + "/consents").jsonPath().getList("id")).as("still on record").hasSize(1);
     }
 }

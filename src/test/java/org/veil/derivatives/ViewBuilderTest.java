@@ -227,6 +227,44 @@ class ViewBuilderTest {
     }
 
     /**
+     * A search runs at the time it runs, not at the time it began building views: a consent that
+     * ends while the search waits for another study's view (2 s here) no longer shows its study.
+     * The study's view is built and its consent valid when the search starts.
+     */
+    @Test
+    void aConsentThatEndsWhileTheSearchBuildsNoLongerShowsItsStudy() throws Exception {
+        DerivedViews views = deid.views().orElseThrow();
+        org.veil.deid.Profile research = Profiles.defaults().get("research").orElseThrow();
+        Instant until = Instant.now().plusSeconds(8);
+        Response ending = clinician().body("{\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"" + until + "\"}")
+                .post("/api/v1/studies/" + study + "/consents");
+        assertThat(ending.statusCode()).as(ending.asString()).isEqualTo(201);
+        awaitView("research");
+        String other = study + ".9";
+        assertThat(DicomWebClient.stow(Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, other)
+                .set(Tag.SeriesInstanceUID, other + ".1").set(Tag.SOPInstanceUID, other + ".1.1")
+                .set(Tag.PatientID, "AHEAD-" + other).toBytes()).statusCode()).isEqualTo(200);
+        String researcher = TestTokens.of("researcher", "openid purpose:research");
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                st.setString(1, "view|" + other + "|research|" + views.viewVersion(research));
+                st.execute();
+            }
+            consent(other, "research");
+            // Started a second before the consent ends, the search waits 2 s for the other study's view.
+            long wait = java.time.Duration.between(Instant.now(), until.minusSeconds(1)).toMillis();
+            assertThat(wait).as("the first study's view was built well before its consent ends").isPositive();
+            Thread.sleep(wait);
+            Response r = RestAssured.given().header("Authorization", "Bearer " + researcher).accept("application/dicom+json")
+                    .get("/dicomweb/studies");
+            assertThat(Instant.now()).as("the search ended after the consent").isAfter(until);
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(204);
+            c.rollback();
+        }
+    }
+
+    /**
      * A retrieval whose view must be built again (a STOW into the study dropped it) while the
      * study's lock is held elsewhere (a withdrawal's clean-up, say) waits as long as a turn at the
      * compute gate, then answers 503 with a reason and Retry-After; once the lock is free it is served.

@@ -26,13 +26,19 @@ public class IndexReset {
     }
 
     /**
-     * Forgets every consent and share. The registry is append-only for Veil (triggers refuse
-     * updates and deletes); TRUNCATE is the test's way around it, for tests that need a registry
+     * Forgets every consent and share. The registry is append-only (triggers refuse updates,
+     * deletes and TRUNCATE); the test's way around it is a session whose ordinary triggers do not
+     * fire (session_replication_role, as the database's superuser), for tests that need a registry
      * holding only what they record.
      */
     public void forgetConsents() throws SQLException {
         try (Connection c = ds().getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE share_revocation, study_share, consent_withdrawal, consent, patient_consent_withdrawal, patient_consent");
+            s.execute("SET session_replication_role = replica");
+            try {
+                s.execute("TRUNCATE share_revocation, study_share, consent_withdrawal, consent, patient_consent_withdrawal, patient_consent");
+            } finally {
+                s.execute("SET session_replication_role = origin");
+            }
         }
     }
 

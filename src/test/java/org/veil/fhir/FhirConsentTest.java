@@ -146,9 +146,13 @@ class FhirConsentTest {
         assertThat(after.statusCode()).as("the next request").isEqualTo(404);
         assertThat(seenByResearcher(study)).isNull();
         assertThat(as("auditor").get("/api/v1/studies/" + study + "/consents").jsonPath().getBoolean("[0].active")).isFalse();
-        // The same update again changes nothing; an update that is not a withdrawal is refused.
+        // The same update again changes nothing, but answers the whole withdrawn Consent: a read, on record.
+        long reads = index.count("audit_event WHERE action = 'consents read' AND '" + study + "' = ANY (study_uids)");
         assertThat(as("clinician").contentType("application/fhir+json").body(FHIR.newJsonParser().encodeResourceToString(stored))
                 .put("/fhir/r4/Consent/" + id).statusCode()).isEqualTo(200);
+        assertThat(index.count("audit_event WHERE action = 'consents read' AND '" + study + "' = ANY (study_uids)"))
+                .as("the answer to the repeated withdrawal is on record").isEqualTo(reads + 1);
+        // An update that is not a withdrawal is refused.
         stored.setStatus(Consent.ConsentState.ACTIVE);
         Response reactivate = as("clinician").contentType("application/fhir+json").body(FHIR.newJsonParser().encodeResourceToString(stored))
                 .put("/fhir/r4/Consent/" + id);
