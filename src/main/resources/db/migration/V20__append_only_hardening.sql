@@ -7,18 +7,17 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER consent_no_truncate BEFORE TRUNCATE ON consent
-    FOR EACH STATEMENT EXECUTE FUNCTION veil_registry_no_truncate();
-CREATE TRIGGER consent_withdrawal_no_truncate BEFORE TRUNCATE ON consent_withdrawal
-    FOR EACH STATEMENT EXECUTE FUNCTION veil_registry_no_truncate();
-CREATE TRIGGER study_share_no_truncate BEFORE TRUNCATE ON study_share
-    FOR EACH STATEMENT EXECUTE FUNCTION veil_registry_no_truncate();
-CREATE TRIGGER share_revocation_no_truncate BEFORE TRUNCATE ON share_revocation
-    FOR EACH STATEMENT EXECUTE FUNCTION veil_registry_no_truncate();
-CREATE TRIGGER patient_consent_no_truncate BEFORE TRUNCATE ON patient_consent
-    FOR EACH STATEMENT EXECUTE FUNCTION veil_registry_no_truncate();
-CREATE TRIGGER patient_consent_withdrawal_no_truncate BEFORE TRUNCATE ON patient_consent_withdrawal
-    FOR EACH STATEMENT EXECUTE FUNCTION veil_registry_no_truncate();
+DO $$
+DECLARE
+    t TEXT;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['consent', 'consent_withdrawal', 'study_share', 'share_revocation', 'patient_consent',
+                             'patient_consent_withdrawal'] LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION veil_registry_no_truncate()',
+                       t || '_no_truncate', t);
+    END LOOP;
+END;
+$$;
 
 -- Audit rows take their ids from audit_event_id_seq, which starts at 1: a row below it was not
 -- written by Veil (a trail rewritten below where keyed rows begin, docs/consent-and-policy.md).

@@ -96,8 +96,7 @@ class AuditChainKeyTest {
         DicomWebClient.given().get("/dicomweb/studies?limit=1");
         long keyedFrom = as("auditor").get("/api/v1/audit/verify").jsonPath().getLong("keyedFrom");
         try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE saved AS SELECT id, previous_hash, hash, chain_key, chain_format FROM audit_event");
-            s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            saveChain(s);
             try {
                 rechainUnkeyed(c, 1);
                 Response plain = as("auditor").get("/api/v1/audit/verify");
@@ -108,12 +107,7 @@ class AuditChainKeyTest {
                 assertThat(anchored.jsonPath().getString("reason")).contains("unkeyed row where keyed rows begin");
                 assertThat(anchored.jsonPath().getLong("keyedSince")).as("the row applied is named").isEqualTo(keyedFrom);
             } finally {
-                // The verifications meanwhile are on record, linked to the rewritten head: gone with it.
-                s.executeUpdate("DELETE FROM audit_event WHERE id NOT IN (SELECT id FROM saved)");
-                s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key,"
-                        + " chain_format = v.chain_format FROM saved v WHERE v.id = a.id");
-                s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
-                s.execute("DROP TABLE saved");
+                restoreChain(s);
             }
         }
         assertThat(as("auditor").queryParam("keyedSince", keyedFrom).get("/api/v1/audit/verify").jsonPath().getBoolean("valid")).isTrue();
@@ -133,8 +127,7 @@ class AuditChainKeyTest {
         DicomWebClient.given().get("/dicomweb/studies?limit=1");
         long keyedFrom = as("auditor").get("/api/v1/audit/verify").jsonPath().getLong("keyedFrom");
         try (Connection c = EmbeddedPostgresResource.connect(); Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
-            s.execute("CREATE TEMP TABLE saved AS SELECT id, previous_hash, hash, chain_key, chain_format FROM audit_event");
+            saveChain(s);
             try {
                 assertThatThrownBy(() -> s.executeUpdate("UPDATE audit_event SET id = -id WHERE id = (SELECT min(id) FROM audit_event)"))
                         .hasMessageContaining("audit_event_id_from_sequence");
@@ -148,13 +141,9 @@ class AuditChainKeyTest {
                 assertThat(anchored.jsonPath().getString("reason")).contains("below 1");
             } finally {
                 s.executeUpdate("UPDATE audit_event SET id = id + 1000000000 WHERE id < 1");
-                s.executeUpdate("DELETE FROM audit_event WHERE id NOT IN (SELECT id FROM saved)");
-                s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key,"
-                        + " chain_format = v.chain_format FROM saved v WHERE v.id = a.id");
+                restoreChain(s);
                 s.execute("ALTER TABLE audit_event DROP CONSTRAINT IF EXISTS audit_event_id_from_sequence");
                 s.execute("ALTER TABLE audit_event ADD CONSTRAINT audit_event_id_from_sequence CHECK (id > 0)");
-                s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
-                s.execute("DROP TABLE saved");
             }
         }
         Response restored = as("auditor").queryParam("keyedSince", keyedFrom).get("/api/v1/audit/verify");
@@ -164,6 +153,21 @@ class AuditChainKeyTest {
         Response beyond = as("auditor").queryParam("keyedSince", head + 1_000_000).get("/api/v1/audit/verify");
         assertThat(beyond.jsonPath().getBoolean("valid")).isFalse();
         assertThat(beyond.jsonPath().getString("reason")).contains("is missing");
+    }
+
+    /** The chain as it is, to put back for the other tests of this database; the table open to edits meanwhile. */
+    private static void saveChain(Statement s) throws Exception {
+        s.execute("CREATE TEMP TABLE saved AS SELECT id, previous_hash, hash, chain_key, chain_format FROM audit_event");
+        s.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+    }
+
+    /** The chain put back; the verifications meanwhile are on record, linked to the rewritten head: gone with it. */
+    private static void restoreChain(Statement s) throws Exception {
+        s.executeUpdate("DELETE FROM audit_event WHERE id NOT IN (SELECT id FROM saved)");
+        s.executeUpdate("UPDATE audit_event a SET previous_hash = v.previous_hash, hash = v.hash, chain_key = v.chain_key,"
+                + " chain_format = v.chain_format FROM saved v WHERE v.id = a.id");
+        s.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+        s.execute("DROP TABLE saved");
     }
 
     /**
