@@ -51,6 +51,8 @@ final class AttributeCleaner {
      * device, the source or the trial, or who reads a calibration done the morning of the scan.
      * Removed unless every date is kept real (Retain Longitudinal Full Dates).
      */
+    /** The Basic Profile alone: what a date not the patient's becomes when an option would have kept or shifted it. */
+    private static final Profile BASIC = new Profile("basic", java.util.EnumSet.noneOf(Option.class));
     static final Set<Integer> DEVICE_DATES = Set.of(0x00181200, 0x00181202, 0x00181203, 0x0018700C, 0x00181204, 0x00181205,
             0x00143076, 0x0044000B, 0x00080106, 0x0014407E, 0x300A022C, 0x00120086, 0x00120087, 0x00080107, 0x0040DB06, 0x0040DB07);
     static final int FLOAT_PIXEL_DATA = 0x7FE00008;
@@ -182,8 +184,17 @@ final class AttributeCleaner {
                 Optional<Action> action = table.actionFor(tag, profile);
                 if (action.isPresent() && (action.get() == Action.C || action.get() == Action.K) && DEVICE_DATES.contains(tag)
                         && !profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES)) {
-                    // Shifted by the patient's shift, or kept real beside shifted dates: either hands the shift over.
-                    ds.remove(tag);
+                    // Shifted by the patient's shift, or kept real beside shifted dates: either hands the
+                    // shift over. What the Basic Profile does instead: a dummy where the module needs a
+                    // value (a brachytherapy source's reference date is Type 1), empty, or removed.
+                    Action basic = table.actionFor(tag, BASIC).orElse(Action.X);
+                    if (basic == Action.D) {
+                        ValueShapes.dummy(ds, tag, ds.vr(tag));
+                    } else if (basic == Action.Z) {
+                        ds.empty(tag);
+                    } else {
+                        ds.remove(tag);
+                    }
                 } else if (ValueShapes.beyondMultiplicity(ds, tag)) {
                     // Emptied, as a number out of shape is; removed where it would have been removed anyway.
                     if (action.map(a -> a == Action.X).orElse(policy.treatment(tag).isEmpty())) {

@@ -26,12 +26,13 @@ final class TextJudge {
     /** A group of two to four digits: beside another, a piece of a date, an identifier or a phone number written in groups. */
     private static final Pattern DIGIT_GROUP = Pattern.compile("\\d{2,4}");
     /**
-     * Groups of two to four digits joined by a dash, slash, colon or underscore, read by OCR as one
-     * word: {@code 4821-3377} (an MRN written in groups), {@code 555-0142} (a phone number). Five
-     * digits or more in all are an identifier as a run of five is; a decimal ({@code 12.5}) and a
-     * time of day ({@code 10:15}) are not.
+     * Groups of two to four digits joined by a dash or an underscore, read by OCR as one word:
+     * {@code 4821-3377} (an MRN written in groups), {@code 555-0142} (a phone number). Five digits
+     * or more in all are an identifier as a run of five is. Slashes and colons join what
+     * annotations are made of (a window {@code 400/40}, an image counter {@code 45/120}, TR/TE
+     * {@code 4000/90}, a time {@code 10:15:30}), and a date of either is the date rule's.
      */
-    private static final Pattern JOINED_GROUPS = Pattern.compile("\\d{2,4}(?:[-/:_]\\d{2,4})+");
+    private static final Pattern JOINED_GROUPS = Pattern.compile("\\d{2,4}(?:[-_]\\d{2,4})+");
     private static final Pattern PARTS = Pattern.compile("[A-Za-z]+|\\d+(?:[.,]\\d+)?");
     private static final Set<String> MONTHS = Set.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT",
             "OCT", "NOV", "DEC", "JANUARY", "FEBRUARY", "MARCH", "APRIL", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",

@@ -146,7 +146,7 @@ public class RetrieveService {
                 + deflatedReads.rewritesAllowed(2) + " " + accept, ref.index(), found);
         java.util.Map<Long, byte[]> decoded = java.util.Map.of();
         if (named) {
-            if (WadoResource.matches(ifNoneMatch, etag)) {
+            if (WadoResource.namesTag(ifNoneMatch, etag)) {
                 // The client holds this answer (RFC 9110 13.1.2): it will be 304, so nothing is read
                 // or decoded for it. The tag names these rows, their stored objects and this
                 // representation, so the client had it in a 200: what it names was rewritable then,

@@ -66,10 +66,10 @@ public class StoreService {
         this.derivatives = derivatives;
     }
 
-    /** Undoes what a crash left half done, before the first request is served. */
     /** What a pixel data fragment and its frame range hold on the heap, in characters of metadata (bytes). */
     static final long HELD_CHARS_PER_FRAGMENT = 96;
 
+    /** Undoes what a crash left half done, before the first request is served. */
     void recover(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) throws IOException {
         store.recover(key -> {
             try {
@@ -239,7 +239,13 @@ public class StoreService {
             }
         } finally {
             if (settled) {
-                journal.close();
+                try {
+                    journal.close();
+                } catch (IOException e) {
+                    // The answer is decided (stored, or failed as the index said): an entry left
+                    // open only makes recovery look again, and it removes only what no row names.
+                    LOG.warnf("STOW could not settle its journal entry (%s); left to recovery", Failures.describe(e));
+                }
             }
         }
     }

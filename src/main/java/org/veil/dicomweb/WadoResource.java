@@ -273,13 +273,26 @@ public class WadoResource {
     }
 
     static boolean matches(String ifNoneMatch, String etag) {
+        return matches(ifNoneMatch, etag, true);
+    }
+
+    /**
+     * Whether the client names this very tag ({@code *} not counted): only then is the answer
+     * known to have been a 200 before, so 304 can be decided without the checks a 200 passes
+     * (RFC 9110 13.2.1: the condition is evaluated only where the answer would be 2xx).
+     */
+    static boolean namesTag(String ifNoneMatch, String etag) {
+        return matches(ifNoneMatch, etag, false);
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag, boolean star) {
         if (ifNoneMatch == null) {
             return false;
         }
         String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
         for (String candidate : ifNoneMatch.split(",")) {
             String c = candidate.strip();
-            if (c.equals("*") || (c.startsWith("W/") ? c.substring(2) : c).equals(opaque)) {
+            if (star && c.equals("*") || (c.startsWith("W/") ? c.substring(2) : c).equals(opaque)) {
                 return true;
             }
         }

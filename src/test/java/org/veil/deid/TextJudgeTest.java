@@ -22,14 +22,14 @@ class TextJudgeTest {
         assertThat(judge.identifying(line("4711", "2345", "0312"))).contains("numbers side by side");
         assertThat(judge.identifying(line("12", "03", "85"))).contains("numbers side by side");
         assertThat(judge.identifying(line("4711,", "2345."))).as("punctuation around the groups").contains("numbers side by side");
-        // Read by OCR as one word: the groups joined by a dash, a slash or a colon.
+        // Read by OCR as one word: the groups joined by a dash or an underscore.
         assertThat(judge.identifying(line("4821-3377"))).contains("numbers side by side");
         assertThat(judge.identifying(line("555-0142"))).contains("numbers side by side");
-        assertThat(judge.identifying(line("MRN4821/3377"))).isPresent();
-        // Not a decimal, nor a time of day, nor a probe's range.
-        assertThat(judge.identifying(line("12.5"))).isEmpty();
-        assertThat(judge.identifying(line("10:15"))).isEmpty();
-        assertThat(judge.identifying(line("C5-1"))).isEmpty();
+        assertThat(judge.identifying(line("4821_3377"))).contains("numbers side by side");
+        // Not a decimal, a time of day, a probe's range, a window, an image counter or TR/TE.
+        for (String annotation : new String[] {"12.5", "10:15", "10:15:30", "C5-1", "400/40", "45/120", "4000/90"}) {
+            assertThat(judge.identifying(line(annotation))).as(annotation).isEmpty();
+        }
     }
 
     @Test

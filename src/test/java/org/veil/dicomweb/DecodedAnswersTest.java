@@ -50,6 +50,8 @@ class DecodedAnswersTest {
             Response held = given().header("Accept", NAMED).header("If-None-Match", namedTag).get(rle);
             assertThat(held.statusCode()).as(held.asString()).isEqualTo(304);
             assertThat(held.header("ETag")).isEqualTo(namedTag);
+            // "*" names no answer the client had: the request is judged as any other (RFC 9110 13.2.1).
+            assertThat(given().header("Accept", NAMED).header("If-None-Match", "*").get(rle).statusCode()).isEqualTo(503);
             // By default an instance goes as stored, its part saying so.
             Response instance = given().header("Accept", DEFAULT).get(rle);
             assertThat(instance.statusCode()).isEqualTo(200);
