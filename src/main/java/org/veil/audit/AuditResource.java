@@ -89,9 +89,12 @@ public class AuditResource {
      * shows who read it.
      */
     private void used(Caller caller, String action, Query q) throws SQLException {
+        used(caller, action, q.describe(), q.patient == null || q.patient.isBlank() ? List.of() : List.of(q.patient.trim()));
+    }
+
+    private void used(Caller caller, String action, String detail, List<String> patients) throws SQLException {
         audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
-                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null).withDetail(q.describe())
-                .withPatients(q.patient == null || q.patient.isBlank() ? List.of() : List.of(q.patient.trim())));
+                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null).withDetail(detail).withPatients(patients));
     }
 
     /** The filters both read-outs take. */
@@ -170,9 +173,7 @@ public class AuditResource {
         }
         // The whole trail was read: on record as its other read-outs are, after the verification,
         // so that the row is not part of what it verified. It names no patient: none was looked up.
-        audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), "audit trail verified",
-                AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null)
-                .withDetail("valid=" + v.valid() + since.map(s -> "; keyedSince=" + s).orElse("")));
+        used(caller, "audit trail verified", "valid=" + v.valid() + since.map(s -> "; keyedSince=" + s).orElse(""), List.of());
         return v;
     }
 

@@ -37,29 +37,24 @@ final class AttributeCleaner {
     static final int CODE_VALUE = 0x00080100;
     static final int CODING_SCHEME_DESIGNATOR = 0x00080102;
     static final int CODE_MEANING = 0x00080104;
-    /**
-     * Dates of a device's events (calibration, manufacture, installation, expiry), which the table
-     * cleans by shifting under Modified Dates: removed instead, because the same device's dates in
-     * other patients' copies, or in its service log, would reveal the patient's shift. Kept as they
-     * are where an option retains them (K), which reveals no shift.
-     */
+    /** The Basic Profile alone: what a date not the patient's becomes when an option would have kept or shifted it. */
+    private static final Profile BASIC = new Profile("basic", java.util.EnumSet.noneOf(Option.class));
     /**
      * Dates that are not the patient's: a device's (calibration, manufacture, installation), a
      * source's reference date, a trial's ethics approval, a context group's or template's version.
      * Shifted with the patient's shift, or kept real beside the patient's shifted dates (Retain
      * Device Identity keeps calibration dates, K), they hand the shift to anyone who knows the
      * device, the source or the trial, or who reads a calibration done the morning of the scan.
-     * Removed unless every date is kept real (Retain Longitudinal Full Dates).
+     * They become what the Basic Profile makes of them unless every date is kept real (Retain
+     * Longitudinal Full Dates).
      */
-    /** The Basic Profile alone: what a date not the patient's becomes when an option would have kept or shifted it. */
-    private static final Profile BASIC = new Profile("basic", java.util.EnumSet.noneOf(Option.class));
     static final Set<Integer> DEVICE_DATES = Set.of(0x00181200, 0x00181202, 0x00181203, 0x0018700C, 0x00181204, 0x00181205,
             0x00143076, 0x0044000B, 0x00080106, 0x0014407E, 0x300A022C, 0x00120086, 0x00120087, 0x00080107, 0x0040DB06, 0x0040DB07);
     static final int FLOAT_PIXEL_DATA = 0x7FE00008;
     static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
     private static final int WAVEFORM_SEQUENCE = 0x54000100;
     private static final int WAVEFORM_DATA = 0x54001010;
-    private static final int SPECTROSCOPY_DATA = 0x56000020;
+    static final int SPECTROSCOPY_DATA = 0x56000020;
     private static final int PATIENT_SEX = 0x00100040;
     /** Patient's Sex, the one retained code string with enumerated values (PS3.3 C.7.1.1): M, F, O. */
     private static final Set<String> SEXES = Set.of("M", "F", "O");
@@ -187,14 +182,7 @@ final class AttributeCleaner {
                     // Shifted by the patient's shift, or kept real beside shifted dates: either hands the
                     // shift over. What the Basic Profile does instead: a dummy where the module needs a
                     // value (a brachytherapy source's reference date is Type 1), empty, or removed.
-                    Action basic = table.actionFor(tag, BASIC).orElse(Action.X);
-                    if (basic == Action.D) {
-                        ValueShapes.dummy(ds, tag, ds.vr(tag));
-                    } else if (basic == Action.Z) {
-                        ds.empty(tag);
-                    } else {
-                        ds.remove(tag);
-                    }
+                    act(ds, tag, table.actionFor(tag, BASIC).orElse(Action.X), content, depth);
                 } else if (ValueShapes.beyondMultiplicity(ds, tag)) {
                     // Emptied, as a number out of shape is; removed where it would have been removed anyway.
                     if (action.map(a -> a == Action.X).orElse(policy.treatment(tag).isEmpty())) {

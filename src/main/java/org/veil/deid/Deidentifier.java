@@ -99,8 +99,6 @@ public final class Deidentifier {
         return deidentify(Part10Editor.readHeader(original), null, profile, context);
     }
 
-    private static final int SPECTROSCOPY_DATA = 0x56000020;
-
     /** The whole derivative from the original's bytes, or with none (a listing) what the header alone decides. */
     private Outcome deidentify(Part10Editor header, byte[] original, Profile profile, String context)
             throws IOException, MalformedDicomException {
@@ -126,7 +124,7 @@ public final class Deidentifier {
                 return new Outcome.Withheld(sound.get());
             }
         }
-        if (kind == StorageKind.SPECTROSCOPY && root.contains(SPECTROSCOPY_DATA)) {
+        if (kind == StorageKind.SPECTROSCOPY && root.contains(AttributeCleaner.SPECTROSCOPY_DATA)) {
             // Samples no check reads, as float pixel data: a free induction decay at a spectral
             // width of 8 kHz is ten seconds of speech in 80,000 points, and a multi-voxel grid's
             // amplitudes can draw text.

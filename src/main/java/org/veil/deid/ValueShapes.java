@@ -42,11 +42,7 @@ final class ValueShapes {
      * nine digits that quantification needs).
      */
     static void numbers(EditableDataset ds, int tag, Vr vr) {
-        OptionalInt most = DataDictionary.maxValues(tag);
-        if (most.isPresent() && ds.valueCount(tag) > most.getAsInt()) {
-            ds.empty(tag);
-            return;
-        }
+        // How many values: beyondMultiplicity, which the walk asks of every attribute first.
         if (vr != Vr.DS && vr != Vr.IS) {
             return; // binary numbers: two to eight bytes of a fixed type, read as numbers by every reader
         }

@@ -377,15 +377,15 @@ public class RetrieveService {
     public Payload bulkDataOf(Target ref, String accept, String baseUrl) throws UnknownResourceException, NotAcceptableException,
             SQLException, InvalidRequestException {
         Negotiation.bulkData(accept);
-        List<StoredInstance> found = find(ref);
-        // A study of small deflated files may inflate to many gigabytes.
-        List<StoredInstance> deflated = new ArrayList<>();
-        for (StoredInstance i : found) {
-            if (DeflatedReads.isDeflated(i)) {
-                deflated.add(instances.withIndexes(ref.index(), i));
+        // A study of small deflated files may inflate to many gigabytes: their indexes are read
+        // now, for the bound, and once (the answer uses the same rows).
+        List<StoredInstance> found = new ArrayList<>(find(ref));
+        for (int n = 0; n < found.size(); n++) {
+            if (DeflatedReads.isDeflated(found.get(n))) {
+                found.set(n, instances.withIndexes(ref.index(), found.get(n)));
             }
         }
-        deflatedReads.requireBulkData(deflated);
+        deflatedReads.requireBulkData(found);
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);

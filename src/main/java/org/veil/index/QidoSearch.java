@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -267,7 +266,7 @@ public class QidoSearch {
             retrieve += "/series/" + rs.getString(8);
         }
         if (q.level() == QueryLevel.INSTANCE) {
-            pickStreaming(fields, rs.getBytes(9), union(INSTANCE_DEFAULTS, wanted), q.includeAll());
+            pick(fields, rs.getBytes(9), union(INSTANCE_DEFAULTS, wanted), q.includeAll());
             retrieve += "/instances/" + rs.getString(10);
         }
         put(fields, 0x00080056, "CS", strings(new String[] {"ONLINE"}));
@@ -283,42 +282,41 @@ public class QidoSearch {
         }
     }
 
-    /**
-     * As {@link #pick}, for an instance's whole metadata, which may be many megabytes (a long text
-     * value): read from the driver's bytes as a stream, the attributes not asked for skipped
-     * without being decoded or built into nodes, so that a search of four such rows holds their
-     * bytes once rather than three times over.
-     */
-    private static void pickStreaming(Map<String, JsonNode> into, byte[] json, Set<Integer> tags, boolean all) {
+    private static void pick(Map<String, JsonNode> into, String json, Set<Integer> tags, boolean all) {
         try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(json)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                throw new IOException("an instance's metadata is not a JSON object");
-            }
-            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                p.nextToken();
-                if (all || tags.contains(Tag.parseHex(key))) {
-                    into.put(key, JSON.readTree(p));
-                } else {
-                    p.skipChildren();
-                }
-            }
+            pick(into, p, tags, all);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void pick(Map<String, JsonNode> into, String json, Set<Integer> tags, boolean all) {
-        try {
-            JsonNode node = JSON.readTree(json);
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (all || tags.contains(Tag.parseHex(e.getKey()))) {
-                    into.put(e.getKey(), e.getValue());
-                }
-            }
+    /**
+     * The attributes asked for of a DICOM JSON object, as a stream: those not asked for are
+     * skipped without being decoded or built into nodes. An instance's whole metadata may be many
+     * megabytes (a long text value), read from the driver's bytes, so that a search of four such
+     * rows holds their bytes once rather than three times over.
+     */
+    private static void pick(Map<String, JsonNode> into, byte[] json, Set<Integer> tags, boolean all) {
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(json)) {
+            pick(into, p, tags, all);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pick(Map<String, JsonNode> into, com.fasterxml.jackson.core.JsonParser p, Set<Integer> tags, boolean all)
+            throws IOException {
+        if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+            return; // no attributes (as a tree read found none in what is no object)
+        }
+        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            if (all || tags.contains(Tag.parseHex(key))) {
+                into.put(key, JSON.readTree(p));
+            } else {
+                p.skipChildren();
+            }
         }
     }
 
