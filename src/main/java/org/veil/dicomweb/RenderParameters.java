@@ -22,7 +22,7 @@ final class RenderParameters {
     private RenderParameters() {
     }
 
-    static RetrieveService.RenderRequest parse(MultivaluedMap<String, String> query, List<Integer> frames, boolean thumbnail)
+    static RenderedRetrieval.RenderRequest parse(MultivaluedMap<String, String> query, List<Integer> frames, boolean thumbnail)
             throws InvalidRequestException {
         for (String name : query.keySet()) {
             if (!KNOWN.contains(name)) {
@@ -37,7 +37,7 @@ final class RenderParameters {
             throw new InvalidRequestException("iccprofile may only be no: rendered images carry no ICC profile");
         }
         single(query, "accept");
-        return new RetrieveService.RenderRequest(frames, thumbnail, window(single(query, "window")),
+        return new RenderedRetrieval.RenderRequest(frames, thumbnail, window(single(query, "window")),
                 viewport(single(query, "viewport")), quality(single(query, "quality")));
     }
 

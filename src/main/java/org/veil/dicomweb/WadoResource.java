@@ -28,9 +28,11 @@ public class WadoResource {
     private final RequestAudit audit;
     private final DicomWebConfig config;
     private final CurrentVertxRequest http;
+    private final RenderedRetrieval rendering;
 
-    public WadoResource(RetrieveService service, Visibility visibility, RequestAudit audit, DicomWebConfig config,
-                        CurrentVertxRequest http) {
+    public WadoResource(RetrieveService service, RenderedRetrieval rendering, Visibility visibility, RequestAudit audit,
+                        DicomWebConfig config, CurrentVertxRequest http) {
+        this.rendering = rendering;
         this.config = config;
         this.http = http;
         this.service = service;
@@ -198,7 +200,7 @@ public class WadoResource {
         }
         // The accept query parameter (PS3.18 8.3.3.1) stands for the header, for links a browser follows.
         String asked = RenderParameters.acceptParameter(uri.getQueryParameters()).orElse(accept);
-        return send(service.rendered(target, RenderParameters.parse(uri.getQueryParameters(), frameList, thumbnail), asked));
+        return send(rendering.rendered(target, RenderParameters.parse(uri.getQueryParameters(), frameList, thumbnail), asked));
     }
 
     /** The instance's resource as the request named it: UIDs checked by {@link #reach}, so safe in a header. */
