@@ -74,6 +74,13 @@ public final class PixelFrames {
                 || (allocated != 1 && allocated != 8 && allocated != 16 && allocated != 32)) {
             throw new UndecodablePixelDataException("the image pixel description is not one Veil can clean");
         }
+        // PS3.5 8.1.1 lets the stored bits sit anywhere in the allocated ones (High Bit above
+        // Bits Stored - 1, in old archives): cleaning and the text check read the low Bits Stored
+        // bits, so with any other High Bit they would clear the image and keep the spare bits,
+        // where an overlay (a name) may be drawn. Such an image is not cleaned; nor one without it.
+        if (integer(list, 0x0028, 0x0102) != stored - 1) {
+            throw new UndecodablePixelDataException("the image's High Bit is not one less than its Bits Stored");
+        }
         long total = (long) rows * columns * spp * frames;
         if (total * Math.max(1, allocated / 8) > maxBytes || total > Integer.MAX_VALUE - 8) {
             throw new UndecodablePixelDataException("the decoded pixel data is larger than the cleaning limit");

@@ -24,12 +24,16 @@ public class StudyAccess {
 
     /**
      * Storing is part of treatment: a clinician with the purpose treatment, or an uploader (a
-     * modality or PACS account), which needs no purpose but may not name one it cannot claim.
+     * modality or PACS account), which needs no purpose but may not name one it cannot claim. A
+     * token granted any other purpose may not store, whatever its roles: STOW answers about
+     * original UIDs (already stored, stored with other content, stored for another patient), an
+     * oracle on originals for a caller who reaches de-identified copies only.
      */
     public Caller requireStore() {
         Caller caller = current.get();
         refuseInvalidPurpose(caller);
         if (caller.roles().contains(Role.UPLOADER)) {
+            requireTreatmentIfGranted(caller, "storing is part of treatment: the purpose %s may not store");
             return caller;
         }
         if (!caller.roles().contains(Role.CLINICIAN)) {
@@ -62,10 +66,7 @@ public class StudyAccess {
     public Caller requireAnyRole(String operation, Role... roles) {
         Caller caller = current.get();
         refuseInvalidPurpose(caller);
-        if (caller.purpose() instanceof PurposeDecision.Granted granted && granted.purpose() != Purpose.TREATMENT) {
-            throw new AccessRefusedException(operation + " is done with no purpose or treatment: a token for "
-                    + granted.purpose().scopeName() + " reaches de-identified images only");
-        }
+        requireTreatmentIfGranted(caller, operation + " is done with no purpose or treatment: a token for %s reaches de-identified images only");
         for (Role r : roles) {
             if (caller.roles().contains(r)) {
                 return caller;
@@ -82,6 +83,13 @@ public class StudyAccess {
     }
 
     /** @param otherPurpose the refusal for a granted purpose other than treatment, with %s for its name */
+    /** A purpose granted must be treatment; none is fine. {@code otherPurpose} names the purpose granted (%s). */
+    private static void requireTreatmentIfGranted(Caller caller, String otherPurpose) {
+        if (caller.purpose() instanceof PurposeDecision.Granted granted && granted.purpose() != Purpose.TREATMENT) {
+            throw new AccessRefusedException(otherPurpose.formatted(granted.purpose().scopeName()));
+        }
+    }
+
     private static void requireTreatment(Caller caller, String otherPurpose) {
         switch (caller.purpose()) {
             case PurposeDecision.Absent absent -> throw new AccessRefusedException(absent.reason());

@@ -242,6 +242,44 @@ class PixelCorpusTest {
         assertThat(out.length).isEqualTo(64 * 64 * 2);
     }
 
+    /**
+     * Twelve bits stored in bits 4-15 (High Bit 15, PS3.5 8.1.1) and a bar drawn in bit 0, the
+     * spare bits below them: cleaning reads the low twelve bits, so it would clear the image and
+     * keep the bar. Withheld; the same pixels with the usual High Bit are cleaned and served.
+     */
+    @Test
+    void storedBitsAboveSpareLowBitsAreWithheld() throws Exception {
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(ct(64, 6)), null);
+        Part10Editor e = Part10Editor.read(original);
+        EditableDataset root = e.root();
+        byte[] pixels = root.bytes(Tag.PixelData);
+        for (int i = 0; i < pixels.length; i += 2) {
+            int v = ((pixels[i] & 0xFF) | (pixels[i + 1] & 0xFF) << 8) << 4;
+            boolean bar = i / 2 / 64 >= 10 && i / 2 / 64 < 20;
+            v |= bar ? 1 : 0;
+            pixels[i] = (byte) v;
+            pixels[i + 1] = (byte) (v >>> 8);
+        }
+        root.putBytes(Tag.PixelData, org.veil.dicom.Vr.OW, pixels);
+        root.put(0x00280102, org.veil.dicom.Vr.US, "15");
+        byte[] shifted = e.toBytes();
+        int barBits = 0;
+        byte[] stored = Part10Editor.read(shifted).root().bytes(Tag.PixelData);
+        for (int i = 0; i < stored.length; i += 2) {
+            barBits += stored[i] & 1;
+        }
+        assertThat(barBits).as("the bar is in the original's bit 0").isEqualTo(64 * 10);
+
+        assertThat(teaching(shifted)).isInstanceOfSatisfying(Outcome.Withheld.class,
+                w -> assertThat(w.reason()).contains("High Bit"));
+        Part10Editor usual = Part10Editor.read(shifted);
+        usual.root().put(0x00280102, org.veil.dicom.Vr.US, "11");
+        assertThat(teaching(usual.toBytes())).isInstanceOf(Outcome.Derived.class);
+        Part10Editor none = Part10Editor.read(shifted);
+        none.root().remove(0x00280102);
+        assertThat(teaching(none.toBytes())).isInstanceOf(Outcome.Withheld.class);
+    }
+
     @Test
     void signedSamplesKeepTheirValueWhenTheirHighBitsAreCleared() throws Exception {
         RawDataset signed = AdversarialCorpus.ct(91).us(0x00280103, 1).us(0x00280010, 2).us(0x00280011, 2)

@@ -154,6 +154,34 @@ class AuthorizationMatrixTest {
         check(call(operation, token(state)), expected);
     }
 
+    /**
+     * An uploader that also holds a reader's role, with that reader's purpose, may not store: STOW
+     * answers about original UIDs (already stored, other content, another patient), an oracle on
+     * originals for a caller who sees de-identified copies only. Without the purpose it stores, as
+     * an uploader; with it, it still reads as the reader it is.
+     */
+    @org.junit.jupiter.api.Test
+    void anUploaderNamingAReadersPurposeMayNotStore() throws Exception {
+        KeycloakServer keycloak = KeycloakServer.get();
+        String name = "import-station-" + System.nanoTime() % 1_000_000;
+        String id = keycloak.createUser(name, "researcher", "uploader");
+        try {
+            check(call("STOW", keycloak.accessToken(name, "openid purpose:research")), "403:store");
+            check(call("QIDO", keycloak.accessToken(name, "openid purpose:research")), "204");
+            check(call("STOW", keycloak.accessToken(name, "openid")), "200");
+        } finally {
+            keycloak.deleteUser(id);
+        }
+        String clinician = "modality-desk-" + System.nanoTime() % 1_000_000;
+        String clinicianId = keycloak.createUser(clinician, "clinician", "uploader");
+        try {
+            check(call("STOW", keycloak.accessToken(clinician, "openid purpose:teaching")), "403:store");
+            check(call("STOW", keycloak.accessToken(clinician, "openid purpose:treatment")), "200");
+        } finally {
+            keycloak.deleteUser(clinicianId);
+        }
+    }
+
     /** Who may ask comes before what is asked: 403, not the 400 or 406 the request itself would earn. */
     @org.junit.jupiter.api.Test
     void aRefusedCallerHearsTheRefusalBeforeAnythingAboutTheRequest() throws Exception {

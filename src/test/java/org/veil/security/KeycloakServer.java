@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -209,8 +210,8 @@ public final class KeycloakServer {
         }
     }
 
-    /** Creates a realm user with a realm role and password = user name; returns its id. */
-    public String createUser(String username, String realmRole) throws Exception {
+    /** Creates a realm user with these realm roles and password = user name; returns its id. */
+    public String createUser(String username, String... realmRoles) throws Exception {
         String admin = adminToken();
         String users = "http://127.0.0.1:" + port + "/admin/realms/veil/users";
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(users))
@@ -224,11 +225,14 @@ public final class KeycloakServer {
         }
         String location = created.headers().firstValue("Location").orElseThrow();
         String id = location.substring(location.lastIndexOf('/') + 1);
-        String role = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/veil/roles/" + realmRole))
-                .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString()).body();
+        List<String> roles = new java.util.ArrayList<>();
+        for (String realmRole : realmRoles) {
+            roles.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/veil/roles/" + realmRole))
+                    .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString()).body());
+        }
         HttpResponse<String> mapped = http.send(HttpRequest.newBuilder(URI.create(users + "/" + id + "/role-mappings/realm"))
                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[" + role + "]")).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", roles) + "]")).build(), HttpResponse.BodyHandlers.ofString());
         if (mapped.statusCode() != 204) {
             throw new IllegalStateException("Keycloak refused the role mapping: " + mapped.statusCode());
         }
