@@ -19,7 +19,7 @@ import org.veil.logging.Failures;
  * unrecorded. When the row cannot be written, the answer becomes 503 instead.
  *
  * <p>Also the row of an attempt to change consents or shares that was refused ({@code /api/v1}
- * and FHIR Consent, any 4xx): the changes that succeed are on record with what they changed, in
+ * and FHIR Consent, any 4xx or 5xx): the changes that succeed are on record with what they changed, in
  * their own transaction; a refused one is an attempt on the patient's record all the same. And
  * the row of a refused read of the registry or of the audit trail: the reads that succeed are on
  * record, and someone trying to look up a patient without the right is what an auditor looks for.
@@ -41,7 +41,7 @@ public class RequestAuditFilter {
         // Refused by the resource (role, purpose, body, the record's state) on a worker thread; what the HTTP
         // layer refuses on the event loop (a media type, a method) reached no record and writes no row there.
         java.util.Optional<Refused> refused = audit.action().isEmpty() && !io.vertx.core.Context.isOnEventLoopThread()
-                ? refusedAct(request, response.getStatus()) : java.util.Optional.empty();
+                ? refusedAct(request.getMethod(), request.getUriInfo().getPath(), response.getStatus()) : java.util.Optional.empty();
         if (refused.isPresent()) {
             audit.begin(refused.get().action(), refused.get().eventId());
             Matcher study = STUDY_PATH.matcher(request.getUriInfo().getPath());
@@ -63,21 +63,21 @@ public class RequestAuditFilter {
 
     /**
      * The act of a request to the consent and share routes, FHIR Consent, or the audit trail,
-     * answered with a 4xx, and its DICOM event: a change refused, or a read refused; none for
-     * other routes, whose rows their resources write.
+     * answered with a 4xx or a 5xx (the identity provider or the database unavailable: an attempt
+     * on the patient's record all the same), and its DICOM event: a change refused, or a read
+     * refused; none for other routes, whose rows their resources write.
      */
-    private record Refused(String action, String eventId) {
+    record Refused(String action, String eventId) {
     }
 
-    private static java.util.Optional<Refused> refusedAct(ContainerRequestContext request, int status) {
-        if (status < 400 || status >= 500) {
+    static java.util.Optional<Refused> refusedAct(String method, String path, int status) {
+        if (status < 400) {
             return java.util.Optional.empty();
         }
-        String path = request.getUriInfo().getPath();
         boolean record = path.startsWith("/api/v1/studies/") || path.startsWith("/api/v1/consents/") || path.startsWith("/api/v1/shares/")
                 || path.equals("/fhir/r4/Consent") || path.startsWith("/fhir/r4/Consent/");
         if (record) {
-            return java.util.Optional.of(new Refused(CHANGES.contains(request.getMethod()) ? "consent change refused"
+            return java.util.Optional.of(new Refused(CHANGES.contains(method) ? "consent change refused"
                     : "consent record read refused", AuditEvent.PATIENT_RECORD));
         }
         if (path.equals("/api/v1/audit") || path.startsWith("/api/v1/audit/") || path.equals("/fhir/r4/AuditEvent")) {

@@ -262,7 +262,11 @@ public class StoreService {
             List<NewInstance> kept = batch.stream()
                     .filter(i -> o.get(i) == IndexOutcome.STORED || o.get(i) == IndexOutcome.ALREADY_STORED).toList();
             List<String> studies = kept.stream().map(i -> i.parsed().studyInstanceUid()).distinct().toList();
-            audit.studies(studies);
+            // The row names every study the request's instances were for, refused ones too: an
+            // instance refused from a study (another patient's, other content under a stored UID)
+            // is an attempt on that study's record, on its trail and its patient's.
+            audit.studies(java.util.stream.Stream.concat(studies.stream(), batch.stream().map(i -> i.parsed().studyInstanceUid()))
+                    .distinct().toList());
             audit.instances(kept.size());
             if (!kept.isEmpty()) {
                 AuditEvent stored = audit.event(AuditEvent.Outcome.SUCCESS, null, kept.size());

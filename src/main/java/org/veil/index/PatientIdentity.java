@@ -20,7 +20,13 @@ public record PatientIdentity(String issuer, String patientId) {
         return new PatientIdentity(p.string(Tag.IssuerOfPatientID).orElse(null), p.string(Tag.PatientID).orElse(null));
     }
 
+    /**
+     * Trimmed of the spaces DICOM pads values with, and of nothing else: exactly PostgreSQL's
+     * btrim, which the consent registry's patient look-ups and V14's trigger use
+     * (consent.ConsentRegistry.spaceTrimmed). A looser rule here (a tab, U+3000) would make one
+     * patient of two IDs that a patient's consent, or refusal, tells apart.
+     */
     private static String normal(String s) {
-        return Optional.ofNullable(s).map(String::strip).orElse("");
+        return Optional.ofNullable(s).map(v -> v.replaceAll("^ +| +$", "")).orElse("");
     }
 }

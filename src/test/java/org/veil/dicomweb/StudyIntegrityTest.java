@@ -55,6 +55,11 @@ class StudyIntegrityTest {
         if (expected == 409) {
             assertThat(second.header("Warning")).contains("another patient");
             assertThat(second.asString()).contains("00081198").doesNotContain(patientId.trim() + "\"");
+            // The refused attempt is on the trail of the study it was for, and of that study's patient.
+            long max = index.count("audit_event");
+            assertThat(index.strings("SELECT array_to_string(study_uids, ',') || '|' || array_to_string(patient_ids, ',') || '|' || outcome"
+                    + " FROM audit_event WHERE action = 'store' ORDER BY id DESC LIMIT 1"))
+                    .as("of %d rows", max).containsExactly(STUDY + "|A-1|failed");
             assertThat(index.count("instance")).isEqualTo(1);
             assertThat(index.count("series")).isEqualTo(1);
         } else {
