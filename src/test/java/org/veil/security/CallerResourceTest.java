@@ -98,6 +98,25 @@ class CallerResourceTest {
         assertThat(r.statusCode()).as("the scheme in lower case, as quarkus-oidc reads it").isEqualTo(200);
     }
 
+    /**
+     * A client another team adds to the realm gets the realm's default scopes: not Veil's
+     * audience, nor a purpose to ask for, so its users' tokens are not Veil's to accept (401).
+     * The same user through Veil's own client is accepted.
+     */
+    @Test
+    void aClientAddedToTheRealmLaterGetsNoTokenVeilAccepts() throws Exception {
+        KeycloakServer keycloak = KeycloakServer.get();
+        keycloak.ensureClientWithRealmDefaults("ward-portal");
+        assertThat(keycloak.passwordGrant("ward-portal", "clinician", "clinician", "openid purpose:treatment").body())
+                .as("Veil's purposes are not the portal's to ask for").contains("invalid_scope");
+        String token = keycloak.accessToken("ward-portal", "clinician", "openid");
+        assertThat(KeycloakServer.claims(token).path("aud").toString()).doesNotContain("veil-server");
+        var r = RestAssured.given().header("Authorization", "Bearer " + token).get("/api/v1/me");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(401);
+        assertThat(r.jsonPath().getString("reason")).isNotBlank();
+        assertThat(me(TestTokens.of("clinician", "openid purpose:treatment")).getString("username")).isEqualTo("clinician");
+    }
+
     private static JsonPath me(String token) {
         var r = RestAssured.given().header("Authorization", "Bearer " + token).get("/api/v1/me");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);

@@ -101,7 +101,7 @@ public final class KeycloakServer {
         return passwordGrant("veil-cli", user, password, scope);
     }
 
-    private HttpResponse<String> passwordGrant(String clientId, String user, String password, String scope) throws Exception {
+    public HttpResponse<String> passwordGrant(String clientId, String user, String password, String scope) throws Exception {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
         form.put("client_id", clientId);
@@ -207,6 +207,23 @@ public final class KeycloakServer {
                 .PUT(HttpRequest.BodyPublishers.ofString(client.toString())).build(), HttpResponse.BodyHandlers.ofString());
         if (updated.statusCode() != 204) {
             throw new IllegalStateException("Keycloak refused to update veil-viewer: " + updated.statusCode() + " " + updated.body());
+        }
+    }
+
+    /**
+     * A public client with direct grants and nothing else said about it: it gets the realm's
+     * default scopes, as a client another team adds to the realm would. Created once.
+     */
+    public synchronized void ensureClientWithRealmDefaults(String clientId) throws Exception {
+        String clients = "http://127.0.0.1:" + port + "/admin/realms/veil/clients";
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(clients))
+                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"clientId":"%s","enabled":true,"publicClient":true,"standardFlowEnabled":false,
+                         "directAccessGrantsEnabled":true,"protocol":"openid-connect"}""".formatted(clientId))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201 && created.statusCode() != 409) {
+            throw new IllegalStateException("Keycloak refused the client " + clientId + ": " + created.statusCode() + " " + created.body());
         }
     }
 
