@@ -32,6 +32,7 @@ import org.veil.policy.Share;
 public class ConsentRegistry {
     private final AgroalDataSource db;
     private final Event<ConsentChange> changes;
+    private final java.time.Duration maxShareValidity;
     private final AudienceDirectory directory;
 
     /**
@@ -44,7 +45,8 @@ public class ConsentRegistry {
         void record(Connection c, String studyUid, String detail) throws SQLException;
     }
 
-    public ConsentRegistry(AgroalDataSource db, Event<ConsentChange> changes, AudienceDirectory directory) {
+    public ConsentRegistry(AgroalDataSource db, Event<ConsentChange> changes, AudienceDirectory directory, SharesConfig shares) {
+        this.maxShareValidity = shares.maxValidity();
         this.db = db;
         this.changes = changes;
         this.directory = directory;
@@ -281,6 +283,10 @@ public class ConsentRegistry {
         Instant expires = ConsentTerms.instant(req.expiresAt(), "expiresAt");
         if (!expires.isAfter(now)) {
             throw ConsentApiException.invalid("expiresAt is in the past");
+        }
+        if (expires.isAfter(now.plus(maxShareValidity))) {
+            throw ConsentApiException.invalid("expiresAt is more than " + maxShareValidity.toDays()
+                    + " days ahead, the longest a share may run (veil.shares.max-validity); share for less and renew");
         }
         try (Connection c = db.getConnection()) {
             patientOf(c, studyUid);

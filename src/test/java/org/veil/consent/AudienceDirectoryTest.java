@@ -21,6 +21,11 @@ class AudienceDirectoryTest {
             public Optional<String> keycloakClientSecret() {
                 return secret;
             }
+
+            @Override
+            public java.time.Duration maxValidity() {
+                return java.time.Duration.ofDays(90);
+            }
         };
     }
 

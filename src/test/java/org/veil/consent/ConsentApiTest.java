@@ -241,6 +241,13 @@ class ConsentApiTest {
             assertThat(as("clinician").body(bad).post("/api/v1/studies/" + study + "/shares").statusCode()).as(bad).isEqualTo(400);
         }
         assertThat(as("clinician").delete("/api/v1/shares/" + java.util.UUID.randomUUID()).statusCode()).isEqualTo(404);
+        // A share runs 90 days at most (veil.shares.max-validity): longer is a study opened for good.
+        Response forYears = as("clinician").body("{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"consultant\"},"
+                + "\"expiresAt\":\"" + future(91) + "\"}").post("/api/v1/studies/" + study + "/shares");
+        assertThat(forYears.statusCode()).isEqualTo(400);
+        assertThat(forYears.jsonPath().getString("reason")).contains("90 days").contains("veil.shares.max-validity");
+        assertThat(as("clinician").body("{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"consultant\"},"
+                + "\"expiresAt\":\"" + future(89) + "\"}").post("/api/v1/studies/" + study + "/shares").statusCode()).isEqualTo(201);
     }
 
     @Test
