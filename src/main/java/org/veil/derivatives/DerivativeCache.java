@@ -35,22 +35,27 @@ public final class DerivativeCache {
      * started before the withdrawal makes outlives this.
      */
     public int invalidateStudy(String originalStudyUid) throws IOException {
-        return invalidate("original_study_uid = ?", originalStudyUid, originalStudyUid);
+        return invalidate("original_study_uid = ?", List.of(originalStudyUid), originalStudyUid);
+    }
+
+    /** Drops what was derived of a study in one context: a consent's scope that has run out; waits for its builds as above. */
+    public int invalidateStudyContext(String originalStudyUid, String context) throws IOException {
+        return invalidate("original_study_uid = ? AND context = ?", List.of(originalStudyUid, context), originalStudyUid);
     }
 
     /** Drops every derivative made for a share of the study: on revocation; waits for its builds as above. */
     public int invalidateShare(String originalStudyUid, String context) throws IOException {
-        return invalidate("context = ?", context, originalStudyUid);
+        return invalidate("context = ?", List.of(context), originalStudyUid);
     }
 
     /** Drops every derivative of a patient (issuer and PatientID as stored). */
     public int invalidatePatient(String issuer, String patientId) throws IOException {
-        return invalidate("patient_key = ?", DerivativeStore.patientKey(issuer, patientId), null);
+        return invalidate("patient_key = ?", List.of(DerivativeStore.patientKey(issuer, patientId)), null);
     }
 
     /** Drops every derivative made in a context: a profile whose options changed, or a revoked share. */
     public int invalidateContext(String context) throws IOException {
-        return invalidate("context = ?", context, null);
+        return invalidate("context = ?", List.of(context), null);
     }
 
     /** Total bytes of cached derivatives. */
@@ -108,7 +113,7 @@ public final class DerivativeCache {
     }
 
     /** Deletes derivatives and the de-identified views built from them, in one transaction. */
-    private int invalidate(String where, String value, String lockedStudy) throws IOException {
+    private int invalidate(String where, List<String> values, String lockedStudy) throws IOException {
         List<String> freed = new ArrayList<>();
         int[] rows = {0};
         try {
@@ -119,9 +124,11 @@ public final class DerivativeCache {
                     if (lockedStudy != null) {
                         DerivativeStore.lockStudy(c, lockedStudy, true);
                     }
-                    views.setString(1, value);
+                    for (int i = 0; i < values.size(); i++) {
+                        views.setString(i + 1, values.get(i));
+                        s.setString(i + 1, values.get(i));
+                    }
                     views.executeUpdate();
-                    s.setString(1, value);
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
                             rows[0]++;

@@ -333,6 +333,51 @@ class ViewBuilderTest {
         assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "'")).isZero();
     }
 
+    /**
+     * A consent's end and a share's expiry are not events: what was derived under them is looked
+     * for and dropped (ExpiredGrants), views and derivatives, while what a live consent allows
+     * stays. Before they end, a sweep drops nothing.
+     */
+    @Test
+    void whatWasDerivedUnderAConsentOrShareThatRanOutIsDropped() throws Exception {
+        Instant until = Instant.now().plusSeconds(20);
+        Response research = clinician().body("{\"scopes\":[\"research\"],\"method\":\"written\",\"validUntil\":\"" + until + "\"}")
+                .post("/api/v1/studies/" + study + "/consents");
+        assertThat(research.statusCode()).as(research.asString()).isEqualTo(201);
+        consent("consultation");
+        Response share = clinician().body("{\"purpose\":\"consultation\",\"audience\":{\"type\":\"user\",\"id\":\"consultant\"},"
+                + "\"expiresAt\":\"" + until + "\"}").post("/api/v1/studies/" + study + "/shares");
+        assertThat(share.statusCode()).as(share.asString()).isEqualTo(201);
+        String shared = "share-" + share.jsonPath().getString("id");
+        consent("teaching");
+        awaitView("research");
+        awaitView(shared);
+        awaitView("teaching");
+        assertThat(expiredGrants.sweep()).as("nothing has ended yet").isZero();
+        assertThat(derivativesIn("research")).isEqualTo(3);
+        assertThat(derivativesIn(shared)).isEqualTo(3);
+
+        long wait = java.time.Duration.between(Instant.now(), until).toMillis() + 500;
+        assertThat(wait).as("the views were built before the grants end").isPositive();
+        Thread.sleep(wait);
+        assertThat(expiredGrants.sweep()).isEqualTo(2);
+        for (String ended : new String[] {"research", shared}) {
+            assertThat(derivativesIn(ended)).as(ended).isZero();
+            assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "' AND context = '" + ended + "'"))
+                    .as(ended).isZero();
+        }
+        assertThat(derivativesIn("teaching")).as("a live consent's copies stay").isEqualTo(3);
+        assertThat(index.sum("SELECT count(*) FROM derived_view WHERE original_study_uid = '" + study + "' AND context = 'teaching'")).isOne();
+        assertThat(expiredGrants.sweep()).as("once dropped, nothing is left to find").isZero();
+    }
+
+    @Inject
+    ExpiredGrants expiredGrants;
+
+    private long derivativesIn(String context) throws Exception {
+        return index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "' AND context = '" + context + "'");
+    }
+
     private String consent(String scope) {
         return consent(study, scope);
     }
