@@ -96,8 +96,11 @@ public final class BurnedInTextCheck {
     }
 
     /** One rendering of frame {@code f}: its lines found, read and judged; {@code read} counts the lines read for the instance. */
-    private Optional<String> check(byte[] grey, int columns, int rows, int f, Map<java.nio.ByteBuffer, Optional<String>> seen, int[] read) {
+    Optional<String> check(byte[] grey, int columns, int rows, int f, Map<java.nio.ByteBuffer, Optional<String>> seen, int[] read) {
         List<TextLineFinder.Line> lines = TextLineFinder.find(grey, columns, rows);
+        if (TextLineFinder.overflows(lines)) {
+            return Optional.of("frame " + (f + 1) + " shows more than " + TextLineFinder.MAX_LINES + " lines of text-like marks");
+        }
         for (TextLineFinder.Line line : lines) {
             if (reader.isEmpty()) {
                 return Optional.of("frame " + (f + 1) + " shows text and no text reader is installed to check it");

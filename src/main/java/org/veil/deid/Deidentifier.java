@@ -81,7 +81,7 @@ public final class Deidentifier {
     public Outcome deidentify(byte[] original, Profile profile, String context) throws IOException, MalformedDicomException {
         // The decisions before the pixels need the header alone; the pixels are read once, decoded,
         // by cleanPixels, and an instance without Pixel Data is read whole by readHeader.
-        return deidentify(Part10Editor.readHeader(original), original, profile, context);
+        return guarded(() -> deidentify(Part10Editor.readHeader(original), original, profile, context));
     }
 
     /**
@@ -96,7 +96,26 @@ public final class Deidentifier {
      */
     public Outcome list(java.io.InputStream original, Profile profile, String context) throws IOException, MalformedDicomException {
         // Read up to the pixels only: the listing's Pixel Data is a stand-in, taken out below.
-        return deidentify(Part10Editor.readHeader(original), null, profile, context);
+        return guarded(() -> deidentify(Part10Editor.readHeader(original), null, profile, context));
+    }
+
+    private interface Run {
+        Outcome run() throws IOException, MalformedDicomException;
+    }
+
+    /**
+     * Default deny for what the engine did not foresee: a value of a form no rule expected (a
+     * number that is none, a VR a tag should not have) that makes a step throw withholds the
+     * instance, as anything else it cannot clean with confidence, instead of failing the request,
+     * and with it every search that lists the study. The reason names the exception's class only:
+     * its message may quote the value.
+     */
+    private static Outcome guarded(Run run) throws IOException, MalformedDicomException {
+        try {
+            return run.run();
+        } catch (RuntimeException e) {
+            return new Outcome.Withheld("the instance could not be de-identified with confidence (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** The whole derivative from the original's bytes, or with none (a listing) what the header alone decides. */

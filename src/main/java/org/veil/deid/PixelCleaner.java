@@ -58,6 +58,13 @@ public final class PixelCleaner {
     }
 
     /**
+     * Regions one Sequence of Ultrasound Regions may hold for a rule to keep them: scanners draw a
+     * few (an image, a Doppler strip, a trace). Subtracting them from the black rectangles is
+     * cubic in their number, so ten thousand one-pixel regions would hold a search for hours.
+     */
+    static final int MAX_ULTRASOUND_REGIONS = 64;
+
+    /**
      * Veil's rule files, in order: device rules, rules derived from deid, catch-all rules. Parsed
      * at each call, also in the native executable: the rules hold AWT rectangles, and AWT starts
      * at run time there, so they cannot be made in the image's build as the attribute tables are.
@@ -111,6 +118,10 @@ public final class PixelCleaner {
         if (first.isPresent() && first.get().effect() == BurnedInRules.Effect.BLACK) {
             if (!pixels) {
                 return new PixelPlan.Withhold("rule '" + first.get().name() + "' locates text, and the profile does not clean pixel data");
+            }
+            if (first.get().keepUltrasoundRegions() && header.items(ULTRASOUND_REGIONS).size() > MAX_ULTRASOUND_REGIONS) {
+                return new PixelPlan.Withhold("Sequence of Ultrasound Regions has more than " + MAX_ULTRASOUND_REGIONS
+                        + " regions, more than a scanner draws");
             }
             if (first.get().keepUltrasoundRegions() && !regionsFit(header)) {
                 return new PixelPlan.Withhold("Sequence of Ultrasound Regions does not fit the image, so it cannot locate the text");
@@ -175,8 +186,8 @@ public final class PixelCleaner {
 
     /** The rule's rectangles; "all" is the whole image, less the ultrasound regions if the rule keeps them. */
     static List<Rectangle> regions(BurnedInRules.Rule rule, EditableDataset header) {
-        int rows = header.string(Tag.Rows).map(Integer::parseInt).orElse(0);
-        int columns = header.string(Tag.Columns).map(Integer::parseInt).orElse(0);
+        int rows = Math.max(0, number(header, Tag.Rows));
+        int columns = Math.max(0, number(header, Tag.Columns));
         List<Rectangle> black = new ArrayList<>(rule.black());
         if (rule.blackAll()) {
             black.add(new Rectangle(0, 0, columns, rows));
@@ -199,8 +210,8 @@ public final class PixelCleaner {
 
     /** Regions outside the image mean the header was not updated with the pixels: it cannot be trusted. */
     private static boolean regionsFit(EditableDataset header) {
-        int rows = header.string(Tag.Rows).map(Integer::parseInt).orElse(0);
-        int columns = header.string(Tag.Columns).map(Integer::parseInt).orElse(0);
+        int rows = number(header, Tag.Rows);
+        int columns = number(header, Tag.Columns);
         for (EditableDataset region : header.items(ULTRASOUND_REGIONS)) {
             int x0 = number(region, REGION_MIN_X);
             int y0 = number(region, REGION_MIN_Y);
@@ -213,8 +224,14 @@ public final class PixelCleaner {
         return true;
     }
 
+    /** An integer value, -1 when absent or not one (a header that lies is no place to locate text). */
     private static int number(EditableDataset ds, int tag) {
-        return ds.string(tag).map(s -> (int) Long.parseLong(s.trim())).orElse(-1);
+        try {
+            long v = ds.string(tag).map(s -> Long.parseLong(s.trim())).orElse(-1L);
+            return v < 0 || v > Integer.MAX_VALUE ? -1 : (int) v;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The black rectangles less the kept ones, as rectangles: cut into bands at every edge. */

@@ -34,6 +34,14 @@ public final class TextLineFinder {
     /** Regions of busy tiles larger than this share of the frame are searched in pieces of this size. */
     private static final int MAX_REGION_TILES = 24;
 
+    /**
+     * Lines one frame may show before the search stops: merging the lines of overlapping pieces
+     * is quadratic in their number, and a frame drawn full of tiny three-glyph lines (hundreds of
+     * thousands in 4096 x 4096) would hold a request for hours. More than this is no image to
+     * check line by line; the caller withholds it ({@link #overflows}).
+     */
+    public static final int MAX_LINES = 2_000;
+
     /** A line of glyphs: where it is, how many glyphs, their median height, and whether it is light on dark. */
     public record Line(Rectangle bounds, int glyphs, int glyphHeight, boolean lightOnDark) {
     }
@@ -51,8 +59,16 @@ public final class TextLineFinder {
         Scratch scratch = new Scratch();
         for (Rectangle region : regions(busy, width, height)) {
             lines.addAll(linesIn(grey, width, region, scratch));
+            if (lines.size() > MAX_LINES) {
+                return lines;
+            }
         }
         return merge(lines);
+    }
+
+    /** Whether {@link #find} stopped at {@link #MAX_LINES}: the lines are then neither all nor merged. */
+    public static boolean overflows(List<Line> found) {
+        return found.size() > MAX_LINES;
     }
 
     static boolean[][] busyTiles(byte[] grey, int width, int height) {

@@ -27,6 +27,19 @@ public record PatientIdentity(String issuer, String patientId) {
      * patient of two IDs that a patient's consent, or refusal, tells apart.
      */
     private static String normal(String s) {
-        return Optional.ofNullable(s).map(v -> v.replaceAll("^ +| +$", "")).orElse("");
+        return Optional.ofNullable(s).map(PatientIdentity::spaceTrimmed).orElse("");
+    }
+
+    /** A loop, not a regular expression: {@code " +$"} backtracks quadratically over a value of spaces. */
+    private static String spaceTrimmed(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && s.charAt(from) == ' ') {
+            from++;
+        }
+        while (to > from && s.charAt(to - 1) == ' ') {
+            to--;
+        }
+        return s.substring(from, to);
     }
 }

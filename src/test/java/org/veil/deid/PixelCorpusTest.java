@@ -209,6 +209,49 @@ class PixelCorpusTest {
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
     }
 
+    /**
+     * Ten thousand one-pixel ultrasound regions on a diagonal: subtracting them from the painted
+     * image is cubic in their number (hours). More than a scanner draws is withheld at once.
+     */
+    @org.junit.jupiter.api.Timeout(60)
+    @Test
+    void tenThousandUltrasoundRegionsAreWithheldAtOnce() throws Exception {
+        RawDataset[] items = new RawDataset[10_000];
+        for (int i = 0; i < items.length; i++) {
+            int at = i % 256;
+            items[i] = new RawDataset().put(0x00186018, "UL", RawDataset.le32(at)).put(0x0018601A, "UL", RawDataset.le32(at))
+                    .put(0x0018601C, "UL", RawDataset.le32(at)).put(0x0018601E, "UL", RawDataset.le32(at));
+        }
+        byte[] original = instance("1.2.840.10008.5.1.4.1.1.6.1", "US", "NONAME ULTRASOUND", null, List.of(ct(256, 7)),
+                new RawDataset().sequence(0x00186011, "SQ", items));
+        assertThat(teaching(original)).isInstanceOfSatisfying(Outcome.Withheld.class,
+                w -> assertThat(w.reason()).contains("more than " + PixelCleaner.MAX_ULTRASOUND_REGIONS));
+        assertThat(engine.list(new java.io.ByteArrayInputStream(original), Profiles.defaults().get("teaching").orElseThrow(), "teaching"))
+                .as("a search's listing too").isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /**
+     * Rows written as text that is no number, and a region's corner likewise, beside the
+     * ultrasound regions a rule keeps: withheld, where the parse once threw (a 500 for every
+     * search that listed the study).
+     */
+    @Test
+    void aHeaderNumberThatIsNoNumberWithholdsRatherThanFails() throws Exception {
+        RawDataset regions = new RawDataset().sequence(0x00186011, "SQ", new RawDataset()
+                .text(0x00186018, "LO", "x").put(0x0018601A, "UL", RawDataset.le32(20))
+                .put(0x0018601C, "UL", RawDataset.le32(235)).put(0x0018601E, "UL", RawDataset.le32(235)));
+        byte[] badRegion = instance("1.2.840.10008.5.1.4.1.1.6.1", "US", "NONAME ULTRASOUND", null, List.of(ct(256, 8)), regions);
+        assertThat(teaching(badRegion)).isInstanceOf(Outcome.Withheld.class);
+        Part10Editor e = Part10Editor.read(instance("1.2.840.10008.5.1.4.1.1.6.1", "US", "NONAME ULTRASOUND", null, List.of(ct(256, 8)),
+                new RawDataset().sequence(0x00186011, "SQ", new RawDataset()
+                        .put(0x00186018, "UL", RawDataset.le32(20)).put(0x0018601A, "UL", RawDataset.le32(20))
+                        .put(0x0018601C, "UL", RawDataset.le32(235)).put(0x0018601E, "UL", RawDataset.le32(235)))));
+        e.root().remove(Tag.Rows);
+        e.root().put(Tag.Rows, org.veil.dicom.Vr.LO, "x");
+        assertThat(engine.list(new java.io.ByteArrayInputStream(e.toBytes()), Profiles.defaults().get("teaching").orElseThrow(), "teaching"))
+                .isInstanceOf(Outcome.Withheld.class);
+    }
+
     /** Orientation letters, a window and a scale identify no one: the image is served, its annotation with it. */
     @Test
     void annotationThatIdentifiesNoOneIsServed() throws Exception {

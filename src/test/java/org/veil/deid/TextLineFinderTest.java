@@ -109,4 +109,33 @@ class TextLineFinderTest {
         bounds.translate(x, baseline);
         return bounds;
     }
+
+    /**
+     * A frame tiled with thousands of short words, each a line of its own: the search stops past
+     * {@link TextLineFinder#MAX_LINES} (merging them was quadratic), and the check withholds such
+     * a frame rather than read it.
+     */
+    @org.junit.jupiter.api.Timeout(60)
+    @Test
+    void aFrameOfThousandsOfLinesStopsTheSearch() {
+        int size = 2048;
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        g.setColor(Color.WHITE);
+        g.setFont(new Font(Font.MONOSPACED, Font.BOLD, 12));
+        for (int y = 20; y < size - 4; y += 18) {
+            for (int x = 4; x < size - 40; x += 48) {
+                g.drawString("ABC", x, y);
+            }
+        }
+        g.dispose();
+        byte[] frame = new byte[size * size];
+        img.getRaster().getDataElements(0, 0, size, size, frame);
+        List<TextLineFinder.Line> lines = TextLineFinder.find(frame, size, size);
+        assertThat(TextLineFinder.overflows(lines)).as("%d lines", lines.size()).isTrue();
+        assertThat(new BurnedInTextCheck(java.util.Optional.empty(), java.util.Set.of())
+                .check(frame, size, size, 0, new java.util.HashMap<>(), new int[1]))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("more than " + TextLineFinder.MAX_LINES));
+    }
 }

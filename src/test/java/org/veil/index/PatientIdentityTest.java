@@ -22,4 +22,12 @@ class PatientIdentityTest {
         assertThat(new PatientIdentity("HOSP", "\u3000P1")).isNotEqualTo(new PatientIdentity("HOSP", "P1"));
         assertThat(new PatientIdentity("HOSP", "  P1\t ").patientId()).isEqualTo("P1\t");
     }
+
+    /** An issuer of 260,000 spaces between two letters is trimmed in one pass (a regular expression backtracked quadratically). */
+    @org.junit.jupiter.api.Timeout(10)
+    @Test
+    void aValueOfManySpacesIsTrimmedInLinearTime() {
+        String spaces = " ".repeat(260_000);
+        assertThat(new PatientIdentity("A" + spaces + "B", spaces + "P1" + spaces).patientId()).isEqualTo("P1");
+    }
 }
