@@ -128,6 +128,7 @@ final class AttributeCleaner {
 
     void apply() {
         collectNames(root, 0);
+        IdentityScan scan = new IdentityScan(root, names);
         String birthDate = root.string(PATIENT_BIRTH_DATE).orElse("");
         int latestYear = TemporalAttributes.latestYear(root, 0, today.getYear());
         boolean hadStudyId = root.contains(STUDY_ID);
@@ -137,6 +138,8 @@ final class AttributeCleaner {
         if (hadStudyId) {
             root.put(STUDY_ID, Vr.SH, keys.studyId(context, studyUid));
         }
+        // Veil's own values (the pseudonym, the birth year an option keeps) are not the file's.
+        scan.removeFrom(root, java.util.Set.of(PATIENT_ID, PATIENT_NAME, PATIENT_BIRTH_DATE, STUDY_ID));
         markers();
     }
 
@@ -222,6 +225,10 @@ final class AttributeCleaner {
             ds.items(tag).forEach(item -> walk(item, Content.CLEANED, depth + 1));
         } else if (Tag.element(tag) > 0x00FF) {
             safePrivateValue(ds, tag, ds.vr(tag));
+        } else {
+            // A creator is recognised by its first value (as PixelMed reads it): that one alone,
+            // trimmed, is what the safe list names; others could carry anything.
+            ds.put(tag, Vr.LO, ds.string(tag).map(String::trim).orElse(""));
         }
     }
 
@@ -233,7 +240,14 @@ final class AttributeCleaner {
      */
     private void safePrivateValue(EditableDataset ds, int tag, Vr vr) {
         switch (vr) {
-            case DS, IS, US, SS, UL, SL, FL, FD, UV, SV -> ValueShapes.numbers(ds, tag, vr);
+            case DS, IS -> ValueShapes.numbers(ds, tag, vr);
+            case US, SS, UL, SL, FL, FD, UV, SV -> {
+                // A safe element's numbers are a few (a scale, a b-value): kilobytes of them are
+                // bytes of another kind, text read as floats keeps its every byte.
+                if (ds.valueCount(tag) > KEPT_PRIVATE_NUMBERS) {
+                    ds.remove(tag);
+                }
+            }
             case LO, LT, SH, ST, UT, UC -> cleanText(ds, tag, vr);
             case CS -> ValueShapes.codeStrings(ds, tag, vocabulary);
             case UI -> replaceUids(ds, tag, true);
@@ -450,6 +464,9 @@ final class AttributeCleaner {
             }
         }
     }
+
+    /** The most binary numbers a safe private element keeps (PixelMed counts them by their size). */
+    private static final int KEPT_PRIVATE_NUMBERS = 8;
 
     /** The most bytes of a binary value an option keeps (PS3.3 C.7.6.24: a PTP timestamp is ten). */
     private static final int KEPT_BYTES = 16;

@@ -471,6 +471,36 @@ final class AdversarialCorpus {
                                 .as("a beam hold is the patient's, shifted as the Study Date is").isEqualTo(d.string(0x00080020).orElse(""));
                     }
                 }));
+        // Codes of public schemes are judged by shape, not looked up: one may be shaped like the
+        // patient's identifiers, written with separators, or the birth date in another order.
+        cases.add(new Case("the Patient ID, an accession number and the birth date as codes of public schemes", ct(47)
+                .text(0x00080050, "SH", "ACC778899")
+                .sequence(0x00082218, "SQ", new RawDataset().text(0x00080100, "SH", "4821-3377").text(0x00080102, "SH", "FMA")
+                        .text(0x00080104, "LO", "Lung"))
+                .sequence(0x00082228, "SQ", new RawDataset().text(0x00080100, "SH", "ACC778899").text(0x00080102, "SH", "RADLEX")
+                        .text(0x00080103, "SH", "01.01.1970").text(0x00080104, "LO", "Left"))
+                .part10(CT, ROOT + ".3.47"), List.of("4821-3377", "ACC778899", "01.01.1970"), Expect.DERIVED, NOTHING_MORE));
+        // What an option keeps has its VR's shape: a UID, a time, a number, a label. The shape
+        // can still carry the digits of the Patient ID or of the birth date.
+        cases.add(new Case("the Patient ID and the birth date in a device UID, a time, a binary number and a label", ct(48)
+                .text(0x00181002, "UI", "1.2.826.0.1.3680043.48213377.5")
+                .text(0x00080030, "TM", "197001.01")
+                .put(0x0018106E, "UL", RawDataset.le32(48213377))
+                .text(0x00102160, "SH", "4821 3377")
+                .part10(CT, ROOT + ".3.48"), List.of("3680043.48213377", "197001.01", "4821 3377"), Expect.DERIVED,
+                (d, p) -> org.assertj.core.api.Assertions.assertThat(d.strings(0x0018106E)).as("Trigger Sample Position")
+                        .doesNotContain("48213377")));
+        // Retain Safe Private recognises a creator by its first value: a second one was kept
+        // unread, and a safe element's binary numbers at any length.
+        byte[] floats = new byte[4000];
+        byte[] text = "ZZLEAK49B BAKER JOHN ".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < floats.length; i++) {
+            floats[i] = text[i % text.length];
+        }
+        cases.add(new Case("a safe private creator with a second value, a safe element's floats that are text", ct(49)
+                .text(0x20050010, "LO", "Philips MR Imaging DD 001\\ZZLEAK49A")
+                .put(0x2005100E, "FL", floats)
+                .part10(CT, ROOT + ".3.49"), List.of("ZZLEAK49A", "ZZLEAK49B"), Expect.DERIVED, NOTHING_MORE));
         return cases;
     }
 
