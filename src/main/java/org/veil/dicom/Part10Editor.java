@@ -154,6 +154,7 @@ public final class Part10Editor {
         if (size > maxDecodedBytes) {
             throw new PixelDataTooLargeException(size, maxDecodedBytes);
         }
+        editor.requireDeclaredSizesFit();
         if (RLE.equals(editor.transferSyntax) || JPEG_LS.contains(editor.transferSyntax)) {
             editor.decodeFrames();
         } else if (!NATIVE.contains(editor.transferSyntax)) {
@@ -173,6 +174,37 @@ public final class Part10Editor {
         }
         editor.transferSyntax = EXPLICIT_LITTLE_ENDIAN;
         return editor;
+    }
+
+    /**
+     * Refuses compressed frames whose own header declares a larger image than Rows and Columns
+     * ({@link CodestreamSize}): the decoder would allocate the codestream's size first. A frame
+     * whose header is not found is left to its decoder, which fails on it.
+     */
+    private void requireDeclaredSizesFit() throws UndecodablePixelDataException {
+        if (!(list.get(pixelMed(Tag.PixelData)) instanceof OtherByteAttributeMultipleCompressedFrames compressed)) {
+            return;
+        }
+        long rows = integer(Tag.Rows);
+        long columns = integer(Tag.Columns);
+        byte[][] frames;
+        try {
+            frames = compressed.getFrames();
+        } catch (RuntimeException e) {
+            throw new UndecodablePixelDataException("the compressed frames cannot be read");
+        }
+        if (frames == null) {
+            return;
+        }
+        for (byte[] frame : frames) {
+            if (frame == null) {
+                continue;
+            }
+            java.util.Optional<CodestreamSize.Size> declared = CodestreamSize.of(frame);
+            if (declared.isPresent() && (declared.get().width() > columns || declared.get().height() > rows)) {
+                throw new UndecodablePixelDataException("a compressed frame declares a larger image than Rows and Columns");
+            }
+        }
     }
 
     /** RLE or JPEG-LS frames, decoded by Veil into native Pixel Data. */

@@ -51,6 +51,26 @@ public final class HostileFiles {
         return part10("1.2.840.10008.1.2.4.50", sop, b);
     }
 
+    /** Explicit VR Little Endian, 8-bit grey 1 x 1, one frame encapsulated in {@code transferSyntax} as these bytes. */
+    public static byte[] oneFrame(String transferSyntax, byte[] frame) {
+        byte[] even = frame.length % 2 == 0 ? frame : java.util.Arrays.copyOf(frame, frame.length + 1);
+        ByteBuffer b = le(1024 + even.length);
+        String sop = identity(b, false);
+        explicit(b, 0x00280002, "US", shorts(1));
+        explicit(b, 0x00280004, "CS", "MONOCHROME2 ".getBytes(StandardCharsets.US_ASCII));
+        explicit(b, 0x00280010, "US", shorts(1));
+        explicit(b, 0x00280011, "US", shorts(1));
+        explicit(b, 0x00280100, "US", shorts(8));
+        explicit(b, 0x00280101, "US", shorts(8));
+        explicit(b, 0x00280102, "US", shorts(7));
+        explicit(b, 0x00280103, "US", shorts(0));
+        b.putShort((short) 0x7FE0).putShort((short) 0x0010).put("OB".getBytes(StandardCharsets.US_ASCII)).putShort((short) 0).putInt(-1);
+        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(0); // empty basic offset table
+        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(even.length).put(even);
+        b.putShort((short) 0xFFFE).putShort((short) 0xE0DD).putInt(0);
+        return part10(transferSyntax, sop, b);
+    }
+
     /**
      * Deflated Explicit VR Little Endian whose data set inflates to about {@code inflatedBytes}:
      * the identifying elements, then one private OB of zeros.
