@@ -69,6 +69,13 @@ public class StoreService {
     /** What a pixel data fragment and its frame range hold on the heap, in characters of metadata (bytes). */
     static final long HELD_CHARS_PER_FRAGMENT = 96;
 
+    /**
+     * What an element or a sequence item of the parsed data set holds on the heap until indexing,
+     * in characters of metadata: a part of a million empty items makes 3 MB of JSON and held some
+     * 60 MB, so the characters alone let a request hold gigabytes.
+     */
+    static final long HELD_CHARS_PER_NODE = 48;
+
     /** Undoes what a crash left half done, before the first request is served. */
     void recover(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) throws IOException {
         store.recover(key -> {
@@ -146,8 +153,10 @@ public class StoreService {
                 // request is indexed: counted as the characters of heap they take, so that a request of
                 // parts with a million empty fragments each (8 MB apiece on the wire) is refused
                 // before it holds gigabytes.
-                metadataChars += p.metadataJson().length() + p.studyJson().length() + p.seriesJson().length()
-                        + HELD_CHARS_PER_FRAGMENT * p.pixelDataFragments();
+                // The parsed elements are counted where they hold more than their JSON (empty items, a
+                // few characters each): the larger of the two, so that real instances count as before.
+                metadataChars += Math.max(p.metadataJson().length(), HELD_CHARS_PER_NODE * p.heldNodes())
+                        + p.studyJson().length() + p.seriesJson().length() + HELD_CHARS_PER_FRAGMENT * p.pixelDataFragments();
                 if (metadataChars > config.maxRequestMetadataChars()) {
                     // Refused whole, as too many parts are: what is held for indexing is bounded.
                     throw new PayloadTooLargeException("the request's instances make more than "

@@ -229,6 +229,23 @@ class SizeLimitsTest {
         assertThat(StoreState.of(index)).isEqualTo(before);
     }
 
+    /**
+     * So are the elements and items of the parsed data sets, 48 characters each, whatever JSON
+     * they make: a part of 2,000 empty private elements (16 KB on the wire) holds more than the
+     * 80,000 alone, where a part of 200 does not.
+     */
+    @Test
+    void parsedElementsCountAgainstTheRequestsBound() throws Exception {
+        Response few = DicomWebClient.stow(org.veil.dicom.HostileFiles.manyElements(200));
+        assertThat(few.statusCode()).as(few.asString()).isEqualTo(200);
+        index.reset();
+        StoreState before = StoreState.of(index);
+        Response many = DicomWebClient.stow(org.veil.dicom.HostileFiles.manyElements(2_000));
+        assertThat(many.statusCode()).as(many.asString()).isEqualTo(413);
+        assertThat(many.jsonPath().getString("reason")).contains("characters of metadata");
+        assertThat(StoreState.of(index)).isEqualTo(before);
+    }
+
     @Test
     void partOverTheLimitIsRefused() throws Exception {
         StoreState before = StoreState.of(index);
