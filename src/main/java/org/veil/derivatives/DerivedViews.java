@@ -192,7 +192,7 @@ public final class DerivedViews {
                 return build(originalStudyUid, profile, context, grant, wait, need, waits);
             } catch (EvictedMeanwhile e) {
                 if (attempt == BUILD_ATTEMPTS) {
-                    throw new IOException("derivatives were evicted while a view was built; the cache is too small", e);
+                    throw new CacheTooSmall();
                 }
             } catch (SQLException e) {
                 throw new IOException("derived index", e);
@@ -269,7 +269,13 @@ public final class DerivedViews {
                 try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
                     for (Derivative d : store.deriveAll(originals, profile, context)) {
                         if (!d.withheld()) {
-                            derived.add(parse(d));
+                            try {
+                                derived.add(parse(d));
+                            } catch (java.nio.file.NoSuchFileException gone) {
+                                // Evicted between its making and this read, by this build's own
+                                // eviction or another's: as when its row is found gone below.
+                                throw new EvictedMeanwhile();
+                            }
                         }
                     }
                 }
@@ -380,6 +386,17 @@ public final class DerivedViews {
     public static final class LockWaitedOut extends org.veil.dicom.ComputeGate.BusyException {
         LockWaitedOut() {
             super("the study is being prepared by another request; try again in a few seconds");
+        }
+    }
+
+    /**
+     * A view whose derivatives were evicted while it was built, every time it was tried: the
+     * study's copies, with what others are building, do not fit {@code veil.deid.cache-max-bytes}.
+     * The server's state, not the request's fault: 503, and the operator's to raise the bound.
+     */
+    public static final class CacheTooSmall extends RuntimeException {
+        CacheTooSmall() {
+            super("the study's de-identified copies do not fit the derivative cache now; try again later", null, false, false);
         }
     }
 

@@ -130,6 +130,16 @@ public class DicomWebExceptionMappers {
         return r;
     }
 
+    /** A view built larger than the derivative cache: logged for the operator, 503 for the client. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> cacheTooSmall(org.veil.derivatives.DerivedViews.CacheTooSmall e) {
+        org.jboss.logging.Logger.getLogger(DicomWebExceptionMappers.class)
+                .warn("a de-identified view's derivatives were evicted while it was built, at every try: raise veil.deid.cache-max-bytes");
+        RestResponse<ErrorBody> r = error(503, e.getMessage());
+        r.getHeaders().add("Retry-After", "60");
+        return r;
+    }
+
     /** Decoding what was asked would take more memory than the configured bound. */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> tooLarge(org.veil.dicom.PixelDataTooLargeException e) {

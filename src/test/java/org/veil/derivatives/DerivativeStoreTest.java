@@ -5,6 +5,7 @@ import org.veil.deid.Keys;
 import org.veil.deid.Profile;
 import org.veil.deid.Profiles;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -230,6 +231,23 @@ class DerivativeStoreTest {
         assertThat(exists(one.storageKey())).as("the oldest derivative was evicted").isFalse();
         assertThat(bounded.derive(sop(3), teaching, "teaching").orElseThrow().cached()).isTrue();
     }
+
+    /**
+     * A view whose study does not fit the cache evicts its own derivatives as it is built, at every
+     * try: that is the server's state, answered 503 with a reason (CacheTooSmall), not a 500.
+     */
+    @Test
+    void aViewLargerThanTheCacheIsRefusedAsTheServersState() throws Exception {
+        long size = store.derive(sop(1), teaching, "teaching").orElseThrow().sizeBytes();
+        Deidentifier engine = Deidentifier.standard(new Keys("veil-test-deid-secret-0123456789".getBytes()));
+        DerivativeStore tiny = new DerivativeStore(db, tx, blobs, engine, size / 2);
+        DerivedViews views = new DerivedViews(db, tx, blobs, tiny, org.veil.dicom.DicomReader.Limits.DEFAULT, gate);
+        assertThatThrownBy(() -> views.ensure(STUDY, teaching, "teaching", () -> true))
+                .isInstanceOf(DerivedViews.CacheTooSmall.class).hasMessageContaining("do not fit the derivative cache");
+    }
+
+    @Inject
+    org.veil.dicom.ComputeGate gate;
 
     @Test
     void racingRequestsMakeOneDerivative() throws Exception {
