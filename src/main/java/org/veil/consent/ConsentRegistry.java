@@ -167,15 +167,7 @@ public class ConsentRegistry {
      * two agree on a patient and on the lock key that keeps them apart.
      */
     public static String spaceTrimmed(String s) {
-        int from = 0;
-        int to = s.length();
-        while (from < to && s.charAt(from) == ' ') {
-            from++;
-        }
-        while (to > from && s.charAt(to - 1) == ' ') {
-            to--;
-        }
-        return s.substring(from, to);
+        return org.veil.index.PatientIdentity.spaceTrimmed(s);
     }
 
     /** One consent by id, withdrawn or not. */

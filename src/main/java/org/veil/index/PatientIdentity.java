@@ -30,8 +30,12 @@ public record PatientIdentity(String issuer, String patientId) {
         return Optional.ofNullable(s).map(PatientIdentity::spaceTrimmed).orElse("");
     }
 
-    /** A loop, not a regular expression: {@code " +$"} backtracks quadratically over a value of spaces. */
-    private static String spaceTrimmed(String s) {
+    /**
+     * Trimmed of the spaces DICOM pads values with, exactly as PostgreSQL's btrim, which the SQL
+     * side (V10's trigger, the consent registry's patient look-ups) uses: one rule on both sides.
+     * A loop, not a regular expression: {@code " +$"} backtracks quadratically over a value of spaces.
+     */
+    public static String spaceTrimmed(String s) {
         int from = 0;
         int to = s.length();
         while (from < to && s.charAt(from) == ' ') {

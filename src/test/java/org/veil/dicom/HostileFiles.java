@@ -33,15 +33,7 @@ public final class HostileFiles {
     public static byte[] manyFragments(int n) {
         ByteBuffer b = le(1024 + 8L * n);
         String sop = identity(b, false);
-        explicit(b, 0x00280002, "US", shorts(1));
-        explicit(b, 0x00280004, "CS", "MONOCHROME2 ".getBytes(StandardCharsets.US_ASCII));
-        explicit(b, 0x00280008, "IS", pad(Integer.toString(n)));
-        explicit(b, 0x00280010, "US", shorts(1));
-        explicit(b, 0x00280011, "US", shorts(1));
-        explicit(b, 0x00280100, "US", shorts(8));
-        explicit(b, 0x00280101, "US", shorts(8));
-        explicit(b, 0x00280102, "US", shorts(7));
-        explicit(b, 0x00280103, "US", shorts(0));
+        greyPixel(b, n);
         b.putShort((short) 0x7FE0).putShort((short) 0x0010).put("OB".getBytes(StandardCharsets.US_ASCII)).putShort((short) 0).putInt(-1);
         b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(0); // empty basic offset table
         for (int i = 0; i < n; i++) {
@@ -56,19 +48,27 @@ public final class HostileFiles {
         byte[] even = frame.length % 2 == 0 ? frame : java.util.Arrays.copyOf(frame, frame.length + 1);
         ByteBuffer b = le(1024 + even.length);
         String sop = identity(b, false);
+        greyPixel(b, 0);
+        b.putShort((short) 0x7FE0).putShort((short) 0x0010).put("OB".getBytes(StandardCharsets.US_ASCII)).putShort((short) 0).putInt(-1);
+        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(0); // empty basic offset table
+        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(even.length).put(even);
+        b.putShort((short) 0xFFFE).putShort((short) 0xE0DD).putInt(0);
+        return part10(transferSyntax, sop, b);
+    }
+
+    /** The image pixel description of an 8-bit grey 1 x 1 image, of {@code frames} frames (none written when 0). */
+    private static void greyPixel(ByteBuffer b, int frames) {
         explicit(b, 0x00280002, "US", shorts(1));
         explicit(b, 0x00280004, "CS", "MONOCHROME2 ".getBytes(StandardCharsets.US_ASCII));
+        if (frames > 0) {
+            explicit(b, 0x00280008, "IS", pad(Integer.toString(frames)));
+        }
         explicit(b, 0x00280010, "US", shorts(1));
         explicit(b, 0x00280011, "US", shorts(1));
         explicit(b, 0x00280100, "US", shorts(8));
         explicit(b, 0x00280101, "US", shorts(8));
         explicit(b, 0x00280102, "US", shorts(7));
         explicit(b, 0x00280103, "US", shorts(0));
-        b.putShort((short) 0x7FE0).putShort((short) 0x0010).put("OB".getBytes(StandardCharsets.US_ASCII)).putShort((short) 0).putInt(-1);
-        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(0); // empty basic offset table
-        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(even.length).put(even);
-        b.putShort((short) 0xFFFE).putShort((short) 0xE0DD).putInt(0);
-        return part10(transferSyntax, sop, b);
     }
 
     /**
