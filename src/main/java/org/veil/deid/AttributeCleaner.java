@@ -139,7 +139,7 @@ final class AttributeCleaner {
             root.put(STUDY_ID, Vr.SH, keys.studyId(context, studyUid));
         }
         // Veil's own values (the pseudonym, the birth year an option keeps) are not the file's.
-        scan.removeFrom(root, java.util.Set.of(PATIENT_ID, PATIENT_NAME, PATIENT_BIRTH_DATE, STUDY_ID));
+        scan.removeFrom(root, java.util.Set.of(PATIENT_ID, PATIENT_NAME, PATIENT_BIRTH_DATE, STUDY_ID), derivedUids.keySet());
         markers();
     }
 

@@ -178,6 +178,10 @@ public final class Deidentifier {
             instance.root().put(RECOGNIZABLE_VISUAL_FEATURES, Vr.CS, "NO");
         }
         EditableDataset out = instance.root();
+        if (out.string(Tag.SOPClassUID).filter(s -> !s.isBlank()).isEmpty()) {
+            // Without it the File Meta Information is not written afresh, and the input's would stay.
+            return new Outcome.Withheld("the instance's SOP Class UID did not survive cleaning");
+        }
         if (out.string(Tag.SOPInstanceUID).filter(s -> !s.isBlank()).isEmpty()) {
             // A value that was no UID is emptied, not remapped: no instance can be named by it,
             // and the File Meta Information is written afresh only for an instance that has one

@@ -1,7 +1,9 @@
 package org.veil.deid;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.veil.dicom.EditableDataset;
@@ -32,8 +34,8 @@ final class IdentityScan {
      * random digits, and a six-digit identifier would turn up in one UID of twenty thousand.
      */
     private static final int MIN_DIGITS_IN_NUMBERS = 8;
-    private static final Set<Vr> NUMBERS = java.util.EnumSet.of(Vr.UI, Vr.DA, Vr.DT, Vr.TM, Vr.DS, Vr.IS, Vr.US, Vr.SS, Vr.UL,
-            Vr.SL, Vr.FL, Vr.FD);
+    private static final Set<Vr> NUMBERS = java.util.EnumSet.of(Vr.DA, Vr.DT, Vr.TM, Vr.DS, Vr.IS, Vr.US, Vr.SS, Vr.UL,
+            Vr.SL, Vr.FL, Vr.FD, Vr.UV, Vr.SV);
     /** Name words shorter than this are units and codes as often as names ({@code MA}, {@code LI}). */
     private static final int MIN_NAME_LETTERS = 3;
     private static final int MAX_DEPTH = 32;
@@ -79,13 +81,19 @@ final class IdentityScan {
         }
     }
 
-    /** Replaces every value, at any depth, that holds an identifier of the original; {@code except} are Veil's own. */
-    void removeFrom(EditableDataset root, Set<Integer> except) {
+    /**
+     * Replaces every value, at any depth, that holds an identifier of the original; {@code except}
+     * are Veil's own attributes, {@code derived} the UIDs it made (random digits, not the file's).
+     */
+    void removeFrom(EditableDataset root, Set<Integer> except, Set<String> derived) {
         if (characters.isEmpty() && digits.isEmpty() && names.isEmpty()) {
             return;
         }
+        this.derived = derived;
         removeFrom(root, except, 0);
     }
+
+    private Set<String> derived = Set.of();
 
     private void removeFrom(EditableDataset ds, Set<Integer> except, int depth) {
         for (int tag : ds.tags()) {
@@ -98,19 +106,42 @@ final class IdentityScan {
                     ds.items(tag).forEach(item -> removeFrom(item, except, depth + 1));
                 }
             } else {
-                boolean number = NUMBERS.contains(vr);
-                // Code strings are terms of a vocabulary (a name's word may be one: REPORT, CHEST).
-                boolean words = vr != Vr.CS && vr != Vr.AS;
-                if (ds.strings(tag).stream().anyMatch(v -> number ? holdsInNumber(v) : holds(v, words))) {
-                    if (vr == Vr.UI) {
-                        ds.empty(tag);
-                    } else {
-                        // A dummy, as the Basic Profile's D: the attribute may be Type 1 (a Code Value).
-                        ValueShapes.dummy(ds, tag, vr);
-                    }
+                List<String> values = ds.strings(tag);
+                List<String> replaced = new ArrayList<>(values.size());
+                boolean found = false;
+                for (String v : values) {
+                    boolean holds = vr == Vr.UI ? holdsInUid(v) : NUMBERS.contains(vr) ? holdsInNumber(v)
+                            // Code strings are terms of a vocabulary (a name's word may be one: REPORT, CHEST).
+                            : holds(v, vr != Vr.CS && vr != Vr.AS);
+                    found |= holds;
+                    replaced.add(holds ? ValueShapes.dummyValue(vr) : v);
+                }
+                if (found && (vr == Vr.UI || replaced.contains(null))) {
+                    // No dummy UID means anything: emptied (the engine withholds an instance left without its own).
+                    ds.empty(tag);
+                } else if (found) {
+                    // Only the values that hold one become a dummy, as the Basic Profile's D: the others
+                    // keep their place (an Image Position's three), and the attribute its Type.
+                    ds.put(tag, vr, replaced);
                 }
             }
         }
+    }
+
+    /**
+     * Whether a UID Veil did not make holds an identifier's or the birth date's digits within one
+     * of its components: across the dots, {@code 1.2.840.10008.5.1.4.1.1.2} reads {@code 10008514}.
+     */
+    boolean holdsInUid(String value) {
+        if (value == null || value.isBlank() || derived.contains(value.trim())) {
+            return false;
+        }
+        for (String component : value.trim().split("\\.")) {
+            if (component.length() >= MIN_DIGITS_IN_NUMBERS && holdsInNumber(component)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a number, date, time or UID holds the digits of an identifier or of the birth date, eight or more. */

@@ -155,7 +155,17 @@ final class ValueShapes {
      * or with no bytes where the VR has no such value.
      */
     static void dummy(EditableDataset ds, int tag, Vr vr) {
-        String value = switch (vr) {
+        String value = dummyValue(vr);
+        if (value == null) {
+            ds.putBytes(tag, vr, new byte[0]);
+        } else {
+            ds.put(tag, vr, value);
+        }
+    }
+
+    /** The dummy of a VR's shape ({@link #dummy}); null where the VR has none. */
+    static String dummyValue(Vr vr) {
+        return switch (vr) {
             case DA -> "19000101";
             case DT -> "19000101000000";
             case TM -> "000000";
@@ -167,10 +177,5 @@ final class ValueShapes {
             case LO, SH, LT, ST, UT, UC -> "REMOVED";
             default -> null;
         };
-        if (value == null) {
-            ds.putBytes(tag, vr, new byte[0]);
-        } else {
-            ds.put(tag, vr, value);
-        }
     }
 }

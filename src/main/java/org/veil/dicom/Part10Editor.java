@@ -177,12 +177,15 @@ public final class Part10Editor {
     }
 
     /**
-     * Refuses compressed frames whose own header declares a larger image than Rows and Columns
-     * ({@link CodestreamSize}): the decoder would allocate the codestream's size first. A frame
-     * whose header is not found is left to its decoder, which fails on it.
+     * Refuses JPEG, JPEG-LS and JPEG 2000 frames whose own header declares a larger image than
+     * Rows and Columns, or whose header is not where it belongs ({@link CodestreamSize}): the
+     * decoder would allocate the codestream's size first. RLE is Veil's own decoder, bounded by
+     * the header (PS3.5 G), and has no such header to read.
      */
     private void requireDeclaredSizesFit() throws UndecodablePixelDataException {
-        if (!(list.get(pixelMed(Tag.PixelData)) instanceof OtherByteAttributeMultipleCompressedFrames compressed)) {
+        CodestreamSize.Family family = CodestreamSize.family(transferSyntax);
+        if (family == CodestreamSize.Family.NONE
+                || !(list.get(pixelMed(Tag.PixelData)) instanceof OtherByteAttributeMultipleCompressedFrames compressed)) {
             return;
         }
         long rows = integer(Tag.Rows);
@@ -200,8 +203,11 @@ public final class Part10Editor {
             if (frame == null) {
                 continue;
             }
-            java.util.Optional<CodestreamSize.Size> declared = CodestreamSize.of(frame);
-            if (declared.isPresent() && (declared.get().width() > columns || declared.get().height() > rows)) {
+            java.util.Optional<CodestreamSize.Size> declared = CodestreamSize.of(family, frame);
+            if (declared.isEmpty()) {
+                throw new UndecodablePixelDataException("a compressed frame's own header cannot be read");
+            }
+            if (declared.get().width() > columns || declared.get().height() > rows) {
                 throw new UndecodablePixelDataException("a compressed frame declares a larger image than Rows and Columns");
             }
         }

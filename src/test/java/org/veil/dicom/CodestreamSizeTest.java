@@ -26,13 +26,45 @@ class CodestreamSizeTest {
     void aRealJpegDeclaresItsSize() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(new BufferedImage(37, 21, BufferedImage.TYPE_BYTE_GRAY), "jpg", out);
-        assertThat(CodestreamSize.of(out.toByteArray())).contains(new CodestreamSize.Size(37, 21));
+        assertThat(CodestreamSize.jpeg(out.toByteArray())).contains(new CodestreamSize.Size(37, 21));
+    }
+
+    /** A 65,535-byte APP1 before the start of frame does not hide it: segments are walked by their lengths. */
+    @Test
+    void aLongSegmentBeforeTheFrameHeaderDoesNotHideIt() {
+        byte[] bomb = jpeg(0xC0, 46_000, 46_000);
+        // length 65,535 (two bytes of it are the length itself)
+        byte[] head = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE1, (byte) 0xFF, (byte) 0xFF};
+        byte[] frame = new byte[head.length + 65_533 + bomb.length - 2];
+        System.arraycopy(head, 0, frame, 0, head.length);
+        System.arraycopy(bomb, 2, frame, head.length + 65_533, bomb.length - 2);
+        assertThat(CodestreamSize.jpeg(frame)).contains(new CodestreamSize.Size(46_000, 46_000));
+        byte[] file = HostileFiles.oneFrame(JPEG_BASELINE, frame);
+        assertThatThrownBy(() -> Part10Editor.readDecoded(file, 256L << 20)).hasMessageContaining("declares a larger image");
+    }
+
+    /** A JP2 file whose boxes before the codestream are larger than any byte search would reach. */
+    @Test
+    void aJp2FilesBoxesAreWalkedToTheCodestream() {
+        byte[] codestream = j2k(46_000, 46_000);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 8 + 100_000 + 8 + codestream.length);
+        b.putInt(12).putInt(0x6A502020).putInt(0x0D0A870A);          // signature box
+        b.putInt(8 + 100_000).putInt(0x786D6C20).put(new byte[100_000]); // an XML box of 100,000 bytes
+        b.putInt(8 + codestream.length).putInt(0x6A703263).put(codestream);
+        assertThat(CodestreamSize.jpeg2000(b.array())).contains(new CodestreamSize.Size(46_000, 46_000));
+    }
+
+    /** RLE has no codestream header: its segments are not read as one, whatever bytes they hold. */
+    @Test
+    void rleFramesAreNotReadAsJpeg2000() {
+        assertThat(CodestreamSize.family("1.2.840.10008.1.2.5")).isEqualTo(CodestreamSize.Family.NONE);
+        assertThat(CodestreamSize.of(CodestreamSize.Family.NONE, j2k(46_000, 46_000))).isEmpty();
     }
 
     @Test
     void aJpeg2000SizSaysItsSizeLessTheOrigin() {
-        assertThat(CodestreamSize.of(j2k(46_000, 46_000))).contains(new CodestreamSize.Size(46_000, 46_000));
-        assertThat(CodestreamSize.of(new byte[] {1, 2, 3, 4, 5})).isEmpty();
+        assertThat(CodestreamSize.jpeg2000(j2k(46_000, 46_000))).contains(new CodestreamSize.Size(46_000, 46_000));
+        assertThat(CodestreamSize.jpeg2000(new byte[] {1, 2, 3, 4, 5})).isEmpty();
     }
 
     @ParameterizedTest
