@@ -371,6 +371,26 @@ class ViewBuilderTest {
         assertThat(expiredGrants.sweep()).as("once dropped, nothing is left to find").isZero();
     }
 
+    /**
+     * Publication needs consent in writing: once the written one has ended, a verbal one that
+     * follows it keeps nothing the written one allowed, and the publication copies go.
+     */
+    @Test
+    void aPublicationViewGoesWhenOnlyAConsentNotInWritingIsLeft() throws Exception {
+        Instant until = Instant.now().plusSeconds(15);
+        Response written = clinician().body("{\"scopes\":[\"publication\"],\"method\":\"written\",\"validUntil\":\"" + until
+                + "\",\"evidence\":{\"reference\":\"form 12\"}}").post("/api/v1/studies/" + study + "/consents");
+        assertThat(written.statusCode()).as(written.asString()).isEqualTo(201);
+        Response verbal = clinician().body("{\"scopes\":[\"publication\"],\"method\":\"verbal\",\"validFrom\":\"" + until + "\"}")
+                .post("/api/v1/studies/" + study + "/consents");
+        assertThat(verbal.statusCode()).as(verbal.asString()).isEqualTo(201);
+        awaitView("publication");
+        assertThat(expiredGrants.sweep()).isZero();
+        Thread.sleep(java.time.Duration.between(Instant.now(), until).toMillis() + 500);
+        assertThat(expiredGrants.sweep()).isOne();
+        assertThat(derivativesIn("publication")).isZero();
+    }
+
     @Inject
     ExpiredGrants expiredGrants;
 
