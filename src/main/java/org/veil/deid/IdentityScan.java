@@ -86,54 +86,52 @@ final class IdentityScan {
      * are Veil's own attributes, {@code derived} the UIDs it made (random digits, not the file's).
      */
     void removeFrom(EditableDataset root, Set<Integer> except, Set<String> derived) {
-        if (characters.isEmpty() && digits.isEmpty() && names.isEmpty()) {
-            return;
+        if (!characters.isEmpty() || !digits.isEmpty() || !names.isEmpty()) {
+            removeFrom(root, except, derived, 0);
         }
-        this.derived = derived;
-        removeFrom(root, except, 0);
     }
 
-    private Set<String> derived = Set.of();
-
-    private void removeFrom(EditableDataset ds, Set<Integer> except, int depth) {
+    private void removeFrom(EditableDataset ds, Set<Integer> except, Set<String> derived, int depth) {
         for (int tag : ds.tags()) {
-            if (depth == 0 && except.contains(tag)) {
-                continue;
-            }
             Vr vr = ds.vr(tag);
-            if (vr == Vr.SQ) {
-                if (depth < MAX_DEPTH) {
-                    ds.items(tag).forEach(item -> removeFrom(item, except, depth + 1));
-                }
-            } else {
-                List<String> values = ds.strings(tag);
-                List<String> replaced = new ArrayList<>(values.size());
-                boolean found = false;
-                for (String v : values) {
-                    boolean holds = vr == Vr.UI ? holdsInUid(v) : NUMBERS.contains(vr) ? holdsInNumber(v)
-                            // Code strings are terms of a vocabulary (a name's word may be one: REPORT, CHEST).
-                            : holds(v, vr != Vr.CS && vr != Vr.AS);
-                    found |= holds;
-                    replaced.add(holds ? ValueShapes.dummyValue(vr) : v);
-                }
-                if (found && (vr == Vr.UI || replaced.contains(null))) {
-                    // No dummy UID means anything: emptied (the engine withholds an instance left without its own).
-                    ds.empty(tag);
-                } else if (found) {
-                    // Only the values that hold one become a dummy, as the Basic Profile's D: the others
-                    // keep their place (an Image Position's three), and the attribute its Type.
-                    ds.put(tag, vr, replaced);
-                }
+            if (vr == Vr.SQ && depth < MAX_DEPTH) {
+                ds.items(tag).forEach(item -> removeFrom(item, except, derived, depth + 1));
+            } else if (vr != Vr.SQ && !(depth == 0 && except.contains(tag))) {
+                replaceIn(ds, tag, vr, derived);
             }
         }
     }
 
     /**
-     * Whether a UID Veil did not make holds an identifier's or the birth date's digits within one
+     * Only the values that hold an identifier become a dummy, as the Basic Profile's D: the others
+     * keep their place (an Image Position's three), and the attribute its Type. No dummy UID means
+     * anything: a UID is emptied (the engine withholds an instance left without its own).
+     */
+    private void replaceIn(EditableDataset ds, int tag, Vr vr, Set<String> derived) {
+        List<String> values = ds.strings(tag);
+        List<String> replaced = new ArrayList<>(values.size());
+        boolean found = false;
+        for (String v : values) {
+            boolean holds = vr == Vr.UI ? !derived.contains(v == null ? "" : v.trim()) && holdsInUid(v)
+                    : NUMBERS.contains(vr) ? holdsInNumber(v)
+                    // Code strings are terms of a vocabulary (a name's word may be one: REPORT, CHEST).
+                    : holds(v, vr != Vr.CS && vr != Vr.AS);
+            found |= holds;
+            replaced.add(holds ? ValueShapes.dummyValue(vr) : v);
+        }
+        if (found && (vr == Vr.UI || replaced.contains(null))) {
+            ds.empty(tag);
+        } else if (found) {
+            ds.put(tag, vr, replaced);
+        }
+    }
+
+    /**
+     * Whether a UID holds an identifier's or the birth date's digits within one
      * of its components: across the dots, {@code 1.2.840.10008.5.1.4.1.1.2} reads {@code 10008514}.
      */
     boolean holdsInUid(String value) {
-        if (value == null || value.isBlank() || derived.contains(value.trim())) {
+        if (value == null || value.isBlank()) {
             return false;
         }
         for (String component : value.trim().split("\\.")) {

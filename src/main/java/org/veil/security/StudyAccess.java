@@ -94,11 +94,7 @@ public class StudyAccess {
         switch (caller.purpose()) {
             case PurposeDecision.Absent absent -> throw new AccessRefusedException(absent.reason());
             case PurposeDecision.Refused refused -> throw new AccessRefusedException(refused.reason());
-            case PurposeDecision.Granted granted when granted.purpose() != Purpose.TREATMENT ->
-                    throw new AccessRefusedException(otherPurpose.formatted(granted.purpose().scopeName()));
-            case PurposeDecision.Granted granted -> {
-                // treatment
-            }
+            case PurposeDecision.Granted granted -> requireTreatmentIfGranted(caller, otherPurpose);
         }
     }
 }
