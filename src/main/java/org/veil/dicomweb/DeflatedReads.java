@@ -43,19 +43,29 @@ final class DeflatedReads {
         }
     }
 
-    /** Every bulk data value of these instances, each deflated one inflated up to its last value. */
-    void requireBulkData(List<StoredInstance> found) throws RequestTooLargeException {
+    /** What reads an instance's indexes when its listed row left them unread. */
+    interface Indexes {
+        StoredInstance of(StoredInstance listed) throws java.sql.SQLException;
+    }
+
+    /**
+     * Every bulk data value of these instances, each deflated one inflated up to its last value:
+     * refused (413) as soon as the sum passes the per-request bound, each index being read by
+     * {@code indexes} and let go once weighed, so that a study of many deflated instances is not
+     * held with all their indexes.
+     */
+    void requireBulkData(List<StoredInstance> found, Indexes indexes) throws RequestTooLargeException, java.sql.SQLException {
         long inflated = 0;
-        for (StoredInstance i : found) {
-            if (isDeflated(i)) {
-                List<FrameIndex.Range> values = new ArrayList<>(i.bulkDataIndex().values());
+        for (StoredInstance listed : found) {
+            if (isDeflated(listed)) {
+                List<FrameIndex.Range> values = new ArrayList<>(indexes.of(listed).bulkDataIndex().values());
                 values.sort(java.util.Comparator.comparingLong(FrameIndex.Range::offset));
-                inflated += RangeCopier.inflatedCost(i.datasetOffset(), values);
+                inflated += RangeCopier.inflatedCost(listed.datasetOffset(), values);
+                if (inflated > perRequest) {
+                    throw new RequestTooLargeException("the bulk data asked for is in deflated instances that would inflate to"
+                            + " more than one request inflates (" + perRequest + " bytes): ask for each instance's bulk data");
+                }
             }
-        }
-        if (inflated > perRequest) {
-            throw new RequestTooLargeException("the bulk data asked for is in deflated instances that would inflate to "
-                    + inflated + " bytes, more than one request inflates (" + perRequest + "): ask for each instance's bulk data");
         }
     }
 

@@ -53,6 +53,14 @@ public interface DicomWebConfig {
     @WithDefault("268435456")
     long maxRequestMetadataChars();
 
+    /**
+     * Most instances one WADO-RS retrieval of a study or series may reach (instances, metadata,
+     * bulk data, rendered): their rows are listed before the answer starts, a few hundred bytes
+     * each and their listed indexes. Beyond it, 413 asking for the study series by series.
+     */
+    @WithDefault("100000")
+    int maxInstancesPerRetrieval();
+
     /** Most frames one frames or rendered request may name. */
     @WithDefault("256")
     int maxFramesPerRequest();

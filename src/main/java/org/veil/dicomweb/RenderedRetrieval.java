@@ -54,7 +54,7 @@ public class RenderedRetrieval {
     public Payload rendered(Target target, RenderRequest request, String accept) throws UnknownResourceException,
             NotAcceptableException, SQLException, java.io.IOException, UndecodablePixelDataException, NotAnImageException,
             InvalidRequestException {
-        List<StoredInstance> found = RetrieveService.find(instances, audit, target);
+        List<StoredInstance> found = RetrieveService.find(instances, audit, target, config.maxInstancesPerRetrieval());
         InstanceRef ref = target.ref();
         boolean instanceLevel = ref.instance() != null;
         // One frame may come as a single image or as a multipart of one (PS3.18 10.4.4); a thumbnail

@@ -228,7 +228,7 @@ public class RetrieveService {
     }
 
     public Payload metadata(Target ref, String accept, String baseUrl)
-            throws UnknownResourceException, NotAcceptableException, SQLException {
+            throws UnknownResourceException, NotAcceptableException, SQLException, RequestTooLargeException {
         List<StoredInstance> found = find(ref);
         boolean xml = Negotiation.metadata(accept);
         List<List<Long>> chunks = metadataChunks(found, METADATA_CHUNK, METADATA_CHUNK_BYTES);
@@ -375,15 +375,10 @@ public class RetrieveService {
     public Payload bulkDataOf(Target ref, String accept, String baseUrl) throws UnknownResourceException, NotAcceptableException,
             SQLException, InvalidRequestException {
         Negotiation.bulkData(accept);
-        // A study of small deflated files may inflate to many gigabytes: their indexes are read
-        // now, for the bound, and once (the answer uses the same rows).
-        List<StoredInstance> found = new ArrayList<>(find(ref));
-        for (int n = 0; n < found.size(); n++) {
-            if (DeflatedReads.isDeflated(found.get(n))) {
-                found.set(n, instances.withIndexes(ref.index(), found.get(n)));
-            }
-        }
-        deflatedReads.requireBulkData(found);
+        // A study of small deflated files may inflate to many gigabytes: the bound is weighed
+        // now, over their indexes, each read when its row left it unread and let go once weighed.
+        List<StoredInstance> found = find(ref);
+        deflatedReads.requireBulkData(found, listed -> instances.withIndexes(ref.index(), listed));
         String boundary = MultipartWriter.newBoundary();
         return new Payload("multipart/related; type=\"" + Negotiation.OCTET_STREAM + "\"; boundary=" + boundary, out -> {
             MultipartWriter mp = new MultipartWriter(out, boundary);
@@ -423,7 +418,8 @@ public class RetrieveService {
     }
 
     public Payload bulkData(Target ref, String path, String accept, String range, String instanceUrl)
-            throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException {
+            throws UnknownResourceException, NotAcceptableException, SQLException, RangeNotSatisfiableException,
+            RequestTooLargeException {
         StoredInstance i = instances.withIndexes(ref.index(), find(ref).get(0));
         Map<String, FrameIndex.Range> bulk = i.bulkDataIndex();
         FrameIndex.Range value = bulk.get(path);
@@ -522,17 +518,26 @@ public class RetrieveService {
         });
     }
 
-    private List<StoredInstance> find(Target target) throws UnknownResourceException, SQLException {
-        return find(instances, audit, target);
+    private List<StoredInstance> find(Target target) throws UnknownResourceException, SQLException, RequestTooLargeException {
+        return find(instances, audit, target, config.maxInstancesPerRetrieval());
     }
 
-    /** The instances a request reaches, counted on its audit row; none is an unknown resource (404). */
-    static List<StoredInstance> find(InstanceRepository instances, RequestAudit audit, Target target)
-            throws UnknownResourceException, SQLException {
+    /**
+     * The instances a request reaches, counted on its audit row; none is an unknown resource
+     * (404), more than {@code max} a request too large (413): a study may hold any number of
+     * instances, and each listed row is held until the answer has been written.
+     */
+    static List<StoredInstance> find(InstanceRepository instances, RequestAudit audit, Target target, int max)
+            throws UnknownResourceException, SQLException, RequestTooLargeException {
         InstanceRef ref = target.ref();
-        List<StoredInstance> found = instances.find(target.index(), ref.study(), ref.series(), ref.instance());
+        List<StoredInstance> found = instances.find(target.index(), ref.study(), ref.series(), ref.instance(), max + 1);
         if (found.isEmpty()) {
             throw new UnknownResourceException(ref.level());
+        }
+        if (found.size() > max) {
+            throw new RequestTooLargeException("the " + ref.level() + " holds more than " + max
+                    + " instances, more than one retrieval lists: retrieve it " + (ref.series() == null ? "series by series"
+                    : "in parts (search its instances with QIDO-RS and retrieve each)"));
         }
         audit.instances(found.size());
         return found;

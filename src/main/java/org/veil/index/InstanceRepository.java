@@ -30,16 +30,40 @@ public class InstanceRepository {
      */
     static final int LISTED_INDEX_BYTES = 65_536;
 
-    /** The instances of a study, of one series in it, or one instance, in retrieval order. */
-    public List<StoredInstance> find(IndexTarget t, String studyUid, String seriesUid, String sopUid) throws SQLException {
+    /**
+     * The most index text one list reads, over all its rows (16 MiB): a study of ten thousand
+     * instances each just under {@link #LISTED_INDEX_BYTES} would otherwise list 1.3 GB. Rows
+     * past it in retrieval order have their indexes read one at a time where they are used.
+     */
+    static final long LISTED_INDEXES_BYTES = 16L << 20;
+
+    /**
+     * The instances of a study, of one series in it, or one instance, in retrieval order: the
+     * first {@code limit} of them.
+     */
+    public List<StoredInstance> find(IndexTarget t, String studyUid, String seriesUid, String sopUid, int limit)
+            throws SQLException {
+        return find(t, studyUid, seriesUid, sopUid, limit, LISTED_INDEXES_BYTES);
+    }
+
+    /** As {@link #find(IndexTarget, String, String, String, int)}, reading at most {@code listedIndexes} bytes of index text. */
+    public List<StoredInstance> find(IndexTarget t, String studyUid, String seriesUid, String sopUid, int limit,
+                                     long listedIndexes) throws SQLException {
         StringBuilder q = new StringBuilder("""
-                SELECT i.id, st.study_instance_uid, se.series_instance_uid, i.sop_instance_uid, i.transfer_syntax_uid,
-                       i.storage_key, i.size_bytes, i.dataset_offset,
-                       CASE WHEN octet_length(i.frames) > %4$d THEN '%5$s' ELSE i.frames END,
-                       CASE WHEN octet_length(i.bulk_data) > %4$d THEN '%5$s' ELSE i.bulk_data END, octet_length(i.metadata)
-                  FROM %s i JOIN %s se ON se.id = i.series_fk JOIN %s st ON st.id = i.study_fk
-                 WHERE st.study_instance_uid = ?""".formatted(t.instance(), t.series(), t.study(), LISTED_INDEX_BYTES,
-                StoredInstance.DEFERRED));
+                SELECT id, study_instance_uid, series_instance_uid, sop_instance_uid, transfer_syntax_uid, storage_key,
+                       size_bytes, dataset_offset,
+                       CASE WHEN frames_bytes > %4$d OR listed > %6$d THEN '%5$s' ELSE frames END,
+                       CASE WHEN bulk_data_bytes > %4$d OR listed > %6$d THEN '%5$s' ELSE bulk_data END, metadata_bytes
+                  FROM (SELECT i.id, st.study_instance_uid, se.series_instance_uid, i.sop_instance_uid, i.transfer_syntax_uid,
+                               i.storage_key, i.size_bytes, i.dataset_offset, i.frames, i.bulk_data,
+                               octet_length(i.frames) AS frames_bytes, octet_length(i.bulk_data) AS bulk_data_bytes,
+                               octet_length(i.metadata) AS metadata_bytes,
+                               sum(coalesce(octet_length(i.frames), 0) + coalesce(octet_length(i.bulk_data), 0))
+                                   OVER (ORDER BY se.id, i.instance_number NULLS LAST, i.id) AS listed,
+                               se.id AS series_order, i.instance_number, i.id AS instance_order
+                          FROM %s i JOIN %s se ON se.id = i.series_fk JOIN %s st ON st.id = i.study_fk
+                         WHERE st.study_instance_uid = ?""".formatted(t.instance(), t.series(), t.study(), LISTED_INDEX_BYTES,
+                StoredInstance.DEFERRED, listedIndexes));
         if (t.prefix().equals(IndexTarget.DERIVED.prefix())) {
             // A listing's rows (a view whose pixels are not judged yet) have no storage key: never read.
             q.append(" AND i.storage_key <> ''");
@@ -53,12 +77,13 @@ public class InstanceRepository {
             q.append(" AND i.sop_instance_uid = ?");
             params.add(sopUid);
         }
-        q.append(" ORDER BY se.id, i.instance_number NULLS LAST, i.id");
+        q.append(") listing ORDER BY series_order, instance_number NULLS LAST, instance_order LIMIT ?");
         List<StoredInstance> out = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(q.toString())) {
             for (int n = 0; n < params.size(); n++) {
                 s.setString(n + 1, params.get(n));
             }
+            s.setInt(params.size() + 1, limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new StoredInstance(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),

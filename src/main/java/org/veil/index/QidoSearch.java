@@ -116,7 +116,7 @@ public class QidoSearch {
                     if (System.nanoTime() > deadline) {
                         throw new SQLException("the search's rows took longer than its bound", QUERY_CANCELED);
                     }
-                    String object = render(q, rs, baseUrl);
+                    String object = render(q, rs, baseUrl, maxBytes, held);
                     held += object.length();
                     if (held > maxBytes) {
                         throw new SearchTooBroadException("the answer would hold more than " + maxBytes
@@ -225,7 +225,13 @@ public class QidoSearch {
         return n;
     }
 
-    private String render(QidoRequest q, ResultSet rs, String baseUrl) throws SQLException {
+    /**
+     * One match as its DICOM JSON object. An instance's whole metadata asked for ({@code
+     * includefield=all}) longer than the room the answer has left ({@code maxBytes} less what it
+     * {@code held}) is refused before anything of it is copied.
+     */
+    private String render(QidoRequest q, ResultSet rs, String baseUrl, long maxBytes, long held)
+            throws SQLException, SearchTooBroadException {
         Set<Integer> wanted = new HashSet<>(q.includeFields());
         q.matches().keySet().forEach(k -> wanted.add(k.returned()));
         TreeMap<String, JsonNode> fields = new TreeMap<>();
@@ -266,7 +272,12 @@ public class QidoSearch {
             retrieve += "/series/" + rs.getString(8);
         }
         if (q.level() == QueryLevel.INSTANCE) {
-            pick(fields, rs.getBytes(9), union(INSTANCE_DEFAULTS, wanted), q.includeAll());
+            byte[] metadata = rs.getBytes(9);
+            if (q.includeAll() && held + metadata.length > maxBytes) {
+                throw new SearchTooBroadException("the answer would hold more than " + maxBytes + " bytes (an instance's"
+                        + " metadata is " + metadata.length + "); ask for fewer results (limit) or fewer attributes (includefield)");
+            }
+            pick(fields, metadata, union(INSTANCE_DEFAULTS, wanted), q.includeAll());
             retrieve += "/instances/" + rs.getString(10);
         }
         put(fields, 0x00080056, "CS", strings(new String[] {"ONLINE"}));
@@ -284,7 +295,7 @@ public class QidoSearch {
 
     private static void pick(Map<String, JsonNode> into, String json, Set<Integer> tags, boolean all) {
         try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(json)) {
-            pick(into, p, tags, all);
+            pick(into, p, json, tags, all);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -298,26 +309,47 @@ public class QidoSearch {
      */
     private static void pick(Map<String, JsonNode> into, byte[] json, Set<Integer> tags, boolean all) {
         try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(json)) {
-            pick(into, p, tags, all);
+            pick(into, p, json, tags, all);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void pick(Map<String, JsonNode> into, com.fasterxml.jackson.core.JsonParser p, Set<Integer> tags, boolean all)
-            throws IOException {
+    /**
+     * With {@code all}, every attribute is kept as the text it is in the stored JSON, not as a
+     * tree: an instance's metadata may hold a million elements (veil.dicomweb.max-elements), and
+     * as nodes they would take about ten times their text (a sequence of per-frame functional
+     * groups: hundreds of megabytes for one search row).
+     */
+    private static void pick(Map<String, JsonNode> into, com.fasterxml.jackson.core.JsonParser p, Object source, Set<Integer> tags,
+                             boolean all) throws IOException {
         if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
             return; // no attributes (as a tree read found none in what is no object)
         }
         while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
             String key = p.currentName();
-            p.nextToken();
-            if (all || tags.contains(Tag.parseHex(key))) {
+            com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+            if (all && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                into.put(key, NODES.rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(objectText(p, source))));
+            } else if (all || tags.contains(Tag.parseHex(key))) {
                 into.put(key, JSON.readTree(p));
             } else {
                 p.skipChildren();
             }
         }
+    }
+
+    /** The object the parser is at the start of, skipped, as the text it is in {@code source} (the parser's bytes or string). */
+    private static String objectText(com.fasterxml.jackson.core.JsonParser p, Object source) throws IOException {
+        if (source instanceof byte[] bytes) {
+            int start = (int) p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            return new String(bytes, start, (int) p.currentLocation().getByteOffset() - start, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String text = (String) source;
+        int start = (int) p.currentTokenLocation().getCharOffset();
+        p.skipChildren();
+        return text.substring(start, (int) p.currentLocation().getCharOffset());
     }
 
     private static void put(Map<String, JsonNode> into, int tag, String vr, ArrayNode values) {

@@ -125,7 +125,7 @@ class DeidentifiedLifecycleTest {
         assertThat(index.sum("SELECT count(*) FROM derivative WHERE original_study_uid = '" + study + "'")).isZero();
         String derivedStudy = index.strings("SELECT derived_uid FROM derived_uid WHERE original_uid = '" + study
                 + "' AND context = 'teaching'").get(0);
-        assertThat(instances.find(org.veil.index.IndexTarget.DERIVED, derivedStudy, null, null))
+        assertThat(instances.find(org.veil.index.IndexTarget.DERIVED, derivedStudy, null, null, 1000))
                 .as("a listing's rows are not instances to read").isEmpty();
 
         consent("teaching");

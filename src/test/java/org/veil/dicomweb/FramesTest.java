@@ -227,6 +227,41 @@ class FramesTest {
         }
     }
 
+    @jakarta.inject.Inject
+    org.veil.index.InstanceRepository repository;
+
+    /**
+     * A list of instances reads their indexes with the rows only up to a total
+     * (InstanceRepository.LISTED_INDEXES_BYTES, 16 MiB): ten thousand rows with indexes just
+     * under the per-row bound would otherwise be listed as 1.3 GB. Rows past it are listed
+     * without, and their indexes read where they are used, the same as listed.
+     */
+    @Test
+    void aListReadsIndexesUpToATotal() throws Exception {
+        String uid = "2.25.89" + System.nanoTime() % 1_000_000_000L;
+        byte[][] frames = new byte[200][];
+        for (int n = 0; n < frames.length; n++) {
+            frames[n] = ("G" + (1000000 + n)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        for (int i = 1; i <= 3; i++) {
+            store(Part10Editor.read(TestData.file("pydicom/JPEG2000.dcm")).set(Tag.StudyInstanceUID, uid)
+                    .set(Tag.SeriesInstanceUID, uid + ".1").set(Tag.SOPInstanceUID, uid + ".1." + i)
+                    .set(Tag.InstanceNumber, Integer.toString(i)).encapsulatedFrames(frames).toBytes());
+        }
+        org.veil.index.IndexTarget original = org.veil.index.IndexTarget.ORIGINAL;
+        List<org.veil.index.StoredInstance> whole = repository.find(original, uid, null, null, 10);
+        assertThat(whole).hasSize(3).noneMatch(org.veil.index.StoredInstance::indexesDeferred);
+        long first = whole.get(0).frames().length() + whole.get(0).bulkData().length();
+        List<org.veil.index.StoredInstance> bounded = repository.find(original, uid, null, null, 10, first);
+        assertThat(bounded).extracting(org.veil.index.StoredInstance::indexesDeferred).containsExactly(false, true, true);
+        for (int n = 0; n < 3; n++) {
+            org.veil.index.StoredInstance read = repository.withIndexes(original, bounded.get(n));
+            assertThat(read.frames()).isEqualTo(whole.get(n).frames());
+            assertThat(read.bulkData()).isEqualTo(whole.get(n).bulkData());
+        }
+        assertThat(repository.find(original, uid, null, null, 2)).as("the limit").hasSize(2);
+    }
+
     private static String store(byte[] file) {
         Response stow = DicomWebClient.stow(file);
         assertThat(stow.statusCode()).isIn(200);

@@ -26,7 +26,7 @@ class SizeLimitsTest {
                     "veil.dicomweb.max-frames-per-request", "8", "veil.dicomweb.max-render-decoded-bytes", "40000",
                     "veil.dicomweb.max-query-response-bytes", "30000", "veil.dicomweb.upload-grace", "1s",
                     "veil.dicomweb.min-upload-bytes-per-second", "65536", "veil.dicomweb.query-timeout", "1s",
-                    "veil.dicomweb.max-request-metadata-chars", "80000");
+                    "veil.dicomweb.max-request-metadata-chars", "80000", "veil.dicomweb.max-instances-per-retrieval", "9");
         }
     }
 
@@ -95,6 +95,54 @@ class SizeLimitsTest {
         Response one = DicomWebClient.given().accept("application/dicom+json")
                 .get("/dicomweb/studies/" + study + "/instances?includefield=all&limit=1");
         assertThat(one.statusCode()).as("one instance's metadata fits").isEqualTo(200);
+        assertThat(one.jsonPath().getMap("[0]")).containsKeys("00280010", "7FE00010", "00100010");
+    }
+
+    /** An instance whose metadata alone is longer than a search answer holds is refused before it is copied into one. */
+    @Test
+    void oneInstancesMetadataOverTheSearchBoundIsRefused() throws Exception {
+        String study = "2.25.4242420005";
+        byte[] large = org.veil.dicom.Part10Editor.read(copies(study, study + ".1", 1).get(0)).set(0x00204000, "x".repeat(45_000))
+                .toBytes();
+        Response stored = DicomWebClient.stow(large);
+        assertThat(stored.statusCode()).as(stored.asString()).isEqualTo(200);
+        Response all = DicomWebClient.given().accept("application/dicom+json")
+                .get("/dicomweb/studies/" + study + "/instances?includefield=all&limit=1");
+        assertThat(all.statusCode()).as(all.asString()).isEqualTo(413);
+        assertThat(all.jsonPath().getString("reason")).contains("would hold more than 30000 bytes (an instance's metadata is");
+        Response named = DicomWebClient.given().accept("application/dicom+json")
+                .get("/dicomweb/studies/" + study + "/instances?includefield=00280010");
+        assertThat(named.statusCode()).as("the attributes named fit").isEqualTo(200);
+        assertThat(named.jsonPath().getInt("[0].00280010.Value[0]")).isPositive();
+    }
+
+    /**
+     * A retrieval lists the instances it reaches before it answers, and holds them while it
+     * streams: a study of more than max-instances-per-retrieval (9 here) is 413 at study level
+     * for every resource, and served series by series.
+     */
+    @Test
+    void aRetrievalReachesABoundedNumberOfInstances() throws Exception {
+        String study = "2.25.4242420004";
+        for (String series : List.of(study + ".1", study + ".2")) {
+            Response stored = DicomWebClient.stow(copies(study, series, 5).toArray(byte[][]::new));
+            assertThat(stored.statusCode()).as(stored.asString()).isEqualTo(200);
+        }
+        for (String resource : List.of("", "/metadata", "/bulkdata", "/rendered?viewport=1,1")) {
+            String accept = resource.isEmpty() ? "multipart/related; type=\"application/dicom\"; transfer-syntax=*"
+                    : resource.equals("/metadata") ? "application/dicom+json"
+                    : resource.equals("/bulkdata") ? "multipart/related; type=\"application/octet-stream\"" : "multipart/related; type=\"image/png\"";
+            Response r = DicomWebClient.given().accept(accept).get("/dicomweb/studies/" + study + resource);
+            assertThat(r.statusCode()).as(resource + ": " + r.asString()).isEqualTo(413);
+            assertThat(r.jsonPath().getString("reason")).contains("holds more than 9 instances", "series by series");
+        }
+        Response series = DicomWebClient.given().accept("application/dicom+json").get("/dicomweb/studies/" + study + "/series/" + study + ".2/metadata");
+        assertThat(series.statusCode()).isEqualTo(200);
+        assertThat(series.jsonPath().getList("$")).hasSize(5);
+        Response instances = DicomWebClient.given().accept("multipart/related; type=\"application/dicom\"; transfer-syntax=*")
+                .get("/dicomweb/studies/" + study + "/series/" + study + ".1");
+        assertThat(instances.statusCode()).isEqualTo(200);
+        assertThat(DicomWebClient.parts(instances)).hasSize(5);
     }
 
     /** A client that sends its upload a few bytes at a time holds a worker no longer than the grace: 408, nothing kept. */
