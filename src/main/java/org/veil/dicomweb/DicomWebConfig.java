@@ -115,6 +115,19 @@ public interface DicomWebConfig {
     @WithDefault("60s")
     java.time.Duration uploadGrace();
 
+    /**
+     * The slowest a client may take a WADO-RS answer, in bytes a second over each
+     * {@link #downloadGrace()} of time spent waiting for it to take more; slower, its connection
+     * is reset (the answer has started: no status can be sent), and the worker thread and what
+     * the answer holds go free.
+     */
+    @WithDefault("16384")
+    long minDownloadBytesPerSecond();
+
+    /** The window of waiting over which a WADO-RS answer's pace is checked, window after window. */
+    @WithDefault("60s")
+    java.time.Duration downloadGrace();
+
     /** QIDO-RS page size when the request gives no limit. */
     @WithDefault("100")
     int defaultQueryLimit();

@@ -36,9 +36,14 @@ import org.veil.dicom.RangeCopier;
  * <p>Bounds: at most {@value #IN_FLIGHT} buffers of one response wait for the socket, and at most
  * {@value #MOST_IN_FLIGHT} of all responses together (64 MiB); beyond that a range goes through
  * the stream. At most {@value #MOST_IDLE} idle buffers (16 MiB) are kept. A buffer is reused only
- * once Netty reports its write done or failed. A client that takes nothing for
- * {@value #STALL_SECONDS} s has its connection reset, so a reader that stops cannot hold a worker
- * thread and its buffers until the idle timeout.
+ * once Netty reports its write done or failed.
+ *
+ * <p>Every wait for the client, for a buffer to come back or for the stream to take bytes, is
+ * counted at its {@link ClientPace}: a client that takes less than the minimum rate over a window
+ * of waiting has its connection reset (by {@link #watch}, also while a write is blocked), so a
+ * reader that stops or trickles cannot hold a worker thread, its buffers and its decoded pixel
+ * data until the idle timeout. Writes go to the stream in pieces of at most {@value #PACED_PIECE}
+ * bytes, so that a long value is counted as it is taken rather than only once it all has been.
  */
 final class DirectFileOutput extends OutputStream implements FileRangeOutput {
     static final int PIECE = 256 * 1024;
@@ -47,20 +52,53 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
     private static final int IN_FLIGHT = 4;
     private static final int MOST_IN_FLIGHT = 256;
     private static final int MOST_IDLE = 64;
-    private static final int STALL_SECONDS = 120;
+    private static final int PACED_PIECE = 64 * 1024;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DirectFileOutput.class);
 
     private static final ArrayBlockingQueue<ByteBuffer> IDLE = new ArrayBlockingQueue<>(MOST_IDLE);
     private static final Semaphore ALL_RESPONSES = new Semaphore(MOST_IN_FLIGHT);
     private static final LongAdder SENT = new LongAdder();
 
     private final OutputStream stream;
+    private final io.vertx.core.http.HttpServerRequest request;
     private final HttpServerResponse response;
+    private final ClientPace pace;
     private final Semaphore free = new Semaphore(IN_FLIGHT);
     private volatile Throwable failure;
 
-    DirectFileOutput(OutputStream stream, HttpServerResponse response) {
-        this.stream = stream;
-        this.response = response;
+    DirectFileOutput(OutputStream stream, io.vertx.core.http.HttpServerRequest request, ClientPace pace) {
+        this.stream = new Paced(stream);
+        this.request = request;
+        this.response = request.response();
+        this.pace = pace;
+    }
+
+    /**
+     * Checks the client's pace every second until {@code writing} ends, on the event loop, and
+     * resets the connection of a client that has fallen behind: a write blocked on it then fails
+     * and the worker thread goes free. Returns what stops the checks.
+     */
+    static Runnable watch(io.vertx.core.Context connection, io.vertx.core.http.HttpServerRequest request, ClientPace pace) {
+        HttpServerResponse response = request.response();
+        io.vertx.core.Vertx vertx = connection.owner();
+        long timer = vertx.setPeriodic(1000, id -> {
+            if (!response.closed() && pace.behindNow(System.nanoTime())) {
+                vertx.cancelTimer(id);
+                // On the connection's own event loop, as Vert.x expects of a response.
+                connection.runOnContext(v -> cut(request, pace));
+            }
+        });
+        return () -> vertx.cancelTimer(timer);
+    }
+
+    private static void cut(io.vertx.core.http.HttpServerRequest request, ClientPace pace) {
+        if (request.response().closed()) {
+            return; // reset already (by the watch while this thread waited), or the client gone
+        }
+        // No path or UID: the resource names the patient's study.
+        LOG.warnf("a client took a retrieval's answer slower than %d bytes a second; its connection was reset",
+                pace.minBytesPerSecond());
+        request.response().reset();
     }
 
     @Override
@@ -81,6 +119,45 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
     @Override
     public void close() throws IOException {
         stream.close();
+    }
+
+    /** The response stream, every write and flush a wait for the client counted at its pace. */
+    private final class Paced extends java.io.FilterOutputStream {
+        Paced(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            pace.waiting(System.nanoTime());
+            out.write(b);
+            moved(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int done = 0; done < len; ) {
+                int n = Math.min(PACED_PIECE, len - done);
+                pace.waiting(System.nanoTime());
+                out.write(b, off + done, n);
+                moved(n);
+                done += n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            pace.waiting(System.nanoTime());
+            out.flush();
+            moved(0);
+        }
+    }
+
+    private void moved(long n) throws IOException {
+        if (!pace.moved(n, System.nanoTime())) {
+            cut(request, pace);
+            throw new IOException("the client took the answer slower than " + pace.minBytesPerSecond() + " bytes a second");
+        }
     }
 
     @Override
@@ -135,6 +212,7 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
                 release(sent);
             });
             SENT.add(n);
+            pace.account(n, 0);
             return n;
         } catch (IOException | RuntimeException | Error e) {
             release(b);
@@ -151,26 +229,23 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
     }
 
     /**
-     * Waits until fewer than IN_FLIGHT buffers of this response are waiting for the socket.
-     * Gives up when the connection is closed or a write failed, and resets a connection whose
-     * client has taken nothing for STALL_SECONDS.
+     * Waits until fewer than IN_FLIGHT buffers of this response are waiting for the socket: a
+     * wait for the client, counted at its pace. Gives up when the connection is closed (by
+     * {@link #watch} too, when the client has fallen behind) or a write failed.
      */
     private void awaitFreeBuffer() throws IOException {
+        pace.waiting(System.nanoTime());
         try {
-            int waited = 0;
             while (!free.tryAcquire(1, TimeUnit.SECONDS)) {
                 if (response.closed() || failure != null) {
                     break;
-                }
-                if (++waited >= STALL_SECONDS) {
-                    response.reset();
-                    throw new IOException("the client took nothing for " + STALL_SECONDS + " s; connection reset");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while the response was being sent");
         }
+        moved(0);
         if (failure != null || response.closed()) {
             throw new IOException("the response could not be sent: the connection is closed");
         }

@@ -5,25 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A request body as STOW-RS reads it. A worker thread waits on every read, so a client that sends
- * a byte now and then (a slow-loris upload) would hold one for as long as the server's read timeout
- * lets each wait last, read after read. So the time spent waiting for the client is counted, in
- * windows of the grace period: over each window the client must have sent at least the minimum
- * rate, or the upload is refused (408). Windows, not the average since the start: a client that
- * sent fast first would otherwise earn hours of trickling. Time the server spends on what it has read (parsing, staging, fsync)
- * is not the client's and is not counted. A read that fails (the connection dropped, the read
- * timeout) is the client's too: {@link Stalled}, never a server error.
+ * A request body as STOW-RS reads it, at the client's pace ({@link ClientPace}, in windows of the
+ * grace period): a body that arrives slower than the minimum rate is refused (408). Time the
+ * server spends on what it has read (parsing, staging, fsync) is not counted. A read that fails
+ * (the connection dropped, the read timeout) is the client's too: {@link Stalled}, never a server error.
  */
 final class UploadBody extends FilterInputStream {
-    private final long minBytesPerSecond;
-    private final long graceNanos;
-    private long windowBytes;
-    private long windowNanos;
+    private final ClientPace pace;
 
     UploadBody(InputStream in, long minBytesPerSecond, java.time.Duration grace) {
         super(in);
-        this.minBytesPerSecond = minBytesPerSecond;
-        this.graceNanos = grace.toNanos();
+        this.pace = new ClientPace(minBytesPerSecond, grace);
     }
 
     /** The upload stopped or slowed below the minimum rate; nothing of it is stored. */
@@ -72,14 +64,8 @@ final class UploadBody extends FilterInputStream {
     }
 
     private void account(int n, long waited) throws Stalled {
-        windowBytes += n;
-        windowNanos += waited;
-        if (windowNanos > graceNanos) {
-            if (windowBytes < minBytesPerSecond * (windowNanos / 1_000_000_000.0)) {
-                throw new Stalled("the request body arrived slower than " + minBytesPerSecond + " bytes a second");
-            }
-            windowBytes = 0;
-            windowNanos = 0;
+        if (!pace.account(n, waited)) {
+            throw new Stalled("the request body arrived slower than " + pace.minBytesPerSecond() + " bytes a second");
         }
     }
 }

@@ -268,10 +268,24 @@ public class WadoResource {
         }
     }
 
-    /** The body, writing stored file ranges from direct buffers ({@link DirectFileOutput}). */
+    /**
+     * The body, writing stored file ranges from direct buffers ({@link DirectFileOutput}), at the
+     * client's pace: one that falls behind the minimum rate has its connection reset.
+     */
     private StreamingOutput direct(StreamingOutput body) {
-        io.vertx.core.http.HttpServerResponse response = http.getCurrent().response();
-        return out -> body.write(new DirectFileOutput(out, response));
+        io.vertx.ext.web.RoutingContext ctx = http.getCurrent();
+        io.vertx.core.http.HttpServerResponse response = ctx.response();
+        io.vertx.core.Context connection = io.vertx.core.Vertx.currentContext();
+        return out -> {
+            ClientPace pace = new ClientPace(config.minDownloadBytesPerSecond(), config.downloadGrace());
+            Runnable unwatch = DirectFileOutput.watch(connection != null ? connection : ctx.vertx().getOrCreateContext(),
+                    ctx.request(), pace);
+            try {
+                body.write(new DirectFileOutput(out, ctx.request(), pace));
+            } finally {
+                unwatch.run();
+            }
+        };
     }
 
     static boolean matches(String ifNoneMatch, String etag) {
