@@ -42,13 +42,30 @@ public final class DicomXmlWriter {
      */
     public static void write(String dicomJson, OutputStream out) throws IOException {
         try (JsonParser p = JSON.getFactory().createParser(dicomJson)) {
+            write(p, null, out);
+        }
+    }
+
+    /**
+     * Writes stored DICOM JSON (UTF-8, its BulkDataURIs relative to the service) as a
+     * NativeDicomModel document, each BulkData URI made absolute under {@code bulkDataBase}
+     * ({@link BulkDataUris}): read from the bytes as they are, with no copy of the text.
+     */
+    public static void write(byte[] storedJson, String bulkDataBase, OutputStream out) throws IOException {
+        try (JsonParser p = JSON.getFactory().createParser(storedJson)) {
+            write(p, bulkDataBase + "/", out);
+        }
+    }
+
+    private static void write(JsonParser p, String bulkDataPrefix, OutputStream out) throws IOException {
+        try {
             XMLStreamWriter w = XML.createXMLStreamWriter(out, "UTF-8");
             w.writeStartDocument("UTF-8", "1.0");
             w.writeStartElement("NativeDicomModel");
             w.writeDefaultNamespace(NAMESPACE);
             w.writeAttribute("xml:space", "preserve");
             if (p.nextToken() == JsonToken.START_OBJECT) {
-                attributes(w, p);
+                attributes(w, p, bulkDataPrefix);
             }
             w.writeEndElement();
             w.writeEndDocument();
@@ -59,7 +76,7 @@ public final class DicomXmlWriter {
     }
 
     /** The attributes of the data set whose START_OBJECT the parser is at, up to its END_OBJECT. */
-    private static void attributes(XMLStreamWriter w, JsonParser p) throws IOException, XMLStreamException {
+    private static void attributes(XMLStreamWriter w, JsonParser p, String bulkDataPrefix) throws IOException, XMLStreamException {
         // A private element names its creator (PS3.19 A.1.1): the value of (gggg,00xx), which
         // comes before the block it reserves in tag order.
         Map<String, String> creators = new HashMap<>();
@@ -84,7 +101,8 @@ public final class DicomXmlWriter {
                     attribute.skipChildren();
                 } else if (field.equals("BulkDataURI")) {
                     w.writeEmptyElement("BulkData");
-                    w.writeAttribute("uri", xmlSafe(scalarText(attribute)));
+                    String uri = scalarText(attribute);
+                    w.writeAttribute("uri", xmlSafe(bulkDataPrefix == null ? uri : bulkDataPrefix + uri));
                     written = true;
                 } else if (field.equals("InlineBinary")) {
                     w.writeStartElement("InlineBinary");
@@ -93,7 +111,8 @@ public final class DicomXmlWriter {
                     written = true;
                 } else if (field.equals("Value")) {
                     if (value == JsonToken.START_ARRAY) {
-                        values(w, attribute, vr, isCreator(tag) ? key.toUpperCase(java.util.Locale.ROOT) : null, creators);
+                        values(w, attribute, vr, isCreator(tag) ? key.toUpperCase(java.util.Locale.ROOT) : null, creators,
+                                bulkDataPrefix);
                     } else {
                         attribute.skipChildren();
                     }
@@ -153,15 +172,15 @@ public final class DicomXmlWriter {
     }
 
     /** The values of the array the parser is at, numbered from 1; a creator's first text value is kept under {@code creatorKey}. */
-    private static void values(XMLStreamWriter w, JsonParser p, String vr, String creatorKey, Map<String, String> creators)
-            throws IOException, XMLStreamException {
+    private static void values(XMLStreamWriter w, JsonParser p, String vr, String creatorKey, Map<String, String> creators,
+                               String bulkDataPrefix) throws IOException, XMLStreamException {
         int number = 1;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken(), number++) {
             if (vr.equals("SQ")) {
                 w.writeStartElement("Item");
                 w.writeAttribute("number", Integer.toString(number));
                 if (t == JsonToken.START_OBJECT) {
-                    attributes(w, p);
+                    attributes(w, p, bulkDataPrefix);
                 } else {
                     p.skipChildren();
                 }

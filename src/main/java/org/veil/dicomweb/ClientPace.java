@@ -19,9 +19,12 @@ final class ClientPace {
     private long waitingSince;
     private boolean waiting;
 
+    /** At least a second a window: a window of nothing would judge every flush on its own. */
+    private static final long SHORTEST_WINDOW = 1_000_000_000L;
+
     ClientPace(long minBytesPerSecond, java.time.Duration window) {
         this.minBytesPerSecond = minBytesPerSecond;
-        this.windowNanos = window.toNanos();
+        this.windowNanos = Math.max(SHORTEST_WINDOW, window.toNanos());
     }
 
     long minBytesPerSecond() {

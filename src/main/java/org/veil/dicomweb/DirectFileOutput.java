@@ -84,7 +84,8 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
         long timer = vertx.setPeriodic(1000, id -> {
             if (!response.closed() && pace.behindNow(System.nanoTime())) {
                 vertx.cancelTimer(id);
-                // On the connection's own event loop, as Vert.x expects of a response.
+                // On the request's context (its event loop when the request has one); Vert.x
+                // takes a reset from any thread, and the worker's own cut is made on it.
                 connection.runOnContext(v -> cut(request, pace));
             }
         });
@@ -92,7 +93,7 @@ final class DirectFileOutput extends OutputStream implements FileRangeOutput {
     }
 
     private static void cut(io.vertx.core.http.HttpServerRequest request, ClientPace pace) {
-        if (request.response().closed()) {
+        if (request.response().closed() || request.response().ended()) {
             return; // reset already (by the watch while this thread waited), or the client gone
         }
         // No path or UID: the resource names the patient's study.

@@ -240,8 +240,7 @@ public class RetrieveService {
                 for (List<Long> chunk : chunks) {
                     for (byte[] json : metadataOf(ref.index(), chunk)) {
                         mp.startPart(Negotiation.DICOM_XML);
-                        org.veil.dicom.DicomXmlWriter.write(BulkDataUris.absolute(new String(json, StandardCharsets.UTF_8), baseUrl),
-                                mp.stream());
+                        org.veil.dicom.DicomXmlWriter.write(json, baseUrl, mp.stream());
                     }
                 }
                 mp.finish();
@@ -530,6 +529,7 @@ public class RetrieveService {
     static List<StoredInstance> find(InstanceRepository instances, RequestAudit audit, Target target, int max)
             throws UnknownResourceException, SQLException, RequestTooLargeException {
         InstanceRef ref = target.ref();
+        max = Math.max(1, Math.min(max, Integer.MAX_VALUE - 1)); // at least the instance asked for
         List<StoredInstance> found = instances.find(target.index(), ref.study(), ref.series(), ref.instance(), max + 1);
         if (found.isEmpty()) {
             throw new UnknownResourceException(ref.level());

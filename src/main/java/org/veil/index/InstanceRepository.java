@@ -33,7 +33,8 @@ public class InstanceRepository {
     /**
      * The most index text one list reads, over all its rows (16 MiB): a study of ten thousand
      * instances each just under {@link #LISTED_INDEX_BYTES} would otherwise list 1.3 GB. Rows
-     * past it in retrieval order have their indexes read one at a time where they are used.
+     * past it in retrieval order have their indexes read one at a time where they are used. Only
+     * what a row would list counts: an index left unread for its own length takes nothing.
      */
     static final long LISTED_INDEXES_BYTES = 16L << 20;
 
@@ -58,7 +59,8 @@ public class InstanceRepository {
                                i.storage_key, i.size_bytes, i.dataset_offset, i.frames, i.bulk_data,
                                octet_length(i.frames) AS frames_bytes, octet_length(i.bulk_data) AS bulk_data_bytes,
                                octet_length(i.metadata) AS metadata_bytes,
-                               sum(coalesce(octet_length(i.frames), 0) + coalesce(octet_length(i.bulk_data), 0))
+                               sum(CASE WHEN octet_length(i.frames) > %4$d THEN 0 ELSE coalesce(octet_length(i.frames), 0) END
+                                   + CASE WHEN octet_length(i.bulk_data) > %4$d THEN 0 ELSE coalesce(octet_length(i.bulk_data), 0) END)
                                    OVER (ORDER BY se.id, i.instance_number NULLS LAST, i.id) AS listed,
                                se.id AS series_order, i.instance_number, i.id AS instance_order
                           FROM %s i JOIN %s se ON se.id = i.series_fk JOIN %s st ON st.id = i.study_fk

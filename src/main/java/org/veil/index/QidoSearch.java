@@ -316,10 +316,11 @@ public class QidoSearch {
     }
 
     /**
-     * With {@code all}, every attribute is kept as the text it is in the stored JSON, not as a
-     * tree: an instance's metadata may hold a million elements (veil.dicomweb.max-elements), and
-     * as nodes they would take about ten times their text (a sequence of per-frame functional
-     * groups: hundreds of megabytes for one search row).
+     * Each attribute picked is kept as the text it is in the stored JSON, not as a tree, whether
+     * all are asked for or one is named: an instance's metadata may hold a million elements
+     * (veil.dicomweb.max-elements), and as nodes they would take about ten times their text (a
+     * sequence of per-frame functional groups named by includefield: hundreds of megabytes for
+     * one search row). Values are so answered exactly as stored.
      */
     private static void pick(Map<String, JsonNode> into, com.fasterxml.jackson.core.JsonParser p, Object source, Set<Integer> tags,
                              boolean all) throws IOException {
@@ -329,12 +330,12 @@ public class QidoSearch {
         while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
             String key = p.currentName();
             com.fasterxml.jackson.core.JsonToken value = p.nextToken();
-            if (all && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                into.put(key, NODES.rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(objectText(p, source))));
-            } else if (all || tags.contains(Tag.parseHex(key))) {
-                into.put(key, JSON.readTree(p));
-            } else {
+            if (!all && !tags.contains(Tag.parseHex(key))) {
                 p.skipChildren();
+            } else if (value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                into.put(key, NODES.rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(objectText(p, source))));
+            } else {
+                into.put(key, JSON.readTree(p));
             }
         }
     }

@@ -192,7 +192,17 @@ class FramesTest {
         }
         String uid = "2.25.88" + System.nanoTime() % 1_000_000_000L;
         String instance = store(Part10Editor.read(file).set(Tag.StudyInstanceUID, uid).set(Tag.SeriesInstanceUID, uid + ".1")
-                .set(Tag.SOPInstanceUID, uid + ".1.1").encapsulatedFrames(frames).toBytes());
+                .set(Tag.SOPInstanceUID, uid + ".1.1").set(Tag.InstanceNumber, "1").encapsulatedFrames(frames).toBytes());
+        store(Part10Editor.read(file).set(Tag.StudyInstanceUID, uid).set(Tag.SeriesInstanceUID, uid + ".1")
+                .set(Tag.SOPInstanceUID, uid + ".1.2").set(Tag.InstanceNumber, "2").toBytes());
+        // The long index is not listed, and so takes nothing of the list's total: the next row's is read with it.
+        List<org.veil.index.StoredInstance> listed = repository.find(org.veil.index.IndexTarget.ORIGINAL, uid, null, null, 10);
+        org.veil.index.StoredInstance large = repository.withIndexes(org.veil.index.IndexTarget.ORIGINAL, listed.get(0));
+        org.veil.index.StoredInstance small = repository.withIndexes(org.veil.index.IndexTarget.ORIGINAL, listed.get(1));
+        assertThat(large.frames().length()).isGreaterThan(65_536);
+        assertThat(repository.find(org.veil.index.IndexTarget.ORIGINAL, uid, null, null, 10,
+                large.bulkData().length() + small.frames().length() + small.bulkData().length()))
+                .extracting(org.veil.index.StoredInstance::indexesDeferred).containsExactly(true, false);
         assertThat(new IndexReset().count("instance WHERE sop_instance_uid = '" + uid + ".1.1' AND octet_length(frames) > 65536"))
                 .as("an index longer than a list reads").isEqualTo(1);
         Response frame = given().header("Accept", "multipart/related; type=\"image/jp2\"").get(instance + "/frames/11999");
