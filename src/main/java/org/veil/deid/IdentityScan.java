@@ -17,7 +17,8 @@ import org.veil.dicom.Vr;
  * (letters and digits, separators aside: {@code 4821-3377}, {@code ４８２１３３７７}), their digits
  * when they are six or more ({@code 1.2.826.48213377} in a UID), the birth date's digits in any
  * order of day, month and year ({@code 13.02.1948}, {@code 194802.13} as a time), and the words
- * of the person names. A value that holds one is replaced by a dummy ({@link ValueShapes#dummy}),
+ * of the person names, alone or run together with each other and their initials ({@code JBAKER},
+ * {@code BAKERJOHN}, as a station or a login is often named). A value that holds one is replaced by a dummy ({@link ValueShapes#dummy}),
  * as the Basic Profile's D, since the attribute may be one a module requires.
  */
 final class IdentityScan {
@@ -39,16 +40,32 @@ final class IdentityScan {
     /** Name words shorter than this are units and codes as often as names ({@code MA}, {@code LI}). */
     private static final int MIN_NAME_LETTERS = 3;
     private static final int MAX_DEPTH = 32;
+    /**
+     * Longest word read for name parts run together: a person name's component is at most 64
+     * characters (PS3.5 6.2), and a login or label made of two or three of them is far shorter;
+     * the bound keeps the look linear in a hostile value's length.
+     */
+    private static final int MAX_RUN_TOGETHER = 48;
 
     private final Set<String> characters = new HashSet<>();
     private final Set<String> digits = new HashSet<>();
     private final Set<String> names = new HashSet<>();
+    /** Every name part, two letters and more, and their initials: the pieces a run-together word is made of. */
+    private final Set<String> parts = new HashSet<>();
+    private final Set<Integer> initials = new HashSet<>();
+    private int longestPart;
 
     /** Read from the original, before anything is cleaned; {@code names} are its person names' parts, upper case. */
     IdentityScan(EditableDataset original, Set<String> names) {
         for (String n : names) {
-            if (n.length() >= MIN_NAME_LETTERS) {
-                this.names.add(folded(n));
+            String part = folded(n);
+            if (part.length() >= MIN_NAME_LETTERS) {
+                this.names.add(part);
+            }
+            if (!part.isEmpty() && Character.isLetter(part.codePointAt(0))) {
+                parts.add(part);
+                initials.add(part.codePointAt(0));
+                longestPart = Math.max(longestPart, part.length());
             }
         }
         identifiers(original);
@@ -180,8 +197,45 @@ final class IdentityScan {
                     return true;
                 }
             }
+            for (String letters : folded.split("\\P{L}+")) {
+                if (runTogether(letters)) {
+                    return true;
+                }
+            }
         }
         return false;
+    }
+
+    /**
+     * Whether a word of letters is wholly name parts and initials of the instance's names, one
+     * part of three letters or more among them: {@code JBAKER}, {@code BAKERJ}, {@code JOHNBAKER}
+     * for BAKER^JOHN. A word with any other letter is not ({@code CEREBELLUM} for a patient
+     * named Bell), so ordinary terms are not taken for names.
+     */
+    boolean runTogether(String word) {
+        int length = word.length();
+        if (length < MIN_NAME_LETTERS + 1 || length > MAX_RUN_TOGETHER || names.isEmpty()) {
+            return false;
+        }
+        // reached[i]: 0 the first i letters are not name pieces; 1 they are, none a long part; 2 one is
+        byte[] reached = new byte[length + 1];
+        reached[0] = 1;
+        for (int i = 0; i < length; i++) {
+            if (reached[i] == 0) {
+                continue;
+            }
+            if (initials.contains((int) word.charAt(i))) {
+                reached[i + 1] = (byte) Math.max(reached[i + 1], reached[i]);
+            }
+            for (int end = i + 2; end <= Math.min(length, i + longestPart); end++) {
+                String piece = word.substring(i, end);
+                if (parts.contains(piece)) {
+                    byte value = piece.length() >= MIN_NAME_LETTERS ? 2 : reached[i];
+                    reached[end] = (byte) Math.max(reached[end], value);
+                }
+            }
+        }
+        return reached[length] == 2;
     }
 
     /** Compatibility forms folded (full-width digits and letters are ASCII ones), upper case. */

@@ -33,4 +33,33 @@ class IdentityScanTest {
         EditableDataset out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root();
         assertThat(out.strings(0x00200032)).containsExactly("-120.5", "0", "33.25");
     }
+
+    /** A station or a device named after its user: the patient's name parts and initials run together. */
+    @Test
+    void namePartsRunTogetherInRetainedLabelsAreReplaced() throws Exception {
+        byte[] original = AdversarialCorpus.ct(62).text(0x00081010, "SH", "WS-JBAKER").text(0x00181000, "LO", "BAKERJOHN 7")
+                .part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.62");
+        EditableDataset in = Part10Editor.read(original).root();
+        assertThat(in.string(0x00081010).orElseThrow()).contains("JBAKER");
+        assertThat(in.string(0x00181000).orElseThrow()).contains("BAKERJOHN");
+        Outcome outcome = engine.deidentify(original, Profiles.defaults().get("research").orElseThrow(), "research");
+        EditableDataset out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root();
+        assertThat(out.string(0x00081010).orElse("")).doesNotContain("BAKER");
+        assertThat(out.string(0x00181000).orElse("")).doesNotContain("BAKER").doesNotContain("JOHN");
+    }
+
+    /** Only words wholly made of name pieces count: a patient named Bell leaves a cerebellum alone. */
+    @Test
+    void aWordHoldingANamePartAmongOtherLettersIsKept() throws Exception {
+        byte[] original = AdversarialCorpus.ct(63).text(0x00100010, "PN", "BELL^ANN").text(0x00081010, "SH", "CEREBELLUM")
+                .part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.63");
+        Outcome outcome = engine.deidentify(original, Profiles.defaults().get("research").orElseThrow(), "research");
+        EditableDataset out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root();
+        assertThat(out.string(0x00081010)).contains("CEREBELLUM");
+        IdentityScan scan = new IdentityScan(Part10Editor.read(original).root(), java.util.Set.of("BELL", "ANN", "LONG", "ANNA"));
+        assertThat(scan.runTogether("ABELL")).isTrue();
+        assertThat(scan.runTogether("BELLANN")).isTrue();
+        assertThat(scan.runTogether("CEREBELLUM")).isFalse();
+        assertThat(scan.runTogether("ALA")).isFalse();
+    }
 }
