@@ -66,6 +66,18 @@ public class AuditLog {
     }
 
     /**
+     * The patients a read of the trail names: the one looked up and every one its rows name. A
+     * read of the trail is filed under them, so that a patient's own trail shows who read it
+     * however the rows were found (by date, by user, by purpose).
+     */
+    public static List<String> patientsRead(Optional<String> lookedUp, List<Stored> rows) {
+        java.util.LinkedHashSet<String> patients = new java.util.LinkedHashSet<>();
+        lookedUp.map(String::strip).filter(p -> !p.isEmpty()).ifPresent(patients::add);
+        rows.forEach(row -> patients.addAll(row.event().patientIds()));
+        return List.copyOf(patients);
+    }
+
+    /**
      * The chain recomputed: valid or not, over how many rows; the first row that breaks it and
      * why; the head (the last row's id and hash), which a collector outside Veil can compare with
      * what it received (the syslog copy carries every row's hash); where keyed rows begin and the key.
@@ -173,11 +185,12 @@ public class AuditLog {
         StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
         List<Object> params = new ArrayList<>();
         f.studyUid().ifPresent(v -> {
-            sql.append(" AND ? = ANY (study_uids)");
+            // Containment, which the GIN index answers; "? = ANY (…)" reads every row of the trail.
+            sql.append(" AND study_uids @> ARRAY[?]::text[]");
             params.add(v);
         });
         f.patientId().ifPresent(v -> {
-            sql.append(" AND ? = ANY (patient_ids)");
+            sql.append(" AND patient_ids @> ARRAY[?]::text[]");
             params.add(v);
         });
         f.subject().ifPresent(v -> {

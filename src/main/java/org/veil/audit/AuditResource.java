@@ -48,7 +48,7 @@ public class AuditResource {
     public List<Row> query(@BeanParam Query q) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
         List<AuditLog.Stored> rows = audit.query(q.filter());
-        used(caller, "audit trail read", q);
+        used(caller, "audit trail read", q, rows);
         return rows.stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
                 s.event().username(), s.event().roles(), s.event().purpose(), s.event().clientId(), s.event().sourceIp(),
                 s.event().action(), s.event().eventId(), s.event().studyUids(), s.event().patientIds(), s.event().instances(),
@@ -63,7 +63,7 @@ public class AuditResource {
     public String export(@BeanParam Query q) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
         List<AuditLog.Stored> rows = audit.query(q.filter());
-        used(caller, "audit trail exported", q);
+        used(caller, "audit trail exported", q, rows);
         java.io.StringWriter out = new java.io.StringWriter();
         try {
             javax.xml.stream.XMLStreamWriter w = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(out);
@@ -85,11 +85,11 @@ public class AuditResource {
      * Reading the trail reads patient identifiers, so it is on record too (DCM 110101), before the
      * answer, with the filters it used: who looked up which patient or study is itself on record.
      * The row names no study, so that it does not show up in the trail of the studies read; it is
-     * filed under the patient looked up, as the FHIR read-out's is, so that the patient's own trail
-     * shows who read it.
+     * filed under the patient looked up and the patients the rows name, as the FHIR read-out's is
+     * ({@link AuditLog#patientsRead}).
      */
-    private void used(Caller caller, String action, Query q) throws SQLException {
-        used(caller, action, q.describe(), q.patient == null || q.patient.isBlank() ? List.of() : List.of(q.patient.trim()));
+    private void used(Caller caller, String action, Query q, List<AuditLog.Stored> rows) throws SQLException {
+        used(caller, action, q.describe(), AuditLog.patientsRead(java.util.Optional.ofNullable(q.patient), rows));
     }
 
     private void used(Caller caller, String action, String detail, List<String> patients) throws SQLException {

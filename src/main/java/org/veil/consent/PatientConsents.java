@@ -57,6 +57,14 @@ public class PatientConsents {
         this.changes = changes;
     }
 
+    /**
+     * The most studies one patient consent covers when it is recorded: each takes a consent row
+     * and a lock in one transaction while every store waits on the patient-consent lock, and an
+     * identifier thousands of studies share is a placeholder ({@code UNKNOWN}, {@code 0}) far more
+     * often than one patient's history. More is refused, not cut short.
+     */
+    public static final int MAX_STUDIES = 1000;
+
     /** Records a patient consent and carries it out on the studies it covers today; returns its id. */
     @Transactional(rollbackOn = Exception.class)
     public String record(NewPatientConsent req, String recordedBy, Instant now, OnChange onChange) throws SQLException {
@@ -67,6 +75,9 @@ public class PatientConsents {
         String issuer = normalIssuer(req.issuer());
         ConsentTerms terms = ConsentTerms.of(req.terms(), now);
         boolean allStudies = req.studies() == null || req.studies().isEmpty();
+        if (!allStudies && new java.util.HashSet<>(req.studies()).size() > MAX_STUDIES) {
+            throw tooManyStudies();
+        }
         try (Connection c = db.getConnection()) {
             lockPatientConsents(c);
             TreeSet<String> studies = new TreeSet<>();
@@ -89,6 +100,9 @@ public class PatientConsents {
                     }
                     studies.add(study);
                 }
+            }
+            if (studies.size() > MAX_STUDIES) {
+                throw tooManyStudies();
             }
             UUID id = UUID.randomUUID();
             try (PreparedStatement s = c.prepareStatement("""
@@ -308,13 +322,21 @@ public class PatientConsents {
         }
     }
 
+    private static ConsentApiException tooManyStudies() {
+        return ConsentApiException.invalid("a consent covers at most " + MAX_STUDIES + " studies at once (an identifier "
+                + "with more is most often a shared placeholder): name the studies meant, in consents of at most that many");
+    }
+
+    /** The patient's studies, one more than {@link #MAX_STUDIES} at most: enough to refuse more. */
     private static List<String> studiesOf(Connection c, String patientId, String issuer) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT study_instance_uid FROM study
-                 WHERE btrim(patient_id) = ? AND coalesce(btrim(issuer_of_patient_id), '') = ?""")) {
+                 WHERE btrim(patient_id) = ? AND coalesce(btrim(issuer_of_patient_id), '') = ?
+                 LIMIT ?""")) {
             s.setString(1, patientId);
             s.setString(2, Optional.ofNullable(issuer).orElse(""));
+            s.setInt(3, MAX_STUDIES + 1);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));

@@ -238,8 +238,15 @@ final class ConsentMapping {
     }
 
     private static List<String> studies(List<Consent.provisionDataComponent> data) {
-        List<String> out = new ArrayList<>();
+        Set<String> out = new LinkedHashSet<>();
         for (int i = 0; i < data.size(); i++) {
+            // Default deny: "dependents" and "authoredby" would widen or narrow what the reference
+            // covers in ways Veil does not follow; a study is the study and what it holds.
+            Consent.ConsentDataMeaning meaning = data.get(i).getMeaning();
+            if (meaning != Consent.ConsentDataMeaning.INSTANCE && meaning != Consent.ConsentDataMeaning.RELATED) {
+                throw FhirProblem.notSupported(422, "Consent.provision.data[" + i + "].meaning",
+                        "a study is named with meaning instance or related");
+            }
             String at = "Consent.provision.data[" + i + "].reference.identifier";
             Identifier id = data.get(i).getReference().getIdentifier();
             if (id == null || !DICOM_UID_SYSTEM.equals(id.getSystem()) || id.getValue() == null) {
@@ -249,11 +256,9 @@ final class ConsentMapping {
             if (!org.veil.dicom.InstanceParser.isValidUid(uid)) {
                 throw FhirProblem.unprocessable(at + ".value", "not a valid StudyInstanceUID");
             }
-            if (!out.contains(uid)) {
-                out.add(uid);
-            }
+            out.add(uid);
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** The one method named in category or policyRule; none or two different ones is ambiguous. */
@@ -319,7 +324,9 @@ final class ConsentMapping {
         if (a.getUrl() == null && a.getData() == null) {
             throw FhirProblem.unprocessable("Consent.sourceAttachment", "the evidence needs a url or its data");
         }
-        return new ConsentRequests.Evidence(a.getUrl() != null ? a.getUrl() : "sha256:" + sha256, sha256);
+        // The data's digest is not a place: without a url the evidence names no document to show
+        // (a written consent to publication needs one), and Veil keeps the digest, not the data.
+        return new ConsentRequests.Evidence(a.getUrl(), sha256);
     }
 
     private static String sha256(byte[] data) {

@@ -14,6 +14,7 @@ import org.veil.consent.ConsentApiException;
 import org.veil.consent.ConsentRegistry;
 import org.veil.consent.ConsentRequests;
 import org.veil.consent.PatientConsents;
+import org.veil.dicomweb.RequestAudit;
 import org.veil.policy.Caller;
 
 /**
@@ -27,11 +28,14 @@ public class FhirConsents {
     private final ConsentRegistry registry;
     private final PatientConsents patients;
     private final AuditLog audit;
+    /** Whom a refused change was about: its row is written by the request's filter, after the refusal. */
+    private final RequestAudit refusal;
     /** The zone of dates without a time in a Consent's period; none: read as narrowly as any zone could mean them. */
     private final Optional<java.time.ZoneId> zone;
 
-    public FhirConsents(ConsentRegistry registry, PatientConsents patients, AuditLog audit,
+    public FhirConsents(ConsentRegistry registry, PatientConsents patients, AuditLog audit, RequestAudit refusal,
                         @org.eclipse.microprofile.config.inject.ConfigProperty(name = "veil.consent.time-zone") Optional<String> timeZone) {
+        this.refusal = refusal;
         this.zone = timeZone.filter(z -> !z.isBlank()).map(z -> {
             try {
                 return java.time.ZoneId.of(z.trim());
@@ -47,6 +51,12 @@ public class FhirConsents {
     /** Records the Consent; answers it as stored. */
     public Consent create(Consent resource, Caller caller, String sourceIp, Instant now) throws SQLException {
         ConsentMapping.Request req = ConsentMapping.read(resource, zone);
+        // Should it be refused from here on, the attempt is filed under the patient and the
+        // studies it named, so that their trail shows it (a probe of which study is whose).
+        refusal.patients(List.of(req.patientId()));
+        if (req.studies().size() <= PatientConsents.MAX_STUDIES) {
+            refusal.studies(req.studies());
+        }
         try {
             if (req.studies().size() == 1) {
                 String study = req.studies().get(0);
@@ -108,7 +118,13 @@ public class FhirConsents {
      */
     public Consent update(String id, Consent resource, Caller caller, String sourceIp, Instant now) throws SQLException {
         Consent current = read(id, now).orElseThrow(() -> FhirProblem.notFound("no consent with this id"));
-        if (resource.hasIdElement() && resource.getIdElement().hasIdPart() && !id.equals(resource.getIdElement().getIdPart())) {
+        refusal.patients(List.of(current.getPatient().getIdentifier().getValue()));
+        refusal.studies(studiesOf(current));
+        // FHIR R4 http.html#update: a body with no id, or another one than the URL's, SHALL be 400.
+        if (!resource.hasIdElement() || !resource.getIdElement().hasIdPart()) {
+            throw FhirProblem.invalid(400, "Consent.id", "an update carries the resource's id, the id in the URL");
+        }
+        if (!id.equals(resource.getIdElement().getIdPart())) {
             throw FhirProblem.invalid(400, "Consent.id", "the resource's id is not the id in the URL");
         }
         Consent.ConsentState status = resource.getStatus();
@@ -197,7 +213,8 @@ public class FhirConsents {
         String reason = e.getMessage();
         return switch (e.status()) {
             case 400 -> FhirProblem.unprocessable(element(reason), reason.replace("validUntil", "provision.period.end")
-                    .replace("validFrom", "provision.period.start").replace("evidence.sha256", "the evidence SHA-256"));
+                    .replace("validFrom", "provision.period.start").replace("evidence.sha256", "the evidence SHA-256")
+                    .replace("evidence.reference", "sourceAttachment.url or sourceReference"));
             case 404 -> FhirProblem.unprocessable("Consent.provision.data", "Veil holds no study with this StudyInstanceUID");
             case 409 -> new FhirProblem(409, org.hl7.fhir.r4.model.OperationOutcome.IssueType.CONFLICT, "Consent.provision.purpose", reason);
             default -> e;

@@ -88,7 +88,9 @@ public class FhirResource {
     public RestResponse<String> create(@HeaderParam("Content-Type") String contentType, InputStream body) throws SQLException {
         Caller caller = access.requireAnyRole("recording consent", Role.CLINICIAN);
         Consent stored = consents.create(json.read(fhirJson(contentType, body), Consent.class, maxJsonBytes), caller, sourceIp(), now());
-        return RestResponse.ResponseBuilder.<String>created(URI.create(base() + "Consent/" + stored.getIdPart()))
+        // The version's URL (FHIR R4 http.html#create: the Location SHALL be [base]/[type]/[id]/_history/[vid]).
+        return RestResponse.ResponseBuilder.<String>created(URI.create(base() + "Consent/" + stored.getIdPart() + "/_history/"
+                        + stored.getMeta().getVersionId()))
                 .header("ETag", "W/\"" + stored.getMeta().getVersionId() + "\"")
                 .type(FHIR_JSON).entity(json.write(stored)).build();
     }
@@ -106,11 +108,17 @@ public class FhirResource {
     @GET
     @Path("/Consent/{id}/_history")
     @Operation(summary = "A consent's versions, newest first: as recorded, and withdrawn")
-    public RestResponse<String> history(@PathParam("id") String id) throws SQLException {
+    public RestResponse<String> consentHistory(@PathParam("id") String id) throws SQLException {
         Caller caller = access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
         Bundle b = new Bundle().setType(Bundle.BundleType.HISTORY);
         for (Consent c : consents.history(id, caller, sourceIp(), now())) {
-            b.addEntry().setFullUrl(base() + "Consent/" + c.getIdPart()).setResource(c);
+            // A history entry says what made its version (bdl-3, bdl-4): version 1 its create,
+            // version 2 the update that withdrew it.
+            boolean created = "1".equals(c.getMeta().getVersionId());
+            Bundle.BundleEntryComponent entry = b.addEntry().setFullUrl(base() + "Consent/" + c.getIdPart()).setResource(c);
+            entry.getRequest().setMethod(created ? Bundle.HTTPVerb.POST : Bundle.HTTPVerb.PUT)
+                    .setUrl(created ? "Consent" : "Consent/" + c.getIdPart());
+            entry.getResponse().setStatus(created ? "201 Created" : "200 OK").setEtag("W/\"" + c.getMeta().getVersionId() + "\"");
         }
         b.setTotal(b.getEntry().size());
         return ok(b);
@@ -174,10 +182,11 @@ public class FhirResource {
         AuditEventSearch search = AuditEventSearch.of(params());
         List<AuditLog.Stored> rows = search.matchesNothing() ? List.of() : audit.query(search.filter());
         // Reading the trail reads patient identifiers: on record before the answer (DCM 110101).
-        // Filed under the patient searched for too, so that the patient's own trail shows who looked.
+        // Filed under the patient searched for and every patient the page names, so that a
+        // patient's own trail shows who looked, however the rows were found (by date, by agent).
         audit.record(AuditEvent.of(caller, sourceIp(), "audit trail read", AuditEvent.AUDIT_LOG_USED, List.of(), 0,
                 AuditEvent.Outcome.SUCCESS, null).withDetail(search.describe())
-                .withPatients(search.filter().patientId().map(List::of).orElse(List.of())));
+                .withPatients(AuditLog.patientsRead(search.filter().patientId(), rows)));
         Bundle b = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         String self = uri.getRequestUri().toString();
         b.addLink().setRelation("self").setUrl(self);

@@ -101,6 +101,54 @@ class FhirConsentTest {
         return consent(patientId, "http://terminology.hl7.org/CodeSystem/v3-ActReason", "HRESCH", "written", studies);
     }
 
+    /**
+     * A consent naming more studies than one transaction should lock (an identifier thousands of
+     * studies share is a placeholder more often than a patient) is refused before anything is
+     * looked up or locked, and records nothing.
+     */
+    @Test
+    void aConsentForMoreStudiesThanTheBoundIsRefused() throws Exception {
+        String[] many = new String[org.veil.consent.PatientConsents.MAX_STUDIES + 1];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = study + "." + (i + 1);
+        }
+        long patients = index.count("patient_consent");
+        Response r = post(research(patient, many));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(422);
+        OperationOutcome o = outcome(r);
+        assertThat(o.getIssueFirstRep().getDiagnostics()).contains("at most " + org.veil.consent.PatientConsents.MAX_STUDIES);
+        assertThat(o.getIssueFirstRep().getExpression()).anySatisfy(e -> assertThat(e.getValue()).isEqualTo("Consent.provision.data"));
+        assertThat(index.count("patient_consent")).isEqualTo(patients);
+    }
+
+    /**
+     * Publication needs consent in writing that names where the signed document is kept: the
+     * document's bytes alone (Veil keeps their SHA-256, not them) name no place, and are refused.
+     */
+    @Test
+    void aWrittenConsentToPublicationNamesItsDocumentNotOnlyItsBytes() throws Exception {
+        String publication = consent(patient, "urn:veil:purpose-of-use", "PUBLISH", "written", study);
+        assertThat(publication).contains("\"sourceAttachment\":{\"url\":\"urn:ehr:document:7781\"}");
+        Response bytesOnly = post(publication.replace("\"sourceAttachment\":{\"url\":\"urn:ehr:document:7781\"}",
+                "\"sourceAttachment\":{\"data\":\"AA==\"}"));
+        assertThat(bytesOnly.statusCode()).as(bytesOnly.asString()).isEqualTo(422);
+        assertThat(outcome(bytesOnly).getIssueFirstRep().getExpression()).anySatisfy(e -> assertThat(e.getValue()).isEqualTo("Consent.sourceAttachment"));
+        assertThat(outcome(bytesOnly).getIssueFirstRep().getDiagnostics()).contains("sourceAttachment.url");
+        Response named = post(publication);
+        assertThat(named.statusCode()).as(named.asString()).isEqualTo(201);
+    }
+
+    /** A refused Consent is on the trail of the patient and the study it named: who tried, and why it was refused. */
+    @Test
+    void aRefusedConsentIsFiledUnderThePatientAndTheStudyItNamed() throws Exception {
+        String expired = research(patient, study).replaceFirst("\"end\":\"[^\"]+\"", "\"end\":\"2020-01-01T00:00:00Z\"");
+        Response r = post(expired);
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(422);
+        assertThat(index.strings("SELECT action || ' ' || outcome FROM audit_event WHERE '" + patient + "' = ANY (patient_ids)"
+                + " AND '" + study + "' = ANY (study_uids) ORDER BY id DESC LIMIT 1"))
+                .containsExactly("consent change refused failed");
+    }
+
     /** The derived UID the researcher sees for the study, or null when the study is hidden from them. */
     private String seenByResearcher(String original) throws Exception {
         Response all = researcher().accept("application/dicom+json").get("/dicomweb/studies?limit=1000");
@@ -119,7 +167,7 @@ class FhirConsentTest {
         assertThat(created.contentType()).startsWith("application/fhir+json");
         Consent stored = FHIR.newJsonParser().parseResource(Consent.class, created.asString());
         String id = stored.getIdPart();
-        assertThat(created.header("Location")).endsWith("/fhir/r4/Consent/" + id);
+        assertThat(created.header("Location")).endsWith("/fhir/r4/Consent/" + id + "/_history/1");
         assertThat(stored.getStatus()).isEqualTo(Consent.ConsentState.ACTIVE);
         assertThat(stored.getProvision().getPurposeFirstRep().getCode()).isEqualTo("HRESCH");
 
@@ -137,6 +185,14 @@ class FhirConsentTest {
         assertThat(v1.jsonPath().getString("[0].evidence.reference")).isEqualTo("urn:ehr:document:7781");
 
         stored.setStatus(Consent.ConsentState.INACTIVE);
+        // FHIR R4 http.html#update: a body without its id is 400, and nothing is withdrawn.
+        Consent anonymous = stored.copy();
+        anonymous.setIdElement(null);
+        Response noId = as("clinician").contentType("application/fhir+json").body(FHIR.newJsonParser().encodeResourceToString(anonymous))
+                .put("/fhir/r4/Consent/" + id);
+        assertThat(noId.statusCode()).as(noId.asString()).isEqualTo(400);
+        assertThat(outcome(noId).getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Consent.id");
+        assertThat(as("auditor").get("/api/v1/studies/" + study + "/consents").jsonPath().getBoolean("[0].active")).isTrue();
         Response withdrawn = as("clinician").contentType("application/fhir+json").body(FHIR.newJsonParser().encodeResourceToString(stored))
                 .put("/fhir/r4/Consent/" + id);
         assertThat(withdrawn.statusCode()).as(withdrawn.asString()).isEqualTo(200);
@@ -192,6 +248,9 @@ class FhirConsentTest {
         assertThat(history.getType()).isEqualTo(Bundle.BundleType.HISTORY);
         assertThat(history.getEntry()).extracting(e -> ((Consent) e.getResource()).getStatus())
                 .containsExactly(Consent.ConsentState.INACTIVE, Consent.ConsentState.ACTIVE);
+        // What made each version (bdl-3, bdl-4): the update that withdrew it, the create.
+        assertThat(history.getEntry()).extracting(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl() + " "
+                + e.getResponse().getStatus()).containsExactly("PUT Consent/" + id + " 200 OK", "POST Consent 201 Created");
         Consent first = FHIR.newJsonParser().parseResource(Consent.class, as("auditor").get("/fhir/r4/Consent/" + id + "/_history/1").asString());
         assertThat(first.getStatus()).isEqualTo(Consent.ConsentState.ACTIVE);
         assertThat(first.getExtensionByUrl("urn:veil:fhir:withdrawal")).isNull();
@@ -373,6 +432,8 @@ class FhirConsentTest {
             "a year beyond the registry's | PERIOD=+20000-01-01T00:00:00Z | ",
             "a NUL in the evidence reference (PostgreSQL's text holds none) | urn:ehr:document:7781=>urn:ehr:\\u0000document:7781 | ",
             "a NUL in the PatientID | \"value\":\"PID\"=>\"value\":\"P\\u0000ID\" | ",
+            "a study and its dependents | \"meaning\":\"related\"=>\"meaning\":\"dependents\" | Consent.provision.data[0].meaning",
+            "what the patient authored | \"meaning\":\"related\"=>\"meaning\":\"authoredby\" | Consent.provision.data[0].meaning",
     })
     void whatVeilCannotRecordAsSentIs422WithAnOperationOutcomeAndRecordsNothing(String name, String edit, String expression)
             throws Exception {
@@ -527,5 +588,19 @@ class FhirConsentTest {
         // Filed under the patient searched for: the patient's own trail shows who read it.
         assertThat(index.count("audit_event WHERE event_id = '110101' AND outcome = 'success' AND '" + patient + "' = ANY (patient_ids)"))
                 .isEqualTo(6);
+
+        // Found by purpose and agent alone, the rows are filed under every patient they name; a
+        // page larger than Veil serves is a page of its size, not a refusal (search.html#count).
+        Response byAgentAlone = as("auditor").get("/fhir/r4/AuditEvent?purpose=HRESCH&agent=researcher&_count=5000");
+        assertThat(byAgentAlone.statusCode()).as(byAgentAlone.asString()).isEqualTo(200);
+        Bundle agentPage = FHIR.newJsonParser().parseResource(Bundle.class, byAgentAlone.asString());
+        assertThat(agentPage.getEntry()).isNotEmpty().hasSizeLessThanOrEqualTo(AuditEventSearch.MAX_COUNT);
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        agentPage.getEntry().forEach(e -> ((AuditEvent) e.getResource()).getEntity().stream()
+                .filter(en -> "1".equals(en.getRole().getCode())).forEach(en -> named.add(en.getWhat().getIdentifier().getValue())));
+        assertThat(named).contains(patient);
+        List<String> filedUnder = index.strings("SELECT unnest(patient_ids) FROM audit_event WHERE id = "
+                + "(SELECT max(id) FROM audit_event WHERE event_id = '110101' AND outcome = 'success')");
+        assertThat(new java.util.TreeSet<>(filedUnder)).isEqualTo(named);
     }
 }
