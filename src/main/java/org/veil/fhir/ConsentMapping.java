@@ -81,6 +81,12 @@ final class ConsentMapping {
         if (patientId.length() > 64) {
             throw FhirProblem.unprocessable("Consent.patient.identifier.value", "a PatientID has at most 64 characters (PS3.5 LO)");
         }
+        // An LO holds no control character but ESC and no backslash (PS3.5 6.2): such a PatientID
+        // is no study's, and a consent search would refuse it, so the consent could not be found.
+        if (patientId.chars().anyMatch(ch -> (Character.isISOControl(ch) && ch != 0x1B) || ch == '\\')) {
+            throw FhirProblem.unprocessable("Consent.patient.identifier.value",
+                    "a PatientID holds no control character and no backslash (PS3.5 6.2, LO)");
+        }
         if (!c.hasProvision()) {
             throw FhirProblem.unprocessable("Consent.provision", "a consent needs a provision of type permit with its purposes");
         }

@@ -138,6 +138,28 @@ class FhirConsentTest {
         assertThat(named.statusCode()).as(named.asString()).isEqualTo(201);
     }
 
+    /**
+     * What is refused before a FHIR resource runs is answered as every other API's refusal: the
+     * status, and a JSON body with the reason (docs/consent-and-policy.md, "FHIR").
+     */
+    @Test
+    void refusalsBeforeTheResourceRunsCarryAJsonReason() throws Exception {
+        java.util.Map<Response, Integer> refusals = new java.util.LinkedHashMap<>();
+        refusals.put(RestAssured.given().get("/fhir/r4/Consent?patient.identifier=" + patient), 401);
+        refusals.put(as("auditor").get("/fhir/r4/Patient"), 404);
+        refusals.put(as("clinician").delete("/fhir/r4/Consent/x"), 405);
+        refusals.put(as("auditor").accept("application/fhir+xml").get("/fhir/r4/metadata"), 406);
+        // Its declared length over veil.http.max-json-bytes (1 MiB): refused before it is read.
+        refusals.put(as("clinician").contentType("application/fhir+json").body(" ".repeat((1 << 20) + 1) + research(patient, study))
+                .post("/fhir/r4/Consent"), 413);
+        refusals.forEach((r, status) -> {
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(status);
+            assertThat(r.contentType()).startsWith("application/json");
+            assertThat(r.jsonPath().getInt("status")).isEqualTo(status);
+            assertThat(r.jsonPath().getString("reason")).isNotBlank().doesNotContain(patient);
+        });
+    }
+
     /** A refused Consent is on the trail of the patient and the study it named: who tried, and why it was refused. */
     @Test
     void aRefusedConsentIsFiledUnderThePatientAndTheStudyItNamed() throws Exception {
@@ -432,6 +454,8 @@ class FhirConsentTest {
             "a year beyond the registry's | PERIOD=+20000-01-01T00:00:00Z | ",
             "a NUL in the evidence reference (PostgreSQL's text holds none) | urn:ehr:document:7781=>urn:ehr:\\u0000document:7781 | ",
             "a NUL in the PatientID | \"value\":\"PID\"=>\"value\":\"P\\u0000ID\" | ",
+            "a control character in the PatientID | \"value\":\"PID\"=>\"value\":\"P\\u0007ID\" | Consent.patient.identifier.value",
+            "a backslash in the PatientID (a second value in DICOM) | \"value\":\"PID\"=>\"value\":\"P\\\\ID\" | Consent.patient.identifier.value",
             "a study and its dependents | \"meaning\":\"related\"=>\"meaning\":\"dependents\" | Consent.provision.data[0].meaning",
             "what the patient authored | \"meaning\":\"related\"=>\"meaning\":\"authoredby\" | Consent.provision.data[0].meaning",
     })
