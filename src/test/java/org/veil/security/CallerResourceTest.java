@@ -117,6 +117,29 @@ class CallerResourceTest {
         assertThat(me(TestTokens.of("clinician", "openid purpose:treatment")).getString("username")).isEqualTo("clinician");
     }
 
+    /**
+     * An ID token is about the user's sign-in, for the client that asked, not a key to an API:
+     * even with Veil in its audience (a mapper writing ID tokens too) and a valid signature it
+     * is refused (401), while the access token of the same grant is taken.
+     */
+    @Test
+    void anIdTokenIsNotABearerToken() throws Exception {
+        KeycloakServer keycloak = KeycloakServer.get();
+        keycloak.ensureTestClient("veil-test-id-token", true, 0, """
+                {"name":"veil audience in id tokens","protocol":"openid-connect","protocolMapper":"oidc-audience-mapper",
+                 "config":{"included.client.audience":"veil-server","access.token.claim":"true","id.token.claim":"true"}}
+                """);
+        com.fasterxml.jackson.databind.JsonNode grant = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                keycloak.passwordGrant("veil-test-id-token", "clinician", "clinician", "openid purpose:treatment").body());
+        String idToken = grant.path("id_token").asText();
+        assertThat(KeycloakServer.claims(idToken).path("typ").asText()).isEqualTo("ID");
+        assertThat(KeycloakServer.claims(idToken).path("aud").toString()).contains("veil-server");
+        var r = RestAssured.given().header("Authorization", "Bearer " + idToken).get("/api/v1/me");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(401);
+        assertThat(r.jsonPath().getString("reason")).isNotBlank();
+        assertThat(me(grant.path("access_token").asText()).getString("username")).isEqualTo("clinician");
+    }
+
     private static JsonPath me(String token) {
         var r = RestAssured.given().header("Authorization", "Bearer " + token).get("/api/v1/me");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
