@@ -22,10 +22,15 @@ public final class CallerClaims {
     /**
      * @param roleClaimPaths dotted paths to string arrays, such as {@code realm_access.roles}
      * @param organisationClaim the claim naming the caller's organisation, if the provider sends one
+     * @param allowedClients the clients whose tokens make a caller; empty: any
      */
-    public record Settings(List<String> roleClaimPaths, String organisationClaim) {
+    public record Settings(List<String> roleClaimPaths, String organisationClaim, Optional<Set<String>> allowedClients) {
         public static final Settings KEYCLOAK = new Settings(
-                List.of("realm_access.roles", "resource_access.veil-server.roles"), "organisation");
+                List.of("realm_access.roles", "resource_access.veil-server.roles"), "organisation", Optional.empty());
+
+        public Settings(List<String> roleClaimPaths, String organisationClaim) {
+            this(roleClaimPaths, organisationClaim, Optional.empty());
+        }
     }
 
     /** A caller, or why the token does not make one. */
@@ -47,6 +52,11 @@ public final class CallerClaims {
         String subject = claims.path("sub").asText("");
         if (subject.isEmpty()) {
             return new Result.Unidentified("the token has no subject (sub)");
+        }
+        if (settings.allowedClients().isPresent() && !settings.allowedClients().get().contains(client(claims))) {
+            // Default deny for clients: a script's password grant through a client the hospital
+            // did not list is no way in, however valid its token.
+            return new Result.Unidentified("the token was issued to a client Veil does not take (veil.security.allowed-clients)");
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String path : settings.roleClaimPaths()) {

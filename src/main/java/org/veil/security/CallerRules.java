@@ -30,7 +30,7 @@ public class CallerRules {
         Map<Role, Purpose> defaults = new EnumMap<>(Role.class);
         config.defaultPurpose().forEach((role, name) -> defaults.put(role(role), purpose(name.trim())));
         this.purposes = new PurposeRules(claimable, defaults);
-        this.claims = new CallerClaims.Settings(config.roleClaims(), config.organisationClaim());
+        this.claims = new CallerClaims.Settings(config.roleClaims(), config.organisationClaim(), config.allowedClients());
     }
 
     public PurposeRules purposes() {

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.veil.policy.Role;
 
 /**
@@ -20,6 +21,13 @@ public interface SecurityConfig {
     /** The claim naming the caller's organisation, when the provider sends one. */
     @WithDefault("organisation")
     String organisationClaim();
+
+    /**
+     * The clients whose tokens Veil takes ({@code azp}, else {@code client_id}); none listed: any
+     * client the provider gives Veil's audience. A hospital that wants its external readers to
+     * come only through the viewer lists {@code veil-viewer} and its own tools (docs/security.md).
+     */
+    Optional<java.util.Set<String>> allowedClients();
 
     /** Role name to the purposes it may claim; a role not listed claims none. */
     Map<String, List<String>> claimable();

@@ -41,6 +41,22 @@ class CallerClaimsTest {
         assertThat(c.groups()).containsExactly("/cardiology");
     }
 
+    /** With clients listed, a token of another client (or of none) makes no caller. */
+    @Test
+    void onlyListedClientsMakeACallerWhenClientsAreListed() throws Exception {
+        CallerClaims.Settings listed = new CallerClaims.Settings(CallerClaims.Settings.KEYCLOAK.roleClaimPaths(), "organisation",
+                java.util.Optional.of(java.util.Set.of("veil-viewer")));
+        String base = "'sub':'u-9','realm_access':{'roles':['researcher']},'scope':'purpose:research'";
+        for (String client : new String[] {"'azp':'veil-cli',", "'client_id':'veil-cli',", ""}) {
+            JsonNode claims = JSON.readTree(("{" + client + base + "}").replace('\'', '"'));
+            assertThat(CallerClaims.read(claims, listed, PurposeRules.defaults())).as(client)
+                    .isInstanceOf(CallerClaims.Result.Unidentified.class);
+        }
+        JsonNode viewer = JSON.readTree(("{'azp':'veil-viewer'," + base + "}").replace('\'', '"'));
+        assertThat(CallerClaims.read(viewer, listed, PurposeRules.defaults())).isInstanceOf(CallerClaims.Result.Identified.class);
+        assertThat(read("{'azp':'veil-cli'," + base + "}")).as("none listed: any client").isInstanceOf(CallerClaims.Result.Identified.class);
+    }
+
     /** RFC 9068 access tokens name their client in client_id; a provider may send no azp at all. */
     @Test
     void theClientIsAzpElseClientIdElseNone() throws Exception {
