@@ -130,7 +130,8 @@ class HelmChartTest {
         String appConfig = objects.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.ConfigMap)
                 .map(o -> ((io.fabric8.kubernetes.api.model.ConfigMap) o).getData().get("app-config.js")).findFirst().orElseThrow();
         assertThat(appConfig).contains("qidoRoot: 'https://veil.example.org/dicomweb'").contains("scope: 'openid purpose:consultation'")
-                .contains("window.__filename");
+                .contains("window.__filename")
+                .as("tokens in the page's memory, not in sessionStorage, as Veil's own viewer keeps them").contains("userStore: (function ()");
     }
 
     @Test
