@@ -60,8 +60,9 @@ public class PatientConsents {
     /**
      * The most studies one patient consent covers when it is recorded: each takes a consent row
      * and a lock in one transaction while every store waits on the patient-consent lock, and an
-     * identifier thousands of studies share is a placeholder ({@code UNKNOWN}, {@code 0}) far more
-     * often than one patient's history. More is refused, not cut short.
+     * identifier thousands of studies share is the one a site gives unknown patients
+     * ({@code UNKNOWN}, {@code 0}) far more often than one patient's history. More is refused,
+     * not cut short.
      */
     public static final int MAX_STUDIES = 1000;
 
@@ -324,7 +325,8 @@ public class PatientConsents {
 
     private static ConsentApiException tooManyStudies() {
         return ConsentApiException.invalid("a consent covers at most " + MAX_STUDIES + " studies at once (an identifier "
-                + "with more is most often a shared placeholder): name the studies meant, in consents of at most that many");
+                + "with more is most often the one a site gives whoever it cannot identify): name the studies meant, in consents of "
+                + "at most that many");
     }
 
     /** The patient's studies, one more than {@link #MAX_STUDIES} at most: enough to refuse more. */

@@ -18,8 +18,9 @@ import org.veil.dicom.Vr;
  * when they are six or more ({@code 1.2.826.48213377} in a UID), the birth date's digits in any
  * order of day, month and year ({@code 13.02.1948}, {@code 194802.13} as a time), and the words
  * of the person names, alone or run together with each other and their initials ({@code JBAKER},
- * {@code BAKERJOHN}, as a station or a login is often named). A value that holds one is replaced by a dummy ({@link ValueShapes#dummy}),
- * as the Basic Profile's D, since the attribute may be one a module requires.
+ * {@code BAKERJOHN}, as a station or a login is often named). A value that holds one is replaced
+ * by a dummy ({@link ValueShapes#dummy}), as the Basic Profile's D, since the attribute may be
+ * one a module requires.
  */
 final class IdentityScan {
     /** Patient ID, Other Patient IDs (and their sequence), Accession Number, Admission ID, order numbers, telephone numbers. */

@@ -15,13 +15,19 @@ public final class BulkDataUris {
     private BulkDataUris() {
     }
 
-    /** The JSON with every BulkDataURI prefixed by {@code base} and a slash. */
+    /** What every stored BulkDataURI is prefixed with in an answer: the request's base URL and a slash. */
+    public static String prefix(String base) {
+        return base + "/";
+    }
+
+    /** The JSON with every BulkDataURI prefixed by {@link #prefix}. */
     public static String absolute(String json, String base) {
-        return json.replace(MARKER, MARKER + base + "/");
+        return json.replace(MARKER, MARKER + prefix(base));
     }
 
     /**
-     * Writes UTF-8 JSON as stored with every BulkDataURI prefixed by {@code baseWithSlash}, without
+     * Writes UTF-8 JSON as stored with every BulkDataURI prefixed by {@code baseWithSlash} (the
+     * bytes of {@link #prefix}, made once per answer), without
      * decoding it into a string: a large series' metadata is thousands of these documents. The
      * marker is ASCII and UTF-8 never puts an ASCII byte inside a multi-byte character, so it is
      * looked for in the bytes read as Latin-1 (a copy, no decoding), where {@code indexOf} is

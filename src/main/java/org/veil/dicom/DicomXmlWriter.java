@@ -53,7 +53,7 @@ public final class DicomXmlWriter {
      */
     public static void write(byte[] storedJson, String bulkDataBase, OutputStream out) throws IOException {
         try (JsonParser p = JSON.getFactory().createParser(storedJson)) {
-            write(p, bulkDataBase + "/", out);
+            write(p, BulkDataUris.prefix(bulkDataBase), out);
         }
     }
 

@@ -246,7 +246,7 @@ public class RetrieveService {
                 mp.finish();
             }, etag("metadata xml " + baseUrl, ref.index(), found));
         }
-        byte[] base = (baseUrl + "/").getBytes(StandardCharsets.UTF_8);
+        byte[] base = BulkDataUris.prefix(baseUrl).getBytes(StandardCharsets.UTF_8);
         return new Payload("application/dicom+json", out -> {
             out.write('[');
             boolean first = true;

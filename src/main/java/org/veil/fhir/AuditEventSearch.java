@@ -18,7 +18,8 @@ import org.veil.policy.Purpose;
  * {@code date} (repeatable, with the prefixes eq, ge, gt, le, lt, at the precision given),
  * {@code patient.identifier} ([system|]PatientID; the trail keeps PatientIDs, so the system is not
  * compared), {@code purpose} ([system|]code of the purpose of use), {@code agent} (the user's
- * subject or user name), {@code _count} (from 1, default 100; more than 1000 is a page of 1000) and {@code _offset}. Default deny:
+ * subject or user name), {@code _count} (from 1, default 100; more than 1000 is a page of 1000)
+ * and {@code _offset}. Default deny:
  * any other parameter is refused with 400 rather than ignored, so that a filter the client
  * believes applied never silently widens the answer.
  */
@@ -70,7 +71,8 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
         int count = Math.min(integer(params, "_count", 100), MAX_COUNT);
         int offset = integer(params, "_offset", 0);
         if (count < 1 || offset < 0 || offset > AuditLog.MAX_OFFSET) {
-            throw FhirProblem.invalid(400, "_count", "_count is at least 1 (a page holds at most " + MAX_COUNT + ") and _offset 0 to " + AuditLog.MAX_OFFSET);
+            throw FhirProblem.invalid(400, "_count",
+                    "_count is at least 1 (a page holds at most " + MAX_COUNT + ") and _offset 0 to " + AuditLog.MAX_OFFSET);
         }
         describe.add("_count=" + count);
         if (offset > 0) {

@@ -103,8 +103,8 @@ class FhirConsentTest {
 
     /**
      * A consent naming more studies than one transaction should lock (an identifier thousands of
-     * studies share is a placeholder more often than a patient) is refused before anything is
-     * looked up or locked, and records nothing.
+     * studies share is one given to unknown patients more often than a patient's) is refused
+     * before anything is looked up or locked, and records nothing.
      */
     @Test
     void aConsentForMoreStudiesThanTheBoundIsRefused() throws Exception {
