@@ -14,6 +14,7 @@ import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
+import org.veil.consent.ConsentApiException.Field;
 import org.veil.policy.Share;
 
 /**
@@ -56,7 +57,8 @@ public class AudienceDirectory {
             RealmResource realm = realm();
             if (type == Share.AudienceType.USER) {
                 String id = userId(realm, given)
-                        .orElseThrow(() -> ConsentApiException.invalid("the audience names no user the identity provider knows"));
+                        .orElseThrow(() -> ConsentApiException.invalid(Field.AUDIENCE,
+                                "the audience names no user the identity provider knows"));
                 return new Resolved(id, Optional.of(id));
             }
             GroupRepresentation group;
@@ -64,7 +66,7 @@ public class AudienceDirectory {
                 group = realm.getGroupByPath(given);
             } catch (WebApplicationException e) {
                 if (notFound(e)) {
-                    throw ConsentApiException.invalid("the audience names no group the identity provider knows");
+                    throw ConsentApiException.invalid(Field.AUDIENCE, "the audience names no group the identity provider knows");
                 }
                 throw e;
             }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.veil.consent.ConsentApiException.Field;
 import org.veil.policy.Consent;
 import org.veil.policy.ConsentMethod;
 import org.veil.policy.Purpose;
@@ -226,7 +227,7 @@ public class ConsentRegistry {
     public ConsentViews.ConsentView withdraw(String id, ConsentRequests.Withdrawal req, String by, Instant now, OnChange onChange)
             throws SQLException {
         if (req == null || req.reason() == null || req.reason().isBlank()) {
-            throw ConsentApiException.invalid("a withdrawal needs a reason");
+            throw ConsentApiException.invalid(Field.REASON, "a withdrawal needs a reason");
         }
         UUID uuid = uuid(id, "consent");
         String study;
@@ -261,23 +262,23 @@ public class ConsentRegistry {
         // would look like an audience limit that nothing enforces. Refused rather than kept.
         Purpose purpose = Optional.ofNullable(req.purpose()).flatMap(p -> Purpose.fromScope(Purpose.SCOPE_PREFIX + p))
                 .filter(p -> p == Purpose.CONSULTATION)
-                .orElseThrow(() -> ConsentApiException.invalid(
+                .orElseThrow(() -> ConsentApiException.invalid(Field.PURPOSE,
                         "purpose must be consultation: teaching, research and publication are granted by consent, not by a share"));
         ConsentRequests.Audience audience = req.audience();
         Share.AudienceType type = audience == null || audience.type() == null ? null : Arrays.stream(Share.AudienceType.values())
                 .filter(t -> t.name().equalsIgnoreCase(audience.type())).findFirst().orElse(null);
         if (type == null || audience.id() == null || audience.id().isBlank()) {
-            throw ConsentApiException.invalid("audience needs a type (user, group, organisation or client) and an id");
+            throw ConsentApiException.invalid(Field.AUDIENCE, "audience needs a type (user, group, organisation or client) and an id");
         }
         if (req.expiresAt() == null) {
-            throw ConsentApiException.invalid("a share needs expiresAt");
+            throw ConsentApiException.invalid(Field.EXPIRES_AT, "a share needs expiresAt");
         }
-        Instant expires = ConsentTerms.instant(req.expiresAt(), "expiresAt");
+        Instant expires = ConsentTerms.instant(req.expiresAt(), "expiresAt", Field.EXPIRES_AT);
         if (!expires.isAfter(now)) {
-            throw ConsentApiException.invalid("expiresAt is in the past");
+            throw ConsentApiException.invalid(Field.EXPIRES_AT, "expiresAt is in the past");
         }
         if (expires.isAfter(now.plus(maxShareValidity))) {
-            throw ConsentApiException.invalid("expiresAt is more than " + maxShareValidity.toDays()
+            throw ConsentApiException.invalid(Field.EXPIRES_AT, "expiresAt is more than " + maxShareValidity.toDays()
                     + " days ahead, the longest a share may run (veil.shares.max-validity); share for less and renew");
         }
         try (Connection c = db.getConnection()) {
@@ -435,7 +436,7 @@ public class ConsentRegistry {
     /** The study's patient (PatientID, issuer); 404 for a study Veil does not hold. */
     static String[] patientOf(Connection c, String studyUid) throws SQLException {
         if (studyUid == null || !org.veil.dicom.InstanceParser.isValidUid(studyUid)) {
-            throw ConsentApiException.invalid("not a valid StudyInstanceUID");
+            throw ConsentApiException.invalid(Field.STUDIES, "not a valid StudyInstanceUID");
         }
         try (PreparedStatement s = c.prepareStatement("SELECT patient_id, issuer_of_patient_id FROM study WHERE study_instance_uid = ?")) {
             s.setString(1, studyUid);

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.veil.consent.ConsentApiException.Field;
 import org.veil.policy.ConsentMethod;
 import org.veil.policy.Purpose;
 
@@ -28,24 +29,25 @@ record ConsentTerms(Set<Purpose> scopes, ConsentMethod method, Instant from, Opt
     static ConsentTerms of(ConsentRequests.NewConsent req, Instant now) {
         Set<Purpose> scopes = scopes(req.scopes());
         ConsentMethod method = Optional.ofNullable(req.method()).flatMap(ConsentMethod::fromApiName)
-                .orElseThrow(() -> ConsentApiException.invalid("method must be written, electronic or verbal"));
-        Instant from = req.validFrom() == null ? now : instant(req.validFrom(), "validFrom");
-        Optional<Instant> until = Optional.ofNullable(req.validUntil()).map(v -> instant(v, "validUntil"));
+                .orElseThrow(() -> ConsentApiException.invalid(Field.METHOD, "method must be written, electronic or verbal"));
+        Instant from = req.validFrom() == null ? now : instant(req.validFrom(), "validFrom", Field.VALID_FROM);
+        Optional<Instant> until = Optional.ofNullable(req.validUntil()).map(v -> instant(v, "validUntil", Field.VALID_UNTIL));
         if (until.isPresent() && !until.get().isAfter(now)) {
-            throw ConsentApiException.invalid("validUntil is in the past");
+            throw ConsentApiException.invalid(Field.VALID_UNTIL, "validUntil is in the past");
         }
         if (until.isPresent() && !until.get().isAfter(from)) {
-            throw ConsentApiException.invalid("validUntil is not after validFrom");
+            throw ConsentApiException.invalid(Field.VALID_UNTIL, "validUntil is not after validFrom");
         }
         ConsentRequests.Evidence evidence = req.evidence();
         if (evidence != null && evidence.sha256() != null && !evidence.sha256().matches("[0-9a-fA-F]{64}")) {
-            throw ConsentApiException.invalid("evidence.sha256 must be 64 hexadecimal digits");
+            throw ConsentApiException.invalid(Field.EVIDENCE, "evidence.sha256 must be 64 hexadecimal digits");
         }
         if (scopes.contains(Purpose.PUBLICATION) && method == ConsentMethod.WRITTEN
                 && (evidence == null || evidence.reference() == null || evidence.reference().isBlank())) {
             // Publication needs consent in writing: a written consent that names no document is
             // one nobody can show, and it would grant publication as well as one that does.
-            throw ConsentApiException.invalid("a written consent to publication needs evidence.reference, where the signed document is kept");
+            throw ConsentApiException.invalid(Field.EVIDENCE,
+                    "a written consent to publication needs evidence.reference, where the signed document is kept");
         }
         return new ConsentTerms(java.util.Collections.unmodifiableSet(scopes), method, from, until, evidence);
     }
@@ -62,15 +64,15 @@ record ConsentTerms(Set<Purpose> scopes, ConsentMethod method, Instant from, Opt
     }
 
     /** An ISO 8601 instant of the API, within the years Veil can store. */
-    static Instant instant(String value, String field) {
+    static Instant instant(String value, String name, Field field) {
         Instant parsed;
         try {
             parsed = Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw ConsentApiException.invalid(field + " must be an ISO 8601 instant such as 2027-06-30T00:00:00Z");
+            throw ConsentApiException.invalid(field, name + " must be an ISO 8601 instant such as 2027-06-30T00:00:00Z");
         }
         if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
-            throw ConsentApiException.invalid(field + " must lie between the years 1900 and 9999");
+            throw ConsentApiException.invalid(field, name + " must lie between the years 1900 and 9999");
         }
         // As PostgreSQL holds it, but truncated where it would round: an end of .1234567 stored as
         // .123457 overlapped a next consent starting at .1234567, and that was a 409.
@@ -79,13 +81,14 @@ record ConsentTerms(Set<Purpose> scopes, ConsentMethod method, Instant from, Opt
 
     private static Set<Purpose> scopes(List<String> names) {
         if (names == null || names.isEmpty()) {
-            throw ConsentApiException.invalid("scopes must name at least one of consultation, teaching, research, publication");
+            throw ConsentApiException.invalid(Field.SCOPES,
+                    "scopes must name at least one of consultation, teaching, research, publication");
         }
         Set<Purpose> out = new LinkedHashSet<>();
         for (String n : names) {
             Purpose p = n == null ? null : Purpose.fromScope(Purpose.SCOPE_PREFIX + n).filter(CONSENTABLE::contains).orElse(null);
             if (p == null) {
-                throw ConsentApiException.invalid("scopes may only be consultation, teaching, research and publication");
+                throw ConsentApiException.invalid(Field.SCOPES, "scopes may only be consultation, teaching, research and publication");
             }
             out.add(p);
         }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.veil.consent.ConsentApiException.Field;
 import org.veil.policy.ConsentMethod;
 import org.veil.policy.Purpose;
 
@@ -71,7 +72,7 @@ public class PatientConsents {
     public String record(NewPatientConsent req, String recordedBy, Instant now, OnChange onChange) throws SQLException {
         String patientId = req.patientId() == null ? "" : ConsentRegistry.spaceTrimmed(req.patientId());
         if (patientId.isEmpty()) {
-            throw ConsentApiException.invalid("a patient consent needs the patient's identifier");
+            throw ConsentApiException.invalid(Field.PATIENT, "a patient consent needs the patient's identifier");
         }
         String issuer = normalIssuer(req.issuer());
         ConsentTerms terms = ConsentTerms.of(req.terms(), now);
@@ -90,14 +91,15 @@ public class PatientConsents {
                 if (studies.isEmpty() && hasStudiesUnderAnotherIssuer(c, patientId, issuer)) {
                     // Most likely the identifier's system is not written as the studies' IssuerOfPatientID:
                     // recorded as sent, it would cover nothing, now or later, and say nothing.
-                    throw ConsentApiException.invalid("the patient's identifier system matches no IssuerOfPatientID of the studies "
+                    throw ConsentApiException.invalid(Field.PATIENT,
+                            "the patient's identifier system matches no IssuerOfPatientID of the studies "
                             + "with this PatientID; name the issuer as the studies do, or leave the system out if they have none");
                 }
             } else {
                 for (String study : req.studies()) {
                     String[] owner = ConsentRegistry.patientOf(c, study);
                     if (!patientId.equals(strip(owner[0])) || !Optional.ofNullable(issuer).orElse("").equals(strip(owner[1]))) {
-                        throw ConsentApiException.invalid("a study the consent names belongs to another patient");
+                        throw ConsentApiException.invalid(Field.PATIENT, "a study the consent names belongs to another patient");
                     }
                     studies.add(study);
                 }
@@ -149,7 +151,7 @@ public class PatientConsents {
     public PatientConsentView withdraw(String id, ConsentRequests.Withdrawal req, String by, Instant now, OnChange onChange)
             throws SQLException {
         if (req == null || req.reason() == null || req.reason().isBlank()) {
-            throw ConsentApiException.invalid("a withdrawal needs a reason");
+            throw ConsentApiException.invalid(Field.REASON, "a withdrawal needs a reason");
         }
         UUID uuid = uuid(id).orElseThrow(() -> ConsentApiException.unknown("unknown consent"));
         try (Connection c = db.getConnection()) {
@@ -324,7 +326,7 @@ public class PatientConsents {
     }
 
     private static ConsentApiException tooManyStudies() {
-        return ConsentApiException.invalid("a consent covers at most " + MAX_STUDIES + " studies at once (an identifier "
+        return ConsentApiException.invalid(Field.STUDIES, "a consent covers at most " + MAX_STUDIES + " studies at once (an identifier "
                 + "with more is most often the one a site gives whoever it cannot identify): name the studies meant, in consents of "
                 + "at most that many");
     }

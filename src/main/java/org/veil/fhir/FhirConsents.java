@@ -212,7 +212,7 @@ public class FhirConsents {
     private static RuntimeException translate(ConsentApiException e) {
         String reason = e.getMessage();
         return switch (e.status()) {
-            case 400 -> FhirProblem.unprocessable(element(reason), reason.replace("validUntil", "provision.period.end")
+            case 400 -> FhirProblem.unprocessable(element(e), reason.replace("validUntil", "provision.period.end")
                     .replace("validFrom", "provision.period.start").replace("evidence.sha256", "the evidence SHA-256")
                     .replace("evidence.reference", "sourceAttachment.url or sourceReference"));
             case 404 -> FhirProblem.unprocessable("Consent.provision.data", "Veil holds no study with this StudyInstanceUID");
@@ -221,22 +221,17 @@ public class FhirConsents {
         };
     }
 
-    private static String element(String reason) {
-        if (reason.contains("validUntil")) {
-            return "Consent.provision.period.end";
-        }
-        if (reason.contains("validFrom")) {
-            return "Consent.provision.period.start";
-        }
-        if (reason.contains("evidence")) {
-            return "Consent.sourceAttachment";
-        }
-        if (reason.contains("patient")) {
-            return "Consent.patient.identifier";
-        }
-        if (reason.contains("stud")) {
-            return "Consent.provision.data";
-        }
-        return null;
+    /** The Consent element a registry refusal is about; the registry names the part of its own request. */
+    private static String element(ConsentApiException e) {
+        return e.field().map(f -> switch (f) {
+            case VALID_UNTIL -> "Consent.provision.period.end";
+            case VALID_FROM -> "Consent.provision.period.start";
+            case EVIDENCE -> "Consent.sourceAttachment";
+            case PATIENT -> "Consent.patient.identifier";
+            case STUDIES -> "Consent.provision.data";
+            case SCOPES -> "Consent.provision.purpose";
+            case METHOD -> "Consent.category";
+            case REASON, PURPOSE, AUDIENCE, EXPIRES_AT -> null;
+        }).orElse(null);
     }
 }
