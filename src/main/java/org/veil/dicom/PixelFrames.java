@@ -55,23 +55,34 @@ public final class PixelFrames {
      * does not match Rows, Columns, Samples per Pixel and Number of Frames, or an encoding it
      * does not know.
      */
+    /** The photometric interpretations of one sample per pixel the check knows how a viewer draws (PS3.3 C.7.6.3.1.2). */
+    private static final java.util.Set<String> GREY_OR_PALETTE = java.util.Set.of("MONOCHROME1", "MONOCHROME2", "PALETTE COLOR");
+
     static PixelFrames of(AttributeList list, long maxBytes) throws UndecodablePixelDataException {
         int rows = integer(list, 0x0028, 0x0010);
         int columns = integer(list, 0x0028, 0x0011);
         int spp = Math.max(1, integer(list, 0x0028, 0x0002));
         int allocated = integer(list, 0x0028, 0x0100);
         int stored = integer(list, 0x0028, 0x0101);
-        boolean signed = integer(list, 0x0028, 0x0103) == 1;
+        // Pixel Representation exactly 0 or 1: a viewer reads any other value, or none, its own
+        // way (cornerstone takes all but 0 as signed), and the derivative keeps what is here.
+        int representation = list.get(new AttributeTag(0x0028, 0x0103)) == null ? -1 : integer(list, 0x0028, 0x0103);
+        if (representation != 0 && representation != 1) {
+            throw new UndecodablePixelDataException("the image's Pixel Representation is not one value, 0 or 1");
+        }
+        boolean signed = representation == 1;
         int frames = integer(list, 0x0028, 0x0008);
         if (frames < 0) {
             throw new UndecodablePixelDataException("the image pixel description cannot be read");
         }
         frames = Math.max(1, frames);
-        String photometric = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(0x0028, 0x0004)).trim()
-                .toUpperCase(Locale.ROOT);
+        Attribute interpretation = list.get(new AttributeTag(0x0028, 0x0004));
+        String photometric = interpretation == null || interpretation.getVM() != 1 ? ""
+                : Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(0x0028, 0x0004)).trim().toUpperCase(Locale.ROOT);
         boolean planar = spp == 3 && integer(list, 0x0028, 0x0006) == 1;
         if (rows <= 0 || columns <= 0 || (spp != 1 && spp != 3) || stored <= 0 || stored > allocated
-                || (allocated != 1 && allocated != 8 && allocated != 16 && allocated != 32)) {
+                || (allocated != 1 && allocated != 8 && allocated != 16 && allocated != 32)
+                || photometric.isEmpty() || (spp == 1 && !GREY_OR_PALETTE.contains(photometric))) {
             throw new UndecodablePixelDataException("the image pixel description is not one Veil can clean");
         }
         // PS3.5 8.1.1 lets the stored bits sit anywhere in the allocated ones (High Bit above
@@ -162,9 +173,10 @@ public final class PixelFrames {
     }
 
     /**
-     * Paints each rectangle in every frame with the darkest value of the image: the Pixel
-     * Padding Value where there is one, else the lowest sample of all frames (the highest for
-     * MONOCHROME1, where high is dark), black for colour.
+     * Paints each rectangle in every frame with the darkest value of the image: the lowest
+     * sample of all frames (the highest for MONOCHROME1, where high is dark), black for colour.
+     * Not the Pixel Padding Value: the derivative does not keep it (a viewer draws it as any
+     * other value), and it need not be dark.
      */
     public void paint(List<Rectangle> regions) {
         Rectangle image = new Rectangle(0, 0, columns, rows);
@@ -187,10 +199,6 @@ public final class PixelFrames {
     private int[] darkest() {
         if (samplesPerPixel == 3) {
             return photometric.startsWith("YBR") ? new int[] {0, 128, 128} : new int[] {0, 0, 0};
-        }
-        Integer padding = presentation.paddingValue();
-        if (padding != null) {
-            return new int[] {padding};
         }
         int[][] lut = window().palette();
         if (lut != null) {
@@ -262,14 +270,9 @@ public final class PixelFrames {
             for (int v = low; v <= extent.high(); v++) {
                 lut[v - low] = grey(v * window.slope() + window.intercept(), range[0], range[1], inverted);
             }
-            // Padding is drawn black by viewers (PixelMed's renderer too, PS3.3 C.7.5.1.1.2): text
-            // one level off a padding background stands out there, so it must here.
-            int[] padding = presentation.paddingRange();
-            if (padding != null) {
-                for (int v = Math.max(low, padding[0]); v <= Math.min(extent.high(), padding[1]); v++) {
-                    lut[v - low] = 0;
-                }
-            }
+            // Padding is drawn as any other value: the derivative keeps no Pixel Padding Value
+            // (a viewer honouring one draws it black, PS3.3 C.7.5.1.1.2, and OHIF does not), so
+            // every reader of it draws the samples as this does.
             // The value as SampleFormat#value gives it: the stored bits, sign-extended when signed.
             int shift = 32 - bitsStored;
             short[] words = samples.wordArray();
@@ -529,7 +532,16 @@ public final class PixelFrames {
         }
     }
 
+    /**
+     * One value of the pixel description; -1 when it is no number or more than one value (the
+     * check would read the first and a viewer perhaps another, and what the check did not read
+     * leaves with the derivative), 0 when absent.
+     */
     private static int integer(AttributeList list, int group, int element) {
+        Attribute a = list.get(new AttributeTag(group, element));
+        if (a != null && a.getVM() > 1) {
+            return -1;
+        }
         String s = Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(group, element)).trim();
         try {
             return s.isEmpty() ? 0 : Integer.parseInt(s);

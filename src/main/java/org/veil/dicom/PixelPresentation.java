@@ -8,8 +8,9 @@ import com.pixelmed.dicom.DicomException;
 /**
  * How a viewer would show an image's stored values, as its header says: the rescale, the first
  * window and the palette (PS3.3 C.11.1, C.11.2, C.7.6.3.1.5), per frame for enhanced images
- * (C.7.6.16), and the padding viewers draw black (C.7.5.1.1.2). Read for the text check, which
- * must look at what a reader of the derivative would see.
+ * (C.7.6.16). Read for the text check, which must look at what a reader of the derivative would
+ * see: the derivative keeps no padding value and no smallest or largest pixel value (which a
+ * viewer may draw black, or take for a window), so neither is read here.
  */
 public final class PixelPresentation {
 
@@ -77,41 +78,6 @@ public final class PixelPresentation {
         double width = decimal(list, 0x0028, 0x1051, 0.0);
         header = new Window(slope == 0 ? 1.0 : slope, intercept, centre, width, palette());
         return header;
-    }
-
-    /** Pixel Padding Value and, when given, Pixel Padding Range Limit, as values (sign applied), low first; null without padding. */
-    int[] paddingRange() {
-        Integer padding = paddingValue();
-        if (padding == null) {
-            return null;
-        }
-        int low = format.value(padding);
-        int high = low;
-        Attribute limit = list.get(new AttributeTag(0x0028, 0x0121));
-        if (limit != null) {
-            try {
-                int[] v = limit.getIntegerValues();
-                if (v != null && v.length > 0) {
-                    high = format.value(format.raw(v[0]));
-                }
-            } catch (DicomException e) {
-                // no limit readable: the padding value alone
-            }
-        }
-        return new int[] {Math.min(low, high), Math.max(low, high)};
-    }
-
-    Integer paddingValue() {
-        Attribute a = list.get(new AttributeTag(0x0028, 0x0120));
-        if (a == null) {
-            return null;
-        }
-        try {
-            int[] v = a.getIntegerValues();
-            return v == null || v.length == 0 ? null : format.raw(v[0]);
-        } catch (DicomException e) {
-            return null;
-        }
     }
 
     /** Red, green and blue lookup tables of a palette colour image, each as {first mapped, entries...}; null when unusable. */

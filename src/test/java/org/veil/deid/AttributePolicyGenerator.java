@@ -46,6 +46,17 @@ public final class AttributePolicyGenerator {
     static final Set<Integer> DEVICE_DATES = Set.of(0x00181200, 0x00181202, 0x00181203, 0x0018700C, 0x00181204, 0x00181205,
             0x00143076, 0x0044000B, 0x00080106, 0x00140102, 0x00141020);
 
+    /**
+     * How a viewer may draw the samples other than the text check looks at them: Pixel Padding
+     * Value and Range Limit (in their float forms too), which a viewer honouring them draws black
+     * and OHIF does not (so text in padding values looks different from viewer to viewer), and the
+     * smallest and largest pixel values of the image, series and plane, which a viewer may take
+     * for its first window where the header gives none (a "window" two values wide that no check
+     * reads). Removed: the derivative is drawn from its samples and its one kept window alone.
+     */
+    static final Set<Integer> VIEWER_HINTS = Set.of(0x00280104, 0x00280105, 0x00280106, 0x00280107, 0x00280108, 0x00280109,
+            0x00280110, 0x00280111, 0x00280120, 0x00280121, 0x00280122, 0x00280123, 0x00280124, 0x00280125);
+
     private AttributePolicyGenerator() {
     }
 
@@ -115,7 +126,7 @@ public final class AttributePolicyGenerator {
                 || (group & 0xFF00) == 0xFF00 || (group & 1) == 1 || PATIENT_GROUPS.contains(group)) {
             return null;
         }
-        if (ISSUERS.contains(e.tag())) {
+        if (ISSUERS.contains(e.tag()) || VIEWER_HINTS.contains(e.tag())) {
             return null;
         }
         if (CODED_ENTRY.contains(e.tag())) {

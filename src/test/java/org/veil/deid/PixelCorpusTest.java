@@ -510,7 +510,85 @@ class PixelCorpusTest {
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
     }
 
-    /** Padding is drawn black: text one value above a padding background stands out in a viewer, so the check draws it so. */
+    /**
+     * Text drawn in the Pixel Padding Value: a viewer honouring padding draws it black, OHIF draws
+     * it as any value (white here). The check drew padding black and passed this; the derivative
+     * now keeps no padding, so every viewer draws the text white, and the check looks as they do.
+     */
+    @Test
+    void textDrawnInThePaddingValueIsWithheld() throws Exception {
+        BufferedImage image = draw(ct(256, 21), 6, 6, 16, NAME);
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(image),
+                new RawDataset().us(0x00280120, 4095).text(0x00281050, "DS", "2048").text(0x00281051, "DS", "4096"));
+        assertThat(tesseract(original, 1, "+Ww", "2048", "4096")).as("the text is in the pixels").contains("BAKER");
+        assertThat(veilSees(original)).as("the check finds it in the original").isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /**
+     * 16 stored bits, a name at 0x8000 on 0x7FFF: read unsigned the two are one level apart of
+     * 65,536, read signed they are black and white. The check read any Pixel Representation but 1
+     * as unsigned and the derivative kept it, while cornerstone reads any value but 0 as signed:
+     * such an image is withheld. Signed, as a viewer of it is told, the check sees the name.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2", "0\\1", "absent"})
+    void aPixelRepresentationViewersReadTheirOwnWayIsWithheld(String representation) throws Exception {
+        assertThat(tesseract(halves(null), 1, "+Wm", "+C", "0", "128", "256", "128")).as("the name, read signed").contains("BAKER");
+        assertThat(teaching(halves("1"))).as("told signed, the check sees it").isInstanceOf(Outcome.Withheld.class);
+        Outcome outcome = teaching(halves(representation));
+        assertThat(outcome).isInstanceOf(Outcome.Withheld.class);
+        assertThat(((Outcome.Withheld) outcome).reason()).contains("Pixel Representation");
+    }
+
+    /** Noise above, a name at 0x8000 on 0x7FFF below; 16 bits stored, no window; Pixel Representation as given (null: 1). */
+    private static byte[] halves(String representation) {
+        BufferedImage mask = draw(new BufferedImage(256, 256, BufferedImage.TYPE_USHORT_GRAY), 6, 150, 16, NAME);
+        Random r = new Random(23);
+        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                int v = y < 128 ? r.nextInt(65536) : mask.getRaster().getSample(x, y, 0) > 0 ? 0x8000 : 0x7FFF;
+                pixels.write(v);
+                pixels.write(v >>> 8);
+            }
+        }
+        RawDataset d = AdversarialCorpus.ct(91).text(0x00080016, "UI", AdversarialCorpus.CT).text(0x00080060, "CS", "CT")
+                .text(0x00080070, "LO", "NONAME IMAGING").us(0x00280010, 256).us(0x00280011, 256)
+                .us(0x00280101, 16).us(0x00280102, 15).remove(0x00281050).remove(0x00281051)
+                .put(0x7FE00010, "OW", pixels.toByteArray());
+        if (representation == null) {
+            d.us(0x00280103, 1);
+        } else if (representation.equals("absent")) {
+            d.remove(0x00280103);
+        } else {
+            d.us(0x00280103, java.util.Arrays.stream(representation.split("\\\\")).mapToInt(Integer::parseInt).toArray());
+        }
+        return d.part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.91");
+    }
+
+    /** The derivative keeps neither padding nor the pixel value range, which a viewer may take for a window of two values. */
+    @Test
+    void aDerivativeKeepsNoPaddingNorPixelValueRange() throws Exception {
+        int[] hints = {0x00280106, 0x00280107, 0x00280108, 0x00280109, 0x00280120, 0x00280121};
+        RawDataset extra = new RawDataset();
+        for (int tag : hints) {
+            extra.us(tag, tag == 0x00280120 ? 0 : 1000);
+        }
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(ct(256, 22)), extra);
+        Part10Editor before = Part10Editor.read(original);
+        for (int tag : hints) {
+            assertThat(before.root().contains(tag)).as("the original has %08X", tag).isTrue();
+        }
+        Outcome outcome = teaching(original);
+        assertThat(outcome).isInstanceOf(Outcome.Derived.class);
+        Part10Editor after = Part10Editor.read(((Outcome.Derived) outcome).part10());
+        for (int tag : hints) {
+            assertThat(after.root().contains(tag)).as("the derivative has %08X", tag).isFalse();
+        }
+    }
+
+    /** Text one value above a background the original called padding: the frame's central values show it. */
     @Test
     void textOnAPaddingBackgroundIsWithheld() throws Exception {
         byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(faint(256)),
