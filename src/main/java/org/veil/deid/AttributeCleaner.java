@@ -85,6 +85,8 @@ final class AttributeCleaner {
     private final LocalDate today;
     /** The Patient ID as the instance had it (the walk empties it before later items are read), upper case. */
     private final String originalPatientId;
+    /** The instance's character set where its multi-byte characters can be written in ASCII bytes; else null. */
+    private final java.nio.charset.Charset hidingCharset;
     /** What the SOP class stores: which samples besides the image's have a place in it. */
     private final StorageKind kind;
     private final Set<String> names = new HashSet<>();
@@ -115,6 +117,7 @@ final class AttributeCleaner {
         this.temporal = new TemporalAttributes(profile, dayShift);
         this.kind = StorageKind.of(root.string(Tag.SOPClassUID).orElse(""));
         this.originalPatientId = root.string(PATIENT_ID).map(String::trim).orElse("").toUpperCase(Locale.ROOT);
+        this.hidingCharset = WrittenAscii.hiding(root.strings(Tag.SpecificCharacterSet));
     }
 
     /** What the walk consults, made once per engine. */
@@ -449,7 +452,7 @@ final class AttributeCleaner {
                 }
             }
             case LO, SH, ST, LT, UT, UC -> {
-                if (ds.strings(tag).stream().anyMatch(this::namesThePatient)) {
+                if (ds.strings(tag).stream().anyMatch(v -> v != null && (namesThePatient(v) || namesThePatientAsWritten(v)))) {
                     ValueShapes.dummy(ds, tag, vr);
                 }
             }
@@ -458,7 +461,7 @@ final class AttributeCleaner {
                 // Binary numbers of a fixed type, as many as the dictionary allows (walk checks the
                 // count). Bytes (OB, UN) are kept only as long as a timestamp (Frame Origin
                 // Timestamp's ten): a Certified Timestamp can carry kilobytes no one here can read.
-                if (vr.isBulk() && ds.bytes(tag).length > KEPT_BYTES) {
+                if (vr.isBulk() && (ds.bytes(tag).length > KEPT_BYTES || namesThePatient(WrittenAscii.of(ds.bytes(tag))))) {
                     ds.remove(tag);
                 }
             }
@@ -482,6 +485,12 @@ final class AttributeCleaner {
      */
     private boolean namesThePatient(String value) {
         return CodedEntries.holdsIdentity(value, names, originalPatientId);
+    }
+
+    /** Whether the value, written in the instance's character set, names the patient in the ASCII of its bytes. */
+    private boolean namesThePatientAsWritten(String value) {
+        return hidingCharset != null && value.chars().anyMatch(c -> c >= 0x80)
+                && (hidingCharset == WrittenAscii.UNREADABLE || namesThePatient(WrittenAscii.of(value, hidingCharset)));
     }
 
     private void cleanText(EditableDataset ds, int tag, Vr vr) {
