@@ -68,7 +68,7 @@ public final class InstanceParser {
      * page of a thousand rows stays within a few hundred megabytes at worst. Real patient, study
      * and series attributes make a few kilobytes.
      */
-    static final long MAX_LEVEL_JSON_CHARS = 256 * 1024;
+    public static final long MAX_LEVEL_JSON_CHARS = 256 * 1024;
 
     private static String level(Dataset ds, String path, QueryLevel level, DicomJsonWriter.Bounds bounds)
             throws MalformedDicomException {

@@ -132,6 +132,15 @@ public interface DicomWebConfig {
     @WithDefault("100")
     int defaultQueryLimit();
 
+    /**
+     * QIDO-RS searches running in the database at once, per replica; a few more wait up to five
+     * seconds, and beyond those a search is 503 with Retry-After. A quarter of the database pool
+     * by default, so that searches built to run their whole query timeout leave connections to
+     * every other request.
+     */
+    @WithDefault("8")
+    int maxConcurrentSearches();
+
     /** Largest QIDO-RS page. */
     @WithDefault("1000")
     int maxQueryLimit();

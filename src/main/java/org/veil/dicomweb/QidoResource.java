@@ -28,9 +28,12 @@ public class QidoResource {
     private final QidoRequest.Paging paging;
     private final long maxResponseBytes;
     private final java.time.Duration timeout;
+    private final SearchGate gate;
 
-    public QidoResource(QidoSearch search, Visibility visibility, StudyAccess access, RequestAudit audit, DicomWebConfig config) {
+    public QidoResource(QidoSearch search, Visibility visibility, StudyAccess access, RequestAudit audit, DicomWebConfig config,
+                        SearchGate gate) {
         this.search = search;
+        this.gate = gate;
         this.access = access;
         this.visibility = visibility;
         this.audit = audit;
@@ -135,7 +138,10 @@ public class QidoResource {
         QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
         Visibility.Search visible = visibility.forSearch(request.singleStudy());
         SearchScope scope = visible.scope();
-        QidoResult result = search.search(request, ServiceUrls.base(uri), scope, maxResponseBytes, timeout);
+        QidoResult result;
+        try (org.veil.dicom.ComputeGate.Turn turn = gate.enter()) {
+            result = search.search(request, ServiceUrls.base(uri), scope, maxResponseBytes, timeout);
+        }
         audit.studies(result.originalStudies());
         audit.instances(level == QueryLevel.INSTANCE ? result.objects().size() : 0);
         String pending = visible.pendingStudies() == 0 ? null : "299 veil \"" + (visible.morePending() ? "More than " : "")

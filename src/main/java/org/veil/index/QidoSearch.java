@@ -45,6 +45,12 @@ public class QidoSearch {
             Tag.Columns, Tag.BitsAllocated, Tag.NumberOfFrames);
     /** Further matches counted at most; beyond it the Warning says "more than" (docs/conformance.md). */
     public static final long COUNT_BOUND = 10_000;
+    /**
+     * Most characters of study rows a search reads in one round trip: a page whose study
+     * attributes (each up to InstanceParser.MAX_LEVEL_JSON_CHARS) could hold more is read through
+     * a cursor, 64 rows at a time. 101 rows (OHIF's page) fit.
+     */
+    static final long STUDY_ROWS_AT_ONCE = 32L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper(org.veil.dicom.StoredJson.FACTORY);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -93,17 +99,21 @@ public class QidoSearch {
             // Series and instances are read a few rows at a time through a cursor (PgJDBC fetches
             // in batches only outside auto-commit): a page of a thousand of them, each with its
             // study's JSON and an instance's whole metadata, would otherwise be held whole before the
-            // first is weighed against maxBytes. A study's row is bounded at STOW (its attributes'
-            // JSON, InstanceParser), and a study search, the most frequent, keeps its one round trip.
-            // Through a cursor the query timeout times the first batch only (PgJDBC fetches the rest
-            // with no timer): the database bounds every batch, and the loop the whole.
-            boolean cursor = level == QueryLevel.SERIES || level == QueryLevel.INSTANCE;
+            // first is weighed against maxBytes; an instance's metadata may be 128 Mi characters, so
+            // instances come one at a time. A study's row is bounded at STOW (its attributes' JSON,
+            // InstanceParser): a study search of a page whose rows could not pass STUDY_ROWS_AT_ONCE
+            // (the default 100, OHIF's 101), the most frequent search, keeps its one round trip,
+            // a larger page is read through the cursor too. Through a cursor the query timeout times
+            // the first batch only (PgJDBC fetches the rest with no timer): the database bounds
+            // every batch, and the loop the whole.
+            boolean cursor = level == QueryLevel.SERIES || level == QueryLevel.INSTANCE
+                    || (q.limit() + 1L) * org.veil.dicom.InstanceParser.MAX_LEVEL_JSON_CHARS > STUDY_ROWS_AT_ONCE;
             if (cursor) {
                 c.setAutoCommit(false);
                 try (java.sql.Statement limit = c.createStatement()) {
                     limit.execute("SET LOCAL statement_timeout = " + timeoutSeconds * 1000L);
                 }
-                ps.setFetchSize(level == QueryLevel.INSTANCE ? 4 : 16);
+                ps.setFetchSize(level == QueryLevel.INSTANCE ? 1 : level == QueryLevel.SERIES ? 16 : 64);
             }
             long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
             try (ResultSet rs = ps.executeQuery()) {

@@ -37,6 +37,9 @@ class HostileRequestTest {
     @Inject
     ComputeGate gate;
 
+    @Inject
+    SearchGate searches;
+
     @BeforeEach
     void reset() throws Exception {
         index.reset();
@@ -234,6 +237,43 @@ class HostileRequestTest {
             holders.shutdown();
         }
         assertThat(given().header("Accept", "image/jpeg").get(instance + "/rendered").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Searches built to run their whole query timeout, sent by the dozen, held every connection of
+     * the pool: with as many searches running as run at once (and as many waiting), a search is
+     * 503 with Retry-After, and the pool keeps connections for everything else.
+     */
+    @Test
+    void whenEverySearchTurnIsTakenASearchAnswers503() throws Exception {
+        int running = 8; // veil.dicomweb.max-concurrent-searches
+        int waiting = 4 * running;
+        ExecutorService holders = Executors.newFixedThreadPool(running + waiting);
+        CountDownLatch holding = new CountDownLatch(running);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            for (int i = 0; i < running + waiting; i++) {
+                holders.submit(() -> {
+                    try (ComputeGate.Turn t = searches.enter()) {
+                        holding.countDown();
+                        release.await();
+                    } catch (ComputeGate.BusyException | InterruptedException e) {
+                        // a waiter that timed out: the request below may wait its 5 s, and is refused all the same
+                    }
+                    return null;
+                });
+            }
+            holding.await();
+            Response r = given().get("/dicomweb/studies?PatientID=ANY");
+            refused(r, 503, "as many searches");
+            assertThat(r.header("Retry-After")).isNotBlank();
+            // what is not a search still finds a connection
+            assertThat(DicomWebClient.stow(TestData.bytes("real/CT-MONO2-16-ankle.dcm")).statusCode()).isEqualTo(200);
+        } finally {
+            release.countDown();
+            holders.shutdown();
+        }
+        assertThat(given().get("/dicomweb/studies").statusCode()).isEqualTo(200);
     }
 
     private static String storedInstancePath(byte[] file) {
