@@ -152,7 +152,7 @@ public final class DicomJsonWriter {
             }
             List<String> values = ds.values(e);
             if (e.vr() == Vr.PN) {
-                values = values.stream().map(DicomJsonWriter::stripTrailingCarets).toList();
+                values = values.stream().map(DicomJsonWriter::personName).toList();
             }
             if (values.stream().allMatch(String::isEmpty)) {
                 return; // only padding: an empty value (PS3.18 F.2.5)
@@ -261,6 +261,16 @@ public final class DicomJsonWriter {
             }
             g.writeEndObject();
         }
+    }
+
+    /** A person name as written, or empty when its every component group is (`=`, `^=^`): no name, not a name of no groups (PS3.18 F.2.5). */
+    private static String personName(String v) {
+        for (String group : v.split("=", -1)) {
+            if (!stripTrailingCarets(group).isEmpty()) {
+                return stripTrailingCarets(v);
+            }
+        }
+        return "";
     }
 
     /** A name or component group without its trailing empty components (PS3.5 6.2): {@code DOE^JOHN^^} is {@code DOE^JOHN}. */

@@ -158,7 +158,8 @@ public class QidoResource {
         if (result.objects().isEmpty()) {
             Response.ResponseBuilder none = Response.noContent();
             warnings.forEach(w -> none.header("Warning", w));
-            return none.build();
+            // As a page of matches: that nothing matched is an answer about patients too.
+            return none.header("Cache-Control", "no-store").header("Vary", "Accept").build();
         }
         Response.ResponseBuilder r = xml ? xml(result.objects())
                 : Response.ok("[" + String.join(",", result.objects()) + "]").type("application/dicom+json");

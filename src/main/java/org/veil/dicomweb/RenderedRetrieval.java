@@ -57,10 +57,11 @@ public class RenderedRetrieval {
         List<StoredInstance> found = RetrieveService.find(instances, audit, target, config.maxInstancesPerRetrieval());
         InstanceRef ref = target.ref();
         boolean instanceLevel = ref.instance() != null;
-        // One frame may come as a single image or as a multipart of one (PS3.18 10.4.4); a thumbnail
-        // is one image.
+        // One frame may come as a single image or as a multipart of one (PS3.18 10.4.4); several
+        // frames are a multipart of one image each (a single image would answer the first alone,
+        // and say nothing of the rest); a thumbnail is one image.
         Negotiation.Shape shape = request.thumbnail() ? Negotiation.Shape.SINGLE
-                : instanceLevel ? Negotiation.Shape.EITHER : Negotiation.Shape.MULTIPART;
+                : instanceLevel && request.frames().size() <= 1 ? Negotiation.Shape.EITHER : Negotiation.Shape.MULTIPART;
         Negotiation.Rendering how = Negotiation.rendered(accept, shape);
         Renderer.Options options = new Renderer.Options(request.window(),
                 request.viewport().or(() -> request.thumbnail() ? java.util.Optional.of(THUMBNAIL) : java.util.Optional.empty()),

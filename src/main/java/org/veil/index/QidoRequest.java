@@ -72,6 +72,11 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                         notPerformed.add(name);
                     }
                 }
+                case "accept", "charset" -> {
+                    // Content negotiation (PS3.18 8.3.3): accept stands for the Accept header, and
+                    // is applied before the search (dicomweb.AcceptParameter); answers are UTF-8.
+                    single(name, values);
+                }
                 case "includefield" -> {
                     for (String v : values) {
                         for (String field : v.split(",")) {

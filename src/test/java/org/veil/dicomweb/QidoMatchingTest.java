@@ -141,6 +141,7 @@ class QidoMatchingTest {
         Response r = get(query);
         if (expected.isEmpty()) {
             assertThat(r.statusCode()).isEqualTo(204);
+            assertThat(r.header("Cache-Control")).as("nothing found is an answer about patients too").isEqualTo("no-store");
             return;
         }
         assertThat(r.statusCode()).isEqualTo(200);
@@ -185,6 +186,21 @@ class QidoMatchingTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(identifiers("/studies", r)).containsExactly("B", "A");
         assertThat(r.header("Warning")).contains("There are 2 additional results");
+    }
+
+    /** The content negotiation query parameters (PS3.18 8.3.3) are no attributes: accept stands for the header, charset is UTF-8. */
+    @Test
+    void acceptAndCharsetQueryParametersNegotiate() {
+        Response json = given().accept("multipart/related; type=\"application/dicom+xml\"").queryParam("accept", "application/dicom+json")
+                .queryParam("charset", "utf-8").get("/dicomweb/studies?StudyInstanceUID=2.25.3");
+        assertThat(json.statusCode()).as(json.asString()).isEqualTo(200);
+        assertThat(json.contentType()).startsWith("application/dicom+json");
+        Response xml = given().accept("application/dicom+json").queryParam("accept", "multipart/related; type=\"application/dicom+xml\"")
+                .get("/dicomweb/studies?StudyInstanceUID=2.25.3");
+        assertThat(xml.statusCode()).isEqualTo(200);
+        assertThat(xml.contentType()).startsWith("multipart/related").contains("application/dicom+xml");
+        assertThat(given().queryParam("accept", "application/dicom+json", "application/json").get("/dicomweb/studies").statusCode())
+                .isEqualTo(400);
     }
 
     @Test

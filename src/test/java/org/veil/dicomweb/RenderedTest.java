@@ -121,6 +121,19 @@ class RenderedTest {
         assertThat(DicomWebClient.parts(one)).hasSize(1);
         assertThat(DicomWebClient.given().accept("image/jpeg").get("/dicomweb/studies/" + US + "/rendered").statusCode())
                 .isEqualTo(406);
+        // several frames are one image each, whatever the client allows: all of them, not the first alone
+        for (String accept : new String[] {"*/*", "multipart/related; type=\"image/jpeg\", image/jpeg"}) {
+            Response three = DicomWebClient.given().accept(accept).get(path(US, 1) + "/frames/1,2,3/rendered");
+            assertThat(three.statusCode()).as(accept).isEqualTo(200);
+            assertThat(DicomWebClient.parts(three)).as(accept).hasSize(3);
+        }
+        Response single = DicomWebClient.given().accept("image/jpeg").get(path(US, 1) + "/frames/1,2,3/rendered");
+        assertThat(single.statusCode()).as("three frames cannot be one image").isEqualTo(406);
+        assertThat(single.jsonPath().getString("reason")).contains("multipart/related");
+        // the accept query parameter stands for the header (PS3.18 8.3.3.1)
+        Response linked = DicomWebClient.given().accept("image/jpeg").queryParam("accept", "multipart/related; type=\"image/png\"")
+                .get(path(US, 1) + "/frames/1,2/rendered");
+        assertThat(DicomWebClient.parts(linked)).hasSize(2).allSatisfy(p -> assertThat(p.contentType()).isEqualTo("image/png"));
     }
 
     /**
