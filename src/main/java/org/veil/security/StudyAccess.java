@@ -18,6 +18,8 @@ import org.veil.policy.Role;
 @ApplicationScoped
 public class StudyAccess {
     private static final Set<Role> READERS = EnumSet.of(Role.CLINICIAN, Role.CONSULTANT, Role.EDUCATOR, Role.RESEARCHER);
+    /** Readers who reach de-identified copies only. */
+    private static final Set<Role> EXTERNAL_READERS = EnumSet.of(Role.CONSULTANT, Role.EDUCATOR, Role.RESEARCHER);
 
     @Inject
     CurrentCaller current;
@@ -34,6 +36,12 @@ public class StudyAccess {
         refuseInvalidPurpose(caller);
         if (caller.roles().contains(Role.UPLOADER)) {
             requireTreatmentIfGranted(caller, "storing is part of treatment: the purpose %s may not store");
+            if (!caller.roles().contains(Role.CLINICIAN) && caller.roles().stream().anyMatch(EXTERNAL_READERS::contains)) {
+                // The same oracle through an account that holds both: stored with no purpose, read
+                // de-identified with one. A clinician reads originals anyway, under treatment.
+                throw new AccessRefusedException("storing is refused to an account that reads de-identified copies only "
+                        + "(the roles consultant, educator or researcher beside uploader): keep the service account apart");
+            }
             return caller;
         }
         if (!caller.roles().contains(Role.CLINICIAN)) {
