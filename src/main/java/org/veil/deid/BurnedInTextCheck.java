@@ -109,7 +109,7 @@ public final class BurnedInTextCheck {
             // each distinct strip (the same pixels, so the same reading) is read once, and
             // only then scaled for the reader.
             Rectangle area = area(columns, rows, line);
-            java.nio.ByteBuffer key = key(grey, columns, area);
+            java.nio.ByteBuffer key = key(grey, columns, area, line);
             Optional<String> verdict = seen.get(key);
             if (verdict == null) {
                 verdict = verdicts.getIfPresent(key);
@@ -150,10 +150,16 @@ public final class BurnedInTextCheck {
                 .intersection(new Rectangle(0, 0, width, height));
     }
 
-    /** The key of a strip is its source pixels and size: equal keys are equal strips, never a hash collision. */
-    static java.nio.ByteBuffer key(byte[] grey, int width, Rectangle r) {
-        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(8 + r.width * r.height);
-        key.putInt(r.width).putInt(r.height);
+    /**
+     * The key of a strip is everything its verdict depends on: its source pixels and size, and the
+     * line's glyph count (the judge weighs unreadable glyphs by it), glyph height (the scale it is
+     * read at) and polarity (which way it is inverted). Equal keys are equal readings, never a
+     * hash collision: keyed by pixels alone, a strip judged once as a few unreadable glyphs was
+     * taken as safe when the same pixels later made a longer line.
+     */
+    static java.nio.ByteBuffer key(byte[] grey, int width, Rectangle r, TextLineFinder.Line line) {
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(21 + r.width * r.height);
+        key.putInt(r.width).putInt(r.height).putInt(line.glyphs()).putInt(line.glyphHeight()).put((byte) (line.lightOnDark() ? 1 : 0));
         for (int y = 0; y < r.height; y++) {
             key.put(grey, (r.y + y) * width + r.x, r.width);
         }

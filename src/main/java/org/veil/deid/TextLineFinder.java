@@ -174,15 +174,12 @@ public final class TextLineFinder {
     }
 
     private static List<Line> linesIn(byte[] grey, int width, Rectangle region, Scratch scratch) {
-        int w = region.width;
-        int h = region.height;
-        byte[] local = scratch.pixels(w * h);
+        int height = grey.length / width;
         int min = 255;
         int max = 0;
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(grey, (region.y + y) * width + region.x, local, y * w, w);
-            for (int x = 0; x < w; x++) {
-                int v = local[y * w + x] & 0xFF;
+        for (int y = region.y; y < region.y + region.height; y++) {
+            for (int x = region.x, row = y * width; x < region.x + region.width; x++) {
+                int v = grey[row + x] & 0xFF;
                 min = Math.min(min, v);
                 max = Math.max(max, v);
             }
@@ -190,19 +187,42 @@ public final class TextLineFinder {
         if (max - min < EDGE) {
             return List.of();
         }
-        // Mid-level first: burned-in text is drawn to be seen, so it usually stands on either
-        // side of the middle of the region's range; the quarter levels catch text over anatomy.
-        for (int level : new int[] {2, 1, 3}) {
-            int threshold = min + (max - min) * level / 4;
-            List<List<Glyph>> shapes = glyphs(local, w, h, region.x, region.y, threshold, scratch);
-            List<Line> lines = new ArrayList<>(chain(shapes.get(0), true));
-            lines.addAll(chain(shapes.get(1), false));
-            if (!lines.isEmpty()) {
-                return lines;
+        // A shape cut by the piece's edge is judged in the neighbouring piece; at the frame's edge
+        // there is none, and a name whose baseline is the last row would be judged nowhere. Where
+        // the piece meets the frame's edge it gets a margin as a viewer draws beyond the image:
+        // first dark (light text), then, when that finds nothing, light (dark text).
+        int left = region.x == 0 ? MARGIN : 0;
+        int top = region.y == 0 ? MARGIN : 0;
+        int right = region.x + region.width == width ? MARGIN : 0;
+        int bottom = region.y + region.height == height ? MARGIN : 0;
+        boolean atEdge = left + top + right + bottom > 0;
+        int w = region.width + left + right;
+        int h = region.height + top + bottom;
+        byte[] local = scratch.pixels(w * h);
+        for (int fill : atEdge ? new int[] {min, max} : new int[] {min}) {
+            if (atEdge) {
+                java.util.Arrays.fill(local, 0, w * h, (byte) fill);
+            }
+            for (int y = 0; y < region.height; y++) {
+                System.arraycopy(grey, (region.y + y) * width + region.x, local, (y + top) * w + left, region.width);
+            }
+            // Mid-level first: burned-in text is drawn to be seen, so it usually stands on either
+            // side of the middle of the region's range; the quarter levels catch text over anatomy.
+            for (int level : new int[] {2, 1, 3}) {
+                int threshold = min + (max - min) * level / 4;
+                List<List<Glyph>> shapes = glyphs(local, w, h, region.x - left, region.y - top, threshold, scratch);
+                List<Line> lines = new ArrayList<>(chain(shapes.get(0), true));
+                lines.addAll(chain(shapes.get(1), false));
+                if (!lines.isEmpty()) {
+                    return lines;
+                }
             }
         }
         return List.of();
     }
+
+    /** The margin a piece at the frame's edge is given, in pixels: room for the ring around a glyph. */
+    private static final int MARGIN = 2;
 
     /** A connected shape that could be a glyph: its box and its pixel count. */
     record Glyph(int x, int y, int w, int h, int area) {

@@ -331,6 +331,17 @@ public final class PixelFrames {
                     for (int i = 0; i < pixels; i++) {
                         channel[i] = (byte) entries[1 + Math.max(0, Math.min(n - 1, samples.get(base + i) - entries[0]))];
                     }
+                } else if (photometric.startsWith("YBR")) {
+                    // The red, green and blue a viewer shows (PS3.3 C.7.6.3.1.2, YBR_FULL): a name
+                    // drawn in chroma alone, 35 levels of Cb and Cr on a flat Y, is under the edge
+                    // in each of Y, Cb and Cr, and 49 levels of red and 62 of blue on screen.
+                    for (int i = 0; i < pixels; i++) {
+                        int y = format.scale8(samples.get(index(frame, i, 0)));
+                        int cb = format.scale8(samples.get(index(frame, i, 1))) - 128;
+                        int cr = format.scale8(samples.get(index(frame, i, 2))) - 128;
+                        double v = c == 0 ? y + 1.402 * cr : c == 1 ? y - 0.344136 * cb - 0.714136 * cr : y + 1.772 * cb;
+                        channel[i] = (byte) Math.max(0, Math.min(255, (int) Math.round(v)));
+                    }
                 } else {
                     for (int i = 0; i < pixels; i++) {
                         channel[i] = (byte) format.scale8(samples.get(index(frame, i, c)));
@@ -363,6 +374,53 @@ public final class PixelFrames {
             // the whole range, and in a window that clips it; a reader who narrows the window
             // sees it. The central values are looked at too, stretched black to white.
             out.add(luminance(frame, whole, central, extent));
+        }
+        if (bitsAllocated == 32) {
+            // cornerstone reads every 32-bit frame as IEEE floats, whatever Pixel Representation
+            // says (a name at the float 4.0 on 2.0 is two integers a billion apart beside values
+            // from 0 to 2^31, one grey level here); and 32 unsigned stored bits reach past an int.
+            out.addAll(asDoubles(frame, window, raw -> Float.intBitsToFloat(raw)));
+            if (!format.signed() && bitsStored == 32) {
+                out.addAll(asDoubles(frame, window, raw -> raw & 0xFFFFFFFFL));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The frame's 32-bit words read as another reader reads them, rescaled: through the window,
+     * and across their whole finite range; a value that is no finite number is drawn black.
+     */
+    private java.util.List<byte[]> asDoubles(int frame, Window window, java.util.function.IntToDoubleFunction read) {
+        int pixels = rows * columns;
+        int base = frame * pixels;
+        double[] v = new double[pixels];
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < pixels; i++) {
+            double d = read.applyAsDouble(samples.get(base + i)) * window.slope() + window.intercept();
+            v[i] = d;
+            if (Double.isFinite(d)) {
+                min = Math.min(min, d);
+                max = Math.max(max, d);
+            }
+        }
+        java.util.List<byte[]> out = new java.util.ArrayList<>(2);
+        if (min > max) {
+            return out;
+        }
+        boolean inverted = photometric.equals("MONOCHROME1");
+        java.util.List<double[]> ranges = new java.util.ArrayList<>(2);
+        ranges.add(new double[] {min, max});
+        if (window.width() > 1) {
+            ranges.add(windowRange(window));
+        }
+        for (double[] range : ranges) {
+            byte[] grey = new byte[pixels];
+            for (int i = 0; i < pixels; i++) {
+                grey[i] = Double.isFinite(v[i]) ? grey(v[i], range[0], range[1], inverted) : 0;
+            }
+            out.add(grey);
         }
         return out;
     }

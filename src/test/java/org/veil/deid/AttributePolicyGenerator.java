@@ -52,10 +52,12 @@ public final class AttributePolicyGenerator {
      * and OHIF does not (so text in padding values looks different from viewer to viewer), and the
      * smallest and largest pixel values of the image, series and plane, which a viewer may take
      * for its first window where the header gives none (a "window" two values wide that no check
-     * reads). Removed: the derivative is drawn from its samples and its one kept window alone.
+     * reads), and VOI LUT Function (SIGMOID draws values beyond the window in grades the check's
+     * linear window draws white). Removed: the derivative is drawn from its samples and its one
+     * kept linear window alone.
      */
     static final Set<Integer> VIEWER_HINTS = Set.of(0x00280104, 0x00280105, 0x00280106, 0x00280107, 0x00280108, 0x00280109,
-            0x00280110, 0x00280111, 0x00280120, 0x00280121, 0x00280122, 0x00280123, 0x00280124, 0x00280125);
+            0x00280110, 0x00280111, 0x00280120, 0x00280121, 0x00280122, 0x00280123, 0x00280124, 0x00280125, 0x00281056);
 
     private AttributePolicyGenerator() {
     }

@@ -427,6 +427,92 @@ class PixelCorpusTest {
     }
 
     /**
+     * A name drawn in chroma alone (Y flat, Cb 35 below and Cr 35 above the background): under the
+     * edge the check looks for in each of Y, Cb and Cr, and 49 levels of red and 62 of blue on the
+     * screen of any viewer, which shows RGB. The check looks at the RGB a viewer computes.
+     */
+    @Test
+    void textInTheChromaOfYbrIsWithheld() throws Exception {
+        int size = 256;
+        BufferedImage mask = draw(new BufferedImage(size, size, BufferedImage.TYPE_USHORT_GRAY), 6, 6, 16, NAME);
+        byte[] pixels = new byte[size * size * 3];
+        BufferedImage red = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                boolean text = mask.getRaster().getSample(x, y, 0) > 0;
+                int i = 3 * (y * size + x);
+                pixels[i] = (byte) 128;
+                pixels[i + 1] = (byte) (text ? 128 - 35 : 128);
+                pixels[i + 2] = (byte) (text ? 128 + 35 : 128);
+                red.getRaster().setSample(x, y, 0, 255 - (text ? (int) Math.round(128 + 1.402 * 35) : 128));
+            }
+        }
+        byte[] original = AdversarialCorpus.ct(97).us(0x00280002, 3).text(0x00280004, "CS", "YBR_FULL").us(0x00280006, 0)
+                .us(0x00280010, size).us(0x00280011, size).us(0x00280100, 8).us(0x00280101, 8).us(0x00280102, 7)
+                .remove(0x00281050).remove(0x00281051)
+                .put(0x7FE00010, "OB", pixels).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.97");
+        assertThat(tesseract(red)).as("the red a viewer shows, read by Debian's tesseract").contains("BAKER");
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /**
+     * 32 bits allocated: cornerstone reads every such frame as IEEE floats. A name at the float
+     * 4.0 on 2.0 (integers 0x40800000 on 0x40000000), beside values at 0 and 0x7F000000, under a
+     * window of 3 wide 4: one grey level apart as integers, black on white as floats.
+     */
+    @Test
+    void textInThe32BitFloatsAViewerReadsIsWithheld() throws Exception {
+        int size = 256;
+        BufferedImage mask = draw(new BufferedImage(size, size, BufferedImage.TYPE_USHORT_GRAY), 6, 6, 16, NAME);
+        java.nio.ByteBuffer pixels = java.nio.ByteBuffer.allocate(size * size * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        BufferedImage asFloats = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                boolean text = mask.getRaster().getSample(x, y, 0) > 0;
+                int v = y >= size - 4 ? (x % 2 == 0 ? 0 : 0x7F000000) : text ? 0x40800000 : 0x40000000;
+                pixels.putInt(v);
+                asFloats.getRaster().setSample(x, y, 0, text ? 0 : 255);
+            }
+        }
+        byte[] original = AdversarialCorpus.ct(98).us(0x00280010, size).us(0x00280011, size).us(0x00280100, 32).us(0x00280101, 32)
+                .us(0x00280102, 31).us(0x00280103, 0).text(0x00281050, "DS", "3").text(0x00281051, "DS", "4")
+                .put(0x7FE00010, "OB", pixels.array()).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.98");
+        assertThat(tesseract(asFloats)).as("the frame as floats through the window, read by Debian's tesseract").contains("BAKER");
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /** A name whose baseline is the frame's last row: no neighbouring piece judged it before. */
+    @Test
+    void textTouchingTheFramesEdgeIsWithheld() throws Exception {
+        BufferedImage image = ct(256, 24);
+        java.awt.image.WritableRaster raster = image.getRaster();
+        BufferedImage mask = draw(new BufferedImage(256, 256, BufferedImage.TYPE_USHORT_GRAY), 6, 0, 16, NAME);
+        // the mask's glyphs moved down until the baseline of BAKER (no descender) is the frame's last row
+        int lowest = 0;
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 60; x++) {
+                if (mask.getRaster().getSample(x, y, 0) > 0) {
+                    lowest = y;
+                }
+            }
+        }
+        int shift = 255 - lowest;
+        for (int y = 0; y + shift < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                if (mask.getRaster().getSample(x, y, 0) > 0) {
+                    raster.setSample(x, y + shift, 0, 4095);
+                }
+            }
+        }
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(image), null);
+        assertThat(tesseract(original, 1, "+Ww", "2048", "4096")).as("the text is in the pixels").contains("BAKER");
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /**
      * The name one stored value off its background (2001 on 2000), with one pixel at 0 and one at
      * 4095 so that the frame's range is the whole 12 bits: in that range the text is invisible,
      * through a transform a viewer applies it is black on white.
@@ -567,13 +653,20 @@ class PixelCorpusTest {
         return d.part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.91");
     }
 
-    /** The derivative keeps neither padding nor the pixel value range, which a viewer may take for a window of two values. */
+    /**
+     * The derivative keeps neither padding nor the pixel value range, which a viewer may take for a
+     * window of two values, nor a VOI LUT Function (SIGMOID), which the check's linear window is not.
+     */
     @Test
     void aDerivativeKeepsNoPaddingNorPixelValueRange() throws Exception {
-        int[] hints = {0x00280106, 0x00280107, 0x00280108, 0x00280109, 0x00280120, 0x00280121};
+        int[] hints = {0x00280106, 0x00280107, 0x00280108, 0x00280109, 0x00280120, 0x00280121, 0x00281056};
         RawDataset extra = new RawDataset();
         for (int tag : hints) {
-            extra.us(tag, tag == 0x00280120 ? 0 : 1000);
+            if (tag == 0x00281056) {
+                extra.text(tag, "CS", "SIGMOID"); // VOI LUT Function: the check draws the window linear
+            } else {
+                extra.us(tag, tag == 0x00280120 ? 0 : 1000);
+            }
         }
         byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(ct(256, 22)), extra);
         Part10Editor before = Part10Editor.read(original);
