@@ -174,12 +174,15 @@ public final class TextLineFinder {
     }
 
     private static List<Line> linesIn(byte[] grey, int width, Rectangle region, Scratch scratch) {
-        int height = grey.length / width;
+        int w = region.width;
+        int h = region.height;
+        byte[] local = scratch.pixels(w * h);
         int min = 255;
         int max = 0;
-        for (int y = region.y; y < region.y + region.height; y++) {
-            for (int x = region.x, row = y * width; x < region.x + region.width; x++) {
-                int v = grey[row + x] & 0xFF;
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(grey, (region.y + y) * width + region.x, local, y * w, w);
+            for (int x = 0; x < w; x++) {
+                int v = local[y * w + x] & 0xFF;
                 min = Math.min(min, v);
                 max = Math.max(max, v);
             }
@@ -188,41 +191,29 @@ public final class TextLineFinder {
             return List.of();
         }
         // A shape cut by the piece's edge is judged in the neighbouring piece; at the frame's edge
-        // there is none, and a name whose baseline is the last row would be judged nowhere. Where
-        // the piece meets the frame's edge it gets a margin as a viewer draws beyond the image:
-        // first dark (light text), then, when that finds nothing, light (dark text).
-        int left = region.x == 0 ? MARGIN : 0;
-        int top = region.y == 0 ? MARGIN : 0;
-        int right = region.x + region.width == width ? MARGIN : 0;
-        int bottom = region.y + region.height == height ? MARGIN : 0;
-        boolean atEdge = left + top + right + bottom > 0;
-        int w = region.width + left + right;
-        int h = region.height + top + bottom;
-        byte[] local = scratch.pixels(w * h);
-        for (int fill : atEdge ? new int[] {min, max} : new int[] {min}) {
-            if (atEdge) {
-                java.util.Arrays.fill(local, 0, w * h, (byte) fill);
-            }
-            for (int y = 0; y < region.height; y++) {
-                System.arraycopy(grey, (region.y + y) * width + region.x, local, (y + top) * w + left, region.width);
-            }
-            // Mid-level first: burned-in text is drawn to be seen, so it usually stands on either
-            // side of the middle of the region's range; the quarter levels catch text over anatomy.
-            for (int level : new int[] {2, 1, 3}) {
-                int threshold = min + (max - min) * level / 4;
-                List<List<Glyph>> shapes = glyphs(local, w, h, region.x - left, region.y - top, threshold, scratch);
-                List<Line> lines = new ArrayList<>(chain(shapes.get(0), true));
-                lines.addAll(chain(shapes.get(1), false));
-                if (!lines.isEmpty()) {
-                    return lines;
-                }
+        // there is none, and a name whose baseline is the last row was judged nowhere. There the
+        // shape is judged as it is, what lies beyond the frame counted as its clear margin.
+        int frameEdges = (region.x == 0 ? LEFT : 0) | (region.y == 0 ? TOP : 0)
+                | (region.x + w == width ? RIGHT : 0) | (region.y + h == grey.length / width ? BOTTOM : 0);
+        // Mid-level first: burned-in text is drawn to be seen, so it usually stands on either
+        // side of the middle of the region's range; the quarter levels catch text over anatomy.
+        for (int level : new int[] {2, 1, 3}) {
+            int threshold = min + (max - min) * level / 4;
+            List<List<Glyph>> shapes = glyphs(local, w, h, region.x, region.y, threshold, frameEdges, scratch);
+            List<Line> lines = new ArrayList<>(chain(shapes.get(0), true));
+            lines.addAll(chain(shapes.get(1), false));
+            if (!lines.isEmpty()) {
+                return lines;
             }
         }
         return List.of();
     }
 
-    /** The margin a piece at the frame's edge is given, in pixels: room for the ring around a glyph. */
-    private static final int MARGIN = 2;
+    /** Which of a piece's edges are the frame's: {@link #glyphs} judges shapes cut there. */
+    static final int LEFT = 1;
+    static final int TOP = 2;
+    static final int RIGHT = 4;
+    static final int BOTTOM = 8;
 
     /** A connected shape that could be a glyph: its box and its pixel count. */
     record Glyph(int x, int y, int w, int h, int area) {
@@ -293,7 +284,7 @@ public final class TextLineFinder {
      * side in the row above that touch it, diagonals included (union-find). So the cost is one
      * comparison per pixel and a few steps per run, for both sides at once.
      */
-    static List<List<Glyph>> glyphs(byte[] px, int w, int h, int ox, int oy, int threshold, Scratch scratch) {
+    static List<List<Glyph>> glyphs(byte[] px, int w, int h, int ox, int oy, int threshold, int frameEdges, Scratch scratch) {
         int[] runY = scratch.runY;
         int[] runX0 = scratch.runX0;
         int[] runX1 = scratch.runX1;
@@ -369,7 +360,7 @@ public final class TextLineFinder {
             }
             judged[root] = true;
             boolean isLight = (px[runY[r] * w + runX0[r]] & 0xFF) >= threshold;
-            Glyph g = glyph(px, w, h, threshold, isLight, minX[root], runY[r], maxX[root], maxY[root], area[root]);
+            Glyph g = glyph(px, w, h, threshold, isLight, minX[root], runY[r], maxX[root], maxY[root], area[root], frameEdges);
             if (g != null) {
                 (isLight ? light : dark).add(new Glyph(ox + g.x(), oy + g.y(), g.w(), g.h(), g.area()));
             }
@@ -379,7 +370,7 @@ public final class TextLineFinder {
 
     /** The shape as a glyph, or null when its size, fill, place or surround says it is not one. */
     private static Glyph glyph(byte[] px, int w, int h, int threshold, boolean light,
-                               int x0, int y0, int x1, int y1, int area) {
+                               int x0, int y0, int x1, int y1, int area, int frameEdges) {
         int gw = x1 - x0 + 1;
         int gh = y1 - y0 + 1;
         if (gh < MIN_GLYPH_HEIGHT || gh > MAX_GLYPH_HEIGHT || gw > 2 * gh || area < 5) {
@@ -389,10 +380,11 @@ public final class TextLineFinder {
         if (fill < 0.12 || (fill > 0.92 && gw > 2)) {
             return null;
         }
-        if (x0 == 0 || y0 == 0 || x1 == w - 1 || y1 == h - 1) {
-            return null; // cut by the region's edge: judged in the neighbouring piece
+        if ((x0 == 0 && (frameEdges & LEFT) == 0) || (y0 == 0 && (frameEdges & TOP) == 0)
+                || (x1 == w - 1 && (frameEdges & RIGHT) == 0) || (y1 == h - 1 && (frameEdges & BOTTOM) == 0)) {
+            return null; // cut by the region's edge inside the frame: judged in the neighbouring piece
         }
-        return clearAround(px, w, x0, y0, x1, y1, threshold, light) ? new Glyph(x0, y0, gw, gh, area) : null;
+        return clearAround(px, w, h, x0, y0, x1, y1, threshold, light) ? new Glyph(x0, y0, gw, gh, area) : null;
     }
 
     /**
@@ -400,14 +392,15 @@ public final class TextLineFinder {
      * on the other side of the threshold. (The ring lies outside the box, so none of it is the
      * shape itself.)
      */
-    private static boolean clearAround(byte[] px, int w, int x0, int y0, int x1, int y1, int threshold, boolean light) {
+    private static boolean clearAround(byte[] px, int w, int h, int x0, int y0, int x1, int y1, int threshold, boolean light) {
         int total = 0;
         int background = 0;
         for (int y = y0 - 1; y <= y1 + 1; y++) {
             boolean edgeRow = y == y0 - 1 || y == y1 + 1;
             for (int x = x0 - 1; x <= x1 + 1; x += edgeRow ? 1 : x1 - x0 + 2) {
                 total++;
-                if (((px[y * w + x] & 0xFF) >= threshold) != light) {
+                // Beyond the frame (a shape on its edge): nothing is drawn there to join the shape.
+                if (x < 0 || y < 0 || x >= w || y >= h || ((px[y * w + x] & 0xFF) >= threshold) != light) {
                     background++;
                 }
             }

@@ -61,12 +61,15 @@ public final class PixelFrames {
     static PixelFrames of(AttributeList list, long maxBytes) throws UndecodablePixelDataException {
         int rows = integer(list, 0x0028, 0x0010);
         int columns = integer(list, 0x0028, 0x0011);
-        int spp = Math.max(1, integer(list, 0x0028, 0x0002));
+        int sppGiven = integer(list, 0x0028, 0x0002);
+        int spp = Math.max(1, sppGiven);
         int allocated = integer(list, 0x0028, 0x0100);
         int stored = integer(list, 0x0028, 0x0101);
-        // Pixel Representation exactly 0 or 1: a viewer reads any other value, or none, its own
-        // way (cornerstone takes all but 0 as signed), and the derivative keeps what is here.
-        int representation = list.get(new AttributeTag(0x0028, 0x0103)) == null ? -1 : integer(list, 0x0028, 0x0103);
+        // Pixel Representation exactly one value, 0 or 1: a viewer reads any other value, an empty
+        // one or none its own way (cornerstone takes all but 0 as signed), and the derivative keeps
+        // what is here. Colour ignores it (eight bits a sample): there an absent one is 0.
+        Attribute pr = list.get(new AttributeTag(0x0028, 0x0103));
+        int representation = pr == null ? (spp == 3 ? 0 : -1) : pr.getVM() != 1 ? -1 : integer(list, 0x0028, 0x0103);
         if (representation != 0 && representation != 1) {
             throw new UndecodablePixelDataException("the image's Pixel Representation is not one value, 0 or 1");
         }
@@ -79,8 +82,9 @@ public final class PixelFrames {
         Attribute interpretation = list.get(new AttributeTag(0x0028, 0x0004));
         String photometric = interpretation == null || interpretation.getVM() != 1 ? ""
                 : Attribute.getSingleStringValueOrEmptyString(list, new AttributeTag(0x0028, 0x0004)).trim().toUpperCase(Locale.ROOT);
-        boolean planar = spp == 3 && integer(list, 0x0028, 0x0006) == 1;
-        if (rows <= 0 || columns <= 0 || (spp != 1 && spp != 3) || stored <= 0 || stored > allocated
+        int planarGiven = spp == 3 ? integer(list, 0x0028, 0x0006) : 0;
+        boolean planar = planarGiven == 1;
+        if (rows <= 0 || columns <= 0 || sppGiven < 0 || planarGiven < 0 || (spp != 1 && spp != 3) || stored <= 0 || stored > allocated
                 || (allocated != 1 && allocated != 8 && allocated != 16 && allocated != 32)
                 || photometric.isEmpty() || (spp == 1 && !GREY_OR_PALETTE.contains(photometric))) {
             throw new UndecodablePixelDataException("the image pixel description is not one Veil can clean");

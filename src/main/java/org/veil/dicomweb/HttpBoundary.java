@@ -95,6 +95,12 @@ public class HttpBoundary {
         if (ctx.response().getStatusCode() < 400 || request.isEnded() || request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
             return;
         }
+        // Only a request that declares a body: a GET answered in the tick it arrived is not ended
+        // yet either, and its connection is the browser's to keep.
+        String length = request.getHeader("Content-Length");
+        if (request.getHeader("Transfer-Encoding") == null && (length == null || length.trim().equals("0"))) {
+            return;
+        }
         ctx.response().putHeader("Connection", "close");
         ctx.addEndHandler(done -> request.connection().close());
     }

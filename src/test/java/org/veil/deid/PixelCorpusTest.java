@@ -483,6 +483,36 @@ class PixelCorpusTest {
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
     }
 
+    /** Anatomy running off the frame's edges is no text: the shapes the edge cuts are judged, not taken for glyphs. */
+    @Test
+    void anatomyRunningOffTheFramesEdgesIsServed() throws Exception {
+        BufferedImage image = new BufferedImage(256, 256, BufferedImage.TYPE_USHORT_GRAY);
+        Random r = new Random(25);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                double dx = x - 128;
+                double dy = y - 250;
+                // a body cut by the bottom edge and both sides, its texture reaching every edge
+                int v = dx * dx / 2 + dy * dy < 150 * 150 ? 1000 + (int) (r.nextGaussian() * 40) : 0;
+                image.getRaster().setSample(x, y, 0, Math.max(0, v));
+            }
+        }
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(image), null);
+        assertThat(veilSees(original)).isEmpty();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Derived.class);
+    }
+
+    /** A repeated Planar Configuration: a viewer may read either value, and the check read only the first. */
+    @Test
+    void aPlanarConfigurationGivenTwiceIsWithheld() throws Exception {
+        byte[] original = AdversarialCorpus.ct(99).us(0x00280002, 3).text(0x00280004, "CS", "RGB").us(0x00280006, 0, 1)
+                .us(0x00280010, 16).us(0x00280011, 16).us(0x00280100, 8).us(0x00280101, 8).us(0x00280102, 7)
+                .put(0x7FE00010, "OB", new byte[16 * 16 * 3]).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.99");
+        Outcome outcome = teaching(original);
+        assertThat(outcome).isInstanceOf(Outcome.Withheld.class);
+        assertThat(((Outcome.Withheld) outcome).reason()).contains("pixel description");
+    }
+
     /** A name whose baseline is the frame's last row: no neighbouring piece judged it before. */
     @Test
     void textTouchingTheFramesEdgeIsWithheld() throws Exception {
@@ -618,7 +648,7 @@ class PixelCorpusTest {
      * such an image is withheld. Signed, as a viewer of it is told, the check sees the name.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"2", "0\\1", "absent"})
+    @ValueSource(strings = {"2", "0\\1", "absent", "empty"})
     void aPixelRepresentationViewersReadTheirOwnWayIsWithheld(String representation) throws Exception {
         assertThat(tesseract(halves(null), 1, "+Wm", "+C", "0", "128", "256", "128")).as("the name, read signed").contains("BAKER");
         assertThat(teaching(halves("1"))).as("told signed, the check sees it").isInstanceOf(Outcome.Withheld.class);
@@ -647,6 +677,8 @@ class PixelCorpusTest {
             d.us(0x00280103, 1);
         } else if (representation.equals("absent")) {
             d.remove(0x00280103);
+        } else if (representation.equals("empty")) {
+            d.put(0x00280103, "US", new byte[0]);
         } else {
             d.us(0x00280103, java.util.Arrays.stream(representation.split("\\\\")).mapToInt(Integer::parseInt).toArray());
         }

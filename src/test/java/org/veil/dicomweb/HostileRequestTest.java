@@ -267,7 +267,7 @@ class HostileRequestTest {
             Response r = given().get("/dicomweb/studies?PatientID=ANY");
             refused(r, 503, "as many searches");
             assertThat(r.header("Retry-After")).isNotBlank();
-            // what is not a search still finds a connection
+            // what is not a search waits for no search's turn
             assertThat(DicomWebClient.stow(TestData.bytes("real/CT-MONO2-16-ankle.dcm")).statusCode()).isEqualTo(200);
         } finally {
             release.countDown();

@@ -212,6 +212,22 @@ class SizeLimitsTest {
         }
     }
 
+    /** A refused request without a body (a browser asking for a favicon without a token) keeps its connection for the next. */
+    @Test
+    void aRefusalWithoutABodyKeepsTheConnection() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            s.setSoTimeout(20_000);
+            java.io.OutputStream out = s.getOutputStream();
+            for (int i = 0; i < 2; i++) {
+                out.write("GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.flush();
+                String answer = answer(s.getInputStream());
+                assertThat(answer).as("answer %d on one connection", i + 1).startsWith("HTTP/1.1 401");
+                assertThat(answer).doesNotContainIgnoringCase("connection: close");
+            }
+        }
+    }
+
     /** The status line, headers and body of one answer, read by its Content-Length: the server need not close the connection. */
     private static String answer(java.io.InputStream in) throws java.io.IOException {
         StringBuilder head = new StringBuilder();
