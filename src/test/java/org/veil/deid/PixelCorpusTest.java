@@ -415,15 +415,21 @@ class PixelCorpusTest {
                 redChannel.getRaster().setSample(x, y, 0, 255 - ((c >>> 16) & 0xFF));
             }
         }
-        byte[] original = AdversarialCorpus.ct(94).us(0x00280002, 3).text(0x00280004, "CS", "RGB").us(0x00280006, 0)
-                .us(0x00280010, size).us(0x00280011, size).us(0x00280100, 8).us(0x00280101, 8).us(0x00280102, 7)
-                .put(0x7FE00010, "OB", pixels).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.94");
+        byte[] original = colour(94, "RGB", size, pixels);
         assertThat(tesseract(redChannel)).as("the red channel, read by Debian's tesseract").contains("BAKER");
         PixelFrames frames = Part10Editor.readDecoded(original).pixels(1L << 30);
         assertThat(TextLineFinder.find(frames.luminance(0, frames.window()), size, size))
                 .as("no line in luminance: what the check saw before").isEmpty();
         assertThat(veilSees(original)).isPresent();
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
+    /** A square 8-bit colour instance of these interleaved samples, with no window. */
+    private static byte[] colour(int n, String photometric, int size, byte[] pixels) {
+        return AdversarialCorpus.ct(n).us(0x00280002, 3).text(0x00280004, "CS", photometric).us(0x00280006, 0)
+                .us(0x00280010, size).us(0x00280011, size).us(0x00280100, 8).us(0x00280101, 8).us(0x00280102, 7)
+                .remove(0x00281050).remove(0x00281051)
+                .put(0x7FE00010, "OB", pixels).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3." + n);
     }
 
     /**
@@ -447,10 +453,7 @@ class PixelCorpusTest {
                 red.getRaster().setSample(x, y, 0, 255 - (text ? (int) Math.round(128 + 1.402 * 35) : 128));
             }
         }
-        byte[] original = AdversarialCorpus.ct(97).us(0x00280002, 3).text(0x00280004, "CS", "YBR_FULL").us(0x00280006, 0)
-                .us(0x00280010, size).us(0x00280011, size).us(0x00280100, 8).us(0x00280101, 8).us(0x00280102, 7)
-                .remove(0x00281050).remove(0x00281051)
-                .put(0x7FE00010, "OB", pixels).part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.97");
+        byte[] original = colour(97, "YBR_FULL", size, pixels);
         assertThat(tesseract(red)).as("the red a viewer shows, read by Debian's tesseract").contains("BAKER");
         assertThat(veilSees(original)).isPresent();
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);

@@ -211,30 +211,13 @@ class HostileRequestTest {
     @Test
     void whenEveryComputeTurnIsTakenRenderingAnswers503() throws Exception {
         String instance = storedInstancePath(TestData.bytes("real/CT-MONO2-16-ankle.dcm"));
-        int turns = Runtime.getRuntime().availableProcessors();
-        int waiting = 4 * turns;
-        ExecutorService holders = Executors.newFixedThreadPool(turns + waiting);
-        CountDownLatch holding = new CountDownLatch(turns);
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch release = holdEveryTurn(gate::enter, Runtime.getRuntime().availableProcessors());
         try {
-            for (int i = 0; i < turns + waiting; i++) {
-                holders.submit(() -> {
-                    try (ComputeGate.Turn t = gate.enter()) {
-                        holding.countDown();
-                        release.await();
-                    } catch (ComputeGate.BusyException | InterruptedException e) {
-                        // a waiter that timed out: the place is free again, and the request below may wait 2 s
-                    }
-                    return null;
-                });
-            }
-            holding.await();
             Response r = given().header("Accept", "image/jpeg").get(instance + "/rendered");
             refused(r, 503, "busy");
             assertThat(r.header("Retry-After")).isNotBlank();
         } finally {
             release.countDown();
-            holders.shutdown();
         }
         assertThat(given().header("Accept", "image/jpeg").get(instance + "/rendered").statusCode()).isEqualTo(200);
     }
@@ -246,24 +229,8 @@ class HostileRequestTest {
      */
     @Test
     void whenEverySearchTurnIsTakenASearchAnswers503() throws Exception {
-        int running = 8; // veil.dicomweb.max-concurrent-searches
-        int waiting = 4 * running;
-        ExecutorService holders = Executors.newFixedThreadPool(running + waiting);
-        CountDownLatch holding = new CountDownLatch(running);
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch release = holdEveryTurn(searches::enter, 8); // veil.dicomweb.max-concurrent-searches
         try {
-            for (int i = 0; i < running + waiting; i++) {
-                holders.submit(() -> {
-                    try (ComputeGate.Turn t = searches.enter()) {
-                        holding.countDown();
-                        release.await();
-                    } catch (ComputeGate.BusyException | InterruptedException e) {
-                        // a waiter that timed out: the request below may wait its 5 s, and is refused all the same
-                    }
-                    return null;
-                });
-            }
-            holding.await();
             Response r = given().get("/dicomweb/studies?PatientID=ANY");
             refused(r, 503, "as many searches");
             assertThat(r.header("Retry-After")).isNotBlank();
@@ -271,9 +238,34 @@ class HostileRequestTest {
             assertThat(DicomWebClient.stow(TestData.bytes("real/CT-MONO2-16-ankle.dcm")).statusCode()).isEqualTo(200);
         } finally {
             release.countDown();
-            holders.shutdown();
         }
         assertThat(given().get("/dicomweb/studies").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Takes every running turn of a gate, on threads of their own (a turn is held per thread), and
+     * fills its waiting places; the latch returned lets them all go. Waiters time out and leave
+     * their place: a request after them may wait the gate's time, and is refused all the same.
+     */
+    private static CountDownLatch holdEveryTurn(java.util.function.Supplier<ComputeGate.Turn> enter, int running) throws Exception {
+        int waiting = 4 * running;
+        ExecutorService holders = Executors.newFixedThreadPool(running + waiting);
+        CountDownLatch holding = new CountDownLatch(running);
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < running + waiting; i++) {
+            holders.submit(() -> {
+                try (ComputeGate.Turn t = enter.get()) {
+                    holding.countDown();
+                    release.await();
+                } catch (ComputeGate.BusyException | InterruptedException e) {
+                    // a waiter that timed out
+                }
+                return null;
+            });
+        }
+        holders.shutdown();
+        holding.await();
+        return release;
     }
 
     private static String storedInstancePath(byte[] file) {
