@@ -74,7 +74,6 @@ public class HttpBoundary {
         }
         String refusal = refusal(request);
         if (refusal == null) {
-            ctx.addHeadersEndHandler(v -> closeIfBodyUnread(ctx));
             ctx.next();
             return;
         }
@@ -82,27 +81,6 @@ public class HttpBoundary {
         // The body may still be arriving; the connection closes after the answer rather than read it.
         ctx.response().putHeader("Connection", "close");
         answer(ctx, status, refusal.substring(4));
-    }
-
-    /**
-     * A refusal answered before the request's body was read (a 401 at the token check, STOW's
-     * 403 before its multipart): the connection closes once the answer is out rather than go on
-     * receiving the rest, which a client may declare in gigabytes and send as slowly as it likes.
-     * HTTP/1 only: an HTTP/2 connection carries other requests, and its stream is reset alone.
-     */
-    private static void closeIfBodyUnread(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        if (ctx.response().getStatusCode() < 400 || request.isEnded() || request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
-            return;
-        }
-        // Only a request that declares a body: a GET answered in the tick it arrived is not ended
-        // yet either, and its connection is the browser's to keep.
-        String length = request.getHeader("Content-Length");
-        if (request.getHeader("Transfer-Encoding") == null && (length == null || length.trim().equals("0"))) {
-            return;
-        }
-        ctx.response().putHeader("Connection", "close");
-        ctx.addEndHandler(done -> request.connection().close());
     }
 
     /**
