@@ -383,9 +383,9 @@ public final class PixelFrames {
             // cornerstone reads every 32-bit frame as IEEE floats, whatever Pixel Representation
             // says (a name at the float 4.0 on 2.0 is two integers a billion apart beside values
             // from 0 to 2^31, one grey level here); and 32 unsigned stored bits reach past an int.
-            out.addAll(asDoubles(frame, window, raw -> Float.intBitsToFloat(raw)));
+            out.addAll(readAs(frame, window, raw -> Float.intBitsToFloat(raw)));
             if (!format.signed() && bitsStored == 32) {
-                out.addAll(asDoubles(frame, window, raw -> raw & 0xFFFFFFFFL));
+                out.addAll(readAs(frame, window, raw -> raw & 0xFFFFFFFFL));
             }
         }
         return out;
@@ -395,7 +395,7 @@ public final class PixelFrames {
      * The frame's 32-bit words read as another reader reads them, rescaled: through the window,
      * and across their whole finite range; a value that is no finite number is drawn black.
      */
-    private java.util.List<byte[]> asDoubles(int frame, Window window, java.util.function.IntToDoubleFunction read) {
+    private java.util.List<byte[]> readAs(int frame, Window window, java.util.function.IntToDoubleFunction read) {
         int pixels = rows * columns;
         int base = frame * pixels;
         double[] v = new double[pixels];

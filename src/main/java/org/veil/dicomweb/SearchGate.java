@@ -28,8 +28,6 @@ public class SearchGate {
     ComputeGate.Turn enter() {
         try {
             return gate.enter();
-        } catch (Busy e) {
-            throw e;
         } catch (ComputeGate.BusyException e) {
             throw new Busy();
         }
