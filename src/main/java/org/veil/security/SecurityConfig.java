@@ -35,6 +35,18 @@ public interface SecurityConfig {
     /** Role name to the purpose its tokens get when they name none. Empty by default. */
     Map<String, String> defaultPurpose();
 
+    /** {@code veil.security.signing-keys.*}: {@link SigningKeys}. */
+    SigningKeysConfig signingKeys();
+
+    interface SigningKeysConfig {
+        /**
+         * How often the provider's key set is fetched again, which bounds how long a signing key
+         * it has withdrawn still makes callers; 0 trusts every key quarkus-oidc holds until restart.
+         */
+        @WithDefault("60s")
+        java.time.Duration refresh();
+    }
+
     /** {@code veil.security.verified-tokens.*}: {@link VerifiedTokens}. */
     VerifiedTokensConfig verifiedTokens();
 

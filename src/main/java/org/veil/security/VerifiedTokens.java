@@ -35,8 +35,8 @@ import org.jboss.logging.Logger;
  * and the same bytes verified against the same keys give the same answer every time, except for
  * the checks that depend on the clock. So an entry is only ever the identity made from these exact
  * bytes, and it is used only while the token's {@code exp} is ahead of the wall clock, and for at
- * most {@code veil.security.verified-tokens.ttl} (60 s), which bounds how long a signing key the
- * provider has withdrawn still counts for a token already seen. A token that failed is never
+ * most {@code veil.security.verified-tokens.ttl} (60 s); {@link VerifiedTokenMechanism} does not use
+ * an entry whose signing key the provider no longer publishes ({@link SigningKeys}). A token that failed is never
  * kept: it is checked again each time. Where quarkus-oidc is configured to check more than the
  * token's bytes (see {@link #whyEveryTokenIsChecked}), nothing is kept. docs/security.md,
  * "Verified tokens".

@@ -264,6 +264,50 @@ public final class KeycloakServer {
         }
     }
 
+    /**
+     * Adds an RS256 key to Veil's realm that outranks its own, so that tokens issued from now on
+     * are signed with it; returns the key provider's component id, for {@link #withdrawSigningKey}.
+     */
+    public String addSigningKey(String name) throws Exception {
+        String admin = adminToken();
+        String realmId = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/veil"))
+                .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString()).body()).get("id").asText();
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/veil/components"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"name":"%s","providerId":"rsa-generated","providerType":"org.keycloak.keys.KeyProvider","parentId":"%s",
+                         "config":{"priority":["1000000"],"enabled":["true"],"active":["true"],"algorithm":["RS256"],"keySize":["2048"]}}"""
+                        .formatted(name, realmId))).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("Keycloak refused the signing key: " + created.statusCode() + " " + created.body());
+        }
+        String location = created.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** Removes a key {@link #addSigningKey} added: the realm no longer publishes it, and signs with its own key again. */
+    public void withdrawSigningKey(String componentId) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/veil/components/" + componentId))
+                .header("Authorization", "Bearer " + adminToken()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 204 && r.statusCode() != 404) {
+            throw new IllegalStateException("Keycloak refused to remove the signing key: " + r.statusCode());
+        }
+    }
+
+    /** The key ids the realm publishes now (its JWK Set, RFC 7517). */
+    public java.util.Set<String> publishedKeyIds() throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (JsonNode key : JSON.readTree(get(issuer() + "/protocol/openid-connect/certs").body()).path("keys")) {
+            ids.add(key.path("kid").asText());
+        }
+        return ids;
+    }
+
+    /** The key id a JWT's header names. */
+    public static String keyId(String jwt) throws IOException {
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0])).path("kid").asText();
+    }
+
     public HttpResponse<String> post(String url, Map<String, String> form) throws Exception {
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
