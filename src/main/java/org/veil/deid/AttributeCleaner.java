@@ -556,13 +556,18 @@ final class AttributeCleaner {
      * Characteristics the birth date keeps only its year (of the shifted date when dates are
      * shifted), and only when no date of the instance, nor today, is 88 years or more after it:
      * otherwise a reader could compute an age of 90 or more (HIPAA Safe Harbor), and a year
-     * written as 1 January may round an age up by one.
+     * written as 1 January may round an age up by one. A profile that keeps no dates (neither
+     * shifted nor full) keeps no birth year either: beside the kept Patient's Age, the real birth
+     * year gives the real year of the study, which such a profile removes.
      */
     private void patient(String birthDate, int latestYear) {
         String pseudonym = keys.pseudonym(context, issuer, patientId);
         root.put(PATIENT_ID, Vr.LO, pseudonym);
         root.put(PATIENT_NAME, Vr.PN, pseudonym);
-        if (profile.has(Option.RETAIN_PATIENT_CHARACTERISTICS) && root.contains(PATIENT_BIRTH_DATE)) {
+        boolean keepsDates = profile.shiftsDates() || profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES);
+        if (profile.has(Option.RETAIN_PATIENT_CHARACTERISTICS) && !keepsDates && root.contains(PATIENT_BIRTH_DATE)) {
+            root.empty(PATIENT_BIRTH_DATE);
+        } else if (profile.has(Option.RETAIN_PATIENT_CHARACTERISTICS) && root.contains(PATIENT_BIRTH_DATE)) {
             Optional<String> year = Optional.of(birthDate.replace(".", "").trim()).filter(b -> b.matches("\\d{8}"))
                     .filter(b -> latestYear - Integer.parseInt(b.substring(0, 4)) <= 87)
                     .flatMap(b -> profile.shiftsDates() ? DateShift.date(b, dayShift) : Optional.of(b))

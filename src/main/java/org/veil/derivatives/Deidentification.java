@@ -30,7 +30,8 @@ public class Deidentification {
     private final AgroalDataSource db;
 
     @Inject
-    public Deidentification(DeidConfig config, AgroalDataSource db, Transactions tx, BlobStore blobs, org.veil.dicom.ComputeGate gate) {
+    public Deidentification(DeidConfig config, AgroalDataSource db, Transactions tx, BlobStore blobs, org.veil.dicom.ComputeGate gate,
+                            org.veil.dicom.DicomReader.Limits readerLimits) {
         this.db = db;
         this.profiles = DeidSettings.profiles(config.profiles());
         // Derived UIDs are how the server keeps each purpose's and share's copies apart and finds
@@ -47,7 +48,7 @@ public class Deidentification {
                 Deidentifier engine = DeidSettings.engine(DeidSettings.keys(config.secret()), config.pixelRules(),
                         config.descriptorWords(), config.maxDecodedBytes());
                 s = Optional.of(new DerivativeStore(db, tx, blobs, engine, config.cacheMaxBytes()));
-                v = Optional.of(new DerivedViews(db, tx, blobs, s.get(), org.veil.dicom.DicomReader.Limits.DEFAULT, gate));
+                v = Optional.of(new DerivedViews(db, tx, blobs, s.get(), readerLimits, gate));
                 LOG.infof("de-identification ready: %d profiles, key version %s, text reader Tesseract %s", profiles.all().size(),
                         engine.keys().version(), Tesseract.version());
                 warnWithoutTextReader();

@@ -63,6 +63,11 @@ public final class DerivedViews {
         this.limits = limits;
     }
 
+    /** The bounds each derivative is read within to be listed: those STOW read its original within. */
+    public DicomReader.Limits readerLimits() {
+        return limits;
+    }
+
     /** The secret's version: that of the derived UIDs. */
     public String keyVersion() {
         return store.keyVersion();

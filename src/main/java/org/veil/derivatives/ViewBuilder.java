@@ -222,7 +222,11 @@ public class ViewBuilder {
         }
     }
 
-    /** Queued views, oldest first, with no rows under any profile's current version, not tried in this run. */
+    /**
+     * Queued views, oldest first (those queued together by their UID's MD5, not the UID, which may
+     * hold the acquisition time: V22), with no rows under any profile's current version, not tried
+     * in this run.
+     */
     private List<Request> unlisted(Set<Request> tried) throws SQLException {
         DerivedViews views = deid.views().get();
         List<Request> out = new ArrayList<>();
@@ -230,7 +234,7 @@ public class ViewBuilder {
                 SELECT r.original_study_uid, r.context, r.profile, r.requested_at FROM view_request r
                  WHERE NOT EXISTS (SELECT 1 FROM derived_view v WHERE v.original_study_uid = r.original_study_uid
                                      AND v.context = r.context AND v.key_version = ANY(?))
-                 ORDER BY r.requested_at, r.original_study_uid, r.context LIMIT ?""")) {
+                 ORDER BY r.requested_at, md5(r.original_study_uid), r.context LIMIT ?""")) {
             s.setArray(1, c.createArrayOf("text", deid.profiles().all().values().stream().map(views::viewVersion).toArray()));
             s.setInt(2, tried.size() + LISTED_PER_ROUND);
             try (ResultSet rs = s.executeQuery()) {
@@ -290,11 +294,11 @@ public class ViewBuilder {
                 && d.context().equals(r.context()) && d.profile().equals(r.profile());
     }
 
-    /** The oldest request not passed over. */
+    /** The oldest request not passed over (in the order of {@link #unlisted}). */
     private Optional<Request> next(Set<Request> passed) throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT original_study_uid, context, profile, requested_at FROM view_request"
-                     + " ORDER BY requested_at, original_study_uid, context LIMIT ?")) {
+                     + " ORDER BY requested_at, md5(original_study_uid), context LIMIT ?")) {
             s.setInt(1, passed.size() + 1);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

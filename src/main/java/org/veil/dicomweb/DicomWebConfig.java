@@ -85,7 +85,8 @@ public interface DicomWebConfig {
      * Most studies whose de-identified views one search builds before it answers. A search builds the
      * views it finds missing so that its pages and counts are exact; after a change of profile or
      * secret, or with teaching without consent, that can be every study of the archive. Beyond this,
-     * the search builds this many and answers 503 with Retry-After, and the next one goes on.
+     * the search builds this many, answers 200 without the others and a Warning that counts them,
+     * and the next search goes on.
      */
     @WithDefault("100")
     int maxViewsBuiltPerSearch();
@@ -106,12 +107,12 @@ public interface DicomWebConfig {
 
     /**
      * The slowest a STOW-RS body may arrive, in bytes a second over the time spent waiting for it,
-     * once that time passes {@link #uploadGrace()}; slower is 408 and nothing is stored.
+     * checked over each window of {@link #uploadGrace()}; slower is 408 and nothing is stored.
      */
     @WithDefault("16384")
     long minUploadBytesPerSecond();
 
-    /** How long a STOW-RS body may be waited for before its rate is checked. */
+    /** The window of waiting over which a STOW-RS body's rate is checked, window after window. */
     @WithDefault("60s")
     java.time.Duration uploadGrace();
 
@@ -152,5 +153,18 @@ public interface DicomWebConfig {
     default org.veil.dicom.DicomReader.Limits readerLimits() {
         return new org.veil.dicom.DicomReader.Limits(inlineBinaryLimit(), maxValueBytes(),
                 Math.max(64L * 1024 * 1024, maxValueBytes() * 4L), maxElements(), maxFragments(), maxInflatedBytes());
+    }
+
+    /**
+     * The same bounds for the de-identified views, which read each derivative as STOW read its
+     * original (derivatives takes them as a bean: it does not depend on dicomweb).
+     */
+    @jakarta.enterprise.context.ApplicationScoped
+    class ReaderLimits {
+        @jakarta.enterprise.inject.Produces
+        @jakarta.inject.Singleton
+        org.veil.dicom.DicomReader.Limits limits(DicomWebConfig config) {
+            return config.readerLimits();
+        }
     }
 }

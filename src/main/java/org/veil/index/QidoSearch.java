@@ -191,8 +191,10 @@ public class QidoSearch {
                 context.sql(), consented.sql());
         List<Map.Entry<String, String>> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            // The named study by itself first, then the others in UID order up to the limit: one
-            // ORDER BY on "is it the named one" would make the database list them all to sort them.
+            // The named study by itself first, then the others up to the limit: one ORDER BY on "is
+            // it the named one" would make the database list them all to sort them. The others come
+            // in the order of their UIDs' MD5 (V22's index), not of the UIDs, which often hold the
+            // acquisition time: which studies a search adds first would tell their order in time.
             if (first.isPresent()) {
                 List<Object> named = new ArrayList<>(params);
                 named.add(first.get().getKey());
@@ -201,7 +203,7 @@ public class QidoSearch {
             }
             List<Object> ordered = new ArrayList<>(params);
             ordered.add(limit);
-            for (Map.Entry<String, String> e : unbuilt(c, unbuilt + " ORDER BY x.uid LIMIT ?", ordered)) {
+            for (Map.Entry<String, String> e : unbuilt(c, unbuilt + " ORDER BY md5(x.uid) LIMIT ?", ordered)) {
                 if (out.size() < limit && !first.equals(Optional.of(e))) { // the named one is in already
                     out.add(e);
                 }

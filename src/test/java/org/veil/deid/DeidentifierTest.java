@@ -45,6 +45,26 @@ class DeidentifierTest {
         assertThat(out.string(0x00280303)).contains("REMOVED");
     }
 
+    /**
+     * Teaching keeps Patient's Age and removes dates: a real birth year beside the age gave the
+     * study's real year. Research shifts dates and keeps the shifted year, consistent with the age.
+     */
+    @Test
+    void aBirthYearIsKeptOnlyWhereDatesAre() throws Exception {
+        byte[] original = Part10Editor.read(TestData.bytes("real/CT-MONO2-16-ankle.dcm"))
+                .set(Tag.PatientBirthDate, "19500612").set(0x00101010, "043Y").toBytes();
+        assertThat(new String(original, StandardCharsets.ISO_8859_1)).contains("19500612");
+        EditableDataset teaching = Part10Editor.read(((Outcome.Derived) engine.deidentify(original,
+                profiles.get("teaching").orElseThrow(), "teaching")).part10()).root();
+        assertThat(teaching.string(0x00101010)).contains("043Y");
+        assertThat(teaching.string(Tag.PatientBirthDate).orElse("")).isEmpty();
+
+        EditableDataset research = Part10Editor.read(((Outcome.Derived) engine.deidentify(original,
+                profiles.get("research").orElseThrow(), "research")).part10()).root();
+        assertThat(research.string(0x00101010)).contains("043Y");
+        assertThat(research.string(Tag.PatientBirthDate).orElseThrow()).matches("\\d{4}0101");
+    }
+
     @Test
     void sameInputAndKeyGiveTheSameBytes() throws Exception {
         Profile p = profiles.get("research").orElseThrow();
