@@ -319,6 +319,34 @@ public class ConsentRegistry {
         return out;
     }
 
+    /** One share by id, revoked or expired or not. */
+    public Optional<ConsentViews.ShareView> findShare(String id, Instant now) throws SQLException {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        try (Connection c = db.getConnection()) {
+            String study;
+            try (PreparedStatement s = c.prepareStatement("SELECT study_instance_uid FROM study_share WHERE id = ?")) {
+                s.setObject(1, uuid);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    study = rs.getString(1);
+                }
+            }
+            for (Share sh : shares(c, study)) {
+                if (sh.id().equals(uuid.toString())) {
+                    return Optional.of(shareView(c, sh, study, now));
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
     /** The shares the policy weighs for a study. */
     public List<Share> shares(String studyUid) throws SQLException {
         try (Connection c = db.getConnection()) {

@@ -82,6 +82,17 @@ public class ConsentResource {
         return history;
     }
 
+    @GET
+    @Path("/consents/{id}")
+    @Operation(summary = "One consent, withdrawn or not: where a recorded consent's Location points")
+    public ConsentViews.ConsentView consentById(@PathParam("id") String id) throws SQLException {
+        Caller caller = access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        ConsentViews.ConsentView view = registry.find(id, now()).map(ConsentRegistry.Recorded::view)
+                .orElseThrow(() -> ConsentApiException.unknown("unknown consent"));
+        read(caller, "consents read", view.studyInstanceUid());
+        return view;
+    }
+
     @POST
     @Path("/consents/{id}/withdraw")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -122,6 +133,16 @@ public class ConsentResource {
     private void read(Caller caller, String action, String study) throws SQLException {
         audit.record(AuditEvent.of(caller, request == null ? null : request.remoteAddress().hostAddress(), action,
                 AuditEvent.PATIENT_RECORD, List.of(study), 0, AuditEvent.Outcome.SUCCESS, null));
+    }
+
+    @GET
+    @Path("/shares/{id}")
+    @Operation(summary = "One share, revoked or expired or not: where a recorded share's Location points")
+    public ConsentViews.ShareView shareById(@PathParam("id") String id) throws SQLException {
+        Caller caller = access.requireAnyRole("reading shares", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        ConsentViews.ShareView view = registry.findShare(id, now()).orElseThrow(() -> ConsentApiException.unknown("unknown share"));
+        read(caller, "shares read", view.studyInstanceUid());
+        return view;
     }
 
     @DELETE

@@ -58,6 +58,17 @@ class ConsentApiTest {
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
         String id = created.jsonPath().getString("id");
         assertThat(created.header("Location")).endsWith("/api/v1/consents/" + id);
+        // The Location is a resource: the consent itself, for those who may read consents, on record.
+        Response one = as("auditor").get("/api/v1/consents/" + id);
+        assertThat(one.statusCode()).as(one.asString()).isEqualTo(200);
+        assertThat(one.jsonPath().getString("id")).isEqualTo(id);
+        assertThat(one.jsonPath().getString("studyInstanceUid")).isEqualTo(study);
+        assertThat(one.jsonPath().getList("scopes")).containsExactly("consultation", "teaching");
+        assertThat(as("consultant").get("/api/v1/consents/" + id).statusCode()).isEqualTo(403);
+        Response unknown = as("auditor").get("/api/v1/consents/" + java.util.UUID.randomUUID());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.jsonPath().getString("reason")).isEqualTo("unknown consent");
+        assertThat(as("auditor").get("/api/v1/consents/not-an-id").statusCode()).isEqualTo(404);
 
         Response history = as("auditor").get("/api/v1/studies/" + study + "/consents");
         assertThat(history.statusCode()).isEqualTo(200);
@@ -123,9 +134,11 @@ class ConsentApiTest {
         String body = "{\"scopes\":[\"research\"],\"method\":\"written\"}";
         Response unknown = as("clinician").body(body).post("/api/v1/studies/1.2.3.999999/consents");
         assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.jsonPath().getString("reason")).isEqualTo("unknown study");
         assertThat(record("clinician", body).statusCode()).isEqualTo(201);
         Response duplicate = record("clinician", "{\"scopes\":[\"research\",\"teaching\"],\"method\":\"verbal\"}");
         assertThat(duplicate.statusCode()).isEqualTo(409);
+        assertThat(duplicate.jsonPath().getString("reason")).contains("already covers");
         Response refusals = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
         assertThat(refusals.jsonPath().getList("findAll { it.action == 'consent change refused' }.outcome")).contains("failed");
         assertThat(record("clinician", "{\"scopes\":[\"teaching\"],\"method\":\"verbal\"}").statusCode()).as("another scope").isEqualTo(201);
@@ -208,6 +221,17 @@ class ConsentApiTest {
                 .post("/api/v1/studies/" + study + "/shares");
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
         String id = created.jsonPath().getString("id");
+        assertThat(created.header("Location")).endsWith("/api/v1/shares/" + id);
+        Response one = as("auditor").get("/api/v1/shares/" + id);
+        assertThat(one.statusCode()).as(one.asString()).isEqualTo(200);
+        assertThat(one.jsonPath().getString("id")).isEqualTo(id);
+        assertThat(one.jsonPath().getString("studyInstanceUid")).isEqualTo(study);
+        assertThat(one.jsonPath().getString("audience.type")).isEqualTo("user");
+        assertThat(one.jsonPath().getString("audience.id")).as("stored by the user's subject").isNotBlank();
+        assertThat(as("consultant").get("/api/v1/shares/" + id).statusCode()).isEqualTo(403);
+        Response unknown = as("auditor").get("/api/v1/shares/" + java.util.UUID.randomUUID());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.jsonPath().getString("reason")).isEqualTo("unknown share");
         Response list = as("auditor").get("/api/v1/studies/" + study + "/shares");
         assertThat(list.jsonPath().getList("id")).containsExactly(id);
         assertThat(list.jsonPath().getBoolean("[0].active")).isTrue();
@@ -226,6 +250,7 @@ class ConsentApiTest {
         Response after = as("clinician").get("/api/v1/studies/" + study + "/shares");
         assertThat(after.jsonPath().getList("id")).containsExactly(id);
         assertThat(after.jsonPath().getBoolean("[0].active")).isFalse();
+        assertThat(as("clinician").get("/api/v1/shares/" + id).jsonPath().getBoolean("active")).as("a revoked share stays readable").isFalse();
         assertThat(after.jsonPath().getString("[0].revocation.by")).isNotBlank();
         for (String bad : List.of(
                 "{\"purpose\":\"treatment\",\"audience\":{\"type\":\"user\",\"id\":\"x\"},\"expiresAt\":\"" + future(3) + "\"}",
