@@ -160,12 +160,12 @@ public final class BurnedInRules {
             String rest = words.length > 1 ? words[1].trim() : "";
             if (words[0].equals("rule")) {
                 if (current != null) {
-                    rules.add(current.build(where));
+                    rules.add(current.build());
                 }
                 if (rest.isEmpty()) {
                     throw new IOException(where + ": a rule needs a name");
                 }
-                current = new Builder(rest);
+                current = new Builder(rest, where);
                 continue;
             }
             if (current == null) {
@@ -192,7 +192,7 @@ public final class BurnedInRules {
             }
         }
         if (current != null) {
-            rules.add(current.build(source + ":end"));
+            rules.add(current.build());
         }
         return new BurnedInRules(rules);
     }
@@ -254,6 +254,8 @@ public final class BurnedInRules {
 
     private static final class Builder {
         private final String name;
+        /** The rule's own line: a rule without an effect is reported where it begins. */
+        private final String where;
         private final List<List<Condition>> when = new ArrayList<>();
         private final List<Rectangle> black = new ArrayList<>();
         private boolean blackAll;
@@ -261,11 +263,12 @@ public final class BurnedInRules {
         private boolean withhold;
         private boolean clean;
 
-        Builder(String name) {
+        Builder(String name, String where) {
             this.name = name;
+            this.where = where;
         }
 
-        Rule build(String where) throws IOException {
+        Rule build() throws IOException {
             boolean blacks = blackAll || !black.isEmpty();
             int effects = (blacks ? 1 : 0) + (withhold ? 1 : 0) + (clean ? 1 : 0);
             if (effects != 1) {

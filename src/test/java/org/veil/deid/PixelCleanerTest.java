@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.Rectangle;
 import java.io.StringReader;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -95,12 +97,18 @@ class PixelCleanerTest {
 
     @Test
     void ruleFilesReportTheLineOfAMistake() {
-        for (String bad : List.of("rule x\n  when Nonsense equals 1\n  black 0,0,1,1\n", "rule x\n  when Modality like CT\n  black 0,0,1,1\n",
-                "rule x\n  when Modality equals CT\n", "rule x\n  black 0,0,-1,5\n", "black 0,0,1,1\n",
-                "rule x\n  when Modality contains (\n  withhold\n", "rule x\n  black 0,0,1,1\n  withhold\n")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> BurnedInRules.parse(new StringReader(bad), "site.txt"))
-                    .hasMessageStartingWith("site.txt:");
-        }
+        // Each mistake and the line it is on; a rule without exactly one effect is reported where it begins.
+        Map<String, Integer> mistakes = new LinkedHashMap<>();
+        mistakes.put("rule x\n  when Nonsense equals 1\n  black 0,0,1,1\n", 2);
+        mistakes.put("rule x\n  when Modality like CT\n  black 0,0,1,1\n", 2);
+        mistakes.put("# a comment\nrule x\n  when Modality equals CT\n", 2);
+        mistakes.put("rule x\n  when Modality equals CT\nrule y\n  withhold\n", 1);
+        mistakes.put("rule x\n  black 0,0,-1,5\n", 2);
+        mistakes.put("black 0,0,1,1\n", 1);
+        mistakes.put("rule x\n  when Modality contains (\n  withhold\n", 2);
+        mistakes.put("rule x\n  black 0,0,1,1\n  withhold\n", 1);
+        mistakes.forEach((bad, line) -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> BurnedInRules.parse(new StringReader(bad), "site.txt"))
+                .as(bad).hasMessageStartingWith("site.txt:" + line + ": "));
     }
 
     @Test

@@ -87,6 +87,9 @@ class ValidityTest {
         Process p = new ProcessBuilder("dciodvfy", file.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         p.waitFor();
+        // A run that aborted (the file unreadable to it) finds no errors, which would pass "no new
+        // errors" without a check; every file it reads gets at least a warning or an IOD's name.
+        assertThat(out).as("dciodvfy on " + file.getFileName()).doesNotContain("Abort").isNotBlank();
         Set<String> errors = new TreeSet<>();
         for (String line : out.split("\n")) {
             if (line.startsWith("Error")) {

@@ -215,7 +215,9 @@ class ViewBuilderTest {
             assertThat(waited.statusCode()).as(waited.asString()).isEqualTo(204);
             assertThat(waited.headers().getValues("Warning"))
                     .anySatisfy(w -> assertThat(w).contains("3 studies this search may see are still being prepared"));
-            assertThat(seconds).as("one wait of 2 s in all, not three").isGreaterThanOrEqualTo(1.9).isLessThan(5.0);
+            // Not a speed target: three waits of 2 s cannot take less than 6 s, whatever the
+            // machine, and one cannot take less than 2 (a loaded machine only adds to both).
+            assertThat(seconds).as("one wait of 2 s in all, not three").isGreaterThanOrEqualTo(1.9).isLessThan(6.0);
             c.rollback();
         }
         for (String s : studies) {

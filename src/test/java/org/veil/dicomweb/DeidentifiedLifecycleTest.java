@@ -73,8 +73,10 @@ class DeidentifiedLifecycleTest {
         String share = share("consultant");
         String derived = onlyStudy(consultant(), "share-%");
         assertThat(clinician().delete("/api/v1/shares/" + share).statusCode()).isEqualTo(204);
-        assertThat(consultant().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata").statusCode())
-                .isEqualTo(404);
+        Response after = consultant().accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata");
+        assertThat(after.statusCode()).isEqualTo(404);
+        assertThat(after.jsonPath().getString("reason")).isEqualTo("study not found");
+        assertThat(consultant().accept("application/dicom+json").get("/dicomweb/studies").asString()).doesNotContain(derived);
         assertThat(derivativeKeys()).isEmpty();
     }
 
@@ -242,9 +244,15 @@ class DeidentifiedLifecycleTest {
         share("consultant");
         String derived = onlyStudy(consultant(), "share-%");
         consent("research");
-        Response asResearcher = RestAssured.given().header("Authorization", "Bearer " + TestTokens.of("researcher", "openid purpose:research"))
-                .accept("application/dicom+json").get("/dicomweb/studies/" + derived + "/metadata");
+        io.restassured.specification.RequestSpecification researcher = RestAssured.given()
+                .header("Authorization", "Bearer " + TestTokens.of("researcher", "openid purpose:research")).accept("application/dicom+json");
+        Response asResearcher = researcher.get("/dicomweb/studies/" + derived + "/metadata");
         assertThat(asResearcher.statusCode()).isEqualTo(404);
+        assertThat(asResearcher.jsonPath().getString("reason")).isEqualTo("study not found");
+        Response searched = researcher.get("/dicomweb/studies?StudyInstanceUID=" + derived);
+        assertThat(searched.statusCode()).as("a search for the share's UID finds nothing").isEqualTo(204);
+        Response series = researcher.get("/dicomweb/studies/" + derived + "/series");
+        assertThat(series.statusCode()).as("a search within it finds nothing: " + series.asString()).isEqualTo(204);
     }
 
     private void store(int n, boolean burnedIn) throws Exception {

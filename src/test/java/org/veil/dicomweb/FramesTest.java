@@ -173,9 +173,13 @@ class FramesTest {
     @Test
     void frameBeyondTheLastIsNotFound() throws Exception {
         String instance = store(TestData.bytes("pydicom/SC_rgb_rle_2frame.dcm"));
-        given().header("Accept", "multipart/related; type=\"image/dicom-rle\"")
-                .get(instance + "/frames/3").then().statusCode(404);
-        given().get(instance + "/frames/0").then().statusCode(400);
+        io.restassured.response.Response third = given().header("Accept", "multipart/related; type=\"image/dicom-rle\"")
+                .get(instance + "/frames/3");
+        assertThat(third.statusCode()).isEqualTo(404);
+        assertThat(third.jsonPath().getString("reason")).isEqualTo("frame not found");
+        io.restassured.response.Response zero = given().get(instance + "/frames/0");
+        assertThat(zero.statusCode()).isEqualTo(400);
+        assertThat(zero.jsonPath().getString("reason")).contains("frame");
     }
 
     /**

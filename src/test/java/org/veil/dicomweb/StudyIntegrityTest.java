@@ -113,6 +113,9 @@ class StudyIntegrityTest {
         assertThat(DicomWebClient.stow(ct(STUDY, STUDY + ".1", STUDY + ".1.1", "A-1", "HOSP")).statusCode()).isEqualTo(200);
         Response r = DicomWebClient.stow(ct(STUDY + ".9", STUDY + ".1", STUDY + ".1.2", "A-1", "HOSP"));
         assertThat(r.statusCode()).isEqualTo(409);
+        // The store response names the refused instance and why (PS3.18 10.5.3: Failure Reason 0110H).
+        assertThat(r.jsonPath().getString("'00081198'.Value[0].'00081155'.Value[0]")).isEqualTo(STUDY + ".1.2");
+        assertThat(r.jsonPath().getInt("'00081198'.Value[0].'00081197'.Value[0]")).isEqualTo(0x0110);
         assertThat(index.count("instance")).isEqualTo(1);
         // Nothing of the refused file stays: no empty study a search would list, bound to its patient.
         assertThat(index.strings("SELECT study_instance_uid FROM study")).containsExactly(STUDY);

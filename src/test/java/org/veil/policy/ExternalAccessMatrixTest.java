@@ -247,6 +247,11 @@ class ExternalAccessMatrixTest {
                 for (String uid : derivedUidsOf(row)) {
                     assertThat(body).doesNotContain(uid);
                 }
+                // Whether or not this study was ever derived: no study listed is a copy of it.
+                int listed = all.statusCode() == 204 ? 0 : all.jsonPath().getList("$").size();
+                for (int n = 0; n < listed; n++) {
+                    assertThat(originalOf(all.jsonPath().getString("[" + n + "].'0020000D'.Value[0]"))).isNotEqualTo(row.study);
+                }
                 assertPseudonymous(all, row);
             }
             case "QIDO series" -> caller.get(base + "/series", "application/dicom+json", "query series", "success", 204);
@@ -302,6 +307,18 @@ class ExternalAccessMatrixTest {
             s.setString(2, context);
             try (ResultSet rs = s.executeQuery()) {
                 assertThat(rs.next()).as("a derived UID for " + original + " in " + context).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** The original a listed derived UID stands for (every derived UID a search lists has one). */
+    private static String originalOf(String derived) throws Exception {
+        try (Connection c = EmbeddedPostgresResource.connect();
+             PreparedStatement s = c.prepareStatement("SELECT original_uid FROM derived_uid WHERE derived_uid = ?")) {
+            s.setString(1, derived);
+            try (ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).as("the original of " + derived).isTrue();
                 return rs.getString(1);
             }
         }

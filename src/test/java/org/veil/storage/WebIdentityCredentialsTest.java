@@ -18,14 +18,15 @@ class WebIdentityCredentialsTest {
     @Test
     void theStsModuleThatReadsIrsasTokenIsOnTheClassPath() throws Exception {
         assertThat(WebIdentityCredentialsUtils.factory()).as("STS's web identity factory, found by name as the SDK finds it").isNotNull();
+        assertThat(WebIdentityCredentialsUtils.factory().getClass().getName()).startsWith("software.amazon.awssdk.services.sts.");
         Path token = Files.createTempFile("irsa-token", ".jwt");
         try {
             Files.writeString(token, "not-a-real-token");
-            // Built as the default chain builds it from AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE:
-            // the provider exists; asking it for credentials would call STS.
+            // Built as the default chain builds it from AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE,
+            // which throws without the STS module (asking it for credentials would call STS).
             try (WebIdentityTokenFileCredentialsProvider provider = WebIdentityTokenFileCredentialsProvider.builder()
                     .roleArn("arn:aws:iam::123456789012:role/veil").webIdentityTokenFile(token).build()) {
-                assertThat(provider).isNotNull();
+                assertThat(provider.toString()).startsWith("WebIdentityTokenFileCredentialsProvider");
             }
         } finally {
             Files.deleteIfExists(token);

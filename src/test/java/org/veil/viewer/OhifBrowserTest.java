@@ -105,6 +105,7 @@ class OhifBrowserTest {
             // Rendered from the de-identified copy: its study UID is the consultant's, not the original.
             assertThat(image.path("imageId").asText()).contains("/studies/" + us.uid() + "/");
             assertRendered(image, us);
+            assertThat(image.path("regions")).as("every burned-in region measured").hasSize(usRegions().size());
             for (JsonNode region : image.path("regions")) {
                 assertThat(region.path("imageMax").asInt()).as("decoded values in %s", region.path("rect")).isZero();
                 assertThat(region.path("canvas").path("pixels").asInt()).as("canvas pixels measured in %s", region.path("rect"))
