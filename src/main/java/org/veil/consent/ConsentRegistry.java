@@ -489,6 +489,27 @@ public class ConsentRegistry {
         }
     }
 
+    /**
+     * The study a consent or share id belongs to, for filing a refused request about it under
+     * its study; empty for an id that names none.
+     */
+    public Optional<String> studyOf(boolean share, String id) throws SQLException {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement(share ? "SELECT study_instance_uid FROM study_share WHERE id = ?"
+                     : "SELECT study_instance_uid FROM consent WHERE id = ?")) {
+            s.setObject(1, uuid);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     private static UUID uuid(String id, String what) {
         try {
             return UUID.fromString(id);

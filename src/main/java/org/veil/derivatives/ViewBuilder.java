@@ -224,8 +224,8 @@ public class ViewBuilder {
 
     /**
      * Queued views, oldest first (those queued together by their UID's MD5, not the UID, which may
-     * hold the acquisition time: V22), with no rows under any profile's current version, not tried
-     * in this run.
+     * hold the acquisition time; as a search takes them, QidoSearch.unbuiltViews), with no rows
+     * under any profile's current version, not tried in this run.
      */
     private List<Request> unlisted(Set<Request> tried) throws SQLException {
         DerivedViews views = deid.views().get();

@@ -29,12 +29,16 @@ public class RequestAuditFilter {
     private static final java.util.Set<String> CHANGES = java.util.Set.of("POST", "PUT", "DELETE", "PATCH");
     /** The study a consent route names, when it is UID-shaped: what the refused attempt was about. */
     private static final Pattern STUDY_PATH = Pattern.compile("/api/v1/studies/([0-9]+(?:\\.[0-9]+)*)/[a-z]+/?");
+    /** A consent or share named by its id (a read, a withdrawal, a revocation). */
+    private static final Pattern RECORD_PATH = Pattern.compile("/api/v1/(consents|shares)/([0-9a-fA-F-]{36})(?:/withdraw)?/?");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Inject
     RequestAudit audit;
     @Inject
     AuditLog log;
+    @Inject
+    org.veil.consent.ConsentRegistry registry;
 
     @ServerResponseFilter
     public void record(ContainerRequestContext request, ContainerResponseContext response) {
@@ -48,6 +52,16 @@ public class RequestAuditFilter {
             // Filed under the study only when the path names one a UID can be (PS3.5 9.1: 64 characters at most).
             if (study.matches() && study.group(1).length() <= 64) {
                 audit.studies(java.util.List.of(study.group(1)));
+            }
+            // A refused request about a consent or share by its id is filed under that record's
+            // study, so a privacy officer reading the study's trail sees the attempt.
+            Matcher record = RECORD_PATH.matcher(request.getUriInfo().getPath());
+            if (record.matches()) {
+                try {
+                    registry.studyOf(record.group(1).equals("shares"), record.group(2)).ifPresent(s -> audit.studies(java.util.List.of(s)));
+                } catch (SQLException e) {
+                    LOG.warnf("the study of a refused request's record could not be read (%s)", Failures.describe(e));
+                }
             }
         }
         if (audit.action().isEmpty()) {

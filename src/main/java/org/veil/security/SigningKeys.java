@@ -3,9 +3,11 @@ package org.veil.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.oidc.runtime.TenantConfigBean;
+import io.quarkus.oidc.runtime.OidcUtils;
 import io.quarkus.oidc.runtime.TenantConfigContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,17 +53,22 @@ public class SigningKeys {
     /** The least time between two fetches a key id missing from the set starts. */
     static final Duration MISS_INTERVAL = Duration.ofSeconds(5);
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
+    /** A key set is a few kilobytes; more is not one. */
+    private static final int MAX_KEY_SET_BYTES = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
 
     private final Duration refresh;
     private final Supplier<Uni<Set<String>>> fetch;
     private final LongSupplier nanoTime;
+    private final String defaultTenant;
     private volatile Set<String> published;
     /** When a key id missing from the set last made Veil fetch it (the timer's fetches do not count). */
     private long lastMissNanos;
     private boolean missed;
+    /** The fetch running, if any, and when it began. */
     private Uni<Void> inFlight;
+    private long inFlightSince;
     private long timer = -1;
 
     @Inject
@@ -69,18 +76,20 @@ public class SigningKeys {
 
     @Inject
     public SigningKeys(SecurityConfig config, TenantConfigBean tenants) {
-        this(config.signingKeys().refresh(), () -> fromProvider(tenants), System::nanoTime);
+        this(config.signingKeys().refresh(), () -> fromProvider(tenants), System::nanoTime,
+                tenants.getDefaultTenant().oidcConfig().tenantId().orElse(OidcUtils.DEFAULT_TENANT_ID));
     }
 
-    SigningKeys(Duration refresh, Supplier<Uni<Set<String>>> fetch, LongSupplier nanoTime) {
+    SigningKeys(Duration refresh, Supplier<Uni<Set<String>>> fetch, LongSupplier nanoTime, String defaultTenant) {
         this.refresh = refresh;
         this.fetch = fetch;
         this.nanoTime = nanoTime;
+        this.defaultTenant = defaultTenant;
     }
 
     void start(@Observes StartupEvent event) {
         if (refresh.isPositive()) {
-            timer = vertx.setPeriodic(Math.max(1, refresh.toMillis()), id -> fetchNow().subscribe().with(done -> {
+            timer = vertx.setPeriodic(Math.max(1, refresh.toMillis()), id -> fetchNow().done().subscribe().with(done -> {
             }, failure -> {
             }));
         }
@@ -93,11 +102,22 @@ public class SigningKeys {
     }
 
     /**
+     * Whether this identity's token is held to the set: the check is on, and the identity is of
+     * the default tenant, whose provider the set is fetched from (another tenant's keys are not in
+     * it; Veil itself configures one).
+     */
+    public boolean checks(SecurityIdentity identity) {
+        Object tenant = identity.getAttribute(OidcUtils.TENANT_ID_ATTRIBUTE);
+        return refresh.isPositive() && (tenant == null || tenant.equals(defaultTenant));
+    }
+
+    /**
      * Whether a token quarkus-oidc has just verified may make a caller: its key is still
-     * published, fetching the set again first when the key is not in it.
+     * published, fetching the set again first when the key is not in it. The answer comes on the
+     * caller's Vert.x context, whichever request's fetch it joined.
      */
     public Uni<Boolean> admits(String token) {
-        if (!refresh.isPositive()) {
+        if (!refresh.isPositive() || !signed(token)) {
             return Uni.createFrom().item(true);
         }
         String kid = keyId(token);
@@ -112,7 +132,12 @@ public class SigningKeys {
             missed = true;
             lastMissNanos = now;
         }
-        return fetchNow().map(done -> inSet(kid));
+        Fetch joined = fetchNow();
+        Uni<Boolean> answer = joined.done().flatMap(done -> inSet(kid) || joined.since() - now >= 0
+                // The fetch joined began before this miss: the key may have been added after it began.
+                ? Uni.createFrom().item(inSet(kid)) : fetchNow().done().map(again -> inSet(kid)));
+        io.vertx.core.Context caller = Vertx.currentContext();
+        return caller == null ? answer : answer.emitOn(command -> caller.runOnContext(v -> command.run()));
     }
 
     /**
@@ -120,7 +145,21 @@ public class SigningKeys {
      * (no fetch: a kept token whose key is gone is checked in full, and {@link #admits} decides).
      */
     public boolean keyStillPublished(String token) {
-        return !refresh.isPositive() || inSet(keyId(token));
+        return !refresh.isPositive() || !signed(token) || inSet(keyId(token));
+    }
+
+    /**
+     * A compact JWS (three parts). An encrypted token (JWE, five parts) names Veil's decryption
+     * key in its header, not the provider's signing key, and is not held to the set.
+     */
+    private static boolean signed(String token) {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        return dots == 2;
     }
 
     /** The key is in the set last fetched, or no set has been fetched yet. */
@@ -129,12 +168,21 @@ public class SigningKeys {
         return known == null || (kid != null && known.contains(kid));
     }
 
-    /** Fetches the set now, or joins the fetch already running; never fails. */
-    synchronized Uni<Void> fetchNow() {
+    /** A fetch of the set, and when it began. */
+    record Fetch(Uni<Void> done, long since) {
+    }
+
+    /**
+     * Fetches the set now, or joins the fetch already running; never fails, and ends within
+     * {@link #FETCH_TIMEOUT} (the web client's own timeout is an idle one: a key set arriving a
+     * byte at a time would hold every later fetch).
+     */
+    synchronized Fetch fetchNow() {
         if (inFlight != null) {
-            return inFlight;
+            return new Fetch(inFlight, inFlightSince);
         }
         Uni<Void> running = Uni.createFrom().<Set<String>>deferred(() -> fetch.get())
+                .ifNoItem().after(FETCH_TIMEOUT).fail()
                 .onItem().invoke(kids -> published = Set.copyOf(kids))
                 .onFailure().invoke(e -> LOG.warnf("the identity provider's signing keys could not be fetched (%s); the set fetched before stands",
                         e.getClass().getSimpleName()))
@@ -142,7 +190,8 @@ public class SigningKeys {
                 .eventually(this::fetched)
                 .memoize().indefinitely();
         inFlight = running;
-        return running;
+        inFlightSince = nanoTime.getAsLong();
+        return new Fetch(running, inFlightSince);
     }
 
     private synchronized void fetched() {
@@ -194,6 +243,9 @@ public class SigningKeys {
                 .map(response -> {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException("the key set answered " + response.statusCode());
+                    }
+                    if (response.body() == null || response.body().length() > MAX_KEY_SET_BYTES) {
+                        throw new IllegalStateException("the key set is empty or larger than " + MAX_KEY_SET_BYTES + " bytes");
                     }
                     try {
                         return keyIds(response.bodyAsString(StandardCharsets.UTF_8.name()));

@@ -25,18 +25,21 @@ public class VerifiedTokenAugmentor implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous() || !(identity.getAttribute(RoutingContext.class.getName()) instanceof RoutingContext request)) {
+        // The token quarkus-oidc verified, not the request's header: with two Authorization
+        // headers it verifies the first, and presentedToken answers none.
+        io.quarkus.oidc.AccessTokenCredential credential = identity.isAnonymous() ? null
+                : identity.getCredential(io.quarkus.oidc.AccessTokenCredential.class);
+        if (credential == null || credential.getToken() == null || !keys.checks(identity)) {
             return Uni.createFrom().item(identity);
         }
-        String token = VerifiedTokens.presentedToken(request);
-        if (token == null) {
-            return Uni.createFrom().item(identity);
-        }
-        return keys.admits(token).map(admitted -> {
+        String verifiedToken = credential.getToken();
+        return keys.admits(verifiedToken).map(admitted -> {
             if (!admitted) {
                 throw new AuthenticationFailedException("the token's signing key is no longer published by the identity provider");
             }
-            return verified.remember(token, identity);
+            String presented = identity.getAttribute(RoutingContext.class.getName()) instanceof RoutingContext request
+                    ? VerifiedTokens.presentedToken(request) : null;
+            return verifiedToken.equals(presented) ? verified.remember(presented, identity) : identity;
         });
     }
 

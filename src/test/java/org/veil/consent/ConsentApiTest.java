@@ -65,6 +65,9 @@ class ConsentApiTest {
         assertThat(one.jsonPath().getString("studyInstanceUid")).isEqualTo(study);
         assertThat(one.jsonPath().getList("scopes")).containsExactly("consultation", "teaching");
         assertThat(as("consultant").get("/api/v1/consents/" + id).statusCode()).isEqualTo(403);
+        // The refused read is on the study's trail, though its path names only the consent.
+        assertThat(as("auditor").queryParam("studyUid", study).get("/api/v1/audit").jsonPath()
+                .getList("findAll { it.action == 'consent record read refused' }.outcome")).contains("denied");
         Response unknown = as("auditor").get("/api/v1/consents/" + java.util.UUID.randomUUID());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.jsonPath().getString("reason")).isEqualTo("unknown consent");
@@ -229,6 +232,8 @@ class ConsentApiTest {
         assertThat(one.jsonPath().getString("audience.type")).isEqualTo("user");
         assertThat(one.jsonPath().getString("audience.id")).as("stored by the user's subject").isNotBlank();
         assertThat(as("consultant").get("/api/v1/shares/" + id).statusCode()).isEqualTo(403);
+        assertThat(as("auditor").queryParam("studyUid", study).get("/api/v1/audit").jsonPath()
+                .getList("findAll { it.action == 'consent record read refused' }.outcome")).contains("denied");
         Response unknown = as("auditor").get("/api/v1/shares/" + java.util.UUID.randomUUID());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.jsonPath().getString("reason")).isEqualTo("unknown share");

@@ -21,15 +21,16 @@ import org.junit.jupiter.api.Test;
 class SigningKeysTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
     private final AtomicInteger fetches = new AtomicInteger();
+    /** What each fetch answers in turn: a set, a failure, or a Uni (one that answers later, or never). */
     private final Deque<Object> answers = new ArrayDeque<>();
     private final SigningKeys keys = new SigningKeys(Duration.ofSeconds(60), () -> {
         fetches.incrementAndGet();
         Object next = answers.isEmpty() ? new IllegalStateException("provider down") : answers.poll();
         @SuppressWarnings("unchecked")
         Uni<Set<String>> answer = next instanceof Set<?> set ? Uni.createFrom().item((Set<String>) set)
-                : Uni.createFrom().failure((Throwable) next);
+                : next instanceof Uni<?> later ? (Uni<Set<String>>) later : Uni.createFrom().failure((Throwable) next);
         return answer;
-    }, now::get);
+    }, now::get, "Default");
 
     @Test
     void aKeyWithdrawnFromTheSetIsNoLongerAdmittedAndAKeptTokenOfItGoesToTheFullCheck() {
@@ -39,7 +40,7 @@ class SigningKeysTest {
         assertThat(keys.keyStillPublished(token("leaked"))).isTrue();
 
         answers.add(Set.of("old"));
-        keys.fetchNow().await().indefinitely();
+        keys.fetchNow().done().await().indefinitely();
         assertThat(keys.keyStillPublished(token("leaked"))).isFalse();
         assertThat(admits(token("leaked"))).isFalse();
         assertThat(admits(token("old"))).isTrue();
@@ -48,7 +49,7 @@ class SigningKeysTest {
     @Test
     void aKeyIdNotInTheSetFetchesItAgainAtOnceButNotMoreOftenThanTheMissInterval() {
         answers.add(Set.of("old"));
-        keys.fetchNow().await().indefinitely(); // the timer's
+        keys.fetchNow().done().await().indefinitely(); // the timer's
         assertThat(admits(token("old"))).isTrue();
         answers.add(Set.of("old", "rotated"));
         assertThat(admits(token("rotated"))).as("a key added just after the timer's fetch").isTrue();
@@ -73,8 +74,8 @@ class SigningKeysTest {
 
         answers.add(Set.of("old"));
         now.addAndGet(SigningKeys.MISS_INTERVAL.toNanos());
-        keys.fetchNow().await().indefinitely();
-        keys.fetchNow().await().indefinitely(); // the provider is down now
+        keys.fetchNow().done().await().indefinitely();
+        keys.fetchNow().done().await().indefinitely(); // the provider is down now
         assertThat(fetches).hasValue(3);
         assertThat(admits(token("old"))).isTrue();
         assertThat(admits(token("gone"))).isFalse();
@@ -83,7 +84,7 @@ class SigningKeysTest {
     @Test
     void aTokenNamingNoKeyIsRefusedOnceASetIsKnown() {
         answers.add(Set.of("old"));
-        keys.fetchNow().await().indefinitely();
+        keys.fetchNow().done().await().indefinitely();
         String noKid = b64("{\"alg\":\"RS256\"}") + ".e30.c2ln";
         assertThat(SigningKeys.keyId(noKid)).isNull();
         assertThat(SigningKeys.keyId("not a token")).isNull();
@@ -97,10 +98,61 @@ class SigningKeysTest {
         SigningKeys off = new SigningKeys(Duration.ZERO, () -> {
             fetches.incrementAndGet();
             return Uni.createFrom().item(Set.of());
-        }, now::get);
+        }, now::get, "Default");
         assertThat(off.admits(token("any")).await().indefinitely()).isTrue();
         assertThat(off.keyStillPublished(token("any"))).isTrue();
         assertThat(fetches).hasValue(0);
+    }
+
+    /**
+     * A key added after the timer's fetch began, named by a token while that fetch still runs:
+     * the miss joins it, finds the old set, and fetches once more rather than refusing.
+     */
+    @Test
+    void aMissThatJoinsAFetchBegunBeforeItFetchesOnceMore() {
+        java.util.concurrent.CompletableFuture<Set<String>> slow = new java.util.concurrent.CompletableFuture<>();
+        answers.add(Uni.createFrom().completionStage(slow));
+        answers.add(Set.of("old", "added"));
+        Uni<Void> timers = keys.fetchNow().done();
+        timers.subscribe().with(done -> {
+        });
+        now.addAndGet(1_000_000_000L);
+        Uni<Boolean> answer = keys.admits(token("added"));
+        java.util.concurrent.CompletableFuture<Boolean> admitted = answer.subscribeAsCompletionStage().toCompletableFuture();
+        assertThat(admitted).isNotDone();
+        slow.complete(Set.of("old"));
+        assertThat(admitted.join()).isTrue();
+        assertThat(fetches).hasValue(2);
+    }
+
+    /** A provider that never answers ends the fetch within its bound, and the set before it stands. */
+    @Test
+    void aFetchThatNeverAnswersEndsAndTheSetBeforeStands() {
+        answers.add(Set.of("old"));
+        keys.fetchNow().done().await().indefinitely();
+        answers.add(Uni.createFrom().nothing());
+        // A hang guard, not a speed target: the fetch's own bound is 5 s.
+        keys.fetchNow().done().await().atMost(Duration.ofSeconds(60));
+        assertThat(fetches).hasValue(2);
+        assertThat(admits(token("old"))).isTrue();
+        answers.add(Set.of("old"));
+        assertThat(keys.fetchNow().done().await().atMost(Duration.ofSeconds(60))).as("a new fetch after it").isNull();
+        assertThat(fetches).hasValue(3);
+    }
+
+    @Test
+    void onlyTheDefaultTenantsSignedTokensAreHeldToTheSet() {
+        answers.add(Set.of("old"));
+        keys.fetchNow().done().await().indefinitely();
+        io.quarkus.security.identity.SecurityIdentity ours = io.quarkus.security.runtime.QuarkusSecurityIdentity.builder()
+                .setPrincipal(() -> "someone").addAttribute("tenant-id", "Default").build();
+        io.quarkus.security.identity.SecurityIdentity another = io.quarkus.security.runtime.QuarkusSecurityIdentity.builder()
+                .setPrincipal(() -> "someone").addAttribute("tenant-id", "partner").build();
+        assertThat(keys.checks(ours)).isTrue();
+        assertThat(keys.checks(another)).isFalse();
+        String encrypted = b64("{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\",\"kid\":\"veils-own\"}") + ".a.b.c.d";
+        assertThat(admits(encrypted)).as("an encrypted token names Veil's key, not the provider's").isTrue();
+        assertThat(keys.keyStillPublished(encrypted)).isTrue();
     }
 
     @Test

@@ -59,6 +59,11 @@ class WithdrawnSigningKeyTest {
             assertThat(refused.jsonPath().getString("reason")).isEqualTo(AuthenticationFailureResponses.INVALID);
             assertThat(refused.header("WWW-Authenticate")).contains("invalid_token");
             assertThat(me(token).statusCode()).as("refused again").isEqualTo(401);
+            // quarkus-oidc verifies the first of two Authorization headers; the check holds that one.
+            Response twoHeaders = RestAssured.given().headers(new io.restassured.http.Headers(
+                    new io.restassured.http.Header("Authorization", "Bearer " + token),
+                    new io.restassured.http.Header("Authorization", "Bearer " + ownKeyToken))).get("/api/v1/me");
+            assertThat(twoHeaders.statusCode()).as(twoHeaders.asString()).isEqualTo(401);
 
             assertThat(me(ownKeyToken).statusCode()).isEqualTo(200);
             String fresh = keycloak.accessToken("researcher", "openid purpose:research");
