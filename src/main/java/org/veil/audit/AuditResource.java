@@ -45,8 +45,9 @@ public class AuditResource {
 
     @GET
     @Operation(summary = "Audit records, oldest first, filtered by study, patient, user, purpose and time")
-    public List<Row> query(@BeanParam Query q) throws SQLException {
+    public List<Row> query(@BeanParam Query q, @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
+        onlyOnce(uri, Query.NAMES);
         List<AuditLog.Stored> rows = audit.query(q.filter());
         used(caller, "audit trail read", q, rows);
         return rows.stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
@@ -60,8 +61,9 @@ public class AuditResource {
     @Path("/messages")
     @Produces(MediaType.APPLICATION_XML)
     @Operation(summary = "The same records, same filters, as DICOM Audit Messages (PS3.15 A.5) in an AuditMessages element")
-    public String export(@BeanParam Query q) throws SQLException {
+    public String export(@BeanParam Query q, @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
+        onlyOnce(uri, Query.NAMES);
         List<AuditLog.Stored> rows = audit.query(q.filter());
         used(caller, "audit trail exported", q, rows);
         java.io.StringWriter out = new java.io.StringWriter();
@@ -97,8 +99,29 @@ public class AuditResource {
                 AuditEvent.AUDIT_LOG_USED, List.of(), 0, AuditEvent.Outcome.SUCCESS, null).withDetail(detail).withPatients(patients));
     }
 
+    /**
+     * Every parameter is one this route knows, given once: a misspelt filter (patient_id) or a
+     * second value of one would otherwise be ignored and the answer widened to rows the reader
+     * did not ask for, every patient's among them (as the FHIR AuditEvent search refuses them).
+     */
+    private static void onlyOnce(jakarta.ws.rs.core.UriInfo uri, java.util.Set<String> known) {
+        if (uri == null) {
+            return;
+        }
+        for (java.util.Map.Entry<String, List<String>> p : uri.getQueryParameters().entrySet()) {
+            if (!known.contains(p.getKey())) {
+                throw new InvalidAuditQueryException("unknown parameter; this route takes " + String.join(", ", new java.util.TreeSet<>(known)));
+            }
+            if (p.getValue().size() > 1) {
+                throw new InvalidAuditQueryException(p.getKey() + " is given more than once");
+            }
+        }
+    }
+
     /** The filters both read-outs take. */
     public static class Query {
+        static final java.util.Set<String> NAMES = java.util.Set.of("studyUid", "patientId", "subject", "purpose", "from", "to", "limit", "offset");
+
         @QueryParam("studyUid")
         String study;
         @QueryParam("patientId")
@@ -159,8 +182,10 @@ public class AuditResource {
     @GET
     @Path("/verify")
     @Operation(summary = "Recompute the hash chain: valid with the number of rows, or the first broken row")
-    public AuditLog.Verification verify(@QueryParam("keyedSince") String keyedSince) throws SQLException {
+    public AuditLog.Verification verify(@QueryParam("keyedSince") String keyedSince,
+                                        @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) throws SQLException {
         Caller caller = access.requireAnyRole("verifying the audit trail", Role.AUDITOR, Role.ADMIN);
+        onlyOnce(uri, java.util.Set.of("keyedSince"));
         Optional<Long> since = keyedSince(keyedSince);
         if (!VERIFYING.tryAcquire()) {
             throw new VerificationRunningException();

@@ -173,12 +173,11 @@ public class ConsentRegistry {
 
     /** One consent by id, withdrawn or not. */
     public Optional<Recorded> find(String id, Instant now) throws SQLException {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> parsed = parsedId(id);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
+        UUID uuid = parsed.get();
         try (Connection c = db.getConnection();
              PreparedStatement s = c.prepareStatement(CONSENT_SELECT + " WHERE c.id = ?")) {
             s.setObject(1, uuid);
@@ -321,12 +320,11 @@ public class ConsentRegistry {
 
     /** One share by id, revoked or expired or not. */
     public Optional<ConsentViews.ShareView> findShare(String id, Instant now) throws SQLException {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> parsed = parsedId(id);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
+        UUID uuid = parsed.get();
         try (Connection c = db.getConnection()) {
             String study;
             try (PreparedStatement s = c.prepareStatement("SELECT study_instance_uid FROM study_share WHERE id = ?")) {
@@ -494,12 +492,11 @@ public class ConsentRegistry {
      * its study; empty for an id that names none.
      */
     public Optional<String> studyOf(boolean share, String id) throws SQLException {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> parsed = parsedId(id);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
+        UUID uuid = parsed.get();
         try (Connection c = db.getConnection();
              PreparedStatement s = c.prepareStatement(share ? "SELECT study_instance_uid FROM study_share WHERE id = ?"
                      : "SELECT study_instance_uid FROM consent WHERE id = ?")) {
@@ -510,11 +507,16 @@ public class ConsentRegistry {
         }
     }
 
-    private static UUID uuid(String id, String what) {
+    /** An id as the registry writes them (a UUID), or empty: an id of another shape names nothing. */
+    private static Optional<UUID> parsedId(String id) {
         try {
-            return UUID.fromString(id);
+            return Optional.of(UUID.fromString(id));
         } catch (IllegalArgumentException e) {
-            throw ConsentApiException.unknown("unknown " + what);
+            return Optional.empty();
         }
+    }
+
+    private static UUID uuid(String id, String what) {
+        return parsedId(id).orElseThrow(() -> ConsentApiException.unknown("unknown " + what));
     }
 }

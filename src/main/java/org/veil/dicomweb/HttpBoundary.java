@@ -107,6 +107,15 @@ public class HttpBoundary {
 
     /** Why the request is refused before it is routed, as "status reason"; null to go on. */
     private String refusal(HttpServerRequest request) {
+        if (request.headers().getAll("Host").size() > 1) {
+            return "400 the request has more than one Host header (RFC 9112 3.2)";
+        }
+        if (request.authority() == null && !request.path().startsWith("/q/health")) {
+            // HTTP/1.0 may leave Host out (HTTP/1.1 may not; Vert.x refuses that before this).
+            // Veil's answers name URLs on the host asked for (RetrieveURL, BulkDataURI, Location),
+            // which such a request does not say: building them failed (500). Health probes need no URL.
+            return "400 the request has no Host header, which Veil needs to name its URLs (RFC 9112 3.2)";
+        }
         if (request.uri().length() > limits.maxUriLength()) {
             return "414 the request URI is longer than " + limits.maxUriLength() + " characters";
         }

@@ -61,6 +61,35 @@ final class RequestUris {
         } catch (URISyntaxException e) {
             return "the request URI is not a valid URI (RFC 3986)";
         }
+        if (!percentEncodedUtf8(uri)) {
+            // PS3.18 8.3.1 and RFC 3986 2.5: text in a URI is UTF-8; other bytes were matched as
+            // replacement characters, a search that could not mean what was sent.
+            return "the request URI's percent-encoded bytes are not UTF-8 (RFC 3986 2.5)";
+        }
         return null;
+    }
+
+    /** Whether the bytes the URI's percent-encodings stand for, with the characters between them, are UTF-8. */
+    private static boolean percentEncodedUtf8(String uri) {
+        if (uri.indexOf('%') < 0) {
+            return true;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(uri.length());
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '%' && i + 2 < uri.length()) {
+                bytes.write(Character.digit(uri.charAt(i + 1), 16) * 16 + Character.digit(uri.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 }

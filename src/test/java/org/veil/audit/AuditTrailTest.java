@@ -170,4 +170,27 @@ class AuditTrailTest {
         assertThat(nul.statusCode()).isEqualTo(400);
         assertThat(nul.jsonPath().getString("reason")).contains("control characters");
     }
+
+    /**
+     * A misspelt filter or a second value of one is refused, not ignored: ignored, it widened the
+     * answer to every patient's rows (patient_id=… answered the whole trail).
+     */
+    @Test
+    void anUnknownOrRepeatedFilterIsRefusedRatherThanIgnored() {
+        Response misspelt = as("auditor").queryParam("patient_id", "ZQXPID4711").get("/api/v1/audit");
+        assertThat(misspelt.statusCode()).as(misspelt.asString()).isEqualTo(400);
+        assertThat(misspelt.jsonPath().getString("reason")).contains("unknown parameter", "patientId").doesNotContain("ZQXPID4711");
+        Response twice = as("auditor").queryParam("studyUid", "1.2.3").queryParam("studyUid", "1.2.4").get("/api/v1/audit");
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(twice.jsonPath().getString("reason")).isEqualTo("studyUid is given more than once");
+        assertThat(as("auditor").queryParam("foo", "bar").get("/api/v1/audit/messages").statusCode()).isEqualTo(400);
+        Response verify = as("auditor").queryParam("keyedSince", "1").queryParam("keyedSince", "2").get("/api/v1/audit/verify");
+        assertThat(verify.statusCode()).isEqualTo(400);
+        // The role check comes first: a caller who may not read the trail learns nothing of its parameters.
+        assertThat(as("clinician").queryParam("patient_id", "x").get("/api/v1/audit").statusCode()).isEqualTo(403);
+        // Refused reads of the trail are on it.
+        assertThat(as("auditor").queryParam("limit", "1000").get("/api/v1/audit").jsonPath()
+                .getList("findAll { it.action == 'audit trail read refused' }.reason", String.class))
+                .anySatisfy(r -> assertThat(r).contains("unknown parameter"));
+    }
 }

@@ -65,6 +65,19 @@ class RawQueryCharactersTest {
         Answer asterisk = request("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         assertThat(asterisk.status()).isBetween(400, 499);
         assertThat(asterisk.body()).contains("\"reason\"").contains("\"status\":" + asterisk.status());
+        // HTTP/1.0 may leave Host out; Veil cannot then name its URLs (a search built them and
+        // failed, 500): refused with a reason, and the health probes still answer.
+        for (String target : new String[] {"/dicomweb/studies", "/dicomweb/studies/1.2.3/metadata", "/fhir/r4/AuditEvent?_count=1"}) {
+            Answer http10 = request("GET " + target + " HTTP/1.0\r\nAccept: application/json, application/dicom+json, application/fhir+json"
+                    + "\r\nAuthorization: Bearer " + TestTokens.treatingClinician() + "\r\n\r\n");
+            assertThat(http10.status()).as(target).isEqualTo(400);
+            assertThat(JsonPath.from(http10.body()).getString("reason")).as(target).contains("no Host header");
+        }
+        assertThat(request("GET /q/health/ready HTTP/1.0\r\n\r\n").status()).isEqualTo(200);
+        Answer twoHosts = request("GET /dicomweb/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nAuthorization: Bearer "
+                + TestTokens.treatingClinician() + "\r\nConnection: close\r\n\r\n");
+        assertThat(twoHosts.status()).isEqualTo(400);
+        assertThat(JsonPath.from(twoHosts.body()).getString("reason")).contains("more than one Host header");
     }
 
     private static Answer request(String requestText) throws IOException {
@@ -127,7 +140,9 @@ class RawQueryCharactersTest {
     @Test
     void whatAUriMayNotHoldIsRefusedWithAReason() throws Exception {
         for (String target : new String[] {"/dicomweb/studies?PatientName=<script>", "/dicomweb/studies?PatientName=%zz",
-                "/dicomweb/studies?PatientName=\"Doe\"", "/dicomweb/studies?PatientName=D%"}) {
+                "/dicomweb/studies?PatientName=\"Doe\"", "/dicomweb/studies?PatientName=D%",
+                // Bytes that are no UTF-8: they were matched as replacement characters (204).
+                "/dicomweb/studies?PatientName=%C3%28", "/dicomweb/studies/%FF/series"}) {
             Answer a = raw(target);
             assertThat(a.status()).as(target).isEqualTo(400);
             JsonPath json = JsonPath.from(a.body());
