@@ -115,6 +115,10 @@ public class AuditResource {
             if (p.getValue().size() > 1) {
                 throw new InvalidAuditQueryException(p.getKey() + " is given more than once");
             }
+            if (p.getValue().stream().anyMatch(String::isBlank)) {
+                // Not "no filter": a script whose variable was unset (patientId=) read every patient's rows.
+                throw new InvalidAuditQueryException(p.getKey() + " is empty; leave it out to filter nothing");
+            }
         }
     }
 
@@ -166,6 +170,10 @@ public class AuditResource {
                 if (v != null && v.chars().anyMatch(Character::isISOControl)) {
                     // PostgreSQL holds no NUL in text: refused here, not answered 503 by the database.
                     throw new InvalidAuditQueryException("the filters may not contain control characters");
+                }
+                if (v != null && v.length() > 256) {
+                    // The read is on record under the patient it looked up: no PatientID, UID, subject or purpose is this long.
+                    throw new InvalidAuditQueryException("a filter is at most 256 characters");
                 }
             }
             int l = whole(limit, 100);

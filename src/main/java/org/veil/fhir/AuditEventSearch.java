@@ -54,6 +54,9 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
             describe.add("date=" + d);
         }
         Optional<String> patient = single(params, "patient.identifier").map(v -> v.contains("|") ? v.substring(v.indexOf('|') + 1) : v);
+        if (patient.filter(v -> !patientIdShaped(v)).isPresent()) {
+            throw FhirProblem.invalid(400, "patient.identifier", PATIENT_SHAPE);
+        }
         patient.ifPresent(v -> describe.add("patient.identifier=" + v));
         boolean nothing = false;
         Optional<String> purpose = Optional.empty();
@@ -150,12 +153,27 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
         return d.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
+    static final String PATIENT_SHAPE = "a patient identifier is [system|]PatientID, each at most 64 characters (PS3.5 LO), with no other '|'";
+
+    /** What a PatientID or its issuer can be (LO: at most 64 characters), with no '|' left in it. */
+    static boolean patientIdShaped(String v) {
+        return !v.isEmpty() && v.length() <= 64 && v.indexOf('|') < 0;
+    }
+
+    /**
+     * The one value of a parameter, or empty when it is not given. An empty value is refused,
+     * not taken for "no filter": a script whose variable was unset (patient.identifier=) would
+     * otherwise read every patient's rows.
+     */
     private static Optional<String> single(Map<String, List<String>> params, String name) {
         List<String> values = params.getOrDefault(name, List.of());
         if (values.size() > 1) {
             throw FhirProblem.notSupported(400, name, "this parameter may be given once");
         }
-        return values.stream().findFirst().filter(v -> !v.isBlank());
+        if (values.size() == 1 && values.get(0).isBlank()) {
+            throw FhirProblem.invalid(400, name, "an empty search value filters nothing; leave the parameter out");
+        }
+        return values.stream().findFirst();
     }
 
     private static int integer(Map<String, List<String>> params, String name, int fallback) {

@@ -184,6 +184,14 @@ class AuditTrailTest {
         assertThat(twice.statusCode()).isEqualTo(400);
         assertThat(twice.jsonPath().getString("reason")).isEqualTo("studyUid is given more than once");
         assertThat(as("auditor").queryParam("foo", "bar").get("/api/v1/audit/messages").statusCode()).isEqualTo(400);
+        for (String empty : new String[] {"patientId", "subject", "limit"}) {
+            Response r = as("auditor").queryParam(empty, "").get("/api/v1/audit");
+            assertThat(r.statusCode()).as(empty + "=").isEqualTo(400);
+            assertThat(r.jsonPath().getString("reason")).isEqualTo(empty + " is empty; leave it out to filter nothing");
+        }
+        Response long_ = as("auditor").queryParam("patientId", "P".repeat(257)).get("/api/v1/audit");
+        assertThat(long_.statusCode()).isEqualTo(400);
+        assertThat(long_.jsonPath().getString("reason")).contains("at most 256 characters");
         Response verify = as("auditor").queryParam("keyedSince", "1").queryParam("keyedSince", "2").get("/api/v1/audit/verify");
         assertThat(verify.statusCode()).isEqualTo(400);
         // The role check comes first: a caller who may not read the trail learns nothing of its parameters.
