@@ -47,7 +47,7 @@ public class AuditResource {
     @Operation(summary = "Audit records, oldest first, filtered by study, patient, user, purpose and time")
     public List<Row> query(@BeanParam Query q, @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
-        onlyOnce(uri, Query.NAMES);
+        onlyKnownParameters(uri, Query.NAMES);
         List<AuditLog.Stored> rows = audit.query(q.filter());
         used(caller, "audit trail read", q, rows);
         return rows.stream().map(s -> new Row(s.id(), s.event().at().toString(), s.event().subject(),
@@ -63,7 +63,7 @@ public class AuditResource {
     @Operation(summary = "The same records, same filters, as DICOM Audit Messages (PS3.15 A.5) in an AuditMessages element")
     public String export(@BeanParam Query q, @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) throws SQLException {
         Caller caller = access.requireAnyRole("reading the audit trail", Role.AUDITOR, Role.ADMIN);
-        onlyOnce(uri, Query.NAMES);
+        onlyKnownParameters(uri, Query.NAMES);
         List<AuditLog.Stored> rows = audit.query(q.filter());
         used(caller, "audit trail exported", q, rows);
         java.io.StringWriter out = new java.io.StringWriter();
@@ -104,7 +104,7 @@ public class AuditResource {
      * second value of one would otherwise be ignored and the answer widened to rows the reader
      * did not ask for, every patient's among them (as the FHIR AuditEvent search refuses them).
      */
-    private static void onlyOnce(jakarta.ws.rs.core.UriInfo uri, java.util.Set<String> known) {
+    private static void onlyKnownParameters(jakarta.ws.rs.core.UriInfo uri, java.util.Set<String> known) {
         if (uri == null) {
             return;
         }
@@ -193,7 +193,7 @@ public class AuditResource {
     public AuditLog.Verification verify(@QueryParam("keyedSince") String keyedSince,
                                         @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) throws SQLException {
         Caller caller = access.requireAnyRole("verifying the audit trail", Role.AUDITOR, Role.ADMIN);
-        onlyOnce(uri, java.util.Set.of("keyedSince"));
+        onlyKnownParameters(uri, java.util.Set.of("keyedSince"));
         Optional<Long> since = keyedSince(keyedSince);
         if (!VERIFYING.tryAcquire()) {
             throw new VerificationRunningException();
