@@ -326,19 +326,13 @@ public class ConsentRegistry {
         }
         UUID uuid = parsed.get();
         try (Connection c = db.getConnection()) {
-            String study;
-            try (PreparedStatement s = c.prepareStatement("SELECT study_instance_uid FROM study_share WHERE id = ?")) {
-                s.setObject(1, uuid);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    study = rs.getString(1);
-                }
+            Optional<String> study = studyOf(c, RecordKind.SHARE, uuid);
+            if (study.isEmpty()) {
+                return Optional.empty();
             }
-            for (Share sh : shares(c, study)) {
+            for (Share sh : shares(c, study.get())) {
                 if (sh.id().equals(uuid.toString())) {
-                    return Optional.of(shareView(c, sh, study, now));
+                    return Optional.of(shareView(c, sh, study.get(), now));
                 }
             }
             return Optional.empty();
@@ -358,15 +352,7 @@ public class ConsentRegistry {
         UUID uuid = uuid(id, "share");
         String study;
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT study_instance_uid FROM study_share WHERE id = ?")) {
-                s.setObject(1, uuid);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw ConsentApiException.unknown("unknown share");
-                    }
-                    study = rs.getString(1);
-                }
-            }
+            study = studyOf(c, RecordKind.SHARE, uuid).orElseThrow(() -> ConsentApiException.unknown("unknown share"));
             String revoked = study;
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO share_revocation (share_id, revoked_by, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
@@ -476,31 +462,38 @@ public class ConsentRegistry {
     }
 
     private static String studyOfConsent(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT study_instance_uid FROM consent WHERE id = ?")) {
-            s.setObject(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw ConsentApiException.unknown("unknown consent");
-                }
-                return rs.getString(1);
-            }
-        }
+        return studyOf(c, RecordKind.CONSENT, id).orElseThrow(() -> ConsentApiException.unknown("unknown consent"));
     }
 
     /**
      * The study a consent or share id belongs to, for filing a refused request about it under
      * its study; empty for an id that names none.
      */
-    public Optional<String> studyOf(boolean share, String id) throws SQLException {
+    public Optional<String> studyOf(RecordKind kind, String id) throws SQLException {
         Optional<UUID> parsed = parsedId(id);
         if (parsed.isEmpty()) {
             return Optional.empty();
         }
-        UUID uuid = parsed.get();
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement(share ? "SELECT study_instance_uid FROM study_share WHERE id = ?"
-                     : "SELECT study_instance_uid FROM consent WHERE id = ?")) {
-            s.setObject(1, uuid);
+        try (Connection c = db.getConnection()) {
+            return studyOf(c, kind, parsed.get());
+        }
+    }
+
+    /** The two kinds of record an id names. */
+    public enum RecordKind {
+        CONSENT("SELECT study_instance_uid FROM consent WHERE id = ?"),
+        SHARE("SELECT study_instance_uid FROM study_share WHERE id = ?");
+
+        private final String studySql;
+
+        RecordKind(String studySql) {
+            this.studySql = studySql;
+        }
+    }
+
+    private static Optional<String> studyOf(Connection c, RecordKind kind, UUID id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(kind.studySql)) {
+            s.setObject(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }

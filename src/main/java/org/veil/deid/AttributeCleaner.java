@@ -565,10 +565,8 @@ final class AttributeCleaner {
         root.put(PATIENT_ID, Vr.LO, pseudonym);
         root.put(PATIENT_NAME, Vr.PN, pseudonym);
         boolean keepsDates = profile.shiftsDates() || profile.has(Option.RETAIN_LONGITUDINAL_FULL_DATES);
-        if (profile.has(Option.RETAIN_PATIENT_CHARACTERISTICS) && !keepsDates && root.contains(PATIENT_BIRTH_DATE)) {
-            root.empty(PATIENT_BIRTH_DATE);
-        } else if (profile.has(Option.RETAIN_PATIENT_CHARACTERISTICS) && root.contains(PATIENT_BIRTH_DATE)) {
-            Optional<String> year = Optional.of(birthDate.replace(".", "").trim()).filter(b -> b.matches("\\d{8}"))
+        if (profile.has(Option.RETAIN_PATIENT_CHARACTERISTICS) && root.contains(PATIENT_BIRTH_DATE)) {
+            Optional<String> year = Optional.of(birthDate.replace(".", "").trim()).filter(b -> keepsDates && b.matches("\\d{8}"))
                     .filter(b -> latestYear - Integer.parseInt(b.substring(0, 4)) <= 87)
                     .flatMap(b -> profile.shiftsDates() ? DateShift.date(b, dayShift) : Optional.of(b))
                     .map(b -> b.substring(0, 4) + "0101");

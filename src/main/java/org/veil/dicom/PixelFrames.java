@@ -391,18 +391,24 @@ public final class PixelFrames {
         return out;
     }
 
+    /** How a reader takes a 32-bit word as a number (a primitive function: no boxing per pixel). */
+    @FunctionalInterface
+    private interface WordReading {
+        double value(int word);
+    }
+
     /**
      * The frame's 32-bit words read as another reader reads them, rescaled: through the window,
      * and across their whole finite range; a value that is no finite number is drawn black.
      */
-    private java.util.List<byte[]> readAs(int frame, Window window, java.util.function.IntToDoubleFunction read) {
+    private java.util.List<byte[]> readAs(int frame, Window window, WordReading read) {
         int pixels = rows * columns;
         int base = frame * pixels;
         double[] v = new double[pixels];
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < pixels; i++) {
-            double d = read.applyAsDouble(samples.get(base + i)) * window.slope() + window.intercept();
+            double d = read.value(samples.get(base + i)) * window.slope() + window.intercept();
             v[i] = d;
             if (Double.isFinite(d)) {
                 min = Math.min(min, d);

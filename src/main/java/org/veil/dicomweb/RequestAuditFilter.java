@@ -58,7 +58,8 @@ public class RequestAuditFilter {
             Matcher record = RECORD_PATH.matcher(request.getUriInfo().getPath());
             if (record.matches()) {
                 try {
-                    registry.studyOf(record.group(1).equals("shares"), record.group(2)).ifPresent(s -> audit.studies(java.util.List.of(s)));
+                    registry.studyOf(record.group(1).equals("shares") ? org.veil.consent.ConsentRegistry.RecordKind.SHARE
+                            : org.veil.consent.ConsentRegistry.RecordKind.CONSENT, record.group(2)).ifPresent(s -> audit.studies(java.util.List.of(s)));
                 } catch (SQLException e) {
                     LOG.warnf("the study of a refused request's record could not be read (%s)", Failures.describe(e));
                 }

@@ -53,10 +53,8 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
             }
             describe.add("date=" + d);
         }
-        Optional<String> patient = single(params, "patient.identifier").map(v -> v.contains("|") ? v.substring(v.indexOf('|') + 1) : v);
-        if (patient.filter(v -> !patientIdShaped(v)).isPresent()) {
-            throw FhirProblem.invalid(400, "patient.identifier", PATIENT_SHAPE);
-        }
+        // The trail keeps PatientIDs, so the system is not compared.
+        Optional<String> patient = single(params, "patient.identifier").map(v -> PatientToken.parse(v).patientId());
         patient.ifPresent(v -> describe.add("patient.identifier=" + v));
         boolean nothing = false;
         Optional<String> purpose = Optional.empty();
@@ -151,13 +149,6 @@ record AuditEventSearch(AuditLog.Filter filter, boolean matchesNothing, String d
 
     private static Instant utc(LocalDate d) {
         return d.atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-
-    static final String PATIENT_SHAPE = "a patient identifier is [system|]PatientID, each at most 64 characters (PS3.5 LO), with no other '|'";
-
-    /** What a PatientID or its issuer can be (LO: at most 64 characters), with no '|' left in it. */
-    static boolean patientIdShaped(String v) {
-        return !v.isEmpty() && v.length() <= 64 && v.indexOf('|') < 0;
     }
 
     /**

@@ -166,14 +166,8 @@ public class FhirResource {
         if (t.chars().anyMatch(Character::isISOControl)) {
             throw FhirProblem.invalid(400, "patient.identifier", "a patient identifier holds no control characters");
         }
-        Optional<String> issuer = t.contains("|") ? Optional.of(t.substring(0, t.indexOf('|'))) : Optional.empty();
-        String patient = t.contains("|") ? t.substring(t.indexOf('|') + 1) : t;
-        if (!AuditEventSearch.patientIdShaped(patient) || issuer.filter(i -> !i.isEmpty() && !AuditEventSearch.patientIdShaped(i)).isPresent()) {
-            // The search is on record under the patient it names: only what can be a PatientID
-            // and its issuer (PS3.5 LO, 64 characters, one '|' between them) names one.
-            throw FhirProblem.invalid(400, "patient.identifier", AuditEventSearch.PATIENT_SHAPE);
-        }
-        List<Consent> found = consents.ofPatient(patient, issuer, caller, sourceIp(), now());
+        PatientToken patient = PatientToken.parse(t);
+        List<Consent> found = consents.ofPatient(patient.patientId(), patient.issuer(), caller, sourceIp(), now());
         Bundle b = FhirConsents.searchset(found, base());
         b.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());
         return ok(b);

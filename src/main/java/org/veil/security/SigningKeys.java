@@ -65,7 +65,6 @@ public class SigningKeys {
     private volatile Set<String> published;
     /** When a key id missing from the set last made Veil fetch it (the timer's fetches do not count). */
     private long lastMissNanos;
-    private boolean missed;
     /** The fetch running, if any, and when it began. */
     private Uni<Void> inFlight;
     private long inFlightSince;
@@ -85,6 +84,7 @@ public class SigningKeys {
         this.fetch = fetch;
         this.nanoTime = nanoTime;
         this.defaultTenant = defaultTenant;
+        this.lastMissNanos = nanoTime.getAsLong() - MISS_INTERVAL.toNanos(); // the first miss fetches
     }
 
     void start(@Observes StartupEvent event) {
@@ -126,10 +126,9 @@ public class SigningKeys {
         }
         long now = nanoTime.getAsLong();
         synchronized (this) {
-            if (missed && now - lastMissNanos < MISS_INTERVAL.toNanos()) {
+            if (now - lastMissNanos < MISS_INTERVAL.toNanos()) {
                 return Uni.createFrom().item(inSet(kid));
             }
-            missed = true;
             lastMissNanos = now;
         }
         Fetch joined = fetchNow();
