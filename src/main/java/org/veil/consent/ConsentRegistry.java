@@ -82,13 +82,13 @@ public class ConsentRegistry {
         }
     }
 
-    /** True when an active consent of the study overlaps these terms in time and in a scope. */
+    /** True when an active consent of the study overlaps these terms in time and in a grant ({@link ConsentTerms#sharesAGrantWith}). */
     static boolean overlaps(Connection c, String studyUid, ConsentTerms t) throws SQLException {
         for (Consent existing : consents(c, studyUid)) {
             boolean overlaps = existing.withdrawnAt().isEmpty()
                     && existing.validUntil().map(u -> u.isAfter(t.from())).orElse(true)
                     && t.until().map(u -> u.isAfter(existing.validFrom())).orElse(true)
-                    && existing.scopes().stream().anyMatch(t.scopes()::contains);
+                    && t.sharesAGrantWith(existing.scopes(), existing.method());
             if (overlaps) {
                 return true;
             }

@@ -52,6 +52,24 @@ record ConsentTerms(Set<Purpose> scopes, ConsentMethod method, Instant from, Opt
         return new ConsentTerms(java.util.Collections.unmodifiableSet(scopes), method, from, until, evidence);
     }
 
+    /**
+     * True when a consent of these scopes and this method grants something these terms grant too.
+     * Publication in writing and publication otherwise are different grants: one not in writing is
+     * kept as what the patient said but grants nothing (AccessPolicy), so it must not stand in the
+     * way of the written one that would.
+     */
+    boolean sharesAGrantWith(Set<Purpose> otherScopes, ConsentMethod otherMethod) {
+        return otherScopes.stream().filter(scopes::contains)
+                .anyMatch(s -> s != Purpose.PUBLICATION || (method == ConsentMethod.WRITTEN) == (otherMethod == ConsentMethod.WRITTEN));
+    }
+
+    /** The scopes to compare in SQL with another consent's, publication apart (see {@link #sharesAGrantWith}). */
+    Set<Purpose> scopesButPublication() {
+        Set<Purpose> out = new LinkedHashSet<>(scopes);
+        out.remove(Purpose.PUBLICATION);
+        return out;
+    }
+
     /** The terms for the audit row: scopes, method and validity; not the evidence, which may name a document's place. */
     String describe() {
         return "scopes " + scopes.stream().map(Purpose::scopeName).sorted().collect(java.util.stream.Collectors.joining(","))

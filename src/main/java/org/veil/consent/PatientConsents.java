@@ -309,16 +309,19 @@ public class PatientConsents {
                 SELECT 1 FROM patient_consent p LEFT JOIN patient_consent_withdrawal w ON w.patient_consent_id = p.id
                  WHERE p.all_studies AND w.patient_consent_id IS NULL
                    AND p.patient_id = ? AND coalesce(p.issuer_of_patient_id, '') = ?
-                   AND p.scopes && ?
+                   AND (p.scopes && ? OR (? AND 'publication' = ANY(p.scopes) AND (p.method = 'written') = ?))
                    AND (p.valid_until IS NULL OR p.valid_until > ?)
                    AND (?::timestamptz IS NULL OR ? > p.valid_from)""")) {
+            // Publication in writing and otherwise are different grants (ConsentTerms.sharesAGrantWith).
             Timestamp until = t.until().map(Timestamp::from).orElse(null);
             s.setString(1, patientId);
             s.setString(2, Optional.ofNullable(issuer).orElse(""));
-            s.setArray(3, ConsentRegistry.scopeArray(c, t.scopes()));
-            s.setTimestamp(4, Timestamp.from(t.from()));
-            s.setTimestamp(5, until);
-            s.setTimestamp(6, until);
+            s.setArray(3, ConsentRegistry.scopeArray(c, t.scopesButPublication()));
+            s.setBoolean(4, t.scopes().contains(Purpose.PUBLICATION));
+            s.setBoolean(5, t.method() == ConsentMethod.WRITTEN);
+            s.setTimestamp(6, Timestamp.from(t.from()));
+            s.setTimestamp(7, until);
+            s.setTimestamp(8, until);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next();
             }

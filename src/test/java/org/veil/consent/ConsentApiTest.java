@@ -145,6 +145,12 @@ class ConsentApiTest {
         Response refusals = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
         assertThat(refusals.jsonPath().getList("findAll { it.action == 'consent change refused' }.outcome")).contains("failed");
         assertThat(record("clinician", "{\"scopes\":[\"teaching\"],\"method\":\"verbal\"}").statusCode()).as("another scope").isEqualTo(201);
+        // A consent to publication not in writing grants nothing, so it does not block the written one.
+        assertThat(record("clinician", "{\"scopes\":[\"publication\"],\"method\":\"verbal\"}").statusCode()).isEqualTo(201);
+        assertThat(record("clinician", "{\"scopes\":[\"publication\"],\"method\":\"written\",\"evidence\":{\"reference\":\"form 9\"}}")
+                .statusCode()).as("publication in writing").isEqualTo(201);
+        assertThat(record("clinician", "{\"scopes\":[\"publication\"],\"method\":\"electronic\"}").statusCode())
+                .as("the verbal one still covers it").isEqualTo(409);
         for (String user : List.of("consultant", "auditor", "admin", "researcher", "uploader")) {
             Response r = record(user, "{\"scopes\":[\"publication\"],\"method\":\"written\"}");
             assertThat(r.statusCode()).as(user).isEqualTo(403);

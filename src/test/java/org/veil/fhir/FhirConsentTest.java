@@ -139,6 +139,34 @@ class FhirConsentTest {
     }
 
     /**
+     * A consent to publication not in writing is kept as what the patient said but grants nothing,
+     * so it no longer stands in the way of the written one that would (it was a 409 until
+     * withdrawn), for the patient's studies as for one named; two written ones, or two not in
+     * writing, still overlap.
+     */
+    @Test
+    void aConsentToPublicationNotInWritingDoesNotBlockAWrittenOne() throws Exception {
+        String system = "urn:veil:purpose-of-use";
+        for (String[] studies : List.of(new String[0], new String[] {study})) {
+            if (studies.length == 1) {
+                patient = patient + "-named";
+                store(study = study + ".2", patient, null);
+                studies = new String[] {study};
+            }
+            Response verbal = post(consent(patient, system, "PUBLISH", "verbal", studies));
+            assertThat(verbal.statusCode()).as(verbal.asString()).isEqualTo(201);
+            Response electronic = post(consent(patient, system, "PUBLISH", "electronic", studies));
+            assertThat(electronic.statusCode()).as("both not in writing: %s", electronic.asString()).isEqualTo(409);
+            Response written = post(consent(patient, system, "PUBLISH", "written", studies));
+            assertThat(written.statusCode()).as(written.asString()).isEqualTo(201);
+            Response again = post(consent(patient, system, "PUBLISH", "written", studies));
+            assertThat(again.statusCode()).as("both in writing: %s", again.asString()).isEqualTo(409);
+            Response laterVerbal = post(consent(patient, system, "PUBLISH", "verbal", studies));
+            assertThat(laterVerbal.statusCode()).as("the verbal one still stands: %s", laterVerbal.asString()).isEqualTo(409);
+        }
+    }
+
+    /**
      * What is refused before a FHIR resource runs is answered as every other API's refusal: the
      * status, and a JSON body with the reason (docs/consent-and-policy.md, "FHIR").
      */
