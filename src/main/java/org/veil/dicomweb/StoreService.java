@@ -276,9 +276,11 @@ public class StoreService {
             // is an attempt on that study's record, on its trail and its patient's.
             audit.studies(java.util.stream.Stream.concat(studies.stream(), batch.stream().map(i -> i.parsed().studyInstanceUid()))
                     .distinct().toList());
-            audit.instances(kept.size());
+            // An instance sent twice in one request is one instance on record, counted once.
+            int instances = (int) kept.stream().map(i -> i.parsed().sopInstanceUid()).distinct().count();
+            audit.instances(instances);
             if (!kept.isEmpty()) {
-                AuditEvent stored = audit.event(AuditEvent.Outcome.SUCCESS, null, kept.size());
+                AuditEvent stored = audit.event(AuditEvent.Outcome.SUCCESS, null, instances);
                 // A new study of a patient whose consent covers all their studies gained its
                 // consent in this transaction (V10's trigger): on record beside the store.
                 List<String> covered = patientConsents.carriedOutOnStore(c, studies);

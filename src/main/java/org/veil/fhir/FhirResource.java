@@ -78,6 +78,7 @@ public class FhirResource {
     @Path("/metadata")
     @Operation(summary = "The FHIR CapabilityStatement: Consent (create, read, update, search) and AuditEvent (search)")
     public RestResponse<String> metadata() {
+        formatOnly();
         return ok(Capabilities.statement(base()));
     }
 
@@ -100,6 +101,7 @@ public class FhirResource {
     @Operation(summary = "A consent as FHIR, withdrawn ones with status inactive")
     public RestResponse<String> read(@PathParam("id") String id) throws SQLException {
         Caller caller = access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        formatOnly();
         Consent c = consents.get(id, caller, sourceIp(), now());
         return RestResponse.ResponseBuilder.<String>ok(json.write(c)).header("ETag", "W/\"" + c.getMeta().getVersionId() + "\"")
                 .type(FHIR_JSON).build();
@@ -110,6 +112,7 @@ public class FhirResource {
     @Operation(summary = "A consent's versions, newest first: as recorded, and withdrawn")
     public RestResponse<String> consentHistory(@PathParam("id") String id) throws SQLException {
         Caller caller = access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        formatOnly();
         Bundle b = new Bundle().setType(Bundle.BundleType.HISTORY);
         for (Consent c : consents.history(id, caller, sourceIp(), now())) {
             // A history entry says what made its version (bdl-3, bdl-4): version 1 its create,
@@ -129,6 +132,7 @@ public class FhirResource {
     @Operation(summary = "One version of a consent (vread)")
     public RestResponse<String> version(@PathParam("id") String id, @PathParam("version") String version) throws SQLException {
         Caller caller = access.requireAnyRole("reading consents", Role.CLINICIAN, Role.AUDITOR, Role.ADMIN);
+        formatOnly();
         Consent c = consents.history(id, caller, sourceIp(), now()).stream()
                 .filter(v -> v.getMeta().getVersionId().equals(version)).findFirst()
                 .orElseThrow(() -> FhirProblem.notFound("no such version of this consent"));
@@ -213,6 +217,19 @@ public class FhirResource {
             throw FhirProblem.notSupported(415, null, "send the resource as application/fhir+json");
         }
         return body;
+    }
+
+    /**
+     * A read takes no search parameter: {@code _format} is checked as for a search (an XML one is
+     * 406, not answered in JSON as if asked for it), and anything else is refused rather than
+     * ignored, as a search's unknown parameter is.
+     */
+    private void formatOnly() {
+        for (String name : params().keySet()) {
+            if (!name.equals("_format")) {
+                throw FhirProblem.notSupported(400, null, "unsupported parameter; a read takes only _format");
+            }
+        }
     }
 
     private Map<String, List<String>> params() {

@@ -145,6 +145,19 @@ class AuditTrailTest {
     }
 
     /** A search the audit API cannot answer is refused with its own reason, in the documented body. */
+    /** An instance sent twice in one request is stored once, and the trail counts it once. */
+    @Test
+    void anInstanceSentTwiceInOneRequestIsCountedOnce() throws Exception {
+        String study = "1.2.826.0.1.3680043.99.9." + System.nanoTime() % 1_000_000 + ".2";
+        byte[] ct = Part10Editor.read(TestData.file("real/CT-MONO2-16-ankle.dcm")).set(Tag.StudyInstanceUID, study)
+                .set(Tag.SeriesInstanceUID, study + ".1").set(Tag.SOPInstanceUID, study + ".1.1").toBytes();
+        Response stored = DicomWebClient.stow(ct, ct);
+        assertThat(stored.statusCode()).as(stored.asString()).isEqualTo(200);
+        Response rows = as("auditor").queryParam("studyUid", study).get("/api/v1/audit");
+        assertThat(rows.jsonPath().getList("action")).containsExactly("store");
+        assertThat(rows.jsonPath().getInt("[0].instances")).isEqualTo(1);
+    }
+
     @Test
     void aSearchOutOfBoundsIsRefusedWithAReason() {
         Response zero = as("auditor").queryParam("limit", 0).get("/api/v1/audit");

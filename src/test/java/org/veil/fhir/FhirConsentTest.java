@@ -564,6 +564,28 @@ class FhirConsentTest {
         assertThat(RestAssured.given().get("/fhir/r4/metadata").statusCode()).isEqualTo(401);
     }
 
+    /**
+     * A read asked for XML is 406, as a search is, not answered in JSON as if JSON had been asked
+     * for; a parameter a read does not take is refused, not ignored.
+     */
+    @Test
+    void aReadTakesOnlyTheFormatItCanAnswer() {
+        Response created = post(research(patient, study));
+        assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
+        String id = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Consent.class, created.asString()).getIdElement().getIdPart();
+        for (String path : List.of("/fhir/r4/Consent/" + id, "/fhir/r4/Consent/" + id + "/_history",
+                "/fhir/r4/Consent/" + id + "/_history/1", "/fhir/r4/metadata", "/fhir/r4/Consent?patient.identifier=" + patient)) {
+            String join = path.contains("?") ? "&" : "?";
+            assertThat(as("clinician").get(path + join + "_format=json").statusCode()).as(path).isEqualTo(200);
+            Response xml = as("clinician").get(path + join + "_format=xml");
+            assertThat(xml.statusCode()).as(path).isEqualTo(406);
+            assertThat(outcome(xml).getIssueFirstRep().getDiagnostics()).contains("JSON only");
+            Response unknown = as("clinician").get(path + join + "_elements=status");
+            assertThat(unknown.statusCode()).as(path).isEqualTo(400);
+            assertThat(outcome(unknown).getIssueFirstRep().getDiagnostics()).contains("unsupported");
+        }
+    }
+
     @Test
     void auditEventsParseWithHapiCarryThePurposeAndAreThemselvesAudited() throws Exception {
         assertThat(post(research(patient, study)).statusCode()).isEqualTo(201);
