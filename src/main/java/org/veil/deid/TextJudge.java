@@ -62,15 +62,19 @@ final class TextJudge {
 
     /**
      * As above, for a line of the given number of glyphs: a line of at least {@value #UNREADABLE_GLYPHS}
-     * glyphs of which nothing is read with confidence is text that cannot be read (small print, a
-     * script Tesseract's English model does not know), and what cannot be read cannot be known to
-     * be safe. Shorter unread lines are, in the sample images, shapes of anatomy and speckle.
+     * glyphs of which less than half is read with confidence is text that cannot be read (small
+     * print, a script Tesseract's English model does not know, a device's bitmap font it misreads
+     * as "GUI" for "QUIMBY"), and what cannot be read cannot be known to be safe. Shorter unread
+     * lines are, in the sample images, shapes of anatomy and speckle. A lone three-letter word
+     * passes only on a line that short: read from a longer one, it is what was made of more.
      */
     Optional<String> identifying(List<TextReader.Word> words, int glyphs) {
         List<TextReader.Word> confident = words.stream().filter(w -> w.confidence() >= MIN_CONFIDENCE).toList();
-        if (confident.isEmpty() && glyphs >= UNREADABLE_GLYPHS) {
+        long read = confident.stream().mapToLong(w -> w.text().chars().filter(Character::isLetterOrDigit).count()).sum();
+        if (glyphs >= UNREADABLE_GLYPHS && read * 2 < glyphs) {
             return Optional.of("text that cannot be read");
         }
+        boolean shortLine = glyphs < UNREADABLE_GLYPHS;
         for (int i = 1; i < confident.size(); i++) {
             if (DIGIT_GROUP.matcher(bare(confident.get(i - 1).text())).matches() && DIGIT_GROUP.matcher(bare(confident.get(i).text())).matches()) {
                 return Optional.of("numbers side by side");
@@ -78,7 +82,7 @@ final class TextJudge {
         }
         for (TextReader.Word w : confident) {
             Optional<String> why = identifying(w.text());
-            if (why.isPresent() && !(why.get().equals(UNKNOWN) && confident.size() == 1 && letters(w.text()) <= 3)) {
+            if (why.isPresent() && !(why.get().equals(UNKNOWN) && shortLine && confident.size() == 1 && letters(w.text()) <= 3)) {
                 return why;
             }
         }

@@ -31,6 +31,8 @@ public final class TextLineFinder {
     static final int MIN_GLYPHS = 3;
     static final int MIN_GLYPH_HEIGHT = 6;
     static final int MAX_GLYPH_HEIGHT = 64;
+    /** The thresholds shapes are cut at, in eighths of a region's range of grey levels. */
+    private static final int[] LEVELS = {4, 2, 6, 1, 7};
     /** Regions of busy tiles larger than this share of the frame are searched in pieces of this size. */
     private static final int MAX_REGION_TILES = 24;
 
@@ -195,18 +197,39 @@ public final class TextLineFinder {
         // shape is judged as it is, what lies beyond the frame counted as its clear margin.
         int frameEdges = (region.x == 0 ? LEFT : 0) | (region.y == 0 ? TOP : 0)
                 | (region.x + w == width ? RIGHT : 0) | (region.y + h == grey.length / width ? BOTTOM : 0);
-        // Mid-level first: burned-in text is drawn to be seen, so it usually stands on either
-        // side of the middle of the region's range; the quarter levels catch text over anatomy.
-        for (int level : new int[] {2, 1, 3}) {
-            int threshold = min + (max - min) * level / 4;
+        // Burned-in text is drawn to be seen, so it usually stands on either side of the middle
+        // of the region's range; the quarter levels catch text over anatomy, and the eighths
+        // text drawn at the range's end over bone or contrast (white on bright, which the
+        // quarter levels join to what is around it). Every level is cut:
+        // text whose background brightens along the line (a name running from air onto the
+        // table or the body) stands clear of it at one level for its first glyphs and at another
+        // for all of them, and stopping at the first level with a line read "QUI" of "QUIMBY".
+        List<Line> found = new ArrayList<>();
+        for (int eighths : LEVELS) {
+            int threshold = min + (max - min) * eighths / 8;
             List<List<Glyph>> shapes = glyphs(local, w, h, region.x, region.y, threshold, frameEdges, scratch);
-            List<Line> lines = new ArrayList<>(chain(shapes.get(0), true));
-            lines.addAll(chain(shapes.get(1), false));
-            if (!lines.isEmpty()) {
-                return lines;
+            found.addAll(chain(shapes.get(0), true));
+            found.addAll(chain(shapes.get(1), false));
+        }
+        return longestFirst(found);
+    }
+
+    /**
+     * One line for each place text was found, the one of most glyphs where levels found the same
+     * text in part and in whole: the whole line is read, and judged by all its glyphs.
+     */
+    private static List<Line> longestFirst(List<Line> lines) {
+        if (lines.size() < 2) {
+            return lines;
+        }
+        lines.sort(Comparator.comparingInt(Line::glyphs).reversed().thenComparing(l -> -l.bounds().width));
+        List<Line> out = new ArrayList<>();
+        for (Line l : lines) {
+            if (out.stream().noneMatch(o -> sameText(o, l))) {
+                out.add(l);
             }
         }
-        return List.of();
+        return out;
     }
 
     /** Which of a piece's edges are the frame's: {@link #glyphs} judges shapes cut there. */
@@ -514,17 +537,19 @@ public final class TextLineFinder {
         parent[find(parent, a)] = find(parent, b);
     }
 
-    /** Lines found twice (in overlapping pieces of a region) are reported once. */
+    /** Two lines over the same text: they overlap along at least half the shorter one. */
+    private static boolean sameText(Line a, Line b) {
+        return a.bounds().intersects(b.bounds())
+                && a.bounds().intersection(b.bounds()).width * 2 >= Math.min(a.bounds().width, b.bounds().width);
+    }
+
+    /**
+     * Lines found twice (in overlapping pieces of a region) are reported once, the one of most
+     * glyphs; top to bottom.
+     */
     private static List<Line> merge(List<Line> lines) {
-        List<Line> out = new ArrayList<>();
-        lines.sort(Comparator.comparingInt((Line l) -> l.bounds().y).thenComparingInt(l -> l.bounds().x));
-        for (Line l : lines) {
-            boolean dup = out.stream().anyMatch(o -> o.bounds().intersects(l.bounds())
-                    && o.bounds().intersection(l.bounds()).width * 2 >= Math.min(o.bounds().width, l.bounds().width));
-            if (!dup) {
-                out.add(l);
-            }
-        }
+        List<Line> out = new ArrayList<>(longestFirst(lines));
+        out.sort(Comparator.comparingInt((Line l) -> l.bounds().y).thenComparingInt(l -> l.bounds().x));
         return out;
     }
 }

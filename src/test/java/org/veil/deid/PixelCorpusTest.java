@@ -167,6 +167,61 @@ class PixelCorpusTest {
         assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
     }
 
+    /** A device's 5 x 7 bitmap font, as older scanners draw their overlay: the glyphs a name and a year need. */
+    private static final java.util.Map<Character, String[]> BITMAP = java.util.Map.of(
+            'Q', new String[] {" ### ", "#   #", "#   #", "#   #", "# # #", "#  # ", " ## #"},
+            'U', new String[] {"#   #", "#   #", "#   #", "#   #", "#   #", "#   #", " ### "},
+            'I', new String[] {" ### ", "  #  ", "  #  ", "  #  ", "  #  ", "  #  ", " ### "},
+            'M', new String[] {"#   #", "## ##", "# # #", "# # #", "#   #", "#   #", "#   #"},
+            'B', new String[] {"#### ", "#   #", "#   #", "#### ", "#   #", "#   #", "#### "},
+            'Y', new String[] {"#   #", "#   #", " # # ", "  #  ", "  #  ", "  #  ", "  #  "},
+            '1', new String[] {"  #  ", " ##  ", "  #  ", "  #  ", "  #  ", "  #  ", " ### "},
+            '9', new String[] {" ### ", "#   #", "#   #", " ####", "    #", "   # ", " ##  "},
+            '5', new String[] {"#####", "#    ", "#### ", "    #", "    #", "#   #", " ### "},
+            '0', new String[] {" ### ", "#   #", "#  ##", "# # #", "##  #", "#   #", " ### "});
+
+    /** Text in {@link #BITMAP}'s font, each dot {@code scale} pixels square, at the top of 12 stored bits. */
+    private static BufferedImage bitmapText(BufferedImage img, int x, int y, int scale, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            String[] glyph = BITMAP.get(text.charAt(i));
+            for (int row = 0; glyph != null && row < 7; row++) {
+                for (int col = 0; col < 5; col++) {
+                    if (glyph[row].charAt(col) == '#') {
+                        for (int d = 0; d < scale * scale; d++) {
+                            img.getRaster().setSample(x + (i * 6 + col) * scale + d % scale, y + row * scale + d / scale, 0, 4095);
+                        }
+                    }
+                }
+            }
+        }
+        return img;
+    }
+
+    /**
+     * A name in a device's bitmap font that runs from air onto bone: white on black for its first
+     * letters, white on near-white for the rest. The line finder stopped at the first threshold
+     * that showed a line, which held only "QUI"; Tesseract read that as a lone low-confidence
+     * word and the instance was served (a black-box probe of 2026-12-03). Every threshold is now
+     * cut, the longest line kept, and a long line read as three letters is not read.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"QUIMBY", "1950", "MBY QUI"})
+    void aNameInABitmapFontRunningOntoBoneIsWithheld(String text) throws Exception {
+        BufferedImage frame = ct(256, 9);
+        for (int y = 2; y < 40; y++) {
+            for (int x = 40; x < 200; x++) {
+                frame.getRaster().setSample(x, y, 0, 2200); // bone: 200 of 255 in the window, the text 255
+            }
+        }
+        byte[] original = instance(AdversarialCorpus.CT, "CT", "NONAME IMAGING", null, List.of(bitmapText(frame, 4, 10, 2, text)), null);
+        PixelFrames frames = Part10Editor.readDecoded(original).pixels(1L << 30);
+        int glyphs = (int) text.chars().filter(c -> c != ' ').count();
+        assertThat(TextLineFinder.find(frames.luminance(0, frames.window()), 256, 256))
+                .as("the whole line is found, not its first letters").anyMatch(l -> l.glyphs() >= glyphs);
+        assertThat(veilSees(original)).isPresent();
+        assertThat(teaching(original)).isInstanceOf(Outcome.Withheld.class);
+    }
+
     /** A name in a script the English model cannot read is still text: withheld, read or not. */
     @Test
     void aNameInCyrillicIsWithheld() throws Exception {

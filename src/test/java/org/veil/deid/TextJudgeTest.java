@@ -45,4 +45,23 @@ class TextJudgeTest {
         assertThat(judge.identifying(line("12/03/1985"))).contains("a date");
         assertThat(judge.identifying(line("AXIAL", "BAKER"))).contains("a word that is not a known annotation");
     }
+
+    /**
+     * A line is judged by all its glyphs: a device's bitmap font that OCR misreads (six glyphs of
+     * "QUIMBY" read as "GUI" with low confidence, or as a confident "QUT") is text that cannot be
+     * read, and the lone three-letter word that passes on a short line does not on a long one.
+     */
+    @Test
+    void aLineIsJudgedByItsGlyphsNotOnlyByWhatWasRead() {
+        assertThat(judge.identifying(List.of(new TextReader.Word("GUI", 40f, 0, 10)), 6)).contains("text that cannot be read");
+        assertThat(judge.identifying(line("QUT"), 6)).as("three letters of six glyphs").isPresent();
+        assertThat(judge.identifying(line("QU"), 6)).contains("text that cannot be read");
+        assertThat(judge.identifying(line("QUT", "12"), 7)).as("five read of seven").contains("a word that is not a known annotation");
+        assertThat(judge.identifying(line("PSR"), 3)).as("a short annotation misread").isEmpty();
+        assertThat(judge.identifying(line("PSR"), 4)).isEmpty();
+        assertThat(judge.identifying(line("120", "kV"), 5)).as("all five read").isEmpty();
+        assertThat(judge.identifying(line("SLICE", "42"), 9)).as("seven of nine read").isEmpty();
+        assertThat(judge.identifying(List.of(new TextReader.Word("BELA", 30f, 0, 10)), 4))
+                .as("four unread glyphs pass: the limit docs/deidentification.md names").isEmpty();
+    }
 }
