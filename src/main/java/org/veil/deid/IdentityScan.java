@@ -239,9 +239,28 @@ final class IdentityScan {
         return reached[length] == 2;
     }
 
-    /** Compatibility forms folded (full-width digits and letters are ASCII ones), upper case. */
-    private static String folded(String s) {
-        return Normalizer.normalize(s, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT);
+    /**
+     * Capital Cyrillic and Greek letters drawn as Latin ones, in pairs: a name spelt with them
+     * (QU and the Cyrillic capitals I, M, B and Y) reads as the patient's to anyone who sees it (Unicode TS #39's
+     * confusables, the letters of the Latin capitals' shapes).
+     */
+    private static final String LOOKALIKES = "\u0410A\u0412B\u0415E\u041AK\u041CM\u041DH\u041EO\u0420P\u0421C\u0422T"
+            + "\u0425X\u0423Y\u04AEY\u0406I\u0408J\u0405S\u051AQ\u051CW\u0391A\u0392B\u0395E\u0396Z\u0397H\u0399I"
+            + "\u039AK\u039CM\u039DN\u039FO\u03A1P\u03A4T\u03A5Y\u03A7X";
+
+    /**
+     * Compatibility forms folded (full-width digits and letters are ASCII ones), upper case,
+     * without the format characters no one sees (a zero-width space inside {@code QUI&#x200B;MBY}), and
+     * with the Cyrillic and Greek capitals that look Latin read as Latin ({@link #LOOKALIKES}).
+     */
+    static String folded(String s) {
+        String upper = Normalizer.normalize(s, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder(upper.length());
+        upper.codePoints().filter(c -> Character.getType(c) != Character.FORMAT).forEach(c -> {
+            int at = c > 0x7F && c <= 0xFFFF ? LOOKALIKES.indexOf(c) : -1;
+            b.appendCodePoint(at >= 0 && at % 2 == 0 ? LOOKALIKES.charAt(at + 1) : c);
+        });
+        return b.toString();
     }
 
     private static String alphanumeric(String s) {

@@ -34,6 +34,27 @@ class IdentityScanTest {
         assertThat(out.strings(0x00200032)).containsExactly("-120.5", "0", "33.25");
     }
 
+    /**
+     * A name disguised to the eye's reading but not to a machine's: a zero-width space inside it,
+     * Cyrillic capitals that look Latin, a soft hyphen. Found in retained device labels by a
+     * black-box probe of 2026-12-03 (the full-width form was already caught).
+     */
+    @Test
+    void aNameSpeltWithInvisibleOrLookalikeCharactersIsReplaced() throws Exception {
+        String[] disguised = {"QUI\u200BMBY", "QU\u0406\u041C\u0412\u04AE", "QUIM\u00ADBY 7", "\u0051UIMBY"};
+        for (String label : disguised) {
+            byte[] original = AdversarialCorpus.ct(63).text(0x00080005, "CS", "ISO_IR 192").text(0x00100010, "PN", "QUIMBY^ZEBEDEE")
+                    .text(0x00181000, "LO", label, java.nio.charset.StandardCharsets.UTF_8).text(0x00081010, "SH", "CT01")
+                    .part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.63");
+            assertThat(Part10Editor.read(original).root().string(0x00181000)).as("planted").contains(label);
+            Outcome outcome = engine.deidentify(original, Profiles.defaults().get("research").orElseThrow(), "research");
+            EditableDataset out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root();
+            assertThat(out.string(0x00181000).orElse("")).as(label).doesNotContain(label);
+            assertThat(IdentityScan.folded(label).replaceAll("[^A-Z]", "")).as("read as the name").isEqualTo("QUIMBY");
+            assertThat(out.string(0x00081010)).as("a label without the name stays").contains("CT01");
+        }
+    }
+
     /** A station or a device named after its user: the patient's name parts and initials run together. */
     @Test
     void namePartsRunTogetherInRetainedLabelsAreReplaced() throws Exception {
