@@ -72,6 +72,18 @@ public class HttpBoundary {
             ctx.reroute(request.method(), encoded);
             return;
         }
+        if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2 && request.headers().contains("Transfer-Encoding")) {
+            // A message framed two ways (chunked and a Content-Length) is read one way here and
+            // another by a proxy in front: what one takes for the body, the other takes for the
+            // next request (request smuggling). The HTTP codec drops the Content-Length of a
+            // chunked request before Veil sees it, so every chunked request closes its connection
+            // after the answer, as RFC 9112 6.1 requires for one framed both ways: nothing after
+            // it on the connection is read as a request.
+            // Vert.x goes on to a request it has already read after the answer's Connection:
+            // close; the connection is closed as the answer ends, before it does.
+            ctx.response().putHeader("Connection", "close");
+            ctx.addEndHandler(ended -> request.connection().close());
+        }
         String refusal = refusal(request);
         if (refusal == null) {
             ctx.next();
@@ -131,6 +143,11 @@ public class HttpBoundary {
             return "431 the request headers are larger than " + limits.maxHeaderBytes() + " bytes";
         }
         String length = request.getHeader("Content-Length");
+        java.util.List<String> codings = request.headers().getAll("Transfer-Encoding");
+        if (!codings.isEmpty() && !String.join(",", codings).trim().equalsIgnoreCase("chunked")) {
+            // RFC 9112 6.1: a transfer coding the server does not understand is 501.
+            return "501 Veil reads no transfer coding but chunked (RFC 9112 6.1)";
+        }
         if (length != null) {
             long declared;
             try {

@@ -80,6 +80,34 @@ class RawQueryCharactersTest {
         assertThat(JsonPath.from(twoHosts.body()).getString("reason")).contains("more than one Host header");
     }
 
+    /**
+     * A request framed two ways (Transfer-Encoding and Content-Length) is how a request is
+     * smuggled past a proxy that reads the other framing: answered, and the connection closed, so
+     * that what follows on it is never read as a request (RFC 9112 6.1); before, the second
+     * request was answered too. A transfer coding Veil does not read is 501.
+     */
+    @Test
+    void aRequestFramedTwoWaysIsRefusedAndItsConnectionClosed() throws IOException {
+        String smuggled = "GET /dicomweb/studies?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + TestTokens.treatingClinician() + "\r\nTransfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n0\r\n\r\n"
+                + "GET /q/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(smuggled.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            // Read to the end: the connection must close after the one answer (a timeout otherwise).
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(all).startsWith("HTTP/1.1 2");
+            assertThat(all.toLowerCase(Locale.ROOT)).contains("connection: close");
+            assertThat(all.split("HTTP/1.1 ", -1)).as("one answer: the second request is never read").hasSize(2);
+        }
+        Answer gzip = request("POST /dicomweb/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestTokens.treatingClinician()
+                + "\r\nContent-Type: multipart/related; type=\"application/dicom\"; boundary=b\r\nTransfer-Encoding: gzip, chunked"
+                + "\r\nConnection: close\r\n\r\n0\r\n\r\n");
+        assertThat(gzip.status()).isEqualTo(501);
+        assertThat(JsonPath.from(gzip.body()).getString("reason")).contains("no transfer coding but chunked");
+    }
+
     private static Answer request(String requestText) throws IOException {
         try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
             s.setSoTimeout(30_000);
