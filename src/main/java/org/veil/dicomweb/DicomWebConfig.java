@@ -61,6 +61,31 @@ public interface DicomWebConfig {
     @WithDefault("100000")
     int maxInstancesPerRetrieval();
 
+    /**
+     * Most characters of metadata (its DICOM JSON, bulk data aside) one stored instance may have.
+     * A deflated data set of 113 kB held 750,000 elements, 41 MB of JSON, which every metadata,
+     * search and rendered answer then carried or parsed; the largest real instances (an enhanced
+     * multi-frame's per-frame groups, thousands of frames) have a few megabytes. Beyond it the
+     * instance is refused (STOW-RS Failure Reason A700).
+     */
+    @WithDefault("16777216")
+    int maxInstanceMetadataBytes();
+
+    /**
+     * Most bytes of stored metadata (JSON) one WADO-RS metadata answer streams: 413 beyond it,
+     * asking for the study series by series. A 10,000-instance CT study has about 80 MB.
+     */
+    @WithDefault("268435456")
+    long maxMetadataAnswerBytes();
+
+    /**
+     * Most bytes of stored metadata (JSON) one answer may convert or parse: an XML metadata answer
+     * converts each instance's (about 7 MB of XML a second, against 150 MB of JSON streamed), a
+     * rendered answer parses the header of each instance it renders. 413 beyond it.
+     */
+    @WithDefault("67108864")
+    long maxConvertedMetadataBytes();
+
     /** Most frames one frames or rendered request may name. */
     @WithDefault("256")
     int maxFramesPerRequest();

@@ -69,7 +69,8 @@ public class RenderedRetrieval {
         List<byte[]> images = new ArrayList<>();
         // Rendering decodes: one turn at the gate for the whole answer, a bound on what each
         // instance may decode, and a bound on the pixels of all images together.
-        Budget budget = new Budget(config.maxRenderedPixels(), config.maxRenderDecodedBytes() * RENDERED_INSTANCES_DECODED);
+        Budget budget = new Budget(config.maxRenderedPixels(), config.maxRenderDecodedBytes() * RENDERED_INSTANCES_DECODED,
+                config.maxConvertedMetadataBytes());
         try (ComputeGate.Turn turn = gate.enter()) {
             if (request.thumbnail() && !instanceLevel) {
                 images.add(thumbnailOf(found, options, budget));
@@ -152,12 +153,27 @@ public class RenderedRetrieval {
     private static final class Budget {
         private final long max;
         private final long maxRead;
+        private final long maxHeaders;
         private long used;
         private long read;
+        private long headers;
 
-        Budget(long max, long maxRead) {
+        Budget(long max, long maxRead, long maxHeaders) {
             this.max = max;
             this.maxRead = maxRead;
+            this.maxHeaders = maxHeaders;
+        }
+
+        /**
+         * An instance's header, parsed before its pixels: counted by its metadata's size, since
+         * a deflated header of 113 kB can inflate to 31 MB and take seconds to parse.
+         */
+        void header(long metadataBytes) throws RequestTooLargeException {
+            headers += metadataBytes;
+            if (headers > maxHeaders) {
+                throw new RequestTooLargeException("the rendered answer would parse more than " + maxHeaders
+                        + " bytes of metadata; ask for a series or for instances");
+            }
         }
 
         void read(long bytes) throws InvalidRequestException {
@@ -181,6 +197,7 @@ public class RenderedRetrieval {
     private List<byte[]> render(StoredInstance i, List<Integer> frames, Renderer.Options options, Budget budget)
             throws java.io.IOException, UndecodablePixelDataException, NotAnImageException, UnknownResourceException,
             InvalidRequestException {
+        budget.header(i.metadataBytes());
         if (i.sizeBytes() > config.maxRenderDecodedBytes()) {
             // Rendering holds the whole instance in memory; one this large is not rendered at all.
             throw new org.veil.dicom.PixelDataTooLargeException("the instance is " + i.sizeBytes()

@@ -231,6 +231,14 @@ public class RetrieveService {
             throws UnknownResourceException, NotAcceptableException, SQLException, RequestTooLargeException {
         List<StoredInstance> found = find(ref);
         boolean xml = Negotiation.metadata(accept);
+        long bytes = found.stream().mapToLong(StoredInstance::metadataBytes).sum();
+        long bound = xml ? config.maxConvertedMetadataBytes() : config.maxMetadataAnswerBytes();
+        if (bytes > bound) {
+            // Streaming JSON costs little a byte; converting it to XML costs twenty times more.
+            throw new RequestTooLargeException("the " + ref.ref().level() + "'s metadata is more than " + bound + " bytes"
+                    + (xml ? " to convert to XML; ask for application/dicom+json, or" : ";") + " retrieve it "
+                    + (ref.ref().series() == null ? "series by series" : "instance by instance"));
+        }
         List<List<Long>> chunks = metadataChunks(found, METADATA_CHUNK, METADATA_CHUNK_BYTES);
         if (xml) {
             // One Native DICOM Model document per instance, each a part (PS3.18 10.4.4).

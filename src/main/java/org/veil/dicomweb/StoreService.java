@@ -149,6 +149,14 @@ public class StoreService {
                             StoreFailure.STUDY_UID_MISMATCH, "part " + count + ": StudyInstanceUID does not match the request path"));
                     continue;
                 }
+                if (p.metadataJson().length() > config.maxInstanceMetadataBytes()) {
+                    // Every metadata, search and rendered answer carries or parses it again: a
+                    // deflated part inflating to hundreds of thousands of elements is refused here.
+                    result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(), StoreFailure.OUT_OF_RESOURCES,
+                            "part " + count + ": the instance's metadata is more than " + config.maxInstanceMetadataBytes()
+                                    + " characters of DICOM JSON"));
+                    continue;
+                }
                 // A fragment and its range of the frame index are held beside the metadata until the
                 // request is indexed: counted as the characters of heap they take, so that a request of
                 // parts with a million empty fragments each (8 MB apiece on the wire) is refused

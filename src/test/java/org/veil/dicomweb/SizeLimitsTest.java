@@ -22,11 +22,15 @@ class SizeLimitsTest {
     public static class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("veil.dicomweb.max-part-bytes", "100000", "veil.dicomweb.max-request-bytes", "250000",
+            Map<String, String> limits = new java.util.HashMap<>(Map.of("veil.dicomweb.max-part-bytes", "100000",
+                    "veil.dicomweb.max-request-bytes", "250000",
                     "veil.dicomweb.max-frames-per-request", "8", "veil.dicomweb.max-render-decoded-bytes", "40000",
                     "veil.dicomweb.max-query-response-bytes", "30000", "veil.dicomweb.upload-grace", "1s",
                     "veil.dicomweb.min-upload-bytes-per-second", "65536", "veil.dicomweb.query-timeout", "1s",
-                    "veil.dicomweb.max-request-metadata-chars", "80000", "veil.dicomweb.max-instances-per-retrieval", "9");
+                    "veil.dicomweb.max-request-metadata-chars", "80000", "veil.dicomweb.max-instances-per-retrieval", "9"));
+            limits.putAll(Map.of("veil.dicomweb.max-instance-metadata-bytes", "60000", "veil.dicomweb.max-metadata-answer-bytes", "120000",
+                    "veil.dicomweb.max-converted-metadata-bytes", "60000"));
+            return limits;
         }
     }
 
@@ -114,6 +118,54 @@ class SizeLimitsTest {
                 .get("/dicomweb/studies/" + study + "/instances?includefield=00280010");
         assertThat(named.statusCode()).as("the attributes named fit").isEqualTo(200);
         assertThat(named.jsonPath().getInt("[0].00280010.Value[0]")).isPositive();
+    }
+
+    /**
+     * What every later answer carries or parses is bounded where it is stored and where it is
+     * answered: an instance of more metadata than one may have is refused at STOW (a deflated
+     * part of 113 kB made 41 MB of JSON, which a metadata answer streamed, an XML one converted
+     * for seconds, and a rendered one parsed, for every reader; a black-box probe of 2026-12-03);
+     * a metadata answer streams at most max-metadata-answer-bytes (120,000 here), converts to XML
+     * and a rendered answer parses at most max-converted-metadata-bytes (60,000).
+     */
+    @Test
+    void metadataIsBoundedWhereItIsStoredAndWhereItIsAnswered() throws Exception {
+        String study = "2.25.4242420009";
+        String series = study + ".1";
+        List<byte[]> parts = new java.util.ArrayList<>();
+        for (byte[] copy : copies(study, series, 4)) {
+            parts.add(org.veil.dicom.Part10Editor.read(copy).set(0x00204000, "x".repeat(45_000)).toBytes());
+        }
+        // Without its pixels, so that the part (about 72 kB) is within the 100,000 bytes a part may have.
+        byte[] tooMuch = org.veil.dicom.Part10Editor.read(parts.get(3)).set(0x00204000, "x".repeat(65_000))
+                .remove(org.veil.dicom.Tag.PixelData).toBytes();
+        index.reset();
+        StoreState before = StoreState.of(index);
+        Response refused = DicomWebClient.stow(tooMuch);
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(409);
+        assertThat(refused.header("Warning")).contains("the instance's metadata is more than 60000 characters");
+        assertThat(StoreState.of(index)).as("nothing kept").isEqualTo(before);
+
+        for (byte[] part : parts.subList(0, 2)) {
+            assertThat(DicomWebClient.stow(part).statusCode()).isEqualTo(200);
+        }
+        String path = "/dicomweb/studies/" + study + "/series/" + series;
+        String xml = "multipart/related; type=\"application/dicom+xml\"";
+        assertThat(DicomWebClient.given().accept("application/dicom+json").get(path + "/metadata").statusCode())
+                .as("two instances' JSON, within 120,000").isEqualTo(200);
+        Response converted = DicomWebClient.given().accept(xml).get(path + "/metadata");
+        assertThat(converted.statusCode()).as(converted.asString()).isEqualTo(413);
+        assertThat(converted.jsonPath().getString("reason")).contains("more than 60000 bytes to convert to XML");
+        assertThat(DicomWebClient.given().accept(xml).get(path + "/instances/" + series + ".1/metadata").statusCode())
+                .as("one instance's, within 60,000").isEqualTo(200);
+        Response rendered = DicomWebClient.given().accept("multipart/related; type=\"image/png\"").get(path + "/rendered?viewport=1,1");
+        assertThat(rendered.statusCode()).as(rendered.asString()).isEqualTo(413);
+        assertThat(rendered.jsonPath().getString("reason")).contains("would parse more than 60000 bytes of metadata");
+
+        assertThat(DicomWebClient.stow(parts.get(2)).statusCode()).isEqualTo(200);
+        Response streamed = DicomWebClient.given().accept("application/dicom+json").get(path + "/metadata");
+        assertThat(streamed.statusCode()).isEqualTo(413);
+        assertThat(streamed.jsonPath().getString("reason")).contains("metadata is more than 120000 bytes; retrieve it instance by instance");
     }
 
     /**
