@@ -220,8 +220,14 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
                     }
                 }
             }
-            case DATE -> requireRange(value, "\\d{8}", name, "a date or date range (YYYYMMDD-YYYYMMDD)");
-            case TIME -> requireRange(value, "\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?", name, "a time or time range (HHMMSS-HHMMSS)");
+            case DATE -> {
+                requireRange(value, "\\d{8}", name, "a date or date range (YYYYMMDD-YYYYMMDD)");
+                requireEach(value, QidoRequest::isCalendarDate, name, "a date of the calendar (20200231 is none)");
+            }
+            case TIME -> {
+                requireRange(value, "\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?", name, "a time or time range (HHMMSS-HHMMSS)");
+                requireEach(value, QidoRequest::isTimeOfDay, name, "a time of day (hours to 23, minutes to 59, seconds to 60)");
+            }
             case INTEGER -> {
                 try {
                     Integer.parseInt(value);
@@ -245,6 +251,40 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
         if (!value.matches(one) && !value.matches("(" + one + ")?-(" + one + ")?") || value.equals("-")) {
             throw new InvalidQueryException(name + " must be " + what);
         }
+    }
+
+    /**
+     * Each end of a range is a real value: a date or time that matches the pattern but names no
+     * day or moment (20200231, 250000) was matched as text and found nothing, as if valid.
+     */
+    private static void requireEach(String value, java.util.function.Predicate<String> real, String name, String what)
+            throws InvalidQueryException {
+        for (String end : value.split("-", -1)) {
+            if (!end.isEmpty() && !real.test(end)) {
+                throw new InvalidQueryException(name + " must be " + what);
+            }
+        }
+    }
+
+    private static boolean isCalendarDate(String yyyymmdd) {
+        try {
+            java.time.LocalDate.parse(yyyymmdd, java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd")
+                    .withResolverStyle(java.time.format.ResolverStyle.STRICT));
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** HH, HHMM, HHMMSS or HHMMSS.F: DICOM's TM allows a leap second, 60 (PS3.5 6.2). */
+    private static boolean isTimeOfDay(String time) {
+        int[] most = {23, 59, 60};
+        for (int i = 0; i < 3 && 2 * i + 2 <= time.length() && Character.isDigit(time.charAt(2 * i)); i++) {
+            if (Integer.parseInt(time.substring(2 * i, 2 * i + 2)) > most[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** UID lists are separated by commas or backslashes (PS3.18 8.3.4.1.2). */

@@ -118,6 +118,11 @@ class QidoMatchingTest {
                 Arguments.of("/studies?Bad\"\r\nName=1", "may not contain control characters"),
                 Arguments.of("/studies?Bad\"Name=1", "unknown attribute or parameter: (a parameter that is no keyword)"),
                 Arguments.of("/studies?StudyDate=2020", "StudyDate must be a date"),
+                // shaped as a date or a time, naming none: they matched nothing, as if valid
+                Arguments.of("/studies?StudyDate=20200231", "StudyDate must be a date of the calendar"),
+                Arguments.of("/series?SeriesDate=20200101-20201301", "SeriesDate must be a date of the calendar"),
+                Arguments.of("/studies?StudyTime=250000", "StudyTime must be a time of day"),
+                Arguments.of("/studies?StudyTime=-1261", "StudyTime must be a time of day"),
                 Arguments.of("/studies?limit=abc", "limit must be a whole number"),
                 Arguments.of("/studies?offset=-1", "offset must be at least 0"),
                 Arguments.of("/studies?offset=100001", "offset is at most 100000"),
