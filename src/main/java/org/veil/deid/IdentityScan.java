@@ -41,6 +41,8 @@ final class IdentityScan {
     /** Name words shorter than this are units and codes as often as names ({@code MA}, {@code LI}). */
     private static final int MIN_NAME_LETTERS = 3;
     private static final int MAX_DEPTH = 32;
+    /** Name parts this long are found inside longer words too. */
+    private static final int MIN_EMBEDDED_NAME = 6;
     /**
      * Longest word read for name parts run together: a person name's component is at most 64
      * characters (PS3.5 6.2), and a login or label made of two or three of them is far shorter;
@@ -104,9 +106,7 @@ final class IdentityScan {
      * are Veil's own attributes, {@code derived} the UIDs it made (random digits, not the file's).
      */
     void removeFrom(EditableDataset root, Set<Integer> except, Set<String> derived) {
-        if (!characters.isEmpty() || !digits.isEmpty() || !names.isEmpty()) {
-            removeFrom(root, except, derived, 0);
-        }
+        removeFrom(root, except, derived, 0);
     }
 
     private void removeFrom(EditableDataset ds, Set<Integer> except, Set<String> derived, int depth) {
@@ -133,7 +133,7 @@ final class IdentityScan {
             boolean holds = vr == Vr.UI ? !derived.contains(v == null ? "" : v.trim()) && holdsInUid(v)
                     : NUMBERS.contains(vr) ? holdsInNumber(v)
                     // Code strings are terms of a vocabulary (a name's word may be one: REPORT, CHEST).
-                    : holds(v, vr != Vr.CS && vr != Vr.AS);
+                    : hidesText(v, vr) || holds(v, vr != Vr.CS && vr != Vr.AS);
             found |= holds;
             replaced.add(holds ? ValueShapes.dummyValue(vr) : v);
         }
@@ -174,6 +174,25 @@ final class IdentityScan {
         return false;
     }
 
+    /**
+     * Whether a text value holds a control character its VR does not allow (PS3.5 6.2: ESC for
+     * character sets everywhere; CR, LF, FF and TAB in LT, ST and UT): what follows a NUL
+     * ({@code CT01\0…}) is cut off by viewers and the eye, and carried on by every copy.
+     */
+    static boolean hidesText(String value, Vr vr) {
+        if (value == null) {
+            return false;
+        }
+        boolean text = vr == Vr.LT || vr == Vr.ST || vr == Vr.UT;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 || c == 0x7F) && c != 0x1B && !(text && (c == '\r' || c == '\n' || c == '\f' || c == '\t'))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether one text value holds an identifier of the original. */
     boolean holds(String value, boolean words) {
         if (value == null || value.isBlank()) {
@@ -193,6 +212,13 @@ final class IdentityScan {
             }
         }
         if (words && !names.isEmpty()) {
+            for (String name : names) {
+                // A long name part inside a longer word is the name with a letter beside it
+                // (XQUIMBY, QUIMBYX); short ones are inside too many words (BELL in CEREBELLUM).
+                if (name.length() >= MIN_EMBEDDED_NAME && chars.contains(name)) {
+                    return true;
+                }
+            }
             for (String word : folded.split("[^\\p{L}\\p{N}]+")) {
                 if (names.contains(word)) {
                     return true;

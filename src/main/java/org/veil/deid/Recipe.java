@@ -20,7 +20,7 @@ final class Recipe {
             + " registered UIDs only, VRs of the newer table rows, multiplicities, dates not the patient's removed, spectroscopy withheld,"
             + " the original's identifiers in no value kept, one creator value, High Bit checked, bounded searches,"
             + " padding drawn as any value, one Pixel Representation, text as written, RGB of YBR, 32-bit as floats, frame edges,"
-            + " no birth year where no dates are kept, text lines at five levels judged by their glyphs, names read through invisible and lookalike letters)";
+            + " no birth year where no dates are kept, text lines at five levels judged by their glyphs, names read through invisible and lookalike letters, long names inside words, control characters)";
     static final List<String> RESOURCES = List.of("ps3.15-table-e.1-1.json", "attribute-policy.tsv", "code-strings.txt",
             "descriptor-words.txt", "burned-in-words.txt", "dcm-codes.tsv", "rules-devices.txt", "rules-derived.txt",
             "rules-catch-all.txt");

@@ -55,6 +55,33 @@ class IdentityScanTest {
         }
     }
 
+    /**
+     * What a viewer and the eye cut off (a value going on past a NUL), and a long name part with
+     * a letter beside it, in labels the research profile keeps (black-box probe of 2026-12-03).
+     */
+    @Test
+    void hiddenTextAndANameInsideALongerWordAreReplaced() throws Exception {
+        byte[] original = AdversarialCorpus.ct(64).text(0x00100010, "PN", "QUIMBY^ZEBEDEE").text(0x00081010, "SH", "CT01\0LEAKMARK")
+                .text(0x00181000, "LO", "XQUIMBY2").text(0x00081090, "LO", "QUIMBYX")
+                .part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.64");
+        EditableDataset in = Part10Editor.read(original).root();
+        assertThat(in.string(0x00081010).orElseThrow()).as("planted").contains("LEAKMARK");
+        Outcome outcome = engine.deidentify(original, Profiles.defaults().get("research").orElseThrow(), "research");
+        EditableDataset out = Part10Editor.read(((Outcome.Derived) outcome).part10()).root();
+        assertThat(out.string(0x00081010).orElse("")).doesNotContain("LEAKMARK").doesNotContain("CT01");
+        assertThat(out.string(0x00181000).orElse("")).doesNotContain("QUIMBY");
+        assertThat(out.string(0x00081090).orElse("")).doesNotContain("QUIMBY");
+        byte[] plain = AdversarialCorpus.ct(65).text(0x00100010, "PN", "QUIMBY^ZEBEDEE").text(0x00081010, "SH", "CT01")
+                .text(0x00181000, "LO", "SN4711").part10(AdversarialCorpus.CT, AdversarialCorpus.ROOT + ".3.65");
+        EditableDataset kept = Part10Editor.read(((Outcome.Derived) engine.deidentify(plain, Profiles.defaults().get("research").orElseThrow(),
+                "research")).part10()).root();
+        assertThat(kept.string(0x00081010)).as("labels without either stay").contains("CT01");
+        assertThat(kept.string(0x00181000)).contains("SN4711");
+        assertThat(IdentityScan.hidesText("LINE ONE\r\nLINE TWO", org.veil.dicom.Vr.LT)).isFalse();
+        assertThat(IdentityScan.hidesText("LINE ONE\r\nLINE TWO", org.veil.dicom.Vr.LO)).isTrue();
+        assertThat(IdentityScan.hidesText("\u001B$B text in ISO 2022", org.veil.dicom.Vr.LO)).isFalse();
+    }
+
     /** A station or a device named after its user: the patient's name parts and initials run together. */
     @Test
     void namePartsRunTogetherInRetainedLabelsAreReplaced() throws Exception {
