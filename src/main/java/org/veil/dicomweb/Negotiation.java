@@ -64,6 +64,11 @@ final class Negotiation {
      * Returns true for XML.
      */
     static boolean metadata(String accept) throws NotAcceptableException {
+        return metadata(accept, "metadata");
+    }
+
+    /** As {@link #metadata(String)}; {@code what} names the answer in the refusal (metadata, search results). */
+    static boolean metadata(String accept, String what) throws NotAcceptableException {
         for (MediaRange r : MediaRange.parseAccept(accept)) {
             if (r.matches("application", "dicom+json") || r.matches("application", "json")) {
                 return false;
@@ -72,7 +77,7 @@ final class Negotiation {
                 return true;
             }
         }
-        throw new NotAcceptableException("metadata is available as application/dicom+json or multipart/related; type=\"application/dicom+xml\"");
+        throw new NotAcceptableException(what + " are available as application/dicom+json or multipart/related; type=\"application/dicom+xml\"");
     }
 
     static final String DICOM_XML = "application/dicom+xml";

@@ -134,7 +134,7 @@ public class QidoResource {
         if (series != null) {
             InstanceRef.check(series, "SeriesInstanceUID");
         }
-        boolean xml = Negotiation.metadata(accept);
+        boolean xml = Negotiation.metadata(accept, "search results");
         QidoRequest request = QidoRequest.parse(level, study, series, uri.getQueryParameters(), paging);
         Visibility.Search visible = visibility.forSearch(request.singleStudy());
         SearchScope scope = visible.scope();

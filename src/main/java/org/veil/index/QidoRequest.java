@@ -196,7 +196,9 @@ public record QidoRequest(QueryLevel level, Optional<String> studyUid, Optional<
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new InvalidQueryException(name + " must be a whole number");
+            // A whole number past what an int holds is still a whole number: say how large it may be.
+            throw new InvalidQueryException(name + (value.matches("\\d{1,100}") ? " must be at most " + Integer.MAX_VALUE
+                    : " must be a whole number"));
         }
     }
 

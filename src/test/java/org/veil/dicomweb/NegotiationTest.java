@@ -55,6 +55,14 @@ class NegotiationTest {
                 .isInstanceOf(NotAcceptableException.class);
     }
 
+    /** A search's refusal names search results, not metadata (a black-box probe found it named metadata). */
+    @Test
+    void aRefusedSearchNamesWhatItAnswers() {
+        assertThatThrownBy(() -> Negotiation.metadata("multipart/related; type=\"application/dicom\"", "search results"))
+                .isInstanceOf(NotAcceptableException.class).hasMessageStartingWith("search results are available as");
+        assertThatThrownBy(() -> Negotiation.metadata("image/png")).hasMessageStartingWith("metadata are available as");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "multipart/related; type=application/octet-stream | IMPLICIT_VR_LITTLE_ENDIAN | application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1",
