@@ -28,6 +28,8 @@ final class IdentityScan {
         0x00402017, 0x00102154};
     private static final int OTHER_PATIENT_IDS_SEQUENCE = 0x00101002;
     private static final int PATIENT_BIRTH_DATE = 0x00100030;
+    /** Patient's Name, Other Patient Names, Patient's Birth Name, Patient's Mother's Birth Name. */
+    private static final int[] PATIENT_NAMES = {0x00100010, 0x00101001, 0x00101005, 0x00101060};
     /** Shorter identifiers match too much ({@code 1234} is an instance number); they are left to the rules. */
     private static final int MIN_CHARACTERS = 5;
     private static final int MIN_DIGITS = 6;
@@ -53,6 +55,8 @@ final class IdentityScan {
     private final Set<String> characters = new HashSet<>();
     private final Set<String> digits = new HashSet<>();
     private final Set<String> names = new HashSet<>();
+    /** The patient's own name parts of {@value #MIN_EMBEDDED_NAME} letters or more: found inside longer words too. */
+    private final Set<String> patientNames = new HashSet<>();
     /** Every name part, two letters and more, and their initials: the pieces a run-together word is made of. */
     private final Set<String> parts = new HashSet<>();
     private final Set<Integer> initials = new HashSet<>();
@@ -69,6 +73,15 @@ final class IdentityScan {
                 parts.add(part);
                 initials.add(part.codePointAt(0));
                 longestPart = Math.max(longestPart, part.length());
+            }
+        }
+        for (int tag : PATIENT_NAMES) {
+            for (String v : original.strings(tag)) {
+                for (String part : folded(v == null ? "" : v).split("\\P{L}+")) {
+                    if (part.length() >= MIN_EMBEDDED_NAME) {
+                        patientNames.add(part);
+                    }
+                }
             }
         }
         identifiers(original);
@@ -176,7 +189,8 @@ final class IdentityScan {
 
     /**
      * Whether a text value holds a control character its VR does not allow (PS3.5 6.2: ESC for
-     * character sets everywhere; CR, LF, FF and TAB in LT, ST and UT): what follows a NUL
+     * character sets everywhere; CR, LF, FF and TAB in LT, ST and UT; no C1 control, no Unicode
+     * line or paragraph separator): what follows a NUL
      * ({@code CT01\0…}) is cut off by viewers and the eye, and carried on by every copy.
      */
     static boolean hidesText(String value, Vr vr) {
@@ -186,7 +200,8 @@ final class IdentityScan {
         boolean text = vr == Vr.LT || vr == Vr.ST || vr == Vr.UT;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if ((c < 0x20 || c == 0x7F) && c != 0x1B && !(text && (c == '\r' || c == '\n' || c == '\f' || c == '\t'))) {
+            boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+            if (control && c != 0x1B && !(text && (c == '\r' || c == '\n' || c == '\f' || c == '\t'))) {
                 return true;
             }
         }
@@ -212,11 +227,15 @@ final class IdentityScan {
             }
         }
         if (words && !names.isEmpty()) {
-            for (String name : names) {
-                // A long name part inside a longer word is the name with a letter beside it
-                // (XQUIMBY, QUIMBYX); short ones are inside too many words (BELL in CEREBELLUM).
-                if (name.length() >= MIN_EMBEDDED_NAME && chars.contains(name)) {
-                    return true;
+            for (String word : folded.split("\\P{L}+")) {
+                for (String name : patientNames) {
+                    // A long part of the patient's name inside a longer word is the name with a
+                    // letter beside it (XQUIMBY, QUIMBYX); short ones are inside too many words
+                    // (BELL in CEREBELLUM), and other people's names inside ordinary ones (an
+                    // operator named Philip in PHILIPS).
+                    if (word.length() > name.length() && word.contains(name)) {
+                        return true;
+                    }
                 }
             }
             for (String word : folded.split("[^\\p{L}\\p{N}]+")) {
@@ -276,17 +295,25 @@ final class IdentityScan {
 
     /**
      * Compatibility forms folded (full-width digits and letters are ASCII ones), upper case,
-     * without the format characters no one sees (a zero-width space inside {@code QUI&#x200B;MBY}), and
-     * with the Cyrillic and Greek capitals that look Latin read as Latin ({@link #LOOKALIKES}).
+     * without what no one sees between letters: format characters (a zero-width space inside
+     * {@code QUI&#x200B;MBY}), combining and variation marks (so accents too: {@code MÜLLER} is read as
+     * {@code MULLER}, on both sides), and the Hangul fillers that count as letters; with the
+     * Cyrillic and Greek capitals that look Latin read as Latin ({@link #LOOKALIKES}).
      */
     static String folded(String s) {
-        String upper = Normalizer.normalize(s, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT);
+        String upper = Normalizer.normalize(s, Normalizer.Form.NFKD).toUpperCase(Locale.ROOT);
         StringBuilder b = new StringBuilder(upper.length());
-        upper.codePoints().filter(c -> Character.getType(c) != Character.FORMAT).forEach(c -> {
+        upper.codePoints().filter(c -> !unseen(c)).forEach(c -> {
             int at = c > 0x7F && c <= 0xFFFF ? LOOKALIKES.indexOf(c) : -1;
             b.appendCodePoint(at >= 0 && at % 2 == 0 ? LOOKALIKES.charAt(at + 1) : c);
         });
         return b.toString();
+    }
+
+    private static boolean unseen(int c) {
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0;
     }
 
     private static String alphanumeric(String s) {

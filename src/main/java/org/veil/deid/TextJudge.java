@@ -62,7 +62,8 @@ final class TextJudge {
 
     /**
      * As above, for a line of the given number of glyphs: a line of at least {@value #UNREADABLE_GLYPHS}
-     * glyphs of which less than half is read with confidence is text that cannot be read (small
+     * glyphs of which less than half is read with confidence (characters of confident words
+     * against glyphs) is text that cannot be read (small
      * print, a script Tesseract's English model does not know, a device's bitmap font it misreads
      * as "GUI" for "QUIMBY"), and what cannot be read cannot be known to be safe. Shorter unread
      * lines are, in the sample images, shapes of anatomy and speckle. A lone three-letter word
@@ -70,7 +71,8 @@ final class TextJudge {
      */
     Optional<String> identifying(List<TextReader.Word> words, int glyphs) {
         List<TextReader.Word> confident = words.stream().filter(w -> w.confidence() >= MIN_CONFIDENCE).toList();
-        long read = confident.stream().mapToLong(w -> w.text().chars().filter(Character::isLetterOrDigit).count()).sum();
+        // Every character read counts, marks and signs too (a caliper's "+", a scale's ticks).
+        long read = confident.stream().mapToLong(w -> w.text().codePoints().filter(c -> !Character.isWhitespace(c)).count()).sum();
         if (glyphs >= UNREADABLE_GLYPHS && read * 2 < glyphs) {
             return Optional.of("text that cannot be read");
         }

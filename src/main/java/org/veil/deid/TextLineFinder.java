@@ -16,7 +16,7 @@ import java.util.List;
  * <ol>
  *   <li>Tiles of 16 x 16 pixels with many strong horizontal transitions (sampled on every other
  *       row) are <em>busy</em>; a frame without busy tiles has no text and costs one pass.</li>
- *   <li>In each group of busy tiles, shapes are cut out at three levels of brightness, for light
+ *   <li>In each group of busy tiles, shapes are cut out at five levels of brightness, for light
  *       text on dark and dark text on light; shapes of glyph size with a clear background around
  *       them are chained into lines of at least {@value #MIN_GLYPHS} glyphs.</li>
  * </ol>
@@ -215,14 +215,15 @@ public final class TextLineFinder {
     }
 
     /**
-     * One line for each place text was found, the one of most glyphs where levels found the same
-     * text in part and in whole: the whole line is read, and judged by all its glyphs.
+     * One line for each place text was found, the widest where levels found the same text in part
+     * and in whole: the whole line is read. Width before glyphs: a level that breaks letters
+     * into pieces finds more glyphs over the same width, and the line would be judged by pieces.
      */
     private static List<Line> longestFirst(List<Line> lines) {
         if (lines.size() < 2) {
             return lines;
         }
-        lines.sort(Comparator.comparingInt(Line::glyphs).reversed().thenComparing(l -> -l.bounds().width));
+        lines.sort(Comparator.comparingInt((Line l) -> l.bounds().width).reversed().thenComparing(l -> -l.glyphs()));
         List<Line> out = new ArrayList<>();
         for (Line l : lines) {
             if (out.stream().noneMatch(o -> sameText(o, l))) {
@@ -537,10 +538,18 @@ public final class TextLineFinder {
         parent[find(parent, a)] = find(parent, b);
     }
 
-    /** Two lines over the same text: they overlap along at least half the shorter one. */
+    /**
+     * Two lines over the same text: of one polarity, overlapping along at least half the shorter
+     * one and over at least half the lower one's height (a line just touching the next one's box
+     * is another line, and is read too).
+     */
     private static boolean sameText(Line a, Line b) {
-        return a.bounds().intersects(b.bounds())
-                && a.bounds().intersection(b.bounds()).width * 2 >= Math.min(a.bounds().width, b.bounds().width);
+        if (a.lightOnDark() != b.lightOnDark() || !a.bounds().intersects(b.bounds())) {
+            return false;
+        }
+        Rectangle both = a.bounds().intersection(b.bounds());
+        return both.width * 2 >= Math.min(a.bounds().width, b.bounds().width)
+                && both.height * 2 >= Math.min(a.bounds().height, b.bounds().height);
     }
 
     /**

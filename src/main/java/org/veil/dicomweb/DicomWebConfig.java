@@ -62,14 +62,14 @@ public interface DicomWebConfig {
     int maxInstancesPerRetrieval();
 
     /**
-     * Most characters of metadata (its DICOM JSON, bulk data aside) one stored instance may have.
-     * A deflated data set of 113 kB held 750,000 elements, 41 MB of JSON, which every metadata,
-     * search and rendered answer then carried or parsed; the largest real instances (an enhanced
-     * multi-frame's per-frame groups, thousands of frames) have a few megabytes. Beyond it the
-     * instance is refused (STOW-RS Failure Reason A700).
+     * Most characters of metadata (its DICOM JSON, bulk data aside) one stored instance may have;
+     * beyond it the instance is refused (STOW-RS Failure Reason A700). Real instances come near
+     * the default: a structure set's Contour Data is decimal text, written inline, and runs to
+     * tens of megabytes. What an instance's metadata costs each later answer is bounded there
+     * ({@link #maxMetadataAnswerBytes}, {@link #maxConvertedMetadataBytes}).
      */
-    @WithDefault("16777216")
-    int maxInstanceMetadataBytes();
+    @WithDefault("134217728")
+    int maxInstanceMetadataChars();
 
     /**
      * Most bytes of stored metadata (JSON) one WADO-RS metadata answer streams: 413 beyond it,

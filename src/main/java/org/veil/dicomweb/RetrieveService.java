@@ -235,9 +235,11 @@ public class RetrieveService {
         long bound = xml ? config.maxConvertedMetadataBytes() : config.maxMetadataAnswerBytes();
         if (bytes > bound) {
             // Streaming JSON costs little a byte; converting it to XML costs twenty times more.
-            throw new RequestTooLargeException("the " + ref.ref().level() + "'s metadata is more than " + bound + " bytes"
-                    + (xml ? " to convert to XML; ask for application/dicom+json, or" : ";") + " retrieve it "
-                    + (ref.ref().series() == null ? "series by series" : "instance by instance"));
+            String level = ref.ref().level();
+            String advice = ref.ref().instance() != null ? "" : " retrieve it " + (ref.ref().series() == null ? "series by series" : "instance by instance");
+            throw new RequestTooLargeException("the " + level + "'s metadata is more than " + bound + " bytes"
+                    + (xml ? " to convert to XML; ask for application/dicom+json" + (advice.isEmpty() ? "" : ", or") : advice.isEmpty() ? "" : ";")
+                    + advice);
         }
         List<List<Long>> chunks = metadataChunks(found, METADATA_CHUNK, METADATA_CHUNK_BYTES);
         if (xml) {

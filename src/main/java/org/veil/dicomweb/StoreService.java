@@ -149,11 +149,10 @@ public class StoreService {
                             StoreFailure.STUDY_UID_MISMATCH, "part " + count + ": StudyInstanceUID does not match the request path"));
                     continue;
                 }
-                if (p.metadataJson().length() > config.maxInstanceMetadataBytes()) {
-                    // Every metadata, search and rendered answer carries or parses it again: a
-                    // deflated part inflating to hundreds of thousands of elements is refused here.
+                if (p.metadataJson().length() > config.maxInstanceMetadataChars()) {
+                    // Every metadata, search and rendered answer carries or parses it again.
                     result.failed(new StoreResult.Failed(p.sopClassUid(), p.sopInstanceUid(), StoreFailure.OUT_OF_RESOURCES,
-                            "part " + count + ": the instance's metadata is more than " + config.maxInstanceMetadataBytes()
+                            "part " + count + ": the instance's metadata is more than " + config.maxInstanceMetadataChars()
                                     + " characters of DICOM JSON"));
                     continue;
                 }

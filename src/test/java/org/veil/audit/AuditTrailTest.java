@@ -144,7 +144,6 @@ class AuditTrailTest {
         assertThat(as("clinician").get("/api/v1/studies/" + study + "/consents").jsonPath().getList("$")).isEmpty();
     }
 
-    /** A search the audit API cannot answer is refused with its own reason, in the documented body. */
     /** An instance sent twice in one request is stored once, and the trail counts it once. */
     @Test
     void anInstanceSentTwiceInOneRequestIsCountedOnce() throws Exception {
@@ -158,6 +157,7 @@ class AuditTrailTest {
         assertThat(rows.jsonPath().getInt("[0].instances")).isEqualTo(1);
     }
 
+    /** A search the audit API cannot answer is refused with its own reason, in the documented body. */
     @Test
     void aSearchOutOfBoundsIsRefusedWithAReason() {
         Response zero = as("auditor").queryParam("limit", 0).get("/api/v1/audit");

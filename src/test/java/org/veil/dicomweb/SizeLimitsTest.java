@@ -28,7 +28,7 @@ class SizeLimitsTest {
                     "veil.dicomweb.max-query-response-bytes", "30000", "veil.dicomweb.upload-grace", "1s",
                     "veil.dicomweb.min-upload-bytes-per-second", "65536", "veil.dicomweb.query-timeout", "1s",
                     "veil.dicomweb.max-request-metadata-chars", "80000", "veil.dicomweb.max-instances-per-retrieval", "9"));
-            limits.putAll(Map.of("veil.dicomweb.max-instance-metadata-bytes", "60000", "veil.dicomweb.max-metadata-answer-bytes", "120000",
+            limits.putAll(Map.of("veil.dicomweb.max-instance-metadata-chars", "60000", "veil.dicomweb.max-metadata-answer-bytes", "120000",
                     "veil.dicomweb.max-converted-metadata-bytes", "60000"));
             return limits;
         }
@@ -122,9 +122,9 @@ class SizeLimitsTest {
 
     /**
      * What every later answer carries or parses is bounded where it is stored and where it is
-     * answered: an instance of more metadata than one may have is refused at STOW (a deflated
-     * part of 113 kB made 41 MB of JSON, which a metadata answer streamed, an XML one converted
-     * for seconds, and a rendered one parsed, for every reader; a black-box probe of 2026-12-03);
+     * answered: an instance of more metadata than one may have is refused at STOW; a deflated
+     * part of 113 kB made 41 MB of JSON, which a series' XML metadata converted for 109 s and a
+     * rendered series parsed for 23 s (a black-box probe of 2026-12-03), and now:
      * a metadata answer streams at most max-metadata-answer-bytes (120,000 here), converts to XML
      * and a rendered answer parses at most max-converted-metadata-bytes (60,000).
      */
