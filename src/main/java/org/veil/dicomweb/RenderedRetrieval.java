@@ -197,7 +197,7 @@ public class RenderedRetrieval {
     private List<byte[]> render(StoredInstance i, List<Integer> frames, Renderer.Options options, Budget budget)
             throws java.io.IOException, UndecodablePixelDataException, NotAnImageException, UnknownResourceException,
             InvalidRequestException {
-        if (!i.indexesDeferred() && i.frameIndex().count() == 0) {
+        if (!i.hasPixelData()) {
             // No Pixel Data (a report, a structure set): nothing to show, and its header, which
             // may be the largest of the study, is not parsed to find that out.
             throw new NotAnImageException();

@@ -235,11 +235,7 @@ public class RetrieveService {
         long bound = xml ? config.maxConvertedMetadataBytes() : config.maxMetadataAnswerBytes();
         if (bytes > bound) {
             // Streaming JSON costs little a byte; converting it to XML costs twenty times more.
-            String level = ref.ref().level();
-            String advice = ref.ref().instance() != null ? "" : " retrieve it " + (ref.ref().series() == null ? "series by series" : "instance by instance");
-            throw new RequestTooLargeException("the " + level + "'s metadata is more than " + bound + " bytes"
-                    + (xml ? " to convert to XML; ask for application/dicom+json" + (advice.isEmpty() ? "" : ", or") : advice.isEmpty() ? "" : ";")
-                    + advice);
+            throw tooMuchMetadata(ref.ref(), bound, xml);
         }
         List<List<Long>> chunks = metadataChunks(found, METADATA_CHUNK, METADATA_CHUNK_BYTES);
         if (xml) {
@@ -551,6 +547,19 @@ public class RetrieveService {
         }
         audit.instances(found.size());
         return found;
+    }
+
+    /** Why a metadata answer is refused, and what to ask for instead: JSON, or the study or series in parts. */
+    private static RequestTooLargeException tooMuchMetadata(InstanceRef ref, long bound, boolean xml) {
+        List<String> instead = new ArrayList<>();
+        if (xml) {
+            instead.add("ask for application/dicom+json");
+        }
+        if (ref.instance() == null) {
+            instead.add("retrieve it " + (ref.series() == null ? "series by series" : "instance by instance"));
+        }
+        String reason = "the " + ref.level() + "'s metadata is more than " + bound + " bytes" + (xml ? " to convert to XML" : "");
+        return new RequestTooLargeException(instead.isEmpty() ? reason : reason + "; " + String.join(", or ", instead));
     }
 
     /** The instances' ids in order, in chunks of at most {@code count} instances and {@code bytes} of metadata (at least one instance each). */

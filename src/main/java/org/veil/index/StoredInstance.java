@@ -19,6 +19,11 @@ public record StoredInstance(long id, String studyInstanceUid, String seriesInst
         return DEFERRED.equals(frames) || DEFERRED.equals(bulkData);
     }
 
+    /** Whether the instance has top-level Pixel Data: its frame index is empty otherwise, and is not decoded to say so. */
+    public boolean hasPixelData() {
+        return frames != null && !frames.isEmpty();
+    }
+
     public FrameIndex frameIndex() {
         requireRead(frames);
         return FrameIndex.decode(frames);
